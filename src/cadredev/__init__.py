@@ -1,0 +1,74 @@
+"""cadredev: mentor matching, rotation scheduling and incentive scoring for cadres.
+
+The public names live here; the modules behind them are imported on first
+use, so ``import cadredev`` stays fast and the heavier dependencies (scipy,
+networkx, cattrs) load only when a capability needs them.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from ._version import __version__
+from .errors import CadreError, InfeasibleError, InvalidInputError, MissingDependencyError
+from .model import (
+    Cadre,
+    Cohort,
+    Eligibility,
+    Enterprise,
+    FrozenDict,
+    Line,
+    Mentor,
+    MentorRole,
+    Post,
+    Posting,
+    Rank,
+    cohort_of,
+)
+
+if TYPE_CHECKING:
+    from .datasets import Zone, sample_zone
+
+__all__ = [
+    "Cadre",
+    "CadreError",
+    "Cohort",
+    "Eligibility",
+    "Enterprise",
+    "FrozenDict",
+    "InfeasibleError",
+    "InvalidInputError",
+    "Line",
+    "Mentor",
+    "MentorRole",
+    "MissingDependencyError",
+    "Post",
+    "Posting",
+    "Rank",
+    "Zone",
+    "__version__",
+    "cohort_of",
+    "sample_zone",
+]
+
+# public name -> the module that defines it, imported on first access
+_LAZY: dict[str, str] = {
+    "Zone": "datasets",
+    "sample_zone": "datasets",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'cadredev' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,0 +1,64 @@
+"""A small immutable, hashable mapping used for competency levels."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any, TypeVar
+
+__all__ = ["FrozenDict"]
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class FrozenDict(Mapping[K, V]):
+    """An immutable mapping with sorted keys, hashable and comparable to dicts.
+
+    Used for the ``competencies`` and ``requirements`` fields so that records
+    stay frozen and hashable. Iteration follows sorted key order, so two
+    records built from differently ordered dicts are equal *and* print alike.
+
+    Examples
+    --------
+    >>> levels = FrozenDict({"judgment": 0.5, "communication": 0.8})
+    >>> levels
+    FrozenDict({'communication': 0.8, 'judgment': 0.5})
+    >>> levels == {"judgment": 0.5, "communication": 0.8}
+    True
+    >>> hash(levels) == hash(FrozenDict(dict(levels)))
+    True
+
+    .. versionadded:: 0.1
+    """
+
+    __slots__ = ("_data", "_hash")
+
+    def __init__(self, data: Mapping[K, V] | None = None) -> None:
+        items = dict(data or {})
+        self._data: dict[K, V] = {k: items[k] for k in sorted(items)}  # type: ignore[type-var]
+        self._hash: int | None = None
+
+    def __getitem__(self, key: K) -> V:
+        return self._data[key]
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(frozenset(self._data.items()))
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return self._data == dict(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({self._data!r})"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (self._data,))

@@ -1,0 +1,572 @@
+"""JSON and CSV in and out, with a schema version and errors that say where.
+
+One :mod:`cattrs` converter serialises every record. JSON documents have the
+shape ``{"schema_version": 1, "kind": "Cadre", "data": {...}}`` for one record
+or ``{"schema_version": 1, "kind": "Cadre", "items": [...]}`` for a
+collection. Loading never coerces: a string where a number belongs, an unknown
+field or a missing one is an :class:`~cadredev.InvalidInputError` that names the
+file, the JSON path or CSV row, the field and the value.
+
+CSV rosters are UTF-8 with a fixed header (see :data:`ROSTER_COLUMNS`); their
+header is their schema. Set-valued cells are ``;``-separated and competencies
+are written ``name=level;name=level``.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import csv
+import io as _stdio
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from ._frozendict import FrozenDict
+from .errors import InvalidInputError
+from .model import Cadre, Enterprise, LabelledEnum, Mentor, Post
+
+if TYPE_CHECKING:
+    import cattrs
+
+__all__ = [
+    "ROSTER_COLUMNS",
+    "SCHEMA_VERSION",
+    "dump",
+    "load",
+    "load_json",
+    "load_many",
+    "read_roster_csv",
+    "register",
+    "save_json",
+    "write_roster_csv",
+]
+
+SCHEMA_VERSION = 1
+"""The version written into every JSON document; newer documents are refused."""
+
+ROSTER_COLUMNS = (
+    "id",
+    "name",
+    "birth_year",
+    "rank",
+    "unit",
+    "line",
+    "industries",
+    "competencies",
+    "grid",
+    "gender",
+    "joined_year",
+)
+"""The columns of a roster CSV, in the order :func:`write_roster_csv` writes them."""
+
+_REQUIRED_ROSTER_COLUMNS = ("id", "name", "birth_year", "rank", "unit")
+
+T = TypeVar("T")
+_Hook = Callable[[Any, Any], Any]
+
+_KINDS: dict[str, type[Any]] = {}
+
+
+def register(cls: type[T]) -> type[T]:
+    """Make an attrs class loadable by its name in JSON documents.
+
+    The built-in records are registered already; capability modules register
+    their own result and problem types.
+
+    Examples
+    --------
+    >>> from cadredev import Cadre
+    >>> register(Cadre) is Cadre
+    True
+    """
+    _KINDS[cls.__name__] = cls
+    return cls
+
+
+for _cls in (Cadre, Mentor, Post, Enterprise):
+    register(_cls)
+
+
+def _passthrough(value: Any, _: Any) -> Any:
+    return value
+
+
+@cache
+def _converter() -> cattrs.Converter:
+    import cattrs  # noqa: PLC0415  (deferred: keeps `import cadredev` fast)
+
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    # Leaves are handed to the records as they are: the records' own
+    # validators check them strictly, so nothing is coerced on the way in.
+    for leaf in (int, float, str, bool):
+        conv.register_structure_hook(leaf, _passthrough)
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), _passthrough
+    )
+    conv.register_structure_hook_func(
+        lambda t: getattr(t, "__origin__", t) in (frozenset, FrozenDict), _passthrough
+    )
+    conv.register_unstructure_hook(FrozenDict, dict)
+    conv.register_unstructure_hook_func(
+        lambda t: getattr(t, "__origin__", t) in (frozenset, set),
+        sorted,
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), lambda value: value.value
+    )
+    return conv
+
+
+def _unstructure(obj: Any) -> Any:
+    data = _converter().unstructure(obj)
+    return _jsonable(data)
+
+
+def _jsonable(value: Any) -> Any:
+    """Turn what cattrs left as sets, enums or tuples into plain JSON values."""
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, frozenset | set):
+        return sorted(_jsonable(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, LabelledEnum):
+        return value.value
+    return value
+
+
+def dump(obj: Any) -> dict[str, Any]:
+    """Return a JSON-ready document for a record or a sequence of records.
+
+    Parameters
+    ----------
+    obj
+        An attrs record (``Cadre``, ``Mentor``, ``Post``, ...) or a non-empty
+        sequence of records of one type.
+
+    Returns
+    -------
+    dict
+        ``{"schema_version", "kind", "data"}`` or ``{..., "items"}``.
+
+    Examples
+    --------
+    >>> from cadredev import Mentor
+    >>> dump(Mentor(id="m1", unit="招商局", capacity=3))["data"]["capacity"]
+    3
+    >>> load(Mentor, dump(Mentor(id="m1", unit="招商局"))) == Mentor(id="m1", unit="招商局")
+    True
+
+    .. versionadded:: 0.1
+    """
+    if attrs.has(type(obj)):
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": type(obj).__name__,
+            "data": _unstructure(obj),
+        }
+    if isinstance(obj, Sequence) and not isinstance(obj, str):
+        kinds = {type(item) for item in obj}
+        if len(kinds) != 1 or not attrs.has(next(iter(kinds))):
+            raise InvalidInputError(
+                "dump: expected a non-empty sequence of records of one type, "
+                f"got {sorted(k.__name__ for k in kinds)}"
+            )
+        kind = next(iter(kinds)).__name__
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": kind,
+            "items": [_unstructure(item) for item in obj],
+        }
+    raise InvalidInputError(
+        f"dump: expected an attrs record or a sequence of them, got {type(obj).__name__}"
+    )
+
+
+def _check_header(cls: type[Any], data: object, where: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise InvalidInputError(f"{where}$: expected a JSON object, got {type(data).__name__}")
+    if "schema_version" not in data:
+        raise InvalidInputError(f"{where}$.schema_version: missing; expected {SCHEMA_VERSION}")
+    version = data["schema_version"]
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise InvalidInputError(
+            f"{where}$.schema_version: expected a positive integer, got {version!r}"
+        )
+    if version > SCHEMA_VERSION:
+        raise InvalidInputError(
+            f"{where}$.schema_version: {version} is newer than this cadredev reads "
+            f"({SCHEMA_VERSION}); upgrade cadredev"
+        )
+    kind = data.get("kind")
+    if kind != cls.__name__:
+        raise InvalidInputError(f"{where}$.kind: expected {cls.__name__!r}, got {kind!r}")
+    return data
+
+
+def _structure(cls: type[T], value: Any, path: str) -> T:
+    from cattrs.errors import BaseValidationError  # noqa: PLC0415
+    from cattrs.v import format_exception, transform_error  # noqa: PLC0415
+
+    def fmt(exc: BaseException, typ: type | None) -> str:
+        if isinstance(exc, InvalidInputError):
+            return str(exc)
+        return format_exception(exc, typ)
+
+    try:
+        return _converter().structure(value, cls)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{path}: {exc}") from None
+    except BaseValidationError as exc:
+        messages = []
+        for message in transform_error(exc, path=path, format_exception=fmt):
+            text, _, where = message.rpartition(" @ ")
+            messages.append(f"{where}: {text}" if text else message)
+        raise InvalidInputError("; ".join(messages)) from None
+    except (TypeError, AttributeError) as exc:
+        raise InvalidInputError(f"{path}: expected a {cls.__name__} object ({exc})") from None
+
+
+def load(cls: type[T], data: Any, *, source: str = "") -> T:
+    """Rebuild one record from a document made by :func:`dump`.
+
+    Parameters
+    ----------
+    cls
+        The record type expected.
+    data
+        The document (a parsed JSON object).
+    source
+        A file name to put in error messages.
+
+    Raises
+    ------
+    InvalidInputError
+        For a missing or newer ``schema_version``, another kind, an unknown,
+        missing or mistyped field; the message gives the JSON path.
+
+    Examples
+    --------
+    >>> from cadredev import Post
+    >>> doc = {
+    ...     "schema_version": 1,
+    ...     "kind": "Post",
+    ...     "data": {"id": "p1", "unit": "街道", "category": "frontline", "capacity": "2"},
+    ... }
+    >>> load(Post, doc)
+    Traceback (most recent call last):
+    ...
+    cadredev.errors.InvalidInputError: $.data: Post 'p1': capacity must be an integer >= 0, got '2'
+
+    .. versionadded:: 0.1
+    """
+    where = f"{source}: " if source else ""
+    doc = _check_header(cls, data, where)
+    if "data" not in doc:
+        raise InvalidInputError(f"{where}$.data: missing; expected one {cls.__name__} object")
+    return _structure(cls, doc["data"], f"{where}$.data")
+
+
+def load_many(cls: type[T], data: Any, *, source: str = "") -> tuple[T, ...]:
+    """Rebuild a collection of records from a document made by :func:`dump`.
+
+    Records with an ``id`` must have unique ids.
+
+    Examples
+    --------
+    >>> from cadredev import Mentor
+    >>> ms = (Mentor(id="a", unit="u"), Mentor(id="b", unit="u", capacity=2))
+    >>> load_many(Mentor, dump(ms)) == ms
+    True
+
+    .. versionadded:: 0.1
+    """
+    where = f"{source}: " if source else ""
+    doc = _check_header(cls, data, where)
+    items = doc.get("items")
+    if not isinstance(items, list):
+        raise InvalidInputError(
+            f"{where}$.items: expected a list of {cls.__name__} objects, got {items!r}"
+        )
+    out = tuple(_structure(cls, item, f"{where}$.items[{i}]") for i, item in enumerate(items))
+    seen: dict[str, int] = {}
+    for i, record in enumerate(out):
+        ident = getattr(record, "id", None)
+        if ident is None:
+            continue
+        if ident in seen:
+            raise InvalidInputError(
+                f"{where}$.items[{i}].id: duplicate id {ident!r} (first at $.items[{seen[ident]}])"
+            )
+        seen[ident] = i
+    return out
+
+
+def save_json(obj: Any, path: str | Path) -> None:
+    """Write ``dump(obj)`` to ``path`` as UTF-8 JSON (Chinese kept readable).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cadredev import Mentor
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "m.json"
+    >>> save_json(Mentor(id="m1", unit="招商局"), p)
+    >>> load_json(Mentor, p).unit
+    '招商局'
+
+    .. versionadded:: 0.1
+    """
+    text = json.dumps(dump(obj), ensure_ascii=False, indent=2, allow_nan=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def _read_json(path: str | Path) -> Any:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"{path}: not UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
+        ) from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(
+            f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+
+
+def _reject_constant(name: str) -> Any:
+    raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
+
+
+def load_json(cls: type[T], path: str | Path) -> T | tuple[T, ...]:
+    """Read a JSON file written by :func:`save_json`.
+
+    Returns one record for a ``data`` document and a tuple for an ``items``
+    document.
+
+    .. versionadded:: 0.1
+    """
+    data = _read_json(path)
+    if isinstance(data, dict) and "items" in data:
+        return load_many(cls, data, source=str(path))
+    return load(cls, data, source=str(path))
+
+
+# --------------------------------------------------------------------------
+# CSV rosters
+
+_INT = re.compile(r"^-?\d+$")
+
+
+def _read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot read file ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InvalidInputError(
+            f"{path}, line {line}: not UTF-8 (byte {raw[exc.start : exc.start + 1]!r}); "
+            "save the file as UTF-8"
+        ) from None
+    if not text.strip():
+        raise InvalidInputError(f"{path}: empty file; expected a header row")
+    reader = csv.reader(_stdio.StringIO(text, newline=""))
+    header = [h.strip() for h in next(reader)]
+    rows: list[tuple[int, dict[str, str]]] = []
+    for values in reader:
+        line = reader.line_num
+        if not any(v.strip() for v in values):
+            continue
+        if len(values) != len(header):
+            raise InvalidInputError(
+                f"{path}, row {line}: expected {len(header)} cells, got {len(values)}"
+            )
+        rows.append((line, dict(zip(header, values, strict=True))))
+    return header, rows
+
+
+def _check_columns(
+    path: str | Path, header: list[str], known: Sequence[str], required: Sequence[str]
+) -> None:
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    if duplicates:
+        raise InvalidInputError(f"{path}: duplicate column(s) {duplicates}")
+    unknown = [h for h in header if h not in known]
+    if unknown:
+        raise InvalidInputError(
+            f"{path}: unknown column(s) {unknown}; expected columns from {list(known)}"
+        )
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise InvalidInputError(f"{path}: missing required column(s) {missing}")
+
+
+def _cell_int(path: str | Path, line: int, column: str, text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not _INT.match(text):
+        raise InvalidInputError(
+            f"{path}, row {line}, column {column!r}: expected an integer, got {text!r}"
+        )
+    return int(text)
+
+
+def _cell_set(text: str) -> frozenset[str]:
+    return frozenset(part.strip() for part in text.split(";") if part.strip())
+
+
+def _cell_levels(path: str | Path, line: int, column: str, text: str) -> dict[str, float]:
+    levels: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        try:
+            number = float(value)
+        except ValueError:
+            number = math.nan
+        if not sep or not name.strip() or math.isnan(number):
+            raise InvalidInputError(
+                f"{path}, row {line}, column {column!r}: expected name=level pairs, got {part!r}"
+            )
+        levels[name.strip()] = number
+    return levels
+
+
+def read_roster_csv(path: str | Path) -> tuple[Cadre, ...]:
+    r"""Read cadres from a UTF-8 roster CSV.
+
+    Required columns: ``id, name, birth_year, rank, unit``; optional:
+    ``line, industries, competencies, grid, gender, joined_year``. Ranks and
+    lines may be written in English or as their Chinese labels. Empty optional
+    cells mean "not given"; posting history is not part of a roster.
+
+    Raises
+    ------
+    InvalidInputError
+        For an empty or non-UTF-8 file, a missing, duplicate or unknown column,
+        a malformed cell or duplicate ids; the message names the file, the row
+        and the column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "roster.csv"
+    >>> _ = p.write_text(
+    ...     "id,name,birth_year,rank,unit,line\nc1,张伟,1992,科级及以下,招商局,招商引资\n",
+    ...     encoding="utf-8",
+    ... )
+    >>> [(c.name, c.line.value) for c in read_roster_csv(p)]
+    [('张伟', 'investment')]
+
+    .. versionadded:: 0.1
+    """
+    header, rows = _read_csv_rows(path)
+    _check_columns(path, header, ROSTER_COLUMNS, _REQUIRED_ROSTER_COLUMNS)
+    cadres: list[Cadre] = []
+    first_row: dict[str, int] = {}
+    for line, row in rows:
+        kwargs: dict[str, Any] = {
+            "id": row["id"],
+            "name": row["name"],
+            "birth_year": _cell_int(path, line, "birth_year", row["birth_year"]),
+            "rank": row["rank"].strip(),
+            "unit": row["unit"],
+        }
+        if row.get("line", "").strip():
+            kwargs["line"] = row["line"].strip()
+        if "industries" in row:
+            kwargs["industries"] = _cell_set(row["industries"])
+        if "competencies" in row:
+            kwargs["competencies"] = _cell_levels(path, line, "competencies", row["competencies"])
+        for column in ("grid", "gender"):
+            if row.get(column, ""):
+                kwargs[column] = row[column]
+        if "joined_year" in row:
+            kwargs["joined_year"] = _cell_int(path, line, "joined_year", row["joined_year"])
+        try:
+            cadre = Cadre(**kwargs)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{path}, row {line}: {exc}") from None
+        if cadre.id in first_row:
+            raise InvalidInputError(
+                f"{path}, row {line}, column 'id': duplicate id {cadre.id!r} "
+                f"(first on row {first_row[cadre.id]})"
+            )
+        first_row[cadre.id] = line
+        cadres.append(cadre)
+    return tuple(cadres)
+
+
+def _format_level(value: float) -> str:
+    return repr(float(value))
+
+
+def write_roster_csv(cadres: Iterable[Cadre], path: str | Path) -> None:
+    """Write cadres to a UTF-8 roster CSV that :func:`read_roster_csv` reads back.
+
+    Ranks and lines are written as their English values. Posting history is
+    not written (use JSON for full records).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from cadredev import Cadre
+    >>> c = Cadre(
+    ...     id="c1",
+    ...     name="张伟",
+    ...     birth_year=1992,
+    ...     rank="section",
+    ...     unit="招商局",
+    ...     industries={"ai", "logistics"},
+    ...     competencies={"judgment": 0.25},
+    ... )
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "roster.csv"
+    >>> write_roster_csv([c], p)
+    >>> read_roster_csv(p) == (c,)
+    True
+
+    .. versionadded:: 0.1
+    """
+    buffer = _stdio.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(ROSTER_COLUMNS)
+    for c in cadres:
+        for item in (*c.industries, *c.competencies):
+            if ";" in item or "=" in item:
+                raise InvalidInputError(
+                    f"Cadre {c.id!r}: {item!r} contains ';' or '=', "
+                    "which a roster CSV cannot hold; use JSON"
+                )
+        writer.writerow(
+            [
+                c.id,
+                c.name,
+                c.birth_year,
+                c.rank.value,
+                c.unit,
+                c.line.value if c.line is not None else "",
+                ";".join(sorted(c.industries)),
+                ";".join(f"{k}={_format_level(v)}" for k, v in c.competencies.items()),
+                c.grid or "",
+                c.gender or "",
+                "" if c.joined_year is None else c.joined_year,
+            ]
+        )
+    Path(path).write_text(buffer.getvalue(), encoding="utf-8")

@@ -1,0 +1,775 @@
+"""The typed domain model: cadres, mentors, posts and their vocabularies.
+
+Every record is a frozen, keyword-only attrs class. Records validate their
+fields when they are built and raise :class:`~cadredev.InvalidInputError`
+naming the record, the field, the value and what was expected. Enumerations
+carry an English value and a Chinese ``label`` and parse from either.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import math
+import numbers
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Self, TypeVar
+
+from attrs import field, frozen
+
+from ._frozendict import FrozenDict
+from .errors import InvalidInputError
+
+__all__ = [
+    "Cadre",
+    "Cohort",
+    "Eligibility",
+    "Enterprise",
+    "FrozenDict",
+    "Line",
+    "Mentor",
+    "MentorRole",
+    "Post",
+    "Posting",
+    "Rank",
+    "cohort_of",
+]
+
+MIN_BIRTH_YEAR = 1930
+"""The earliest birth year a record accepts."""
+
+T = TypeVar("T")
+E = TypeVar("E", bound="LabelledEnum")
+
+
+class _FieldError(Exception):
+    """A field-level problem, re-raised with the record's name and id."""
+
+
+def _named_errors(cls: type[T]) -> type[T]:
+    """Re-raise field errors as ``InvalidInputError`` naming record and id."""
+    original = cls.__init__
+
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+        try:
+            original(self, *args, **kwargs)
+        except _FieldError as exc:
+            ident = kwargs.get("id", kwargs.get("post_id"))
+            where = f"{cls.__name__} {ident!r}" if ident is not None else cls.__name__
+            raise InvalidInputError(f"{where}: {exc}") from None
+
+    cls.__init__ = __init__  # type: ignore[method-assign]
+    return cls
+
+
+class LabelledEnum(str, enum.Enum):  # noqa: UP042  (members carry a label too)
+    """An enumeration whose members have an English value and a Chinese label.
+
+    Members compare equal to their English value and parse from the value,
+    the member name (any case) or the Chinese label.
+
+    Examples
+    --------
+    >>> Line("招商引资") is Line.INVESTMENT
+    True
+    >>> Line.parse("Investment").label
+    '招商引资'
+
+    .. versionadded:: 0.1
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label
+        return obj
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self:
+        if isinstance(value, str):
+            key = value.strip()
+            for member in cls:
+                if key in (member.label, member.name) or key.lower() in (
+                    member.value,
+                    member.name.lower(),
+                ):
+                    return member
+        choices = ", ".join(f"{m.value!r} ({m.label})" for m in cls)
+        raise InvalidInputError(
+            f"{cls.__name__}: unknown value {value!r}; expected one of {choices}"
+        )
+
+    @classmethod
+    def parse(cls, value: str | Self) -> Self:
+        """Return the member named by an English value, a name or a Chinese label.
+
+        Raises
+        ------
+        InvalidInputError
+            If nothing matches; the message lists the valid values.
+
+        Examples
+        --------
+        >>> Cohort.parse("青")
+        <Cohort.YOUNG: 'young'>
+        """
+        if isinstance(value, cls):
+            return value
+        return cls(value)  # type: ignore[call-arg]
+
+
+class Line(LabelledEnum):
+    """A work line (the "three teams", 三支队伍, plus lines some zones add).
+
+    Examples
+    --------
+    >>> [line.label for line in Line][:3]
+    ['招商引资', '项目建设', '园区服务']
+
+    .. versionadded:: 0.1
+    """
+
+    INVESTMENT = "investment", "招商引资"
+    PROJECT = "project", "项目建设"
+    SERVICE = "service", "园区服务"
+    URBAN = "urban", "城市建设"
+    SAFETY = "safety", "安全生产"
+    FACTOR = "factor", "要素保障"
+
+
+class Rank(LabelledEnum):
+    """A rank tier. Members are ordered from the lowest tier to the highest.
+
+    Examples
+    --------
+    >>> Rank.DIVISION > Rank.SECTION
+    True
+    >>> Rank("处级").level
+    2
+
+    .. versionadded:: 0.1
+    """
+
+    SECTION = "section", "科级及以下"
+    RESEARCHER = "researcher", "调研员"
+    DIVISION = "division", "处级"
+    LEADERSHIP = "leadership", "班子成员"
+
+    @property
+    def level(self) -> int:
+        """The tier's position, 0 for section level up to 3 for the leadership team."""
+        return list(Rank).index(self)
+
+    def __lt__(self, other: object) -> bool:
+        if isinstance(other, Rank):
+            return self.level < other.level
+        return NotImplemented
+
+    def __le__(self, other: object) -> bool:
+        if isinstance(other, Rank):
+            return self.level <= other.level
+        return NotImplemented
+
+    def __gt__(self, other: object) -> bool:
+        if isinstance(other, Rank):
+            return self.level > other.level
+        return NotImplemented
+
+    def __ge__(self, other: object) -> bool:
+        if isinstance(other, Rank):
+            return self.level >= other.level
+        return NotImplemented
+
+    __hash__ = LabelledEnum.__hash__
+
+
+class Cohort(LabelledEnum):
+    """A generation cohort (老中青), derived from a birth year by :func:`cohort_of`.
+
+    Examples
+    --------
+    >>> Cohort.MIDDLE.label
+    '中'
+
+    .. versionadded:: 0.1
+    """
+
+    OLD = "old", "老"
+    MIDDLE = "middle", "中"
+    YOUNG = "young", "青"
+
+
+class MentorRole(LabelledEnum):
+    """The role a mentor plays.
+
+    ``GRID`` mentors lead grids (导师帮带团); ``GROWTH`` mentors lead a shadowing
+    trainee hands-on; ``TUTOR`` and ``LECTURER`` teach; ``POLITICAL`` and
+    ``PRACTICE`` complete three-tier mentoring (三级导师) with ``GROWTH``.
+
+    Examples
+    --------
+    >>> MentorRole("成长导师")
+    <MentorRole.GROWTH: 'growth'>
+
+    .. versionadded:: 0.1
+    """
+
+    GRID = "grid", "网格导师"
+    GROWTH = "growth", "成长导师"
+    TUTOR = "tutor", "业务帮学"
+    LECTURER = "lecturer", "专家讲师"
+    POLITICAL = "political", "政治导师"
+    PRACTICE = "practice", "实践导师"
+
+
+def cohort_of(birth_year: int, *, as_of: int, bounds: tuple[int, int] = (35, 50)) -> Cohort:
+    """Return the generation cohort of someone born in ``birth_year``.
+
+    Parameters
+    ----------
+    birth_year
+        The year of birth.
+    as_of
+        The reference year (ages are ``as_of - birth_year``).
+    bounds
+        ``(young_below, old_from)``: younger than the first bound is young,
+        the second bound and older is old, the rest is middle-aged.
+
+    Returns
+    -------
+    Cohort
+
+    Raises
+    ------
+    InvalidInputError
+        If the bounds are not increasing positive ages or the person is not
+        yet born in ``as_of``.
+
+    Examples
+    --------
+    >>> cohort_of(1995, as_of=2025)
+    <Cohort.YOUNG: 'young'>
+    >>> cohort_of(1975, as_of=2025)
+    <Cohort.OLD: 'old'>
+    >>> cohort_of(1985, as_of=2025, bounds=(45, 55)).label
+    '青'
+
+    .. versionadded:: 0.1
+    """
+    young_below, old_from = bounds
+    if not 0 < young_below < old_from:
+        raise InvalidInputError(
+            f"cohort_of: bounds must be increasing positive ages, got {bounds!r}"
+        )
+    age = as_of - birth_year
+    if age < 0:
+        raise InvalidInputError(f"cohort_of: birth_year {birth_year} is after as_of {as_of}")
+    if age < young_below:
+        return Cohort.YOUNG
+    if age < old_from:
+        return Cohort.MIDDLE
+    return Cohort.OLD
+
+
+# --------------------------------------------------------------------------
+# field validators and converters
+
+
+def _this_year() -> int:
+    return dt.datetime.now(tz=dt.UTC).year
+
+
+def _check_id(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise _FieldError(f"{attribute.name} must be a non-empty string, got {value!r}")
+
+
+def _check_str(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise _FieldError(f"{attribute.name} must be a string, got {value!r}")
+
+
+def _check_optional_str(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not value.strip()):
+        raise _FieldError(f"{attribute.name} must be a non-empty string or None, got {value!r}")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _int_at_least(minimum: int) -> Callable[[object, Any, Any], None]:
+    def check(_: object, attribute: Any, value: Any) -> None:
+        if not _is_int(value) or value < minimum:
+            raise _FieldError(f"{attribute.name} must be an integer >= {minimum}, got {value!r}")
+
+    return check
+
+
+def _check_optional_year(instance: object, attribute: Any, value: Any) -> None:
+    if value is not None:
+        _check_year(instance, attribute, value)
+
+
+def _check_year(_: object, attribute: Any, value: Any) -> None:
+    latest = _this_year()
+    if not _is_int(value) or not MIN_BIRTH_YEAR <= value <= latest:
+        raise _FieldError(
+            f"{attribute.name} must be a year from {MIN_BIRTH_YEAR} to {latest}, got {value!r}"
+        )
+
+
+def _to_int(value: Any) -> Any:
+    """Normalise numpy integers to ``int`` and leave anything else for the validator."""
+    if _is_int(value):
+        return int(value)
+    return value
+
+
+def _enum_converter(
+    enum_cls: type[E], name: str, *, optional: bool = False
+) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if value is None and optional:
+            return None
+        try:
+            return enum_cls.parse(value)
+        except InvalidInputError:
+            choices = ", ".join(f"{m.value!r}/{m.label!r}" for m in enum_cls)
+            raise _FieldError(f"{name} must be one of {choices}, got {value!r}") from None
+
+    return convert
+
+
+def _str_set(name: str, *, optional: bool = False) -> Callable[[Any], Any]:
+    def convert(value: Any) -> Any:
+        if value is None and optional:
+            return None
+        if isinstance(value, str) or not isinstance(value, Iterable):
+            raise _FieldError(f"{name} must be a collection of strings, got {value!r}")
+        items = frozenset(value)
+        for item in items:
+            if not isinstance(item, str) or not item.strip():
+                raise _FieldError(f"{name} must hold non-empty strings, got {item!r}")
+        return items
+
+    return convert
+
+
+def _enum_set(enum_cls: type[E], name: str) -> Callable[[Any], Any]:
+    one = _enum_converter(enum_cls, name)
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str) or not isinstance(value, Iterable):
+            value = (value,)
+        return frozenset(one(v) for v in value)
+
+    return convert
+
+
+def _levels(name: str) -> Callable[[Any], FrozenDict[str, float]]:
+    def convert(value: Any) -> FrozenDict[str, float]:
+        if not isinstance(value, Mapping):
+            raise _FieldError(f"{name} must be a mapping of name to level, got {value!r}")
+        out: dict[str, float] = {}
+        for key, level in value.items():
+            if not isinstance(key, str) or not key.strip():
+                raise _FieldError(f"{name} keys must be non-empty strings, got {key!r}")
+            if isinstance(level, bool) or not isinstance(level, numbers.Real):
+                raise _FieldError(f"{name}[{key!r}] must be a number in [0, 1], got {level!r}")
+            number = float(level)
+            if math.isnan(number) or not 0.0 <= number <= 1.0:
+                raise _FieldError(f"{name}[{key!r}] must be in [0, 1], got {level!r}")
+            out[key] = number
+        return FrozenDict(out)
+
+    return convert
+
+
+def _to_rank(value: Any) -> Rank:
+    return _enum_converter(Rank, "rank")(value)  # type: ignore[no-any-return]
+
+
+def _to_min_rank(value: Any) -> Rank | None:
+    return _enum_converter(Rank, "min_rank", optional=True)(value)  # type: ignore[no-any-return]
+
+
+def _to_line(value: Any) -> Line | None:
+    return _enum_converter(Line, "line", optional=True)(value)  # type: ignore[no-any-return]
+
+
+def _to_role(value: Any) -> MentorRole:
+    return _enum_converter(MentorRole, "role")(value)  # type: ignore[no-any-return]
+
+
+def _to_cohorts(value: Any) -> frozenset[Cohort] | None:
+    return _enum_set(Cohort, "cohorts")(value)  # type: ignore[no-any-return]
+
+
+def _to_ranks(value: Any) -> frozenset[Rank] | None:
+    return _enum_set(Rank, "ranks")(value)  # type: ignore[no-any-return]
+
+
+def _to_lines(value: Any) -> frozenset[Line] | None:
+    return _enum_set(Line, "lines")(value)  # type: ignore[no-any-return]
+
+
+def _to_industries(value: Any) -> frozenset[str]:
+    return _str_set("industries")(value)  # type: ignore[no-any-return]
+
+
+def _to_units(value: Any) -> frozenset[str] | None:
+    return _str_set("units", optional=True)(value)  # type: ignore[no-any-return]
+
+
+def _to_competencies(value: Any) -> FrozenDict[str, float]:
+    return _levels("competencies")(value)
+
+
+def _to_requirements(value: Any) -> FrozenDict[str, float]:
+    return _levels("requirements")(value)
+
+
+# --------------------------------------------------------------------------
+# records
+
+
+@_named_errors
+@frozen(kw_only=True)
+class Posting:
+    """One entry of a cadre's posting history.
+
+    Parameters
+    ----------
+    post_id
+        The post held.
+    start, end
+        First and last period (or year) held; ``end=None`` means ongoing.
+        The library only compares them, so any integer calendar works.
+    unit
+        The unit the post belongs to.
+    program
+        The program the posting was part of (rotation, secondment, ...).
+
+    Examples
+    --------
+    >>> Posting(post_id="sz-office", start=2023, end=2024, program="rotation")
+    Posting(post_id='sz-office', start=2023, end=2024, unit='', program='rotation')
+
+    .. versionadded:: 0.1
+    """
+
+    post_id: str = field(validator=_check_id)
+    start: int = field(converter=_to_int, validator=_int_at_least(0))
+    end: int | None = field(default=None, converter=_to_int)
+    unit: str = field(default="", validator=_check_str)
+    program: str = field(default="", validator=_check_str)
+
+    @end.validator
+    def _check_end(self, _attribute: Any, value: Any) -> None:
+        if value is None:
+            return
+        if not _is_int(value) or value < self.start:
+            raise _FieldError(f"end must be an integer >= start ({self.start}), got {value!r}")
+
+
+def _history(value: Any) -> tuple[Posting, ...]:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        raise _FieldError(f"history must be a sequence of Posting, got {value!r}")
+    items = tuple(value)
+    for item in items:
+        if not isinstance(item, Posting):
+            raise _FieldError(f"history must hold Posting records, got {item!r}")
+    return items
+
+
+@_named_errors
+@frozen(kw_only=True)
+class Cadre:
+    """A staff member (干部).
+
+    Parameters
+    ----------
+    id
+        Unique identifier.
+    name
+        Display name (Chinese names welcome).
+    birth_year
+        Year of birth, from 1930 to the current year.
+    rank
+        Rank tier; a :class:`Rank`, its English value or its Chinese label.
+    unit
+        Home unit (局办, 街道, 平台公司).
+    line
+        Work line, or ``None`` when the cadre is on none of them.
+    industries
+        Industry tracks the cadre knows.
+    competencies
+        Competency name to level in ``[0, 1]``.
+    history
+        Past postings.
+    grid
+        The grid the cadre belongs to, if any.
+    gender
+        Optional, used only when a team balance asks for it.
+    joined_year
+        The year the cadre joined the zone (for tenure rules), if known.
+
+    Examples
+    --------
+    >>> c = Cadre(
+    ...     id="c001",
+    ...     name="李娜",
+    ...     birth_year=1994,
+    ...     rank="科级及以下",
+    ...     unit="招商局",
+    ...     line="investment",
+    ...     industries={"ai"},
+    ...     competencies={"communication": 0.7},
+    ... )
+    >>> c.rank, c.line.label
+    (<Rank.SECTION: 'section'>, '招商引资')
+    >>> c.cohort(as_of=2025)
+    <Cohort.YOUNG: 'young'>
+
+    .. versionadded:: 0.1
+    """
+
+    id: str = field(validator=_check_id)
+    name: str = field(validator=_check_str)
+    birth_year: int = field(converter=_to_int, validator=_check_year)
+    rank: Rank = field(converter=_to_rank)
+    unit: str = field(validator=_check_id)
+    line: Line | None = field(default=None, converter=_to_line)
+    industries: frozenset[str] = field(factory=frozenset, converter=_to_industries)
+    competencies: FrozenDict[str, float] = field(factory=FrozenDict, converter=_to_competencies)
+    history: tuple[Posting, ...] = field(default=(), converter=_history)
+    grid: str | None = field(default=None, validator=_check_optional_str)
+    gender: str | None = field(default=None, validator=_check_optional_str)
+    joined_year: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)
+
+    def cohort(self, *, as_of: int, bounds: tuple[int, int] = (35, 50)) -> Cohort:
+        """Return the cadre's cohort in year ``as_of`` (see :func:`cohort_of`)."""
+        return cohort_of(self.birth_year, as_of=as_of, bounds=bounds)
+
+
+@_named_errors
+@frozen(kw_only=True)
+class Mentor:
+    """A mentor (导师) who takes a bounded number of mentees.
+
+    A mentor may also be a cadre; use the same ``id``.
+
+    Parameters
+    ----------
+    id
+        Unique identifier.
+    unit
+        The mentor's unit (cross-unit pairs break departmental silos).
+    capacity
+        Most mentees at once, ``>= 0``.
+    role
+        A :class:`MentorRole`.
+    name
+        Display name.
+    industries, competencies
+        As for :class:`Cadre`.
+    birth_year
+        Optional, for cohort-gap criteria.
+    grid
+        The grid the mentor leads or belongs to, if any.
+
+    Examples
+    --------
+    >>> m = Mentor(id="m01", unit="经发局", capacity=16, role="网格导师")
+    >>> m.role.label, m.capacity
+    ('网格导师', 16)
+
+    .. versionadded:: 0.1
+    """
+
+    id: str = field(validator=_check_id)
+    unit: str = field(validator=_check_id)
+    capacity: int = field(default=1, converter=_to_int, validator=_int_at_least(0))
+    role: MentorRole = field(default=MentorRole.GRID, converter=_to_role)
+    name: str = field(default="", validator=_check_str)
+    industries: frozenset[str] = field(factory=frozenset, converter=_to_industries)
+    competencies: FrozenDict[str, float] = field(factory=FrozenDict, converter=_to_competencies)
+    birth_year: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)
+    grid: str | None = field(default=None, validator=_check_optional_str)
+
+
+@_named_errors
+@frozen(kw_only=True)
+class Eligibility:
+    """Who may take part in a program or hold a post.
+
+    Every criterion left as ``None`` admits everyone; the criteria given must
+    all hold.
+
+    Parameters
+    ----------
+    cohorts
+        Admitted cohorts (needs ``as_of`` when checking).
+    born_after
+        Earliest admitted birth year, inclusive: post-90s (90后) is ``1990``.
+    min_rank
+        Lowest admitted :class:`Rank`.
+    ranks
+        Admitted ranks.
+    lines
+        Admitted work lines.
+    units
+        Admitted home units.
+
+    Examples
+    --------
+    >>> post90s = Eligibility(born_after=1990)
+    >>> c = Cadre(id="c1", name="王", birth_year=1988, rank="section", unit="u")
+    >>> post90s.admits(c, as_of=2025)
+    False
+    >>> post90s.reasons(c, as_of=2025)
+    ('born 1988, before 1990',)
+
+    .. versionadded:: 0.1
+    """
+
+    cohorts: frozenset[Cohort] | None = field(default=None, converter=_to_cohorts)
+    born_after: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)
+    min_rank: Rank | None = field(default=None, converter=_to_min_rank)
+    ranks: frozenset[Rank] | None = field(default=None, converter=_to_ranks)
+    lines: frozenset[Line] | None = field(default=None, converter=_to_lines)
+    units: frozenset[str] | None = field(default=None, converter=_to_units)
+
+    def reasons(
+        self, cadre: Cadre, *, as_of: int | None = None, bounds: tuple[int, int] = (35, 50)
+    ) -> tuple[str, ...]:
+        """Return why ``cadre`` is not eligible; empty when eligible.
+
+        Raises
+        ------
+        InvalidInputError
+            If ``cohorts`` is set and ``as_of`` is not given.
+        """
+        out: list[str] = []
+        if self.cohorts is not None:
+            if as_of is None:
+                raise InvalidInputError("Eligibility: cohorts need as_of to be checked")
+            cohort = cadre.cohort(as_of=as_of, bounds=bounds)
+            if cohort not in self.cohorts:
+                out.append(f"cohort {cohort.value} not admitted")
+        if self.born_after is not None and cadre.birth_year < self.born_after:
+            out.append(f"born {cadre.birth_year}, before {self.born_after}")
+        if self.min_rank is not None and cadre.rank < self.min_rank:
+            out.append(f"rank {cadre.rank.value} below {self.min_rank.value}")
+        if self.ranks is not None and cadre.rank not in self.ranks:
+            out.append(f"rank {cadre.rank.value} not admitted")
+        if self.lines is not None and cadre.line not in self.lines:
+            line = cadre.line.value if cadre.line is not None else "none"
+            out.append(f"line {line} not admitted")
+        if self.units is not None and cadre.unit not in self.units:
+            out.append(f"unit {cadre.unit} not admitted")
+        return tuple(out)
+
+    def admits(
+        self, cadre: Cadre, *, as_of: int | None = None, bounds: tuple[int, int] = (35, 50)
+    ) -> bool:
+        """Return whether ``cadre`` meets every criterion."""
+        return not self.reasons(cadre, as_of=as_of, bounds=bounds)
+
+
+@_named_errors
+@frozen(kw_only=True)
+class Post:
+    """A post cadres can be placed in for some periods.
+
+    Parameters
+    ----------
+    id
+        Unique identifier.
+    unit
+        The unit (or partner region) the post belongs to.
+    category
+        A program-facing category such as ``"frontline"``, ``"host"``,
+        ``"secondment"`` or ``"stationed"``.
+    capacity
+        Cadres the post takes per period, ``>= 0``.
+    requirements
+        Competency name to the minimum level the post expects.
+    eligibility
+        Who may hold the post.
+    name
+        Display name.
+    location
+        Where the post is (a city for stationed and secondment posts).
+
+    Examples
+    --------
+    >>> p = Post(
+    ...     id="sz",
+    ...     unit="深圳驻点",
+    ...     category="stationed",
+    ...     capacity=2,
+    ...     requirements={"communication": 0.6},
+    ...     location="深圳",
+    ... )
+    >>> p.capacity, dict(p.requirements)
+    (2, {'communication': 0.6})
+
+    .. versionadded:: 0.1
+    """
+
+    id: str = field(validator=_check_id)
+    unit: str = field(validator=_check_id)
+    category: str = field(validator=_check_id)
+    capacity: int = field(default=1, converter=_to_int, validator=_int_at_least(0))
+    requirements: FrozenDict[str, float] = field(factory=FrozenDict, converter=_to_requirements)
+    eligibility: Eligibility = field(factory=Eligibility)
+    name: str = field(default="", validator=_check_str)
+    location: str = field(default="", validator=_check_str)
+
+    @eligibility.validator
+    def _check_eligibility(self, _attribute: Any, value: Any) -> None:
+        if not isinstance(value, Eligibility):
+            raise _FieldError(f"eligibility must be an Eligibility, got {value!r}")
+
+
+@_named_errors
+@frozen(kw_only=True)
+class Enterprise:
+    """An enterprise a grid or team looks after.
+
+    Parameters
+    ----------
+    id
+        Unique identifier.
+    name
+        Display name.
+    industry
+        Industry track, used to split enterprises by industry.
+    area
+        Location key (a street, a park), used to split enterprises by area.
+
+    Examples
+    --------
+    >>> Enterprise(id="e0001", name="甲公司", industry="ai", area="东区").area
+    '东区'
+
+    .. versionadded:: 0.1
+    """
+
+    id: str = field(validator=_check_id)
+    name: str = field(default="", validator=_check_str)
+    industry: str = field(default="", validator=_check_str)
+    area: str = field(default="", validator=_check_str)
