@@ -24,6 +24,7 @@ from cadredev import (
     Rank,
     cohort_of,
 )
+from cadredev._hypothesis_plugin import _hypothesis_setup_hook
 from cadredev.testing import cadres, mentors, posts
 
 
@@ -191,3 +192,14 @@ def test_numpy_integers_are_normalised() -> None:
 def test_generated_records_validate(m: Mentor, p: Post) -> None:
     assert attrs.evolve(m) == m
     assert attrs.evolve(p) == p
+
+
+def test_from_type_draws_valid_records() -> None:
+    _hypothesis_setup_hook()  # what the entry point runs when cadredev is installed
+
+    @given(st.from_type(Cadre), st.from_type(Post))
+    def check(c: Cadre, p: Post) -> None:
+        assert isinstance(c, Cadre)
+        assert isinstance(p, Post)
+
+    check()

@@ -12,7 +12,7 @@ strategies are registered with hypothesis, so ``st.from_type(Cadre)`` and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInputError, MissingDependencyError
 from .model import (
@@ -29,6 +29,9 @@ from .model import (
     Rank,
 )
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - exercised without the extra
@@ -37,6 +40,7 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
     ) from exc
 
 __all__ = [
+    "bipartite_graphs",
     "cadres",
     "eligibilities",
     "enterprises",
@@ -311,3 +315,90 @@ def enterprises() -> st.SearchStrategy[Enterprise]:
         industry=st.sampled_from(("", *_INDUSTRIES)),
         area=st.sampled_from(("", "东区", "西区")),
     )
+
+
+def bipartite_graphs(
+    *,
+    max_mentees: int = 8,
+    max_mentors: int = 4,
+    max_capacity: int = 3,
+    max_weight: int = 10,
+    integer_weights: bool = True,
+    scores: bool = False,
+    mentee_capacity: bool = False,
+) -> st.SearchStrategy[nx.Graph[str]]:
+    """Draw a bipartite graph that follows the matching contract.
+
+    Mentee nodes (``"e0"``, ``"e1"``, ...) carry ``bipartite=0``; mentor nodes
+    (``"m0"``, ...) carry ``bipartite=1`` and a ``capacity``. Each edge carries
+    a ``weight`` and ``components`` summing to it. Small weight ranges make ties
+    common, which is where matching code tends to go wrong.
+
+    Parameters
+    ----------
+    max_mentees, max_mentors
+        Upper bounds on the number of nodes on each side (either may be 0).
+    max_capacity
+        Largest mentor capacity (0 is drawn too).
+    max_weight
+        Weights are drawn from ``1 .. max_weight``.
+    integer_weights
+        Draw integer weights (as floats) rather than arbitrary floats.
+    scores
+        Also draw ``mentee_score`` and ``mentor_score`` on every edge.
+    mentee_capacity
+        Also draw a ``capacity`` of 1 or 2 on mentees.
+
+    Examples
+    --------
+    >>> from hypothesis import given
+    >>> @given(bipartite_graphs(max_mentees=3, max_mentors=2))
+    ... def test(g):
+    ...     for u, v, w in g.edges(data="weight"):
+    ...         assert {g.nodes[u]["bipartite"], g.nodes[v]["bipartite"]} == {0, 1}
+    >>> test()
+
+    .. versionadded:: 0.1
+    """
+    for name, value in (
+        ("max_mentees", max_mentees),
+        ("max_mentors", max_mentors),
+        ("max_capacity", max_capacity),
+    ):
+        if value < 0:
+            raise InvalidInputError(f"bipartite_graphs: {name} must be >= 0, got {value}")
+    if max_weight < 1:
+        raise InvalidInputError(f"bipartite_graphs: max_weight must be >= 1, got {max_weight}")
+    weight = (
+        st.integers(min_value=1, max_value=max_weight).map(float)
+        if integer_weights
+        else st.floats(min_value=0.0, max_value=float(max_weight), allow_nan=False)
+    )
+
+    @st.composite
+    def build(draw: st.DrawFn) -> nx.Graph[str]:
+        import networkx as nx  # noqa: PLC0415
+
+        n_e = draw(st.integers(min_value=0, max_value=max_mentees))
+        n_m = draw(st.integers(min_value=0, max_value=max_mentors))
+        graph: nx.Graph[str] = nx.Graph()
+        for i in range(n_e):
+            attrs: dict[str, Any] = {"bipartite": 0}
+            if mentee_capacity:
+                attrs["capacity"] = draw(st.integers(min_value=1, max_value=2))
+            graph.add_node(f"e{i}", **attrs)
+        for j in range(n_m):
+            capacity = draw(st.integers(min_value=0, max_value=max_capacity))
+            graph.add_node(f"m{j}", bipartite=1, capacity=capacity)
+        pairs = [(f"e{i}", f"m{j}") for i in range(n_e) for j in range(n_m)]
+        chosen = draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else []
+        for mentee, mentor in sorted(chosen):
+            w = draw(weight)
+            data: dict[str, Any] = {"weight": w, "components": {"drawn": w}}
+            if scores:
+                data["mentee_score"] = draw(weight)
+                data["mentor_score"] = draw(weight)
+            graph.add_edge(mentee, mentor, **data)
+        return graph
+
+    return build()
