@@ -3,11 +3,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from cadredev import __version__
+from cadredev import __version__, sample_zone
 from cadredev.cli import main
+from cadredev.datasets import Zone
+from cadredev.io import load_json, read_roster_csv
 
 
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
@@ -52,3 +55,11 @@ def test_module_entry_point() -> None:
         check=True,
     )
     assert json.loads(out.stdout)["posts"] > 0
+
+
+def test_sample_writes_loadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sample", "--out", str(tmp_path), "--format", "json"]) == 0
+    written = json.loads(capsys.readouterr().out)
+    zone = load_json(Zone, written["zone"])
+    assert zone == sample_zone()
+    assert read_roster_csv(written["roster"])[0].id == "c001"

@@ -47,6 +47,27 @@ def _demo(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _sample(args: argparse.Namespace) -> dict[str, Any]:
+    from pathlib import Path  # noqa: PLC0415
+
+    from .datasets import sample_zone  # noqa: PLC0415
+    from .io import save_json, write_roster_csv  # noqa: PLC0415
+
+    zone = sample_zone(seed=args.seed)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    written = {
+        "zone": out / "zone.json",
+        "roster": out / "cadres.csv",
+    }
+    save_json(zone, written["zone"])
+    write_roster_csv(zone.cadres, written["roster"])
+    if args.format == "text":
+        for what, path in written.items():
+            print(f"wrote {what:<8} {path}")
+    return {what: str(path) for what, path in written.items()}
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="cadredev",
@@ -59,6 +80,11 @@ def _build_parser() -> _Parser:
     demo.add_argument("--seed", type=int, default=0, help="seed of the sample zone (default 0)")
     demo.add_argument("--format", choices=("text", "json"), default="text")
     demo.set_defaults(run=_demo)
+    sample = sub.add_parser("sample", help="write the sample zone as JSON and CSV files")
+    sample.add_argument("--out", required=True, help="directory to write into")
+    sample.add_argument("--seed", type=int, default=0)
+    sample.add_argument("--format", choices=("text", "json"), default="text")
+    sample.set_defaults(run=_sample)
     return parser
 
 
