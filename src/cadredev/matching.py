@@ -29,7 +29,6 @@ Nodes are ordered by ``str(id)`` wherever an order is needed.
 
 from __future__ import annotations
 
-import heapq
 import html
 import math
 import numbers
@@ -594,7 +593,7 @@ def _parse(graph: Any) -> _Problem:
         raise _bad("graph must be a simple Graph, got a multigraph")
     mentees: list[Hashable] = []
     mentors: list[Hashable] = []
-    for node, data in graph.nodes(data=True):
+    for node, data in graph._node.items():  # noqa: SLF001
         side = data.get("bipartite")
         if side is None:
             raise _bad(f"node {node!r}: missing 'bipartite' (expected 0 for mentee, 1 for mentor)")
@@ -605,7 +604,7 @@ def _parse(graph: Any) -> _Problem:
         (mentees if side == 0 else mentors).append(node)
     mentees.sort(key=_key)
     mentors.sort(key=_key)
-    nodes = graph.nodes
+    nodes = graph._node  # noqa: SLF001
     mentee_cap = np.array(
         [_check_capacity(u, nodes[u].get("capacity", 1)) for u in mentees], dtype=np.int64
     )
@@ -626,47 +625,58 @@ def _parse(graph: Any) -> _Problem:
         mentor_role = (None,) * len(mentors)
 
     midx = {v: j for j, v in enumerate(mentors)}
-    adj = graph.adj
-    eu_list: list[int] = []
+    adj = graph._adj  # noqa: SLF001  (plain dicts: far faster than the views)
     ev_list: list[int] = []
+    counts: list[int] = []
     datas: list[Mapping[str, Any]] = []
-    for i, u in enumerate(mentees):
-        nbrs = adj[u]
-        if u in nbrs:
-            raise _bad(f"edge ({u!r}, {u!r}): self loop")
-        got = [midx.get(v, -1) for v in nbrs]
-        if got and min(got) < 0:
-            other = next(v for v in nbrs if v not in midx)
-            raise _bad(f"edge ({u!r}, {other!r}) joins two mentees; edges must join a mentee and a mentor")
-        eu_list.extend([i] * len(got))
-        ev_list.extend(got)
-        datas.extend(nbrs.values())
-    if len(datas) != graph.number_of_edges():
+    get = midx.__getitem__
+    try:
+        for u in mentees:
+            nbrs = adj[u]
+            ev_list.extend(map(get, nbrs))
+            counts.append(len(nbrs))
+            datas.extend(nbrs.values())
+    except KeyError:
+        for u in mentees:
+            for x in adj[u]:
+                if x == u:
+                    raise _bad(f"edge ({u!r}, {u!r}): self loop") from None
+                if x not in midx:
+                    raise _bad(
+                        f"edge ({u!r}, {x!r}) joins two mentees; edges must join a mentee "
+                        "and a mentor"
+                    ) from None
+    if 2 * len(datas) != sum(map(len, adj.values())):
         for v in mentors:
             for x in adj[v]:
                 if x == v:
                     raise _bad(f"edge ({v!r}, {v!r}): self loop")
                 if x in midx:
                     raise _bad(
-                        f"edge ({v!r}, {x!r}) joins two mentors; edges must join a mentee and a mentor"
+                        f"edge ({v!r}, {x!r}) joins two mentors; edges must join a mentee "
+                        "and a mentor"
                     )
-    eu = np.array(eu_list, dtype=np.int64)
+    eu = np.repeat(np.arange(len(mentees), dtype=np.int64), counts)
     ev = np.array(ev_list, dtype=np.int64)
-    raw = [d.get("weight", 1.0) for d in datas]
+    try:
+        raw = [d["weight"] for d in datas]
+    except KeyError:
+        raw = [d.get("weight", 1.0) for d in datas]
     kinds = set(map(type, raw))
     w = np.array(raw, dtype=np.float64) if kinds <= _FAST_NUMBERS else np.zeros(len(raw))
     if not kinds <= _FAST_NUMBERS or not bool(np.isfinite(w).all()):
         for e, x in enumerate(raw):
             if not _is_real(x) or not math.isfinite(float(x)):
-                pair = (mentees[eu_list[e]], mentors[ev_list[e]])
+                pair = (mentees[int(eu[e])], mentors[ev_list[e]])
                 raise _bad(f"edge {pair!r}: weight must be a finite number, got {x!r}")
         w = np.array([float(x) for x in raw], dtype=np.float64)
     # canonical edge order: by mentee, then mentor
-    order = np.lexsort((ev, eu))
+    order = np.argsort(eu * max(1, len(mentors)) + ev, kind="stable")
     eu, ev, w = eu[order], ev[order], w[order]
     s_mentee, s_mentor = w, w
     datas_raw = datas
-    if any("mentee_score" in d or "mentor_score" in d for d in datas):
+    keys: set[str] = set().union(*datas) if datas else set()
+    if "mentee_score" in keys or "mentor_score" in keys:
         datas = [datas[k] for k in order.tolist()]
         pairs = [(mentees[a], mentors[b]) for a, b in zip(eu.tolist(), ev.tolist(), strict=True)]
         s_mentee = _as_scores([d.get("mentee_score") for d in datas], pairs, "mentee_score", w)
@@ -723,48 +733,66 @@ def _solve_stable(
     cap_a: np.ndarray,
     cap_b: np.ndarray,
 ) -> np.ndarray:
-    """Mentee-proposing deferred acceptance with capacities on both sides."""
-    n, m, ne = len(cap_a), len(cap_b), len(eu)
+    """Mentee-proposing deferred acceptance with capacities on both sides.
+
+    Proposals are made in rounds (every mentee with a free slot proposes to
+    its next choices at once; each mentor keeps its best proposals up to
+    capacity). The order of proposals does not change the outcome of
+    deferred acceptance, so this is the mentee-optimal stable matching.
+    """
+    n, ne = len(cap_a), len(eu)
     chosen = np.zeros(ne, dtype=bool)
     if ne == 0:
         return chosen
-    # mentee lists: by mentee, score desc, mentor index (id order)
-    by_a = np.lexsort((ev, -s_a, eu))
-    starts = np.searchsorted(eu[by_a], np.arange(n + 1)).tolist()
-    # mentor ranks of each edge: score desc, mentee index
-    by_b = np.lexsort((eu, -s_b, ev))
+    # Edges come sorted by (mentee, mentor); a stable sort by score keeps that
+    # order among equal scores, so global score ranks break ties by id.
+    order_a = np.argsort(-s_a, kind="stable")
+    order_b = order_a if s_b is s_a else np.argsort(-s_b, kind="stable")
+    rank_a = np.empty(ne, dtype=np.int64)
+    rank_a[order_a] = np.arange(ne)
     rank = np.empty(ne, dtype=np.int64)
-    rank[by_b] = np.arange(ne)
-    target = ev[by_a].tolist()
-    rank_l = rank[by_a].tolist()
+    rank[order_b] = np.arange(ne)
+    # mentee lists: by mentee, score desc, mentor id
+    by_a = np.argsort(eu.astype(np.int64) * ne + rank_a)
+    starts = np.searchsorted(eu[by_a], np.arange(n + 1))
+    target = ev[by_a]
+    rank_p = rank[by_a]
+    owner = eu[by_a]
     ptr = starts[:-1].copy()
     ends = starts[1:]
-    held = [0] * n
-    caps_a = cap_a.tolist()
-    caps_b = cap_b.tolist()
-    heaps: list[list[tuple[int, int, int]]] = [[] for _ in range(m)]
-    stack = [i for i in range(n - 1, -1, -1) if caps_a[i] > 0]
-    while stack:
-        i = stack.pop()
-        p = ptr[i]
-        end = ends[i]
-        while held[i] < caps_a[i] and p < end:
-            j = target[p]
-            r = rank_l[p]
-            cb = caps_b[j]
-            heap = heaps[j]
-            if len(heap) < cb:
-                heapq.heappush(heap, (-r, i, p))
-                held[i] += 1
-            elif cb and -heap[0][0] > r:
-                _, k, _ = heapq.heapreplace(heap, (-r, i, p))
-                held[i] += 1
-                held[k] -= 1
-                stack.append(k)
-            p += 1
-        ptr[i] = p
-    positions = [p for heap in heaps for (_, _, p) in heap]
-    chosen[by_a[np.array(positions, dtype=np.int64)]] = True
+    held_a = np.zeros(n, dtype=np.int64)
+    caps_b = cap_b.astype(np.int64)
+    hold = np.zeros(0, dtype=np.int64)  # positions currently held
+    active = np.nonzero((cap_a > 0) & (ptr < ends))[0]
+    while len(active):
+        want = np.minimum(cap_a[active] - held_a[active], ends[active] - ptr[active])
+        if np.all(want == 1):
+            props = ptr[active]
+        else:
+            reps = np.repeat(ptr[active] - np.cumsum(want) + want, want)
+            props = reps + np.arange(int(want.sum()))
+        ptr[active] += want
+        if len(props) == 0:
+            break
+        touched = np.zeros(len(caps_b), dtype=bool)
+        touched[target[props]] = True
+        mine = touched[target[hold]]
+        cand = np.concatenate((hold[mine], props))
+        cb = target[cand]
+        order = np.lexsort((rank_p[cand], cb))
+        cand, cb = cand[order], cb[order]
+        first = np.searchsorted(cb, cb)
+        keep = (np.arange(len(cand)) - first) < caps_b[cb]
+        was_held = np.concatenate((np.ones(int(mine.sum()), dtype=bool), np.zeros(len(props), dtype=bool)))[order]  # fmt: skip
+        gained = cand[keep & ~was_held]
+        lost = cand[~keep & was_held]
+        np.add.at(held_a, owner[gained], 1)
+        np.add.at(held_a, owner[lost], -1)
+        hold = np.concatenate((hold[~mine], cand[keep]))
+        again = np.concatenate((owner[cand[~keep]], active))
+        again = np.unique(again)
+        active = again[(held_a[again] < cap_a[again]) & (ptr[again] < ends[again])]
+    chosen[by_a[hold]] = True
     return chosen
 
 
@@ -1421,7 +1449,9 @@ def _solve(method: str, prob: _Problem, sub: np.ndarray, pinned: list[int]) -> n
     if method == "optimal":
         got = _solve_optimal(eu, ev, prob.w[free], cap_a, cap_b)
     elif method == "stable":
-        got = _solve_stable(eu, ev, prob.s_mentee[free], prob.s_mentor[free], cap_a, cap_b)
+        s_a = prob.s_mentee[free]
+        s_b = s_a if prob.s_mentor is prob.s_mentee else prob.s_mentor[free]
+        got = _solve_stable(eu, ev, s_a, s_b, cap_a, cap_b)
     else:
         got = _solve_greedy(eu, ev, prob.w[free], cap_a, cap_b)
     chosen[free[got]] = True
@@ -1433,7 +1463,10 @@ def _result(
 ) -> Matching:
     mentees, mentors = prob.mentees, prob.mentors
     idx = np.nonzero(chosen & sub)[0]
-    pairs = [(mentees[int(prob.eu[e])], mentors[int(prob.ev[e])]) for e in idx.tolist()]
+    pairs = [
+        (mentees[a], mentors[b])
+        for a, b in zip(prob.eu[idx].tolist(), prob.ev[idx].tolist(), strict=True)
+    ]
     total = float(math.fsum(prob.w[idx].tolist()))
     matched = np.zeros(len(mentees), dtype=bool)
     matched[prob.eu[idx]] = True
@@ -1443,6 +1476,7 @@ def _result(
     forbidden_of = {a for a, b in prob.forbidden if role is None or _role_of(prob, b) == role}
     unmatched: dict[Hashable, str] = {}
     sub_idx = np.nonzero(sub)[0]
+    sub_eu = prob.eu[sub_idx]
     for i in np.nonzero(~matched)[0].tolist():
         u = mentees[i]
         if prob.mentee_cap[i] == 0:
@@ -1450,7 +1484,7 @@ def _result(
         elif not has_edge[i]:
             unmatched[u] = FORBIDDEN if u in forbidden_of else NO_COMPATIBLE
         else:
-            lo, hi = np.searchsorted(prob.eu[sub_idx], [i, i + 1])
+            lo, hi = np.searchsorted(sub_eu, [i, i + 1])
             mine = sub_idx[lo:hi]
             room = load[prob.ev[mine]] < prob.mentor_cap[prob.ev[mine]]
             if not room.any():
@@ -1461,7 +1495,7 @@ def _result(
                 unmatched[u] = f"not matched by the {method} method"
     return Matching(
         method=method,
-        assignments=tuple(sorted(pairs, key=lambda p: (_key(p[0]), _key(p[1])))),
+        assignments=tuple(pairs),  # edges are in (mentee, mentor) id order already
         unmatched=FrozenDict(dict(_sorted_items(unmatched))),
         total_weight=total,
         role=role,
