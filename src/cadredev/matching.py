@@ -353,6 +353,22 @@ def _score_block(
     return comps, mask
 
 
+def _top_k(score: np.ndarray, k: int) -> np.ndarray:
+    """Mask of the ``k`` best columns per row: score desc, then column (id) order.
+
+    Entries at ``-inf`` are never selected.
+    """
+    rows, cols = score.shape
+    if cols <= k:
+        return np.isfinite(score)
+    kth = -np.partition(-score, k - 1, axis=1)[:, k - 1 : k]  # the k-th best score per row
+    better = score > kth
+    ties = score == kth
+    need = k - better.sum(axis=1, keepdims=True)
+    chosen = better | (ties & (np.cumsum(ties, axis=1) <= need))
+    return chosen & np.isfinite(score)
+
+
 def compatibility_graph(
     mentees: Iterable[Cadre],
     mentors: Iterable[Mentor],
@@ -503,30 +519,25 @@ def compatibility_graph(
         for i, c in enumerate(block):
             if c.id in forbid_by:
                 keep[i, forbid_by[c.id]] = False
-        if criteria.top_k is not None and criteria.top_k < m:
-            # rank mentors per mentee (per role): weight desc, then mentor id (column order)
-            score = np.where(keep, total, -np.inf)
-            order = np.lexsort((np.arange(m)[None, :].repeat(len(block), 0), -score, role_of[None, :].repeat(len(block), 0)), axis=1)  # fmt: skip
-            ranked_role = np.take_along_axis(role_of[None, :].repeat(len(block), 0), order, 1)
-            first = np.zeros_like(order)
-            first[:, 1:] = ranked_role[:, 1:] != ranked_role[:, :-1]
-            first[:, 0] = 1
-            pos = np.arange(m)[None, :].repeat(len(block), 0)
-            group_start = np.maximum.accumulate(np.where(first == 1, pos, 0), axis=1)
-            rank_in_role = pos - group_start
+        if criteria.top_k is not None:
             top = np.zeros_like(keep)
-            np.put_along_axis(top, order, rank_in_role < criteria.top_k, axis=1)
+            for r in range(len(role_list) if role_list else 1):
+                cols_r = np.nonzero(role_of == r)[0] if role_list else np.arange(m)
+                top[:, cols_r] = _top_k(np.where(keep[:, cols_r], total[:, cols_r], -np.inf), criteria.top_k)
             keep &= top
         for i, c in enumerate(block):
             if c.id in require_by:
                 keep[i, require_by[c.id]] = True
         rows, cols = np.nonzero(keep)
-        values = {name: comps[name][rows, cols].tolist() for name in names}
-        for e, (i, j) in enumerate(zip(rows.tolist(), cols.tolist(), strict=True)):
-            parts = {name: values[name][e] for name in names}
-            edges.append(
-                (block[i].id, mentor_id_list[j], {"weight": sum(parts.values()), "components": parts})
+        columns = [comps[name][rows, cols].tolist() for name in names]
+        ids_a = [block[i].id for i in rows.tolist()]
+        ids_b = [mentor_id_list[j] for j in cols.tolist()]
+        edges.extend(
+            (x, y, {"weight": sum(vals), "components": dict(zip(names, vals, strict=True))})
+            for x, y, vals in zip(
+                ids_a, ids_b, zip(*columns, strict=True) if columns else [()] * len(ids_a), strict=True
             )
+        )
     graph.add_edges_from(edges)
     return graph
 
