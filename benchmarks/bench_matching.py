@@ -55,7 +55,9 @@ def workload(n: int, m: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndar
     return u, v, w
 
 
-def to_graph(n: int, m: int, cap: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> nx.Graph:
+def to_graph(  # noqa: PLR0917
+    n: int, m: int, cap: int, u: np.ndarray, v: np.ndarray, w: np.ndarray
+) -> nx.Graph:
     a = [f"a{i:06d}" for i in range(n)]
     b = [f"b{j:05d}" for j in range(m)]
     g = nx.Graph()
@@ -67,8 +69,10 @@ def to_graph(n: int, m: int, cap: int, u: np.ndarray, v: np.ndarray, w: np.ndarr
     return g
 
 
-def ortools_flow(n: int, m: int, cap: int, u: np.ndarray, v: np.ndarray, w: np.ndarray) -> int:
-    from ortools.graph.python import min_cost_flow
+def ortools_flow(  # noqa: PLR0917
+    n: int, m: int, cap: int, u: np.ndarray, v: np.ndarray, w: np.ndarray
+) -> int:
+    from ortools.graph.python import min_cost_flow  # noqa: PLC0415
 
     flow = min_cost_flow.SimpleMinCostFlow()
     src, snk = n + m, n + m + 1
@@ -102,7 +106,7 @@ def nx_simplex(g: nx.Graph, n: int, cap: int) -> int:
 
 
 def hr_solve(g: nx.Graph) -> set[tuple[str, str]]:
-    from matching.games import HospitalResident
+    from matching.games import HospitalResident  # noqa: PLC0415
 
     mentees = sorted(x for x, d in g.nodes(data=True) if d["bipartite"] == 0)
     mentors = sorted(x for x, d in g.nodes(data=True) if d["bipartite"] == 1)
@@ -205,7 +209,6 @@ def main() -> None:
     g2 = to_graph(n2, m2, cap, u2, v2, w2)
     t_stable200, res2 = timed(lambda: match(g2, method="stable"))
     row("match stable (graph in)", f"{n2:,}", t_stable200, f"{len(res2)} pairs")
-    del g2
 
     # compatibility_graph vs a bare networkx build of the same edges
     nc, mc = 5_000 // scale, 500 // scale

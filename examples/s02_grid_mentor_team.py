@@ -70,8 +70,12 @@ assert all(load <= cap for load, cap in summary.loads.values())
 assert summary.cross_unit_share is not None
 assert summary.cross_unit_share >= 0.9, summary.cross_unit_share
 
-plain = match(compatibility_graph(mentees, mentors, criteria=attrs.evolve(criteria, cross_unit=0.0)))
+plain = match(
+    compatibility_graph(mentees, mentors, criteria=attrs.evolve(criteria, cross_unit=0.0))
+)
 plain_share = plain.summary().cross_unit_share
 assert plain_share is not None
 assert summary.cross_unit_share > plain_share
-print(f"cross-unit pairs: {summary.cross_unit_share:.0%} (without the criterion: {plain_share:.0%})")
+print(
+    f"cross-unit pairs: {summary.cross_unit_share:.0%} (without the criterion: {plain_share:.0%})"
+)

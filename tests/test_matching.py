@@ -7,6 +7,7 @@ import math
 import warnings
 from collections import Counter
 from collections.abc import Hashable
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -37,8 +38,8 @@ def make_graph(
     edges: list[tuple[int, int, float]],
     caps: list[int],
     mentee_caps: list[int] | None = None,
-) -> nx.Graph:
-    g = nx.Graph()
+) -> nx.Graph[Any]:
+    g: nx.Graph[Any] = nx.Graph()
     for i in range(n):
         cap = 1 if mentee_caps is None else mentee_caps[i]
         g.add_node(f"a{i:02d}", bipartite=0, capacity=cap)
@@ -52,7 +53,7 @@ def make_graph(
 @st.composite
 def graphs(
     draw: st.DrawFn, *, max_n: int = 7, max_m: int = 4, mentee_cap: bool = False
-) -> nx.Graph:
+) -> nx.Graph[Any]:
     n = draw(st.integers(0, max_n))
     m = draw(st.integers(0, max_m))
     caps = draw(st.lists(st.integers(0, 3), min_size=m, max_size=m))
@@ -60,10 +61,12 @@ def graphs(
     pairs = [(i, j) for i in range(n) for j in range(m)]
     chosen = draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else []
     weights = draw(st.lists(st.integers(-3, 9), min_size=len(chosen), max_size=len(chosen)))
-    return make_graph(n, m, [(i, j, float(w)) for (i, j), w in zip(chosen, weights, strict=True)], caps, mcaps)
+    return make_graph(
+        n, m, [(i, j, float(w)) for (i, j), w in zip(chosen, weights, strict=True)], caps, mcaps
+    )
 
 
-def check_valid(g: nx.Graph, result: Matching) -> None:
+def check_valid(g: nx.Graph[Any], result: Matching) -> None:
     load: Counter[Hashable] = Counter()
     per_mentee: Counter[Hashable] = Counter()
     for a, b in result.assignments:
@@ -83,7 +86,7 @@ def check_valid(g: nx.Graph, result: Matching) -> None:
     assert len(set(result.assignments)) == len(result.assignments)
 
 
-def brute_force(g: nx.Graph) -> tuple[float, int]:
+def brute_force(g: nx.Graph[Any]) -> tuple[float, int]:
     """Best (total weight, pairs) over all subsets of edges respecting capacities."""
     edges = [(a, b, d["weight"]) if g.nodes[a]["bipartite"] == 0 else (b, a, d["weight"])
              for a, b, d in g.edges(data=True)]  # fmt: skip
@@ -100,8 +103,8 @@ def brute_force(g: nx.Graph) -> tuple[float, int]:
     return best
 
 
-def ortools_weight(g: nx.Graph) -> int:
-    from ortools.graph.python import min_cost_flow
+def ortools_weight(g: nx.Graph[Any]) -> int:
+    from ortools.graph.python import min_cost_flow  # noqa: PLC0415  (oracle, loaded on use)
 
     mentees = sorted(u for u, d in g.nodes(data=True) if d["bipartite"] == 0)
     mentors = sorted(u for u, d in g.nodes(data=True) if d["bipartite"] == 1)
@@ -127,8 +130,8 @@ def ortools_weight(g: nx.Graph) -> int:
     return int(-flow.optimal_cost())
 
 
-def milp_weight(g: nx.Graph) -> float:
-    from scipy.optimize import LinearConstraint, milp
+def milp_weight(g: nx.Graph[Any]) -> float:
+    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
 
     edges = [(a, b, d["weight"]) if g.nodes[a]["bipartite"] == 0 else (b, a, d["weight"])
              for a, b, d in g.edges(data=True)]  # fmt: skip
@@ -142,12 +145,18 @@ def milp_weight(g: nx.Graph) -> float:
         a_mat[pos[v], e] = 1
     caps = np.array([g.nodes[u].get("capacity", 1) for u in nodes], dtype=float)
     c = -np.array([w for _, _, w in edges])
-    res = milp(c, constraints=LinearConstraint(a_mat, -np.inf, caps), integrality=np.ones(len(edges)), bounds=(0, 1))  # fmt: skip
+    res = milp(
+        c,
+        constraints=LinearConstraint(a_mat, -np.inf, caps),
+        integrality=np.ones(len(edges), dtype=np.int64),
+        bounds=Bounds(0, 1),
+    )
+    assert res.fun is not None
     return float(-res.fun)
 
 
-def hr_oracle(g: nx.Graph) -> set[tuple[str, str]]:
-    from matching.games import HospitalResident
+def hr_oracle(g: nx.Graph[Any]) -> set[tuple[str, str]]:
+    from matching.games import HospitalResident  # noqa: PLC0415
 
     mentees = sorted(u for u, d in g.nodes(data=True) if d["bipartite"] == 0)
     mentors = sorted(u for u, d in g.nodes(data=True) if d["bipartite"] == 1)
@@ -171,7 +180,7 @@ def hr_oracle(g: nx.Graph) -> set[tuple[str, str]]:
     return {(r.name, h.name) for h, rs in solved.items() for r in rs}
 
 
-def naive_stable(g: nx.Graph) -> set[tuple[str, str]]:
+def naive_stable(g: nx.Graph[Any]) -> set[tuple[str, str]]:
     mentees = sorted(u for u, d in g.nodes(data=True) if d["bipartite"] == 0)
     prefs = {u: sorted(g[u], key=lambda v: (-g.edges[u, v]["mentee_score"], v)) for u in mentees}
     held: dict[str, list[str]] = {v: [] for v, d in g.nodes(data=True) if d["bipartite"] == 1}
@@ -190,7 +199,7 @@ def naive_stable(g: nx.Graph) -> set[tuple[str, str]]:
     return {(u, v) for v, us in held.items() for u in us}
 
 
-def naive_greedy(g: nx.Graph) -> set[tuple[str, str]]:
+def naive_greedy(g: nx.Graph[Any]) -> set[tuple[str, str]]:
     edges = sorted(
         ((a, b, d["weight"]) if g.nodes[a]["bipartite"] == 0 else (b, a, d["weight"])
          for a, b, d in g.edges(data=True)),
@@ -207,16 +216,17 @@ def naive_greedy(g: nx.Graph) -> set[tuple[str, str]]:
     return out
 
 
-def random_graph(rng: np.random.Generator, n: int, m: int, k: int, cap: int) -> nx.Graph:
-    edges = []
-    for i in range(n):
-        for j in rng.choice(m, size=min(k, m), replace=False).tolist():
-            edges.append((i, j, float(rng.integers(1, 101))))
+def random_graph(rng: np.random.Generator, n: int, m: int, k: int, cap: int) -> nx.Graph[Any]:
+    edges = [
+        (i, j, float(rng.integers(1, 101)))
+        for i in range(n)
+        for j in rng.choice(m, size=min(k, m), replace=False).tolist()
+    ]
     return make_graph(n, m, edges, [cap] * m)
 
 
-def relabel_shuffled(g: nx.Graph, rng: np.random.Generator) -> nx.Graph:
-    h = nx.Graph()
+def relabel_shuffled(g: nx.Graph[Any], rng: np.random.Generator) -> nx.Graph[Any]:
+    h: nx.Graph[Any] = nx.Graph()
     h.graph.update(g.graph)
     nodes = list(g.nodes(data=True))
     for k in rng.permutation(len(nodes)).tolist():
@@ -236,7 +246,7 @@ def relabel_shuffled(g: nx.Graph, rng: np.random.Generator) -> nx.Graph:
 
 @settings(max_examples=40)
 @given(graphs(max_n=5, max_m=3))
-def test_optimal_matches_brute_force(g: nx.Graph) -> None:
+def test_optimal_matches_brute_force(g: nx.Graph[Any]) -> None:
     result = match(g)
     check_valid(g, result)
     weight, pairs = brute_force(g)
@@ -246,7 +256,7 @@ def test_optimal_matches_brute_force(g: nx.Graph) -> None:
 
 @settings(max_examples=30)
 @given(graphs(max_n=5, max_m=3, mentee_cap=True))
-def test_optimal_with_mentee_capacity_matches_brute_force(g: nx.Graph) -> None:
+def test_optimal_with_mentee_capacity_matches_brute_force(g: nx.Graph[Any]) -> None:
     result = match(g)
     check_valid(g, result)
     weight, pairs = brute_force(g)
@@ -312,7 +322,7 @@ def test_negative_weight_pairs_are_left_out_by_optimal() -> None:
 
 
 @st.composite
-def strict_graphs(draw: st.DrawFn) -> nx.Graph:
+def strict_graphs(draw: st.DrawFn) -> nx.Graph[Any]:
     n = draw(st.integers(1, 8))
     m = draw(st.integers(1, 4))
     pairs = [(i, j) for i in range(n) for j in range(m)]
@@ -333,7 +343,7 @@ def strict_graphs(draw: st.DrawFn) -> nx.Graph:
 
 @settings(max_examples=40)
 @given(strict_graphs())
-def test_stable_equals_hospital_resident(g: nx.Graph) -> None:
+def test_stable_equals_hospital_resident(g: nx.Graph[Any]) -> None:
     result = match(g, method="stable")
     check_valid(g, result)
     assert set(result.assignments) == hr_oracle(g)
@@ -355,7 +365,7 @@ def test_stable_on_larger_random_instances(seed: int) -> None:
 
 @settings(max_examples=30)
 @given(graphs(max_n=8, max_m=4))
-def test_stable_by_weight_has_no_blocking_pairs(g: nx.Graph) -> None:
+def test_stable_by_weight_has_no_blocking_pairs(g: nx.Graph[Any]) -> None:
     result = match(g, method="stable")
     check_valid(g, result)
     assert result.blocking_pairs(g) == ()
@@ -363,7 +373,7 @@ def test_stable_by_weight_has_no_blocking_pairs(g: nx.Graph) -> None:
 
 @settings(max_examples=30)
 @given(graphs(max_n=8, max_m=4, mentee_cap=True))
-def test_greedy_equals_naive(g: nx.Graph) -> None:
+def test_greedy_equals_naive(g: nx.Graph[Any]) -> None:
     result = match(g, method="greedy")
     check_valid(g, result)
     assert set(result.assignments) == naive_greedy(g)
@@ -383,7 +393,7 @@ def test_optimal_has_blocking_pairs_when_not_stable() -> None:
 
 @settings(max_examples=30)
 @given(graphs(max_n=7, max_m=4), st.sampled_from(["optimal", "stable", "greedy"]), st.randoms())
-def test_permutation_invariance(g: nx.Graph, method: str, rnd: object) -> None:
+def test_permutation_invariance(g: nx.Graph[Any], method: str, rnd: object) -> None:
     rng = np.random.default_rng(abs(hash(str(rnd))) % 2**32)
     h = relabel_shuffled(g, rng)
     assert match(g, method=method) == match(h, method=method)  # type: ignore[arg-type]
@@ -395,20 +405,20 @@ def test_determinism_on_ties_larger() -> None:
     for a, b in g.edges:
         g.edges[a, b]["weight"] = float(rng.integers(1, 4))
     for method in ("optimal", "stable", "greedy"):
-        first = match(g, method=method)  # type: ignore[arg-type]
-        second = match(relabel_shuffled(g, rng), method=method)  # type: ignore[arg-type]
+        first = match(g, method=method)
+        second = match(relabel_shuffled(g, rng), method=method)
         assert first == second
 
 
 @settings(max_examples=30)
 @given(graphs(max_n=6, max_m=3), st.data())
-def test_pins_are_kept(g: nx.Graph, data: st.DataObject) -> None:
+def test_pins_are_kept(g: nx.Graph[Any], data: st.DataObject) -> None:
     base = match(g)
     if not base.assignments:
         return
     keep = data.draw(st.lists(st.sampled_from(list(base.assignments)), unique=True))
     for method in ("optimal", "stable", "greedy"):
-        result = match(g, method=method, pinned=keep)  # type: ignore[arg-type]
+        result = match(g, method=method, pinned=keep)
         check_valid(g, result)
         assert set(keep) <= set(result.assignments)
     # pinning part of an optimal matching keeps it optimal
@@ -444,7 +454,7 @@ def test_pinned_bad_inputs() -> None:
     with pytest.raises(InvalidInputError, match="exceed mentee 'a00' capacity 1"):
         match(g, pinned=[("a00", "b00"), ("a00", "b01")])
     with pytest.raises(InvalidInputError, match="pinned pair must be"):
-        match(g, pinned=[("a00",)])
+        match(g, pinned=[("a00",)])  # type: ignore[list-item]
 
 
 def people() -> tuple[list[Cadre], list[Mentor]]:
@@ -487,10 +497,12 @@ def test_roles_give_one_mentor_per_role() -> None:
         assert all(g.nodes[b]["role"] == role for _, b in sub.assignments)
         assert len({a for a, _ in sub.assignments}) == len(sub.assignments)
     assert sum(len(s) for s in result.by_role.values()) == len(result.assignments)
-    assert result.total_weight == pytest.approx(sum(s.total_weight for s in result.by_role.values()))
+    assert result.total_weight == pytest.approx(
+        sum(s.total_weight for s in result.by_role.values())
+    )
     assert len(result.assignments) == 12  # 2 mentors of capacity 2 per role, 6 mentees
     for method in ("stable", "greedy"):
-        other = match(g, method=method)  # type: ignore[arg-type]
+        other = match(g, method=method)
         for sub in other.by_role.values():
             assert len({a for a, _ in sub.assignments}) == len(sub.assignments)
         assert other.blocking_pairs(g) == () or method == "greedy"
@@ -515,7 +527,7 @@ def test_compatibility_graph_components_and_criteria() -> None:
     crit = Criteria(as_of=2025, weakest=2.0)
     g = compatibility_graph(cadres, mentors, criteria=crit)
     assert g.number_of_edges() == 36
-    for a, b, d in g.edges(data=True):
+    for _, _, d in g.edges(data=True):
         assert d["weight"] == sum(d["components"].values())
         assert set(d["components"]) == set(crit.weights())
     c0, m0 = cadres[0], mentors[0]
@@ -684,7 +696,7 @@ def test_degenerate_inputs() -> None:
     assert result.pairs == {}
     assert result.unmatched == {"a00": ALL_FULL, "a01": NO_CAPACITY, "a02": NO_COMPATIBLE}
     for method in ("stable", "greedy"):
-        assert match(g, method=method).unmatched == result.unmatched  # type: ignore[arg-type]
+        assert match(g, method=method).unmatched == result.unmatched
 
 
 def test_default_weight_and_capacity() -> None:
@@ -698,19 +710,28 @@ def test_default_weight_and_capacity() -> None:
 @pytest.mark.parametrize(
     ("mutate", "fragment"),
     [
-        (lambda g: nx.DiGraph(g), "directed"),
-        (lambda g: nx.MultiGraph(g), "multigraph"),
+        (nx.DiGraph, "directed"),
+        (nx.MultiGraph, "multigraph"),
         (lambda g: g.add_edge("a00", "a00"), "edge ('a00', 'a00'): self loop"),
         (lambda g: g.add_edge("b00", "b00"), "edge ('b00', 'b00'): self loop"),
         (lambda g: g.add_node("x"), "node 'x': missing 'bipartite'"),
         (lambda g: g.add_node("x", bipartite=2), "node 'x': bipartite must be 0"),
         (lambda g: g.add_node("x", bipartite=True), "node 'x': bipartite must be 0"),
-        (lambda g: g.nodes["b00"].update(capacity=-1), "node 'b00': capacity must be an integer >= 0"),
-        (lambda g: g.nodes["b00"].update(capacity=1.5), "capacity must be an integer >= 0, got 1.5"),
+        (
+            lambda g: g.nodes["b00"].update(capacity=-1),
+            "node 'b00': capacity must be an integer >= 0",
+        ),
+        (
+            lambda g: g.nodes["b00"].update(capacity=1.5),
+            "capacity must be an integer >= 0, got 1.5",
+        ),
         (lambda g: g.nodes["a00"].update(capacity="2"), "node 'a00': capacity"),
         (lambda g: g.edges["a00", "b00"].update(weight=math.nan), "edge ('a00', 'b00'): weight"),
         (lambda g: g.edges["a00", "b00"].update(weight=math.inf), "weight must be a finite number"),
-        (lambda g: g.edges["a00", "b00"].update(weight="3"), "weight must be a finite number, got '3'"),
+        (
+            lambda g: g.edges["a00", "b00"].update(weight="3"),
+            "weight must be a finite number, got '3'",
+        ),
         (lambda g: g.edges["a00", "b00"].update(mentee_score=math.nan), "mentee_score"),
         (lambda g: g.add_edge("a00", "a01"), "joins two mentees"),
         (lambda g: g.add_edge("b00", "b01"), "joins two mentors"),
@@ -729,7 +750,7 @@ def test_bad_arguments() -> None:
     g = make_graph(1, 1, [(0, 0, 1.0)], [1])
     with pytest.raises(InvalidInputError, match="method must be one of"):
         match(g, method="best")  # type: ignore[arg-type]
-    with pytest.raises(InvalidInputError, match="graph must be a networkx.Graph"):
+    with pytest.raises(InvalidInputError, match=r"graph must be a networkx\.Graph"):
         match({"a": "b"})  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="seed must be None"):
         match(g, seed=-1)

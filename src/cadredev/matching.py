@@ -42,7 +42,7 @@ from attrs import field, frozen
 
 from ._frozendict import FrozenDict
 from .errors import InvalidInputError, MissingDependencyError
-from .model import Cadre, Cohort, Mentor, MentorRole
+from .model import Cadre, Cohort, Mentor, MentorRole, cohort_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -183,7 +183,9 @@ class Criteria:
     gap_cover: float = _weight_field("gap_cover")
     weakest: float = field(default=0.0, validator=_check_optional_finite, converter=_float_or_keep)
     cross_unit: float = _weight_field("cross_unit")
-    cohort_gap: float = field(default=0.5, validator=_check_optional_finite, converter=_float_or_keep)
+    cohort_gap: float = field(
+        default=0.5, validator=_check_optional_finite, converter=_float_or_keep
+    )
     same_grid: float = _weight_field("same_grid")
     as_of: int | None = field(default=None, validator=_check_as_of)
     top_k: int | None = field(default=None, validator=_check_top_k)
@@ -211,11 +213,14 @@ class Criteria:
         return {k: v for k, v in out.items() if v != 0.0}
 
 
-def _check_records(items: Iterable[Any], cls: type, label: str) -> list[Any]:
+def _check_records(items: Iterable[Any], cls: type[Any], label: str) -> list[Any]:
     if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        raise InvalidInputError(f"compatibility_graph: {label} must be an iterable of {cls.__name__}")
-    out = list(items)
+        raise InvalidInputError(
+            f"compatibility_graph: {label} must be an iterable of {cls.__name__}"
+        )
+    out: list[Any] = list(items)
     seen: set[str] = set()
+    item: Any
     for item in out:
         if not isinstance(item, cls):
             raise InvalidInputError(
@@ -291,7 +296,7 @@ def _score_block(
                 levels_b[j, cidx[name]] = level
 
     weakest_gap = np.zeros((n, m))
-    has_weak = present.any(axis=1)
+    has_weak = np.asarray(present.any(axis=1), dtype=bool)
     if kc:
         masked = np.where(present, levels_a, np.inf)
         weak = np.argmin(masked, axis=1)  # columns are in name order: ties by name
@@ -334,15 +339,15 @@ def _score_block(
         gap = np.zeros((n, m))
         if criteria.as_of is not None:
             as_of = criteria.as_of
-            ca = np.array([_COHORT_ORDER[c.cohort(as_of=as_of)] for c in mentees], dtype=float)
+            ca = np.array([_COHORT_ORDER[c.cohort(as_of=as_of)] for c in mentees], dtype=np.float64)
             cb = np.array(
                 [
-                    _COHORT_ORDER[Cadre.cohort(mentor, as_of=as_of)]  # type: ignore[arg-type]
+                    _COHORT_ORDER[cohort_of(mentor.birth_year, as_of=as_of)]
                     if mentor.birth_year is not None and mentor.birth_year <= as_of
                     else -9
                     for mentor in mentors
                 ],
-                dtype=float,
+                dtype=np.float64,
             )
             gap = np.maximum(cb[None, :] - ca[:, None], 0.0) / 2.0
         comps["cohort_gap"] = gap
@@ -358,15 +363,14 @@ def _top_k(score: np.ndarray, k: int) -> np.ndarray:
 
     Entries at ``-inf`` are never selected.
     """
-    rows, cols = score.shape
-    if cols <= k:
-        return np.isfinite(score)
+    if score.shape[1] <= k:
+        return np.asarray(np.isfinite(score), dtype=bool)
     kth = -np.partition(-score, k - 1, axis=1)[:, k - 1 : k]  # the k-th best score per row
     better = score > kth
     ties = score == kth
     need = k - better.sum(axis=1, keepdims=True)
     chosen = better | (ties & (np.cumsum(ties, axis=1) <= need))
-    return chosen & np.isfinite(score)
+    return np.asarray(chosen & np.isfinite(score), dtype=bool)
 
 
 def compatibility_graph(
@@ -377,7 +381,7 @@ def compatibility_graph(
     forbid: Iterable[tuple[str, str]] | Mapping[str, str] = (),
     require: Iterable[tuple[str, str]] | Mapping[str, str] = (),
     roles: Iterable[MentorRole | str] | None = None,
-) -> nx.Graph:
+) -> nx.Graph[Any]:
     """Build the bipartite compatibility graph of mentees and mentors.
 
     Parameters
@@ -460,7 +464,7 @@ def compatibility_graph(
                     f"the roles {list(role_list)}"
                 )
 
-    graph = nx.Graph()
+    graph: nx.Graph[Any] = nx.Graph()
     graph.graph["forbidden"] = frozenset(forbidden)
     graph.graph["required"] = tuple(sorted(required, key=lambda p: (p[0], p[1])))
     graph.graph["criteria"] = criteria
@@ -523,7 +527,9 @@ def compatibility_graph(
             top = np.zeros_like(keep)
             for r in range(len(role_list) if role_list else 1):
                 cols_r = np.nonzero(role_of == r)[0] if role_list else np.arange(m)
-                top[:, cols_r] = _top_k(np.where(keep[:, cols_r], total[:, cols_r], -np.inf), criteria.top_k)
+                top[:, cols_r] = _top_k(
+                    np.where(keep[:, cols_r], total[:, cols_r], -np.inf), criteria.top_k
+                )
             keep &= top
         for i, c in enumerate(block):
             if c.id in require_by:
@@ -535,7 +541,10 @@ def compatibility_graph(
         edges.extend(
             (x, y, {"weight": sum(vals), "components": dict(zip(names, vals, strict=True))})
             for x, y, vals in zip(
-                ids_a, ids_b, zip(*columns, strict=True) if columns else [()] * len(ids_a), strict=True
+                ids_a,
+                ids_b,
+                zip(*columns, strict=True) if columns else [()] * len(ids_a),
+                strict=True,
             )
         )
     graph.add_edges_from(edges)
@@ -604,18 +613,16 @@ def _parse(graph: Any) -> _Problem:
         raise _bad("graph must be a simple Graph, got a multigraph")
     mentees: list[Hashable] = []
     mentors: list[Hashable] = []
-    for node, data in graph._node.items():  # noqa: SLF001
+    for node, data in graph._node.items():  # type: ignore[attr-defined]  # noqa: SLF001
         side = data.get("bipartite")
         if side is None:
             raise _bad(f"node {node!r}: missing 'bipartite' (expected 0 for mentee, 1 for mentor)")
         if isinstance(side, bool) or side not in (0, 1):
-            raise _bad(
-                f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}"
-            )
+            raise _bad(f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}")
         (mentees if side == 0 else mentors).append(node)
     mentees.sort(key=_key)
     mentors.sort(key=_key)
-    nodes = graph._node  # noqa: SLF001
+    nodes = graph._node  # type: ignore[attr-defined]  # noqa: SLF001
     mentee_cap = np.array(
         [_check_capacity(u, nodes[u].get("capacity", 1)) for u in mentees], dtype=np.int64
     )
@@ -636,7 +643,8 @@ def _parse(graph: Any) -> _Problem:
         mentor_role = (None,) * len(mentors)
 
     midx = {v: j for j, v in enumerate(mentors)}
-    adj = graph._adj  # noqa: SLF001  (plain dicts: far faster than the views)
+    # the plain adjacency dicts: far faster than the views on large graphs
+    adj = graph._adj  # type: ignore[attr-defined]  # noqa: SLF001
     ev_list: list[int] = []
     counts: list[int] = []
     datas: list[Mapping[str, Any]] = []
@@ -736,7 +744,7 @@ def _solve_greedy(
     return chosen
 
 
-def _solve_stable(
+def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
     eu: np.ndarray,
     ev: np.ndarray,
     s_a: np.ndarray,
@@ -789,12 +797,14 @@ def _solve_stable(
         touched[target[props]] = True
         mine = touched[target[hold]]
         cand = np.concatenate((hold[mine], props))
-        cb = target[cand]
-        order = np.lexsort((rank_p[cand], cb))
+        cand_b_unsorted = target[cand]
+        order = np.lexsort((rank_p[cand], cand_b_unsorted))
+        cb = cand_b_unsorted
         cand, cb = cand[order], cb[order]
         first = np.searchsorted(cb, cb)
         keep = (np.arange(len(cand)) - first) < caps_b[cb]
-        was_held = np.concatenate((np.ones(int(mine.sum()), dtype=bool), np.zeros(len(props), dtype=bool)))[order]  # fmt: skip
+        n_old = int(mine.sum())
+        was_held = (np.arange(len(cand_b_unsorted)) < n_old)[order]
         gained = cand[keep & ~was_held]
         lost = cand[~keep & was_held]
         np.add.at(held_a, owner[gained], 1)
@@ -897,7 +907,9 @@ def _flow_lp(
     ).tocsr()
     rhs = np.concatenate((cap_a, cap_b)).astype(np.float64)
     gain = q.astype(np.float64) * (ne + 1) + 1.0
-    res = linprog(-gain, A_ub=a_ub, b_ub=rhs, bounds=(0, 1), method="highs-ds")
+    res = linprog(  # type: ignore[call-overload]
+        -gain, A_ub=a_ub, b_ub=rhs, bounds=(0.0, 1.0), method="highs-ds"
+    )
     if res.x is None:  # pragma: no cover - the problem is always feasible (x = 0)
         return np.zeros(0, dtype=np.int64)
     return np.nonzero(res.x > 0.5)[0]
@@ -1012,8 +1024,11 @@ class MatchSummary:
     def __str__(self) -> str:
         share = "n/a" if self.cross_unit_share is None else f"{100 * self.cross_unit_share:.0f}%"
         lines = [
-            f"{self.n_matched}/{self.n_mentees} mentees matched, {self.n_pairs} pairs, "
-            f"total weight {self.total_weight:g}, cross-unit {share}",
+            (
+                f"{self.n_matched}/{self.n_mentees} mentees matched, {self.n_pairs} pairs, "
+                f"total weight {self.total_weight:g}, cross-unit {share}, "
+                f"worst off {self.worst_off}"
+            ),
             "rank profile: " + ", ".join(f"#{r}: {k}" for r, k in self.rank_profile.items()),
         ]
         for mentor, (load, cap) in self.loads.items():
@@ -1112,8 +1127,11 @@ class Matching:
 
     @property
     def pairs(self) -> FrozenDict[Hashable, Any]:
-        """Mentee id -> mentor id, sorted by mentee (a sorted tuple of ids for a
-        mentee with several mentors, as with role-typed slots)."""
+        """Mentee id -> mentor id, sorted by mentee.
+
+        A mentee with several mentors (role-typed slots, mentee capacity > 1)
+        maps to the sorted tuple of their ids.
+        """
         grouped: dict[Hashable, list[Hashable]] = defaultdict(list)
         for a, b in self.assignments:
             grouped[a].append(b)
@@ -1193,7 +1211,7 @@ class Matching:
             reason=self.unmatched.get(mentee, ""),
         )
 
-    def blocking_pairs(self, graph: nx.Graph) -> tuple[Pair, ...]:
+    def blocking_pairs(self, graph: nx.Graph[Any]) -> tuple[Pair, ...]:
         """Return the pairs of ``graph`` that would both rather be together.
 
         A pair ``(a, b)`` not in the matching blocks it when ``a`` has a free
@@ -1207,10 +1225,17 @@ class Matching:
         held = set(self.assignments)
         ne = len(prob.eu)
         mentees, mentors = prob.mentees, prob.mentors
-        in_m = np.array(
-            [(mentees[int(a)], mentors[int(b)]) in held for a, b in zip(prob.eu, prob.ev, strict=True)],
-            dtype=bool,
-        ) if ne else np.zeros(0, dtype=bool)
+        in_m = (
+            np.array(
+                [
+                    (mentees[int(a)], mentors[int(b)]) in held
+                    for a, b in zip(prob.eu, prob.ev, strict=True)
+                ],
+                dtype=bool,
+            )
+            if ne
+            else np.zeros(0, dtype=bool)
+        )
         roles = prob.mentor_role
         # worst current score and load per mentee (per role) and per mentor
         a_worst: dict[tuple[int, str | None], float] = {}
@@ -1391,7 +1416,7 @@ def _edge_components(prob: _Problem, e: int) -> dict[str, float] | None:
 
 
 # --------------------------------------------------------------------------
-# match()
+# the match function
 
 
 def _check_pinned(pinned: Any, prob: _Problem) -> list[int]:
@@ -1522,10 +1547,10 @@ def _role_of(prob: _Problem, mentor: Hashable) -> str | None:
 
 
 def match(
-    graph: nx.Graph,
+    graph: nx.Graph[Any],
     *,
     method: Method = "optimal",
-    pinned: Mapping[Hashable, Hashable] | Iterable[Pair] | Matching | None = None,
+    pinned: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | Matching | None = None,
     seed: int | np.random.Generator | None = None,
 ) -> Matching:
     """Match mentees to mentors with capacities.
@@ -1585,9 +1610,12 @@ def match(
     """
     if method not in METHODS:
         raise _bad(f"method must be one of {list(METHODS)}, got {method!r}")
-    if seed is not None and not isinstance(seed, np.random.Generator):
-        if not _is_int(seed) or seed < 0:
-            raise _bad(f"seed must be None, an integer >= 0 or a Generator, got {seed!r}")
+    if (
+        seed is not None
+        and not isinstance(seed, np.random.Generator)
+        and (not _is_int(seed) or seed < 0)
+    ):
+        raise _bad(f"seed must be None, an integer >= 0 or a Generator, got {seed!r}")
     prob = _parse(graph)
     pins = _check_pinned(pinned, prob)
     everything = np.ones(len(prob.eu), dtype=bool)
