@@ -730,18 +730,13 @@ def _parse(graph: Any) -> _Problem:
 def _solve_greedy(
     eu: np.ndarray, ev: np.ndarray, w: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
 ) -> np.ndarray:
-    order = np.lexsort((ev, eu, -w))
-    left_a = cap_a.copy().tolist()
-    left_b = cap_b.copy().tolist()
-    chosen = np.zeros(len(w), dtype=bool)
-    us, vs = eu.tolist(), ev.tolist()
-    for e in order.tolist():
-        a, b = us[e], vs[e]
-        if left_a[a] > 0 and left_b[b] > 0:
-            left_a[a] -= 1
-            left_b[b] -= 1
-            chosen[e] = True
-    return chosen
+    """Greedy by weight (ties by mentee id, then mentor id) while both have room.
+
+    When both sides rank by the same strict order of the edges, the greedy
+    matching is the unique stable matching, so deferred acceptance with the
+    weight as both sides' score computes it without a Python loop over edges.
+    """
+    return _solve_stable(eu, ev, w, w, cap_a, cap_b)
 
 
 def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
