@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import subprocess
+import sys
 import warnings
 from collections import Counter
 from collections.abc import Hashable
@@ -586,6 +588,10 @@ def test_compatibility_graph_forbid_and_require() -> None:
         compatibility_graph(cadres, mentors, forbid=[("c1", "zz")])
     with pytest.raises(InvalidInputError, match="'zz' is not a mentee"):
         compatibility_graph(cadres, mentors, require=[("zz", "m1")])
+    with pytest.raises(InvalidInputError, match="require gives mentor 'm1' 3 mentees"):
+        compatibility_graph(cadres, mentors, require=[("c0", "m1"), ("c2", "m1"), ("c3", "m1")])
+    with pytest.raises(InvalidInputError, match="require gives mentee 'c0' 2 mentors"):
+        compatibility_graph(cadres, mentors, require=[("c0", "m1"), ("c0", "m2")])
 
 
 def test_compatibility_graph_bad_records() -> None:
@@ -757,3 +763,95 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="pinned must be a mapping"):
         match(g, pinned=3)  # type: ignore[arg-type]
     assert match(g, seed=np.random.default_rng(0)) == match(g, seed=5)
+
+
+def test_import_is_light() -> None:
+    code = "import sys, cadredev.matching; print('scipy' in sys.modules)"
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "False"
+
+
+def test_pairs_is_cached_and_mentors_of() -> None:
+    g = make_graph(2, 1, [(0, 0, 1.0), (1, 0, 2.0)], [2])
+    result = match(g)
+    assert result.pairs is result.pairs
+    assert result.mentors_of("a00") == ("b00",)
+    assert result.mentees_of("b00") == ("a00", "a01")
+
+
+@st.composite
+def rosters(draw: st.DrawFn) -> tuple[list[Cadre], list[Mentor]]:
+    skills = ["communication", "judgment", "coordination"]
+    trades = ["ai", "logistics", "stone"]
+    level = st.floats(0, 1).map(lambda x: round(x, 2))
+    n = draw(st.integers(0, 6))
+    m = draw(st.integers(0, 4))
+    cadres = [
+        Cadre(
+            id=f"c{i}",
+            name="x",
+            birth_year=draw(st.integers(1965, 2000)),
+            rank="section",
+            unit=draw(st.sampled_from(["u0", "u1", "u2"])),
+            industries=draw(st.frozensets(st.sampled_from(trades))),
+            competencies=draw(st.dictionaries(st.sampled_from(skills), level)),
+            grid=draw(st.sampled_from([None, "g0", "g1"])),
+        )
+        for i in range(n)
+    ]
+    mentors = [
+        Mentor(
+            id=f"m{j}",
+            unit=draw(st.sampled_from(["u0", "u1", "u2"])),
+            capacity=draw(st.integers(0, 3)),
+            industries=draw(st.frozensets(st.sampled_from(trades))),
+            competencies=draw(st.dictionaries(st.sampled_from(skills), level)),
+            birth_year=draw(st.one_of(st.none(), st.integers(1960, 1995))),
+            grid=draw(st.sampled_from([None, "g0", "g1"])),
+        )
+        for j in range(m)
+    ]
+    return cadres, mentors
+
+
+@settings(max_examples=40)
+@given(rosters(), st.data())
+def test_compatibility_graph_laws(
+    roster: tuple[list[Cadre], list[Mentor]], data: st.DataObject
+) -> None:
+    cadres, mentors = roster
+    pairs = [(c.id, x.id) for c in cadres for x in mentors]
+    forbid = data.draw(st.lists(st.sampled_from(pairs), unique=True)) if pairs else []
+    rest = [p for p in pairs if p not in forbid]
+    require = data.draw(st.lists(st.sampled_from(rest), unique=True, max_size=2)) if rest else []
+    load = Counter(b for _, b in require)
+    over = any(load[x.id] > x.capacity for x in mentors) or any(
+        k > 1 for k in Counter(a for a, _ in require).values()
+    )
+    if over:
+        with pytest.raises(InvalidInputError, match="require gives"):
+            compatibility_graph(cadres, mentors, forbid=forbid, require=require)
+        return
+    top_k = data.draw(st.one_of(st.none(), st.integers(1, 3)))
+    crit = Criteria(as_of=2025, top_k=top_k, weakest=1.0)
+    g = compatibility_graph(cadres, mentors, criteria=crit, forbid=forbid, require=require)
+    assert set(g.nodes) == {c.id for c in cadres} | {x.id for x in mentors}
+    for a, b, d in g.edges(data=True):
+        assert d["weight"] == sum(d["components"].values())
+        assert all(
+            0.0 <= v <= w
+            for v, w in zip(d["components"].values(), crit.weights().values(), strict=True)
+        )
+        assert (a, b) not in forbid
+        assert (b, a) not in forbid
+    for a, b in require:
+        assert g.has_edge(a, b)
+    if top_k is not None:
+        for c in cadres:
+            extra = sum(1 for a, _ in require if a == c.id)
+            assert g.degree(c.id) <= top_k + extra
+    result = match(g)
+    check_valid(g, result)
+    assert set(require) <= set(result.assignments)

@@ -29,6 +29,7 @@ Nodes are ordered by ``str(id)`` wherever an order is needed.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import numbers
@@ -464,6 +465,21 @@ def compatibility_graph(
                     f"the roles {list(role_list)}"
                 )
 
+    capacity = {a.id: a.capacity for a in advisors}
+    role_by_id = {a.id: a.role.value for a in advisors}
+    for mentor_id, count in sorted(Counter(b for _, b in required).items()):
+        if count > capacity[mentor_id]:
+            raise InvalidInputError(
+                f"{where}: require gives mentor {mentor_id!r} {count} mentees, "
+                f"over its capacity {capacity[mentor_id]}"
+            )
+    slots = Counter((a, role_by_id[b] if role_list else None) for a, b in required)
+    for (mentee_id, role), count in sorted(slots.items(), key=lambda kv: str(kv[0])):
+        if count > 1:
+            what = f"for role {role!r}" if role else "(a mentee takes one mentor)"
+            raise InvalidInputError(
+                f"{where}: require gives mentee {mentee_id!r} {count} mentors {what}"
+            )
     graph: nx.Graph[Any] = nx.Graph()
     graph.graph["forbidden"] = frozenset(forbidden)
     graph.graph["required"] = tuple(sorted(required, key=lambda p: (p[0], p[1])))
@@ -679,8 +695,10 @@ def _parse(graph: Any) -> _Problem:
     ev = np.array(ev_list, dtype=np.int64)
     try:
         raw = [d["weight"] for d in datas]
+        weight_only = sum(map(len, datas)) == len(datas)
     except KeyError:
         raw = [d.get("weight", 1.0) for d in datas]
+        weight_only = False
     kinds = set(map(type, raw))
     w = np.array(raw, dtype=np.float64) if kinds <= _FAST_NUMBERS else np.zeros(len(raw))
     if not kinds <= _FAST_NUMBERS or not bool(np.isfinite(w).all()):
@@ -690,11 +708,15 @@ def _parse(graph: Any) -> _Problem:
                 raise _bad(f"edge {pair!r}: weight must be a finite number, got {x!r}")
         w = np.array([float(x) for x in raw], dtype=np.float64)
     # canonical edge order: by mentee, then mentor
-    order = np.argsort(eu * max(1, len(mentors)) + ev, kind="stable")
-    eu, ev, w = eu[order], ev[order], w[order]
+    key = eu * max(1, len(mentors)) + ev
+    if len(key) and not bool(np.all(key[1:] > key[:-1])):
+        order = np.argsort(key)
+        eu, ev, w = eu[order], ev[order], w[order]
+    else:
+        order = np.arange(len(key))
     s_mentee, s_mentor = w, w
     datas_raw = datas
-    keys: set[str] = set().union(*datas) if datas else set()
+    keys: set[str] = set() if weight_only or not datas else set().union(*datas)
     if "mentee_score" in keys or "mentor_score" in keys:
         datas = [datas[k] for k in order.tolist()]
         pairs = [(mentees[a], mentors[b]) for a, b in zip(eu.tolist(), ev.tolist(), strict=True)]
@@ -1120,7 +1142,7 @@ class Matching:
     by_role: FrozenDict[str, Matching] = field(factory=FrozenDict)
     _context: _Context | None = field(default=None, eq=False, repr=False, alias="context")
 
-    @property
+    @functools.cached_property
     def pairs(self) -> FrozenDict[Hashable, Any]:
         """Mentee id -> mentor id, sorted by mentee.
 
