@@ -855,3 +855,14 @@ def test_compatibility_graph_laws(
     result = match(g)
     check_valid(g, result)
     assert set(require) <= set(result.assignments)
+
+
+def test_explain_per_role() -> None:
+    cadres, mentors = people()
+    g = compatibility_graph(cadres, mentors, roles=["growth", "political", "practice"])
+    result = match(g)
+    for role, sub in result.by_role.items():
+        ex = sub.explain("c0")
+        assert all(g.nodes[v]["role"] == role for v, _, _ in ex.alternatives)
+        assert all(g.nodes[v]["role"] == role for v in ex.mentors)
+    assert len(result.explain("c0").mentors) == len(result.mentors_of("c0"))

@@ -1185,7 +1185,12 @@ class Matching:
         except ValueError:
             raise InvalidInputError(f"Matching.explain: {mentee!r} is not a mentee") from None
         lo, hi = np.searchsorted(prob.eu, [i, i + 1])
-        own = [e for e in range(lo, hi) if chosen[e]]
+        edges = [
+            e
+            for e in range(int(lo), int(hi))
+            if self.role is None or prob.mentor_role[int(prob.ev[e])] == self.role
+        ]
+        own = [e for e in edges if chosen[e]]
         mine = [prob.mentors[int(prob.ev[e])] for e in own]
         weight = float(sum(float(prob.w[e]) for e in own))
         comps: dict[Hashable, FrozenDict[str, float]] = {}
@@ -1196,7 +1201,7 @@ class Matching:
         load = np.bincount(prob.ev[chosen], minlength=len(prob.mentors))
         worst = min((float(prob.w[e]) for e in own), default=None)
         others = sorted(
-            (e for e in range(lo, hi) if not chosen[e]),
+            (e for e in edges if not chosen[e]),
             key=lambda e: (-float(prob.w[e]), _key(prob.mentors[int(prob.ev[e])])),
         )[:alternatives]
         alts: list[tuple[Hashable, float, str]] = []
@@ -1217,7 +1222,16 @@ class Matching:
             else:
                 why = "not chosen by the method"
             alts.append((prob.mentors[j], we, why))
-        banned = tuple(sorted((b for a, b in prob.forbidden if a == mentee), key=_key))
+        banned = tuple(
+            sorted(
+                (
+                    b
+                    for a, b in prob.forbidden
+                    if a == mentee and (self.role is None or _role_of(prob, b) == self.role)
+                ),
+                key=_key,
+            )
+        )
         return MatchExplanation(
             mentee=mentee,
             mentors=tuple(mine),
