@@ -607,6 +607,19 @@ def _check_capacity(node: Hashable, value: Any) -> int:
     return int(value)
 
 
+_INT_TYPES = {int, np.int64, np.int32}
+
+
+def _capacities(ids: Sequence[Hashable], nodes: Mapping[Hashable, Mapping[str, Any]]) -> np.ndarray:
+    """Return the nodes' ``capacity`` (default 1) as a validated array."""
+    raw = [nodes[x].get("capacity", 1) for x in ids]
+    if set(map(type, raw)) <= _INT_TYPES:
+        caps = np.array(raw, dtype=np.int64)
+        if not len(caps) or int(caps.min()) >= 0:
+            return caps
+    return np.array([_check_capacity(x, c) for x, c in zip(ids, raw, strict=True)], dtype=np.int64)
+
+
 def _as_scores(values: list[Any], edges: list[Pair], name: str, default: np.ndarray) -> np.ndarray:
     if all(v is None for v in values):
         return default
@@ -639,12 +652,8 @@ def _parse(graph: Any) -> _Problem:
     mentees.sort(key=_key)
     mentors.sort(key=_key)
     nodes = graph._node  # type: ignore[attr-defined]  # noqa: SLF001
-    mentee_cap = np.array(
-        [_check_capacity(u, nodes[u].get("capacity", 1)) for u in mentees], dtype=np.int64
-    )
-    mentor_cap = np.array(
-        [_check_capacity(v, nodes[v].get("capacity", 1)) for v in mentors], dtype=np.int64
-    )
+    mentee_cap = _capacities(mentees, nodes)
+    mentor_cap = _capacities(mentors, nodes)
     roles_attr = graph.graph.get("roles")
     roles: tuple[str, ...] | None = None
     if roles_attr:
