@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadredev.errors import InvalidInputError
+from cadredev.errors import InvalidInputError, MissingDependencyError
+from cadredev.io import dump, load
 from cadredev.matching import (
     ALL_FULL,
     FORBIDDEN,
@@ -866,3 +867,24 @@ def test_explain_per_role() -> None:
         assert all(g.nodes[v]["role"] == role for v, _, _ in ex.alternatives)
         assert all(g.nodes[v]["role"] == role for v in ex.mentors)
     assert len(result.explain("c0").mentors) == len(result.mentors_of("c0"))
+
+
+def test_criteria_json_round_trip() -> None:
+    crit = Criteria(as_of=2025, top_k=3, min_weight=0.5, same_grid_only=True)
+    assert load(Criteria, dump(crit)) == crit
+
+
+def test_to_pandas_without_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = make_graph(1, 1, [(0, 0, 1.0)], [1])
+    result = match(g)
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(MissingDependencyError, match=r"pip install 'cadredev\[pandas\]'"):
+        result.to_pandas()
+
+
+def test_html_of_explanation_and_summary() -> None:
+    g = make_graph(1, 1, [(0, 0, 1.0)], [1])
+    g.add_node("<b>", bipartite=0)
+    result = match(g)
+    assert "&lt;b&gt;" in result.explain("<b>")._repr_html_()
+    assert "<pre>" in result.summary()._repr_html_()

@@ -43,6 +43,7 @@ from attrs import field, frozen
 
 from ._frozendict import FrozenDict
 from .errors import InvalidInputError, MissingDependencyError
+from .io import register
 from .model import Cadre, Cohort, Mentor, MentorRole, cohort_of
 
 if TYPE_CHECKING:
@@ -212,6 +213,9 @@ class Criteria:
             "same_grid": self.same_grid,
         }
         return {k: v for k, v in out.items() if v != 0.0}
+
+
+register(Criteria)
 
 
 def _check_records(items: Iterable[Any], cls: type[Any], label: str) -> list[Any]:
@@ -1001,6 +1005,13 @@ class MatchExplanation:
             lines.append(f"  forbidden: {', '.join(map(str, self.forbidden))}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        return _html_lines(f"Explanation for {self.mentee}", str(self))
+
+
+def _html_lines(title: str, text: str) -> str:
+    return f"<p>{html.escape(title)}</p><pre>{html.escape(text)}</pre>"
+
 
 @frozen(kw_only=True)
 class MatchSummary:
@@ -1061,6 +1072,9 @@ class MatchSummary:
             mix = ", ".join(f"{u} {k}" for u, k in self.units.get(mentor, FrozenDict()).items())
             lines.append(f"  {mentor}: {load}/{cap}  {mix}")
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        return _html_lines("Matching summary", str(self))
 
 
 @frozen(kw_only=True)
@@ -1391,7 +1405,7 @@ class Matching:
         """
         try:
             import pandas as pd  # noqa: PLC0415
-        except ImportError as exc:  # pragma: no cover - pandas is a test dependency
+        except ImportError as exc:
             raise MissingDependencyError(
                 "Matching.to_pandas needs pandas: pip install 'cadredev[pandas]'"
             ) from exc
