@@ -7,9 +7,7 @@ the mentee-optimal stable matching, or a greedy baseline. The result
 (:class:`Matching`) explains itself: why a mentee got a mentor, why not
 another one, why someone stayed unmatched.
 
-Graph contract
---------------
-:func:`match` accepts any undirected, simple ``networkx.Graph`` in which
+**Graph contract.** :func:`match` accepts any undirected, simple ``networkx.Graph`` in which
 
 * every mentee node has ``bipartite=0`` and may have ``capacity`` (most
   mentors it takes, default 1);
@@ -64,6 +62,7 @@ Pair = tuple[Hashable, Hashable]
 
 METHODS: tuple[str, ...] = ("optimal", "stable", "greedy")
 
+# reasons given for unmatched mentees
 NO_COMPATIBLE = "no compatible mentor"
 ALL_FULL = "all compatible mentors full"
 FORBIDDEN = "forbidden: every candidate mentor is excluded (回避)"
@@ -1645,6 +1644,18 @@ def match(
         missing or invalid ``bipartite``, bad capacity, non-finite weight, an
         edge inside one side), a pinned pair that is not an edge or exceeds a
         capacity, or an unknown method.
+
+    Notes
+    -----
+    ``"optimal"`` with mentee capacity 1 expands each mentor into
+    ``min(capacity, degree)`` slots, gives each mentee a private "unmatched"
+    column and solves the rectangular assignment with scipy's sparse
+    ``min_weight_full_bipartite_matching`` (LAPJVsp) on integer costs; with
+    larger mentee capacities it solves the b-matching linear program with
+    HiGHS (the constraint matrix is totally unimodular, so the vertex
+    solution is integral). ``"stable"`` and ``"greedy"`` run deferred
+    acceptance in vectorised rounds; greedy is the stable matching of the
+    common edge order (weight, then ids), which it equals.
 
     Examples
     --------
