@@ -27,12 +27,14 @@ Nodes are ordered by ``str(id)`` wherever an order is needed.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import html
 import math
 import numbers
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
 import networkx as nx
@@ -272,8 +274,9 @@ def _score_block(
     comps: dict[str, np.ndarray] = {}
     mask = np.ones((n, m), dtype=bool)
 
-    mentee_units = np.array([c.unit for c in mentees], dtype=object)
-    mentor_units = np.array([c.unit for c in mentors], dtype=object)
+    unit_code = {u: k for k, u in enumerate(sorted({c.unit for c in (*mentees, *mentors)}))}
+    mentee_units = np.array([unit_code[c.unit] for c in mentees], dtype=np.int64)
+    mentor_units = np.array([unit_code[c.unit] for c in mentors], dtype=np.int64)
     same_unit = mentee_units[:, None] == mentor_units[None, :]
     mentee_grid = [c.grid for c in mentees]
     mentor_grid = [c.grid for c in mentors]
@@ -360,6 +363,18 @@ def _score_block(
     for name, weight in weights.items():
         comps[name] = np.round(comps[name] * weight, _ROUND)
     return comps, mask
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small acyclic objects."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _top_k(score: np.ndarray, k: int) -> np.ndarray:
@@ -529,7 +544,7 @@ def compatibility_graph(
         require_by[a].append(mentor_pos[b])
     chunk = max(1, 2_000_000 // max(1, m * max(1, len(comp_names))))
     mentor_id_list = [a.id for a in advisors]
-    edges: list[tuple[str, str, dict[str, Any]]] = []
+    adj = graph._adj  # type: ignore[attr-defined]  # noqa: SLF001
     for start in range(0, len(cadres), chunk):
         block = cadres[start : start + chunk]
         comps, mask = _score_block(criteria, block, advisors, comp_names, ind_names)
@@ -557,16 +572,18 @@ def compatibility_graph(
         columns = [comps[name][rows, cols].tolist() for name in names]
         ids_a = [block[i].id for i in rows.tolist()]
         ids_b = [mentor_id_list[j] for j in cols.tolist()]
-        edges.extend(
-            (x, y, {"weight": sum(vals), "components": dict(zip(names, vals, strict=True))})
-            for x, y, vals in zip(
-                ids_a,
-                ids_b,
-                zip(*columns, strict=True) if columns else [()] * len(ids_a),
-                strict=True,
-            )
-        )
-    graph.add_edges_from(edges)
+        parts = zip(*columns, strict=True) if columns else [()] * len(ids_a)
+        with _gc_paused():
+            # Write the fresh graph's adjacency directly: one attribute dict
+            # per edge, shared by both directions, exactly as add_edges_from
+            # stores it, without copying each dict.
+            # total is summed in criterion order, so it equals sum(components)
+            for x, y, weight, vals in zip(
+                ids_a, ids_b, total[rows, cols].tolist(), parts, strict=True
+            ):
+                data = {"weight": weight, "components": dict(zip(names, vals))}  # noqa: B905
+                adj[x][y] = data
+                adj[y][x] = data
     return graph
 
 
