@@ -274,7 +274,8 @@ def _score_block(
     comps: dict[str, np.ndarray] = {}
     mask = np.ones((n, m), dtype=bool)
 
-    unit_code = {u: k for k, u in enumerate(sorted({c.unit for c in (*mentees, *mentors)}))}
+    all_units = {c.unit for c in mentees} | {x.unit for x in mentors}
+    unit_code = {u: k for k, u in enumerate(sorted(all_units))}
     mentee_units = np.array([unit_code[c.unit] for c in mentees], dtype=np.int64)
     mentor_units = np.array([unit_code[c.unit] for c in mentors], dtype=np.int64)
     same_unit = mentee_units[:, None] == mentor_units[None, :]
