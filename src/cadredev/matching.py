@@ -1551,17 +1551,25 @@ def _solve(method: str, prob: _Problem, sub: np.ndarray, pinned: list[int]) -> n
             chosen[e] = True
             cap_a[prob.eu[e]] -= 1
             cap_b[prob.ev[e]] -= 1
-    free = np.nonzero(sub & ~chosen)[0]
-    eu, ev = prob.eu[free], prob.ev[free]
-    if method == "optimal":
-        got = _solve_optimal(eu, ev, prob.w[free], cap_a, cap_b)
-    elif method == "stable":
+    rest = sub & ~chosen
+    if bool(rest.all()):  # nothing pinned, every edge in play: no copies
+        eu, ev, w, s_a, s_b = prob.eu, prob.ev, prob.w, prob.s_mentee, prob.s_mentor
+        free = None
+    else:
+        free = np.nonzero(rest)[0]
+        eu, ev, w = prob.eu[free], prob.ev[free], prob.w[free]
         s_a = prob.s_mentee[free]
         s_b = s_a if prob.s_mentor is prob.s_mentee else prob.s_mentor[free]
+    if method == "optimal":
+        got = _solve_optimal(eu, ev, w, cap_a, cap_b)
+    elif method == "stable":
         got = _solve_stable(eu, ev, s_a, s_b, cap_a, cap_b)
     else:
-        got = _solve_greedy(eu, ev, prob.w[free], cap_a, cap_b)
-    chosen[free[got]] = True
+        got = _solve_greedy(eu, ev, w, cap_a, cap_b)
+    if free is None:
+        chosen |= got
+    else:
+        chosen[free[got]] = True
     return chosen
 
 
