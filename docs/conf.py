@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
@@ -40,7 +41,8 @@ nitpick_ignore_regex = [
     (r"py:.*", r"(NDArray|ArrayLike|Axes|Figure|DataFrame|SearchStrategy|DrawFn|Generator)"),
     (r"py:.*", r"(collections\.abc|typing|types|pathlib|os)\..*"),
     (r"py:.*", r"(Path|Mapping|Sequence|Iterable|Iterator|Callable|Any|Self|Literal|TypeVar)"),
-    (r"py:.*", r"(T|K|V|E|_T|_T_co|Seed|Method)"),
+    (r"py:.*", r"(T|K|V|E|_T|_T_co|Seed|Method|Labels|Pair|Period|Policy|Direction|Kind)"),
+    (r"py:.*", r"_\w+"),
     (r"py:.*", r"cadredev\..*\._.*"),
     (r"py:.*", r"cadredev\.[a-z_.]*\.[A-Z]"),  # type variables
     (r"py:.*", r"cadredev\.model\.LabelledEnum"),
@@ -50,3 +52,33 @@ nitpick_ignore_regex = [
 
 html_theme = "furo"
 html_title = f"cadredev {release}"
+
+
+def _resolve_public(app: Any, env: Any, node: Any, contnode: Any) -> Any:
+    """Resolve references to public names through the ``cadredev`` namespace.
+
+    Public objects are documented once, as ``cadredev.X``; module docstrings
+    refer to them by their short or defining-module names.
+    """
+    if node.get("refdomain") != "py":
+        return None
+    target = node["reftarget"].lstrip("~.")
+    parts = target.split(".")
+    candidates = []
+    if parts[0] == "cadredev" and len(parts) > 2:
+        candidates.append("cadredev." + ".".join(parts[2:]))
+    if parts[0] != "cadredev":
+        candidates.append("cadredev." + target)
+    domain = env.get_domain("py")
+    for candidate in candidates:
+        if candidate in domain.objects:
+            found = domain.resolve_any_xref(
+                env, node["refdoc"], app.builder, candidate, node, contnode
+            )
+            if found:
+                return found[0][1]
+    return None
+
+
+def setup(app: Any) -> None:
+    app.connect("missing-reference", _resolve_public)

@@ -31,17 +31,31 @@ from .model import (
 
 if TYPE_CHECKING:
     from .datasets import Zone, sample_zone
+    from .matching import (
+        Criteria,
+        MatchDiff,
+        MatchExplanation,
+        Matching,
+        MatchSummary,
+        compatibility_graph,
+        match,
+    )
 
 __all__ = [
     "Cadre",
     "CadreError",
     "Cohort",
+    "Criteria",
     "Eligibility",
     "Enterprise",
     "FrozenDict",
     "InfeasibleError",
     "InvalidInputError",
     "Line",
+    "MatchDiff",
+    "MatchExplanation",
+    "MatchSummary",
+    "Matching",
     "Mentor",
     "MentorRole",
     "MissingDependencyError",
@@ -51,6 +65,8 @@ __all__ = [
     "Zone",
     "__version__",
     "cohort_of",
+    "compatibility_graph",
+    "match",
     "sample_zone",
 ]
 
@@ -58,6 +74,18 @@ __all__ = [
 _LAZY: dict[str, str] = {
     "Zone": "datasets",
     "sample_zone": "datasets",
+    **dict.fromkeys(
+        (
+            "Criteria",
+            "MatchDiff",
+            "MatchExplanation",
+            "MatchSummary",
+            "Matching",
+            "compatibility_graph",
+            "match",
+        ),
+        "matching",
+    ),
 }
 
 
