@@ -78,6 +78,7 @@ _TOL = 1e-12
 _MAX_PASSES = 200
 _CHECKED_CANDIDATES = 64
 _CHUNK = 2_000_000
+_NODE_LIMIT = 200
 
 
 # --------------------------------------------------------------------------
@@ -1220,16 +1221,33 @@ def _cohesion_program(
         + [float(len(classes[c][0])) for c, _ in z_vars]
         + [1.0] * n_k
     )
-    # lexicographic: most cohesive teams first, then most distinct keys used
-    cost = np.concatenate([np.zeros(n_x), np.full(n_z, -float(n_k + 1)), -np.ones(n_k)])
+    integrality = np.ones(n_vars, dtype=np.int64)
+    bounds = Bounds(np.zeros(n_vars), upper)
+    # stage 1, exact: the most cohesive teams
+    cost = np.concatenate([np.zeros(n_x), -np.ones(n_z), np.zeros(n_k)])
     res = milp(
         cost,
         constraints=LinearConstraint(matrix, lb, ub),
-        integrality=np.ones(n_vars, dtype=np.int64),
-        bounds=Bounds(np.zeros(n_vars), upper),
+        integrality=integrality,
+        bounds=bounds,
     )
     if res.x is None:  # pragma: no cover - the zero solution is always feasible
         return {}, {}
+    best = round(-float(res.fun))
+    # stage 2, bounded search: keep that many, use as many distinct keys as found
+    keep = coo_array(
+        (np.ones(n_z), (np.zeros(n_z, dtype=np.int64), n_x + np.arange(n_z))),
+        shape=(1, n_vars),
+    ).tocsr()
+    second = milp(
+        np.concatenate([np.zeros(n_x + n_z), -np.ones(n_k)]),
+        constraints=[LinearConstraint(matrix, lb, ub), LinearConstraint(keep, best, np.inf)],
+        integrality=integrality,
+        bounds=bounds,
+        options={"node_limit": _NODE_LIMIT},
+    )
+    if second.x is not None and round(float(np.rint(second.x[n_x : n_x + n_z]).sum())) == best:
+        res = second
     sol = np.rint(res.x).astype(np.int64)
     plan_x = {v: int(sol[j]) for j, v in enumerate(x_vars) if sol[j] > 0}
     plan_z = {v: int(sol[n_x + j]) for j, v in enumerate(z_vars) if sol[n_x + j] > 0}
