@@ -31,8 +31,10 @@ with each key and which cadres fill them (cadres with equal key sets are
 interchangeable, so the program has one variable per cadre type and key, not
 per cadre). It is solved with scipy's HiGHS ``milp``. For teams of two it is
 the maximum matching of the "shares a key" graph; for larger teams it is the
-same count, still exact. Balance is then improved by swapping cadres with equal
-key sets only, which never changes any team's shared keys.
+same count, still exact; ties between equally cohesive splits go, in a
+bounded second search, to the one using the most different keys. Balance is
+then improved by swapping cadres with equal key sets only, which never changes
+any team's shared keys.
 
 .. versionadded:: 0.1
 """
@@ -700,10 +702,11 @@ def form_teams(
     stratified round-robin deal. It is a local search: the worst deviation it
     reaches is reported, not proven minimal. Cohesion is exact: the number
     of teams whose members all share a key is the maximum possible for the
-    given sizes and leaders (an integer program solved with scipy's HiGHS);
-    among the most cohesive splits it prefers one whose teams share as many
-    different keys as possible (four immersion groups get four industries
-    when the roster allows).
+    given sizes and leaders (an integer program solved with scipy's HiGHS).
+    Keeping that count, a second, bounded search (a fixed node limit, so the
+    result stays deterministic) looks for a split whose teams share as many
+    different keys as possible: four immersion groups get four different
+    industries when the roster allows.
     Equal inputs and seeds give equal results whatever the input order.
 
     Examples
@@ -1165,8 +1168,10 @@ def _cohesion_program(
     ``z[class, key]``: teams of a class labelled with a key. Maximise the
     labelled teams subject to every pool exactly filling its teams' open
     places, every type sending at most its cadres and every class labelling
-    at most its teams; among those, use as many distinct keys as possible
-    (binary ``w[key] <= sum of z[., key]``).
+    at most its teams (exact). A second solve keeps that many labelled teams
+    and maximises the distinct keys used (binary ``w[key] <= sum of
+    z[., key]``) within a fixed node limit; if it finds nothing as good, the
+    first solution stands.
     """
     from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
     from scipy.sparse import coo_array  # noqa: PLC0415
