@@ -936,25 +936,42 @@ def _improve(
     same = np.eye(n_prof, dtype=bool)
     ok_pair = ~same if allowed is None else allowed & ~same
     partners = [np.flatnonzero(ok_pair[p]) for p in range(n_prof)]
+    # smallest ||x_p - x_q||^2 over allowed pairs: bounds every swap's cost term
+    gap = float(dist[ok_pair].min()) if ok_pair.any() else 0.0
 
+    # "don't look" stamps: a team found without an acceptable swap at clock
+    # c only needs to look again at partner teams whose rows changed since
+    # (a rejected swap stays rejected while both rows stay the same, because
+    # the worst deviation never rises).
+    clock = 0
+    changed = np.zeros(k, dtype=np.int64)
+    checked = np.full(k, -1, dtype=np.int64)
     for _ in range(_MAX_PASSES):
         moved = False
         for t in np.argsort(-rowmax, kind="stable"):
+            if checked[t] >= changed[t]:
+                partners_mask = changed > checked[t]
+                if not partners_mask.any():
+                    continue
+            else:
+                partners_mask = np.ones(k, dtype=bool)
             present = np.flatnonzero(mov[t] > 0)
             if present.size == 0:
+                checked[t] = clock
                 continue
             ps = np.concatenate([np.full(len(partners[p]), p) for p in present])
             qs = np.concatenate([partners[p] for p in present])
             if qs.size == 0:
+                checked[t] = clock
                 continue
-            g = dist[ps, qs]
-            d_t = 2.0 * inv[t] * (proj[t, qs] - proj[t, ps]) + g * inv2[t]
             best = _best_swap(
                 int(t),
+                partners_mask=partners_mask,
+                present=present,
                 ps=ps,
                 qs=qs,
-                g=g,
-                d_t=d_t,
+                dist=dist,
+                gap=gap,
                 proj=proj,
                 inv=inv,
                 inv2=inv2,
@@ -964,8 +981,11 @@ def _improve(
                 xp=xp,
             )
             if best is None:
+                checked[t] = clock
                 continue
             u, p, q = best
+            clock += 1
+            changed[t] = changed[u] = clock
             delta = xp[q] - xp[p]
             dev[t] += delta * inv[t]
             dev[u] -= delta * inv[u]
@@ -988,10 +1008,12 @@ def _improve(
 def _best_swap(
     t: int,
     *,
+    partners_mask: NDArray[np.bool_],
+    present: NDArray[np.int64],
     ps: NDArray[np.int64],
     qs: NDArray[np.int64],
-    g: NDArray[np.float64],
-    d_t: NDArray[np.float64],
+    dist: NDArray[np.float64],
+    gap: float,
     proj: NDArray[np.float64],
     inv: NDArray[np.float64],
     inv2: NDArray[np.float64],
@@ -1002,58 +1024,68 @@ def _best_swap(
 ) -> tuple[int, int, int] | None:
     """Return the best swap (partner team, profile out of t, profile into t) or None.
 
-    Best means the largest drop of the sum of squared deviations among swaps
-    that do not raise the worst deviation; ties go to the lowest partner team
-    and pair index.
+    Swapping a profile-``p`` cadre of team ``t`` with a profile-``q`` cadre of
+    team ``u`` changes the sum of squared deviations by
+    ``a[u, q] - a[u, p] + ||x_p - x_q||^2 (1/s_t^2 + 1/s_u^2)`` with
+    ``a[u, x] = 2 dev_t.x / s_t - 2 dev_u.x / s_u``. Partner teams whose
+    lower bound (best ``q`` against best ``p``, smallest cost term) cannot
+    improve are skipped; the rest are scanned most promising first, in
+    growing blocks, and the first block holding an acceptable swap decides:
+    its largest drop among swaps that do not raise the worst deviation, ties
+    to the lowest partner team and pair index. ``None`` means no swap of
+    team ``t`` with any other team is acceptable.
     """
-    k = len(inv)
-    n_pairs = len(ps)
-    step = max(1, _CHUNK // max(n_pairs, 1))
-    cand_u: list[NDArray[np.int64]] = []
-    cand_j: list[NDArray[np.int64]] = []
-    cand_v: list[NDArray[np.float64]] = []
-    for lo in range(0, k, step):
-        hi = min(k, lo + step)
-        d_u = (
-            2.0 * inv[lo:hi, None] * (proj[lo:hi][:, ps] - proj[lo:hi][:, qs])
-            + g[None, :] * inv2[lo:hi, None]
-        )
-        total = d_t[None, :] + d_u
-        valid = mov[lo:hi][:, qs] > 0
-        if lo <= t < hi:
-            valid[t - lo] = False
-        total = np.where(valid, total, np.inf)
-        uu, jj = np.nonzero(total < -_TOL)
-        if uu.size:
-            cand_u.append(uu + lo)
-            cand_j.append(jj)
-            cand_v.append(total[uu, jj])
-    if not cand_u:
+    # work on the profiles involved only: those of team t and their partners
+    cols = np.unique(qs)
+    pj = np.searchsorted(present, ps)
+    qi = np.searchsorted(cols, qs)
+    avail = mov[:, cols] > 0
+    a = 2.0 * inv[t] * proj[t, cols][None, :] - 2.0 * inv[:, None] * proj[:, cols]
+    a_p = 2.0 * inv[t] * proj[t, present][None, :] - 2.0 * inv[:, None] * proj[:, present]
+    low_q = np.where(avail, a, np.inf).min(axis=1)
+    high_p = a_p.max(axis=1)
+    bound = low_q - high_p + gap * (inv2[t] + inv2)
+    bound[t] = np.inf
+    bound[~partners_mask] = np.inf
+    teams_u = np.flatnonzero(bound < -_TOL)
+    if teams_u.size == 0:
         return None
-    us = np.concatenate(cand_u)
-    js = np.concatenate(cand_j)
-    vs = np.concatenate(cand_v)
-    order = np.lexsort((js, us, vs))
-    us, js = us[order], js[order]
+    teams_u = teams_u[np.argsort(bound[teams_u], kind="stable")]
+    g = dist[ps, qs]
     current = float(rowmax.max())
     tops = [int(r) for r in np.argsort(-rowmax, kind="stable")[:3] if r != t][:2]
     first = float(rowmax[tops[0]]) if tops else 0.0
     second = float(rowmax[tops[1]]) if len(tops) > 1 else 0.0
     delta = xp[qs] - xp[ps]
     new_t = np.abs(dev[t][None, :] + delta * inv[t]).max(axis=1)
-    lo = 0
-    width = _CHECKED_CANDIDATES
-    while lo < len(us):
-        cu, cj = us[lo : lo + width], js[lo : lo + width]
-        others = np.where(cu == (tops[0] if tops else -1), second, first)
-        new_u = np.abs(dev[cu] - delta[cj] * inv[cu][:, None]).max(axis=1)
-        worst = np.maximum(np.maximum(others, new_t[cj]), new_u)
-        ok = np.flatnonzero(worst <= current + _TOL)
-        if ok.size:
-            c = int(ok[0])
-            return int(cu[c]), int(ps[cj[c]]), int(qs[cj[c]])
-        lo += width
-        width *= 8
+    limit = max(1, _CHUNK // max(len(ps), 1))
+    lo, step = 0, min(8, limit)
+    while lo < len(teams_u):
+        block = teams_u[lo : lo + step]
+        lo += step
+        step = min(step * 4, limit)
+        total = a[block][:, qi] - a_p[block][:, pj]
+        total += g[None, :] * (inv2[t] + inv2[block])[:, None]
+        total = np.where(avail[block][:, qi], total, np.inf)
+        rows, cols = np.nonzero(total < -_TOL)
+        if rows.size == 0:
+            continue
+        us, js, vs = block[rows], cols, total[rows, cols]
+        order = np.lexsort((js, us, vs))
+        us, js = us[order], js[order]
+        at = 0
+        width = _CHECKED_CANDIDATES
+        while at < len(us):
+            cu, cj = us[at : at + width], js[at : at + width]
+            others = np.where(cu == (tops[0] if tops else -1), second, first)
+            new_u = np.abs(dev[cu] - delta[cj] * inv[cu][:, None]).max(axis=1)
+            worst = np.maximum(np.maximum(others, new_t[cj]), new_u)
+            ok = np.flatnonzero(worst <= current + _TOL)
+            if ok.size:
+                c = int(ok[0])
+                return int(cu[c]), int(ps[cj[c]]), int(qs[cj[c]])
+            at += width
+            width *= 8
     return None
 
 
