@@ -349,6 +349,49 @@ def test_cohesion_with_a_leader_is_optimal_for_that_leader(
     assert teams.report().cohesive_teams == best
 
 
+@given(small_mixed(), st.integers(0, 3), st.randoms(use_true_random=False), st.booleans())
+@settings(max_examples=30)
+def test_cohesive_teams_are_deterministic_under_permutation(
+    problem: tuple[list[Cadre], int], seed: int, shuffler: Any, balanced: bool
+) -> None:
+    roster, k = problem
+    shuffled = list(roster)
+    shuffler.shuffle(shuffled)
+    balance = ("cohort",) if balanced else ()
+    kwargs: dict[str, Any] = {
+        "n_teams": k,
+        "size": (2, 3),
+        "cohesion": "industries",
+        "balance": balance,
+        "seed": seed,
+        "as_of": AS_OF,
+    }
+    a = form_teams(roster, **kwargs)
+    assert a == form_teams(shuffled, **kwargs)
+    # balancing never costs cohesion
+    plain = form_teams(roster, **{**kwargs, "balance": ()})
+    assert a.report().cohesive_teams == plain.report().cohesive_teams
+    assert a.report().worst_deviation <= a.report().initial_worst_deviation + 1e-9
+
+
+@given(small_mixed())
+@settings(max_examples=30)
+def test_cohesive_balance_is_a_local_optimum_for_equal_key_swaps(
+    problem: tuple[list[Cadre], int],
+) -> None:
+    roster, k = problem
+    teams = form_teams(roster, n_teams=k, size=(2, 3), cohesion="industries", seed=0, as_of=AS_OF)
+    assignment = {m: t for t, members in enumerate(teams.teams) for m in members}
+    sq, worst = sumsq_and_max(assignment, roster, ("cohort",), k)
+    for a, b in itertools.combinations(roster, 2):
+        if assignment[a.id] == assignment[b.id] or a.industries != b.industries:
+            continue
+        swapped = dict(assignment)
+        swapped[a.id], swapped[b.id] = assignment[b.id], assignment[a.id]
+        sq2, worst2 = sumsq_and_max(swapped, roster, ("cohort",), k)
+        assert not (sq2 < sq - 1e-9 and worst2 <= worst + 1e-9), (a.id, b.id)
+
+
 def test_balance_keeps_cohesion() -> None:
     zone = sample_zone()
     roster = [c for c in zone.cadres if c.line is not None and c.line.value == "investment"]
