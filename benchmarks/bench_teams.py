@@ -2,9 +2,10 @@
 
 Workloads (issue targets on a 2-core machine):
 
-1. 20,000 cadres into 200 balanced teams (<= 5 s), balancing cohort alone and
-   cohort + line + gender. Compared in the same run with a random shuffle
-   and with the stratified deal before the local search.
+1. 20,000 cadres into 200 balanced teams (<= 5 s), balancing cohort alone,
+   cohort + line + gender, and cohort + unit (40 units). Compared in the
+   same run with a random shuffle and with the stratified deal before the
+   local search.
 2. 2,000 cadres into teams of 2-3 by shared industry (<= 5 s): 800 teams
    (400 pairs, 400 triples), and 1,000 pairs compared with networkx
    ``max_weight_matching`` (same optimum, time ratio) and a random shuffle.
@@ -111,7 +112,7 @@ def networkx_pairs(people: Sequence[Cadre]) -> int:
 
 def balance_rows(people: list[Cadre]) -> list[tuple[str, ...]]:
     rows = []
-    for balance in (("cohort",), ("cohort", "line", "gender")):
+    for balance in (("cohort",), ("cohort", "line", "gender"), ("cohort", "unit")):
         kwargs: dict[str, Any] = {
             "n_teams": 200,
             "size": None,

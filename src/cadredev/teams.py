@@ -16,13 +16,20 @@ Algorithms
 Balance starts from a *stratified deal*: cadres are sorted into strata (one
 stratum per combination of the balanced attributes, strata in a fixed order),
 shuffled inside each stratum with the seeded generator, and dealt round-robin
-to the teams. A swap-based local search then exchanges two cadres of
-different teams whenever the exchange lowers the sum of squared deviations of
-the teams' shares from the overall shares without raising the worst
-deviation, so the result is never worse than the deal it starts from. Cadres
-with the same strata profile are interchangeable, so the search works on a
-numpy count matrix (teams x profiles) and every candidate swap of one team
-against all others is scored in one vectorised step.
+to the teams, each stratum first to the teams holding the least of its
+categories so far (leaders count from the start). A swap-based local search
+then exchanges two cadres of different teams whenever the exchange lowers the
+sum of squared deviations of the teams' shares from the overall shares
+without raising the worst deviation, so the result is never worse than the
+deal it starts from, and it stops at a local optimum: no single swap is
+acceptable. Cadres with the same strata profile are interchangeable, so the
+search works on a numpy count matrix (teams x profiles); the swaps of one team
+against all others are scored in vectorised blocks, partner teams that
+cannot help are pruned by a lower bound, and a team is only re-examined
+against teams whose mix changed since it was last examined. The cost grows
+with the number of profiles (the product of the attributes' category
+counts): a few dozen profiles are fast at 20,000 cadres, several hundred
+take noticeably longer.
 
 Cohesion is solved exactly: a team is cohesive when all its members hold one
 common key, so the largest number of cohesive teams is an integer program over
@@ -44,6 +51,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import html
+import itertools
 import numbers
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -840,7 +848,16 @@ def _form_teams(
     else:
         order = np.flatnonzero(movable)
         order = order[np.lexsort((pos_rank[order], profile[order]))]
-        team[order] = _deal(len(order), open_slots)
+        seeded = np.zeros((len(sizes), xp.shape[1]))
+        np.add.at(seeded, team[~movable], x_cadre[~movable])
+        team[order] = _deal_strata(
+            profile[order],
+            xp=xp,
+            open_slots=open_slots,
+            sizes=sizes,
+            overall=overall,
+            counts=seeded,
+        )
 
     initial = _worst(team, x_cadre, sizes, overall)
     allowed = p_type[:, None] == p_type[None, :] if coh_attrs else None
@@ -885,6 +902,50 @@ def _deal(count: int, open_slots: NDArray[np.int64]) -> NDArray[np.int64]:
         out[i] = t
         remaining[t] -= 1
         t = (t + 1) % k
+    return out
+
+
+def _deal_strata(
+    strata: NDArray[np.int64],
+    *,
+    xp: NDArray[np.float64],
+    open_slots: NDArray[np.int64],
+    sizes: NDArray[np.int64],
+    overall: NDArray[np.float64],
+    counts: NDArray[np.float64],
+) -> NDArray[np.int64]:
+    """Deal cadres, sorted by stratum, stratum by stratum.
+
+    Each stratum is dealt round-robin, one cadre per team and round, to the
+    teams holding the least of its categories so far relative to their
+    expected share (``counts / (size * overall share)``, summed over the
+    balanced attributes); ties follow the round-robin order, which carries
+    on from one stratum to the next. With one balanced attribute this is the
+    plain round-robin deal.
+    """
+    k = len(open_slots)
+    out = np.empty(len(strata), dtype=np.int64)
+    remaining = open_slots.copy()
+    counts = counts.copy()
+    expected = np.maximum(sizes[:, None] * overall[None, :], 1e-12)
+    pointer = 0
+    starts = np.flatnonzero(np.r_[True, strata[1:] != strata[:-1]]) if len(strata) else ()
+    bounds = [*(int(x) for x in starts), len(strata)]
+    for lo, hi in itertools.pairwise(bounds):
+        p = int(strata[lo])
+        cols = np.flatnonzero(xp[p])
+        at = lo
+        while at < hi:
+            avail = np.flatnonzero(remaining > 0)
+            score = (counts[np.ix_(avail, cols)] / expected[np.ix_(avail, cols)]).sum(axis=1)
+            rot = (avail - pointer) % k
+            chosen = avail[np.lexsort((rot, score))][: hi - at]
+            chosen = chosen[np.argsort((chosen - pointer) % k, kind="stable")]
+            out[at : at + len(chosen)] = chosen
+            counts[chosen] += xp[p]
+            remaining[chosen] -= 1
+            pointer = (int(chosen[-1]) + 1) % k
+            at += len(chosen)
     return out
 
 
