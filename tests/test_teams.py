@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -13,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadredev import Cadre, Enterprise, InvalidInputError
+from cadredev import Cadre, Enterprise, InvalidInputError, MissingDependencyError
 from cadredev.datasets import sample_zone
 from cadredev.teams import (
     EnterpriseSplit,
@@ -669,3 +670,12 @@ def test_sample_zone_grid_shuffle() -> None:
     assert report.worst_deviation < 3
     assert sorted(x for x in grids.leaders if x) == mentors
     assert report.worst_deviation <= report.initial_worst_deviation
+
+
+def test_to_pandas_without_pandas_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    teams = form_teams([cadre(i) for i in range(4)], n_teams=2, as_of=AS_OF)
+    split = assign_enterprises(teams, [Enterprise(id="e1")])
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    for obj in (teams, teams.report(), split):
+        with pytest.raises(MissingDependencyError, match=r"pip install 'cadredev\[pandas\]'"):
+            obj.to_pandas()
