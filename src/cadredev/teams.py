@@ -1096,6 +1096,15 @@ def _best_swap(
     to the lowest partner team and pair index. ``None`` means no swap of
     team ``t`` with any other team is acceptable.
     """
+    # swaps that would push team t itself past the worst deviation are out
+    current = float(rowmax.max())
+    delta = xp[qs] - xp[ps]
+    new_t = np.abs(dev[t][None, :] + delta * inv[t]).max(axis=1)
+    keep = new_t <= current + _TOL
+    if not keep.any():
+        return None
+    ps, qs, delta, new_t = ps[keep], qs[keep], delta[keep], new_t[keep]
+    present = np.unique(ps)
     # work on the profiles involved only: those of team t and their partners
     cols = np.unique(qs)
     pj = np.searchsorted(present, ps)
@@ -1113,12 +1122,9 @@ def _best_swap(
         return None
     teams_u = teams_u[np.argsort(bound[teams_u], kind="stable")]
     g = dist[ps, qs]
-    current = float(rowmax.max())
     tops = [int(r) for r in np.argsort(-rowmax, kind="stable")[:3] if r != t][:2]
     first = float(rowmax[tops[0]]) if tops else 0.0
     second = float(rowmax[tops[1]]) if len(tops) > 1 else 0.0
-    delta = xp[qs] - xp[ps]
-    new_t = np.abs(dev[t][None, :] + delta * inv[t]).max(axis=1)
     limit = max(1, _CHUNK // max(len(ps), 1))
     lo, step = 0, min(8, limit)
     while lo < len(teams_u):
