@@ -1088,7 +1088,8 @@ def _best_swap(
     Swapping a profile-``p`` cadre of team ``t`` with a profile-``q`` cadre of
     team ``u`` changes the sum of squared deviations by
     ``a[u, q] - a[u, p] + ||x_p - x_q||^2 (1/s_t^2 + 1/s_u^2)`` with
-    ``a[u, x] = 2 dev_t.x / s_t - 2 dev_u.x / s_u``. Partner teams whose
+    ``a[u, x] = 2 dev_t.x / s_t - 2 dev_u.x / s_u``. Pairs that would push
+    team ``t`` itself past the worst deviation are dropped first. Partner teams whose
     lower bound (best ``q`` against best ``p``, smallest cost term) cannot
     improve are skipped; the rest are scanned most promising first, in
     growing blocks, and the first block holding an acceptable swap decides:
