@@ -40,6 +40,7 @@ if TYPE_CHECKING:
         compatibility_graph,
         match,
     )
+    from .teams import EnterpriseSplit, Teams, TeamsReport, assign_enterprises, form_teams
 
 __all__ = [
     "Cadre",
@@ -48,6 +49,7 @@ __all__ = [
     "Criteria",
     "Eligibility",
     "Enterprise",
+    "EnterpriseSplit",
     "FrozenDict",
     "InfeasibleError",
     "InvalidInputError",
@@ -62,10 +64,14 @@ __all__ = [
     "Post",
     "Posting",
     "Rank",
+    "Teams",
+    "TeamsReport",
     "Zone",
     "__version__",
+    "assign_enterprises",
     "cohort_of",
     "compatibility_graph",
+    "form_teams",
     "match",
     "sample_zone",
 ]
@@ -85,6 +91,16 @@ _LAZY: dict[str, str] = {
             "match",
         ),
         "matching",
+    ),
+    **dict.fromkeys(
+        (
+            "EnterpriseSplit",
+            "Teams",
+            "TeamsReport",
+            "assign_enterprises",
+            "form_teams",
+        ),
+        "teams",
     ),
 }
 
