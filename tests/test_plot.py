@@ -8,8 +8,8 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import pytest
 
-from cadredev import InvalidInputError, MissingDependencyError
-from cadredev.plot import cjk_font, mentor_graph, rotation_gantt
+from cadredev import InvalidInputError, MissingDependencyError, form_teams, sample_zone
+from cadredev.plot import cjk_font, mentor_graph, rotation_gantt, team_balance
 
 mpl.use("Agg")
 
@@ -71,3 +71,13 @@ def test_chinese_labels_need_a_font() -> None:
         pytest.skip("a CJK font is installed here")
     with pytest.raises(MissingDependencyError, match="CJK font"):
         rotation_gantt(NS(assignments=[]), labels="zh")
+
+
+def test_team_balance_renders(tmp_path: Path) -> None:
+    zone = sample_zone()
+    grids = form_teams(zone.cadres, n_teams=6, balance=("cohort", "line"), seed=0, as_of=2025)
+    ax = team_balance(grids, attribute="line")
+    assert ax.get_title().startswith("line shares per team")
+    _png(ax, tmp_path / "balance.png")
+    with pytest.raises(InvalidInputError, match="not balanced"):
+        team_balance(grids, attribute="rank")

@@ -24,7 +24,7 @@ from .errors import InvalidInputError, MissingDependencyError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["cjk_font", "mentor_graph", "rotation_gantt"]
+__all__ = ["cjk_font", "mentor_graph", "rotation_gantt", "team_balance"]
 
 Labels = Literal["auto", "zh", "en"]
 
@@ -296,4 +296,75 @@ def mentor_graph(
     )
     ax.set_aspect("equal")
     ax.axis("off")
+    return ax
+
+
+def team_balance(
+    teams: Any,
+    *,
+    attribute: str | None = None,
+    ax: Axes | None = None,
+    labels: Labels = "auto",
+) -> Axes:
+    """Draw each team's category shares of one balanced attribute as stacked bars.
+
+    Dashed lines mark the overall shares (cumulated), so a balanced team's
+    bar boundaries sit on the lines.
+
+    Parameters
+    ----------
+    teams
+        A :class:`~cadredev.teams.Teams` result.
+    attribute
+        Which balanced attribute to draw; the first one when ``None``.
+    ax
+        Axes to draw on; a new figure when ``None``.
+    labels
+        ``"auto"``, ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from cadredev import form_teams, sample_zone
+    >>> zone = sample_zone()
+    >>> grids = form_teams(zone.cadres, n_teams=6, seed=0, as_of=zone.as_of)
+    >>> team_balance(grids).get_title()
+    'cohort shares per team (worst deviation 2.0 points)'
+
+    .. versionadded:: 0.1
+    """
+    _use_chinese(labels)
+    report = teams.report()
+    if not report.attributes:
+        raise InvalidInputError("team_balance: the teams balance no attribute")
+    name = report.attributes[0] if attribute is None else attribute
+    if name not in report.attributes:
+        raise InvalidInputError(
+            f"team_balance: attribute {name!r} is not balanced; expected one of "
+            f"{list(report.attributes)}"
+        )
+    categories = list(report.categories[name])
+    colours = _palette(categories)
+    ax, _ = _axes(ax, (max(5.0, 0.5 * len(report.shares) + 2), 4))
+    positions = range(len(report.shares))
+    bottom = [0.0] * len(report.shares)
+    cumulated = 0.0
+    for category in categories:
+        heights = [team[name].get(category, 0.0) for team in report.shares]
+        ax.bar(positions, heights, bottom=bottom, color=colours[category], label=str(category))
+        bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
+        cumulated += report.overall[name].get(category, 0.0)
+        ax.axhline(cumulated, color="black", linestyle="--", linewidth=0.7)
+    ax.set_xticks(list(positions), [str(i + 1) for i in positions])
+    ax.set_xlabel("team")
+    ax.set_ylabel("share")
+    ax.set_ylim(0, 1)
+    ax.legend(loc="upper right", fontsize="small")
+    worst = report.worst_by_attribute[name]
+    ax.set_title(f"{name} shares per team (worst deviation {worst:.1f} points)")
     return ax
