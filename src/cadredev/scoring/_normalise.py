@@ -282,6 +282,11 @@ class LookupTable:
         return None
 
     @property
+    def constant(self) -> bool:
+        """Whether every value scores the same (fits either direction)."""
+        return len(set(self._scores)) == 1
+
+    @property
     def upper(self) -> float:
         """The highest score."""
         return max(self._scores)

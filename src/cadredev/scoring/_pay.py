@@ -131,16 +131,22 @@ def allocate_pay(
     if not isinstance(table, ScoreTable):
         raise InvalidInputError(f"allocate_pay: table must be a ScoreTable, got {table!r}")
     grades = table.scheme.grades
-    coef = []
-    for g in grades:
-        if g.id not in coefficients:
-            raise InvalidInputError(f"allocate_pay: coefficients lack grade {g.id!r}")
-        c = coefficients[g.id]
-        if isinstance(c, bool) or not isinstance(c, numbers.Real) or not math.isfinite(c) or c < 0:
+    coef: list[float] = []
+    for grade in grades:
+        if grade.id not in coefficients:
+            raise InvalidInputError(f"allocate_pay: coefficients lack grade {grade.id!r}")
+        value: Any = coefficients[grade.id]
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(value)
+            or value < 0
+        ):
             raise InvalidInputError(
-                f"allocate_pay: coefficient of grade {g.id!r} must be a number >= 0, got {c!r}"
+                f"allocate_pay: coefficient of grade {grade.id!r} must be a number >= 0, "
+                f"got {value!r}"
             )
-        coef.append(float(c))
+        coef.append(float(value))
     unknown = sorted(set(coefficients) - {g.id for g in grades})
     if unknown:
         raise InvalidInputError(f"allocate_pay: coefficients name unknown grade(s) {unknown}")
@@ -152,7 +158,12 @@ def allocate_pay(
             )
     if not 0.0 <= score_share <= 1.0:
         raise InvalidInputError(f"allocate_pay: score_share must be in [0, 1], got {score_share!r}")
-    if isinstance(pool, bool) or not isinstance(pool, numbers.Real) or not math.isfinite(pool):
+    amount: Any = pool
+    if (
+        isinstance(amount, bool)
+        or not isinstance(amount, numbers.Real)
+        or not math.isfinite(amount)
+    ):
         raise InvalidInputError(f"allocate_pay: pool must be a finite number, got {pool!r}")
     pool_cents = round(float(pool) * 100)
     if pool_cents < 0 or abs(float(pool) * 100 - pool_cents) > 1e-6:
@@ -163,7 +174,7 @@ def allocate_pay(
     rows = np.nonzero(table.periods == label)[0]
     codes = table.grade_code[rows]
     total = table.total[rows]
-    c = np.array(coef)
+    c = np.array(coef, dtype=np.float64)
     gaps = np.zeros(len(coef))
     if len(coef) > 1:
         gaps[1:] = c[:-1] - c[1:]

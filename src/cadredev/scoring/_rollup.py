@@ -47,6 +47,10 @@ def _kinds(spec: Scheme | Sequence[Indicator] | Mapping[str, str]) -> dict[str, 
                     f"got {kind!r}"
                 )
             out[key] = kind
+        for key, kind in spec.items():
+            if kind == "rate":
+                for part in RATE_PARTS:
+                    out.setdefault(key + part, "part")
         return out
     else:
         inds = tuple(spec)

@@ -150,7 +150,9 @@ class Indicator:
         object.__setattr__(self, "weight", _number(owner, "weight", self.weight, minimum=0))
         object.__setattr__(self, "lines", _lines(owner, self.lines))
         rising = self.normalise.increasing
-        if rising is None and not self.normalise.relative:
+        if isinstance(self.normalise, LookupTable) and self.normalise.constant:
+            rising = None
+        elif rising is None and not self.normalise.relative:
             raise InvalidInputError(f"{owner}: LookupTable scores must be monotone")
         if rising is not None and rising != (self.direction == "max"):
             detail = ""

@@ -105,6 +105,8 @@ class _Context:
         self.relative: dict[int, FloatArray] = {}
         self._raw_cache: dict[int, FloatArray] = {}
         self.cadre_of: dict[str, int] = cpos
+        self.group_code: IntArray = np.zeros(self.n, dtype=np.int64)
+        self.seats: IntArray = np.zeros((1, len(scheme.grades)), dtype=np.int64)
         plen = np.array([_months(p) for p in periods], dtype=np.float64)
         self.scale: list[FloatArray | None] = [
             None if i.per is None else _months_per(i.per) / plen for i in self.inds
@@ -448,6 +450,8 @@ def score(
         domains=rows_p,
         apportionment=scheme.apportionment,
     )
+    ctx.group_code = np.searchsorted(np.asarray(graded.groups, dtype=np.int64), groups)
+    ctx.seats = graded.seats
     ids = np.empty(ctx.n_c, dtype=object)
     ids[:] = [c.id for c in included]
     plabels = np.empty(ctx.n_p, dtype=object)
@@ -943,6 +947,8 @@ class ScoreTable:
             if int(caps[0]) > better:
                 return None, "capped by a veto"
         need = g.min_score if g.min_score is not None else -np.inf
+        if g.quota is not None and ctx.seats[ctx.group_code[r], better] == 0:
+            return None, "no seats for this grade in the group"
         if g.quota is not None:
             same = (self.groups == self.groups[r]) & (self.periods == self.periods[r])
             holders = same & (self.grade_code <= better)
