@@ -246,10 +246,8 @@ def grade(
                 f"grade: secondary must have one row per score, got {sec.shape}"
             )
         sort_keys += [-sec[:, j] for j in range(sec.shape[1] - 1, -1, -1)]
-    if len(sort_keys) == 1 and ids is None:
-        order = np.argsort(-key, kind="stable")
-        order = order[np.argsort(gcode[order], kind="stable")]
-    else:
+    order = _fast_order(score, gcode, n_groups, decimals, position) if len(sort_keys) == 1 else None
+    if order is None:
         order = np.lexsort((*sort_keys, -key, gcode))
     g_s = gcode[order]
     k_s = key[order]
@@ -311,6 +309,35 @@ def grade(
     rank = np.empty(n, dtype=np.int64)
     rank[order] = pos_in_group + 1
     return Grading(grades, codes, rank, glabels, seats)
+
+
+def _fast_order(
+    score: FloatArray, gcode: IntArray, n_groups: int, decimals: int, position: IntArray
+) -> IntArray | None:
+    """Order rows by group, score (descending) and position, with two cheap sorts.
+
+    Scores rounded to ``decimals`` become integers; with the position packed
+    into the low bits every key is distinct, so an unstable sort is
+    deterministic. A stable radix sort on the small group codes follows.
+    Returns ``None`` when the packed key would not fit in 63 bits.
+    """
+    n = score.size
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    q = np.rint(score * 10.0**decimals)
+    hi = float(q.max())
+    span = hi - float(q.min())
+    pos_bits = max(n - 1, 1).bit_length()
+    if not np.isfinite(span) or span >= 2.0**52 or int(span).bit_length() + pos_bits > 62:
+        return None
+    packed = (hi - q).astype(np.int64)
+    packed <<= pos_bits
+    packed |= position
+    order = np.argsort(packed)
+    if n_groups <= 1:
+        return order
+    small = np.uint16 if n_groups <= 1 << 16 else np.int64
+    return order[np.argsort(gcode[order].astype(small), kind="stable")]
 
 
 def _codes(labels: Any, n: int, what: str) -> tuple[IntArray, tuple[Any, ...]]:

@@ -120,13 +120,20 @@ class Target:
     def apply(self, x: FloatArray) -> FloatArray:
         """Return the attainment of each value in ``x`` (vectorised)."""
         span = self.target - self.floor
-        s = np.clip((x - self.floor) / span, 0.0, 1.0) + 0.0  # no negative zeros
+        s = np.subtract(x, self.floor, dtype=np.float64)
+        s *= 1.0 / span
+        np.clip(s, 0.0, 1.0, out=s)
+        s += 0.0  # no negative zeros
         if self.cap > 1.0:
+            extra = np.subtract(x, self.target, dtype=np.float64)
             if self.stretch is not None:
-                extra = np.clip((x - self.target) / (self.stretch - self.target), 0.0, 1.0)
-                s += extra * (self.cap - 1.0)
+                extra *= 1.0 / (self.stretch - self.target)
+                np.clip(extra, 0.0, 1.0, out=extra)
+                extra *= self.cap - 1.0
             else:
-                s += np.clip((x - self.target) / span, 0.0, self.cap - 1.0)
+                extra *= 1.0 / span
+                np.clip(extra, 0.0, self.cap - 1.0, out=extra)
+            s += extra
         return s
 
     def inverse(self, s: float) -> float | None:

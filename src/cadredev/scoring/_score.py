@@ -71,6 +71,7 @@ class _Context:
         lpos = {line: k for k, line in enumerate(lines)}
         self.line_c = np.array([lpos[c.line] for c in self.cadres], dtype=np.int64)
         self.single_line = len(lines) <= 1
+        self.line_den = self.app_line.astype(np.float64) @ self.w
         self.pen = scheme.penalties
         self.pen_app = np.array(
             [[p.lines is None or line in p.lines for p in self.pen] for line in lines], dtype=bool
@@ -105,8 +106,12 @@ class _Context:
         self.relative: dict[int, FloatArray] = {}
         self._raw_cache: dict[int, FloatArray] = {}
         self.cadre_of: dict[str, int] = cpos
-        self.group_code: IntArray = np.zeros(self.n, dtype=np.int64)
+        self.group_rows: IntArray = np.zeros(self.n, dtype=np.int64)
+        self.graded_groups: IntArray = np.zeros(1, dtype=np.int64)
         self.seats: IntArray = np.zeros((1, len(scheme.grades)), dtype=np.int64)
+        self.unit_code: IntArray = np.zeros(self.n_c, dtype=np.int64)
+        self.group_labels: tuple[str, ...] = ("zone",)
+        self.cache: dict[str, Any] = {}
         plen = np.array([_months(p) for p in periods], dtype=np.float64)
         self.scale: list[FloatArray | None] = [
             None if i.per is None else _months_per(i.per) / plen for i in self.inds
@@ -126,13 +131,22 @@ class _Context:
             out[src < 0] = np.nan
         return out
 
+    def index(self, rows: slice | IntArray) -> IntArray:
+        """Return the table row numbers selected by ``rows``."""
+        if isinstance(rows, slice):
+            start, stop, step = rows.indices(self.n)
+            return np.arange(start, stop, step)
+        return rows
+
     def line_rows(self, rows: slice | IntArray) -> IntArray:
-        idx = np.arange(self.n)[rows] if isinstance(rows, slice) else rows
-        return self.line_c[idx % max(self.n_c, 1)]
+        if self.single_line:
+            idx = self.index(rows)
+            return np.zeros(idx.size, dtype=np.int64)
+        return self.line_c[self.index(rows) % max(self.n_c, 1)]
 
     def factor(self, j: int, rows: slice | IntArray) -> FloatArray:
         """Return the factors turning indicator ``j``'s raw values into reference units."""
-        idx = np.arange(self.n)[rows] if isinstance(rows, slice) else rows
+        idx = self.index(rows)
         sc = self.scale[j]
         if sc is None:
             return np.ones(idx.size)
@@ -265,6 +279,45 @@ class _Context:
             caps = np.where(h, np.maximum(caps, cap), caps)
         return caps, hit
 
+    def fast_totals(self, rows: slice) -> tuple[FloatArray, FloatArray, IntArray]:
+        """Return what :meth:`totals` does, for a slice of rows without overlays.
+
+        Attainments go into a ``(indicators x rows)`` block and the weighted
+        sums come from one matrix-vector product; not-applicable indicators
+        are dropped from the denominator.
+        """
+        x = self.block(rows)
+        m = x.shape[0]
+        block = np.empty((self.k, m))
+        lr = None if self.single_line else self.line_rows(rows)
+        den: FloatArray | float = float(self.line_den[0]) if lr is None else self.line_den[lr]
+        for j, ind in enumerate(self.inds):
+            if lr is None and not self.app_line[0, j]:
+                block[j] = 0.0
+                continue
+            v, na = self.raw_value(j, x)
+            if ind.normalise.relative:
+                sj = self.relative_column(j)[rows]
+            else:
+                if self.scale[j] is not None:
+                    v = v * self.factor(j, rows)
+                sj = ind.normalise.apply(v)  # type: ignore[union-attr]
+            applies = None if lr is None else self.app_line[lr, j]
+            if na is not None:
+                applies = ~na if applies is None else applies & ~na
+                den = den - self.w[j] * (na if lr is None else na & self.app_line[lr, j])
+            block[j] = sj if applies is None else sj * applies
+        num = self.w @ block
+        den_arr = np.broadcast_to(np.asarray(den, dtype=np.float64), (m,))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            base = np.where(den_arr > 0, num * (100.0 / np.where(den_arr > 0, den_arr, 1.0)), 0.0)
+        if not self.pen and not self.scheme.vetoes:
+            return base, np.zeros(m), np.zeros(m, dtype=np.int64)
+        pts, _ = self.penalties(rows, x)
+        pen = pts.sum(axis=1)
+        caps, _ = self.vetoes(x)
+        return base - pen, pen, caps
+
     def totals(
         self, rows: slice | IntArray, overlays: Sequence[Overlay] | None = None
     ) -> tuple[FloatArray, FloatArray, IntArray]:
@@ -393,9 +446,12 @@ def score(
         periods = records.periods
     excluded: list[tuple[str, str]] = []
     included: list[Cadre] = []
+    has_indicators = {
+        line: bool(scheme.for_line(line)) for line in {c.line for c in people.values()}
+    }
     for cid in sorted(people):
         c = people[cid]
-        if not scheme.for_line(c.line):
+        if not has_indicators[c.line]:
             line = "none" if c.line is None else c.line.value
             excluded.append((cid, f"scheme {scheme.name!r} has no indicator for line {line}"))
         else:
@@ -409,15 +465,13 @@ def score(
     caps = np.empty(n, dtype=np.int64)
     for r0 in range(0, n, _CHUNK):
         sl = slice(r0, min(n, r0 + _CHUNK))
-        total[sl], pen[sl], caps[sl] = ctx.totals(sl)
+        total[sl], pen[sl], caps[sl] = ctx.fast_totals(sl)
 
     applied, unused = _apply_exemptions(
         ctx, exemptions=tuple(exemptions), people=people, total=total, pen=pen, caps=caps
     )
 
     # ---------------------------------------------------------- stage two
-    rows_c = np.tile(np.arange(ctx.n_c), ctx.n_p)
-    rows_p = np.repeat(np.arange(ctx.n_p), ctx.n_c)
     if scheme.group_by == "unit":
         units = sorted({c.unit for c in included})
         upos = {u: k for k, u in enumerate(units)}
@@ -430,7 +484,7 @@ def score(
         gc = np.zeros(ctx.n_c, dtype=np.int64)
         labels = ["zone"]
     n_g = max(len(labels), 1)
-    groups = rows_p * n_g + gc[rows_c] if n else np.zeros(0, dtype=np.int64)
+    groups = (np.arange(ctx.n_p)[:, None] * n_g + gc[None, :]).ravel()
     secondary = None
     if scheme.ties == "secondary_keys" and scheme.secondary_keys:
         cols = [scheme.indicator_ids.index(k) for k in scheme.secondary_keys]
@@ -447,27 +501,23 @@ def score(
         ties=scheme.ties,
         secondary=secondary,
         caps=caps,
-        domains=rows_p,
+        domains=None
+        if scheme.apportionment == "per_group"
+        else np.repeat(np.arange(ctx.n_p), ctx.n_c),
         apportionment=scheme.apportionment,
     )
-    ctx.group_code = np.searchsorted(np.asarray(graded.groups, dtype=np.int64), groups)
+    ctx.group_rows = groups
+    ctx.graded_groups = np.asarray(graded.groups, dtype=np.int64)
     ctx.seats = graded.seats
-    ids = np.empty(ctx.n_c, dtype=object)
-    ids[:] = [c.id for c in included]
-    plabels = np.empty(ctx.n_p, dtype=object)
-    plabels[:] = list(periods)
-    glabels = np.empty(n_g, dtype=object)
-    glabels[:] = labels or ["zone"]
+    ctx.unit_code = gc
+    ctx.group_labels = tuple(labels) or ("zone",)
     return ScoreTable(
         scheme=scheme,
-        cadre_ids=ids[rows_c] if n else np.zeros(0, dtype=object),
-        periods=plabels[rows_p] if n else np.zeros(0, dtype=object),
         total=total,
         penalties=pen,
         grade_code=graded.codes,
         rank=graded.rank,
         vetoed=caps > 0,
-        groups=glabels[gc[rows_c]] if n else np.zeros(0, dtype=object),
         excluded=tuple(excluded),
         exemptions_applied=applied,
         exemptions_unused=unused,
@@ -720,14 +770,11 @@ class ScoreTable:
     """
 
     scheme: Scheme
-    cadre_ids: ObjArray = field(repr=False)
-    periods: ObjArray = field(repr=False)
     total: FloatArray = field(repr=False)
     penalties: FloatArray = field(repr=False)
     grade_code: IntArray = field(repr=False)
     rank: IntArray = field(repr=False)
     vetoed: BoolArray = field(repr=False)
-    groups: ObjArray = field(repr=False)
     excluded: tuple[tuple[str, str], ...] = ()
     exemptions_applied: tuple[AppliedExemption, ...] = ()
     exemptions_unused: tuple[tuple[Exemption, str], ...] = ()
@@ -741,8 +788,8 @@ class ScoreTable:
             return NotImplemented
         return (
             self.scheme == other.scheme
-            and np.array_equal(self.cadre_ids, other.cadre_ids)
-            and np.array_equal(self.periods, other.periods)
+            and [c.id for c in self._ctx().cadres] == [c.id for c in other._ctx().cadres]
+            and self._ctx().periods == other._ctx().periods
             and np.array_equal(self.total, other.total)
             and np.array_equal(self.penalties, other.penalties)
             and np.array_equal(self.grade_code, other.grade_code)
@@ -754,6 +801,34 @@ class ScoreTable:
         )
 
     __hash__ = None  # type: ignore[assignment]
+
+    def _labels(self, name: str, labels: tuple[str, ...], codes: Any) -> ObjArray:
+        ctx = self._ctx()
+        if name not in ctx.cache:
+            table = np.empty(len(labels), dtype=object)
+            table[:] = list(labels)
+            ctx.cache[name] = table[codes] if len(labels) else np.zeros(0, dtype=object)
+        return ctx.cache[name]  # type: ignore[no-any-return]
+
+    @property
+    def cadre_ids(self) -> ObjArray:
+        """Each row's cadre id (rows are ordered by period, then cadre id)."""
+        ctx = self._ctx()
+        codes = np.tile(np.arange(ctx.n_c), ctx.n_p)
+        return self._labels("cadre_ids", tuple(c.id for c in ctx.cadres), codes)
+
+    @property
+    def periods(self) -> ObjArray:
+        """Each row's period label."""
+        ctx = self._ctx()
+        return self._labels("periods", ctx.periods, np.repeat(np.arange(ctx.n_p), ctx.n_c))
+
+    @property
+    def groups(self) -> ObjArray:
+        """Each row's grading group (unit, line or ``"zone"``; quotas apply per period)."""
+        ctx = self._ctx()
+        codes = np.tile(ctx.unit_code, ctx.n_p)
+        return self._labels("groups", ctx.group_labels, codes)
 
     @property
     def indicator_ids(self) -> tuple[str, ...]:
@@ -947,10 +1022,11 @@ class ScoreTable:
             if int(caps[0]) > better:
                 return None, "capped by a veto"
         need = g.min_score if g.min_score is not None else -np.inf
-        if g.quota is not None and ctx.seats[ctx.group_code[r], better] == 0:
+        gpos = int(np.searchsorted(ctx.graded_groups, ctx.group_rows[r]))
+        if g.quota is not None and ctx.seats[gpos, better] == 0:
             return None, "no seats for this grade in the group"
         if g.quota is not None:
-            same = (self.groups == self.groups[r]) & (self.periods == self.periods[r])
+            same = ctx.group_rows == ctx.group_rows[r]
             holders = same & (self.grade_code <= better)
             if holders.any():
                 need = max(need, float(self.total[holders].min()))
