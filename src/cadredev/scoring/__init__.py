@@ -18,6 +18,7 @@ Two stages, kept apart on purpose:
 from __future__ import annotations
 
 from ._exempt import AppliedExemption, Exemption
+from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
 from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
 from ._pay import PayAllocation, allocate_pay
@@ -34,6 +35,7 @@ from ._score import (
     ScoreTable,
     score,
 )
+from ._topsis import topsis
 
 __all__ = [
     "DEFAULT_GRADES",
@@ -42,6 +44,7 @@ __all__ = [
     "Exemption",
     "Explanation",
     "ExposureWarning",
+    "FitRow",
     "Grade",
     "Grading",
     "Indicator",
@@ -55,6 +58,7 @@ __all__ = [
     "Penalty",
     "Percentile",
     "PoolEntry",
+    "PostFit",
     "Records",
     "ReservePool",
     "Scheme",
@@ -63,8 +67,10 @@ __all__ = [
     "Veto",
     "allocate_pay",
     "grade",
+    "post_fit",
     "quota_seats",
     "read_records_csv",
     "rollup",
     "score",
+    "topsis",
 ]
