@@ -19,9 +19,16 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pymcdm.methods as pm
 
 from cadredev import Cadre
 from cadredev.scoring import Grade, Indicator, Records, Scheme, Target, score
+
+with warnings.catch_warnings():  # scikit-criteria warns about its own deprecations on import
+    warnings.simplefilter("ignore")
+    import skcriteria as skc
+    from skcriteria.agg.simple import WeightedSumModel
+    from skcriteria.agg.topsis import TOPSIS
 
 
 def build(n_cadres: int, n_periods: int, n_units: int, k: int, seed: int = 0) -> Any:
@@ -100,17 +107,12 @@ def main() -> None:
     ratio_mem = peak / values.nbytes
 
     results = [("cadredev score() + per-unit grading", t_ours)]
-    import pymcdm.methods as pm
-
     types = np.ones(k)
     w = weights / weights.sum()
     results.append(("pymcdm TOPSIS", timed(lambda: pm.TOPSIS()(values, w, types), repeat)[0]))
     results.append(("pymcdm WSM", timed(lambda: pm.WSM()(values, w, types), repeat)[0]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        import skcriteria as skc
-        from skcriteria.agg.simple import WeightedSumModel
-        from skcriteria.agg.topsis import TOPSIS
 
         def dm() -> Any:
             return skc.mkdm(values, [max] * k, weights=w)

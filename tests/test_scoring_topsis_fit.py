@@ -16,7 +16,7 @@ from cadredev.scoring import post_fit, topsis
 
 
 @st.composite
-def matrices(draw: st.DrawFn, /) -> tuple[np.ndarray, np.ndarray, list[str]]:  # type: ignore[type-arg]
+def matrices(draw: st.DrawFn, /) -> tuple[np.ndarray, np.ndarray, list[str]]:
     n = draw(st.integers(2, 12))
     k = draw(st.integers(1, 5))
     x = draw(arrays(np.float64, (n, k), elements=st.floats(0, 100, allow_subnormal=False)))
@@ -26,7 +26,7 @@ def matrices(draw: st.DrawFn, /) -> tuple[np.ndarray, np.ndarray, list[str]]:  #
 
 
 @given(matrices())
-def test_topsis_equals_pymcdm(case: tuple[np.ndarray, np.ndarray, list[str]]) -> None:  # type: ignore[type-arg]
+def test_topsis_equals_pymcdm(case: tuple[np.ndarray, np.ndarray, list[str]]) -> None:
     x, w, dirs = case
     ours = topsis(x, w, directions=dirs)  # type: ignore[arg-type]
     types = np.array([1 if d == "max" else -1 for d in dirs])
