@@ -569,3 +569,60 @@ def test_from_matrix_order_does_not_matter(perm: list[int]) -> None:
     a = Records.from_matrix(ids, inds, values, period="2025Q2")
     b = Records.from_matrix([ids[i] for i in perm], inds, values[perm], period="2025Q2")
     assert a == b
+
+
+@settings(max_examples=25)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["target", "stretch", "capped", "linear", "affine", "min"]),
+            st.integers(0, 30),
+            st.integers(1, 50),
+            st.sampled_from([0.0, 0.5, 1.0, 2.5]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.integers(0, 2**16),
+)
+def test_folded_dense_path_equals_reference(
+    spec: list[tuple[str, int, int, float]], seed: int
+) -> None:
+    indicators = []
+    for j, (kind, lo, width, weight) in enumerate(spec):
+        hi = lo + width
+        norm: Any = {
+            "target": Target(lo, hi),
+            "stretch": Target(lo, hi, stretch=hi + 10, cap=1.3),
+            "capped": Target(lo, hi, cap=1.5),
+            "linear": Linear(lo, hi),
+            "affine": Linear(lo, hi, clip=False),
+            "min": Target(hi, lo, cap=1.2),
+        }[kind]
+        indicators.append(
+            Indicator(
+                id=f"x{j:02d}",
+                normalise=norm,
+                weight=weight,
+                direction="min" if kind == "min" else "max",
+            )
+        )
+    if sum(i.weight for i in indicators) == 0:
+        return
+    scheme = Scheme(name="fold", indicators=indicators, group_by=None)
+    ids, inds, values = dense(40, len(spec), seed)
+    cadres = [
+        attrs.evolve(c, id=i)
+        for c, i in zip(make_cadres([Line.SERVICE] * 40, ["u"] * 40), ids, strict=True)
+    ]
+    records = Records.from_matrix(ids, inds, values, period="2025-05")
+    table = score(scheme, cadres, records)
+    assert table.context.folded is not None
+    rows = [
+        (ids[r], "2025-05", inds[j], float(values[r, j]))
+        for r in range(40)
+        for j in range(len(spec))
+    ]
+    ref = naive_scores(scheme, cadres, rows)
+    want = np.array([ref[i, "2025-05"][0] for i in ids])
+    np.testing.assert_allclose(table.total, want, rtol=1e-12, atol=1e-10)

@@ -227,7 +227,8 @@ def grade(
         cap = np.asarray(caps, dtype=np.int64)
         if cap.shape != (n,):
             raise InvalidInputError(f"grade: caps must have one entry per score, got {cap.shape}")
-    key = np.round(score, decimals)
+    scale = 10.0**decimals
+    key = np.rint(score * scale)  # equal keys = scores equal to `decimals` places
     if ids is not None:
         if len(ids) != n:
             raise InvalidInputError(f"grade: ids must have one entry per score, got {len(ids)}")
@@ -246,12 +247,13 @@ def grade(
                 f"grade: secondary must have one row per score, got {sec.shape}"
             )
         sort_keys += [-sec[:, j] for j in range(sec.shape[1] - 1, -1, -1)]
-    order = _fast_order(score, gcode, n_groups, decimals, position) if len(sort_keys) == 1 else None
+    order = _fast_order(key, gcode, n_groups, position) if len(sort_keys) == 1 else None
     if order is None:
         order = np.lexsort((*sort_keys, -key, gcode))
     g_s = gcode[order]
     k_s = key[order]
-    cap_s = cap[order]
+    capped = bool(cap.any())
+    cap_s = cap[order] if capped else cap
     sizes = np.bincount(gcode, minlength=n_groups)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if n_groups else np.zeros(0, np.int64)
     pos_in_group = np.arange(n) - starts[g_s] if n else np.zeros(0, np.int64)
@@ -264,9 +266,11 @@ def grade(
     assigned = np.full(n, -1, dtype=np.int64)
     last = len(grades) - 1
     for gi, g in enumerate(grades[:-1]):
-        elig = (assigned < 0) & (cap_s <= gi)
+        elig = assigned < 0
+        if capped:
+            elig &= cap_s <= gi
         if g.min_score is not None:
-            elig &= k_s >= round(g.min_score, decimals)
+            elig &= k_s >= np.rint(g.min_score * scale)
         if g.quota is None:
             assigned[elig] = gi
             continue
@@ -312,32 +316,54 @@ def grade(
 
 
 def _fast_order(
-    score: FloatArray, gcode: IntArray, n_groups: int, decimals: int, position: IntArray
+    key: FloatArray, gcode: IntArray, n_groups: int, position: IntArray
 ) -> IntArray | None:
-    """Order rows by group, score (descending) and position, with two cheap sorts.
+    """Order rows by group, score (descending) and position, without an argsort.
 
-    Scores rounded to ``decimals`` become integers; with the position packed
-    into the low bits every key is distinct, so an unstable sort is
-    deterministic. A stable radix sort on the small group codes follows.
-    Returns ``None`` when the packed key would not fit in 63 bits.
+    A stable radix sort on the (small) group codes first puts every group's
+    rows in position order. The keys are scores already rounded to integers;
+    (group, descending score, place within the group) are packed into one
+    distinct integer per row; sorting those integers (a plain sort, much
+    cheaper than an argsort) and unpacking them gives the order. Returns
+    ``None`` when the key would not fit in 63 bits or the groups are too many.
     """
-    n = score.size
+    n = key.size
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    q = np.rint(score * 10.0**decimals)
+    if n_groups > 1 << 16:
+        return None
+    q = key
     hi = float(q.max())
     span = hi - float(q.min())
-    pos_bits = max(n - 1, 1).bit_length()
-    if not np.isfinite(span) or span >= 2.0**52 or int(span).bit_length() + pos_bits > 62:
+    if not np.isfinite(span) or span >= 2.0**52:
         return None
-    packed = (hi - q).astype(np.int64)
-    packed <<= pos_bits
-    packed |= position
-    order = np.argsort(packed)
-    if n_groups <= 1:
-        return order
-    small = np.uint16 if n_groups <= 1 << 16 else np.int64
-    return order[np.argsort(gcode[order].astype(small), kind="stable")]
+    if position is not None and not np.array_equal(position, np.arange(n)):
+        by_position = np.argsort(position)
+    else:
+        by_position = None
+    g16 = gcode.astype(np.uint16)
+    if by_position is not None:
+        first = by_position[np.argsort(g16[by_position], kind="stable")]
+    else:
+        first = np.argsort(g16, kind="stable")
+    sizes = np.bincount(gcode, minlength=n_groups)
+    starts = np.zeros(n_groups, dtype=np.int64)
+    np.cumsum(sizes[:-1], out=starts[1:])
+    g_sorted = gcode[first]
+    place = np.arange(n, dtype=np.int64) - starts[g_sorted]
+    p_bits = max(int(sizes.max()) - 1, 1).bit_length()
+    s_bits = max(int(span), 1).bit_length()
+    g_bits = max(n_groups - 1, 1).bit_length()
+    if p_bits + s_bits + g_bits > 63:
+        return None
+    packed = g_sorted << (s_bits + p_bits)
+    packed |= (hi - q[first]).astype(np.int64) << p_bits
+    packed |= place
+    packed.sort()
+    group = packed >> (s_bits + p_bits)
+    packed &= (1 << p_bits) - 1
+    packed += starts[group]
+    return np.asarray(first[packed], dtype=np.int64)
 
 
 def _codes(labels: Any, n: int, what: str) -> tuple[IntArray, tuple[Any, ...]]:

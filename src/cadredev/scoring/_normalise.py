@@ -39,6 +39,17 @@ def _finite(name: str, what: str) -> Any:
     return check
 
 
+def _clip(x: FloatArray, lo: Any, hi: Any) -> FloatArray:
+    """Clip in place (``np.minimum``/``np.maximum`` are much faster than ``np.clip``).
+
+    The lower bound comes last so that ``-0.0`` becomes ``0.0``.
+    """
+    np.minimum(x, hi, out=x)
+    np.maximum(x, lo, out=x)
+    x += 0.0  # no negative zeros
+    return x
+
+
 def _opt_float(value: Any) -> Any:
     if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
         return value
@@ -122,17 +133,16 @@ class Target:
         span = self.target - self.floor
         s = np.subtract(x, self.floor, dtype=np.float64)
         s *= 1.0 / span
-        np.clip(s, 0.0, 1.0, out=s)
-        s += 0.0  # no negative zeros
+        _clip(s, 0.0, 1.0)
         if self.cap > 1.0:
             extra = np.subtract(x, self.target, dtype=np.float64)
             if self.stretch is not None:
                 extra *= 1.0 / (self.stretch - self.target)
-                np.clip(extra, 0.0, 1.0, out=extra)
+                _clip(extra, 0.0, 1.0)
                 extra *= self.cap - 1.0
             else:
                 extra *= 1.0 / span
-                np.clip(extra, 0.0, self.cap - 1.0, out=extra)
+                _clip(extra, 0.0, self.cap - 1.0)
             s += extra
         return s
 
@@ -206,9 +216,10 @@ class Linear:
     def apply(self, x: FloatArray) -> FloatArray:
         """Return the score of each value in ``x`` (vectorised)."""
         s = (x - self.lo) / (self.hi - self.lo)
+        s = np.asarray(s, dtype=np.float64)
         if self.clip:
-            np.clip(s, 0.0, 1.0, out=s)
-        return np.asarray(s, dtype=np.float64)
+            _clip(s, 0.0, 1.0)
+        return s
 
     def inverse(self, s: float) -> float | None:
         """Return the value that first reaches score ``s``, ``None`` if unreachable."""

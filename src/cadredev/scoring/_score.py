@@ -18,6 +18,7 @@ from ._exempt import AppliedExemption, Exemption
 from ._grade import grade
 from ._periods import check_period, contains, period_months
 from ._records import Records
+from ._normalise import Linear, Target
 from ._scheme import Indicator, Scheme
 from ._util import html_table, need_pandas
 
@@ -78,7 +79,10 @@ class _Context:
         ).reshape(len(lines), len(self.pen))
         # record rows -> table rows
         cpos = {c.id: k for k, c in enumerate(self.cadres)}
-        cmap = np.array([cpos.get(c, -1) for c in records.cadres], dtype=np.int64)
+        if records.cadres == tuple(c.id for c in self.cadres):
+            cmap = np.arange(len(records.cadres), dtype=np.int64)
+        else:
+            cmap = np.array([cpos.get(c, -1) for c in records.cadres], dtype=np.int64)
         ppos = {p: k for k, p in enumerate(periods)}
         pmap = np.array([ppos.get(p, -1) for p in records.periods], dtype=np.int64)
         rc = cmap[records.cadre_code] if cmap.size else records.cadre_code
@@ -103,6 +107,7 @@ class _Context:
         self.col_den = [rec_index.get(i.id + ".den") for i in self.inds]
         self.col_pen = [rec_index.get(p.id) for p in self.pen]
         self.col_veto = [rec_index.get(v.id) for v in scheme.vetoes]
+        self.folded = self._fold()
         self.relative: dict[int, FloatArray] = {}
         self._raw_cache: dict[int, FloatArray] = {}
         self.cadre_of: dict[str, int] = cpos
@@ -279,6 +284,82 @@ class _Context:
             caps = np.where(h, np.maximum(caps, cap), caps)
         return caps, hit
 
+    def _fold(self) -> tuple[FloatArray, ...] | None:
+        """Fold every normaliser into per-record-column affine maps, if possible.
+
+        When the records are a dense matrix (no missing values), every cadre
+        is on one line and every indicator is a :class:`Target` or
+        :class:`Linear` without period scaling, each attainment is
+        ``clip(a*x + b, 0, hi) + e * clip(c*x + d, 0, 1)`` (an unclipped
+        ``Linear`` is just ``a*x + b``). The weights fold into ``e`` and into
+        the affine parts, so a chunk's weighted sum is a few whole-block
+        operations and matrix-vector products. Returns the parameter vectors
+        (aligned to the record columns) or ``None``.
+        """
+        m = self.records.matrix
+        if self.src is not None or m.flags.writeable or not self.single_line or not self.k:
+            return None
+        k_rec = m.shape[1]
+        a, b, hi = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
+        c, d, e = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
+        lin_a, lin_b = np.zeros(k_rec), 0.0
+        w_all = self.w / self.line_den[0] * 100.0 if self.line_den[0] > 0 else self.w * 0.0
+        used = np.zeros(k_rec, dtype=bool)
+        for j, ind in enumerate(self.inds):
+            col = self.col_value[j]
+            norm = ind.normalise
+            w = float(w_all[j]) if self.app_line[0, j] else 0.0
+            if ind.kind == "rate" or ind.per is not None or (col is None and w):
+                return None
+            if col is None or w == 0.0:
+                continue
+            if used[col]:
+                return None
+            used[col] = True
+            if isinstance(norm, Target):
+                span = norm.target - norm.floor
+                a[col], b[col], hi[col] = w / span, -norm.floor * w / span, w
+                if norm.cap > 1.0:
+                    far = (
+                        norm.stretch
+                        if norm.stretch is not None
+                        else (norm.target + (norm.cap - 1.0) * span)
+                    )
+                    c[col] = 1.0 / (far - norm.target)
+                    d[col] = -norm.target / (far - norm.target)
+                    e[col] = w * (norm.cap - 1.0)
+            elif isinstance(norm, Linear):
+                span = norm.hi - norm.lo
+                if norm.clip:
+                    a[col], b[col], hi[col] = w / span, -norm.lo * w / span, w
+                else:
+                    lin_a[col] = w / span
+                    lin_b += -norm.lo * w / span
+            else:
+                return None
+        return a, b, hi, c, d, e, lin_a, np.array([lin_b])
+
+    def folded_totals(self, rows: slice) -> FloatArray:
+        """Return base scores of a dense slice with the folded normalisers."""
+        assert self.folded is not None  # noqa: S101
+        a, b, hi, c, d, e, lin_a, lin_b = self.folded
+        x = self.records.matrix[rows]
+        ones = np.ones(a.size)
+        block = x * a
+        block += b
+        np.minimum(block, hi, out=block)
+        np.maximum(block, 0.0, out=block)
+        base = block @ ones
+        if e.any():
+            block = np.multiply(x, c, out=block)
+            block += d
+            np.minimum(block, 1.0, out=block)
+            np.maximum(block, 0.0, out=block)
+            base += block @ e
+        if lin_a.any() or lin_b[0]:
+            base += x @ lin_a + lin_b[0]
+        return np.asarray(base, dtype=np.float64)
+
     def fast_totals(self, rows: slice) -> tuple[FloatArray, FloatArray, IntArray]:
         """Return what :meth:`totals` does, for a slice of rows without overlays.
 
@@ -288,6 +369,14 @@ class _Context:
         """
         x = self.block(rows)
         m = x.shape[0]
+        if self.folded is not None:
+            base = self.folded_totals(rows)
+            if not self.pen and not self.scheme.vetoes:
+                return base, np.zeros(m), np.zeros(m, dtype=np.int64)
+            pts, _ = self.penalties(rows, x)
+            pen = pts.sum(axis=1)
+            caps, _ = self.vetoes(x)
+            return base - pen, pen, caps
         block = np.empty((self.k, m))
         lr = None if self.single_line else self.line_rows(rows)
         den: FloatArray | float = float(self.line_den[0]) if lr is None else self.line_den[lr]
