@@ -16,9 +16,9 @@ from cadredev.model import Cadre, FrozenDict, Line
 
 from ._exempt import AppliedExemption, Exemption
 from ._grade import grade
+from ._normalise import Linear, Target
 from ._periods import check_period, contains, period_months
 from ._records import Records
-from ._normalise import Linear, Target
 from ._scheme import Indicator, Scheme
 from ._util import html_table, need_pandas
 
