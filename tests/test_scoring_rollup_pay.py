@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
@@ -13,7 +14,10 @@ from cadredev import InvalidInputError, Line
 from cadredev.datasets import sample_zone
 from cadredev.scoring import (
     ExposureWarning,
+    Grade,
     Indicator,
+    MinMax,
+    Percentile,
     Records,
     Scheme,
     Target,
@@ -163,3 +167,58 @@ def test_per_period_references_scale_with_period_length() -> None:
     assert score(scheme, cadres, q).total.tolist() == [50.0]
     ex = score(scheme, cadres, q).explain("c000")
     assert ex.contributions[0].raw == 15.0
+
+
+def test_rollup_of_a_table_averages_monthly_scores() -> None:
+    zone = sample_zone()
+    scheme = sample_scheme()
+    rec = sample_records(zone).select(periods=["2025-01", "2025-02", "2025-03"])
+    months = score(scheme, zone.cadres, rec)
+    quarter = rollup(months, to="quarter", stock="mean")
+    cid = str(months.cadre_ids[0])
+    mean = float(np.mean(months.total[months.cadre_ids == cid]))
+    assert quarter.value(cid, "2025Q1", "total") == pytest.approx(mean)
+    with pytest.raises(InvalidInputError, match="kinds is needed"):
+        rollup(rec, to="year")
+
+
+def test_largest_remainder_apportionment_in_score() -> None:
+    zone = sample_zone()
+    base = sample_scheme()
+    scheme = Scheme(
+        name="lr",
+        indicators=base.indicators,
+        penalties=base.penalties,
+        vetoes=base.vetoes,
+        grades=tuple(
+            Grade(g.id, g.label, quota=g.quota) if g.quota is not None else Grade(g.id, g.label)
+            for g in base.grades
+        ),
+        apportionment="largest_remainder",
+    )
+    year = rollup(sample_records(zone), scheme, to="year")
+    table = score(scheme, zone.cadres, year)
+    assert int(np.sum(table.grade == "excellent")) == int(0.2 * 246)  # zone total kept
+    per_unit = score(attrs.evolve(scheme, apportionment="per_group"), zone.cadres, year)
+    assert int(np.sum(per_unit.grade == "excellent")) < int(0.2 * 246)  # rounding down per unit
+
+
+def test_cohort_relative_normalisers_depend_on_other_cadres() -> None:
+    cadres = make_cadres([Line.SERVICE] * 3, ["u"] * 3)
+    for norm in (MinMax(), Percentile()):
+        scheme = Scheme(name="rel", indicators=[Indicator(id="x", normalise=norm)])
+        a = score(
+            scheme,
+            cadres,
+            Records.from_rows(
+                [("c000", "2025", "x", 5), ("c001", "2025", "x", 10), ("c002", "2025", "x", 0)]
+            ),
+        )
+        b = score(
+            scheme,
+            cadres,
+            Records.from_rows(
+                [("c000", "2025", "x", 5), ("c001", "2025", "x", 10), ("c002", "2025", "x", 9)]
+            ),
+        )
+        assert a.total[0] != b.total[0]  # c002's data moved c000's score

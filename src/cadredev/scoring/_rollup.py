@@ -16,6 +16,7 @@ from cadredev.errors import InvalidInputError
 from ._periods import LENGTH, parent_period, period_level, period_months
 from ._records import Records, period_sort_key
 from ._scheme import RATE_PARTS, Indicator, Scheme
+from ._score import ScoreTable
 
 __all__ = ["ExposureWarning", "rollup"]
 
@@ -65,8 +66,8 @@ def _kinds(spec: Scheme | Sequence[Indicator] | Mapping[str, str]) -> dict[str, 
 
 
 def rollup(
-    records: Records,
-    kinds: Scheme | Sequence[Indicator] | Mapping[str, str],
+    records: Records | ScoreTable,
+    kinds: Scheme | Sequence[Indicator] | Mapping[str, str] | None = None,
     *,
     to: Literal["quarter", "year"],
     stock: Literal["last", "mean"] = "last",
@@ -89,9 +90,12 @@ def rollup(
     Parameters
     ----------
     records
-        Monthly (or quarterly) records.
+        Monthly (or quarterly) records, or a :class:`ScoreTable` (its
+        :meth:`~ScoreTable.to_records`: points, penalty and total, rolled up
+        as stocks with ``stock``, e.g. ``"mean"`` for the average monthly score).
     kinds
-        A :class:`Scheme`, indicators, or a mapping of record id to kind.
+        A :class:`Scheme`, indicators, or a mapping of record id to kind;
+        not needed for a table.
     to
         ``"quarter"`` or ``"year"``.
     stock
@@ -119,6 +123,14 @@ def rollup(
 
     .. versionadded:: 0.1
     """
+    if isinstance(records, ScoreTable):
+        if kinds is None:
+            kinds = dict.fromkeys(records.to_records().indicators, "stock")
+        records = records.to_records()
+    if kinds is None:
+        raise InvalidInputError(
+            "rollup: kinds is needed for records (a Scheme, indicators or a mapping)"
+        )
     if not isinstance(records, Records):
         raise InvalidInputError(f"rollup: records must be Records, got {type(records).__name__}")
     if to not in ("quarter", "year"):
