@@ -116,6 +116,12 @@ class AppliedExemption:
         Points it added to the total (``0`` when it would have lowered it,
         in which case it was not used).
 
+    Examples
+    --------
+    >>> e = Exemption(cadre_id="c1", period="2025-06", target="incidents")
+    >>> AppliedExemption(exemption=e, period="2025", gain=10.0).gain
+    10.0
+
     .. versionadded:: 0.1
     """
 

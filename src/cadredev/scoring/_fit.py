@@ -34,6 +34,22 @@ class FitRow:
     gaps
         Requirement -> missing level, for the requirements not met.
 
+    Examples
+    --------
+    >>> from cadredev import Cadre, Post
+    >>> post = Post(id="p", unit="u", category="host", requirements={"judgment": 0.8})
+    >>> c = Cadre(
+    ...     id="a",
+    ...     name="a",
+    ...     birth_year=1990,
+    ...     rank="section",
+    ...     unit="u",
+    ...     competencies={"judgment": 0.6},
+    ... )
+    >>> row = post_fit(post, [c]).ranking[0]
+    >>> round(row.fit, 2), dict(row.gaps)
+    (0.75, {'judgment': 0.2})
+
     .. versionadded:: 0.1
     """
 
@@ -48,6 +64,12 @@ class FitRow:
 @frozen(kw_only=True)
 class PostFit:
     """Candidates ranked for a post (see :func:`post_fit`).
+
+    Examples
+    --------
+    >>> from cadredev import Post
+    >>> post_fit(Post(id="p", unit="u", category="host"), []).ranking
+    ()
 
     .. versionadded:: 0.1
     """

@@ -94,6 +94,14 @@ class Grading:
     seats
         ``(groups x grades)`` seats each quota gave, ``-1`` where a grade has no quota.
 
+    Examples
+    --------
+    >>> g = grade(
+    ...     [70.0, 90.0, 80.0], ["u", "u", "v"], grades=(Grade("top", quota=0.5), Grade("rest"))
+    ... )
+    >>> g.grade.tolist(), g.rank.tolist(), g.seats.tolist()
+    (['rest', 'top', 'rest'], [2, 1, 1], [[1, -1], [0, -1]])
+
     .. versionadded:: 0.1
     """
 

@@ -28,6 +28,13 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 class PayAllocation:
     """Pay per cadre from :func:`allocate_pay`; the cents sum exactly to the pool.
 
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> pay = allocate_pay(demo_table(), pool=100.01, coefficients={"excellent": 1, "competent": 1})
+    >>> pay.cents.tolist(), pay.amount("b")
+    ([5000, 5001], 50.01)
+
     .. versionadded:: 0.1
     """
 
@@ -94,7 +101,7 @@ def allocate_pay(
     pay never falls with a better grade or a higher score within a grade
     (coefficients must not rise as grades fall). The pool is shared in
     proportion to points, in cents, the leftover cents going to the largest
-    remainders (ties: more points, then cadre id).
+    remainders (ties: more points, better grade, higher total, then cadre id).
 
     Parameters
     ----------
@@ -197,11 +204,11 @@ def allocate_pay(
     left = pool_cents - int(cents.sum())
     if left > 0:
         frac = exact - cents
-        order = np.lexsort((np.arange(rows.size), -points, -frac))
+        order = np.lexsort((np.arange(rows.size), -total, codes, -points, -frac))
         cents[order[:left]] += 1
     elif left < 0:  # floating slack: take back from the smallest remainders
         frac = exact - cents
-        order = np.lexsort((np.arange(rows.size), points, frac))
+        order = np.lexsort((-np.arange(rows.size), total, -codes, points, frac))
         cents[order[:-left]] -= 1
     return PayAllocation(
         period=label,

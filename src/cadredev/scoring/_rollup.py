@@ -30,6 +30,16 @@ class ExposureWarning(UserWarning):
     recorded), and for rates the ratio of sums (what :func:`rollup` uses) and
     the mean of monthly ratios may disagree.
 
+    Examples
+    --------
+    >>> import warnings
+    >>> r = Records.from_rows([("a", "2025-01", "visits", 10)])
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     q = rollup(r, {"visits": "flow"}, to="quarter")
+    >>> caught[0].category.__name__, q.value("a", "2025Q1", "visits")
+    ('ExposureWarning', 30.0)
+
     .. versionadded:: 0.1
     """
 

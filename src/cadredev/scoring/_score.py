@@ -682,6 +682,13 @@ def _apply_exemptions(
 class Contribution:
     """One indicator's part in a cadre's total.
 
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> c = demo_table().explain("a").contributions[0]
+    >>> c.indicator, c.raw, c.attainment, c.points
+    ('visits', 18.0, 0.9, 90.0)
+
     .. versionadded:: 0.1
     """
 
@@ -700,6 +707,14 @@ class Contribution:
 @frozen(kw_only=True)
 class Explanation:
     """Why a cadre got its score and grade (see :meth:`ScoreTable.explain`).
+
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> print(demo_table().explain("a"))
+    a 2025-01: total 90.00, grade competent, rank 2 in u
+      visits: raw 18.0 -> 0.900 x w1 = 90.00
+      to excellent: 5.00 points
 
     .. versionadded:: 0.1
     """
@@ -763,6 +778,13 @@ class Explanation:
 class LeaderboardRow:
     """One row of a :class:`Leaderboard`.
 
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> row = demo_table().leaderboard().rows[0]
+    >>> row.position, row.cadre_id, dict(row.breakdown)
+    (1, 'b', {'visits': 95.0})
+
     .. versionadded:: 0.1
     """
 
@@ -778,6 +800,12 @@ class LeaderboardRow:
 @frozen(kw_only=True)
 class Leaderboard:
     """Cadres ranked by total within groups (see :meth:`ScoreTable.leaderboard`).
+
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> demo_table().leaderboard(top=1).period
+    '2025-01'
 
     .. versionadded:: 0.1
     """
@@ -797,6 +825,12 @@ class Leaderboard:
 class PoolEntry:
     """A cadre in the promotion reserve pool.
 
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> demo_table().reserve_pool(per_line=1).entries[0].tenure
+    10
+
     .. versionadded:: 0.1
     """
 
@@ -810,6 +844,12 @@ class PoolEntry:
 @frozen(kw_only=True)
 class ReservePool:
     """The promotion reserve pool (后备库), see :meth:`ScoreTable.reserve_pool`.
+
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> demo_table().reserve_pool(per_line=1, min_tenure=20).excluded
+    (('b', 'tenure 10 < 20 years'), ('a', 'grade competent not admitted'))
 
     .. versionadded:: 0.1
     """
@@ -854,6 +894,15 @@ class ScoreTable:
         ``(cadre id, reason)`` for cadres not scored.
     exemptions_applied, exemptions_unused
         The exemptions used, and those that matched no scored row (with why).
+
+    Examples
+    --------
+    >>> from cadredev.scoring._samples import demo_table
+    >>> table = demo_table()
+    >>> table.cadre_ids.tolist(), table.total.tolist(), table.grade.tolist()
+    (['a', 'b'], [90.0, 95.0], ['competent', 'excellent'])
+    >>> table.components.tolist()
+    [[90.0], [95.0]]
 
     .. versionadded:: 0.1
     """
