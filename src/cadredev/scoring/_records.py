@@ -53,7 +53,11 @@ class Records:
     """Measured values, one per (cadre, period, indicator).
 
     Stored wide and columnar: one row per (cadre, period), one numpy column
-    per indicator (``NaN`` marks a value not recorded). Build it with
+    per indicator (``NaN`` marks a value not recorded), and an ``exposure``
+    per row: the share of the period the row covers (1 unless a roll-up
+    found months missing). ``cadre_code`` and ``period_code`` index
+    :attr:`cadres` and :attr:`periods`; ``dense`` is true for
+    :meth:`from_matrix` data (no missing values). Build it with
     :meth:`from_rows` (long data), :meth:`from_matrix` (a dense matrix, the
     fast path) or :func:`read_records_csv`. Periods are labels: months
     ``"2025-01"``, quarters ``"2025Q1"``, years ``"2025"``.
@@ -76,6 +80,7 @@ class Records:
     period_code: IntArray = field(repr=False)
     matrix: FloatArray = field(repr=False)
     exposure: FloatArray = field(repr=False)
+    dense: bool = field(default=False, kw_only=True, repr=False)
 
     # ------------------------------------------------------------------ build
 
@@ -242,7 +247,7 @@ class Records:
             ids = [ids[j] for j in order]
         view = matrix.view()
         view.flags.writeable = False
-        out = cls(tuple(cadres), periods, tuple(ids), ccode, pcode, view, np.ones(n))
+        out = cls(tuple(cadres), periods, tuple(ids), ccode, pcode, view, np.ones(n), dense=True)
         out._check_unique_rows("Records.from_matrix")
         return out
 

@@ -177,9 +177,8 @@ class _Context:
         if cv is None:
             return np.zeros(m), None
         col = x[:, cv]
-        if self.src is None and self.records.matrix.flags.writeable is False:
-            # from_matrix data holds no NaN
-            return col, None
+        if self.src is None and self.records.dense:
+            return col, None  # from_matrix data holds no missing values
         return np.nan_to_num(col, nan=0.0), None
 
     def attain(
@@ -297,7 +296,7 @@ class _Context:
         (aligned to the record columns) or ``None``.
         """
         m = self.records.matrix
-        if self.src is not None or m.flags.writeable or not self.single_line or not self.k:
+        if self.src is not None or not self.records.dense or not self.single_line or not self.k:
             return None
         k_rec = m.shape[1]
         a, b, hi = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
