@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cadredev.scoring as scoring_module
 from cadredev import InvalidInputError, Line
 from cadredev.scoring import (
     Exemption,
@@ -626,3 +627,28 @@ def test_folded_dense_path_equals_reference(
     ref = naive_scores(scheme, cadres, rows)
     want = np.array([ref[i, "2025-05"][0] for i in ids])
     np.testing.assert_allclose(table.total, want, rtol=1e-12, atol=1e-10)
+
+
+@given(
+    st.dictionaries(
+        st.tuples(
+            st.sampled_from(["a", "b", "c"]),
+            st.sampled_from(["2025-01", "2025Q2", "2025", "2024-12"]),
+            st.sampled_from(["x", "y", "z.num"]),
+        ),
+        st.floats(-1e6, 1e6, allow_nan=False),
+        max_size=20,
+    )
+)
+def test_records_round_trip(cells: dict[tuple[str, str, str], float]) -> None:
+    rows = [(c, p, i, v) for (c, p, i), v in cells.items()]
+    rec = Records.from_rows(rows)
+    assert sorted(rec.to_rows()) == sorted(rows)
+    assert Records.from_rows(rec.to_rows()) == rec
+    assert len(rec) == len(rows)
+
+
+def test_star_import_exposes_all() -> None:
+    namespace: dict[str, Any] = {}
+    exec("from cadredev.scoring import *", namespace)  # noqa: S102
+    assert sorted(k for k in namespace if not k.startswith("__")) == sorted(scoring_module.__all__)
