@@ -533,6 +533,8 @@ def test_bad_score_inputs() -> None:
         score(
             scheme, cadres, rec, exemptions=[Exemption(cadre_id="c000", period="2025", target="q")]
         )
+    with pytest.raises(InvalidInputError, match="exemptions must be Exemption records"):
+        score(scheme, cadres, rec, exemptions=["c000"])  # type: ignore[list-item]
     with pytest.raises(InvalidInputError, match="unknown period label"):
         score(scheme, cadres, rec, period="2025-1")
     with pytest.raises(InvalidInputError, match="no records for period '2024'"):

@@ -627,6 +627,9 @@ def _apply_exemptions(
     per_row: dict[int, dict[str, float]] = {}
     sources: dict[int, list[Exemption]] = {}
     unused: list[tuple[Exemption, str]] = []
+    for e in exemptions:
+        if not isinstance(e, Exemption):
+            raise InvalidInputError(f"score: exemptions must be Exemption records, got {e!r}")
     for e in sorted(
         set(exemptions),
         key=lambda e: (e.cadre_id, e.period, e.target, e.policy, e.factor, e.reason, e.approved_by),
