@@ -122,9 +122,12 @@ def main() -> None:
         warnings.simplefilter("ignore")
 
         dm = skc.mkdm(values, [max] * k, weights=w)  # built once, outside the timings
-        results.append(("scikit-criteria TOPSIS", timed(lambda: TOPSIS().evaluate(dm), 1)[0]))
+        results.append(("scikit-criteria TOPSIS", timed(lambda: TOPSIS().evaluate(dm), repeat)[0]))
         results.append(
-            ("scikit-criteria WeightedSum", timed(lambda: WeightedSumModel().evaluate(dm), 1)[0])
+            (
+                "scikit-criteria WeightedSum",
+                timed(lambda: WeightedSumModel().evaluate(dm), repeat)[0],
+            )
         )
     print(f"{'method':40s} {'seconds':>9s} {'ratio':>8s}")
     for name, t in results:
