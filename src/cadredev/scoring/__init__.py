@@ -1,0 +1,76 @@
+"""Incentive scoring: absolute scores against fixed references, then grading.
+
+Two stages, kept apart on purpose:
+
+1. :func:`score` computes an **absolute** score per (cadre, period) from each
+   indicator's attainment against references declared in advance
+   (:class:`Target`, :class:`Linear`, :class:`LookupTable`), so one cadre's
+   data never changes another's score. :class:`MinMax`, :class:`Percentile`
+   and :func:`topsis` are opt-in and cohort-relative: they do depend on the
+   other cadres.
+2. :func:`grade` turns scores into grades per group: quotas, rounding, ties,
+   vetoes as caps and apportionment across units. ``score`` calls it with the
+   scheme's settings; it is also usable on its own.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from ._exempt import AppliedExemption, Exemption
+from ._fit import FitRow, PostFit, post_fit
+from ._grade import Grading, grade, quota_seats
+from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
+from ._pay import PayAllocation, allocate_pay
+from ._records import Records, read_records_csv
+from ._rollup import ExposureWarning, rollup
+from ._scheme import DEFAULT_GRADES, Grade, Indicator, Penalty, Scheme, Veto
+from ._score import (
+    Contribution,
+    Explanation,
+    Leaderboard,
+    LeaderboardRow,
+    PoolEntry,
+    ReservePool,
+    ScoreTable,
+    score,
+)
+from ._topsis import topsis
+
+__all__ = [
+    "DEFAULT_GRADES",
+    "AppliedExemption",
+    "Contribution",
+    "Exemption",
+    "Explanation",
+    "ExposureWarning",
+    "FitRow",
+    "Grade",
+    "Grading",
+    "Indicator",
+    "Leaderboard",
+    "LeaderboardRow",
+    "Linear",
+    "LookupTable",
+    "MinMax",
+    "Normaliser",
+    "PayAllocation",
+    "Penalty",
+    "Percentile",
+    "PoolEntry",
+    "PostFit",
+    "Records",
+    "ReservePool",
+    "Scheme",
+    "ScoreTable",
+    "Target",
+    "Veto",
+    "allocate_pay",
+    "grade",
+    "post_fit",
+    "quota_seats",
+    "read_records_csv",
+    "rollup",
+    "score",
+    "topsis",
+]

@@ -1,0 +1,408 @@
+"""Normalisers: turn an indicator's raw value into an attainment score.
+
+Absolute normalisers (:class:`Target`, :class:`Linear`, :class:`LookupTable`)
+compare a value with references fixed in advance, so one cadre's score never
+depends on anyone else's data. :class:`MinMax` and :class:`Percentile` are
+opt-in and *cohort-relative*: they rescale a value against the other cadres
+scored in the same period, so one cadre's data moves everybody's score.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+from attrs import field, frozen
+
+from cadredev.errors import InvalidInputError
+
+__all__ = ["Linear", "LookupTable", "MinMax", "Normaliser", "Percentile", "Target"]
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+def _finite(name: str, what: str) -> Any:
+    def check(_: object, __: Any, value: Any) -> None:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, numbers.Real)
+            or not math.isfinite(float(value))
+        ):
+            raise InvalidInputError(f"{name}: {what} must be a finite number, got {value!r}")
+
+    return check
+
+
+def _clip(x: FloatArray, lo: Any, hi: Any) -> FloatArray:
+    """Clip in place (``np.minimum``/``np.maximum`` are much faster than ``np.clip``).
+
+    The lower bound comes last so that ``-0.0`` becomes ``0.0``.
+    """
+    np.minimum(x, hi, out=x)
+    np.maximum(x, lo, out=x)
+    x += 0.0  # no negative zeros
+    return x
+
+
+def _opt_float(value: Any) -> Any:
+    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    return float(value)
+
+
+def _float(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return value
+    return float(value)
+
+
+@frozen(kw_only=False)
+class Target:
+    """Attainment of a target: 0 at ``floor``, 1 at ``target``, up to ``cap`` beyond.
+
+    The value is compared with fixed references in the indicator's own unit.
+    For a "more is better" indicator ``floor < target``; for a "less is
+    better" one (days taken, incidents) ``floor > target``. Beyond the target
+    the score keeps rising, up to ``cap`` (reached at ``stretch`` when given,
+    else at the same slope as below the target); ``cap=1`` (the default)
+    gives no credit beyond the target.
+
+    Parameters
+    ----------
+    floor
+        The value scoring 0 (and anything worse).
+    target
+        The value scoring 1.
+    stretch
+        The value scoring ``cap``; beyond ``target``, or ``None``.
+    cap
+        The highest attainment, ``>= 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Target(10, 20, cap=1.2).apply(np.array([5.0, 15.0, 20.0, 22.0, 40.0]))
+    array([0. , 0.5, 1. , 1.2, 1.2])
+    >>> Target(10, 5).apply(np.array([10.0, 7.5, 2.0]))  # fewer days is better
+    array([0. , 0.5, 1. ])
+
+    .. versionadded:: 0.1
+    """
+
+    floor: float = field(converter=_float, validator=_finite("Target", "floor"))
+    target: float = field(converter=_float, validator=_finite("Target", "target"))
+    stretch: float | None = field(default=None, converter=_opt_float)
+    cap: float = field(default=1.0, converter=_float, validator=_finite("Target", "cap"))
+
+    relative: ClassVar[bool] = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.floor == self.target:
+            raise InvalidInputError(
+                f"Target: floor must differ from target, got floor={self.floor}, "
+                f"target={self.target}"
+            )
+        if self.cap < 1:
+            raise InvalidInputError(f"Target: cap must be >= 1, got {self.cap}")
+        if self.stretch is not None:
+            _finite("Target", "stretch")(self, None, self.stretch)
+            if (self.stretch - self.target) * (self.target - self.floor) <= 0:
+                raise InvalidInputError(
+                    f"Target: stretch must lie beyond target ({self.target}) away from floor "
+                    f"({self.floor}), got {self.stretch}"
+                )
+
+    @property
+    def increasing(self) -> bool:
+        """Whether a larger value scores higher."""
+        return self.target > self.floor
+
+    @property
+    def upper(self) -> float:
+        """The highest attainment."""
+        return self.cap
+
+    def apply(self, x: FloatArray) -> FloatArray:
+        """Return the attainment of each value in ``x`` (vectorised)."""
+        span = self.target - self.floor
+        s = np.subtract(x, self.floor, dtype=np.float64)
+        s *= 1.0 / span
+        _clip(s, 0.0, 1.0)
+        if self.cap > 1.0:
+            extra = np.subtract(x, self.target, dtype=np.float64)
+            if self.stretch is not None:
+                extra *= 1.0 / (self.stretch - self.target)
+                _clip(extra, 0.0, 1.0)
+                extra *= self.cap - 1.0
+            else:
+                extra *= 1.0 / span
+                _clip(extra, 0.0, self.cap - 1.0)
+            s += extra
+        return s
+
+    def inverse(self, s: float) -> float | None:
+        """Return the value that first reaches attainment ``s``, ``None`` if unreachable."""
+        span = self.target - self.floor
+        if s <= 0:
+            return self.floor
+        if s <= 1:
+            return self.floor + s * span
+        if s > self.cap:
+            return None
+        if self.stretch is not None:
+            return self.target + (s - 1) / (self.cap - 1) * (self.stretch - self.target)
+        return self.target + (s - 1) * span
+
+
+@frozen(kw_only=False)
+class Linear:
+    """A linear scale: 0 at ``lo``, 1 at ``hi``, clipped to ``[0, 1]``.
+
+    With ``clip=False`` the scale is affine and unbounded (the scorer folds it
+    into the weights). For a "less is better" indicator give ``lo > hi``.
+
+    Parameters
+    ----------
+    lo
+        The value scoring 0.
+    hi
+        The value scoring 1.
+    clip
+        Clip the score to ``[0, 1]`` (default).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Linear(0, 50).apply(np.array([-5.0, 25.0, 80.0]))
+    array([0. , 0.5, 1. ])
+
+    .. versionadded:: 0.1
+    """
+
+    lo: float = field(converter=_float, validator=_finite("Linear", "lo"))
+    hi: float = field(converter=_float, validator=_finite("Linear", "hi"))
+    clip: bool = field(default=True, kw_only=True)
+
+    relative: ClassVar[bool] = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.lo == self.hi:
+            raise InvalidInputError(f"Linear: lo must differ from hi, got lo=hi={self.lo}")
+
+    @property
+    def increasing(self) -> bool:
+        """Whether a larger value scores higher."""
+        return self.hi > self.lo
+
+    @property
+    def upper(self) -> float:
+        """The highest attainment (``inf`` when unclipped)."""
+        return 1.0 if self.clip else math.inf
+
+    @property
+    def affine(self) -> tuple[float, float] | None:
+        """``(a, b)`` with score ``a * x + b`` when unclipped, else ``None``."""
+        if self.clip:
+            return None
+        a = 1.0 / (self.hi - self.lo)
+        return a, -self.lo * a
+
+    def apply(self, x: FloatArray) -> FloatArray:
+        """Return the score of each value in ``x`` (vectorised)."""
+        s = (x - self.lo) / (self.hi - self.lo)
+        s = np.asarray(s, dtype=np.float64)
+        if self.clip:
+            _clip(s, 0.0, 1.0)
+        return s
+
+    def inverse(self, s: float) -> float | None:
+        """Return the value that first reaches score ``s``, ``None`` if unreachable."""
+        if self.clip and s > 1:
+            return None
+        return self.lo + max(s, 0.0) * (self.hi - self.lo)
+
+
+def _steps(value: Any) -> tuple[tuple[float, float], ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence) or not value:
+        raise InvalidInputError(
+            f"LookupTable: steps must be a non-empty sequence of (threshold, score), got {value!r}"
+        )
+    out = []
+    for item in value:
+        if not isinstance(item, Sequence) or len(item) != 2:
+            raise InvalidInputError(
+                f"LookupTable: each step must be a (threshold, score) pair, got {item!r}"
+            )
+        t, s = item
+        for what, v in (("threshold", t), ("score", s)):
+            _finite("LookupTable", what)(None, None, v)
+        if float(s) < 0:
+            raise InvalidInputError(f"LookupTable: score must be >= 0, got {s!r}")
+        out.append((float(t), float(s)))
+    return tuple(out)
+
+
+@frozen(kw_only=False)
+class LookupTable:
+    """A step function: a value at or above a threshold earns that step's score.
+
+    Parameters
+    ----------
+    steps
+        ``(threshold, score)`` pairs with strictly increasing thresholds.
+    below
+        The score of a value below the first threshold.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> table = LookupTable([(1, 0.5), (3, 0.8), (5, 1.0)])
+    >>> table.apply(np.array([0.0, 1.0, 4.0, 9.0]))
+    array([0. , 0.5, 0.8, 1. ])
+
+    .. versionadded:: 0.1
+    """
+
+    steps: tuple[tuple[float, float], ...] = field(converter=_steps)
+    below: float = field(
+        default=0.0, converter=_float, validator=_finite("LookupTable", "below"), kw_only=True
+    )
+
+    relative: ClassVar[bool] = False
+
+    def __attrs_post_init__(self) -> None:
+        thresholds = [t for t, _ in self.steps]
+        if any(b <= a for a, b in itertools.pairwise(thresholds)):
+            raise InvalidInputError(
+                f"LookupTable: thresholds must be strictly increasing, got {thresholds}"
+            )
+        if self.below < 0:
+            raise InvalidInputError(f"LookupTable: below must be >= 0, got {self.below}")
+
+    @property
+    def _scores(self) -> list[float]:
+        return [self.below] + [s for _, s in self.steps]
+
+    @property
+    def increasing(self) -> bool | None:
+        """``True`` if scores never fall, ``False`` if they never rise, else ``None``."""
+        s = self._scores
+        if all(b >= a for a, b in itertools.pairwise(s)):
+            return True
+        if all(b <= a for a, b in itertools.pairwise(s)):
+            return False
+        return None
+
+    @property
+    def constant(self) -> bool:
+        """Whether every value scores the same (fits either direction)."""
+        return len(set(self._scores)) == 1
+
+    @property
+    def upper(self) -> float:
+        """The highest score."""
+        return max(self._scores)
+
+    def apply(self, x: FloatArray) -> FloatArray:
+        """Return the score of each value in ``x`` (vectorised)."""
+        thresholds = np.array([t for t, _ in self.steps])
+        scores = np.array(self._scores)
+        return np.asarray(scores[np.searchsorted(thresholds, x, side="right")], dtype=np.float64)
+
+    def inverse(self, s: float) -> float | None:
+        """Return the threshold at which score ``s`` is first reached, ``None`` if never."""
+        scores = self._scores
+        thresholds = [t for t, _ in self.steps]
+        if self.increasing is False:
+            # less is better: the largest threshold still below which s is reached
+            ok = [i for i, v in enumerate(scores) if v >= s]
+            if not ok:
+                return None
+            last = max(ok)
+            return thresholds[last] if last < len(thresholds) else thresholds[-1]
+        for i, v in enumerate(scores[1:]):
+            if v >= s:
+                return thresholds[i]
+        return None
+
+
+@frozen
+class MinMax:
+    """Opt-in cohort-relative scale: 0 for the worst cadre, 1 for the best.
+
+    **Depends on other cadres**: the scale is taken over the cadres scored in
+    the same period, so one cadre's data changes everyone's score, and the
+    independence property does not hold. A constant column scores 0.5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> MinMax().apply_relative(np.array([1.0, 3.0, 5.0]), increasing=True)
+    array([0. , 0.5, 1. ])
+
+    .. versionadded:: 0.1
+    """
+
+    relative: ClassVar[bool] = True
+    increasing: ClassVar[None] = None
+    upper: ClassVar[float] = 1.0
+
+    def apply_relative(self, x: FloatArray, *, increasing: bool) -> FloatArray:
+        """Return the scaled scores of one cohort's values."""
+        if x.size == 0:
+            return np.zeros(0)
+        lo, hi = float(x.min()), float(x.max())
+        if hi == lo:
+            return np.full(x.shape, 0.5)
+        s = (x - lo) / (hi - lo)
+        return s if increasing else 1.0 - s
+
+    def inverse(self, s: float) -> float | None:  # noqa: ARG002
+        """Relative scales have no fixed inverse; always ``None``."""
+        return None
+
+
+@frozen
+class Percentile:
+    """Opt-in cohort-relative scale: the share of the cohort the cadre beats.
+
+    Ties count half. **Depends on other cadres** (see :class:`MinMax`). A
+    single cadre or a constant column scores 0.5.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Percentile().apply_relative(np.array([10.0, 30.0, 20.0]), increasing=True)
+    array([0. , 1. , 0.5])
+
+    .. versionadded:: 0.1
+    """
+
+    relative: ClassVar[bool] = True
+    increasing: ClassVar[None] = None
+    upper: ClassVar[float] = 1.0
+
+    def apply_relative(self, x: FloatArray, *, increasing: bool) -> FloatArray:
+        """Return the percentile scores of one cohort's values."""
+        n = x.size
+        if n <= 1:
+            return np.full(x.shape, 0.5)
+        v = x if increasing else -x
+        ordered = np.sort(v)
+        less = np.searchsorted(ordered, v, side="left")
+        equal = np.searchsorted(ordered, v, side="right") - less
+        return np.asarray((less + 0.5 * (equal - 1)) / (n - 1), dtype=np.float64)
+
+    def inverse(self, s: float) -> float | None:  # noqa: ARG002
+        """Relative scales have no fixed inverse; always ``None``."""
+        return None
+
+
+Normaliser = Target | Linear | LookupTable | MinMax | Percentile
+"""Any normaliser an :class:`~cadredev.scoring.Indicator` accepts."""

@@ -1,0 +1,86 @@
+"""Period labels: months ``"2025-01"``, quarters ``"2025Q1"`` and years ``"2025"``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal
+
+from cadredev.errors import InvalidInputError
+
+__all__ = ["PeriodLevel", "check_period", "parent_period", "period_level", "period_months"]
+
+PeriodLevel = Literal["month", "quarter", "year"]
+
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
+LEVELS: tuple[PeriodLevel, ...] = ("month", "quarter", "year")
+LENGTH = {"month": 1, "quarter": 3, "year": 12}
+
+
+@lru_cache(maxsize=4096)
+def _parse(label: str) -> tuple[PeriodLevel, int, int]:
+    if m := _MONTH.match(label):
+        return "month", int(m.group(1)), int(m.group(2))
+    if m := _QUARTER.match(label):
+        return "quarter", int(m.group(1)), int(m.group(2))
+    if m := _YEAR.match(label):
+        return "year", int(m.group(1)), 1
+    raise InvalidInputError(
+        f"unknown period label {label!r}; expected a month '2025-01', "
+        "a quarter '2025Q1' or a year '2025'"
+    )
+
+
+def check_period(label: object, *, where: str = "period") -> str:
+    """Return ``label`` if it is a valid period label, else raise naming ``where``."""
+    if not isinstance(label, str):
+        raise InvalidInputError(f"{where}: period must be a string label, got {label!r}")
+    try:
+        _parse(label)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{where}: {exc}") from None
+    return label
+
+
+def period_level(label: str) -> PeriodLevel:
+    """Return ``"month"``, ``"quarter"`` or ``"year"`` for a valid label."""
+    return _parse(label)[0]
+
+
+def period_months(label: str) -> tuple[int, int]:
+    """Return the first and last month index (``year * 12 + month - 1``) the label covers."""
+    level, year, index = _parse(label)
+    if level == "month":
+        start = year * 12 + index - 1
+        return start, start
+    if level == "quarter":
+        start = year * 12 + 3 * (index - 1)
+        return start, start + 2
+    return year * 12, year * 12 + 11
+
+
+def parent_period(label: str, to: PeriodLevel) -> str:
+    """Return the period at level ``to`` containing ``label``.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``to`` is finer than the label's own level.
+    """
+    level, year, index = _parse(label)
+    if LEVELS.index(to) < LEVELS.index(level):
+        raise InvalidInputError(f"period {label!r} is a {level}; it cannot be split into {to}s")
+    if to == level:
+        return label
+    if to == "year":
+        return f"{year}"
+    return f"{year}Q{(index - 1) // 3 + 1}"
+
+
+def contains(outer: str, inner: str) -> bool:
+    """Return whether period ``outer`` covers every month of ``inner``."""
+    a, b = period_months(outer)
+    c, d = period_months(inner)
+    return a <= c and d <= b

@@ -1,0 +1,106 @@
+"""Opt-in TOPSIS aggregation (cohort-relative).
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import numpy as np
+
+from cadredev.errors import InvalidInputError
+
+__all__ = ["topsis"]
+
+FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+def topsis(
+    values: Any,
+    weights: Any,
+    *,
+    directions: Sequence[Literal["max", "min"]] | None = None,
+    normalisation: Literal["minmax", "vector"] = "minmax",
+) -> FloatArray:
+    """Return TOPSIS closeness to the ideal for each row of a decision matrix.
+
+    **Opt-in and cohort-relative**: the ideal and anti-ideal points are taken
+    from the rows given, so adding, removing or changing one cadre moves every
+    other cadre's closeness, and can reorder them. Prefer :func:`score` with
+    fixed references for assessments; use this for comparison with studies
+    that use TOPSIS. Matches pymcdm's ``TOPSIS`` (weights are rescaled to sum
+    to 1; a constant column normalises to 1 under ``"minmax"``). When every
+    row is identical the closeness is 0.5 for all.
+
+    Parameters
+    ----------
+    values
+        ``(rows x criteria)`` finite values.
+    weights
+        Non-negative criterion weights, not all zero.
+    directions
+        ``"max"`` (benefit) or ``"min"`` (cost) per criterion; default all ``"max"``.
+    normalisation
+        ``"minmax"`` (pymcdm's default) or ``"vector"``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Closeness in ``[0, 1]`` per row, higher is better.
+
+    Raises
+    ------
+    InvalidInputError
+        For NaN or infinite values, negative or all-zero weights, or
+        mismatched shapes.
+
+    Examples
+    --------
+    >>> topsis([[1.0, 5.0], [3.0, 1.0], [2.0, 3.0]], [0.5, 0.5], directions=["max", "min"])
+    array([0. , 1. , 0.5])
+    >>> topsis([[1.0, 1.0], [3.0, 3.0]], [1, 1]).tolist()
+    [0.0, 1.0]
+
+    .. versionadded:: 0.1
+    """
+    x = np.asarray(values, dtype=np.float64)
+    if x.ndim != 2:
+        raise InvalidInputError(f"topsis: values must be 2-D, got shape {x.shape}")
+    if not np.isfinite(x).all():
+        r, c = (int(v[0]) for v in np.nonzero(~np.isfinite(x)))
+        raise InvalidInputError(f"topsis: values[{r}, {c}] must be finite, got {x[r, c]}")
+    w = np.asarray(weights, dtype=np.float64)
+    if w.shape != (x.shape[1],):
+        raise InvalidInputError(f"topsis: need {x.shape[1]} weights, got shape {w.shape}")
+    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+        raise InvalidInputError(f"topsis: weights must be >= 0 and not all zero, got {w.tolist()}")
+    w = w / w.sum()
+    dirs = ["max"] * x.shape[1] if directions is None else list(directions)
+    if len(dirs) != x.shape[1] or any(d not in ("max", "min") for d in dirs):
+        raise InvalidInputError(
+            f"topsis: directions must give 'max' or 'min' per criterion, got {dirs}"
+        )
+    if normalisation not in ("minmax", "vector"):
+        raise InvalidInputError(
+            f"topsis: normalisation must be 'minmax' or 'vector', got {normalisation!r}"
+        )
+    if x.shape[0] == 0:
+        return np.zeros(0)
+    cost = np.array([d == "min" for d in dirs])
+    if normalisation == "minmax":
+        lo, hi = x.min(axis=0), x.max(axis=0)
+        span = np.where(hi > lo, hi - lo, 1.0)
+        n = np.where(cost, hi - x, x - lo) / span
+        n[:, hi == lo] = 1.0
+    else:
+        norm = np.sqrt((x**2).sum(axis=0))
+        norm = np.where(norm > 0, norm, 1.0)
+        n = np.where(cost, 1.0 - x / norm, x / norm)
+    v = n * w
+    best, worst = v.max(axis=0), v.min(axis=0)
+    d_plus = np.sqrt(((v - best) ** 2).sum(axis=1))
+    d_minus = np.sqrt(((v - worst) ** 2).sum(axis=1))
+    both = d_plus + d_minus
+    return np.where(both > 0, d_minus / np.where(both > 0, both, 1.0), 0.5)
