@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 import cadredev.scoring as scoring_module
 from cadredev import InvalidInputError, Line
+from cadredev.io import read_records_csv
 from cadredev.scoring import (
     Exemption,
     Grade,
@@ -29,7 +30,6 @@ from cadredev.scoring import (
     Veto,
     grade,
     quota_seats,
-    read_records_csv,
     score,
 )
 from cadredev.scoring._samples import demo_table
@@ -550,7 +550,7 @@ def test_bad_score_inputs() -> None:
 def test_records_csv_and_accessors(tmp_path: Any) -> None:
     path = tmp_path / "r.csv"
     path.write_text("cadre_id,period,indicator,value\na,2025-01,x,1\nb,2025-01,x,oops\n", "utf-8")
-    with pytest.raises(InvalidInputError, match="row 3: value must be a number, got 'oops'"):
+    with pytest.raises(InvalidInputError, match="row 3, column 'value': expected a number"):
         read_records_csv(path)
     path.write_text("cadre_id,period,indicator,value\na,2025-01,x,1\na,2025-01,x,2\n", "utf-8")
     with pytest.raises(InvalidInputError, match="duplicate row"):

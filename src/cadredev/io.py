@@ -35,6 +35,8 @@ from .model import Cadre, Enterprise, LabelledEnum, Mentor, Post
 if TYPE_CHECKING:
     import cattrs
 
+    from .scoring import Records
+
 __all__ = [
     "ROSTER_COLUMNS",
     "SCHEMA_VERSION",
@@ -42,9 +44,11 @@ __all__ = [
     "load",
     "load_json",
     "load_many",
+    "read_records_csv",
     "read_roster_csv",
     "register",
     "save_json",
+    "write_records_csv",
     "write_roster_csv",
 ]
 
@@ -67,6 +71,9 @@ ROSTER_COLUMNS = (
 """The columns of a roster CSV, in the order :func:`write_roster_csv` writes them."""
 
 _REQUIRED_ROSTER_COLUMNS = ("id", "name", "birth_year", "rank", "unit")
+
+RECORD_COLUMNS = ("cadre_id", "period", "indicator", "value")
+"""The columns of a records CSV (long format, one value per row)."""
 
 T = TypeVar("T")
 _Hook = Callable[[Any, Any], Any]
@@ -569,4 +576,77 @@ def write_roster_csv(cadres: Iterable[Cadre], path: str | Path) -> None:
                 "" if c.joined_year is None else c.joined_year,
             ]
         )
+    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# CSV records (long format)
+
+
+def read_records_csv(path: str | Path) -> Records:
+    r"""Read assessment records from a UTF-8 CSV in long format.
+
+    The columns are :data:`RECORD_COLUMNS`: ``cadre_id, period, indicator,
+    value``, one value per row. Periods are labels such as ``2025-01``,
+    ``2025Q1`` or ``2025``.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming the file and row: an empty or non-UTF-8 file, a missing or
+        unknown column, a value that is not a finite number, an unknown
+        period label, a duplicate (cadre, period, indicator) row.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> _ = p.write_text("cadre_id,period,indicator,value\nc1,2025-01,visits,3\n", "utf-8")
+    >>> read_records_csv(p).value("c1", "2025-01", "visits")
+    3.0
+
+    .. versionadded:: 0.1
+    """
+    from .scoring import Records  # noqa: PLC0415
+
+    header, rows = _read_csv_rows(path)
+    _check_columns(path, header, RECORD_COLUMNS, RECORD_COLUMNS)
+    parsed = []
+    for line, row in rows:
+        text = row["value"].strip()
+        try:
+            number = float(text)
+        except ValueError:
+            raise InvalidInputError(
+                f"{path}, row {line}, column 'value': expected a number, got {text!r}"
+            ) from None
+        parsed.append(
+            (row["cadre_id"].strip(), row["period"].strip(), row["indicator"].strip(), number)
+        )
+    try:
+        return Records.from_rows(parsed)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"{path}: {exc}") from None
+
+
+def write_records_csv(records: Records, path: str | Path) -> None:
+    """Write records to a UTF-8 CSV that :func:`read_records_csv` reads back.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from cadredev.scoring import Records
+    >>> r = Records.from_rows([("c1", "2025-01", "visits", 3.0)])
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
+    >>> write_records_csv(r, p)
+    >>> read_records_csv(p) == r
+    True
+
+    .. versionadded:: 0.1
+    """
+    buffer = _stdio.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(RECORD_COLUMNS)
+    for cadre_id, period, indicator, value in records.to_rows():
+        writer.writerow([cadre_id, period, indicator, repr(float(value))])
     Path(path).write_text(buffer.getvalue(), encoding="utf-8")

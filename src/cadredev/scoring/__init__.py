@@ -22,7 +22,7 @@ from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
 from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
 from ._pay import PayAllocation, allocate_pay
-from ._records import Records, read_records_csv
+from ._records import Records
 from ._rollup import ExposureWarning, rollup
 from ._scheme import DEFAULT_GRADES, Grade, Indicator, Penalty, Scheme, Veto
 from ._score import (
@@ -69,7 +69,6 @@ __all__ = [
     "grade",
     "post_fit",
     "quota_seats",
-    "read_records_csv",
     "rollup",
     "score",
     "topsis",

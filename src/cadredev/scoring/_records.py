@@ -9,7 +9,6 @@ import html
 import math
 import numbers
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,7 @@ from cadredev.errors import InvalidInputError
 
 from ._periods import check_period, period_months
 
-__all__ = ["Records", "read_records_csv"]
+__all__ = ["Records"]
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -59,7 +58,7 @@ class Records:
     :attr:`cadres` and :attr:`periods`; ``dense`` is true for
     :meth:`from_matrix` data (no missing values). Build it with
     :meth:`from_rows` (long data), :meth:`from_matrix` (a dense matrix, the
-    fast path) or :func:`read_records_csv`. Periods are labels: months
+    fast path) or :func:`cadredev.io.read_records_csv`. Periods are labels: months
     ``"2025-01"``, quarters ``"2025Q1"``, years ``"2025"``.
 
     Examples
@@ -444,44 +443,3 @@ def _check_value(where: str, value: Any) -> float:
     if not math.isfinite(number):
         raise InvalidInputError(f"{where}: value must be finite, got {value!r}")
     return number
-
-
-def read_records_csv(path: str | Path) -> Records:
-    r"""Read records from a UTF-8 CSV with columns ``cadre_id,period,indicator,value``.
-
-    Raises
-    ------
-    InvalidInputError
-        Naming the file and row: a missing column, a value that is not a
-        finite number, an unknown period label, a duplicate row.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = p.write_text("cadre_id,period,indicator,value\nc1,2025-01,visits,3\n", "utf-8")
-    >>> read_records_csv(p).value("c1", "2025-01", "visits")
-    3.0
-
-    .. versionadded:: 0.1
-    """
-    from cadredev.io import _check_columns, _read_csv_rows  # noqa: PLC0415
-
-    header, rows = _read_csv_rows(path)
-    _check_columns(path, header, RECORD_COLUMNS, RECORD_COLUMNS)
-    parsed = []
-    for line, row in rows:
-        text = row["value"].strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise InvalidInputError(
-                f"{path}, row {line}: value must be a number, got {text!r}"
-            ) from None
-        parsed.append(
-            (row["cadre_id"].strip(), row["period"].strip(), row["indicator"].strip(), number)
-        )
-    try:
-        return Records.from_rows(parsed)
-    except InvalidInputError as exc:
-        raise InvalidInputError(f"{path}: {exc}") from None
