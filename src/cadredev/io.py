@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .scoring import Records
 
 __all__ = [
+    "RECORD_COLUMNS",
     "ROSTER_COLUMNS",
     "SCHEMA_VERSION",
     "dump",

@@ -98,7 +98,7 @@ class Exemption:
 
     @property
     def strength(self) -> float:
-        """How much of the target still counts: 0 for a waiver, ``factor`` otherwise."""
+        """Return the share of the target that still counts (0 for a waiver, else ``factor``)."""
         return 0.0 if self.policy == "waive" else self.factor
 
 
