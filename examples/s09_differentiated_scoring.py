@@ -15,11 +15,10 @@ import numpy as np
 from cadredev.datasets import sample_zone
 from cadredev.model import Line
 from cadredev.scoring import rollup, score
-from cadredev.scoring._samples import sample_records, sample_scheme
 
 zone = sample_zone()
-scheme = sample_scheme()
-monthly = sample_records(zone)
+scheme = zone.scheme
+monthly = zone.records
 print(len(monthly.cadres), "cadres,", len(monthly.periods), "months")
 
 # %% [markdown]

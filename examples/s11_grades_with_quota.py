@@ -17,11 +17,10 @@ import numpy as np
 
 from cadredev.datasets import sample_zone
 from cadredev.scoring import grade, quota_seats, rollup, score
-from cadredev.scoring._samples import sample_records, sample_scheme
 
 zone = sample_zone()
-scheme = sample_scheme()
-year = rollup(sample_records(zone), scheme, to="year")
+scheme = zone.scheme
+year = rollup(zone.records, scheme, to="year")
 table = score(scheme, zone.cadres, year)
 print(Counter(table.grade.tolist()))
 assert Counter(table.grade.tolist()) == {

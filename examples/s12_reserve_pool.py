@@ -11,11 +11,10 @@ from collections import Counter
 
 from cadredev.datasets import sample_zone
 from cadredev.scoring import rollup, score
-from cadredev.scoring._samples import sample_records, sample_scheme
 
 zone = sample_zone()
-scheme = sample_scheme()
-year = rollup(sample_records(zone), scheme, to="year")
+scheme = zone.scheme
+year = rollup(zone.records, scheme, to="year")
 table = score(scheme, zone.cadres, year)
 
 pool = table.reserve_pool(per_line=5, min_tenure=3)

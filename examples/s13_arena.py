@@ -12,7 +12,6 @@ import attrs
 
 from cadredev.datasets import sample_zone
 from cadredev.scoring import rollup, score
-from cadredev.scoring._samples import sample_records, sample_scheme
 
 zone = sample_zone()
 units = zone.units[:9]
@@ -25,8 +24,8 @@ heads = [
 ]
 assert len(heads) == 9
 
-scheme = attrs.evolve(sample_scheme(), group_by=None)
-records = sample_records(zone).select(cadres=[h.id for h in heads])
+scheme = attrs.evolve(zone.scheme, group_by=None)
+records = zone.records.select(cadres=[h.id for h in heads])
 year = rollup(records, scheme, to="year")
 arena = score(scheme, heads, year)
 board = arena.leaderboard()

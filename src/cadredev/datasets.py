@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import attrs
 import numpy as np
 from attrs import field, frozen
 
@@ -31,6 +32,7 @@ from .model import (
     Post,
     Rank,
 )
+from .scoring import Records, Scheme
 
 __all__ = ["ABILITIES", "INDUSTRIES", "Zone", "sample_zone"]
 
@@ -101,6 +103,10 @@ class Zone:
         The zone's records; ids are unique within each collection.
     units
         The zone's units, in display order.
+    scheme
+        The zone's scoring scheme, if any.
+    records
+        Assessment records (monthly for the sample zone), if any.
 
     Examples
     --------
@@ -118,6 +124,8 @@ class Zone:
     posts: tuple[Post, ...] = field(converter=_as_tuple)
     enterprises: tuple[Enterprise, ...] = field(converter=_as_tuple)
     units: tuple[str, ...] = field(converter=_as_tuple)
+    scheme: Scheme | None = None
+    records: Records | None = None
 
     def __attrs_post_init__(self) -> None:
         for label, records in (
@@ -188,6 +196,15 @@ class Zone:
             ),
             f"  enterprises: {len(self.enterprises)} in {len(areas)} areas",
         ]
+        if self.scheme is not None:
+            out.append(
+                f"  scheme:  {self.scheme.name}: {len(self.scheme.indicator_ids)} indicators, "
+                f"grades {'/'.join(g.label for g in self.scheme.grades)}"
+            )
+        if self.records is not None:
+            periods = self.records.periods
+            span = f"{periods[0]} to {periods[-1]}" if periods else "no periods"
+            out.append(f"  records: {len(self.records.cadres)} cadres, {span}")
         return "\n".join(out)
 
 
@@ -240,8 +257,11 @@ def sample_zone(seed: int = 0) -> Zone:
     -------
     Zone
         246 cadres in 12 units, 16 grid mentors and 36 growth mentors (all
-        also cadres, same ids), 45 posts in the categories ``frontline``,
-        ``host``, ``secondment`` and ``stationed``, and 1,600 enterprises.
+        also cadres, same ids), 54 posts in the categories ``frontline``,
+        ``host``, ``secondment`` and ``stationed``, 1,600 enterprises, a
+        scoring scheme with one indicator set per line, and a year of monthly
+        records (2025-01 to 2025-12) with a few safety incidents and one
+        discipline veto.
 
     Examples
     --------
@@ -405,7 +425,7 @@ def sample_zone(seed: int = 0) -> Zone:
         )
         for k in range(1600)
     ]
-    return Zone(
+    zone = Zone(
         name="Sample development zone",
         as_of=as_of,
         cadres=cadres,
@@ -414,3 +434,6 @@ def sample_zone(seed: int = 0) -> Zone:
         enterprises=enterprises,
         units=[u for u, _, _ in _UNITS],
     )
+    from .scoring._samples import sample_records, sample_scheme  # noqa: PLC0415
+
+    return attrs.evolve(zone, scheme=sample_scheme(), records=sample_records(zone, seed=seed))

@@ -21,6 +21,8 @@ import io as _stdio
 import json
 import math
 import re
+import types
+import typing
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
@@ -42,6 +44,7 @@ __all__ = [
     "ROSTER_COLUMNS",
     "SCHEMA_VERSION",
     "dump",
+    "kind",
     "load",
     "load_json",
     "load_many",
@@ -80,30 +83,89 @@ T = TypeVar("T")
 _Hook = Callable[[Any, Any], Any]
 
 _KINDS: dict[str, type[Any]] = {}
+_HOOKS: list[tuple[type[Any], Any, Any]] = []
 
 
-def register(cls: type[T]) -> type[T]:
-    """Make an attrs class loadable by its name in JSON documents.
+def register(
+    cls: type[T],
+    *,
+    structure: Callable[[Any], T] | None = None,
+    unstructure: Callable[[T], Any] | None = None,
+) -> type[T]:
+    """Make a class loadable by its name in JSON documents, with optional hooks.
 
-    The built-in records are registered already; capability modules register
-    their own result and problem types.
+    Attrs classes need no hooks: their fields are (un)structured one by one
+    and validated by the class. A class that is not a plain attrs record
+    (columnar data, say) passes ``structure`` (JSON value to object) and
+    ``unstructure`` (object to JSON value).
 
     Examples
     --------
     >>> from cadredev import Cadre
     >>> register(Cadre) is Cadre
     True
+
+    .. versionadded:: 0.1
     """
     _KINDS[cls.__name__] = cls
+    if structure is not None or unstructure is not None:
+        _HOOKS.append((cls, structure, unstructure))
+        if _converter.cache_info().currsize:
+            _apply_hook(_converter(), cls, structure, unstructure)
     return cls
+
+
+def kind(name: str) -> type[Any]:
+    """Return the registered class for a document ``kind``.
+
+    Raises
+    ------
+    InvalidInputError
+        If no class of that name is registered.
+
+    Examples
+    --------
+    >>> kind("Cadre").__name__
+    'Cadre'
+
+    .. versionadded:: 0.1
+    """
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise InvalidInputError(
+            f"unknown document kind {name!r}; expected one of {sorted(_KINDS)}"
+        ) from None
 
 
 for _cls in (Cadre, Mentor, Post, Enterprise):
     register(_cls)
 
 
+def _apply_hook(conv: cattrs.Converter, cls: type[Any], structure: Any, unstructure: Any) -> None:
+    if structure is not None:
+        conv.register_structure_hook(cls, lambda value, _: structure(value))
+    if unstructure is not None:
+        conv.register_unstructure_hook(cls, unstructure)
+
+
 def _passthrough(value: Any, _: Any) -> Any:
     return value
+
+
+def _origin_is(t: Any, base: type) -> bool:
+    origin = typing.get_origin(t) or t
+    return isinstance(origin, type) and issubclass(origin, base) and origin is not str
+
+
+def _attrs_union_members(t: Any) -> tuple[type[Any], ...] | None:
+    """Return the attrs classes of a union such as ``Target | Linear``, else None."""
+    if typing.get_origin(t) not in (typing.Union, types.UnionType):
+        return None
+    members = tuple(m for m in typing.get_args(t) if m is not type(None))
+    if len(members) < 2 or not all(isinstance(m, type) and attrs.has(m) for m in members):
+        return None
+    return members
 
 
 @cache
@@ -121,7 +183,9 @@ def _converter() -> cattrs.Converter:
     conv.register_structure_hook_func(
         lambda t: getattr(t, "__origin__", t) in (frozenset, FrozenDict), _passthrough
     )
-    conv.register_unstructure_hook(FrozenDict, dict)
+    conv.register_unstructure_hook(
+        FrozenDict, lambda d: {conv.unstructure(k): conv.unstructure(v) for k, v in d.items()}
+    )
     conv.register_unstructure_hook_func(
         lambda t: getattr(t, "__origin__", t) in (frozenset, set),
         sorted,
@@ -129,6 +193,51 @@ def _converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), lambda value: value.value
     )
+
+    # A union of attrs classes is written with a "type" tag naming the class.
+    def unstructure_tagged(value: Any) -> Any:
+        if value is None:
+            return None
+        return {"type": type(value).__name__, **conv.unstructure(value, type(value))}
+
+    def structure_tagged(value: Any, t: Any) -> Any:
+        if value is None and type(None) in typing.get_args(t):
+            return None
+        members = {m.__name__: m for m in _attrs_union_members(t) or ()}
+        if not isinstance(value, dict) or value.get("type") not in members:
+            raise InvalidInputError(
+                f"expected an object with a 'type' of {sorted(members)}, got {value!r}"
+            )
+        data = {k: v for k, v in value.items() if k != "type"}
+        return conv.structure(data, members[value["type"]])
+
+    conv.register_unstructure_hook_func(
+        lambda t: _attrs_union_members(t) is not None, unstructure_tagged
+    )
+    conv.register_structure_hook_func(
+        lambda t: _attrs_union_members(t) is not None, structure_tagged
+    )
+
+    # A union of a mapping and a sequence type (such as a scheme's indicators,
+    # given per line or flat) is read by the shape of the JSON value.
+    def shape_members(t: Any) -> tuple[Any, Any] | None:
+        if typing.get_origin(t) not in (typing.Union, types.UnionType):
+            return None
+        mapping = [m for m in typing.get_args(t) if _origin_is(m, Mapping)]
+        sequence = [m for m in typing.get_args(t) if _origin_is(m, Sequence)]
+        if len(mapping) == 1 and len(sequence) == 1 and len(typing.get_args(t)) == 2:
+            return mapping[0], sequence[0]
+        return None
+
+    def structure_by_shape(value: Any, t: Any) -> Any:
+        members = shape_members(t)
+        assert members is not None  # guaranteed by the predicate  # noqa: S101
+        mapping, sequence = members
+        return conv.structure(value, mapping if isinstance(value, dict) else sequence)
+
+    conv.register_structure_hook_func(lambda t: shape_members(t) is not None, structure_by_shape)
+    for cls, structure, unstructure in _HOOKS:
+        _apply_hook(conv, cls, structure, unstructure)
     return conv
 
 
