@@ -1,7 +1,7 @@
 # %% [markdown]
 # # S2 Grid mentor team (导师帮带团)
 #
-# The zone's 16 grid mentors (capacity 16 each) lead its 6 grids. Every other
+# The zone's 16 grid mentors (capacity 20 each) lead its 6 grids. Every other
 # cadre belongs to one grid and gets one mentor of that grid. The criteria
 # prefer cross-unit pairs (breaking departmental silos), then shared
 # industries, competency-gap cover and an older mentor.

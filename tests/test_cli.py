@@ -27,7 +27,7 @@ def test_demo_text(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_demo_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--format", "json", "--seed", "3"]) == 0
-    assert json.loads(capsys.readouterr().out)["cadres"] == 246
+    assert json.loads(capsys.readouterr().out)["zone"]["cadres"] == 246
 
 
 @pytest.mark.parametrize(
@@ -54,7 +54,7 @@ def test_module_entry_point() -> None:
         text=True,
         check=True,
     )
-    assert json.loads(out.stdout)["posts"] > 0
+    assert json.loads(out.stdout)["zone"]["posts"] > 0
 
 
 def test_sample_writes_loadable_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -63,3 +63,85 @@ def test_sample_writes_loadable_files(tmp_path: Path, capsys: pytest.CaptureFixt
     zone = load_json(Zone, written["zone"])
     assert zone == sample_zone()
     assert read_roster_csv(written["roster"])[0].id == "c001"
+
+
+@pytest.fixture(scope="module")
+def zone_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("zone")
+    assert main(["sample", "--out", str(out)]) == 0
+    return out
+
+
+def test_demo_writes_results_and_plots(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "Grids (S1)" in out
+    assert "Grid mentoring (S2)" in out
+    for name in ("summary.json", "grids.json", "mentoring.json", "grids.png", "scores.png"):
+        assert (tmp_path / name).stat().st_size > 0
+    summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
+    assert summary["mentoring"]["unmatched"] == 0
+
+
+def test_teams_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["teams", str(zone_file / "zone.json"), "--n-teams", "6", "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["teams"]) == 6
+    assert result["worst_deviation"]["cohort"] < 3
+    assert main(["teams", str(zone_file / "cadres.csv"), "--n-teams", "4", "--as-of", "2025"]) == 0
+    assert "worst cohort deviation" in capsys.readouterr().out
+
+
+def test_match_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["match", str(zone_file / "zone.json"), "--method", "stable"]) == 0
+    assert "mentees matched (stable)" in capsys.readouterr().out
+    assert main(["match", str(zone_file / "zone.json"), "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["method"] == "optimal"
+    assert len(result["pairs"]) + len(result["unmatched"]) == 246 - 52
+
+
+def test_score_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["score", str(zone_file / "zone.json"), "--top", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "period 2025" in out
+    assert main(["score", str(zone_file / "zone.json"), "--to", "quarter", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["period"] == "2025Q4"
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["teams", "missing.json"], "cannot read file"),
+        (["match", "{bad}"], "malformed JSON"),
+        (["score", "{newer}"], "newer than this cadredev reads"),
+        (["score", "{kind}"], "$.kind: expected 'Zone'"),
+        (["match", "{zone}", "--role", "boss"], "unknown value 'boss'"),
+        (["teams", "{zone}", "--size", "x"], "--size: expected MIN or MIN,MAX"),
+        (["teams", "{zone}", "--n-teams", "500"], "n_teams"),
+        (["frobnicate"], "invalid choice"),
+    ],
+)
+def test_step_commands_bad_input(
+    argv: list[str],
+    fragment: str,
+    zone_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"schema_version": 1, "kind": ', encoding="utf-8")
+    newer = tmp_path / "newer.json"
+    newer.write_text('{"schema_version": 99, "kind": "Zone", "data": {}}', encoding="utf-8")
+    kind = tmp_path / "kind.json"
+    kind.write_text('{"schema_version": 1, "kind": "Cadre", "data": {}}', encoding="utf-8")
+    paths = {"{bad}": bad, "{newer}": newer, "{kind}": kind, "{zone}": zone_file / "zone.json"}
+    argv = [str(paths.get(a, a)) for a in argv]
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    err = capsys.readouterr().err
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert fragment in err

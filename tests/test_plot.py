@@ -8,8 +8,21 @@ import matplotlib.pyplot as plt
 import networkx as nx
 import pytest
 
-from cadredev import InvalidInputError, MissingDependencyError, form_teams, sample_zone
-from cadredev.plot import cjk_font, mentor_graph, rotation_gantt, team_balance
+from cadredev import (
+    InvalidInputError,
+    MissingDependencyError,
+    form_teams,
+    rollup,
+    sample_zone,
+    score,
+)
+from cadredev.plot import (
+    cjk_font,
+    mentor_graph,
+    rotation_gantt,
+    score_distribution,
+    team_balance,
+)
 
 mpl.use("Agg")
 
@@ -81,3 +94,19 @@ def test_team_balance_renders(tmp_path: Path) -> None:
     _png(ax, tmp_path / "balance.png")
     with pytest.raises(InvalidInputError, match="not balanced"):
         team_balance(grids, attribute="rank")
+
+
+def test_score_distribution_renders(tmp_path: Path) -> None:
+    zone = sample_zone()
+    assert zone.scheme is not None
+    assert zone.records is not None
+    year = score(zone.scheme, zone.cadres, rollup(zone.records, zone.scheme, to="year"))
+    ax = score_distribution(year, bins=20)
+    assert ax.get_title().startswith("246 scores")
+    legend_box = ax.get_legend()
+    assert legend_box is not None
+    legend = [t.get_text() for t in legend_box.get_texts()]
+    assert legend[0] == "excellent (34)" or legend[0].endswith("(34)")
+    _png(ax, tmp_path / "scores.png")
+    with pytest.raises(InvalidInputError, match="bins"):
+        score_distribution(year, bins=0)

@@ -1,7 +1,10 @@
 """The ``cadredev`` command line.
 
-``cadredev demo`` runs on the embedded sample zone; every subcommand prints a
-readable report or ``--format json``. Bad input prints one line to stderr and
+``cadredev demo`` runs the whole pipeline on the embedded sample zone;
+``cadredev sample --out DIR`` writes that zone as files to start from; the
+step commands (``teams``, ``match``, ``schedule``, ``score``) run one step on
+a zone JSON file (``teams`` also reads a roster CSV). Every command prints a
+readable table or ``--format json``. Bad input prints one line to stderr and
 exits with status 2, never a traceback.
 
 .. versionadded:: 0.1
@@ -12,16 +15,26 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ._version import __version__
-from .errors import CadreError
+from .errors import CadreError, InvalidInputError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from matplotlib.axes import Axes
+
+    from .datasets import Zone
 
 __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+SLOW_STEP_S = 1.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,41 +44,223 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
 
 
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Return a plain-text table aligned for mixed Chinese and Latin text."""
+    cells = [[str(h) for h in headers], *[[str(v) for v in row] for row in rows]]
+    widths = [max(_width(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row: list[str]) -> str:
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True))
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(r).rstrip() for r in cells[1:])])
+
+
+def _progress(name: str, seconds: float) -> None:
+    if seconds >= SLOW_STEP_S:
+        print(f"  {name}: {seconds:.1f} s", file=sys.stderr)
+
+
+def _read_zone(path: str) -> Zone:
+    from .datasets import Zone  # noqa: PLC0415
+    from .io import load_json  # noqa: PLC0415
+
+    zone = load_json(Zone, path)
+    if not isinstance(zone, Zone):
+        raise InvalidInputError(f"{path}: expected one Zone document, got a list")
+    return zone
+
+
+# ------------------------------------------------------------------ commands
+
+
 def _demo(args: argparse.Namespace) -> dict[str, Any]:
+    from ._pipeline import run_demo  # noqa: PLC0415
     from .datasets import sample_zone  # noqa: PLC0415
 
-    zone = sample_zone(seed=args.seed)
+    demo = run_demo(sample_zone(seed=args.seed), seed=args.seed, progress=_progress)
+    headline = demo.headline()
+    if args.out is not None:
+        headline["written"] = _write_demo(demo, Path(args.out))
     if args.format == "text":
-        print(zone.describe())
-    return {
-        "zone": zone.name,
-        "as_of": zone.as_of,
-        "cadres": len(zone.cadres),
-        "mentors": len(zone.mentors),
-        "posts": len(zone.posts),
-        "enterprises": len(zone.enterprises),
-    }
+        print(demo.report())
+        for path in headline.get("written", []):
+            print(f"wrote {path}")
+    return headline
+
+
+def _write_demo(demo: Any, out: Path) -> list[str]:
+    from .io import save_json  # noqa: PLC0415
+
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    summary = out / "summary.json"
+    summary.write_text(
+        json.dumps(demo.headline(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    written.append(summary)
+    save_json(demo.grids, out / "grids.json")
+    (out / "mentoring.json").write_text(
+        json.dumps(_matching_json(demo.mentoring), ensure_ascii=False, indent=2) + "\n",
+        encoding="utf-8",
+    )
+    written += [out / "grids.json", out / "mentoring.json"]
+    try:
+        import matplotlib as mpl  # noqa: PLC0415
+    except ImportError:
+        print("  plots skipped: pip install 'cadredev[plot]'", file=sys.stderr)
+        return [str(p) for p in written]
+    mpl.use("Agg")
+    import matplotlib.pyplot as plt  # noqa: PLC0415
+
+    from . import plot  # noqa: PLC0415
+
+    drawings: list[tuple[str, Callable[[], Axes]]] = [
+        ("grids.png", lambda: plot.team_balance(demo.grids)),
+        ("mentors.png", lambda: plot.mentor_graph(demo.mentoring, demo.mentor_graph)),
+        ("scores.png", lambda: plot.score_distribution(demo.year)),
+    ]
+    for name, draw in drawings:
+        figure = draw().get_figure(root=True)
+        assert figure is not None  # noqa: S101  (every Axes drawn here has a figure)
+        figure.savefig(out / name, dpi=100, bbox_inches="tight")
+        plt.close(figure)
+        written.append(out / name)
+    return [str(p) for p in written]
 
 
 def _sample(args: argparse.Namespace) -> dict[str, Any]:
-    from pathlib import Path  # noqa: PLC0415
-
     from .datasets import sample_zone  # noqa: PLC0415
-    from .io import save_json, write_roster_csv  # noqa: PLC0415
+    from .io import save_json, write_records_csv, write_roster_csv  # noqa: PLC0415
 
     zone = sample_zone(seed=args.seed)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    written = {
-        "zone": out / "zone.json",
-        "roster": out / "cadres.csv",
-    }
+    written = {"zone": out / "zone.json", "roster": out / "cadres.csv"}
     save_json(zone, written["zone"])
     write_roster_csv(zone.cadres, written["roster"])
+    if zone.records is not None:
+        written["records"] = out / "records.csv"
+        write_records_csv(zone.records, written["records"])
     if args.format == "text":
         for what, path in written.items():
             print(f"wrote {what:<8} {path}")
     return {what: str(path) for what, path in written.items()}
+
+
+def _teams(args: argparse.Namespace) -> dict[str, Any]:
+    from .io import read_roster_csv  # noqa: PLC0415
+    from .teams import form_teams  # noqa: PLC0415
+
+    if args.file.lower().endswith(".csv"):
+        cadres, as_of = read_roster_csv(args.file), args.as_of
+    else:
+        zone = _read_zone(args.file)
+        cadres, as_of = zone.cadres, args.as_of or zone.as_of
+    size: tuple[int, int] | None = None
+    if args.size is not None:
+        low, _, high = args.size.partition(",")
+        try:
+            size = (int(low), int(high or low))
+        except ValueError:
+            raise InvalidInputError(f"--size: expected MIN or MIN,MAX, got {args.size!r}") from None
+    teams = form_teams(
+        cadres,
+        n_teams=args.n_teams,
+        size=size,
+        balance=tuple(a for a in args.balance.split(",") if a),
+        cohesion=tuple(a for a in args.cohesion.split(",") if a),
+        seed=args.seed,
+        as_of=as_of,
+    )
+    report = teams.report()
+    rows = [
+        [t + 1, len(team), teams.leader_of(t) or "", " ".join(sorted(report.shared[t])) or "-"]
+        for t, team in enumerate(teams.teams)
+    ]
+    if args.format == "text":
+        print(_table(["team", "size", "leader", "shared keys"], rows))
+        for name, worst in report.worst_by_attribute.items():
+            print(f"worst {name} deviation: {worst:.1f} points")
+        if report.cohesion_share is not None:
+            print(f"cohesive teams: {report.cohesive_teams} of {len(teams.teams)}")
+    return {
+        "teams": [list(t) for t in teams.teams],
+        "leaders": list(teams.leaders),
+        "worst_deviation": dict(report.worst_by_attribute),
+        "cohesion_share": report.cohesion_share,
+    }
+
+
+def _match(args: argparse.Namespace) -> dict[str, Any]:
+    from .matching import Criteria, compatibility_graph, match  # noqa: PLC0415
+    from .model import MentorRole  # noqa: PLC0415
+
+    zone = _read_zone(args.file)
+    role = MentorRole.parse(args.role)
+    mentors = [m for m in zone.mentors if m.role is role]
+    if not mentors:
+        raise InvalidInputError(f"{args.file}: the zone has no mentors with role {role.value!r}")
+    mentor_ids = {m.id for m in zone.mentors}
+    mentees = [c for c in zone.cadres if c.id not in mentor_ids]
+    criteria = Criteria(as_of=zone.as_of, cross_unit=args.cross_unit)
+    graph = compatibility_graph(mentees, mentors, criteria=criteria)
+    result = match(graph, method=args.method)
+    summary = result.summary()
+    if args.format == "text":
+        rows = [
+            [mentor, f"{load}/{cap}"]
+            for mentor, (load, cap) in sorted(summary.loads.items(), key=lambda kv: str(kv[0]))
+        ]
+        print(_table(["mentor", "mentees/capacity"], rows))
+        share = summary.cross_unit_share
+        print(
+            f"{summary.n_matched} of {summary.n_mentees} mentees matched ({args.method}), "
+            f"total weight {result.total_weight:.2f}"
+            + ("" if share is None else f", {share:.0%} cross-unit")
+        )
+        for mentee, reason in sorted(result.unmatched.items(), key=lambda kv: str(kv[0]))[:10]:
+            print(f"  unmatched {mentee}: {reason}")
+    return _matching_json(result)
+
+
+def _matching_json(result: Any) -> dict[str, Any]:
+    return {
+        "method": result.method,
+        "pairs": {str(k): v if isinstance(v, str) else list(v) for k, v in result.pairs.items()},
+        "unmatched": {str(k): v for k, v in result.unmatched.items()},
+        "total_weight": result.total_weight,
+    }
+
+
+def _score(args: argparse.Namespace) -> dict[str, Any]:
+    from .scoring import rollup, score  # noqa: PLC0415
+
+    zone = _read_zone(args.file)
+    if zone.scheme is None or zone.records is None:
+        raise InvalidInputError(f"{args.file}: the zone has no scoring scheme or records")
+    records = zone.records if args.to == "month" else rollup(zone.records, zone.scheme, to=args.to)
+    period = args.period or records.periods[-1]
+    table = score(zone.scheme, zone.cadres, records, period=period)
+    board = table.leaderboard()
+    if args.format == "text":
+        rows = [
+            [row.position, row.cadre_id, row.name, row.group, f"{row.total:.1f}", row.grade]
+            for row in board.rows[: args.top]
+        ]
+        print(f"{zone.scheme.name}, period {period}")
+        print(_table(["#", "cadre", "name", "group", "score", "grade"], rows))
+    return {
+        "period": period,
+        "scores": {
+            str(c): {"total": float(t), "grade": str(g)}
+            for c, t, g in zip(table.cadre_ids, table.total, table.grade, strict=True)
+        },
+    }
 
 
 def _build_parser() -> _Parser:
@@ -76,15 +271,40 @@ def _build_parser() -> _Parser:
     parser.add_argument("--version", action="version", version=f"cadredev {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
-    demo = sub.add_parser("demo", help="run on the embedded sample zone and print a report")
+
+    def command(name: str, run: Any, help_text: str, *, needs_file: bool = False) -> Any:
+        p = sub.add_parser(name, help=help_text)
+        if needs_file:
+            p.add_argument("file", help="a zone JSON file (see `cadredev sample`)")
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.set_defaults(run=run)
+        return p
+
+    demo = command("demo", _demo, "run the whole pipeline on the sample zone")
     demo.add_argument("--seed", type=int, default=0, help="seed of the sample zone (default 0)")
-    demo.add_argument("--format", choices=("text", "json"), default="text")
-    demo.set_defaults(run=_demo)
-    sample = sub.add_parser("sample", help="write the sample zone as JSON and CSV files")
+    demo.add_argument("--out", help="directory to write JSON results and PNG plots into")
+
+    sample = command("sample", _sample, "write the sample zone as JSON and CSV files")
     sample.add_argument("--out", required=True, help="directory to write into")
     sample.add_argument("--seed", type=int, default=0)
-    sample.add_argument("--format", choices=("text", "json"), default="text")
-    sample.set_defaults(run=_sample)
+
+    teams = command("teams", _teams, "form balanced or cohesive teams", needs_file=True)
+    teams.add_argument("--n-teams", type=int, default=None)
+    teams.add_argument("--size", help="team size MIN or MIN,MAX")
+    teams.add_argument("--balance", default="cohort", help="comma-separated attributes")
+    teams.add_argument("--cohesion", default="", help="comma-separated attributes")
+    teams.add_argument("--seed", type=int, default=0)
+    teams.add_argument("--as-of", type=int, default=None, help="reference year for cohorts")
+
+    match = command("match", _match, "match cadres to mentors", needs_file=True)
+    match.add_argument("--method", choices=("optimal", "stable", "greedy"), default="optimal")
+    match.add_argument("--role", default="grid", help="mentor role to match (default grid)")
+    match.add_argument("--cross-unit", type=float, default=1.0, help="weight of cross-unit pairs")
+
+    score = command("score", _score, "score and grade one period", needs_file=True)
+    score.add_argument("--to", choices=("month", "quarter", "year"), default="year")
+    score.add_argument("--period", help="period label (default: the last one)")
+    score.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
     return parser
 
 
@@ -108,7 +328,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     SystemExit: 0
     >>> main(["demo", "--format", "json"])  # doctest: +ELLIPSIS
-    {"zone": "Sample development zone", "as_of": 2025, "cadres": 246, ...}
+    {"zone": {"name": "Sample development zone", "as_of": 2025, "cadres": 246, ...
     0
 
     .. versionadded:: 0.1

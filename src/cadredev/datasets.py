@@ -323,7 +323,7 @@ def sample_zone(seed: int = 0) -> Zone:
         Mentor(
             id=cid,
             unit=by_id[cid].unit,
-            capacity=16,
+            capacity=20,
             role=MentorRole.GRID,
             name=by_id[cid].name,
             industries=by_id[cid].industries,

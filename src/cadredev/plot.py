@@ -24,7 +24,7 @@ from .errors import InvalidInputError, MissingDependencyError
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["cjk_font", "mentor_graph", "rotation_gantt", "team_balance"]
+__all__ = ["cjk_font", "mentor_graph", "rotation_gantt", "score_distribution", "team_balance"]
 
 Labels = Literal["auto", "zh", "en"]
 
@@ -266,11 +266,14 @@ def mentor_graph(
     for mentee, mentor in sorted(pairs.items()):
         by_mentor.setdefault(mentor, []).append(mentee)
     cross = 0
+    sector = 2 * math.pi / max(1, len(mentors))
     for mentor, mentees in by_mentor.items():
         base = angle[mentor]
         for k, mentee in enumerate(mentees):
-            spread = (k - (len(mentees) - 1) / 2) * 0.12
-            x, y = 1.35 * math.cos(base + spread), 1.35 * math.sin(base + spread)
+            # mentees fan out inside the mentor's own sector, in two rings
+            spread = (k - (len(mentees) - 1) / 2) * 0.8 * sector / max(1, len(mentees))
+            radius = 1.3 if k % 2 == 0 else 1.45
+            x, y = radius * math.cos(base + spread), radius * math.sin(base + spread)
             unit_a = graph.nodes[mentee].get("unit") if mentee in graph else None
             unit_b = graph.nodes[mentor].get("unit") if mentor in graph else None
             is_cross = unit_a is not None and unit_b is not None and unit_a != unit_b
@@ -285,8 +288,14 @@ def mentor_graph(
             ax.scatter([x], [y], s=12, color="tab:green", zorder=3)
     for mentor in mentors:
         ax.scatter(*pos[mentor], s=120, color="tab:red", zorder=4)
+        x, y = pos[mentor]
         ax.annotate(
-            _text(mentor, chinese), pos[mentor], fontsize="small", ha="center", va="bottom", **font
+            _text(mentor, chinese),
+            (0.82 * x, 0.82 * y),
+            fontsize="small",
+            ha="center",
+            va="center",
+            **font,
         )
     for k in range(len(unmatched)):
         ax.scatter([0.05 * (k % 10) - 0.25], [0.05 * (k // 10)], s=10, color="grey")
@@ -367,4 +376,84 @@ def team_balance(
     ax.legend(loc="upper right", fontsize="small")
     worst = report.worst_by_attribute[name]
     ax.set_title(f"{name} shares per team (worst deviation {worst:.1f} points)")
+    return ax
+
+
+def score_distribution(
+    table: Any,
+    *,
+    bins: int = 30,
+    ax: Axes | None = None,
+    labels: Labels = "auto",
+) -> Axes:
+    """Draw the distribution of total scores, stacked by grade.
+
+    Solid vertical lines mark each grade's cut-off (the lowest total that
+    holds it); dotted lines mark where a grade's quota would fall zone-wide
+    (the ``1 - cumulative quota`` quantile of the totals), so a gap between
+    the two shows the effect of per-group quotas, ties and vetoes.
+
+    Parameters
+    ----------
+    table
+        A :class:`~cadredev.scoring.ScoreTable`.
+    bins
+        Histogram bins.
+    ax
+        Axes to draw on; a new figure when ``None``.
+    labels
+        ``"auto"``, ``"zh"`` or ``"en"`` (grade labels are Chinese).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from cadredev import rollup, sample_zone, score
+    >>> zone = sample_zone()
+    >>> year = score(zone.scheme, zone.cadres, rollup(zone.records, zone.scheme, to="year"))
+    >>> score_distribution(year).get_xlabel()
+    'total score'
+
+    .. versionadded:: 0.1
+    """
+    import numpy as np  # noqa: PLC0415
+
+    if bins < 1:
+        raise InvalidInputError(f"score_distribution: bins must be >= 1, got {bins}")
+    chinese = _use_chinese(labels)
+    ax, font = _axes(ax, (8, 4))
+    totals = np.asarray(table.total, dtype=float)
+    grades = np.asarray(table.grade, dtype=object)
+    order = [g.id for g in table.scheme.grades]
+    names = {g.id: (g.label if chinese and g.label else g.id) for g in table.scheme.grades}
+    colours = _palette(order)
+    edges = np.histogram_bin_edges(totals, bins=bins) if totals.size else np.linspace(0, 1, 2)
+    stacks = [totals[grades == g] for g in order]
+    ax.hist(
+        stacks,
+        bins=edges.tolist(),
+        stacked=True,
+        color=[colours[g] for g in order],
+        label=[f"{names[g]} ({len(x)})" for g, x in zip(order, stacks, strict=True)],
+    )
+    cumulated = 0.0
+    for g, values in zip(table.scheme.grades, stacks, strict=True):
+        if values.size and g is not table.scheme.grades[-1]:
+            ax.axvline(float(values.min()), color=colours[g.id], linewidth=1.2)
+        if g.quota is not None and totals.size:
+            cumulated = min(1.0, cumulated + g.quota)
+            ax.axvline(
+                float(np.quantile(totals, 1 - cumulated)),
+                color=colours[g.id],
+                linestyle=":",
+                linewidth=1.2,
+            )
+    ax.set_xlabel("total score")
+    ax.set_ylabel("cadres")
+    ax.set_title(f"{len(totals)} scores, cut-offs (solid) and zone-wide quotas (dotted)")
+    ax.legend(fontsize="small", prop={"family": font["fontfamily"]} if font else None)
     return ax

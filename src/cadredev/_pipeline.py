@@ -1,0 +1,207 @@
+"""The end-to-end demo pipeline behind ``cadredev demo``.
+
+Each step is a plain function of a zone (and the steps before it), so the
+command line, the tests and a notebook all run the same code.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from attrs import frozen
+
+from .errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .datasets import Zone
+    from .matching import Matching
+    from .scoring import PayAllocation, ReservePool, ScoreTable
+    from .teams import EnterpriseSplit, Teams
+
+N_GRIDS = 6
+PAY_POOL = 1_000_000.0
+PAY_COEFFICIENTS = {"excellent": 1.5, "competent": 1.0, "basic": 0.8, "incompetent": 0.5}
+
+Progress = Callable[[str, float], None]
+
+
+@frozen(kw_only=True)
+class Demo:
+    """Everything the demo computed on one zone."""
+
+    zone: Zone
+    seed: int
+    grids: Teams
+    enterprises: EnterpriseSplit
+    mentor_graph: nx.Graph[Any]
+    mentoring: Matching
+    year: ScoreTable
+    pay: PayAllocation
+    pool: ReservePool
+    timings: dict[str, float]
+
+    def headline(self) -> dict[str, Any]:
+        """Return the headline figures as plain JSON-ready values."""
+        report = self.grids.report()
+        summary = self.mentoring.summary()
+        counts = Counter(str(g) for g in self.year.grade.tolist())
+        order = [g.id for g in self.zone.scheme.grades] if self.zone.scheme else sorted(counts)
+        grades = {g: counts.get(g, 0) for g in order}
+        return {
+            "zone": {
+                "name": self.zone.name,
+                "as_of": self.zone.as_of,
+                "cadres": len(self.zone.cadres),
+                "units": len(self.zone.units),
+                "mentors": len(self.zone.mentors),
+                "posts": len(self.zone.posts),
+                "enterprises": len(self.zone.enterprises),
+            },
+            "grids": {
+                "sizes": list(self.grids.sizes),
+                "leaders": [self.grids.leader_of(t) for t in range(len(self.grids.teams))],
+                "worst_cohort_deviation_points": round(report.worst_by_attribute["cohort"], 2),
+                "enterprises_per_grid": list(self.enterprises.counts),
+            },
+            "mentoring": {
+                "mentees": summary.n_mentees,
+                "matched": summary.n_matched,
+                "unmatched": len(self.mentoring.unmatched),
+                "cross_unit_share": summary.cross_unit_share,
+                "total_weight": round(self.mentoring.total_weight, 3),
+            },
+            "assessment": {
+                "period": str(self.year.periods[0]) if len(self.year.periods) else None,
+                "grades": grades,
+                "vetoed": [str(c) for c in self.year.cadre_ids[self.year.vetoed]],
+                "reserve_pool": len(self.pool.entries),
+                "pay_pool": self.pay.pool,
+                "pay_total": round(float(self.pay.cents.sum()) / 100, 2),
+            },
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }
+
+    def _grade_label(self, grade_id: str) -> str:
+        scheme = self.zone.scheme
+        labels = {g.id: g.label for g in scheme.grades} if scheme is not None else {}
+        return f"{labels[grade_id]} {grade_id}" if labels.get(grade_id) else grade_id
+
+    def report(self) -> str:
+        """Return the readable multi-line report the command line prints."""
+        h = self.headline()
+        grids, mentoring, assessment = h["grids"], h["mentoring"], h["assessment"]
+        share = mentoring["cross_unit_share"]
+        lines = [
+            self.zone.describe(),
+            "",
+            (
+                f"Grids (S1): {len(grids['sizes'])} grids of {min(grids['sizes'])}-"
+                f"{max(grids['sizes'])} cadres, cohort shares within "
+                f"{grids['worst_cohort_deviation_points']:.1f} points of the zone's; "
+                f"leaders {', '.join(str(x) for x in grids['leaders'])}"
+            ),
+            f"  enterprises per grid: {grids['enterprises_per_grid']}",
+            f"Grid mentoring (S2): {mentoring['matched']} of {mentoring['mentees']} cadres "
+            f"matched to a mentor of their grid, {mentoring['unmatched']} unmatched, "
+            + ("no unit data" if share is None else f"{share:.0%} cross-unit pairs"),
+            f"Assessment {assessment['period']} (S9-S12): "
+            + ", ".join(f"{self._grade_label(g)} {n}" for g, n in assessment["grades"].items())
+            + f"; vetoed {assessment['vetoed'] or 'none'}; "
+            f"reserve pool {assessment['reserve_pool']}",
+            (
+                f"  pay: {assessment['pay_total']:,.2f} of a {assessment['pay_pool']:,.2f} pool "
+                "allocated by grade and score"
+            ),
+        ]
+        return "\n".join(lines)
+
+
+def _timed(name: str, timings: dict[str, float], progress: Progress | None) -> Callable[..., Any]:
+    def wrap(step: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        result = step()
+        timings[name] = time.perf_counter() - start
+        if progress is not None:
+            progress(name, timings[name])
+        return result
+
+    return wrap
+
+
+def form_grids(zone: Zone, *, seed: int) -> tuple[Teams, EnterpriseSplit]:
+    """S1: the zone's cadres into 6 cohort-balanced grids, one mentor-team leader each."""
+    from .teams import assign_enterprises, form_teams  # noqa: PLC0415
+
+    by_id = {c.id: c for c in zone.cadres}
+    mentor_ids = frozenset(m.id for m in zone.grid_mentors() if m.id in by_id)
+    if len(mentor_ids) < N_GRIDS:
+        raise InvalidInputError(
+            f"demo: the zone needs at least {N_GRIDS} grid mentors who are cadres, "
+            f"got {len(mentor_ids)}"
+        )
+    leaders = sorted(mentor_ids, key=lambda i: (-by_id[i].rank.level, by_id[i].birth_year, i))
+    grids = form_teams(
+        zone.cadres,
+        n_teams=N_GRIDS,
+        balance=("cohort", lambda c: c.id in mentor_ids),
+        leaders=leaders[:N_GRIDS],
+        seed=seed,
+        as_of=zone.as_of,
+    )
+    return grids, assign_enterprises(grids, zone.enterprises, by="area")
+
+
+def match_grid_mentors(zone: Zone, grids: Teams) -> tuple[nx.Graph[Any], Matching]:
+    """S2: every cadre to a grid mentor of the same grid, preferring cross-unit pairs."""
+    from .matching import Criteria, compatibility_graph, match  # noqa: PLC0415
+
+    grid_of = {cid: f"grid-{t + 1}" for t, team in enumerate(grids.teams) for cid in team}
+    mentors = [attrs.evolve(m, grid=grid_of[m.id]) for m in zone.grid_mentors() if m.id in grid_of]
+    mentor_ids = {m.id for m in mentors}
+    mentees = [attrs.evolve(c, grid=grid_of[c.id]) for c in zone.cadres if c.id not in mentor_ids]
+    criteria = Criteria(
+        as_of=zone.as_of, cross_unit=3.0, industries=1.0, gap_cover=1.0, same_grid_only=True
+    )
+    graph = compatibility_graph(mentees, mentors, criteria=criteria)
+    return graph, match(graph)
+
+
+def assess_year(zone: Zone) -> tuple[ScoreTable, PayAllocation, ReservePool]:
+    """S9-S12: months rolled up to the year, graded with quotas, pay and reserve pool."""
+    from .scoring import allocate_pay, rollup, score  # noqa: PLC0415
+
+    if zone.scheme is None or zone.records is None:
+        raise InvalidInputError("demo: the zone has no scoring scheme or records")
+    year = rollup(zone.records, zone.scheme, to="year")
+    table = score(zone.scheme, zone.cadres, year)
+    pay = allocate_pay(table, pool=PAY_POOL, coefficients=PAY_COEFFICIENTS)
+    pool = table.reserve_pool(per_line=5, min_tenure=3)
+    return table, pay, pool
+
+
+def run_demo(zone: Zone, *, seed: int = 0, progress: Progress | None = None) -> Demo:
+    """Run every step of the demo on ``zone``."""
+    timings: dict[str, float] = {}
+    grids, enterprises = _timed("grids", timings, progress)(lambda: form_grids(zone, seed=seed))
+    graph, mentoring = _timed("mentoring", timings, progress)(
+        lambda: match_grid_mentors(zone, grids)
+    )
+    year, pay, pool = _timed("assessment", timings, progress)(lambda: assess_year(zone))
+    return Demo(
+        zone=zone,
+        seed=seed,
+        grids=grids,
+        enterprises=enterprises,
+        mentor_graph=graph,
+        mentoring=mentoring,
+        year=year,
+        pay=pay,
+        pool=pool,
+        timings=timings,
+    )
