@@ -84,7 +84,7 @@ class LabelledEnum(str, enum.Enum):  # noqa: UP042  (members carry a label too)
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Self:
+    def __new__(cls, value: str, label: str = "") -> Self:
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label
@@ -124,7 +124,7 @@ class LabelledEnum(str, enum.Enum):  # noqa: UP042  (members carry a label too)
         """
         if isinstance(value, cls):
             return value
-        return cls(value)  # type: ignore[call-arg]
+        return cls(value)
 
 
 class Line(LabelledEnum):
