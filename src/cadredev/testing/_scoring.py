@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -42,6 +43,8 @@ SCORED_LINES = (Line.INVESTMENT, Line.PROJECT, Line.SERVICE)
 
 _RATE_REFS = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
 _PER_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+_RATE_PAIR = st.lists(st.sampled_from(_RATE_REFS), min_size=2, max_size=2, unique=True)
+_LEVELS = st.sampled_from((0.0, 0.3, 0.5, 0.7, 0.8, 1.0, 1.2))
 
 
 def _choices(
@@ -79,9 +82,7 @@ def _periods(owner: str, periods: Iterable[str]) -> tuple[str, ...]:
 @st.composite
 def _target(draw: st.DrawFn, *, increasing: bool, rate: bool) -> Target:
     if rate:
-        a, b = draw(
-            st.lists(st.sampled_from(_RATE_REFS), min_size=2, max_size=2, unique=True).map(sorted)
-        )
+        a, b = sorted(draw(_RATE_PAIR))
     else:
         a = draw(st.integers(min_value=0, max_value=50))
         b = a + draw(st.integers(min_value=1, max_value=50))
@@ -97,9 +98,7 @@ def _target(draw: st.DrawFn, *, increasing: bool, rate: bool) -> Target:
 @st.composite
 def _linear(draw: st.DrawFn, *, increasing: bool, rate: bool, unbounded: bool) -> Linear:
     if rate:
-        a, b = draw(
-            st.lists(st.sampled_from(_RATE_REFS), min_size=2, max_size=2, unique=True).map(sorted)
-        )
+        a, b = sorted(draw(_RATE_PAIR))
     else:
         a = draw(st.integers(min_value=-10, max_value=50))
         b = a + draw(st.integers(min_value=1, max_value=60))
@@ -112,14 +111,8 @@ def _linear(draw: st.DrawFn, *, increasing: bool, rate: bool, unbounded: bool) -
 def _lookup(draw: st.DrawFn, *, increasing: bool, rate: bool) -> LookupTable:
     n = draw(st.integers(min_value=1, max_value=4))
     pool = _RATE_REFS if rate else tuple(range(0, 60, 5))
-    thresholds = draw(
-        st.lists(st.sampled_from(pool), min_size=n, max_size=n, unique=True).map(sorted)
-    )
-    levels = draw(
-        st.lists(
-            st.sampled_from((0.0, 0.3, 0.5, 0.7, 0.8, 1.0, 1.2)), min_size=n + 1, max_size=n + 1
-        )
-    )
+    thresholds = sorted(draw(st.lists(st.sampled_from(pool), min_size=n, max_size=n, unique=True)))
+    levels = draw(st.lists(_LEVELS, min_size=n + 1, max_size=n + 1))
     levels.sort(reverse=not increasing)
     return LookupTable(list(zip(thresholds, levels[1:], strict=True)), below=levels[0])
 
@@ -197,31 +190,42 @@ def indicators(
         )
     id_strategy = ids if ids is not None else st.integers(0, 9999).map(lambda k: f"i{k:04d}")
 
-    @st.composite
-    def build(draw: st.DrawFn) -> Indicator:
-        kind = draw(st.sampled_from(kind_set))
-        direction = draw(st.sampled_from(dirs))
-        norm = draw(
-            st.sampled_from(norms).flatmap(
-                lambda name: _normaliser(
-                    name, increasing=direction == "max", rate=kind == "rate", unbounded=unbounded
-                )
-            )
-        )
-        period = None
-        if per and kind in ("flow", "event"):
-            period = draw(st.sampled_from((None, "month", "quarter", "year")))
-        weight = draw(st.sampled_from(sorted({low, high, (low + high) / 2})) | st.floats(low, high))
-        return Indicator(
-            id=draw(id_strategy),
-            normalise=norm,
-            direction=direction,
-            kind=kind,
-            weight=weight,
-            per=period,  # type: ignore[arg-type]
-        )
+    return _indicator(
+        id_strategy, norms, kind_set, dirs, weights=(low, high), per=per, unbounded=unbounded
+    )
 
-    return build()
+
+@st.composite
+def _indicator(
+    draw: st.DrawFn,
+    id_strategy: st.SearchStrategy[str],
+    norms: tuple[str, ...],
+    kind_set: tuple[str, ...],
+    dirs: tuple[str, ...],
+    *,
+    weights: tuple[float, float],
+    per: bool,
+    unbounded: bool,
+) -> Indicator:
+    low, high = weights
+    kind = draw(st.sampled_from(kind_set))
+    direction = draw(st.sampled_from(dirs))
+    name = draw(st.sampled_from(norms))
+    norm = draw(
+        _normaliser(name, increasing=direction == "max", rate=kind == "rate", unbounded=unbounded)
+    )
+    period = None
+    if per and kind in ("flow", "event"):
+        period = draw(st.sampled_from((None, "month", "quarter", "year")))
+    weight = draw(st.sampled_from(sorted({low, high, (low + high) / 2})) | st.floats(low, high))
+    return Indicator(
+        id=draw(id_strategy),
+        normalise=norm,
+        direction=direction,  # type: ignore[arg-type]
+        kind=kind,  # type: ignore[arg-type]
+        weight=weight,
+        per=period,  # type: ignore[arg-type]
+    )
 
 
 def schemes(
@@ -299,13 +303,23 @@ def schemes(
     def build(draw: st.DrawFn) -> Scheme:
         k = draw(st.integers(min_value=min_indicators, max_value=max_indicators))
         inds = [
-            draw(indicators(ids=st.just(f"k{j}"), normalisers=norms, kinds=kind_set))
+            draw(
+                _indicator(
+                    st.just(f"k{j}"),
+                    norms,
+                    kind_set,
+                    ("max", "min"),
+                    weights=(0.5, 5.0),
+                    per=True,
+                    unbounded=False,
+                )
+            )
             for j in range(k)
         ]
         mapping: dict[Line, list[Indicator]] = {}
         for line in line_set:
-            chosen = draw(
-                st.lists(st.integers(0, k - 1), min_size=1, max_size=k, unique=True).map(sorted)
+            chosen = sorted(
+                draw(st.lists(st.integers(0, k - 1), min_size=1, max_size=k, unique=True))
             )
             mapping[line] = [inds[j] for j in chosen]
         used = sorted({i.id for items in mapping.values() for i in items})
@@ -322,7 +336,7 @@ def schemes(
                 id=f"pen{q}",
                 points=draw(st.sampled_from((5.0, 10.0, 2.5))),
                 cap=draw(st.sampled_from((None, 20.0, 30.0))),
-                lines=draw(st.none() | st.sampled_from(line_set).map(lambda x: (x,))),
+                lines=draw(st.sampled_from((None, *((x,) for x in line_set)))),
             )
             for q in range(draw(st.integers(0, 2)) if penalties else 0)
         ]
@@ -389,22 +403,26 @@ def _references(ind: Indicator) -> list[float]:
     return [0.0, 1.0, 5.0, 10.0]
 
 
+@functools.lru_cache(maxsize=1024)
 def value_strategy(ind: Indicator, period: str) -> st.SearchStrategy[float]:
     """Return a strategy for raw values of ``ind`` in ``period``, boundary values first."""
     scale = 1.0
     if ind.per is not None:
         scale = _months(period) / _PER_MONTHS[ind.per]
-    refs = sorted({round(r * scale, 6) for r in _references(ind)} | {0.0})
+    refs = tuple(sorted({round(r * scale, 6) for r in _references(ind)} | {0.0}))
     span = max(reference_span(ind) * scale, 1e-3)
     lo = min(refs) - span / 2
     hi = max(refs) + span / 2
     if min(_references(ind)) >= 0:
         lo = max(lo, 0.0)
-    near = st.sampled_from(refs).flatmap(
-        lambda r: st.sampled_from((r, r + span / 100, max(lo, r - span / 100)))
-    )
     ints = st.integers(min_value=int(lo), max_value=max(int(hi), int(lo))).map(float)
-    return st.sampled_from(refs) | near | ints | st.floats(lo, hi, allow_nan=False)
+    return st.sampled_from(refs) | _near(refs, span, lo) | ints | st.floats(lo, hi, allow_nan=False)
+
+
+@st.composite
+def _near(draw: st.DrawFn, refs: tuple[float, ...], span: float, lo: float) -> float:
+    r = draw(st.sampled_from(refs))
+    return draw(st.sampled_from((r, r + span / 100, max(lo, r - span / 100))))
 
 
 def record_ids(scheme: Scheme, line: Line | None) -> list[str]:
@@ -647,26 +665,34 @@ def exemptions(
     if not candidates:
         raise InvalidInputError("exemptions: no cadre has a target to exempt")
 
-    @st.composite
-    def build(draw: st.DrawFn) -> Exemption:
-        c = draw(st.sampled_from(candidates))
-        target = draw(st.sampled_from(options(c)))
-        choices = ("waive",) if target in veto_ids else pols
-        policy = draw(st.sampled_from(choices)) if set(choices) & set(pols) else "waive"
-        factor = 0.0
-        if policy == "mitigate":
-            factor = draw(st.sampled_from((0.0, 0.5, 1.0)) | st.floats(0.0, 1.0))
-        return Exemption(
-            cadre_id=c.id,
-            period=draw(st.sampled_from(labels)),
-            target=target,
-            policy=policy,  # type: ignore[arg-type]
-            factor=factor,
-            reason="approved deviation",
-            approved_by="纪工委",
-        )
+    return _exemption(
+        tuple((c, tuple(options(c))) for c in candidates), labels, pols, frozenset(veto_ids)
+    )
 
-    return build()
+
+@st.composite
+def _exemption(
+    draw: st.DrawFn,
+    candidates: tuple[tuple[Cadre, tuple[str, ...]], ...],
+    labels: tuple[str, ...],
+    pols: tuple[str, ...],
+    veto_ids: frozenset[str],
+) -> Exemption:
+    c, options = draw(st.sampled_from(candidates))
+    target = draw(st.sampled_from(options))
+    policy = "waive" if target in veto_ids else draw(st.sampled_from(pols))
+    factor = 0.0
+    if policy == "mitigate":
+        factor = draw(st.sampled_from((0.0, 0.5, 1.0)) | st.floats(0.0, 1.0))
+    return Exemption(
+        cadre_id=c.id,
+        period=draw(st.sampled_from(labels)),
+        target=target,
+        policy=policy,  # type: ignore[arg-type]
+        factor=factor,
+        reason="approved deviation",
+        approved_by="纪工委",
+    )
 
 
 # ----------------------------------------------------------- rosters for a scheme
