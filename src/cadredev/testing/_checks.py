@@ -160,8 +160,9 @@ def _plain_case(draw: st.DrawFn, ctx: _Context, *, min_size: int = 1, periods: A
 
 
 def _boundedness(ctx: _Context) -> tuple[Any, Callable[[_Case], _Verdict]]:
-    inds = ctx.scheme.all_indicators
-    top = 100.0 * max(i.normalise.upper for i in inds)
+    uppers = [i.normalise.upper for i in ctx.scheme.all_indicators]
+    # an unclipped scale has no upper bound: hold it to the attainment of a target (1)
+    top = 100.0 * max([u for u in uppers if math.isfinite(u)] or [1.0])
     caps = [p.cap for p in ctx.scheme.penalties]
     most_pen = (
         sum(c for c in caps if c is not None) if all(c is not None for c in caps) else math.inf
@@ -296,6 +297,7 @@ def _own_monotonicity(ctx: _Context) -> tuple[Any, Callable[[_Case], _Verdict]]:
         r = _table_rows(before)[(cid, "2025-01")]
         a, b = float(before.total[r]), float(after.total[_table_rows(after)[(cid, "2025-01")]])
         cliff = b - a if small else None
+        target(a - b, label="score drop")
         if b < a and not _same(a, b):
             return _Verdict(
                 ok=False, detail=f"improving {cid}'s {what} lowered its total {a:.6g} -> {b:.6g}"

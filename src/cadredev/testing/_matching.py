@@ -193,6 +193,8 @@ def _stability(
                     f"{mentee} and {mentor} block: {mentee} {why_mentee}, {mentor} has room",
                     {},
                 )
+            if not held:
+                continue
             offer = _score(graph, mentee, mentor, "mentor")
             worst = min(held, key=lambda m: (_score(graph, m, mentor, "mentor"), str(m)))
             if offer > _score(graph, worst, mentor, "mentor"):

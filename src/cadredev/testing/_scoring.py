@@ -43,6 +43,25 @@ SCORED_LINES = (Line.INVESTMENT, Line.PROJECT, Line.SERVICE)
 
 _RATE_REFS = (0.0, 0.25, 0.5, 0.75, 0.9, 1.0)
 _PER_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+_RARE = st.integers(1, 5)
+"""A rare event is a draw of 5 (one in five); it shrinks away (towards 1)."""
+
+
+@functools.lru_cache(maxsize=1024)
+def _ints(lo: int, hi: int) -> st.SearchStrategy[int]:
+    return st.integers(min_value=lo, max_value=hi)
+
+
+@functools.lru_cache(maxsize=4096)
+def _sampled(options: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.sampled_from(options)
+
+
+@functools.lru_cache(maxsize=4096)
+def _optional(options: tuple[Any, ...]) -> st.SearchStrategy[Any]:
+    return st.none() | st.sampled_from(options)
+
+
 _RATE_PAIR = st.lists(st.sampled_from(_RATE_REFS), min_size=2, max_size=2, unique=True)
 _LEVELS = st.sampled_from((0.0, 0.3, 0.5, 0.7, 0.8, 1.0, 1.2))
 
@@ -421,8 +440,9 @@ def value_strategy(ind: Indicator, period: str) -> st.SearchStrategy[float]:
 
 @st.composite
 def _near(draw: st.DrawFn, refs: tuple[float, ...], span: float, lo: float) -> float:
-    r = draw(st.sampled_from(refs))
-    return draw(st.sampled_from((r, r + span / 100, max(lo, r - span / 100))))
+    r: float = draw(_sampled(refs))
+    out: float = draw(_sampled((r, r + span / 100, max(lo, r - span / 100))))
+    return out
 
 
 def record_ids(scheme: Scheme, line: Line | None) -> list[str]:
@@ -445,17 +465,17 @@ def _row_values(
     values: dict[str, float] = {}
     for ind in scheme.for_line(line):
         if ind.kind == "rate":
-            den = draw(st.integers(min_value=0, max_value=4))
-            num = draw(st.integers(min_value=0, max_value=den))
+            den = draw(_ints(0, 4))
+            num = draw(_ints(0, den))
             values[ind.id + ".num"] = float(num)
             values[ind.id + ".den"] = float(den)
         else:
             values[ind.id] = draw(value_strategy(ind, period))
     for p in scheme.penalties:
         if p.lines is None or line in p.lines:
-            values[p.id] = float(draw(st.integers(min_value=0, max_value=max_events)))
+            values[p.id] = float(draw(_ints(0, max_events)))
     for v in scheme.vetoes:
-        values[v.id] = float(draw(st.integers(min_value=0, max_value=v.threshold)))
+        values[v.id] = float(draw(_ints(0, v.threshold)))
     return values
 
 
@@ -488,16 +508,16 @@ def record_rows(
     """Draw long record rows (see :func:`records`); at least one row per period."""
     rows: list[tuple[str, str, str, float]] = []
     for period in periods:
-        zero = degenerate and draw(st.booleans())
+        zero = degenerate and draw(_RARE) == 5
         drawn: list[dict[str, float]] = []
         present = 0
         for i, c in enumerate(roster):
-            if missing and i > 0 and draw(st.booleans()):
+            if missing and i > 0 and draw(_RARE) == 5:
                 drawn.append({})
                 continue
             present += 1
             same = [j for j in range(i) if roster[j].line == c.line and drawn[j]]
-            copy = draw(st.none() | st.sampled_from(same)) if ties and same else None
+            copy = draw(_optional(tuple(same))) if ties and same else None
             if copy is not None:
                 values = dict(drawn[copy])
             else:
@@ -715,15 +735,15 @@ def scored_roster(
 ) -> tuple[Cadre, ...]:
     """Draw cadres ``c00``, ``c01``... of lines the scheme scores."""
     lines = scored_lines(scheme)
-    n = draw(st.integers(min_value=min_size, max_value=max_size))
+    n = draw(_ints(min_size, max_size))
     return tuple(
         Cadre(
             id=f"c{start + i:02d}",
             name=f"c{start + i:02d}",
             birth_year=1990,
             rank=Rank.SECTION,
-            unit=draw(st.sampled_from(tuple(units))),
-            line=draw(st.sampled_from(lines)),
+            unit=draw(_sampled(tuple(units))),
+            line=draw(_sampled(lines)),
         )
         for i in range(n)
     )
