@@ -16,7 +16,7 @@ import contextlib
 import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 import attrs
 import numpy as np
@@ -60,7 +60,21 @@ __all__ = [
 ]
 
 Row = tuple[str, str, str, float]
-Scorer = Callable[..., ScoreTable]
+
+
+class Scorer(Protocol):
+    """The scoring function under test: :func:`~cadredev.scoring.score` or a wrapper."""
+
+    def __call__(
+        self,
+        scheme: Scheme,
+        cadres: list[Cadre],
+        records: Records,
+        /,
+        *,
+        exemptions: tuple[Exemption, ...],
+    ) -> ScoreTable: ...
+
 
 DEFAULT_EXAMPLES = 100
 """Examples per property when ``max_examples`` is not given."""
@@ -926,7 +940,7 @@ def check_scheme(
     denominators. A failing property is shrunk to a small counterexample.
     Hypothesis stores no example database.
 
-    The properties (see :data:`ALL`): ``boundedness``, ``totality``,
+    The properties (their names are in ``ALL``): ``boundedness``, ``totality``,
     ``own_monotonicity``, ``independence`` (of other cadres),
     ``permutation_invariance``, ``weight_homogeneity``, ``exemption_safety``
     (an exemption never penalises), ``exemption_idempotence``,

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -26,7 +26,7 @@ def _fmt(value: float) -> str:
 class Counterexample:
     """A small input on which a property fails (or its worst case), readable as text.
 
-    Attributes
+    Parameters
     ----------
     description
         What went wrong, in one sentence.
@@ -62,7 +62,7 @@ class Counterexample:
     def of(
         cls,
         description: str,
-        cadres: tuple[Cadre, ...] | list[Cadre] = (),
+        cadres: Sequence[Cadre] = (),
         rows: Any = (),
         details: Mapping[str, Any] | None = None,
     ) -> Counterexample:
@@ -91,7 +91,7 @@ class Counterexample:
 class PropertyResult:
     """The outcome of one property.
 
-    Attributes
+    Parameters
     ----------
     name
         The property's snake_case name.
@@ -104,14 +104,19 @@ class PropertyResult:
     examples
         How many examples were tried.
     worst
-        The worst value of the property's measure seen (e.g. the largest
+        The worst value of the property's measure seen (such as the largest
         rank jump), or ``None``.
     worst_label
-        What :attr:`worst` measures.
+        What ``worst`` measures.
     worst_case
-        The example that gave :attr:`worst`.
+        The example that gave ``worst``.
     note
-        A remark (e.g. why a property holds vacuously).
+        A remark, such as why a property holds vacuously.
+
+    Examples
+    --------
+    >>> print(PropertyResult(name="quota", holds=True, examples=100, worst=0, worst_label="excess"))
+    quota: holds (100 examples); worst excess: 0
 
     .. versionadded:: 0.1
     """
@@ -147,7 +152,7 @@ def _ordered(results: Mapping[str, PropertyResult]) -> Mapping[str, PropertyResu
 class PropertyReport:
     """Which properties hold, from :func:`check_scheme` or :func:`check_matching`.
 
-    Attributes
+    Parameters
     ----------
     subject
         What was checked (the scheme's name, or ``"matching"``).

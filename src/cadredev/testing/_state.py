@@ -49,8 +49,11 @@ class AssessmentYear(RuleBasedStateMachine):
     closed period is also scored without exemptions, and no exempted cadre
     scores less with them).
 
-    Subclass it and set :attr:`scheme` (default: the sample zone's scheme),
-    :attr:`pool`, :attr:`coefficients` or :attr:`units`; or build a subclass
+    Subclass it and set the class attributes ``scheme`` (default ``None``:
+    the sample zone's scheme), ``pool`` (the amount shared at each pay-out),
+    ``coefficients`` (grade id -> pay coefficient; default 1 for the lowest
+    grade and 0.25 more per grade up), ``units`` (the units new cadres join),
+    ``max_cadres`` (most cadres at once) or ``year``; or build a subclass
     with :func:`assessment_year`. Run it as a pytest test with
     ``TestYear = MyYear.TestCase``, or with
     ``hypothesis.stateful.run_state_machine_as_test(MyYear)``.
@@ -66,18 +69,18 @@ class AssessmentYear(RuleBasedStateMachine):
     .. versionadded:: 0.1
     """
 
+    #: :meta private:
     scheme: ClassVar[Scheme | None] = None
-    """The scheme under test (``None``: the sample zone's scheme)."""
+    #: :meta private:
     pool: ClassVar[float] = 100000.0
-    """The pay pool shared at each pay-out."""
+    #: :meta private:
     coefficients: ClassVar[Mapping[str, float] | None] = None
-    """Grade id -> pay coefficient (``None``: 1 for the lowest grade, +0.25 per grade up)."""
+    #: :meta private:
     units: ClassVar[tuple[str, ...]] = ("u1", "u2")
-    """The units new cadres join (the grading groups when grouping by unit)."""
+    #: :meta private:
     max_cadres: ClassVar[int] = 8
-    """Most cadres at once."""
+    #: :meta private:
     year: ClassVar[int] = 2025
-    """The assessment year."""
 
     def __init__(self) -> None:
         super().__init__()
