@@ -289,6 +289,13 @@ def test_report_to_pandas() -> None:
     assert bool(frame["holds"].iloc[0])
 
 
+@settings(max_examples=2, database=None, suppress_health_check=[HealthCheck.nested_given])
+@given(st.sampled_from([0.1, 0.2]))
+def test_check_scheme_runs_inside_a_hypothesis_test(quota: float) -> None:
+    scheme = fixed_scheme(grades=(Grade("excellent", quota=quota), Grade("competent")))
+    assert check_scheme(scheme, properties=["quota"], max_examples=3).ok
+
+
 # --------------------------------------------------------------------- helpers
 
 

@@ -844,6 +844,20 @@ def _vacuous(name: str, scheme: Scheme) -> str:
     return ""
 
 
+# check_scheme may run inside a user's own hypothesis test, hence nested_given
+_SUPPRESSED = [
+    getattr(HealthCheck, name)
+    for name in (
+        "too_slow",
+        "filter_too_much",
+        "data_too_large",
+        "large_base_example",
+        "nested_given",
+    )
+    if hasattr(HealthCheck, name)
+]
+
+
 def _run_property(
     name: str, ctx: _Context, *, max_examples: int, seed: int | None
 ) -> PropertyResult:
@@ -875,12 +889,7 @@ def _run_property(
         report_multiple_bugs=False,
         verbosity=Verbosity.quiet,
         print_blob=False,
-        suppress_health_check=[
-            HealthCheck.too_slow,
-            HealthCheck.filter_too_much,
-            HealthCheck.data_too_large,
-            HealthCheck.large_base_example,
-        ],
+        suppress_health_check=_SUPPRESSED,
     )
     run = cast("Callable[[], None]", config(given(strategy)(test)))  # type: ignore[no-untyped-call]
     if seed is not None:
@@ -977,6 +986,12 @@ def check_scheme(
     InvalidInputError
         For an unknown property name, ``max_examples < 1``, ``max_cadres < 2``,
         no units, or a scheme that is not a :class:`~cadredev.scoring.Scheme`.
+
+    Notes
+    -----
+    Called inside your own ``@given`` test, the outer test needs
+    ``@settings(suppress_health_check=[HealthCheck.nested_given])``: every
+    property is a hypothesis test of its own.
 
     Examples
     --------
