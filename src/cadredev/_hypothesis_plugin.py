@@ -19,18 +19,50 @@ def _from_testing(name: str) -> Any:
     return resolve
 
 
+def _from_scoring_strategies(name: str) -> Any:
+    def resolve(cls: type) -> Any:
+        from .testing import _scoring  # noqa: PLC0415
+
+        if name == "any_normaliser":
+            return _scoring.any_normaliser(cls)
+        return getattr(_scoring, name)()
+
+    return resolve
+
+
 def _hypothesis_setup_hook() -> None:
-    """Make ``st.from_type`` draw valid cadredev records."""
+    """Make ``st.from_type`` draw valid cadredev records and scoring objects."""
     from hypothesis import strategies as st  # noqa: PLC0415
 
     from .model import Cadre, Eligibility, Enterprise, Mentor, Post, Posting  # noqa: PLC0415
+    from .scoring import (  # noqa: PLC0415
+        Exemption,
+        Indicator,
+        Linear,
+        LookupTable,
+        Records,
+        Scheme,
+        Target,
+    )
 
-    for cls, name in (
+    records: tuple[tuple[type, str], ...] = (
         (Cadre, "cadres"),
         (Mentor, "mentors"),
         (Post, "posts"),
         (Posting, "postings"),
         (Eligibility, "eligibilities"),
         (Enterprise, "enterprises"),
-    ):
+        (Indicator, "indicators"),
+        (Scheme, "schemes"),
+    )
+    for cls, name in records:
         st.register_type_strategy(cls, _from_testing(name))
+    scoring: tuple[tuple[type, str], ...] = (
+        (Records, "any_records"),
+        (Exemption, "any_exemptions"),
+        (Target, "any_normaliser"),
+        (Linear, "any_normaliser"),
+        (LookupTable, "any_normaliser"),
+    )
+    for cls, name in scoring:
+        st.register_type_strategy(cls, _from_scoring_strategies(name))

@@ -1,10 +1,4 @@
-"""Hypothesis strategies for cadredev's records, for your own property tests.
-
-Needs the ``hypothesis`` extra (``pip install 'cadredev[hypothesis]'``). Every
-strategy takes keyword-only options, checks them eagerly and draws structure
-(not seeds), so failures shrink to small, readable counterexamples. The record
-strategies are registered with hypothesis, so ``st.from_type(Cadre)`` and
-``st.builds`` work in your tests once cadredev is installed.
+"""Strategies for the domain records (cadres, mentors, posts, graphs).
 
 .. versionadded:: 0.1
 """
@@ -14,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from .errors import InvalidInputError, MissingDependencyError
-from .model import (
+from cadredev.errors import InvalidInputError, MissingDependencyError
+from cadredev.model import (
     MIN_BIRTH_YEAR,
     Cadre,
     Cohort,

@@ -1,0 +1,243 @@
+"""Property reports: which properties hold, with shrunk counterexamples.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from attrs import field, frozen
+
+from cadredev.errors import MissingDependencyError
+from cadredev.model import Cadre
+
+__all__ = ["Counterexample", "PropertyReport", "PropertyResult"]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}"
+
+
+@frozen(kw_only=True)
+class Counterexample:
+    """A small input on which a property fails (or its worst case), readable as text.
+
+    Parameters
+    ----------
+    description
+        What went wrong, in one sentence.
+    cadres
+        ``(id, unit, line)`` of each cadre in the example.
+    rows
+        The record rows ``(cadre_id, period, indicator, value)``.
+    details
+        Further ``(name, value)`` items: the change made, the exemptions, ...
+
+    Examples
+    --------
+    >>> ex = Counterexample(
+    ...     description="c00's total moved",
+    ...     cadres=(("c00", "u1", "investment"),),
+    ...     rows=(("c00", "2025-01", "visits", 0.0),),
+    ... )
+    >>> print(ex)
+    c00's total moved
+      cadres: c00 (u1, investment)
+      rows:
+        c00 2025-01 visits = 0
+
+    .. versionadded:: 0.1
+    """
+
+    description: str
+    cadres: tuple[tuple[str, str, str], ...] = ()
+    rows: tuple[tuple[str, str, str, float], ...] = ()
+    details: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        description: str,
+        cadres: Sequence[Cadre] = (),
+        rows: Any = (),
+        details: Mapping[str, Any] | None = None,
+    ) -> Counterexample:
+        """Build one from cadre records, rows and details."""
+        return cls(
+            description=description,
+            cadres=tuple(
+                (c.id, c.unit, "none" if c.line is None else c.line.value) for c in cadres
+            ),
+            rows=tuple((str(a), str(b), str(c), float(d)) for a, b, c, d in rows),
+            details=tuple((k, str(v)) for k, v in (details or {}).items()),
+        )
+
+    def __str__(self) -> str:
+        lines = [self.description]
+        if self.cadres:
+            lines.append("  cadres: " + ", ".join(f"{i} ({u}, {ln})" for i, u, ln in self.cadres))
+        if self.rows:
+            lines.append("  rows:")
+            lines += [f"    {c} {p} {k} = {_fmt(v)}" for c, p, k, v in self.rows]
+        lines += [f"  {k}: {v}" for k, v in self.details]
+        return "\n".join(lines)
+
+
+@frozen(kw_only=True)
+class PropertyResult:
+    """The outcome of one property.
+
+    Parameters
+    ----------
+    name
+        The property's snake_case name.
+    holds
+        Whether no counterexample was found.
+    summary
+        What the property says.
+    counterexample
+        The shrunk failing example, or ``None``.
+    examples
+        How many examples were tried.
+    worst
+        The worst value of the property's measure seen (such as the largest
+        rank jump), or ``None``.
+    worst_label
+        What ``worst`` measures.
+    worst_case
+        The example that gave ``worst``.
+    note
+        A remark, such as why a property holds vacuously.
+
+    Examples
+    --------
+    >>> print(PropertyResult(name="quota", holds=True, examples=100, worst=0, worst_label="excess"))
+    quota: holds (100 examples); worst excess: 0
+
+    .. versionadded:: 0.1
+    """
+
+    name: str
+    holds: bool
+    summary: str = ""
+    counterexample: Counterexample | None = None
+    examples: int = 0
+    worst: float | None = None
+    worst_label: str = ""
+    worst_case: Counterexample | None = None
+    note: str = ""
+
+    def __str__(self) -> str:
+        status = "holds" if self.holds else "FAILS"
+        text = f"{self.name}: {status} ({self.examples} examples)"
+        if self.note:
+            text += f" - {self.note}"
+        if self.worst is not None:
+            text += f"; worst {self.worst_label}: {_fmt(self.worst)}"
+        if self.counterexample is not None:
+            body = str(self.counterexample).replace("\n", "\n    ")
+            text += f"\n    counterexample: {body}"
+        return text
+
+
+def _ordered(results: Mapping[str, PropertyResult]) -> Mapping[str, PropertyResult]:
+    return MappingProxyType(dict(results))
+
+
+@frozen(kw_only=True, unsafe_hash=False)
+class PropertyReport:
+    """Which properties hold, from :func:`check_scheme` or :func:`check_matching`.
+
+    Parameters
+    ----------
+    subject
+        What was checked (the scheme's name, or ``"matching"``).
+    results
+        Property name -> :class:`PropertyResult`, in the order checked.
+
+    Examples
+    --------
+    >>> report = PropertyReport(
+    ...     subject="demo", results={"quota": PropertyResult(name="quota", holds=True)}
+    ... )
+    >>> report.ok, report.failed
+    (True, ())
+    >>> print(report)
+    demo: 1 property checked, all hold
+      quota: holds (0 examples)
+
+    .. versionadded:: 0.1
+    """
+
+    subject: str
+    results: Mapping[str, PropertyResult] = field(converter=_ordered)
+
+    @property
+    def ok(self) -> bool:
+        """Whether every property checked holds."""
+        return all(r.holds for r in self.results.values())
+
+    @property
+    def failed(self) -> tuple[str, ...]:
+        """Names of the properties that fail."""
+        return tuple(k for k, r in self.results.items() if not r.holds)
+
+    def __getitem__(self, name: str) -> PropertyResult:
+        return self.results[name]
+
+    def __str__(self) -> str:
+        n = len(self.results)
+        noun = "property" if n == 1 else "properties"
+        head = f"{self.subject}: {n} {noun} checked, "
+        head += "all hold" if self.ok else f"{len(self.failed)} fail ({', '.join(self.failed)})"
+        body = [("  " + str(r).replace("\n", "\n  ")) for r in self.results.values()]
+        return "\n".join([head, *body])
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        rows = []
+        for r in self.results.values():
+            worst = "" if r.worst is None else f"{esc(r.worst_label)}: {_fmt(r.worst)}"
+            example = "" if r.counterexample is None else esc(str(r.counterexample))
+            rows.append(
+                "<tr>"
+                f"<td>{esc(r.name)}</td>"
+                f"<td>{'holds' if r.holds else '<b>fails</b>'}</td>"
+                f"<td>{r.examples}</td>"
+                f"<td>{worst}</td>"
+                f"<td><pre>{example}</pre></td>"
+                f"<td>{esc(r.note)}</td>"
+                "</tr>"
+            )
+        return (
+            f"<table><caption>{esc(self.subject)}: "
+            f"{'all hold' if self.ok else esc(', '.join(self.failed)) + ' fail'}</caption>"
+            "<thead><tr><th>property</th><th>result</th><th>examples</th><th>worst case</th>"
+            "<th>counterexample</th><th>note</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+
+    def to_pandas(self) -> Any:
+        """Return one row per property as a :class:`pandas.DataFrame`."""
+        try:
+            import pandas as pd  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - exercised without pandas
+            raise MissingDependencyError(
+                "PropertyReport.to_pandas needs pandas: pip install 'cadredev[pandas]'"
+            ) from exc
+        return pd.DataFrame(
+            {
+                "property": list(self.results),
+                "holds": [r.holds for r in self.results.values()],
+                "examples": [r.examples for r in self.results.values()],
+                "worst": [r.worst for r in self.results.values()],
+                "counterexample": [
+                    None if r.counterexample is None else str(r.counterexample)
+                    for r in self.results.values()
+                ],
+            }
+        )
