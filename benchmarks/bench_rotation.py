@@ -20,12 +20,17 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rotation_problems import generate  # noqa: E402
+from rotation_problems import generate
 
-from cadredev.rotation import Assignment, RotationPlan, RotationProblem, schedule  # noqa: E402
-from cadredev.rotation import _solve  # noqa: E402
-from cadredev.rotation._compile import compile_problem  # noqa: E402
-from cadredev.rotation._plan import evaluate  # noqa: E402
+from cadredev.rotation import (
+    Assignment,
+    RotationPlan,
+    RotationProblem,
+    _solve,
+    schedule,
+)
+from cadredev.rotation._compile import compile_problem
+from cadredev.rotation._plan import evaluate
 
 SCALE = 1000  # CP-SAT needs integer values: benefit in thousandths
 
@@ -35,7 +40,7 @@ def _assignments(comp, chosen):
 
 
 def cpsat(problem: RotationProblem, seconds: float, workers: int = 2):
-    from ortools.sat.python import cp_model
+    from ortools.sat.python import cp_model  # noqa: PLC0415
 
     comp = compile_problem(problem)
     n_o = comp.n_options
@@ -103,9 +108,9 @@ def flow_greedy(problem: RotationProblem):
     """Period by period: assign free cadres to free post slots starting now by an
     optimal assignment (min-cost flow on a bipartite graph), then trim to the
     home-staffing limits and the rules that span periods."""
-    from scipy.optimize import linear_sum_assignment
+    from scipy.optimize import linear_sum_assignment  # noqa: PLC0415
 
-    from cadredev.rotation._construct import State
+    from cadredev.rotation._construct import State  # noqa: PLC0415
 
     t0 = time.perf_counter()
     comp = compile_problem(problem)
@@ -117,22 +122,21 @@ def flow_greedy(problem: RotationProblem):
         feas = [
             o
             for o in sel.tolist()
-            if state.feasible(int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), t,
-                              int(comp.ol[o]))
+            if state.feasible(int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), t, int(comp.ol[o]))
         ]
         if not feas:
             continue
         feas = np.array(feas)
         cadres, ci = np.unique(comp.oc[feas], return_inverse=True)
         posts, pi = np.unique(comp.op[feas], return_inverse=True)
-        slots = [int(comp.pcap[p] - state.pload[p, t:t + 3].max()) for p in posts]
+        slots = [int(comp.pcap[p] - state.pload[p, t : t + 3].max()) for p in posts]
         slot_post = np.repeat(np.arange(len(posts)), np.maximum(slots, 0))
         if len(slot_post) == 0:
             continue
         weight = np.full((len(cadres), len(posts)), -np.inf)
-        need = np.array([
-            state.count[int(comp.oc[o]), int(comp.ok[o])] < comp.pmin[comp.ok[o]] for o in feas
-        ])
+        need = np.array(
+            [state.count[int(comp.oc[o]), int(comp.ok[o])] < comp.pmin[comp.ok[o]] for o in feas]
+        )
         np.maximum.at(weight, (ci, pi), comp.ov[feas] + big * need)
         w = weight[:, slot_post]
         cost = np.where(np.isfinite(w), -w, 1e9)
@@ -147,11 +151,18 @@ def flow_greedy(problem: RotationProblem):
                     state.add(*key)
                     break
     chosen = sorted(state.chosen)
-    out = tuple(sorted(
-        Assignment(cadre_id=comp.cadre_ids[c], post_id=comp.post_ids[p],
-                   program=comp.prog_names[k], start=s, length=ln)
-        for c, p, k, s, ln in chosen
-    ))
+    out = tuple(
+        sorted(
+            Assignment(
+                cadre_id=comp.cadre_ids[c],
+                post_id=comp.post_ids[p],
+                program=comp.prog_names[k],
+                start=s,
+                length=ln,
+            )
+            for c, p, k, s, ln in chosen
+        )
+    )
     return out, time.perf_counter() - t0
 
 
@@ -172,8 +183,8 @@ def fmt(obj) -> str:
 
 def ratio(a, b) -> str:
     """Level-1 ratio, then level-2 ratio, a over b."""
-    r1 = a.placed / b.placed if b.placed else 1.0
-    r2 = a.value / b.value if b.value else 1.0
+    r1 = a.placed / b.placed if b.placed else (1.0 if a.placed == 0 else float("inf"))
+    r2 = a.value / b.value if b.value else (1.0 if a.value == 0 else float("inf"))
     return f"{r1:.3f}/{r2:.3f}"
 
 
@@ -196,25 +207,33 @@ def main() -> None:
         ours_t = time.perf_counter() - t0
         ours = plan.objective
         bound = plan.bound
-        print(f"{n:>5} {'cadredev':<22} {ours_t:>8.2f} {fmt(ours):>18} "
-              f"{len(plan.violations(problem)):>5} bound {fmt(bound) if bound else '-'} "
-              f"({bound.method if bound else ''}), gap {plan.gap:.4f}")
+        print(
+            f"{n:>5} {'cadredev':<22} {ours_t:>8.2f} {fmt(ours):>18} "
+            f"{len(plan.violations(problem)):>5} bound {fmt(bound) if bound else '-'} "
+            f"({bound.method if bound else ''}), gap {plan.gap:.4f}"
+        )
         greedy, g_t = flow_greedy(problem)
         g_obj = evaluate(problem, greedy)
         g_viol = len(RotationPlan(assignments=greedy).violations(problem))
-        print(f"{n:>5} {'flow greedy':<22} {g_t:>8.2f} {fmt(g_obj):>18} {g_viol:>5} "
-              f"ours/greedy {ratio(ours, g_obj)}")
+        print(
+            f"{n:>5} {'flow greedy':<22} {g_t:>8.2f} {fmt(g_obj):>18} {g_viol:>5} "
+            f"ours/greedy {ratio(ours, g_obj)}"
+        )
         if n <= 100:
             mip, m_t = highs_mip(problem, 120.0)
-            print(f"{n:>5} {'HiGHS MIP':<22} {m_t:>8.2f} {fmt(mip.objective):>18} "
-                  f"{len(mip.violations(problem)):>5} ours/optimum {ratio(ours, mip.objective)} "
-                  f"({mip.method})")
+            print(
+                f"{n:>5} {'HiGHS MIP':<22} {m_t:>8.2f} {fmt(mip.objective):>18} "
+                f"{len(mip.violations(problem)):>5} ours/optimum {ratio(ours, mip.objective)} "
+                f"({mip.method})"
+            )
         if n <= 1000 or args.quick:
             cp, cp_t, status = cpsat(problem, cp_seconds)
             cp_obj = evaluate(problem, cp)
             cp_viol = len(RotationPlan(assignments=cp).violations(problem))
-            print(f"{n:>5} {'CP-SAT ' + str(int(cp_seconds)) + 's':<22} {cp_t:>8.2f} "
-                  f"{fmt(cp_obj):>18} {cp_viol:>5} ours/cpsat {ratio(ours, cp_obj)} ({status})")
+            print(
+                f"{n:>5} {'CP-SAT ' + str(int(cp_seconds)) + 's':<22} {cp_t:>8.2f} "
+                f"{fmt(cp_obj):>18} {cp_viol:>5} ours/cpsat {ratio(ours, cp_obj)} ({status})"
+            )
         sys.stdout.flush()
 
 

@@ -11,7 +11,8 @@ breaks no hard rule, :func:`replan` adapts a plan after a change and
 
 from __future__ import annotations
 
-from ..model import Eligibility
+from cadredev.model import Eligibility
+
 from ._diagnose import diagnose
 from ._plan import Bound, Objective, PlanDiff, RotationPlan
 from ._problem import Assignment, Conflict, Program, RotationProblem, Unplaced, Violation

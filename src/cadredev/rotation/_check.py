@@ -6,6 +6,7 @@ time, so it can be trusted to judge them (and any hand-made plan).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -181,7 +182,7 @@ def check_assignments(
                         )
                     )
         ordered = sorted(group, key=lambda a: (a.start, a.post_id))
-        for first, second in zip(ordered, ordered[1:], strict=False):
+        for first, second in itertools.pairwise(ordered):
             idle = second.start - (first.start + first.length)
             if 0 <= idle < prog.gap or (idle < 0 and prog.gap > 0):
                 out.append(

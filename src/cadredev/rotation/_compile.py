@@ -14,6 +14,8 @@ from collections.abc import Iterable
 import numpy as np
 from attrs import define
 
+from cadredev.model import Eligibility
+
 from ._problem import Assignment, RotationProblem
 
 __all__ = ["Compiled", "compile_problem"]
@@ -120,9 +122,9 @@ def _benefit_matrix(problem: RotationProblem) -> np.ndarray:
             req[j, col[r]] = level
             has[j, col[r]] = True
     out = np.zeros((n, m))
-    for r in range(len(names)):
-        short = np.maximum(0.0, req[None, :, r] - comp[:, r, None])
-        out += np.where(has[None, :, r], short, 0.0)
+    for i in range(len(names)):
+        short = np.maximum(0.0, req[None, :, i] - comp[:, i, None])
+        out += np.where(has[None, :, i], short, 0.0)
     return np.round(out, 9)
 
 
@@ -163,14 +165,11 @@ def compile_problem(
             unavail[i, t] = True
     # post eligibility, evaluated once per distinct Eligibility
     post_ok = np.ones((n, m), dtype=bool)
-    by_rule: dict[object, list[int]] = {}
+    by_rule: dict[Eligibility, list[int]] = {}
     for j, p in enumerate(posts):
         by_rule.setdefault(p.eligibility, []).append(j)
     for rule, cols in by_rule.items():
-        admits = np.array(
-            [rule.admits(c, as_of=problem.as_of) for c in cadres],  # type: ignore[attr-defined]
-            dtype=bool,
-        )
+        admits = np.array([rule.admits(c, as_of=problem.as_of) for c in cadres], dtype=np.bool_)
         post_ok[:, cols] = admits[:, None]
     benefit = _benefit_matrix(problem)
     bonus = np.zeros((m, horizon))
@@ -198,8 +197,15 @@ def compile_problem(
         if len(ci) == 0:
             continue
         if max_options is not None:
-            ci, pj = _prune(ci, pj, benefit + win_bonus.max(axis=1)[None, :], n, max_options,
-                            len(starts), int(prog.placements[1]))
+            ci, pj = _prune(
+                ci,
+                pj,
+                benefit + win_bonus.max(axis=1)[None, :],
+                n,
+                max_options,
+                len(starts),
+                int(prog.placements[1]),
+            )
         rep_s = np.tile(starts, len(ci))
         rep_c = np.repeat(ci, len(starts))
         rep_p = np.repeat(pj, len(starts))
@@ -256,7 +262,7 @@ def compile_problem(
     )
 
 
-def _prune(
+def _prune(  # noqa: PLR0917
     ci: np.ndarray,
     pj: np.ndarray,
     score: np.ndarray,

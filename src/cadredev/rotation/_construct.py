@@ -56,8 +56,8 @@ class State:
 
     def ext(self, k: int, s: int, length: int) -> int:
         """Bits blocked for the gap rule by a placement of program ``k``."""
-        end = min(s + length - 1 + self.pgap[k], self.horizon - 1)
-        return ((1 << (end - s + 1)) - 1) << s
+        end = min(s + length - 1 + int(self.pgap[k]), self.horizon - 1)
+        return int(((1 << (end - s + 1)) - 1) << s)
 
     def feasible(self, c: int, p: int, k: int, s: int, length: int) -> bool:
         """Return whether the placement can be added."""
@@ -141,9 +141,7 @@ class State:
     def placed(self) -> int:
         """Placements counted toward minimums."""
         elig = self.comp.prog_elig
-        return sum(
-            min(n, self.pmin[k]) for (c, k), n in self.count.items() if n > 0 and elig[k, c]
-        )
+        return sum(min(n, self.pmin[k]) for (c, k), n in self.count.items() if n > 0 and elig[k, c])
 
 
 def option_groups(comp: Compiled) -> dict[tuple[int, int], np.ndarray]:

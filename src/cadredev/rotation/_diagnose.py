@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import InvalidInputError
+from cadredev.errors import InvalidInputError
+
 from ._compile import compile_problem
 from ._problem import Conflict, RotationProblem
 
@@ -184,15 +185,13 @@ def _flow_conflict(problem: RotationProblem, comp: object) -> list[Conflict]:
         return []
     rows = [np.zeros(n_ck, np.int64), 1 + inv, 1 + n_ck + np.arange(n_p)]
     cols = [1 + np.arange(n_ck), 1 + n_ck + pairs[:, 1], np.full(n_p, sink)]
-    per_edge = np.where(
-        comp.prepeat[pairs[:, 0] % nk], comp.plen[pairs[:, 0] % nk], demand_ck[inv]
-    )
+    per_edge = np.where(comp.prepeat[pairs[:, 0] % nk], comp.plen[pairs[:, 0] % nk], demand_ck[inv])
     caps = [demand_ck, per_edge.astype(np.int64), (comp.pcap * horizon).astype(np.int64)]
     graph = csr_matrix(
         (np.concatenate(caps).astype(np.int32), (np.concatenate(rows), np.concatenate(cols))),
         shape=(sink + 1, sink + 1),
     )
-    flow = maximum_flow(graph, source, sink).flow_value
+    flow = maximum_flow(graph, source, sink).flow_value  # type: ignore[arg-type]
     if flow >= total:
         return []
     full = [comp.post_ids[j] for j in range(n_p) if comp.pcap[j] > 0]

@@ -115,7 +115,10 @@ def improve(
                 o
                 for o in sorted(idx.tolist())
                 if state.feasible(
-                    int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), int(comp.os[o]),
+                    int(comp.oc[o]),
+                    int(comp.op[o]),
+                    int(comp.ok[o]),
+                    int(comp.os[o]),
                     int(comp.ol[o]),
                 )
             )

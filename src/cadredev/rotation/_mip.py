@@ -23,7 +23,7 @@ __all__ = ["Model", "aggregate_bound", "build_model", "solve_model"]
 class Model:
     """Sparse constraint data of an option model (internal)."""
 
-    def __init__(
+    def __init__(  # noqa: PLR0917
         self,
         cand: np.ndarray,
         rows: np.ndarray,
@@ -161,7 +161,7 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
             dtype=np.int64,
         )
         has = zk >= 0
-        # z - sum(x) <= 0
+        # each counter is at most the placements it counts
         rows.append(base + zk[has] - n_x)
         cols.append(j[has])
         data.append(-np.ones(int(has.sum())))
@@ -177,7 +177,7 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         top = np.zeros(len(uniq_ck))
         np.maximum.at(top, inv, np.abs(values))
         weight = 1.0 + float(np.sum(top * comp.pmax[uniq_ck % nk]))
-    model = Model(
+    return Model(
         cand=cand,
         rows=np.concatenate(rows) if rows else np.zeros(0, np.int64),
         cols=np.concatenate(cols) if cols else np.zeros(0, np.int64),
@@ -188,16 +188,13 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         values=values,
         weight=weight,
     )
-    return model
 
 
 def _matrix(model: Model) -> Any:
     from scipy.sparse import coo_matrix  # noqa: PLC0415
 
     n_rows = len(model.rhs)
-    return coo_matrix(
-        (model.data, (model.rows, model.cols)), shape=(n_rows, model.n_vars)
-    ).tocsr()
+    return coo_matrix((model.data, (model.rows, model.cols)), shape=(n_rows, model.n_vars)).tocsr()
 
 
 def solve_model(
@@ -211,14 +208,15 @@ def solve_model(
         return np.zeros(0, dtype=np.int64), 0.0, True
     cost = -np.concatenate([model.values, np.full(len(model.zkeys), model.weight)])
     upper = np.concatenate([np.ones(n_x), model.zub])
-    integrality = np.zeros(model.n_vars) if relax else np.ones(model.n_vars)
+    integrality = np.zeros(model.n_vars, np.int64) if relax else np.ones(model.n_vars, np.int64)
     constraints = []
     if len(model.rhs):
         constraints.append(LinearConstraint(_matrix(model), -np.inf, model.rhs))
     options: dict[str, Any] = {"mip_rel_gap": 1e-9, "presolve": True}
     if time_limit is not None:
         options["time_limit"] = max(0.05, float(time_limit))
-    res = milp(
+    solver: Any = milp
+    res = solver(
         cost,
         integrality=integrality,
         bounds=Bounds(np.zeros(model.n_vars), upper),
@@ -265,9 +263,13 @@ def aggregate_bound(
     ck = c * nk + k
     ck_u, ck_inv = np.unique(ck, return_inverse=True)
     zc, zk = ck_u // nk, ck_u % nk
-    zub = np.maximum(0, comp.pmin[zk] - np.array(
-        [state.count[int(a), int(b)] for a, b in zip(zc.tolist(), zk.tolist(), strict=True)]
-    )).astype(float)
+    zub = np.maximum(
+        0,
+        comp.pmin[zk]
+        - np.array(
+            [state.count[int(a), int(b)] for a, b in zip(zc.tolist(), zk.tolist(), strict=True)]
+        ),
+    ).astype(float)
     zub = np.where(comp.prog_elig[zk, zc], zub, 0.0)
     n_z = len(ck_u)
     rows: list[np.ndarray] = []
@@ -308,7 +310,7 @@ def aggregate_bound(
     u5, i5 = np.unique(unit, return_inverse=True)
     ures = (comp.away_limit[:, None] - state.uaway).clip(min=0).sum(axis=1)
     add(i5, length.astype(float), ures[u5].astype(float))
-    # z - sum(y) <= 0
+    # each counter is at most the placements it counts
     rows.append(base + ck_inv)
     cols.append(cols_y)
     vals.append(-np.ones(n_y))
@@ -317,7 +319,7 @@ def aggregate_bound(
     vals.append(np.ones(n_z))
     rhs.append(np.zeros(n_z))
     base += n_z
-    a_ub = coo_matrix(
+    a_ub: Any = coo_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
         shape=(base, n_y + n_z),
     ).tocsr()
@@ -338,7 +340,7 @@ def aggregate_bound(
                 b_ub = np.concatenate([b_ub, [-(top - 1e-7)]])
             else:
                 cost = -np.concatenate([np.maximum(best, 0.0), np.zeros(n_z)])
-        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
+        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")  # type: ignore[call-overload]
         if res.status != 0:
             return None
         out.append(float(-res.fun))

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import field, frozen
 
-from .._frozendict import FrozenDict
-from ..errors import MissingDependencyError
+from cadredev._frozendict import FrozenDict
+from cadredev.errors import MissingDependencyError
+
 from ._check import check_assignments
 from ._problem import Assignment, Unplaced, Violation
 
@@ -323,12 +324,8 @@ class RotationPlan:
             f"<p>... {len(self.assignments) - 200} more</p>" if len(self.assignments) > 200 else ""
         )
         return (
-            head
-            + "<table><tr><th>cadre</th><th>post</th><th>program</th><th>start</th>"
-            "<th>end</th></tr>"
-            + rows
-            + "</table>"
-            + more
+            head + "<table><tr><th>cadre</th><th>post</th><th>program</th><th>start</th>"
+            "<th>end</th></tr>" + rows + "</table>" + more
         )
 
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from attrs import field, frozen
 
-from .._frozendict import FrozenDict
-from ..errors import InvalidInputError
-from ..model import Cadre, Eligibility, Post
+from cadredev._frozendict import FrozenDict
+from cadredev.errors import InvalidInputError
+from cadredev.model import Cadre, Eligibility, Post
 
 __all__ = ["Assignment", "Conflict", "Program", "RotationProblem", "Unplaced", "Violation"]
 
@@ -128,8 +128,7 @@ class Program:
             )
         if not isinstance(self.categories, frozenset) or not self.categories:
             raise InvalidInputError(
-                f"{where}: categories must name at least one post category, "
-                f"got {self.categories!r}"
+                f"{where}: categories must name at least one post category, got {self.categories!r}"
             )
         for cat in self.categories:
             _nonempty_str(where, "categories", cat)
@@ -563,8 +562,7 @@ def _validate(problem: RotationProblem) -> None:
     for prog in problem.programs:
         if prog.length > horizon:
             raise InvalidInputError(
-                f"Program {prog.name!r}: length {prog.length} is longer than the "
-                f"horizon {horizon}"
+                f"Program {prog.name!r}: length {prog.length} is longer than the horizon {horizon}"
             )
         unknown = sorted(prog.categories - categories)
         if unknown:
@@ -624,12 +622,17 @@ def _validate(problem: RotationProblem) -> None:
                 raise InvalidInputError(
                     f"{where}: unavailable[{cid!r}] has period {t!r}, expected 0..{horizon - 1}"
                 )
-    for label, mapping in (("benefit", problem.benefit), ("period_bonus", problem.period_bonus)):
+    pairs: tuple[tuple[str, Any], ...] = (
+        ("benefit", problem.benefit),
+        ("period_bonus", problem.period_bonus),
+    )
+    for label, mapping in pairs:
         if mapping is None:
             continue
         if not isinstance(mapping, Mapping):
             raise InvalidInputError(f"{where}: {label} must be a mapping or None, got {mapping!r}")
-        for key, value in mapping.items():
+        raw: dict[Any, Any] = dict(mapping)
+        for key, value in raw.items():
             if not (isinstance(key, tuple) and len(key) == 2):
                 raise InvalidInputError(f"{where}: {label} keys must be pairs, got {key!r}")
             if label == "benefit":
@@ -638,9 +641,7 @@ def _validate(problem: RotationProblem) -> None:
                 if key[1] not in post_ids:
                     raise InvalidInputError(f"{where}: benefit names unknown post id {key[1]!r}")
             elif key[0] not in post_ids:
-                raise InvalidInputError(
-                    f"{where}: period_bonus names unknown post id {key[0]!r}"
-                )
+                raise InvalidInputError(f"{where}: period_bonus names unknown post id {key[0]!r}")
             if (
                 isinstance(value, bool)
                 or not isinstance(value, numbers.Real)

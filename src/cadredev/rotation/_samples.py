@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..model import Cadre, Cohort, Eligibility, Line, Post, Rank
+from cadredev.model import Cadre, Cohort, Eligibility, Line, Post, Rank
+
 from ._problem import Program, RotationProblem
 
 if TYPE_CHECKING:
-    from ..datasets import Zone
+    from cadredev.datasets import Zone
 
 __all__ = [
     "cross_shadowing_problem",
@@ -151,7 +152,7 @@ def stationed_rotation_problem(zone: Zone) -> RotationProblem:
 
 
 def tiny_problem(*, capacity: int = 1, without: str | None = None) -> RotationProblem:
-    """A three-cadre, two-post problem used in examples.
+    """Return a three-cadre, two-post problem used in examples.
 
     Examples
     --------
@@ -160,23 +161,41 @@ def tiny_problem(*, capacity: int = 1, without: str | None = None) -> RotationPr
     ['a', 'b', 'c']
     """
     cadres = [
-        Cadre(id="a", name="甲", birth_year=1994, rank="section", unit="u1",
-              competencies={"service": 0.2}),
-        Cadre(id="b", name="乙", birth_year=1991, rank="section", unit="u1",
-              competencies={"service": 0.5}),
-        Cadre(id="c", name="丙", birth_year=1989, rank="section", unit="u2",
-              competencies={"service": 0.4, "investment": 0.9}),
+        Cadre(
+            id="a",
+            name="甲",
+            birth_year=1994,
+            rank="section",
+            unit="u1",
+            competencies={"service": 0.2},
+        ),
+        Cadre(
+            id="b",
+            name="乙",
+            birth_year=1991,
+            rank="section",
+            unit="u1",
+            competencies={"service": 0.5},
+        ),
+        Cadre(
+            id="c",
+            name="丙",
+            birth_year=1989,
+            rank="section",
+            unit="u2",
+            competencies={"service": 0.4, "investment": 0.9},
+        ),
     ]
     posts = [
-        Post(id="p1", unit="u3", category="host", capacity=capacity,
-             requirements={"service": 0.8}),
-        Post(id="p2", unit="u3", category="host", capacity=capacity,
-             requirements={"investment": 0.6}),
+        Post(id="p1", unit="u3", category="host", capacity=capacity, requirements={"service": 0.8}),
+        Post(
+            id="p2", unit="u3", category="host", capacity=capacity, requirements={"investment": 0.6}
+        ),
     ]
     return RotationProblem(
         cadres=[c for c in cadres if c.id != without],
         posts=posts,
         horizon=4,
         programs=[Program(name="s", length=2, placements=(1, 1), categories="host")],
-        min_home_staffing={"u1": 1} if without != "a" and without != "b" else {},
+        min_home_staffing={"u1": 1} if without not in {"a", "b"} else {},
     )

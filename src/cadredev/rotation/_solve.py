@@ -8,13 +8,15 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..errors import InfeasibleError, InvalidInputError
+from cadredev.errors import InfeasibleError, InvalidInputError
+from cadredev.model import Cadre
+
 from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
 from ._improve import improve
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels
-from ._problem import Assignment, RotationProblem, Unplaced
+from ._problem import Assignment, Program, RotationProblem, Unplaced
 
 __all__ = ["replan", "schedule"]
 
@@ -56,7 +58,8 @@ def _solve(
 ) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State]:
     started = time.perf_counter()
     limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
-    deadline = started + limit
+    # leave room for the bound and the plan record after the search
+    deadline = started + 0.85 * limit
     exclude = tuple(exclude)
     comp = compile_problem(problem, min_start=min_start, exclude_cadres=exclude)
     if comp.n_options > MAX_OPTIONS:
@@ -83,7 +86,10 @@ def _solve(
             for o in range(comp.n_options)
             if comp.n_options <= EXACT_OPTIONS
             and base.feasible(
-                int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), int(comp.os[o]),
+                int(comp.oc[o]),
+                int(comp.op[o]),
+                int(comp.ok[o]),
+                int(comp.os[o]),
                 int(comp.ol[o]),
             )
         ],
@@ -207,7 +213,6 @@ def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
 
 def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[Unplaced, ...]:
     out: list[Unplaced] = []
-    nk = len(comp.prog_names)
     first = np.searchsorted(comp.oc, np.arange(len(comp.cadre_ids) + 1))
     for k, prog in enumerate(problem.programs):
         if prog.placements[0] == 0:
@@ -221,7 +226,7 @@ def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[U
             lo, hi = int(first[c]), int(first[c + 1])
             opts = [o for o in range(lo, hi) if int(comp.ok[o]) == k]
             if not opts:
-                reason = _static_reason(problem, cadre, prog, comp)
+                reason = _static_reason(problem, cadre, prog)
             else:
                 blockers: Counter[str] = Counter(
                     state.blocker(c, int(comp.op[o]), k, int(comp.os[o]), int(comp.ol[o]))
@@ -234,16 +239,10 @@ def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[U
             out.append(
                 Unplaced(cadre_id=cadre.id, program=prog.name, reason=reason, missing=missing)
             )
-    del nk
     return tuple(sorted(out))
 
 
-def _static_reason(problem: RotationProblem, cadre: object, prog: object, comp: Compiled) -> str:
-    from ..model import Cadre  # noqa: PLC0415
-    from ._problem import Program  # noqa: PLC0415
-
-    assert isinstance(cadre, Cadre)  # noqa: S101
-    assert isinstance(prog, Program)  # noqa: S101
+def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program) -> str:
     posts = [p for p in problem.posts if p.category in prog.categories]
     usable = [p for p in posts if not problem.post_reasons(cadre, prog, p)]
     if not usable:
@@ -389,7 +388,9 @@ def replan(
     if not isinstance(plan, RotationPlan):
         raise InvalidInputError(f"replan: plan must be a RotationPlan, got {plan!r}")
     if isinstance(now, bool) or not isinstance(now, int) or not 0 <= now <= problem.horizon:
-        raise InvalidInputError(f"replan: now must be a period in 0..{problem.horizon}, got {now!r}")
+        raise InvalidInputError(
+            f"replan: now must be a period in 0..{problem.horizon}, got {now!r}"
+        )
     _check_options(seed, time_limit)
     rel_assign: set[Assignment] = set()
     rel_ids: set[str] = set()
@@ -424,7 +425,10 @@ def replan(
     fixed = tuple(sorted(kept))
     # new placements may only start from `now`
     assignments, _, _, comp, state = _solve(
-        problem, fixed, seed=None if seed is None else int(seed), time_limit=time_limit,
+        problem,
+        fixed,
+        seed=None if seed is None else int(seed),
+        time_limit=time_limit,
         min_start=now,
     )
     new = set(assignments)
