@@ -174,14 +174,28 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
     }
     rounds = max(need.values(), default=0)
     order = sorted(need, key=lambda ck: (len(groups[ck]), ck))
+    horizon = state.horizon
     for r in range(rounds):
         for ck in order:
             if need[ck] <= r:
                 continue
+            # pack tightly: prefer starts whose neighbouring periods are already
+            # full (or the horizon's edge), then higher value
+            best, best_fit = -1, -1
             for o in groups[ck].tolist():
-                if state.feasible(oc[o], op[o], ok[o], os_[o], ol[o]):
-                    state.add(oc[o], op[o], ok[o], os_[o], ol[o])
-                    break
+                c, p, k, s, ln = oc[o], op[o], ok[o], os_[o], ol[o]
+                if not state.feasible(c, p, k, s, ln):
+                    continue
+                full = state.pfull[p]
+                fit = (s == 0 or (full >> (s - 1)) & 1) + (
+                    s + ln == horizon or (full >> (s + ln)) & 1
+                )
+                if fit > best_fit:
+                    best, best_fit = o, fit
+                    if fit == 2:
+                        break
+            if best >= 0:
+                state.add(oc[best], op[best], ok[best], os_[best], ol[best])
     # phase 2: every option with positive value, best first
     pos = np.flatnonzero(comp.ov > 0)
     by_value = pos[np.lexsort((pos, -comp.ov[pos]))].tolist()

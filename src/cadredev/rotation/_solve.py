@@ -22,7 +22,7 @@ __all__ = ["replan", "schedule"]
 
 EXACT_OPTIONS = 4_000
 """Problems with at most this many options are solved exactly by the MIP."""
-MAX_OPTIONS = 400_000
+MAX_OPTIONS = 2_500_000
 """Beyond this many options each cadre keeps only its best posts."""
 DEFAULT_TIME_LIMIT = 60.0
 
