@@ -55,6 +55,12 @@ class Compiled:
     ov: np.ndarray
     pruned: bool
     horizon: int
+    # every (cadre, program, post) with a free window and its best value,
+    # before any pruning (for bounds)
+    pair_c: np.ndarray
+    pair_k: np.ndarray
+    pair_p: np.ndarray
+    pair_v: np.ndarray
 
     @property
     def n_options(self) -> int:
@@ -182,6 +188,7 @@ def compile_problem(
     cum_un = np.concatenate([np.zeros((n, 1), dtype=np.int64), np.cumsum(unavail, axis=1)], axis=1)
 
     parts: list[tuple[np.ndarray, ...]] = []
+    pair_parts: list[tuple[np.ndarray, ...]] = []
     for k, prog in enumerate(progs):
         length = prog.length
         starts = np.arange(min_start, horizon - length + 1)
@@ -194,6 +201,16 @@ def compile_problem(
         free = (cum_un[:, starts + length] - cum_un[:, starts]) == 0  # cadres x starts
         win_bonus = cum_bonus[:, starts + length] - cum_bonus[:, starts]  # posts x starts
         ci, pj = np.nonzero(allowed)
+        any_free = free.any(axis=1)
+        keep_pair = any_free[ci]
+        pair_parts.append(
+            (
+                ci[keep_pair],
+                np.full(int(keep_pair.sum()), k, dtype=np.int64),
+                pj[keep_pair],
+                benefit[ci[keep_pair], pj[keep_pair]] + win_bonus.max(axis=1)[pj[keep_pair]],
+            )
+        )
         if len(ci) == 0:
             continue
         if max_options is not None:
@@ -227,6 +244,13 @@ def compile_problem(
     else:
         oc = op = ok = os_ = ol = np.zeros(0, dtype=np.int64)
         ov = np.zeros(0)
+    if pair_parts:
+        pair_c, pair_k, pair_p, pair_v = (
+            np.concatenate(x) for x in zip(*pair_parts, strict=True)
+        )
+    else:
+        pair_c = pair_k = pair_p = np.zeros(0, dtype=np.int64)
+        pair_v = np.zeros(0)
     # ids are sorted, so index order is id order: cadre, program, post, start
     order = np.lexsort((os_, op, ok, oc))
     return Compiled(
@@ -259,6 +283,10 @@ def compile_problem(
         ov=np.round(ov[order].astype(float), 9),
         pruned=max_options is not None,
         horizon=horizon,
+        pair_c=pair_c.astype(np.int64),
+        pair_k=pair_k.astype(np.int64),
+        pair_p=pair_p.astype(np.int64),
+        pair_v=np.round(pair_v.astype(float), 9),
     )
 
 

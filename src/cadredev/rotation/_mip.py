@@ -246,14 +246,14 @@ def aggregate_bound(
     from scipy.optimize import linprog  # noqa: PLC0415
     from scipy.sparse import coo_matrix  # noqa: PLC0415
 
-    if comp.n_options == 0:
+    if len(comp.pair_c) == 0:
         return 0.0, 0.0
     nk = max(1, len(comp.prog_names))
     n_p = len(comp.post_ids)
-    key = (comp.oc * nk + comp.ok) * n_p + comp.op
+    key = (comp.pair_c * nk + comp.pair_k) * n_p + comp.pair_p
     uniq, inv = np.unique(key, return_inverse=True)
     best = np.full(len(uniq), -np.inf)
-    np.maximum.at(best, inv, comp.ov)
+    np.maximum.at(best, inv, comp.pair_v)
     c = uniq // (nk * n_p)
     k = (uniq // n_p) % nk
     p = uniq % n_p

@@ -24,6 +24,8 @@ EXACT_OPTIONS = 4_000
 """Problems with at most this many options are solved exactly by the MIP."""
 MAX_OPTIONS = 2_500_000
 """Beyond this many options each cadre keeps only its best posts."""
+AGGREGATE_PAIRS = 250_000
+"""Problems with at most this many (cadre, program, post) pairs get an LP bound."""
 DEFAULT_TIME_LIMIT = 60.0
 
 
@@ -130,7 +132,7 @@ def _solve(
     objective = evaluate(problem, assignments)
     if method == "exact":
         bound = Bound(placed=objective.placed, value=objective.value, method="optimal")
-    elif not comp.pruned and not exclude:
+    elif len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude:
         lp = aggregate_bound(comp, base, reached=objective.placed - base.placed())
         if lp is not None:
             bound = Bound(
