@@ -611,3 +611,72 @@ def test_all_options_iterates() -> None:
     # guard for the naive reference itself
     assert len(all_options(tiny_problem())) == 2 * 3 * 3
     assert all_options(tiny_problem())[0].start == 0
+
+
+# ---------------------------------------------------------------- diagnose, one per kind
+
+
+def _kinds(prob: RotationProblem) -> set[str]:
+    return {c.kind for c in diagnose(prob)}
+
+
+def test_diagnose_no_eligible_post() -> None:
+    prob = _problem(
+        programs=[
+            Program(
+                name="x",
+                length=1,
+                placements=1,
+                categories="front",
+                eligibility=Eligibility(ranks={"section"}),
+            )
+        ]
+    )
+    found = diagnose(prob)
+    assert found[0].kind == "no_eligible_post"
+    assert found[0].cadres == ("b",)
+    assert "program x" in found[0].message
+    assert "项目" in found[0].message_zh
+    assert schedule(prob).unplaced[0].reason.startswith("no eligible post")
+
+
+def test_diagnose_home_staffing() -> None:
+    prob = _problem(
+        programs=[Program(name="x", length=4, placements=2, categories={"host", "front"})],
+        min_home_staffing={"u1": 1},
+    )
+    found = [c for c in diagnose(prob) if c.kind == "home_staffing"]
+    assert found
+    assert found[0].unit == "u1"
+    assert "unit u1 keeps 1 of 2 at home, so at most 1 can be away" in found[0].message
+    assert schedule(prob).unplaced
+
+
+def test_diagnose_cadre_time() -> None:
+    prob = _problem(
+        programs=[Program(name="x", length=3, placements=3, categories={"host", "front"})]
+    )
+    assert "cadre_time" in _kinds(prob)
+
+
+def test_diagnose_flow() -> None:
+    cadres = [
+        Cadre(id=f"c{i}", name="x", birth_year=1990, rank="section", unit="u1") for i in range(3)
+    ]
+    posts = [
+        Post(
+            id="p1", unit="u2", category="h", capacity=1, eligibility=Eligibility(born_after=1995)
+        ),
+        Post(id="p2", unit="u2", category="h", capacity=1),
+    ]
+    prob = RotationProblem(
+        cadres=cadres,
+        posts=posts,
+        horizon=2,
+        programs=[Program(name="x", length=1, placements=1, categories="h")],
+    )
+    found = diagnose(prob)
+    assert [c.kind for c in found] == ["flow"]
+    assert found[0].needed == 3
+    assert found[0].available == 2
+    assert len(schedule(prob).unplaced) == 1

@@ -90,12 +90,15 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
     # a cadre's own time
     for c, cadre in enumerate(problem.cadres):
         need_t = 0
+        widest = 0  # gaps only separate placements of one program
         names = []
         for k, prog in enumerate(problem.programs):
             lo = prog.placements[0]
             if lo and comp.prog_elig[k, c]:
-                need_t += lo * prog.length + (lo - 1) * prog.gap
+                need_t += lo * prog.length
+                widest = max(widest, lo * prog.length + (lo - 1) * prog.gap)
                 names.append(prog.name)
+        need_t = max(need_t, widest)
         free = int((~comp.unavail[c]).sum())
         if need_t > free:
             out.append(

@@ -155,10 +155,9 @@ class RotationPlan:
 
     @property
     def gap(self) -> float:
-        """Relative gap to the bound on the first level that differs (0 when proved).
+        """Relative gap to :attr:`bound`: on placements if short of the bound, else on value.
 
-        Returns ``0.0`` without a bound only when the plan is proved optimal,
-        otherwise ``nan`` is avoided by returning ``inf``.
+        ``0.0`` when the plan is proved optimal, ``inf`` when there is no bound.
         """
         if self.bound is None:
             return float("inf")
@@ -248,7 +247,16 @@ class RotationPlan:
         )
 
     def explain(self, cadre_id: str) -> str:
-        """Return a readable account of one cadre's placements and shortfalls."""
+        """Return a readable account of one cadre's placements and shortfalls.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> print(schedule(tiny_problem()).explain("a"))
+        cadre a:
+          s: post p1, periods 2..3
+        """
         lines = [f"cadre {cadre_id}:"]
         lines += [
             f"  {a.program}: post {a.post_id}, periods {a.start}..{a.end}"
@@ -295,6 +303,13 @@ class RotationPlan:
         ------
         MissingDependencyError
             If pandas is not installed.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> schedule(tiny_problem()).to_pandas().shape
+        (3, 8)
         """
         try:
             import pandas as pd  # noqa: PLC0415
