@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadredev import Cadre, InfeasibleError, InvalidInputError, Post
+from cadredev import Cadre, InfeasibleError, InvalidInputError, Post, io
 from cadredev.rotation import (
     Assignment,
     Eligibility,
@@ -680,3 +680,12 @@ def test_diagnose_flow() -> None:
     assert found[0].needed == 3
     assert found[0].available == 2
     assert len(schedule(prob).unplaced) == 1
+
+
+@settings(max_examples=30)
+@given(problems())
+def test_programs_and_assignments_round_trip(problem: RotationProblem) -> None:
+    for prog in problem.programs:
+        assert io.load(Program, io.dump(prog)) == prog
+    for a in schedule(problem).assignments:
+        assert io.load(Assignment, io.dump(a)) == a

@@ -11,6 +11,7 @@ breaks no hard rule, :func:`replan` adapts a plan after a change and
 
 from __future__ import annotations
 
+from cadredev.io import register
 from cadredev.model import Eligibility
 
 from ._diagnose import diagnose
@@ -34,3 +35,6 @@ __all__ = [
     "replan",
     "schedule",
 ]
+
+for _cls in (Program, Assignment, Unplaced):
+    register(_cls)

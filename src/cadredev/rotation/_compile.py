@@ -245,9 +245,7 @@ def compile_problem(
         oc = op = ok = os_ = ol = np.zeros(0, dtype=np.int64)
         ov = np.zeros(0)
     if pair_parts:
-        pair_c, pair_k, pair_p, pair_v = (
-            np.concatenate(x) for x in zip(*pair_parts, strict=True)
-        )
+        pair_c, pair_k, pair_p, pair_v = (np.concatenate(x) for x in zip(*pair_parts, strict=True))
     else:
         pair_c = pair_k = pair_p = np.zeros(0, dtype=np.int64)
         pair_v = np.zeros(0)
