@@ -36,8 +36,8 @@ def improve(
     rng: np.random.Generator,
     deadline: float,
     max_iters: int,
-    size: int = 24,
-    per_cadre: int = 80,
+    size: int = 64,
+    per_cadre: int = 50,
     patience: int = 60,
 ) -> int:
     """Improve ``state`` in place; return the number of accepted moves."""

@@ -126,7 +126,8 @@ def _solve(
             fixed_keys,
             rng=rng,
             deadline=deadline,
-            max_iters=max(20, min(2_000, 4 * n)),
+            max_iters=max(20, min(5_000, 4 * n)),
+            patience=max(60, n // 4),
         )
     assignments = tuple(sorted(_to_assignment(comp, key) for key in state.chosen))
     objective = evaluate(problem, assignments)
