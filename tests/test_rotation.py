@@ -689,3 +689,16 @@ def test_programs_and_assignments_round_trip(problem: RotationProblem) -> None:
         assert io.load(Program, io.dump(prog)) == prog
     for a in schedule(problem).assignments:
         assert io.load(Assignment, io.dump(a)) == a
+
+
+@settings(max_examples=30)
+@given(problems())
+def test_counting_bound_holds(problem: RotationProblem) -> None:
+    with heuristic_only(), mock.patch.object(solve_module, "AGGREGATE_PAIRS", -1):
+        plan = schedule(problem, seed=0)
+    assert plan.bound is not None
+    assert plan.bound.method in {"counting", "optimal"}
+    exact = schedule(problem)
+    assert exact.method == "exact"
+    assert exact.objective.placed <= plan.bound.placed
+    assert exact.objective.value <= plan.bound.value + 1e-6

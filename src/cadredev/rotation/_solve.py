@@ -171,46 +171,46 @@ def _fixed_value(problem: RotationProblem, fixed: tuple[Assignment, ...]) -> flo
 
 
 def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
-    """Per cadre and program: at most ``min`` placements, each at most its best value."""
+    """Per cadre and program: at most ``min`` placements, each at most its best value.
+
+    Counts use every (cadre, program, post) pair with a free window, before any
+    pruning of options, so the bound holds for the whole problem.
+    """
     placed = 0
     value = 0.0
     nk = max(1, len(comp.prog_names))
-    if comp.n_options:
-        key = comp.oc * nk + comp.ok
-        order = np.lexsort((-comp.ov, key))
+    if len(comp.pair_c):
+        key = comp.pair_c * nk + comp.pair_k
+        order = np.lexsort((-comp.pair_v, key))
         skey = key[order]
         cuts = np.flatnonzero(np.diff(skey)) + 1
         for chunk in np.split(order, cuts):
             c, k = divmod(int(key[chunk[0]]), nk)
             prog = problem.programs[k]
-            most = int(comp.pmax[k])
             gap, length = int(comp.pgap[k]), int(comp.plen[k])
             free = int((~comp.unavail[c]).sum())
-            most = min(most, (free + gap) // (length + gap))
+            most = min(int(comp.pmax[k]), (free + gap) // (length + gap))
             if prog.no_repeat:
-                most = min(most, len(np.unique(comp.op[chunk])))
+                most = min(most, len(chunk))
             if prog.one_per_category:
-                most = min(most, len(np.unique(comp.pcat[comp.op[chunk]])))
+                most = min(most, len(np.unique(comp.pcat[comp.pair_p[chunk]])))
             placed += min(most, int(comp.pmin[k]))
             if prog.no_repeat:
-                best_per_post: dict[int, float] = {}
-                for o in chunk.tolist():
-                    p = int(comp.op[o])
-                    if p not in best_per_post:
-                        best_per_post[p] = float(comp.ov[o])
-                tops = sorted(best_per_post.values(), reverse=True)[:most]
+                tops = comp.pair_v[chunk[:most]]
             else:
-                tops = [float(comp.ov[chunk[0]])] * most
-            value += sum(v for v in tops if v > 0)
-    # pruned options: any post may still be used, bound by the best possible value
-    if comp.pruned:
-        value = float(
-            sum(
-                np.sort(comp.benefit[c])[::-1][: int(comp.pmax.sum())].clip(min=0).sum()
-                + comp.bonus.max(initial=0) * comp.horizon
-                for c in range(len(comp.cadre_ids))
-            )
-        )
+                tops = np.full(most, comp.pair_v[chunk[0]])
+            value += float(tops.clip(min=0).sum())
+    # every placement takes at least the shortest length of post-periods and
+    # of its unit's away-periods
+    horizon = comp.horizon
+    shortest = int(comp.plen.min()) if len(comp.plen) else 1
+    post_supply = 0
+    for j, post in enumerate(problem.posts):
+        lengths = [p.length for p in problem.programs if post.category in p.categories]
+        if lengths:
+            post_supply += int(comp.pcap[j]) * horizon // min(lengths)
+    unit_supply = int(sum(int(lim) * horizon // shortest for lim in comp.away_limit))
+    placed = min(placed, post_supply, unit_supply)
     return Bound(placed=placed, value=round(value, 9), method="counting")
 
 
