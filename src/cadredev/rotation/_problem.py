@@ -376,6 +376,9 @@ class RotationProblem:
         The programs to plan.
     min_home_staffing
         Unit -> cadres that must stay home (on no placement) each period.
+        Only placements count as away: the rule limits how many cadres the
+        programs take from a unit, and a placement in a post of the cadre's
+        own unit counts too.
     max_away
         Unit -> most cadres away on placements in any period (another way to
         say the same thing; both may be given, the tighter one holds).
