@@ -702,3 +702,21 @@ def test_counting_bound_holds(problem: RotationProblem) -> None:
     assert exact.method == "exact"
     assert exact.objective.placed <= plan.bound.placed
     assert exact.objective.value <= plan.bound.value + 1e-6
+
+
+def test_replan_releases_by_assignment_and_post() -> None:
+    prob = tiny_problem()
+    plan = schedule(prob, seed=0)
+    first = plan.assignments[0]
+    again = replan(prob, plan, released=[first], seed=0)
+    assert again.violations(prob) == ()
+    assert all(a in again.assignments for a in plan.assignments[1:])
+    by_post = replan(prob, plan, released=["p1"], now=4)
+    assert by_post.assignments == plan.assignments  # nothing may start after the horizon
+    assert by_post.moved == 0
+    diff = plan.diff(again)
+    assert diff.moved == len({a.cadre_id for a in (*diff.added, *diff.removed)})
+    with pytest.raises(InvalidInputError, match="now must be a period"):
+        replan(prob, plan, now=9)
+    with pytest.raises(InvalidInputError, match="released must hold"):
+        replan(prob, plan, released=[3])  # type: ignore[list-item]
