@@ -720,3 +720,23 @@ def test_replan_releases_by_assignment_and_post() -> None:
         replan(prob, plan, now=9)
     with pytest.raises(InvalidInputError, match="released must hold"):
         replan(prob, plan, released=[3])  # type: ignore[list-item]
+
+
+def test_max_away_limits_like_home_staffing() -> None:
+    prob = _problem(
+        programs=[Program(name="x", length=2, placements=(1, 1), categories={"host", "front"})],
+        max_away={"u1": 1},
+        min_home_staffing={"u1": 0},
+    )
+    assert prob.away_limit("u1") == 1
+    plan = schedule(prob, seed=0)
+    assert plan.violations(prob) == ()
+    occupied = [set(a.periods) for a in plan.assignments if a.cadre_id in {"a", "b"}]
+    assert len(occupied) == 2
+    assert not occupied[0] & occupied[1]
+    broken = RotationPlan(
+        assignments=[_a("a", "p1", "x", 0, 2), _a("b", "f1", "x", 1, 2)]
+    ).violations(prob)
+    assert {v.kind for v in broken} >= {"home_staffing"}
+    with pytest.raises(InvalidInputError, match=r"max_away\['u1'\] must be an integer >= 0"):
+        _problem(max_away={"u1": -1})
