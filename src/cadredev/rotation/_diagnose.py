@@ -98,8 +98,10 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
                 need_t += lo * prog.length
                 widest = max(widest, lo * prog.length + (lo - 1) * prog.gap)
                 names.append(prog.name)
-        need_t = max(need_t, widest)
         free = int((~comp.unavail[c]).sum())
+        # placements need free periods; gaps only need the horizon to be long enough
+        if widest > horizon:
+            need_t, free = widest, horizon
         if need_t > free:
             out.append(
                 Conflict(

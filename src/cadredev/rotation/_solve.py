@@ -189,7 +189,8 @@ def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
             prog = problem.programs[k]
             gap, length = int(comp.pgap[k]), int(comp.plen[k])
             free = int((~comp.unavail[c]).sum())
-            most = min(int(comp.pmax[k]), (free + gap) // (length + gap))
+            # gap periods may fall on unavailable ones, placements may not
+            most = min(int(comp.pmax[k]), (comp.horizon + gap) // (length + gap), free // length)
             if prog.no_repeat:
                 most = min(most, len(chunk))
             if prog.one_per_category:
