@@ -1,0 +1,241 @@
+"""Benchmark: cadredev.rotation.schedule against OR-Tools CP-SAT, a HiGHS MIP and a
+period-by-period min-cost-flow greedy on synthetic problems (see rotation_problems.py).
+
+Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
+
+CP-SAT and the greedy solve the same placement options cadredev enumerates
+(every (cadre, program, post, start) that passes the rules on its own), with the
+same hard rules, so objectives are comparable. The objective is lexicographic:
+placements toward minimums, then total benefit. OR-Tools is imported here only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rotation_problems import generate
+
+from cadredev.rotation import (
+    Assignment,
+    RotationPlan,
+    RotationProblem,
+    _solve,
+    schedule,
+)
+from cadredev.rotation._compile import compile_problem
+from cadredev.rotation._plan import evaluate
+
+SCALE = 1000  # CP-SAT needs integer values: benefit in thousandths
+
+
+def _assignments(comp, chosen):
+    return tuple(sorted(comp.assignment(int(o)) for o in chosen))
+
+
+def cpsat(problem: RotationProblem, seconds: float, workers: int = 2):
+    from ortools.sat.python import cp_model  # noqa: PLC0415
+
+    comp = compile_problem(problem)
+    n_o = comp.n_options
+    model = cp_model.CpModel()
+    x = [model.new_bool_var(f"x{o}") for o in range(n_o)]
+    oc, op, ok, os_, ol = (a.tolist() for a in (comp.oc, comp.op, comp.ok, comp.os, comp.ol))
+    horizon = comp.horizon
+    by_cadre_t: dict = {}
+    by_post_t: dict = {}
+    by_unit_t: dict = {}
+    by_ck: dict = {}
+    by_ckp: dict = {}
+    by_ckcat: dict = {}
+    by_ck_ext: dict = {}
+    for o in range(n_o):
+        c, p, k, s, ln = oc[o], op[o], ok[o], os_[o], ol[o]
+        for t in range(s, s + ln):
+            by_cadre_t.setdefault((c, t), []).append(x[o])
+            by_post_t.setdefault((p, t), []).append(x[o])
+            by_unit_t.setdefault((int(comp.cunit[c]), t), []).append(x[o])
+        by_ck.setdefault((c, k), []).append(x[o])
+        if comp.prepeat[k]:
+            by_ckp.setdefault((c, k, p), []).append(x[o])
+        if comp.ponecat[k]:
+            by_ckcat.setdefault((c, k, int(comp.pcat[p])), []).append(x[o])
+        gap = int(comp.pgap[k])
+        if gap:
+            for t in range(s, min(s + ln - 1 + gap, horizon - 1) + 1):
+                by_ck_ext.setdefault((c, k, t), []).append(x[o])
+    for group in (by_cadre_t, by_ckp, by_ckcat, by_ck_ext):
+        for vs in group.values():
+            if len(vs) > 1:
+                model.add_at_most_one(vs)
+    for (p, _t), vs in by_post_t.items():
+        if len(vs) > comp.pcap[p]:
+            model.add(sum(vs) <= int(comp.pcap[p]))
+    for (u, _t), vs in by_unit_t.items():
+        if len(vs) > comp.away_limit[u]:
+            model.add(sum(vs) <= int(comp.away_limit[u]))
+    zs = []
+    for (c, k), vs in by_ck.items():
+        model.add(sum(vs) <= int(comp.pmax[k]))
+        lo = int(comp.pmin[k])
+        if lo and comp.prog_elig[k, c]:
+            z = model.new_int_var(0, lo, f"z{c}_{k}")
+            model.add(z <= sum(vs))
+            zs.append(z)
+    values = np.round(comp.ov * SCALE).astype(int).tolist()
+    weight = int(sum(abs(v) for v in values) // max(1, len(values)) * 4 * len(comp.cadre_ids)) + 1
+    weight = max(weight, int(np.abs(values).sum()) + 1) if n_o < 50_000 else weight
+    model.maximize(weight * sum(zs) + sum(v * xv for v, xv in zip(values, x, strict=True)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = workers
+    t0 = time.perf_counter()
+    status = solver.solve(model)
+    dt = time.perf_counter() - t0
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return (), dt, "none"
+    chosen = [o for o in range(n_o) if solver.value(x[o])]
+    return _assignments(comp, chosen), dt, solver.status_name(status)
+
+
+def flow_greedy(problem: RotationProblem):
+    """Period by period: assign free cadres to free post slots starting now by an
+    optimal assignment (min-cost flow on a bipartite graph), then trim to the
+    home-staffing limits and the rules that span periods."""
+    from scipy.optimize import linear_sum_assignment  # noqa: PLC0415
+
+    from cadredev.rotation._construct import State  # noqa: PLC0415
+
+    t0 = time.perf_counter()
+    comp = compile_problem(problem)
+    state = State(comp)
+    horizon = comp.horizon
+    big = 1000.0
+    for t in range(horizon):
+        sel = np.flatnonzero(comp.os == t)
+        feas = [
+            o
+            for o in sel.tolist()
+            if state.feasible(int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), t, int(comp.ol[o]))
+        ]
+        if not feas:
+            continue
+        feas = np.array(feas)
+        cadres, ci = np.unique(comp.oc[feas], return_inverse=True)
+        posts, pi = np.unique(comp.op[feas], return_inverse=True)
+        slots = [int(comp.pcap[p] - state.pload[p, t : t + 3].max()) for p in posts]
+        slot_post = np.repeat(np.arange(len(posts)), np.maximum(slots, 0))
+        if len(slot_post) == 0:
+            continue
+        weight = np.full((len(cadres), len(posts)), -np.inf)
+        need = np.array(
+            [state.count[int(comp.oc[o]), int(comp.ok[o])] < comp.pmin[comp.ok[o]] for o in feas]
+        )
+        np.maximum.at(weight, (ci, pi), comp.ov[feas] + big * need)
+        w = weight[:, slot_post]
+        cost = np.where(np.isfinite(w), -w, 1e9)
+        rows, cols = linear_sum_assignment(cost)
+        picks = [(r, slot_post[c_]) for r, c_ in zip(rows, cols, strict=True) if cost[r, c_] < 1e8]
+        picks.sort(key=lambda rc: -weight[rc[0], rc[1]])
+        for r, pp in picks:
+            c, p = int(cadres[r]), int(posts[pp])
+            for o in feas[(ci == r) & (pi == pp)].tolist():
+                key = (c, p, int(comp.ok[o]), t, int(comp.ol[o]))
+                if state.feasible(*key):
+                    state.add(*key)
+                    break
+    chosen = sorted(state.chosen)
+    out = tuple(
+        sorted(
+            Assignment(
+                cadre_id=comp.cadre_ids[c],
+                post_id=comp.post_ids[p],
+                program=comp.prog_names[k],
+                start=s,
+                length=ln,
+            )
+            for c, p, k, s, ln in chosen
+        )
+    )
+    return out, time.perf_counter() - t0
+
+
+def highs_mip(problem: RotationProblem, seconds: float):
+    old = _solve.EXACT_OPTIONS
+    _solve.EXACT_OPTIONS = 10**9
+    try:
+        t0 = time.perf_counter()
+        plan = schedule(problem, time_limit=seconds)
+        return plan, time.perf_counter() - t0
+    finally:
+        _solve.EXACT_OPTIONS = old
+
+
+def fmt(obj) -> str:
+    return f"({obj.placed}, {obj.value:.2f})"
+
+
+def ratio(a, b) -> str:
+    """Level-1 ratio, then level-2 ratio, a over b."""
+    r1 = a.placed / b.placed if b.placed else (1.0 if a.placed == 0 else float("inf"))
+    r2 = a.value / b.value if b.value else (1.0 if a.value == 0 else float("inf"))
+    return f"{r1:.3f}/{r2:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument("--cpsat-seconds", type=float, default=60.0)
+    parser.add_argument("--sizes", type=int, nargs="*")
+    args = parser.parse_args()
+    sizes = args.sizes or ([100, 300] if args.quick else [100, 1000, 5000])
+    cp_seconds = min(args.cpsat_seconds, 5.0) if args.quick else args.cpsat_seconds
+    print(f"{'C':>5} {'solver':<22} {'time s':>8} {'objective':>18} {'viol':>5} ratio(vs ours)")
+    for n in sizes:
+        problem = generate(n, seed=0)
+        limit = 1.0 if n <= 100 else (30.0 if n <= 1000 else 60.0)
+        if args.quick:
+            limit = min(limit, 5.0)
+        t0 = time.perf_counter()
+        plan = schedule(problem, seed=0, time_limit=limit)
+        ours_t = time.perf_counter() - t0
+        ours = plan.objective
+        bound = plan.bound
+        print(
+            f"{n:>5} {'cadredev':<22} {ours_t:>8.2f} {fmt(ours):>18} "
+            f"{len(plan.violations(problem)):>5} bound {fmt(bound) if bound else '-'} "
+            f"({bound.method if bound else ''}), gap {plan.gap:.4f}"
+        )
+        greedy, g_t = flow_greedy(problem)
+        g_obj = evaluate(problem, greedy)
+        g_viol = len(RotationPlan(assignments=greedy).violations(problem))
+        print(
+            f"{n:>5} {'flow greedy':<22} {g_t:>8.2f} {fmt(g_obj):>18} {g_viol:>5} "
+            f"ours/greedy {ratio(ours, g_obj)}"
+        )
+        if n <= 100:
+            mip, m_t = highs_mip(problem, 120.0)
+            print(
+                f"{n:>5} {'HiGHS MIP':<22} {m_t:>8.2f} {fmt(mip.objective):>18} "
+                f"{len(mip.violations(problem)):>5} ours/optimum {ratio(ours, mip.objective)} "
+                f"({mip.method})"
+            )
+        if n <= 1000 or args.quick:
+            cp, cp_t, status = cpsat(problem, cp_seconds)
+            cp_obj = evaluate(problem, cp)
+            cp_viol = len(RotationPlan(assignments=cp).violations(problem))
+            print(
+                f"{n:>5} {'CP-SAT ' + str(int(cp_seconds)) + 's':<22} {cp_t:>8.2f} "
+                f"{fmt(cp_obj):>18} {cp_viol:>5} ours/cpsat {ratio(ours, cp_obj)} ({status})"
+            )
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

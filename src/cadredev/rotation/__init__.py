@@ -1,0 +1,40 @@
+"""Rotation scheduling: place cadres in posts over periods under policy rules.
+
+A :class:`RotationProblem` holds cadres, posts with a capacity per period,
+programs (length, placements per cadre, categories, eligibility, rules) and
+unit staffing limits. :func:`schedule` returns a :class:`RotationPlan` that
+breaks no hard rule, :func:`replan` adapts a plan after a change and
+:func:`diagnose` explains, before solving, why some minimums cannot be met.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from cadredev.io import register
+from cadredev.model import Eligibility
+
+from ._diagnose import diagnose
+from ._plan import Bound, Objective, PlanDiff, RotationPlan
+from ._problem import Assignment, Conflict, Program, RotationProblem, Unplaced, Violation
+from ._solve import replan, schedule
+
+__all__ = [
+    "Assignment",
+    "Bound",
+    "Conflict",
+    "Eligibility",
+    "Objective",
+    "PlanDiff",
+    "Program",
+    "RotationPlan",
+    "RotationProblem",
+    "Unplaced",
+    "Violation",
+    "diagnose",
+    "replan",
+    "schedule",
+]
+
+for _cls in (Program, Assignment, Unplaced):
+    register(_cls)

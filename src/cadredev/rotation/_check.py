@@ -1,0 +1,240 @@
+"""An independent checker of every hard rule, written plainly on purpose.
+
+It shares no code with the solvers: it walks the assignments one rule at a
+time, so it can be trusted to judge them (and any hand-made plan).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ._problem import Assignment, Violation, _lookup
+
+if TYPE_CHECKING:
+    from ._problem import RotationProblem
+
+__all__ = ["check_assignments"]
+
+
+def check_assignments(
+    problem: RotationProblem,
+    assignments: Iterable[Assignment],
+    *,
+    pinned_check: bool = True,
+) -> tuple[Violation, ...]:
+    """Return every hard-rule breach of ``assignments`` in ``problem``, sorted."""
+    cadres, posts, programs = _lookup(problem)
+    items = sorted(assignments)
+    out: list[Violation] = []
+    known: list[Assignment] = []
+    for a in items:
+        if a.cadre_id not in cadres:
+            out.append(_v("unknown", f"unknown cadre id {a.cadre_id!r}", a))
+        elif a.post_id not in posts:
+            out.append(_v("unknown", f"unknown post id {a.post_id!r}", a))
+        elif a.program not in programs:
+            out.append(_v("unknown", f"unknown program {a.program!r}", a))
+        else:
+            known.append(a)
+    horizon = problem.horizon
+    for a in known:
+        prog = programs[a.program]
+        cadre = cadres[a.cadre_id]
+        post = posts[a.post_id]
+        if a.start < 0 or a.start + a.length > horizon:
+            out.append(
+                _v(
+                    "horizon",
+                    f"{_who(a)} runs periods {a.start}..{a.end}, outside 0..{horizon - 1}",
+                    a,
+                )
+            )
+        if a.length != prog.length:
+            out.append(
+                _v(
+                    "length",
+                    f"{_who(a)} lasts {a.length} periods; program {prog.name!r} "
+                    f"needs {prog.length}",
+                    a,
+                )
+            )
+        if post.category not in prog.categories:
+            out.append(
+                _v(
+                    "category",
+                    f"{_who(a)}: post category {post.category!r} is not one of program "
+                    f"{prog.name!r}'s {sorted(prog.categories)}",
+                    a,
+                )
+            )
+        why = problem.is_eligible(cadre, prog)
+        if why:
+            out.append(
+                _v(
+                    "eligibility",
+                    f"{_who(a)}: cadre not eligible for program {prog.name!r} ({'; '.join(why)})",
+                    a,
+                )
+            )
+        why = post.eligibility.reasons(cadre, as_of=problem.as_of)
+        if why:
+            out.append(
+                _v(
+                    "post_eligibility",
+                    f"{_who(a)}: cadre not eligible for post {post.id!r} ({'; '.join(why)})",
+                    a,
+                )
+            )
+        if prog.other_unit and post.unit == cadre.unit:
+            out.append(
+                _v(
+                    "other_unit",
+                    f"{_who(a)}: program {prog.name!r} needs a post outside the cadre's "
+                    f"unit {cadre.unit}",
+                    a,
+                )
+            )
+        blocked = sorted(set(a.periods) & set(problem.unavailable.get(a.cadre_id, ())))
+        if blocked:
+            out.append(
+                _v(
+                    "unavailable",
+                    f"{_who(a)}: cadre is unavailable in period(s) {blocked}",
+                    a,
+                    period=blocked[0],
+                )
+            )
+
+    # one post per cadre per period
+    busy: dict[tuple[str, int], list[Assignment]] = defaultdict(list)
+    for a in known:
+        for t in a.periods:
+            busy[a.cadre_id, t].append(a)
+    for (cid, t), held in sorted(busy.items()):
+        if len(held) > 1:
+            out.append(
+                Violation(
+                    kind="overlap",
+                    message=f"cadre {cid!r} holds {len(held)} placements in period {t}",
+                    cadre_id=cid,
+                    period=t,
+                )
+            )
+    # capacity
+    load: Counter[tuple[str, int]] = Counter()
+    for a in known:
+        for t in a.periods:
+            load[a.post_id, t] += 1
+    for (pid, t), n in sorted(load.items()):
+        if n > posts[pid].capacity:
+            out.append(
+                Violation(
+                    kind="capacity",
+                    message=f"post {pid!r} holds {n} cadres in period {t}, "
+                    f"capacity {posts[pid].capacity}",
+                    post_id=pid,
+                    period=t,
+                )
+            )
+    # per cadre and program: max placements, repeats, categories, gap
+    groups: dict[tuple[str, str], list[Assignment]] = defaultdict(list)
+    for a in known:
+        groups[a.cadre_id, a.program].append(a)
+    for (cid, pname), group in sorted(groups.items()):
+        prog = programs[pname]
+        if len(group) > prog.placements[1]:
+            out.append(
+                Violation(
+                    kind="max_placements",
+                    message=f"cadre {cid!r} has {len(group)} placements in program "
+                    f"{pname!r}, at most {prog.placements[1]} allowed",
+                    cadre_id=cid,
+                    program=pname,
+                )
+            )
+        if prog.no_repeat:
+            for pid, n in sorted(Counter(a.post_id for a in group).items()):
+                if n > 1:
+                    out.append(
+                        Violation(
+                            kind="repeat",
+                            message=f"cadre {cid!r} holds post {pid!r} {n} times in "
+                            f"program {pname!r}",
+                            cadre_id=cid,
+                            post_id=pid,
+                            program=pname,
+                        )
+                    )
+        if prog.one_per_category:
+            cats = Counter(posts[a.post_id].category for a in group)
+            for cat, n in sorted(cats.items()):
+                if n > 1:
+                    out.append(
+                        Violation(
+                            kind="one_per_category",
+                            message=f"cadre {cid!r} has {n} placements in category {cat!r} "
+                            f"in program {pname!r}, at most one allowed",
+                            cadre_id=cid,
+                            program=pname,
+                        )
+                    )
+        ordered = sorted(group, key=lambda a: (a.start, a.post_id))
+        for first, second in itertools.pairwise(ordered):
+            idle = second.start - (first.start + first.length)
+            if 0 <= idle < prog.gap or (idle < 0 and prog.gap > 0):
+                out.append(
+                    Violation(
+                        kind="gap",
+                        message=f"cadre {cid!r} has {max(idle, 0)} idle period(s) between "
+                        f"placements at {first.start} and {second.start} in program "
+                        f"{pname!r}, needs {prog.gap}",
+                        cadre_id=cid,
+                        program=pname,
+                        period=second.start,
+                    )
+                )
+    # home staffing: a cadre on any placement is away from home
+    away: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for a in known:
+        for t in a.periods:
+            away[cadres[a.cadre_id].unit, t].add(a.cadre_id)
+    limits: dict[str, int] = {}
+    for (unit, t), who in sorted(away.items()):
+        if unit not in limits:
+            limits[unit] = problem.away_limit(unit)
+        if len(who) > limits[unit]:
+            out.append(
+                Violation(
+                    kind="home_staffing",
+                    message=f"unit {unit} has {len(who)} cadres away in period {t}; at most "
+                    f"{limits[unit]} may be away",
+                    unit=unit,
+                    period=t,
+                )
+            )
+    if pinned_check:
+        present = set(items)
+        out.extend(
+            _v("pinned", f"pinned {_who(a)} at {a.start} is missing from the plan", a)
+            for a in problem.pinned
+            if a not in present
+        )
+    return tuple(sorted(out))
+
+
+def _who(a: Assignment) -> str:
+    return f"cadre {a.cadre_id!r} in post {a.post_id!r} ({a.program})"
+
+
+def _v(kind: str, message: str, a: Assignment, *, period: int | None = None) -> Violation:
+    return Violation(
+        kind=kind,
+        message=message,
+        cadre_id=a.cadre_id,
+        post_id=a.post_id,
+        program=a.program,
+        period=a.start if period is None else period,
+    )

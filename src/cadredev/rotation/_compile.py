@@ -1,0 +1,312 @@
+"""Compile a problem into numpy arrays: indices and placement options.
+
+An *option* is one possible assignment ``(cadre, post, program, start)`` that
+passes every rule that depends on it alone (eligibility, category, other unit,
+unavailability, horizon). Options are enumerated vectorised, sorted by
+``(cadre id, program name, post id, start)`` so that everything downstream is
+independent of input order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from attrs import define
+
+from cadredev.model import Eligibility
+
+from ._problem import Assignment, RotationProblem
+
+__all__ = ["Compiled", "compile_problem"]
+
+
+@define
+class Compiled:
+    """Array view of a :class:`RotationProblem` (internal)."""
+
+    problem: RotationProblem
+    cadre_ids: list[str]
+    post_ids: list[str]
+    prog_names: list[str]
+    units: list[str]
+    categories: list[str]
+    cunit: np.ndarray  # cadre -> unit index
+    away_limit: np.ndarray  # unit -> most away per period
+    pcap: np.ndarray  # post -> capacity
+    pcat: np.ndarray  # post -> category index
+    punit: np.ndarray  # post -> unit index (-1 if no cadre has that unit)
+    plen: np.ndarray  # program -> length
+    pmin: np.ndarray
+    pmax: np.ndarray
+    pgap: np.ndarray
+    prepeat: np.ndarray  # bool: no_repeat
+    ponecat: np.ndarray  # bool: one_per_category
+    prog_elig: np.ndarray  # programs x cadres bool
+    unavail: np.ndarray  # cadres x periods bool
+    benefit: np.ndarray  # cadres x posts float
+    bonus: np.ndarray  # posts x periods float
+    # options
+    oc: np.ndarray
+    op: np.ndarray
+    ok: np.ndarray
+    os: np.ndarray
+    ol: np.ndarray
+    ov: np.ndarray
+    pruned: bool
+    horizon: int
+    # every (cadre, program, post) with a free window and its best value,
+    # before any pruning (for bounds)
+    pair_c: np.ndarray
+    pair_k: np.ndarray
+    pair_p: np.ndarray
+    pair_v: np.ndarray
+
+    @property
+    def n_options(self) -> int:
+        """Number of options."""
+        return len(self.oc)
+
+    def index_assignment(self, a: Assignment) -> tuple[int, int, int]:
+        """Return (cadre, post, program) indices of an assignment."""
+        return (
+            self._cidx[a.cadre_id],
+            self._pidx[a.post_id],
+            self._kidx[a.program],
+        )
+
+    @property
+    def _cidx(self) -> dict[str, int]:
+        return {c: i for i, c in enumerate(self.cadre_ids)}
+
+    @property
+    def _pidx(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.post_ids)}
+
+    @property
+    def _kidx(self) -> dict[str, int]:
+        return {k: i for i, k in enumerate(self.prog_names)}
+
+    def assignment(self, o: int) -> Assignment:
+        """Return option ``o`` as an :class:`Assignment`."""
+        return Assignment(
+            cadre_id=self.cadre_ids[int(self.oc[o])],
+            post_id=self.post_ids[int(self.op[o])],
+            program=self.prog_names[int(self.ok[o])],
+            start=int(self.os[o]),
+            length=int(self.ol[o]),
+        )
+
+    def value(self, c: int, p: int, s: int, length: int) -> float:
+        """Return the value of placing cadre ``c`` in post ``p`` from ``s``."""
+        return float(self.benefit[c, p] + self.bonus[p, s : s + length].sum())
+
+
+def _benefit_matrix(problem: RotationProblem) -> np.ndarray:
+    cadres, posts = problem.cadres, problem.posts
+    n, m = len(cadres), len(posts)
+    if problem.benefit is not None:
+        out = np.zeros((n, m))
+        cidx = {c.id: i for i, c in enumerate(cadres)}
+        pidx = {p.id: j for j, p in enumerate(posts)}
+        for (cid, pid), v in problem.benefit.items():
+            out[cidx[cid], pidx[pid]] = float(v)
+        return out
+    names = sorted({r for p in posts for r in p.requirements})
+    if not names or n == 0:
+        return np.zeros((n, m))
+    col = {r: i for i, r in enumerate(names)}
+    comp = np.zeros((n, len(names)))
+    for i, c in enumerate(cadres):
+        for r, level in c.competencies.items():
+            if r in col:
+                comp[i, col[r]] = level
+    req = np.zeros((m, len(names)))
+    has = np.zeros((m, len(names)), dtype=bool)
+    for j, p in enumerate(posts):
+        for r, level in p.requirements.items():
+            req[j, col[r]] = level
+            has[j, col[r]] = True
+    out = np.zeros((n, m))
+    for i in range(len(names)):
+        short = np.maximum(0.0, req[None, :, i] - comp[:, i, None])
+        out += np.where(has[None, :, i], short, 0.0)
+    return np.round(out, 9)
+
+
+def compile_problem(
+    problem: RotationProblem,
+    *,
+    min_start: int = 0,
+    max_options: int | None = None,
+    exclude_cadres: Iterable[str] = (),
+) -> Compiled:
+    """Compile ``problem``; optionally keep only each cadre's best posts."""
+    cadres, posts, progs = problem.cadres, problem.posts, problem.programs
+    horizon = problem.horizon
+    n, m, nk = len(cadres), len(posts), len(progs)
+    units = sorted({c.unit for c in cadres})
+    uidx = {u: i for i, u in enumerate(units)}
+    categories = sorted({p.category for p in posts})
+    catidx = {c: i for i, c in enumerate(categories)}
+    cunit = np.array([uidx[c.unit] for c in cadres], dtype=np.int64)
+    away_limit = np.array([problem.away_limit(u) for u in units], dtype=np.int64)
+    pcap = np.array([p.capacity for p in posts], dtype=np.int64)
+    pcat = np.array([catidx[p.category] for p in posts], dtype=np.int64)
+    punit = np.array([uidx.get(p.unit, -1) for p in posts], dtype=np.int64)
+    plen = np.array([k.length for k in progs], dtype=np.int64)
+    pmin = np.array([k.placements[0] for k in progs], dtype=np.int64)
+    pmax = np.array([k.placements[1] for k in progs], dtype=np.int64)
+    pgap = np.array([k.gap for k in progs], dtype=np.int64)
+    prepeat = np.array([k.no_repeat for k in progs], dtype=bool)
+    ponecat = np.array([k.one_per_category for k in progs], dtype=bool)
+    excluded = set(exclude_cadres)
+    prog_elig = np.zeros((nk, n), dtype=bool)
+    for k, prog in enumerate(progs):
+        for i, c in enumerate(cadres):
+            prog_elig[k, i] = c.id not in excluded and not problem.is_eligible(c, prog)
+    unavail = np.zeros((n, horizon), dtype=bool)
+    for i, c in enumerate(cadres):
+        for t in problem.unavailable.get(c.id, ()):
+            unavail[i, t] = True
+    # post eligibility, evaluated once per distinct Eligibility
+    post_ok = np.ones((n, m), dtype=bool)
+    by_rule: dict[Eligibility, list[int]] = {}
+    for j, p in enumerate(posts):
+        by_rule.setdefault(p.eligibility, []).append(j)
+    for rule, cols in by_rule.items():
+        admits = np.array([rule.admits(c, as_of=problem.as_of) for c in cadres], dtype=np.bool_)
+        post_ok[:, cols] = admits[:, None]
+    benefit = _benefit_matrix(problem)
+    bonus = np.zeros((m, horizon))
+    if problem.period_bonus is not None:
+        pidx = {p.id: j for j, p in enumerate(posts)}
+        for (pid, t), v in problem.period_bonus.items():
+            if isinstance(t, int) and 0 <= t < horizon:
+                bonus[pidx[pid], t] += float(v)
+    cum_bonus = np.concatenate([np.zeros((m, 1)), np.cumsum(bonus, axis=1)], axis=1)
+    cum_un = np.concatenate([np.zeros((n, 1), dtype=np.int64), np.cumsum(unavail, axis=1)], axis=1)
+
+    parts: list[tuple[np.ndarray, ...]] = []
+    pair_parts: list[tuple[np.ndarray, ...]] = []
+    for k, prog in enumerate(progs):
+        length = prog.length
+        starts = np.arange(min_start, horizon - length + 1)
+        if len(starts) == 0:
+            continue
+        cat_ok = np.array([p.category in prog.categories for p in posts], dtype=bool)
+        allowed = prog_elig[k][:, None] & cat_ok[None, :] & post_ok
+        if prog.other_unit:
+            allowed &= cunit[:, None] != punit[None, :]
+        free = (cum_un[:, starts + length] - cum_un[:, starts]) == 0  # cadres x starts
+        win_bonus = cum_bonus[:, starts + length] - cum_bonus[:, starts]  # posts x starts
+        ci, pj = np.nonzero(allowed)
+        any_free = free.any(axis=1)
+        keep_pair = any_free[ci]
+        pair_parts.append(
+            (
+                ci[keep_pair],
+                np.full(int(keep_pair.sum()), k, dtype=np.int64),
+                pj[keep_pair],
+                benefit[ci[keep_pair], pj[keep_pair]] + win_bonus.max(axis=1)[pj[keep_pair]],
+            )
+        )
+        if len(ci) == 0:
+            continue
+        if max_options is not None:
+            ci, pj = _prune(
+                ci,
+                pj,
+                benefit + win_bonus.max(axis=1)[None, :],
+                n,
+                max_options,
+                len(starts),
+                int(prog.placements[1]),
+            )
+        rep_s = np.tile(starts, len(ci))
+        rep_c = np.repeat(ci, len(starts))
+        rep_p = np.repeat(pj, len(starts))
+        keep = free[rep_c, rep_s - min_start]
+        rep_c, rep_p, rep_s = rep_c[keep], rep_p[keep], rep_s[keep]
+        val = benefit[rep_c, rep_p] + win_bonus[rep_p, rep_s - min_start]
+        parts.append(
+            (
+                rep_c,
+                rep_p,
+                np.full(len(rep_c), k, dtype=np.int64),
+                rep_s,
+                np.full(len(rep_c), length, dtype=np.int64),
+                val,
+            )
+        )
+    if parts:
+        oc, op, ok, os_, ol, ov = (np.concatenate(x) for x in zip(*parts, strict=True))
+    else:
+        oc = op = ok = os_ = ol = np.zeros(0, dtype=np.int64)
+        ov = np.zeros(0)
+    if pair_parts:
+        pair_c, pair_k, pair_p, pair_v = (np.concatenate(x) for x in zip(*pair_parts, strict=True))
+    else:
+        pair_c = pair_k = pair_p = np.zeros(0, dtype=np.int64)
+        pair_v = np.zeros(0)
+    # ids are sorted, so index order is id order: cadre, program, post, start
+    order = np.lexsort((os_, op, ok, oc))
+    return Compiled(
+        problem=problem,
+        cadre_ids=[c.id for c in cadres],
+        post_ids=[p.id for p in posts],
+        prog_names=[k.name for k in progs],
+        units=units,
+        categories=categories,
+        cunit=cunit,
+        away_limit=away_limit,
+        pcap=pcap,
+        pcat=pcat,
+        punit=punit,
+        plen=plen,
+        pmin=pmin,
+        pmax=pmax,
+        pgap=pgap,
+        prepeat=prepeat,
+        ponecat=ponecat,
+        prog_elig=prog_elig,
+        unavail=unavail,
+        benefit=benefit,
+        bonus=bonus,
+        oc=oc[order].astype(np.int64),
+        op=op[order].astype(np.int64),
+        ok=ok[order].astype(np.int64),
+        os=os_[order].astype(np.int64),
+        ol=ol[order].astype(np.int64),
+        ov=np.round(ov[order].astype(float), 9),
+        pruned=max_options is not None,
+        horizon=horizon,
+        pair_c=pair_c.astype(np.int64),
+        pair_k=pair_k.astype(np.int64),
+        pair_p=pair_p.astype(np.int64),
+        pair_v=np.round(pair_v.astype(float), 9),
+    )
+
+
+def _prune(  # noqa: PLR0917
+    ci: np.ndarray,
+    pj: np.ndarray,
+    score: np.ndarray,
+    n: int,
+    max_options: int,
+    n_starts: int,
+    max_placements: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep each cadre's best posts so that options stay near ``max_options``."""
+    per_cadre = max(1, max_options // max(1, n * n_starts))
+    keep_k = max(per_cadre, 3 * max(1, max_placements), 6)
+    s = score[ci, pj]
+    # sort by cadre, then by score descending, then by post index
+    order = np.lexsort((pj, -s, ci))
+    ci, pj = ci[order], pj[order]
+    first = np.searchsorted(ci, ci, side="left")
+    rank = np.arange(len(ci)) - first
+    keep = rank < keep_k
+    ci, pj = ci[keep], pj[keep]
+    order = np.lexsort((pj, ci))
+    return ci[order], pj[order]

@@ -1,0 +1,217 @@
+"""The search state (bit masks per cadre, post and unit) and the greedy construction."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from ._compile import Compiled
+
+__all__ = ["State", "greedy"]
+
+Key = tuple[int, int, int, int, int]  # cadre, post, program, start, length
+
+
+class State:
+    """Incremental feasibility of a partial plan, cheap to test and update.
+
+    Periods are bits of Python integers: a cadre's busy periods, a post's full
+    periods, a unit's periods at its away limit, and per (cadre, program) the
+    periods blocked by the program's gap rule.
+    """
+
+    def __init__(self, comp: Compiled) -> None:
+        self.comp = comp
+        n, m = len(comp.cadre_ids), len(comp.post_ids)
+        horizon = comp.horizon
+        self.horizon = horizon
+        self.cmask = [0] * n
+        self.pload = np.zeros((m, horizon), dtype=np.int64)
+        self.pfull = [0] * m
+        self.uaway = np.zeros((len(comp.units), horizon), dtype=np.int64)
+        self.ufull = [0] * len(comp.units)
+        self.cap = comp.pcap.tolist()
+        self.lim = comp.away_limit.tolist()
+        self.cunit = comp.cunit.tolist()
+        self.pcat = comp.pcat.tolist()
+        self.plen = comp.plen.tolist()
+        self.pgap = comp.pgap.tolist()
+        self.pmax = comp.pmax.tolist()
+        self.pmin = comp.pmin.tolist()
+        self.repeat = comp.prepeat.tolist()
+        self.onecat = comp.ponecat.tolist()
+        self.count: Counter[tuple[int, int]] = Counter()
+        self.used_post: set[tuple[int, int, int]] = set()
+        self.used_cat: Counter[tuple[int, int, int]] = Counter()
+        self.gmask: Counter[tuple[int, int]] = Counter()
+        self.chosen: set[Key] = set()
+        self.by_cadre: dict[int, set[Key]] = {}
+        for p in range(m):
+            if self.cap[p] <= 0:
+                self.pfull[p] = (1 << horizon) - 1
+        for u in range(len(comp.units)):
+            if self.lim[u] <= 0:
+                self.ufull[u] = (1 << horizon) - 1
+
+    def ext(self, k: int, s: int, length: int) -> int:
+        """Bits blocked for the gap rule by a placement of program ``k``."""
+        end = min(s + length - 1 + int(self.pgap[k]), self.horizon - 1)
+        return int(((1 << (end - s + 1)) - 1) << s)
+
+    def feasible(self, c: int, p: int, k: int, s: int, length: int) -> bool:
+        """Return whether the placement can be added."""
+        win = ((1 << length) - 1) << s
+        if self.cmask[c] & win or self.pfull[p] & win:
+            return False
+        if self.ufull[self.cunit[c]] & win:
+            return False
+        if self.count[c, k] >= self.pmax[k]:
+            return False
+        if self.repeat[k] and (c, k, p) in self.used_post:
+            return False
+        if self.onecat[k] and self.used_cat[c, k, self.pcat[p]]:
+            return False
+        return not (self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length))
+
+    def blocker(self, c: int, p: int, k: int, s: int, length: int) -> str:
+        """Name the first rule that blocks a placement (``""`` if none)."""
+        win = ((1 << length) - 1) << s
+        if self.cmask[c] & win:
+            return "own schedule"
+        if self.pfull[p] & win:
+            return "post capacity"
+        if self.ufull[self.cunit[c]] & win:
+            return "home-unit staffing"
+        if self.count[c, k] >= self.pmax[k]:
+            return "maximum placements"
+        if self.repeat[k] and (c, k, p) in self.used_post:
+            return "no repeated post"
+        if self.onecat[k] and self.used_cat[c, k, self.pcat[p]]:
+            return "one per category"
+        if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
+            return "gap between placements"
+        return ""
+
+    def add(self, c: int, p: int, k: int, s: int, length: int) -> None:
+        """Add a placement (no checks)."""
+        win = ((1 << length) - 1) << s
+        self.cmask[c] |= win
+        u = self.cunit[c]
+        for t in range(s, s + length):
+            self.pload[p, t] += 1
+            if self.pload[p, t] >= self.cap[p]:
+                self.pfull[p] |= 1 << t
+            self.uaway[u, t] += 1
+            if self.uaway[u, t] >= self.lim[u]:
+                self.ufull[u] |= 1 << t
+        self.count[c, k] += 1
+        self.used_post.add((c, k, p))
+        self.used_cat[c, k, self.pcat[p]] += 1
+        if self.pgap[k]:
+            self.gmask[c, k] |= self.ext(k, s, length)
+        self.chosen.add((c, p, k, s, length))
+        self.by_cadre.setdefault(c, set()).add((c, p, k, s, length))
+
+    def remove(self, c: int, p: int, k: int, s: int, length: int) -> None:
+        """Remove a placement added before."""
+        win = ((1 << length) - 1) << s
+        self.cmask[c] &= ~win
+        u = self.cunit[c]
+        for t in range(s, s + length):
+            self.pload[p, t] -= 1
+            if self.pload[p, t] < self.cap[p]:
+                self.pfull[p] &= ~(1 << t)
+            self.uaway[u, t] -= 1
+            if self.uaway[u, t] < self.lim[u]:
+                self.ufull[u] &= ~(1 << t)
+        self.count[c, k] -= 1
+        self.chosen.discard((c, p, k, s, length))
+        self.by_cadre[c].discard((c, p, k, s, length))
+        if not any(kk == k and pp == p for _, pp, kk, _, _ in self.by_cadre[c]):
+            self.used_post.discard((c, k, p))
+        self.used_cat[c, k, self.pcat[p]] -= 1
+        if self.pgap[k]:
+            mask = 0
+            for _, _, kk, ss, ll in self.by_cadre[c]:
+                if kk == k:
+                    mask |= self.ext(k, ss, ll)
+            self.gmask[c, k] = mask
+
+    def placed(self) -> int:
+        """Placements counted toward minimums."""
+        elig = self.comp.prog_elig
+        return sum(min(n, self.pmin[k]) for (c, k), n in self.count.items() if n > 0 and elig[k, c])
+
+
+def option_groups(comp: Compiled) -> dict[tuple[int, int], np.ndarray]:
+    """Option indices per (cadre, program), best value first, ties by index."""
+    if comp.n_options == 0:
+        return {}
+    key = comp.oc * max(1, len(comp.prog_names)) + comp.ok
+    order = np.lexsort((np.arange(comp.n_options), -comp.ov, key))
+    skey = key[order]
+    cuts = np.flatnonzero(np.diff(skey)) + 1
+    out: dict[tuple[int, int], np.ndarray] = {}
+    nk = max(1, len(comp.prog_names))
+    for chunk in np.split(order, cuts):
+        k0 = int(key[chunk[0]])
+        out[k0 // nk, k0 % nk] = chunk
+    return out
+
+
+def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> None:
+    """Fill ``state`` greedily: minimums first (scarcest first), then value."""
+    del protect
+    groups = option_groups(comp)
+    oc, op, ok, os_, ol = (a.tolist() for a in (comp.oc, comp.op, comp.ok, comp.os, comp.ol))
+    ov = comp.ov.tolist()
+    # phase 1: minimums, in rounds, cadre-programs with fewest options first
+    need = {
+        ck: state.pmin[ck[1]] - state.count[ck]
+        for ck in groups
+        if state.pmin[ck[1]] - state.count[ck] > 0
+    }
+    rounds = max(need.values(), default=0)
+    order = sorted(need, key=lambda ck: (len(groups[ck]), ck))
+    horizon = state.horizon
+    for r in range(rounds):
+        for ck in order:
+            if need[ck] <= r:
+                continue
+            # pack tightly: prefer starts whose neighbouring periods are already
+            # full (or the horizon's edge), then higher value
+            best, best_fit = -1, -1
+            for o in groups[ck].tolist():
+                c, p, k, s, ln = oc[o], op[o], ok[o], os_[o], ol[o]
+                if not state.feasible(c, p, k, s, ln):
+                    continue
+                full = state.pfull[p]
+                fit = (s == 0 or (full >> (s - 1)) & 1) + (
+                    s + ln == horizon or (full >> (s + ln)) & 1
+                )
+                if fit > best_fit:
+                    best, best_fit = o, fit
+                    if fit == 2:
+                        break
+            if best >= 0:
+                state.add(oc[best], op[best], ok[best], os_[best], ol[best])
+    # phase 2: every option with positive value, best first
+    pos = np.flatnonzero(comp.ov > 0)
+    by_value = pos[np.lexsort((pos, -comp.ov[pos]))].tolist()
+    for o in by_value:
+        c, k = oc[o], ok[o]
+        if state.count[c, k] >= state.pmax[k]:
+            continue
+        if state.feasible(c, op[o], k, os_[o], ol[o]):
+            state.add(c, op[o], k, os_[o], ol[o])
+    # phase 3: a first turn for cadres still without any (fairness)
+    for ck in sorted(groups):
+        if state.count[ck] > 0:
+            continue
+        for o in groups[ck].tolist():
+            if ov[o] < 0:
+                break
+            if state.feasible(oc[o], op[o], ok[o], os_[o], ol[o]):
+                state.add(oc[o], op[o], ok[o], os_[o], ol[o])
+                break

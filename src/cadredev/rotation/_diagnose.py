@@ -1,0 +1,216 @@
+"""Find conflicts before solving, by counting and by a maximum flow."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cadredev.errors import InvalidInputError
+
+from ._compile import compile_problem
+from ._problem import Conflict, RotationProblem
+
+__all__ = ["diagnose"]
+
+
+def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
+    """Return conflicts that keep some program minimums from being met.
+
+    Each finding is a necessary condition that fails, so every conflict is
+    real (an empty result does not prove that all minimums can be met):
+
+    - ``no_eligible_post``: cadres a program needs but no post can take;
+    - ``cadre_time``: a cadre's minimums across programs need more periods
+      than the cadre has free;
+    - ``supply``: a program's minimums need more post-periods in its
+      categories than the posts offer over the horizon;
+    - ``home_staffing``: a unit's cadres must be away more cadre-periods than
+      the unit's staffing rule allows;
+    - ``flow``: a maximum flow from cadres' minimums to the post-periods they
+      may use falls short, even though each count above holds.
+
+    Examples
+    --------
+    >>> from cadredev.rotation import diagnose
+    >>> from cadredev.rotation._samples import tiny_problem
+    >>> diagnose(tiny_problem())
+    ()
+    >>> [c.kind for c in diagnose(tiny_problem(capacity=0))]
+    ['supply']
+
+    .. versionadded:: 0.1
+    """
+    if not isinstance(problem, RotationProblem):
+        raise InvalidInputError(f"diagnose: problem must be a RotationProblem, got {problem!r}")
+    comp = compile_problem(problem)
+    horizon = problem.horizon
+    out: list[Conflict] = []
+    nk = len(problem.programs)
+    has_opt = np.zeros((nk, len(problem.cadres)), dtype=bool)
+    if comp.n_options:
+        has_opt[comp.ok, comp.oc] = True
+    for k, prog in enumerate(problem.programs):
+        lo = prog.placements[0]
+        if lo == 0:
+            continue
+        need = np.flatnonzero(comp.prog_elig[k])
+        stuck = [problem.cadres[i].id for i in need if not has_opt[k, i]]
+        if stuck:
+            out.append(
+                Conflict(
+                    kind="no_eligible_post",
+                    message=f"program {prog.name} has {len(stuck)} eligible cadre(s) with no "
+                    f"post they may hold in {_cats(prog.categories)} in any free window: "
+                    f"{', '.join(stuck[:5])}{' ...' if len(stuck) > 5 else ''}",
+                    message_zh=f"项目“{prog.name}”有 {len(stuck)} 名符合条件的干部在"
+                    f"{_cats_zh(prog.categories)}类岗位中没有可安排的岗位或时段",
+                    program=prog.name,
+                    cadres=tuple(stuck),
+                    needed=len(stuck) * lo,
+                    available=0,
+                )
+            )
+        demand = int(len(need) * lo * prog.length)
+        posts = [j for j, p in enumerate(problem.posts) if p.category in prog.categories]
+        supply = int(sum(problem.posts[j].capacity * horizon for j in posts))
+        if demand > supply:
+            out.append(
+                Conflict(
+                    kind="supply",
+                    message=f"program {prog.name} needs at least {demand} post-periods in "
+                    f"{_cats(prog.categories)} for eligible cadres, only {supply} exist",
+                    message_zh=f"项目“{prog.name}”需要{_cats_zh(prog.categories)}类岗位至少 "
+                    f"{demand} 个岗位·期，实际只有 {supply} 个",
+                    program=prog.name,
+                    posts=tuple(problem.posts[j].id for j in posts),
+                    periods=tuple(range(horizon)),
+                    needed=demand,
+                    available=supply,
+                )
+            )
+    # a cadre's own time
+    for c, cadre in enumerate(problem.cadres):
+        need_t = 0
+        widest = 0  # gaps only separate placements of one program
+        names = []
+        for k, prog in enumerate(problem.programs):
+            lo = prog.placements[0]
+            if lo and comp.prog_elig[k, c]:
+                need_t += lo * prog.length
+                widest = max(widest, lo * prog.length + (lo - 1) * prog.gap)
+                names.append(prog.name)
+        free = int((~comp.unavail[c]).sum())
+        # placements need free periods; gaps only need the horizon to be long enough
+        if widest > horizon:
+            need_t, free = widest, horizon
+        if need_t > free:
+            out.append(
+                Conflict(
+                    kind="cadre_time",
+                    message=f"cadre {cadre.id} needs {need_t} periods for programs "
+                    f"{', '.join(names)}, only {free} are free",
+                    message_zh=f"干部 {cadre.id} 参加{'、'.join(names)}需要 {need_t} 期，"
+                    f"只有 {free} 期可用",
+                    program=names[0] if len(names) == 1 else None,
+                    cadres=(cadre.id,),
+                    needed=need_t,
+                    available=free,
+                )
+            )
+    # home staffing
+    sizes = problem.unit_sizes()
+    for u, unit in enumerate(comp.units):
+        limit = int(comp.away_limit[u])
+        members = np.flatnonzero(comp.cunit == u)
+        need_u = 0
+        progs = set()
+        for k, prog in enumerate(problem.programs):
+            lo = prog.placements[0]
+            if lo:
+                count = int(comp.prog_elig[k, members].sum())
+                if count:
+                    need_u += count * lo * prog.length
+                    progs.add(prog.name)
+        if need_u > limit * horizon:
+            keep = sizes[unit] - limit
+            out.append(
+                Conflict(
+                    kind="home_staffing",
+                    message=f"unit {unit} keeps {keep} of {sizes[unit]} at home, so at most "
+                    f"{limit} can be away in any period; programs {', '.join(sorted(progs))} "
+                    f"need {need_u} cadre-periods away, only {limit * horizon} possible over "
+                    f"{horizon} periods",
+                    message_zh=f"单位“{unit}”须留守 {keep}/{sizes[unit]} 人，每期最多外派 "
+                    f"{limit} 人；项目需外派 {need_u} 人·期，{horizon} 期内最多 "
+                    f"{limit * horizon} 人·期",
+                    program=next(iter(progs)) if len(progs) == 1 else None,
+                    unit=unit,
+                    periods=tuple(range(horizon)),
+                    needed=need_u,
+                    available=limit * horizon,
+                )
+            )
+    if not out:
+        out.extend(_flow_conflict(problem, comp))
+    return tuple(out)
+
+
+def _cats_zh(categories: frozenset[str]) -> str:
+    return "、".join(f"“{n}”" for n in sorted(categories))
+
+
+def _cats(categories: frozenset[str]) -> str:
+    names = sorted(categories)
+    if len(names) == 1:
+        return f"category '{names[0]}'"
+    return "categories " + ", ".join(f"'{n}'" for n in names)
+
+
+def _flow_conflict(problem: RotationProblem, comp: object) -> list[Conflict]:
+    """Max flow: (cadre, program) minimums -> posts -> post-periods over the horizon."""
+    from scipy.sparse import csr_matrix  # noqa: PLC0415
+    from scipy.sparse.csgraph import maximum_flow  # noqa: PLC0415
+
+    from ._compile import Compiled  # noqa: PLC0415
+
+    assert isinstance(comp, Compiled)  # noqa: S101
+    if comp.n_options == 0:
+        return []
+    nk = max(1, len(comp.prog_names))
+    horizon = problem.horizon
+    ck = comp.oc * nk + comp.ok
+    pairs = np.unique(np.stack([ck, comp.op], axis=1), axis=0)
+    nodes_ck, inv = np.unique(pairs[:, 0], return_inverse=True)
+    n_ck, n_p = len(nodes_ck), len(comp.post_ids)
+    source, sink = 0, 1 + n_ck + n_p
+    demand_ck = np.array(
+        [int(comp.pmin[x % nk] * comp.plen[x % nk]) for x in nodes_ck.tolist()], dtype=np.int64
+    )
+    total = int(demand_ck.sum())
+    if total == 0:
+        return []
+    rows = [np.zeros(n_ck, np.int64), 1 + inv, 1 + n_ck + np.arange(n_p)]
+    cols = [1 + np.arange(n_ck), 1 + n_ck + pairs[:, 1], np.full(n_p, sink)]
+    per_edge = np.where(comp.prepeat[pairs[:, 0] % nk], comp.plen[pairs[:, 0] % nk], demand_ck[inv])
+    caps = [demand_ck, per_edge.astype(np.int64), (comp.pcap * horizon).astype(np.int64)]
+    graph = csr_matrix(
+        (np.concatenate(caps).astype(np.int32), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(sink + 1, sink + 1),
+    )
+    flow = maximum_flow(graph, source, sink).flow_value  # type: ignore[arg-type]
+    if flow >= total:
+        return []
+    full = [comp.post_ids[j] for j in range(n_p) if comp.pcap[j] > 0]
+    return [
+        Conflict(
+            kind="flow",
+            message=f"the programs need {total} post-periods for their minimums, but the "
+            f"posts eligible cadres may hold can give at most {int(flow)} over "
+            f"{horizon} periods",
+            message_zh=f"各项目最低安排需要 {total} 个岗位·期，符合条件的岗位在 {horizon} "
+            f"期内最多提供 {int(flow)} 个",
+            posts=tuple(full),
+            periods=tuple(range(horizon)),
+            needed=total,
+            available=int(flow),
+        )
+    ]

@@ -1,0 +1,347 @@
+"""The integer program over placement options, solved with scipy's HiGHS.
+
+Used three ways: on the whole problem when it is small (exact), on small
+neighbourhoods during improvement (exact sub-solves), and relaxed (LP) for a
+bound. Variables are one binary per option plus, per (cadre, program) still
+short of its minimum, a counter ``z`` of placements toward that minimum. The
+objective is lexicographic through a weight ``M`` larger than any change in
+total value, so the first level (placements toward minimums) always wins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ._compile import Compiled
+from ._construct import State
+
+__all__ = ["Model", "aggregate_bound", "build_model", "solve_model"]
+
+
+class Model:
+    """Sparse constraint data of an option model (internal)."""
+
+    def __init__(  # noqa: PLR0917
+        self,
+        cand: np.ndarray,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        rhs: np.ndarray,
+        data: np.ndarray,
+        zkeys: list[tuple[int, int]],
+        zub: np.ndarray,
+        values: np.ndarray,
+        weight: float,
+    ) -> None:
+        self.cand = cand
+        self.rows = rows
+        self.cols = cols
+        self.rhs = rhs
+        self.data = data
+        self.zkeys = zkeys
+        self.zub = zub
+        self.values = values
+        self.weight = weight
+
+    @property
+    def n_vars(self) -> int:
+        return len(self.cand) + len(self.zkeys)
+
+
+def _family(
+    keys: np.ndarray, cols: np.ndarray, rhs_of: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Group (key, column) incidences into rows; drop rows that cannot bind."""
+    if len(keys) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    uniq, inv = np.unique(keys, return_inverse=True)
+    rhs = np.asarray(rhs_of(uniq), dtype=float)
+    counts = np.bincount(inv, minlength=len(uniq))
+    binding = counts > rhs
+    if not binding.any():
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    new_id = np.cumsum(binding) - 1
+    keep = binding[inv]
+    return new_id[inv[keep]], cols[keep], rhs[binding]
+
+
+def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarray) -> Model:
+    """Build the model over candidate options ``cand`` given the rest of ``state``.
+
+    ``cand`` must hold options that are individually feasible against ``state``;
+    ``cadres`` are the cadres whose (cadre, program) minimum counters are free.
+    """
+    horizon = comp.horizon
+    nk = max(1, len(comp.prog_names))
+    n_p = len(comp.post_ids)
+    n_cat = max(1, len(comp.categories))
+    c = comp.oc[cand]
+    p = comp.op[cand]
+    k = comp.ok[cand]
+    s = comp.os[cand]
+    length = comp.ol[cand]
+    j = np.arange(len(cand))
+    # period incidences
+    rep = np.repeat(j, length)
+    offs = np.arange(len(rep)) - np.repeat(np.cumsum(length) - length, length)
+    t = s[rep] + offs
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    rhs: list[np.ndarray] = []
+    data: list[np.ndarray] = []
+    base = 0
+
+    def push(fam: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        nonlocal base
+        r, cc, b = fam
+        rows.append(r + base)
+        cols.append(cc)
+        data.append(np.ones(len(cc)))
+        rhs.append(b)
+        base += len(b)
+
+    # one post per cadre per period
+    push(_family(c[rep] * horizon + t, rep, lambda u: np.ones(len(u))))
+    # post capacity
+    pres = comp.pcap[:, None] - state.pload
+    push(_family(p[rep] * horizon + t, rep, lambda u: pres[u // horizon, u % horizon]))
+    # home staffing
+    ures = comp.away_limit[:, None] - state.uaway
+    cu = comp.cunit[c]
+    push(_family(cu[rep] * horizon + t, rep, lambda u: ures[u // horizon, u % horizon]))
+    # maximum placements per (cadre, program)
+    ck = c * nk + k
+    pmax = comp.pmax
+
+    def count_rhs(u: np.ndarray) -> np.ndarray:
+        return np.array(
+            [pmax[x % nk] - state.count[int(x // nk), int(x % nk)] for x in u.tolist()],
+            dtype=float,
+        )
+
+    push(_family(ck, j, count_rhs))
+    # no repeated post
+    rep_mask = comp.prepeat[k]
+    if rep_mask.any():
+        push(_family((ck * n_p + p)[rep_mask], j[rep_mask], lambda u: np.ones(len(u))))
+    # one per category
+    cat_mask = comp.ponecat[k]
+    if cat_mask.any():
+        key = ck * n_cat + comp.pcat[p]
+        push(_family(key[cat_mask], j[cat_mask], lambda u: np.ones(len(u))))
+    # gap between placements (extended windows may not overlap)
+    gap = comp.pgap[k]
+    if (gap > 0).any():
+        sel = np.flatnonzero(gap > 0)
+        ext_end = np.minimum(s[sel] + length[sel] - 1 + gap[sel], horizon - 1)
+        ext_len = ext_end - s[sel] + 1
+        erep = np.repeat(sel, ext_len)
+        eoff = np.arange(len(erep)) - np.repeat(np.cumsum(ext_len) - ext_len, ext_len)
+        et = s[erep] + eoff
+        push(_family(ck[erep] * horizon + et, erep, lambda u: np.ones(len(u))))
+    # counters toward minimums
+    cadre_set = set(cadres.tolist())
+    zkeys: list[tuple[int, int]] = []
+    zub: list[float] = []
+    for key in np.unique(ck).tolist():
+        ci, ki = divmod(int(key), nk)
+        if ci not in cadre_set or not comp.prog_elig[ki, ci]:
+            continue
+        short = int(comp.pmin[ki]) - state.count[ci, ki]
+        if short > 0:
+            zkeys.append((ci, ki))
+            zub.append(float(short))
+    n_x = len(cand)
+    if zkeys:
+        zcol = {key: n_x + i for i, key in enumerate(zkeys)}
+        zk = np.array(
+            [zcol.get((int(a), int(b)), -1) for a, b in zip(c.tolist(), k.tolist(), strict=True)],
+            dtype=np.int64,
+        )
+        has = zk >= 0
+        # each counter is at most the placements it counts
+        rows.append(base + zk[has] - n_x)
+        cols.append(j[has])
+        data.append(-np.ones(int(has.sum())))
+        rows.append(base + np.arange(len(zkeys), dtype=np.int64))
+        cols.append(n_x + np.arange(len(zkeys), dtype=np.int64))
+        data.append(np.ones(len(zkeys)))
+        rhs.append(np.zeros(len(zkeys)))
+        base += len(zkeys)
+    values = comp.ov[cand]
+    weight = 1.0
+    if len(values):
+        uniq_ck, inv = np.unique(ck, return_inverse=True)
+        top = np.zeros(len(uniq_ck))
+        np.maximum.at(top, inv, np.abs(values))
+        weight = 1.0 + float(np.sum(top * comp.pmax[uniq_ck % nk]))
+    return Model(
+        cand=cand,
+        rows=np.concatenate(rows) if rows else np.zeros(0, np.int64),
+        cols=np.concatenate(cols) if cols else np.zeros(0, np.int64),
+        rhs=np.concatenate(rhs) if rhs else np.zeros(0),
+        data=np.concatenate(data) if data else np.zeros(0),
+        zkeys=zkeys,
+        zub=np.array(zub),
+        values=values,
+        weight=weight,
+    )
+
+
+def _matrix(model: Model) -> Any:
+    from scipy.sparse import coo_matrix  # noqa: PLC0415
+
+    n_rows = len(model.rhs)
+    return coo_matrix((model.data, (model.rows, model.cols)), shape=(n_rows, model.n_vars)).tocsr()
+
+
+def solve_model(
+    model: Model, *, time_limit: float | None = None, relax: bool = False
+) -> tuple[np.ndarray, float, bool] | None:
+    """Solve; return (chosen candidate positions, objective, optimal) or None."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+
+    n_x = len(model.cand)
+    if model.n_vars == 0:
+        return np.zeros(0, dtype=np.int64), 0.0, True
+    cost = -np.concatenate([model.values, np.full(len(model.zkeys), model.weight)])
+    upper = np.concatenate([np.ones(n_x), model.zub])
+    integrality = np.zeros(model.n_vars, np.int64) if relax else np.ones(model.n_vars, np.int64)
+    constraints = []
+    if len(model.rhs):
+        constraints.append(LinearConstraint(_matrix(model), -np.inf, model.rhs))
+    options: dict[str, Any] = {"mip_rel_gap": 1e-9, "presolve": True}
+    if time_limit is not None:
+        options["time_limit"] = max(0.05, float(time_limit))
+    solver: Any = milp
+    res = solver(
+        cost,
+        integrality=integrality,
+        bounds=Bounds(np.zeros(model.n_vars), upper),
+        constraints=constraints,
+        options=options,
+    )
+    if res.x is None:
+        return None
+    x = np.asarray(res.x)
+    chosen = np.flatnonzero(x[:n_x] > 0.5)
+    return chosen, float(-res.fun), bool(res.status == 0)
+
+
+def aggregate_bound(
+    comp: Compiled, state: State, *, reached: int | None = None
+) -> tuple[float, float] | None:
+    """Bounds from a relaxation that forgets when placements happen.
+
+    One variable per (cadre, program, post) pair with options: how many
+    placements the cadre makes there. Kept rules: maximum placements, no
+    repeat, one per category, the cadre's free periods, each post's
+    post-periods over the horizon and each unit's away-periods over the
+    horizon. Every plan maps to a feasible point, so the LP optimum bounds it.
+    When a plan already ``reached`` the first level's bound, every optimal plan
+    places exactly that many, so the value bound may assume it.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415
+    from scipy.sparse import coo_matrix  # noqa: PLC0415
+
+    if len(comp.pair_c) == 0:
+        return 0.0, 0.0
+    nk = max(1, len(comp.prog_names))
+    n_p = len(comp.post_ids)
+    key = (comp.pair_c * nk + comp.pair_k) * n_p + comp.pair_p
+    uniq, inv = np.unique(key, return_inverse=True)
+    best = np.full(len(uniq), -np.inf)
+    np.maximum.at(best, inv, comp.pair_v)
+    c = uniq // (nk * n_p)
+    k = (uniq // n_p) % nk
+    p = uniq % n_p
+    n_y = len(uniq)
+    length = comp.plen[k]
+    ub_y = np.where(comp.prepeat[k], 1.0, comp.pmax[k].astype(float))
+    ck = c * nk + k
+    ck_u, ck_inv = np.unique(ck, return_inverse=True)
+    zc, zk = ck_u // nk, ck_u % nk
+    zub = np.maximum(
+        0,
+        comp.pmin[zk]
+        - np.array(
+            [state.count[int(a), int(b)] for a, b in zip(zc.tolist(), zk.tolist(), strict=True)]
+        ),
+    ).astype(float)
+    zub = np.where(comp.prog_elig[zk, zc], zub, 0.0)
+    n_z = len(ck_u)
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    rhs: list[np.ndarray] = []
+    base = 0
+    cols_y = np.arange(n_y)
+
+    def add(row_of: np.ndarray, coef: np.ndarray, b: np.ndarray) -> None:
+        nonlocal base
+        rows.append(base + row_of)
+        cols.append(cols_y)
+        vals.append(coef)
+        rhs.append(b)
+        base += len(b)
+
+    used = np.array(
+        [state.count[int(a), int(b)] for a, b in zip(zc.tolist(), zk.tolist(), strict=True)]
+    )
+    add(ck_inv, np.ones(n_y), (comp.pmax[zk] - used).astype(float))
+    cat = comp.pcat[p]
+    n_cat = max(1, len(comp.categories))
+    one = comp.ponecat[k]
+    if one.any():
+        ckc = ck * n_cat + cat
+        u2, i2 = np.unique(ckc, return_inverse=True)
+        add(i2, one.astype(float), np.ones(len(u2)))
+    free = (~comp.unavail).sum(axis=1) - np.array(
+        [int(state.cmask[i]).bit_count() for i in range(len(comp.cadre_ids))]
+    )
+    u3, i3 = np.unique(c, return_inverse=True)
+    add(i3, length.astype(float), free[u3].astype(float))
+    u4, i4 = np.unique(p, return_inverse=True)
+    pres = (comp.pcap[:, None] - state.pload).sum(axis=1)
+    add(i4, length.astype(float), pres[u4].astype(float))
+    unit = comp.cunit[c]
+    u5, i5 = np.unique(unit, return_inverse=True)
+    ures = (comp.away_limit[:, None] - state.uaway).clip(min=0).sum(axis=1)
+    add(i5, length.astype(float), ures[u5].astype(float))
+    # each counter is at most the placements it counts
+    rows.append(base + ck_inv)
+    cols.append(cols_y)
+    vals.append(-np.ones(n_y))
+    rows.append(base + np.arange(n_z))
+    cols.append(n_y + np.arange(n_z))
+    vals.append(np.ones(n_z))
+    rhs.append(np.zeros(n_z))
+    base += n_z
+    a_ub: Any = coo_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(base, n_y + n_z),
+    ).tocsr()
+    b_ub = np.concatenate(rhs)
+    bounds = np.stack([np.zeros(n_y + n_z), np.concatenate([ub_y, zub])], 1)
+    out: list[float] = []
+    for level in (0, 1):
+        if level == 0:
+            cost = -np.concatenate([np.zeros(n_y), np.ones(n_z)])
+        else:
+            cost = -np.concatenate([best, np.zeros(n_z)])
+            top = float(np.floor(out[0] + 1e-6))
+            if reached is not None and reached >= top:
+                from scipy.sparse import vstack  # noqa: PLC0415
+
+                extra = coo_matrix(np.concatenate([np.zeros(n_y), -np.ones(n_z)])[None, :])
+                a_ub = vstack([a_ub, extra]).tocsr()
+                b_ub = np.concatenate([b_ub, [-(top - 1e-7)]])
+            else:
+                cost = -np.concatenate([np.maximum(best, 0.0), np.zeros(n_z)])
+        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")  # type: ignore[call-overload]
+        if res.status != 0:
+            return None
+        out.append(float(-res.fun))
+    return out[0], out[1]

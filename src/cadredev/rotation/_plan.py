@@ -1,0 +1,367 @@
+"""The result of scheduling: a rotation plan that explains itself."""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from attrs import field, frozen
+
+from cadredev._frozendict import FrozenDict
+from cadredev.errors import MissingDependencyError
+
+from ._check import check_assignments
+from ._problem import Assignment, Unplaced, Violation
+
+if TYPE_CHECKING:
+    from ._problem import RotationProblem
+
+__all__ = ["Bound", "Objective", "PlanDiff", "RotationPlan", "evaluate"]
+
+
+@frozen(kw_only=True, order=True)
+class Objective:
+    """The lexicographic objective of a plan; compare with ``<``.
+
+    Parameters
+    ----------
+    placed
+        Placements counted toward each cadre's program minimums (first level).
+    value
+        Total benefit plus period bonuses of all placements (second level).
+    fairness
+        Cadre-program pairs with at least one placement (third level: more
+        cadres get a turn).
+
+    Examples
+    --------
+    >>> from cadredev.rotation import Objective
+    >>> Objective(placed=3, value=1.0, fairness=2) > Objective(placed=2, value=9.0, fairness=5)
+    True
+
+    .. versionadded:: 0.1
+    """
+
+    placed: int = 0
+    value: float = 0.0
+    fairness: int = 0
+
+
+@frozen(kw_only=True)
+class Bound:
+    """Upper bounds on the first two objective levels.
+
+    Parameters
+    ----------
+    placed
+        No plan places more toward minimums.
+    value
+        No plan has a larger total value.
+    method
+        ``"optimal"`` (proved by the exact solver), ``"lp"`` (LP relaxation)
+        or ``"counting"`` (per-cadre counting).
+
+    Examples
+    --------
+    >>> from cadredev.rotation import Bound
+    >>> Bound(placed=4, value=2.5, method="lp").method
+    'lp'
+
+    .. versionadded:: 0.1
+    """
+
+    placed: int
+    value: float
+    method: str
+
+
+@frozen(kw_only=True)
+class PlanDiff:
+    """What changed between two plans.
+
+    Examples
+    --------
+    >>> from cadredev.rotation import PlanDiff
+    >>> PlanDiff(added=(), removed=(), kept=()).moved
+    0
+
+    .. versionadded:: 0.1
+    """
+
+    added: tuple[Assignment, ...]
+    removed: tuple[Assignment, ...]
+    kept: tuple[Assignment, ...]
+
+    @property
+    def moved(self) -> int:
+        """Cadres whose placements differ between the plans."""
+        return len({a.cadre_id for a in self.added} | {a.cadre_id for a in self.removed})
+
+
+def _sorted_tuple(value: Any) -> Any:
+    return tuple(sorted(value))
+
+
+@frozen(kw_only=True)
+class RotationPlan:
+    """A rotation plan: who holds which post when, and what could not be placed.
+
+    Parameters
+    ----------
+    assignments
+        The placements, sorted.
+    unplaced
+        Program minimums the plan does not reach, each with a reason.
+    objective
+        The plan's :class:`Objective`.
+    bound
+        A :class:`Bound` on the objective, or ``None``.
+    method
+        How the plan was made (``"exact"``, ``"heuristic"``, ``"replan"``...).
+    horizon
+        Number of periods.
+    post_ids
+        The posts, in the row order of :meth:`occupancy`.
+    labels
+        Cadre id -> ``(unit, cohort)`` and post id -> category, for
+        :meth:`breakdown`.
+    moved
+        For re-plans: how many earlier assignments were dropped or changed.
+
+    Examples
+    --------
+    >>> from cadredev.rotation import schedule
+    >>> from cadredev.rotation._samples import tiny_problem
+    >>> plan = schedule(tiny_problem(), seed=0)
+    >>> len(plan.assignments), plan.violations(tiny_problem())
+    (3, ())
+    >>> plan.objective.placed
+    3
+
+    .. versionadded:: 0.1
+    """
+
+    assignments: tuple[Assignment, ...] = field(converter=_sorted_tuple)
+    unplaced: tuple[Unplaced, ...] = field(default=(), converter=_sorted_tuple)
+    objective: Objective = field(factory=Objective)
+    bound: Bound | None = None
+    method: str = "heuristic"
+    horizon: int = 0
+    post_ids: tuple[str, ...] = ()
+    labels: FrozenDict[str, tuple[str, ...]] = field(factory=FrozenDict)
+    moved: int = 0
+
+    @property
+    def gap(self) -> float:
+        """Relative gap to :attr:`bound`: on placements if short of the bound, else on value.
+
+        ``0.0`` when the plan is proved optimal, ``inf`` when there is no bound.
+        """
+        if self.bound is None:
+            return float("inf")
+        if self.bound.placed > self.objective.placed:
+            return (self.bound.placed - self.objective.placed) / self.bound.placed
+        top = abs(self.bound.value)
+        if top <= 1e-12:
+            return 0.0
+        return max(0.0, (self.bound.value - self.objective.value) / top)
+
+    def violations(self, problem: RotationProblem) -> tuple[Violation, ...]:
+        """Return every hard-rule breach of this plan in ``problem`` (empty if none).
+
+        An independent checker: it does not trust how the plan was made and
+        works on hand-made plans too. Unmet minimums are not violations (they
+        are :attr:`unplaced`).
+
+        Examples
+        --------
+        >>> from cadredev.rotation import Assignment, RotationPlan
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> bad = RotationPlan(
+        ...     assignments=[Assignment(cadre_id="a", post_id="p1", program="s", start=0, length=1)]
+        ... )
+        >>> [v.kind for v in bad.violations(tiny_problem())]
+        ['length']
+        """
+        return check_assignments(problem, self.assignments)
+
+    def breakdown(self) -> dict[str, dict[str, int]]:
+        """Count assignments per program, home unit, cohort and post category.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> schedule(tiny_problem()).breakdown()["program"]
+        {'s': 3}
+        """
+        out: dict[str, Counter[str]] = {
+            "program": Counter(),
+            "unit": Counter(),
+            "cohort": Counter(),
+            "category": Counter(),
+        }
+        for a in self.assignments:
+            out["program"][a.program] += 1
+            info = self.labels.get(a.cadre_id, ("", ""))
+            out["unit"][info[0]] += 1
+            out["cohort"][info[1]] += 1
+            out["category"][self.labels.get("post:" + a.post_id, ("",))[0]] += 1
+        return {k: {key: v[key] for key in sorted(v)} for k, v in out.items()}
+
+    def occupancy(self) -> np.ndarray:
+        """Return cadres per post (rows, in :attr:`post_ids` order) and period.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> schedule(tiny_problem()).occupancy().sum()
+        np.int64(6)
+        """
+        index = {p: i for i, p in enumerate(self.post_ids)}
+        occ = np.zeros((len(self.post_ids), self.horizon), dtype=np.int64)
+        for a in self.assignments:
+            if a.post_id in index:
+                occ[index[a.post_id], a.start : a.start + a.length] += 1
+        return occ
+
+    def diff(self, other: RotationPlan) -> PlanDiff:
+        """Compare with ``other``: assignments added, removed and kept.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> plan = schedule(tiny_problem())
+        >>> plan.diff(plan).moved
+        0
+        """
+        mine, theirs = set(self.assignments), set(other.assignments)
+        return PlanDiff(
+            added=tuple(sorted(theirs - mine)),
+            removed=tuple(sorted(mine - theirs)),
+            kept=tuple(sorted(mine & theirs)),
+        )
+
+    def explain(self, cadre_id: str) -> str:
+        """Return a readable account of one cadre's placements and shortfalls.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> print(schedule(tiny_problem()).explain("a"))
+        cadre a:
+          s: post p1, periods 2..3
+        """
+        lines = [f"cadre {cadre_id}:"]
+        lines += [
+            f"  {a.program}: post {a.post_id}, periods {a.start}..{a.end}"
+            for a in self.assignments
+            if a.cadre_id == cadre_id
+        ]
+        lines += [
+            f"  {u.program}: {u.missing} placement(s) short: {u.reason}"
+            for u in self.unplaced
+            if u.cadre_id == cadre_id
+        ]
+        if len(lines) == 1:
+            lines.append("  no placements")
+        return "\n".join(lines)
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """Return one plain dict per assignment (for JSON or a data frame).
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> sorted(schedule(tiny_problem()).to_records()[0])
+        ['cadre_id', 'category', 'end', 'length', 'post_id', 'program', 'start', 'unit']
+        """
+        return [
+            {
+                "cadre_id": a.cadre_id,
+                "post_id": a.post_id,
+                "program": a.program,
+                "start": a.start,
+                "end": a.end,
+                "length": a.length,
+                "unit": self.labels.get(a.cadre_id, ("",))[0],
+                "category": self.labels.get("post:" + a.post_id, ("",))[0],
+            }
+            for a in self.assignments
+        ]
+
+    def to_pandas(self) -> Any:
+        """Return :meth:`to_records` as a pandas DataFrame.
+
+        Raises
+        ------
+        MissingDependencyError
+            If pandas is not installed.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.rotation._samples import tiny_problem
+        >>> schedule(tiny_problem()).to_pandas().shape
+        (3, 8)
+        """
+        try:
+            import pandas as pd  # noqa: PLC0415
+        except ImportError as exc:  # pragma: no cover - pandas is a test dependency
+            raise MissingDependencyError(
+                "RotationPlan.to_pandas needs pandas: pip install 'cadredev[pandas]'"
+            ) from exc
+        columns = ["cadre_id", "post_id", "program", "start", "end", "length", "unit", "category"]
+        return pd.DataFrame(self.to_records(), columns=columns)
+
+    def _repr_html_(self) -> str:
+        head = (
+            f"<p>RotationPlan ({html.escape(self.method)}): {len(self.assignments)} "
+            f"assignments, {len(self.unplaced)} unplaced; placed {self.objective.placed}, "
+            f"value {self.objective.value:.3f}</p>"
+        )
+        rows = "".join(
+            "<tr>"
+            + "".join(
+                f"<td>{html.escape(str(v))}</td>"
+                for v in (a.cadre_id, a.post_id, a.program, a.start, a.end)
+            )
+            + "</tr>"
+            for a in self.assignments[:200]
+        )
+        more = (
+            f"<p>... {len(self.assignments) - 200} more</p>" if len(self.assignments) > 200 else ""
+        )
+        return (
+            head + "<table><tr><th>cadre</th><th>post</th><th>program</th><th>start</th>"
+            "<th>end</th></tr>" + rows + "</table>" + more
+        )
+
+
+def evaluate(problem: RotationProblem, assignments: tuple[Assignment, ...]) -> Objective:
+    """Return the objective of ``assignments`` in ``problem``."""
+    counts: Counter[tuple[str, str]] = Counter((a.cadre_id, a.program) for a in assignments)
+    placed = 0
+    for (cid, pname), n in counts.items():
+        prog = problem.program(pname)
+        if not problem.is_eligible(problem.cadre(cid), prog):
+            placed += min(n, prog.placements[0])
+    value = sum(problem.value_of(a) for a in assignments)
+    return Objective(placed=placed, value=round(value, 9), fairness=len(counts))
+
+
+def plan_labels(problem: RotationProblem) -> FrozenDict[str, tuple[str, ...]]:
+    """Cadre and post labels stored on a plan for breakdowns."""
+    labels: dict[str, tuple[str, ...]] = {}
+    for c in problem.cadres:
+        cohort = c.cohort(as_of=problem.as_of).value if problem.as_of is not None else ""
+        labels[c.id] = (c.unit, cohort)
+    for p in problem.posts:
+        labels["post:" + p.id] = (p.category,)
+    return FrozenDict(labels)

@@ -1,0 +1,450 @@
+"""``schedule`` and ``replan``: the tiered solver behind one function each."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from cadredev.errors import InfeasibleError, InvalidInputError
+from cadredev.model import Cadre
+
+from ._compile import Compiled, compile_problem
+from ._construct import Key, State, greedy
+from ._improve import improve
+from ._mip import aggregate_bound, build_model, solve_model
+from ._plan import Bound, RotationPlan, evaluate, plan_labels
+from ._problem import Assignment, Program, RotationProblem, Unplaced
+
+__all__ = ["replan", "schedule"]
+
+EXACT_OPTIONS = 4_000
+"""Problems with at most this many options are solved exactly by the MIP."""
+MAX_OPTIONS = 2_500_000
+"""Beyond this many options each cadre keeps only its best posts."""
+AGGREGATE_PAIRS = 250_000
+"""Problems with at most this many (cadre, program, post) pairs get an LP bound."""
+DEFAULT_TIME_LIMIT = 60.0
+
+
+def _check_options(seed: object, time_limit: object) -> None:
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0
+    ):
+        raise InvalidInputError(f"schedule: seed must be an integer >= 0 or None, got {seed!r}")
+    if time_limit is not None and (
+        isinstance(time_limit, bool)
+        or not isinstance(time_limit, int | float)
+        or not time_limit > 0
+    ):
+        raise InvalidInputError(
+            f"schedule: time_limit must be a positive number of seconds or None, got {time_limit!r}"
+        )
+
+
+def _key(comp: Compiled, a: Assignment) -> Key:
+    c, p, k = comp.index_assignment(a)
+    return (c, p, k, a.start, a.length)
+
+
+def _solve(
+    problem: RotationProblem,
+    fixed: tuple[Assignment, ...],
+    *,
+    seed: int | None,
+    time_limit: float | None,
+    min_start: int = 0,
+    exclude: Iterable[str] = (),
+) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State]:
+    started = time.perf_counter()
+    limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
+    # leave room for the bound and the plan record after the search
+    deadline = started + 0.85 * limit
+    exclude = tuple(exclude)
+    comp = compile_problem(problem, min_start=min_start, exclude_cadres=exclude)
+    if comp.n_options > MAX_OPTIONS:
+        comp = compile_problem(
+            problem, min_start=min_start, max_options=MAX_OPTIONS, exclude_cadres=exclude
+        )
+    state = State(comp)
+    cidx, pidx, kidx = comp._cidx, comp._pidx, comp._kidx  # noqa: SLF001
+    fixed_keys: set[Key] = set()
+    for a in fixed:
+        key = (cidx[a.cadre_id], pidx[a.post_id], kidx[a.program], a.start, a.length)
+        if key not in state.chosen:
+            state.add(*key)
+        fixed_keys.add(key)
+    greedy(comp, state)
+    method = "heuristic"
+    bound: Bound | None = None
+    base = State(comp)
+    for key in fixed_keys:
+        base.add(*key)
+    feasible_opts = np.array(
+        [
+            o
+            for o in range(comp.n_options)
+            if comp.n_options <= EXACT_OPTIONS
+            and base.feasible(
+                int(comp.oc[o]),
+                int(comp.op[o]),
+                int(comp.ok[o]),
+                int(comp.os[o]),
+                int(comp.ol[o]),
+            )
+        ],
+        dtype=np.int64,
+    )
+    if 0 < comp.n_options <= EXACT_OPTIONS and not comp.pruned:
+        model = build_model(comp, base, feasible_opts, np.arange(len(comp.cadre_ids)))
+        result = solve_model(model, time_limit=max(0.1, deadline - time.perf_counter()))
+        if result is not None:
+            keys = [_opt_key(comp, int(feasible_opts[pos])) for pos in result[0].tolist()]
+            trial = State(comp)
+            for key in fixed_keys:
+                trial.add(*key)
+            ok = True
+            for key in keys:
+                if not trial.feasible(*key):
+                    ok = False
+                    break
+                trial.add(*key)
+            if ok and _score(comp, trial) >= _score(comp, state):
+                state = trial
+                if result[2]:
+                    method = "exact"
+    elif comp.n_options == 0:
+        method = "exact"
+    else:
+        rng = np.random.default_rng(seed)
+        n = len(comp.cadre_ids)
+        improve(
+            comp,
+            state,
+            fixed_keys,
+            rng=rng,
+            deadline=deadline,
+            max_iters=max(20, min(5_000, 4 * n)),
+            patience=max(60, n // 4),
+        )
+    assignments = tuple(sorted(_to_assignment(comp, key) for key in state.chosen))
+    objective = evaluate(problem, assignments)
+    if method == "exact":
+        bound = Bound(placed=objective.placed, value=objective.value, method="optimal")
+    elif len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude:
+        lp = aggregate_bound(comp, base, reached=objective.placed - base.placed())
+        if lp is not None:
+            bound = Bound(
+                placed=int(np.floor(lp[0] + 1e-6)) + base.placed(),
+                value=round(lp[1] + _fixed_value(problem, fixed), 9),
+                method="lp",
+            )
+    if bound is None and not exclude:
+        bound = _counting_bound(problem, comp)
+    return assignments, bound, method, comp, state
+
+
+def _opt_key(comp: Compiled, o: int) -> Key:
+    return (int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), int(comp.os[o]), int(comp.ol[o]))
+
+
+def _to_assignment(comp: Compiled, key: Key) -> Assignment:
+    c, p, k, s, length = key
+    return Assignment(
+        cadre_id=comp.cadre_ids[c],
+        post_id=comp.post_ids[p],
+        program=comp.prog_names[k],
+        start=s,
+        length=length,
+    )
+
+
+def _score(comp: Compiled, state: State) -> tuple[int, float]:
+    value = sum(comp.value(c, p, s, length) for c, p, _k, s, length in state.chosen)
+    return state.placed(), round(value, 9)
+
+
+def _fixed_value(problem: RotationProblem, fixed: tuple[Assignment, ...]) -> float:
+    return sum(problem.value_of(a) for a in fixed)
+
+
+def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
+    """Per cadre and program: at most ``min`` placements, each at most its best value.
+
+    Counts use every (cadre, program, post) pair with a free window, before any
+    pruning of options, so the bound holds for the whole problem.
+    """
+    placed = 0
+    value = 0.0
+    nk = max(1, len(comp.prog_names))
+    if len(comp.pair_c):
+        key = comp.pair_c * nk + comp.pair_k
+        order = np.lexsort((-comp.pair_v, key))
+        skey = key[order]
+        cuts = np.flatnonzero(np.diff(skey)) + 1
+        for chunk in np.split(order, cuts):
+            c, k = divmod(int(key[chunk[0]]), nk)
+            prog = problem.programs[k]
+            gap, length = int(comp.pgap[k]), int(comp.plen[k])
+            free = int((~comp.unavail[c]).sum())
+            # gap periods may fall on unavailable ones, placements may not
+            most = min(int(comp.pmax[k]), (comp.horizon + gap) // (length + gap), free // length)
+            if prog.no_repeat:
+                most = min(most, len(chunk))
+            if prog.one_per_category:
+                most = min(most, len(np.unique(comp.pcat[comp.pair_p[chunk]])))
+            placed += min(most, int(comp.pmin[k]))
+            if prog.no_repeat:
+                tops = comp.pair_v[chunk[:most]]
+            else:
+                tops = np.full(most, comp.pair_v[chunk[0]])
+            value += float(tops.clip(min=0).sum())
+    # every placement takes at least the shortest length of post-periods and
+    # of its unit's away-periods
+    horizon = comp.horizon
+    shortest = int(comp.plen.min()) if len(comp.plen) else 1
+    post_supply = 0
+    for j, post in enumerate(problem.posts):
+        lengths = [p.length for p in problem.programs if post.category in p.categories]
+        if lengths:
+            post_supply += int(comp.pcap[j]) * horizon // min(lengths)
+    unit_supply = int(sum(int(lim) * horizon // shortest for lim in comp.away_limit))
+    placed = min(placed, post_supply, unit_supply)
+    return Bound(placed=placed, value=round(value, 9), method="counting")
+
+
+def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[Unplaced, ...]:
+    out: list[Unplaced] = []
+    first = np.searchsorted(comp.oc, np.arange(len(comp.cadre_ids) + 1))
+    for k, prog in enumerate(problem.programs):
+        if prog.placements[0] == 0:
+            continue
+        for c, cadre in enumerate(problem.cadres):
+            if not comp.prog_elig[k, c]:
+                continue
+            missing = prog.placements[0] - state.count[c, k]
+            if missing <= 0:
+                continue
+            lo, hi = int(first[c]), int(first[c + 1])
+            opts = [o for o in range(lo, hi) if int(comp.ok[o]) == k]
+            if not opts:
+                reason = _static_reason(problem, cadre, prog)
+            else:
+                blockers: Counter[str] = Counter(
+                    state.blocker(c, int(comp.op[o]), k, int(comp.os[o]), int(comp.ol[o]))
+                    for o in opts
+                )
+                parts = ", ".join(f"{why} ({n})" for why, n in blockers.most_common() if why)
+                reason = (
+                    f"all {len(opts)} eligible post-start options are taken or blocked: {parts}"
+                )
+            out.append(
+                Unplaced(cadre_id=cadre.id, program=prog.name, reason=reason, missing=missing)
+            )
+    return tuple(sorted(out))
+
+
+def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program) -> str:
+    posts = [p for p in problem.posts if p.category in prog.categories]
+    usable = [p for p in posts if not problem.post_reasons(cadre, prog, p)]
+    if not usable:
+        why = problem.post_reasons(cadre, prog, posts[0]) if posts else ("no post",)
+        return (
+            f"no eligible post in categories {sorted(prog.categories)} "
+            f"(e.g. {posts[0].id if posts else '-'}: {'; '.join(why)})"
+        )
+    if problem.unavailable.get(cadre.id):
+        return f"unavailable in every {prog.length}-period window of the horizon"
+    return f"no {prog.length}-period window left in the horizon"
+
+
+def schedule(
+    problem: RotationProblem,
+    *,
+    seed: int | None = None,
+    time_limit: float | None = None,
+    strict: bool = False,
+) -> RotationPlan:
+    """Make a rotation plan that breaks no hard rule.
+
+    Small problems (a few thousand placement options) are solved exactly with
+    scipy's HiGHS MIP. Larger ones are built greedily (program minimums first,
+    scarcest cadres first, then by value) and improved by large-neighbourhood
+    search: a few cadres at a time are freed and re-placed optimally by the MIP.
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    seed
+        Seed for the neighbourhood choice; equal seeds give equal plans
+        whatever the input order (as long as ``time_limit`` is not reached).
+    time_limit
+        Seconds to spend at most (default 60).
+    strict
+        Raise :class:`~cadredev.InfeasibleError` instead of returning a plan
+        with unmet minimums.
+
+    Returns
+    -------
+    RotationPlan
+        Always valid; unmet minimums are in ``unplaced`` with a reason.
+
+    Raises
+    ------
+    InfeasibleError
+        With ``strict=True`` when some minimum is not met; ``conflicts`` holds
+        the :func:`diagnose` findings (or the unplaced records).
+
+    Examples
+    --------
+    >>> from cadredev.rotation import schedule
+    >>> from cadredev.rotation._samples import tiny_problem
+    >>> plan = schedule(tiny_problem(), seed=1)
+    >>> [(a.cadre_id, a.post_id, a.start) for a in plan.assignments]
+    [('a', 'p1', 2), ('b', 'p2', 0), ('c', 'p1', 0)]
+    >>> plan.method, plan.gap
+    ('exact', 0.0)
+
+    .. versionadded:: 0.1
+    """
+    if not isinstance(problem, RotationProblem):
+        raise InvalidInputError(f"schedule: problem must be a RotationProblem, got {problem!r}")
+    _check_options(seed, time_limit)
+    assignments, bound, method, comp, state = _solve(
+        problem, problem.pinned, seed=None if seed is None else int(seed), time_limit=time_limit
+    )
+    unplaced = _unplaced(problem, comp, state)
+    if strict and unplaced:
+        from ._diagnose import diagnose  # noqa: PLC0415
+
+        conflicts = diagnose(problem) or unplaced
+        raise InfeasibleError(
+            f"schedule: {sum(u.missing for u in unplaced)} required placement(s) cannot be "
+            f"made; first: {unplaced[0].cadre_id} in {unplaced[0].program}: {unplaced[0].reason}",
+            conflicts=conflicts,
+        )
+    return RotationPlan(
+        assignments=assignments,
+        unplaced=unplaced,
+        objective=evaluate(problem, assignments),
+        bound=bound,
+        method=method,
+        horizon=problem.horizon,
+        post_ids=tuple(p.id for p in problem.posts),
+        labels=plan_labels(problem),
+    )
+
+
+def replan(
+    problem: RotationProblem,
+    plan: RotationPlan,
+    *,
+    released: Iterable[Assignment | str] = (),
+    now: int = 0,
+    seed: int | None = None,
+    time_limit: float | None = None,
+) -> RotationPlan:
+    """Re-plan after a change, keeping every still-valid assignment not released.
+
+    The earlier plan's assignments are kept when they still fit ``problem``
+    (its cadres, posts, capacities and rules may have changed) and are not
+    released; assignments that started before ``now`` are kept even when
+    released. Kept assignments are added one by one in sorted order and an
+    assignment that would break a rule with those kept before it is dropped.
+    The rest is planned again from period ``now`` on.
+
+    Parameters
+    ----------
+    problem
+        The changed problem.
+    plan
+        The earlier plan.
+    released
+        Assignments, cadre ids or post ids that may be changed.
+    now
+        The first period that may still change.
+    seed, time_limit
+        As for :func:`schedule`.
+
+    Returns
+    -------
+    RotationPlan
+        ``moved`` counts earlier assignments that are not in the new plan.
+
+    Examples
+    --------
+    >>> from cadredev.rotation import replan, schedule
+    >>> from cadredev.rotation._samples import tiny_problem
+    >>> prob = tiny_problem()
+    >>> plan = schedule(prob)
+    >>> smaller = tiny_problem(without="c")
+    >>> again = replan(smaller, plan)
+    >>> again.moved, again.violations(smaller)
+    (1, ())
+
+    .. versionadded:: 0.1
+    """
+    if not isinstance(problem, RotationProblem):
+        raise InvalidInputError(f"replan: problem must be a RotationProblem, got {problem!r}")
+    if not isinstance(plan, RotationPlan):
+        raise InvalidInputError(f"replan: plan must be a RotationPlan, got {plan!r}")
+    if isinstance(now, bool) or not isinstance(now, int) or not 0 <= now <= problem.horizon:
+        raise InvalidInputError(
+            f"replan: now must be a period in 0..{problem.horizon}, got {now!r}"
+        )
+    _check_options(seed, time_limit)
+    rel_assign: set[Assignment] = set()
+    rel_ids: set[str] = set()
+    for item in released:
+        if isinstance(item, Assignment):
+            rel_assign.add(item)
+        elif isinstance(item, str):
+            rel_ids.add(item)
+        else:
+            raise InvalidInputError(
+                f"replan: released must hold Assignment records or ids, got {item!r}"
+            )
+    from ._check import check_assignments  # noqa: PLC0415
+
+    kept: list[Assignment] = list(problem.pinned)
+    comp = compile_problem(problem, max_options=0)
+    state = State(comp)
+    for a in problem.pinned:
+        state.add(*_key(comp, a))
+    for a in plan.assignments:
+        if a in problem.pinned:
+            continue
+        is_released = a in rel_assign or a.cadre_id in rel_ids or a.post_id in rel_ids
+        if is_released and a.start >= now:
+            continue
+        if check_assignments(problem, [a], pinned_check=False):
+            continue
+        key = _key(comp, a)
+        if state.feasible(*key):
+            state.add(*key)
+            kept.append(a)
+    fixed = tuple(sorted(kept))
+    # new placements may only start from `now`
+    assignments, _, _, comp, state = _solve(
+        problem,
+        fixed,
+        seed=None if seed is None else int(seed),
+        time_limit=time_limit,
+        min_start=now,
+    )
+    new = set(assignments)
+    moved = sum(1 for a in plan.assignments if a not in new)
+    return RotationPlan(
+        assignments=assignments,
+        unplaced=_unplaced(problem, comp, state),
+        objective=evaluate(problem, assignments),
+        bound=None,
+        method="replan",
+        horizon=problem.horizon,
+        post_ids=tuple(p.id for p in problem.posts),
+        labels=plan_labels(problem),
+        moved=moved,
+    )
