@@ -77,10 +77,20 @@ def test_demo_writes_results_and_plots(tmp_path: Path, capsys: pytest.CaptureFix
     out = capsys.readouterr().out
     assert "Grids (S1)" in out
     assert "Grid mentoring (S2)" in out
-    for name in ("summary.json", "grids.json", "mentoring.json", "grids.png", "scores.png"):
+    for name in (
+        "summary.json",
+        "grids.json",
+        "mentoring.json",
+        "shadowing.json",
+        "grids.png",
+        "scores.png",
+        "frontline.png",
+    ):
         assert (tmp_path / name).stat().st_size > 0
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
     assert summary["mentoring"]["unmatched"] == 0
+    assert summary["rotation"]["cross_shadowing"]["assignments"] == 27
+    assert summary["rotation"]["frontline"]["violations"] == 0
 
 
 def test_teams_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -101,6 +111,17 @@ def test_match_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert len(result["pairs"]) + len(result["unmatched"]) == 246 - 52
 
 
+def test_schedule_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["schedule", str(zone_file / "zone.json"), "--program", "cross-shadowing"]
+    assert main([*argv, "--format", "json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert len(result["assignments"]) == 27
+    assert result["unplaced"] == []
+    assert result["objective"]["placed"] == result["bound"]["placed"] == 27
+    assert main([*argv, "--top", "2"]) == 0
+    assert "0 violations" in capsys.readouterr().out
+
+
 def test_score_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["score", str(zone_file / "zone.json"), "--top", "5"]) == 0
     out = capsys.readouterr().out
@@ -119,6 +140,9 @@ def test_score_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> N
         (["match", "{zone}", "--role", "boss"], "unknown value 'boss'"),
         (["teams", "{zone}", "--size", "x"], "--size: expected MIN or MIN,MAX"),
         (["teams", "{zone}", "--n-teams", "500"], "n_teams"),
+        (["schedule", "{zone}", "--program", "nope"], "unknown program(s) ['nope']"),
+        (["schedule", "{zone}", "--home-share", "2"], "--home-share"),
+        (["schedule", "{zone}", "--horizon", "0"], "horizon"),
         (["frobnicate"], "invalid choice"),
     ],
 )

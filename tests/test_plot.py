@@ -23,6 +23,8 @@ from cadredev.plot import (
     score_distribution,
     team_balance,
 )
+from cadredev.rotation import schedule
+from cadredev.rotation._samples import cross_shadowing_problem
 
 mpl.use("Agg")
 
@@ -110,3 +112,10 @@ def test_score_distribution_renders(tmp_path: Path) -> None:
     _png(ax, tmp_path / "scores.png")
     with pytest.raises(InvalidInputError, match="bins"):
         score_distribution(year, bins=0)
+
+
+def test_rotation_gantt_on_a_real_plan(tmp_path: Path) -> None:
+    plan = schedule(cross_shadowing_problem(sample_zone()), seed=0)
+    ax = rotation_gantt(plan)
+    assert len(ax.get_yticklabels()) == 27
+    _png(ax, tmp_path / "shadowing.png")

@@ -302,10 +302,11 @@ def test_replan_keeps_valid_unreleased(problem: RotationProblem, data: st.DataOb
     again = replan(changed, plan, released=[leaver], now=now, seed=0)
     assert again.violations(changed) == ()
     kept = [a for a in plan.assignments if a.cadre_id != leaver]
-    # the changed problem drops explicit benefits, so every kept one must remain valid
-    for a in kept:
-        if not check_assignments(changed, [a], pinned_check=False):
-            assert a in again.assignments
+    # When the unreleased assignments are still valid together, every one of
+    # them is kept. (Each may be valid alone while a set of them is not: the
+    # leaver's unit may now be too small to let all of them be away at once.)
+    if not check_assignments(changed, kept, pinned_check=False):
+        assert all(a in again.assignments for a in kept)
     lost = [a for a in plan.assignments if a not in again.assignments]
     assert again.moved == len(lost)
     assert all(a.start >= now for a in again.assignments if a not in plan.assignments)

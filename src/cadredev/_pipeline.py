@@ -21,12 +21,14 @@ if TYPE_CHECKING:
 
     from .datasets import Zone
     from .matching import Matching
+    from .rotation import RotationPlan, RotationProblem
     from .scoring import PayAllocation, ReservePool, ScoreTable
     from .teams import EnterpriseSplit, Teams
 
 N_GRIDS = 6
 PAY_POOL = 1_000_000.0
 PAY_COEFFICIENTS = {"excellent": 1.5, "competent": 1.0, "basic": 0.8, "incompetent": 0.5}
+FRONTLINE_SECONDS = 5.0
 
 Progress = Callable[[str, float], None]
 
@@ -41,6 +43,10 @@ class Demo:
     enterprises: EnterpriseSplit
     mentor_graph: nx.Graph[Any]
     mentoring: Matching
+    shadowing_problem: RotationProblem
+    shadowing: RotationPlan
+    frontline_problem: RotationProblem
+    frontline: RotationPlan
     year: ScoreTable
     pay: PayAllocation
     pool: ReservePool
@@ -76,6 +82,24 @@ class Demo:
                 "cross_unit_share": summary.cross_unit_share,
                 "total_weight": round(self.mentoring.total_weight, 3),
             },
+            "rotation": {
+                name: {
+                    "assignments": len(plan.assignments),
+                    "cadres": len({a.cadre_id for a in plan.assignments}),
+                    "cadre_periods": sum(a.length for a in plan.assignments),
+                    "unplaced": len(plan.unplaced),
+                    "violations": len(plan.violations(problem)),
+                    "objective": [plan.objective.placed, round(plan.objective.value, 3)],
+                    "bound": None
+                    if plan.bound is None
+                    else [plan.bound.placed, round(plan.bound.value, 3)],
+                    "method": plan.method,
+                }
+                for name, plan, problem in (
+                    ("cross_shadowing", self.shadowing, self.shadowing_problem),
+                    ("frontline", self.frontline, self.frontline_problem),
+                )
+            },
             "assessment": {
                 "period": str(self.year.periods[0]) if len(self.year.periods) else None,
                 "grades": grades,
@@ -110,6 +134,17 @@ class Demo:
             f"Grid mentoring (S2): {mentoring['matched']} of {mentoring['mentees']} cadres "
             f"matched to a mentor of their grid, {mentoring['unmatched']} unmatched, "
             + ("no unit data" if share is None else f"{share:.0%} cross-unit pairs"),
+            *(
+                f"{title}: {r['cadres']} cadres, {r['assignments']} placements "
+                f"({r['cadre_periods']} cadre-months), {r['unplaced']} unmet minimums, "
+                f"{r['violations']} violations; benefit {r['objective'][1]:.1f} "
+                + ("(no bound" if r["bound"] is None else f"(bound {r['bound'][1]:.1f}")
+                + f", {r['method']})"
+                for title, r in (
+                    ("Cross shadowing (S4)", h["rotation"]["cross_shadowing"]),
+                    ("Frontline postings (S5)", h["rotation"]["frontline"]),
+                )
+            ),
             f"Assessment {assessment['period']} (S9-S12): "
             + ", ".join(f"{self._grade_label(g)} {n}" for g, n in assessment["grades"].items())
             + f"; vetoed {assessment['vetoed'] or 'none'}; "
@@ -172,6 +207,23 @@ def match_grid_mentors(zone: Zone, grids: Teams) -> tuple[nx.Graph[Any], Matchin
     return graph, match(graph)
 
 
+def plan_rotations(
+    zone: Zone, *, seed: int
+) -> tuple[RotationProblem, RotationPlan, RotationProblem, RotationPlan]:
+    """S4 and S5: a year of cross shadowing and of frontline postings."""
+    from .rotation import schedule  # noqa: PLC0415
+    from .rotation._samples import cross_shadowing_problem, frontline_problem  # noqa: PLC0415
+
+    shadowing_problem = cross_shadowing_problem(zone)
+    frontline = frontline_problem(zone)
+    return (
+        shadowing_problem,
+        schedule(shadowing_problem, seed=seed),
+        frontline,
+        schedule(frontline, seed=seed, time_limit=FRONTLINE_SECONDS),
+    )
+
+
 def assess_year(zone: Zone) -> tuple[ScoreTable, PayAllocation, ReservePool]:
     """S9-S12: months rolled up to the year, graded with quotas, pay and reserve pool."""
     from .scoring import allocate_pay, rollup, score  # noqa: PLC0415
@@ -192,6 +244,9 @@ def run_demo(zone: Zone, *, seed: int = 0, progress: Progress | None = None) -> 
     graph, mentoring = _timed("mentoring", timings, progress)(
         lambda: match_grid_mentors(zone, grids)
     )
+    shadowing_problem, shadowing, frontline_problem, frontline = _timed(
+        "rotation", timings, progress
+    )(lambda: plan_rotations(zone, seed=seed))
     year, pay, pool = _timed("assessment", timings, progress)(lambda: assess_year(zone))
     return Demo(
         zone=zone,
@@ -200,6 +255,10 @@ def run_demo(zone: Zone, *, seed: int = 0, progress: Progress | None = None) -> 
         enterprises=enterprises,
         mentor_graph=graph,
         mentoring=mentoring,
+        shadowing_problem=shadowing_problem,
+        shadowing=shadowing,
+        frontline_problem=frontline_problem,
+        frontline=frontline,
         year=year,
         pay=pay,
         pool=pool,

@@ -104,6 +104,9 @@ def _write_demo(demo: Any, out: Path) -> list[str]:
     )
     written.append(summary)
     save_json(demo.grids, out / "grids.json")
+    for name, plan in (("shadowing", demo.shadowing), ("frontline", demo.frontline)):
+        save_json(list(plan.assignments), out / f"{name}.json")
+        written.append(out / f"{name}.json")
     (out / "mentoring.json").write_text(
         json.dumps(_matching_json(demo.mentoring), ensure_ascii=False, indent=2) + "\n",
         encoding="utf-8",
@@ -123,6 +126,8 @@ def _write_demo(demo: Any, out: Path) -> list[str]:
         ("grids.png", lambda: plot.team_balance(demo.grids)),
         ("mentors.png", lambda: plot.mentor_graph(demo.mentoring, demo.mentor_graph)),
         ("scores.png", lambda: plot.score_distribution(demo.year)),
+        ("shadowing.png", lambda: plot.rotation_gantt(demo.shadowing)),
+        ("frontline.png", lambda: plot.rotation_gantt(demo.frontline, by="post")),
     ]
     for name, draw in drawings:
         figure = draw().get_figure(root=True)
@@ -237,6 +242,74 @@ def _matching_json(result: Any) -> dict[str, Any]:
     }
 
 
+def _schedule(args: argparse.Namespace) -> dict[str, Any]:
+    from .io import dump  # noqa: PLC0415
+    from .rotation import RotationProblem, diagnose, schedule  # noqa: PLC0415
+
+    zone = _read_zone(args.file)
+    programs = {p.name: p for p in zone.programs}
+    if not programs:
+        raise InvalidInputError(f"{args.file}: the zone has no rotation programs")
+    names = args.program or [next(iter(programs))]
+    unknown = [n for n in names if n not in programs]
+    if unknown:
+        raise InvalidInputError(
+            f"--program: unknown program(s) {unknown}; the zone has {sorted(programs)}"
+        )
+    chosen = [programs[n] for n in names]
+    categories = set().union(*(p.categories for p in chosen))
+    sizes: dict[str, int] = {}
+    for c in zone.cadres:
+        sizes[c.unit] = sizes.get(c.unit, 0) + 1
+    if not 0 <= args.home_share <= 1:
+        raise InvalidInputError(f"--home-share: expected a share in [0, 1], got {args.home_share}")
+    problem = RotationProblem(
+        cadres=zone.cadres,
+        posts=[p for p in zone.posts if p.category in categories],
+        horizon=args.horizon,
+        programs=chosen,
+        min_home_staffing={u: int(args.home_share * n) for u, n in sorted(sizes.items())},
+        as_of=zone.as_of,
+    )
+    conflicts = diagnose(problem)
+    plan = schedule(problem, seed=args.seed, time_limit=args.time_limit)
+    if args.format == "text":
+        for conflict in conflicts:
+            print(f"conflict: {conflict}")
+        rows = [
+            [a.cadre_id, a.post_id, a.program, a.start, a.start + a.length - 1]
+            for a in plan.assignments[: args.top]
+        ]
+        print(_table(["cadre", "post", "program", "from", "to"], rows))
+        if len(plan.assignments) > args.top:
+            print(f"... {len(plan.assignments) - args.top} more")
+        print(
+            f"{len(plan.assignments)} placements, {len(plan.unplaced)} unmet minimums, "
+            f"{len(plan.violations(problem))} violations; objective "
+            f"{plan.objective.placed} placed, {plan.objective.value:.2f} benefit "
+            + (
+                "(no bound"
+                if plan.bound is None
+                else f"(bound {plan.bound.placed}, {plan.bound.value:.2f}"
+            )
+            + f"; {plan.method})"
+        )
+        for u in plan.unplaced[:10]:
+            print(f"  unplaced {u.cadre_id} in {u.program}: {u.reason}")
+    return {
+        "assignments": dump(list(plan.assignments))["items"] if plan.assignments else [],
+        "unplaced": [
+            {"cadre_id": u.cadre_id, "program": u.program, "reason": u.reason}
+            for u in plan.unplaced
+        ],
+        "objective": {"placed": plan.objective.placed, "value": plan.objective.value},
+        "bound": None
+        if plan.bound is None
+        else {"placed": plan.bound.placed, "value": plan.bound.value},
+        "conflicts": [str(c) for c in conflicts],
+    }
+
+
 def _score(args: argparse.Namespace) -> dict[str, Any]:
     from .scoring import rollup, score  # noqa: PLC0415
 
@@ -300,6 +373,18 @@ def _build_parser() -> _Parser:
     match.add_argument("--method", choices=("optimal", "stable", "greedy"), default="optimal")
     match.add_argument("--role", default="grid", help="mentor role to match (default grid)")
     match.add_argument("--cross-unit", type=float, default=1.0, help="weight of cross-unit pairs")
+
+    plan = command("schedule", _schedule, "plan rotation programs", needs_file=True)
+    plan.add_argument(
+        "--program", action="append", help="program name, repeatable (default: the first)"
+    )
+    plan.add_argument("--horizon", type=int, default=12, help="periods to plan (default 12)")
+    plan.add_argument(
+        "--home-share", type=float, default=0.8, help="share of each unit kept home (default 0.8)"
+    )
+    plan.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
+    plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
 
     score = command("score", _score, "score and grade one period", needs_file=True)
     score.add_argument("--to", choices=("month", "quarter", "year"), default="year")

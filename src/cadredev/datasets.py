@@ -32,6 +32,7 @@ from .model import (
     Post,
     Rank,
 )
+from .rotation import Program
 from .scoring import Records, Scheme
 
 __all__ = ["ABILITIES", "INDUSTRIES", "Zone", "sample_zone"]
@@ -107,6 +108,8 @@ class Zone:
         The zone's scoring scheme, if any.
     records
         Assessment records (monthly for the sample zone), if any.
+    programs
+        Rotation programs (shadowing, frontline postings, stationed rotation).
 
     Examples
     --------
@@ -126,6 +129,7 @@ class Zone:
     units: tuple[str, ...] = field(converter=_as_tuple)
     scheme: Scheme | None = None
     records: Records | None = None
+    programs: tuple[Program, ...] = field(default=(), converter=_as_tuple)
 
     def __attrs_post_init__(self) -> None:
         for label, records in (
@@ -205,6 +209,8 @@ class Zone:
             periods = self.records.periods
             span = f"{periods[0]} to {periods[-1]}" if periods else "no periods"
             out.append(f"  records: {len(self.records.cadres)} cadres, {span}")
+        if self.programs:
+            out.append("  programs: " + ", ".join(p.name for p in self.programs))
         return "\n".join(out)
 
 
@@ -261,7 +267,7 @@ def sample_zone(seed: int = 0) -> Zone:
         ``host``, ``secondment`` and ``stationed``, 1,600 enterprises, a
         scoring scheme with one indicator set per line, and a year of monthly
         records (2025-01 to 2025-12) with a few safety incidents and one
-        discipline veto.
+        discipline veto, and the rotation programs of scenarios S4 to S6.
 
     Examples
     --------
@@ -434,6 +440,12 @@ def sample_zone(seed: int = 0) -> Zone:
         enterprises=enterprises,
         units=[u for u, _, _ in _UNITS],
     )
+    from .rotation._samples import sample_programs  # noqa: PLC0415
     from .scoring._samples import sample_records, sample_scheme  # noqa: PLC0415
 
-    return attrs.evolve(zone, scheme=sample_scheme(), records=sample_records(zone, seed=seed))
+    return attrs.evolve(
+        zone,
+        scheme=sample_scheme(),
+        records=sample_records(zone, seed=seed),
+        programs=tuple(sample_programs(zone).values()),
+    )
