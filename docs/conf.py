@@ -71,6 +71,14 @@ def _resolve_public(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     if parts[0] != "cadredev":
         candidates.append("cadredev." + target)
     domain = env.get_domain("py")
+    suffix = "." + parts[-1]
+    documented = [
+        name
+        for name in domain.objects
+        if name.endswith(suffix) and not any(p.startswith("_") for p in name.split("."))
+    ]
+    if len(documented) == 1:
+        candidates.append(documented[0])
     for candidate in candidates:
         if candidate in domain.objects:
             found = domain.resolve_any_xref(

@@ -29,3 +29,8 @@ def test_example_runs_as_a_notebook(path: Path, tmp_path: Path) -> None:
         resources={"metadata": {"path": str(tmp_path)}},
     )
     client.execute()
+
+
+def test_every_scenario_has_an_example() -> None:
+    numbers = sorted(int(p.stem[1:3]) for p in EXAMPLES)
+    assert numbers == list(range(1, 15))
