@@ -35,6 +35,7 @@ def _hypothesis_setup_hook() -> None:
     from hypothesis import strategies as st  # noqa: PLC0415
 
     from .model import Cadre, Eligibility, Enterprise, Mentor, Post, Posting  # noqa: PLC0415
+    from .rotation import RotationProblem  # noqa: PLC0415
     from .scoring import (  # noqa: PLC0415
         Exemption,
         Indicator,
@@ -54,6 +55,7 @@ def _hypothesis_setup_hook() -> None:
         (Enterprise, "enterprises"),
         (Indicator, "indicators"),
         (Scheme, "schemes"),
+        (RotationProblem, "rotation_problems"),
     )
     for cls, name in records:
         st.register_type_strategy(cls, _from_testing(name))

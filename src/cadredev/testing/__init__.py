@@ -48,6 +48,7 @@ from ._models import (
     rosters,
 )
 from ._report import Counterexample, PropertyReport, PropertyResult
+from ._rotation import rotation_problems
 from ._scoring import exemptions, indicators, records, schemes
 from ._state import AssessmentYear, assessment_year
 
@@ -77,5 +78,6 @@ __all__ = [
     "posts",
     "records",
     "rosters",
+    "rotation_problems",
     "schemes",
 ]
