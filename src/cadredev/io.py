@@ -444,17 +444,24 @@ def save_json(obj: Any, path: str | Path) -> None:
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 
-def _read_json(path: str | Path) -> Any:
+def _read_text(path: str | Path) -> str:
+    """Read a UTF-8 file (a byte-order mark is allowed) with errors that name it."""
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot read file ({exc.strerror})") from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
         raise InvalidInputError(
-            f"{path}: not UTF-8 (byte {exc.start}: {raw[exc.start : exc.start + 1]!r})"
+            f"{path}, line {line}: not UTF-8 (byte {raw[exc.start : exc.start + 1]!r}); "
+            "save the file as UTF-8"
         ) from None
+
+
+def _read_json(path: str | Path) -> Any:
+    text = _read_text(path)
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
@@ -488,18 +495,7 @@ _INT = re.compile(r"^-?\d+$")
 
 
 def _read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InvalidInputError(f"{path}: cannot read file ({exc.strerror})") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InvalidInputError(
-            f"{path}, line {line}: not UTF-8 (byte {raw[exc.start : exc.start + 1]!r}); "
-            "save the file as UTF-8"
-        ) from None
+    text = _read_text(path)
     if not text.strip():
         raise InvalidInputError(f"{path}: empty file; expected a header row")
     reader = csv.reader(_stdio.StringIO(text, newline=""))
