@@ -456,6 +456,29 @@ def test_medium_problem_is_deterministic(medium_plan: RotationPlan) -> None:
     assert schedule(_medium_problem(order=3), seed=0) == medium_plan
 
 
+def test_time_cap_is_reported(medium_plan: RotationPlan) -> None:
+    # a cap far below the work budget: still a valid plan, and the plan says
+    # the cap ended the search (so it may depend on machine speed)
+    prob = _medium_problem()
+    plan = schedule(prob, seed=0, time_limit=1e-3)
+    assert plan.method == "heuristic, time limit"
+    assert plan.violations(prob) == ()
+    again = replan(prob, medium_plan, released=["c000"], time_limit=1e-3)
+    assert again.method == "replan, time limit"
+    assert again.violations(prob) == ()
+
+
+def test_search_budget_grows_with_size() -> None:
+    budgets = [solve_module.search_budget(n) for n in (0, 10, 100, 1_000, 10_000, 100_000)]
+    moves = [m for m, _ in budgets]
+    patience = [p for _, p in budgets]
+    assert moves == sorted(moves)
+    assert patience == sorted(patience)
+    assert moves[0] >= 20
+    assert moves[-1] == solve_module.MAX_MOVES
+    assert patience[0] == solve_module.PATIENCE
+
+
 # ---------------------------------------------------------------- violations, one per kind
 
 
