@@ -2,6 +2,11 @@
 period-by-period min-cost-flow greedy on synthetic problems (see rotation_problems.py).
 
 Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
+      [--sizes C ...] [--repeat] [--frontline]
+
+``--repeat`` solves each problem twice and says whether the plans are equal
+(the search ends on a work budget, so they should be unless the time cap hit);
+``--frontline`` adds the sample zone's frontline problem with default options.
 
 CP-SAT and the greedy solve the same placement options cadredev enumerates
 (every (cadre, program, post, start) that passes the rules on its own), with the
@@ -188,12 +193,38 @@ def ratio(a, b) -> str:
     return f"{r1:.3f}/{r2:.3f}"
 
 
+def frontline(*, repeat: bool) -> None:
+    """The sample zone's frontline postings, default options (work budget only)."""
+    from cadredev import sample_zone  # noqa: PLC0415
+    from cadredev.rotation._samples import frontline_problem  # noqa: PLC0415
+
+    problem = frontline_problem(sample_zone())
+    plans = []
+    for _ in range(2 if repeat else 1):
+        t0 = time.perf_counter()
+        plan = schedule(problem, seed=0)
+        elapsed = time.perf_counter() - t0
+        bound = plan.bound
+        print(
+            f"frontline (sample zone): {elapsed:.2f} s, {fmt(plan.objective)}, "
+            f"bound {fmt(bound) if bound else '-'}, gap {plan.gap:.4f}, {plan.method}"
+        )
+        plans.append(plan)
+    if repeat:
+        print(f"frontline same plan: {plans[0] == plans[1]}")
+    sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small smoke run")
     parser.add_argument("--cpsat-seconds", type=float, default=60.0)
     parser.add_argument("--sizes", type=int, nargs="*")
+    parser.add_argument("--repeat", action="store_true", help="solve twice, compare plans")
+    parser.add_argument("--frontline", action="store_true", help="add the sample frontline")
     args = parser.parse_args()
+    if args.frontline:
+        frontline(repeat=args.repeat)
     sizes = args.sizes or ([100, 300] if args.quick else [100, 1000, 5000])
     cp_seconds = min(args.cpsat_seconds, 5.0) if args.quick else args.cpsat_seconds
     print(f"{'C':>5} {'solver':<22} {'time s':>8} {'objective':>18} {'viol':>5} ratio(vs ours)")
@@ -210,8 +241,15 @@ def main() -> None:
         print(
             f"{n:>5} {'cadredev':<22} {ours_t:>8.2f} {fmt(ours):>18} "
             f"{len(plan.violations(problem)):>5} bound {fmt(bound) if bound else '-'} "
-            f"({bound.method if bound else ''}), gap {plan.gap:.4f}"
+            f"({bound.method if bound else ''}), gap {plan.gap:.4f}, {plan.method}"
         )
+        if args.repeat:
+            t0 = time.perf_counter()
+            again = schedule(problem, seed=0, time_limit=limit)
+            print(
+                f"{n:>5} {'cadredev again':<22} {time.perf_counter() - t0:>8.2f} "
+                f"{fmt(again.objective):>18} same plan: {again == plan}"
+            )
         greedy, g_t = flow_greedy(problem)
         g_obj = evaluate(problem, greedy)
         g_viol = len(RotationPlan(assignments=greedy).violations(problem))

@@ -366,7 +366,11 @@ def test_unplaced_reason_when_capacity_zero() -> None:
     assert "6 post-periods in category 'host'" in str(info.value.conflicts[0])
 
 
-def test_medium_problem_heuristic_path() -> None:
+def _medium_problem(order: int | None = None) -> RotationProblem:
+    """120 cadres, 14 posts: too many options for the exact path.
+
+    With ``order``, the same problem with cadres, posts and staffing shuffled.
+    """
     rng = np.random.default_rng(5)
     cadres = [
         Cadre(
@@ -407,13 +411,72 @@ def test_medium_problem_heuristic_path() -> None:
         min_home_staffing={f"u{u}": 15 for u in range(6)},
         unavailable={f"c{i:03d}": {i % 12} for i in range(0, 120, 7)},
     )
-    plan = schedule(prob, seed=0, time_limit=60)
+    if order is None:
+        return prob
+    shuffle = random.Random(order).shuffle  # noqa: S311
+    cadres = list(prob.cadres)
+    posts = list(prob.posts)
+    staffing = list(prob.min_home_staffing.items())
+    shuffle(cadres)
+    shuffle(posts)
+    shuffle(staffing)
+    other = RotationProblem(
+        cadres=cadres,
+        posts=posts,
+        horizon=prob.horizon,
+        programs=prob.programs,
+        min_home_staffing=dict(staffing),
+        unavailable=prob.unavailable,
+    )
+    assert [c.id for c in cadres] != [c.id for c in prob.cadres]
+    assert other == prob
+    return other
+
+
+@pytest.fixture(scope="module")
+def medium_plan() -> RotationPlan:
+    return schedule(_medium_problem(), seed=0)
+
+
+def test_medium_problem_heuristic_path(medium_plan: RotationPlan) -> None:
+    prob = _medium_problem()
+    plan = medium_plan
     assert plan.method == "heuristic"
     assert plan.violations(prob) == ()
     assert plan.bound is not None
     assert plan.objective.placed <= plan.bound.placed
     assert 0.0 <= plan.gap < 1.0
-    assert plan == schedule(prob, seed=0, time_limit=60)
+
+
+def test_medium_problem_is_deterministic(medium_plan: RotationPlan) -> None:
+    # the search ends on its work budget, not the clock: equal plans on every
+    # call and for any input order (the time cap is far away)
+    assert medium_plan.method == "heuristic"
+    assert schedule(_medium_problem(), seed=0) == medium_plan
+    assert schedule(_medium_problem(order=3), seed=0) == medium_plan
+
+
+def test_time_cap_is_reported(medium_plan: RotationPlan) -> None:
+    # a cap far below the work budget: still a valid plan, and the plan says
+    # the cap ended the search (so it may depend on machine speed)
+    prob = _medium_problem()
+    plan = schedule(prob, seed=0, time_limit=1e-3)
+    assert plan.method == "heuristic, time limit"
+    assert plan.violations(prob) == ()
+    again = replan(prob, medium_plan, released=["c000"], time_limit=1e-3)
+    assert again.method == "replan, time limit"
+    assert again.violations(prob) == ()
+
+
+def test_search_budget_grows_with_size() -> None:
+    budgets = [solve_module.search_budget(n) for n in (0, 10, 100, 1_000, 10_000, 100_000)]
+    moves = [m for m, _ in budgets]
+    patience = [p for _, p in budgets]
+    assert moves == sorted(moves)
+    assert patience == sorted(patience)
+    assert moves[0] >= 20
+    assert moves[-1] == solve_module.MAX_MOVES
+    assert patience[0] == solve_module.PATIENCE
 
 
 # ---------------------------------------------------------------- violations, one per kind

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import time
 
+import attrs
 import numpy as np
 
 from ._compile import Compiled
 from ._construct import Key, State
 from ._mip import build_model, solve_model
 
-__all__ = ["improve"]
+__all__ = ["REL_TOL", "SUB_NODE_LIMIT", "Search", "improve"]
+
+SUB_NODE_LIMIT = 200
+"""Branch-and-bound nodes per neighbourhood sub-solve."""
+REL_TOL = 1e-4
+"""Value gains below this share of the total value do not count as progress."""
 
 
 def _part(state: State, comp: Compiled, cadres: list[int]) -> tuple[int, float]:
@@ -28,26 +34,47 @@ def _part(state: State, comp: Compiled, cadres: list[int]) -> tuple[int, float]:
     return placed, value
 
 
+@attrs.frozen
+class Search:
+    """What the neighbourhood search did (internal)."""
+
+    iterations: int = 0
+    accepted: int = 0
+    capped: bool = False
+    """True when the time cap, not the work budget, ended the search or a sub-solve."""
+
+
 def improve(
     comp: Compiled,
     state: State,
     fixed: set[Key],
     *,
     rng: np.random.Generator,
-    deadline: float,
     max_iters: int,
+    patience: int,
+    deadline: float | None = None,
+    node_limit: int = SUB_NODE_LIMIT,
+    rel_tol: float = REL_TOL,
     size: int = 64,
     per_cadre: int = 50,
-    patience: int = 60,
-) -> int:
-    """Improve ``state`` in place; return the number of accepted moves."""
+) -> Search:
+    """Improve ``state`` in place within a work budget.
+
+    The search makes at most ``max_iters`` neighbourhood moves and stops
+    earlier after ``patience`` moves in a row without a significant gain: more
+    placements, or a value gain above ``rel_tol`` times the current total
+    value. Smaller gains are kept but do not reset the count. Each sub-solve
+    is limited to ``node_limit`` branch-and-bound nodes, so the result does
+    not depend on machine speed. ``deadline`` (a ``time.perf_counter``
+    instant) is only a safety cap; hitting it is reported in ``capped``.
+    """
     n = len(comp.cadre_ids)
     if n == 0 or comp.n_options == 0:
-        return 0
+        return Search()
     first = np.searchsorted(comp.oc, np.arange(n + 1))
     has_opts = np.flatnonzero(np.diff(first) > 0)
     if len(has_opts) == 0:
-        return 0
+        return Search()
     # cadres with options on each post, for neighbourhoods around contested posts
     order = np.lexsort((comp.oc, comp.op))
     pc = np.stack([comp.op[order], comp.oc[order]], axis=1)
@@ -56,21 +83,27 @@ def improve(
     unit_members: dict[int, np.ndarray] = {}
     for u in range(len(comp.units)):
         unit_members[u] = np.flatnonzero(comp.cunit == u)
+    nk = len(comp.prog_names)
     accepted = 0
     stale = 0
+    iterations = 0
+    capped = False
+    total_value = _part(state, comp, list(range(n)))[1]
     for _ in range(max_iters):
-        if time.perf_counter() > deadline or stale >= patience:
+        if stale >= patience:
             break
-        short = [
-            c
-            for c in has_opts.tolist()
-            if any(
-                comp.prog_elig[k, c] and state.count[c, k] < comp.pmin[k]
-                for k in range(len(comp.prog_names))
-            )
-        ]
-        if short and rng.random() < 0.6:
-            seed = short[int(rng.integers(len(short)))]
+        if deadline is not None and time.perf_counter() > deadline:
+            capped = True
+            break
+        iterations += 1
+        # cadres short of a program minimum, in index order
+        count = np.zeros((nk, n), dtype=np.int64)
+        for (c, k), m in state.count.items():
+            count[k, c] = m
+        lacking: np.ndarray = np.any(comp.prog_elig & (count < comp.pmin[:, None]), axis=0)
+        short = has_opts[lacking[has_opts]]
+        if len(short) and rng.random() < 0.6:
+            seed = int(short[int(rng.integers(len(short)))])
         else:
             seed = int(has_opts[int(rng.integers(len(has_opts)))])
         chosen_set: list[int] = [seed]
@@ -128,11 +161,13 @@ def improve(
         result = None
         if len(cand):
             model = build_model(comp, state, cand, np.array(cadres, dtype=np.int64))
-            remaining = max(0.05, min(5.0, deadline - time.perf_counter()))
-            result = solve_model(model, time_limit=remaining)
+            remaining = None if deadline is None else deadline - time.perf_counter()
+            result = solve_model(model, time_limit=remaining, node_limit=node_limit)
+            if result is not None and result.timed_out:
+                capped = True
         new_keys: list[Key] = []
         if result is not None:
-            for pos in result[0].tolist():
+            for pos in result.chosen.tolist():
                 o = int(cand[pos])
                 new_keys.append(
                     (
@@ -162,12 +197,15 @@ def improve(
                 stale += 1
             else:
                 accepted += 1
-                stale = 0
+                gain = after[1] - before[1]
+                significant = after[0] > before[0] or gain > rel_tol * max(1.0, abs(total_value))
+                total_value += gain
+                stale = 0 if significant else stale + 1
         else:
             for key in removed:
                 state.add(*key)
             stale += 1
-    return accepted
+    return Search(iterations=iterations, accepted=accepted, capped=capped)
 
 
 def _find_options(comp: Compiled, keys: list[Key], first: np.ndarray) -> list[int]:

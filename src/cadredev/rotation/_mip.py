@@ -10,14 +10,14 @@ total value, so the first level (placements toward minimums) always wins.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ._compile import Compiled
 from ._construct import State
 
-__all__ = ["Model", "aggregate_bound", "build_model", "solve_model"]
+__all__ = ["Model", "Solution", "aggregate_bound", "build_model", "solve_model"]
 
 
 class Model:
@@ -197,15 +197,34 @@ def _matrix(model: Model) -> Any:
     return coo_matrix((model.data, (model.rows, model.cols)), shape=(n_rows, model.n_vars)).tocsr()
 
 
+class Solution(NamedTuple):
+    """A solved model (internal)."""
+
+    chosen: np.ndarray
+    """Positions in ``cand`` of the options taken."""
+    objective: float
+    optimal: bool
+    timed_out: bool
+    """True when the time limit stopped the solver (the result depends on speed)."""
+
+
 def solve_model(
-    model: Model, *, time_limit: float | None = None, relax: bool = False
-) -> tuple[np.ndarray, float, bool] | None:
-    """Solve; return (chosen candidate positions, objective, optimal) or None."""
+    model: Model,
+    *,
+    time_limit: float | None = None,
+    node_limit: int | None = None,
+    relax: bool = False,
+) -> Solution | None:
+    """Solve; return the solution or None when no solution was found.
+
+    ``node_limit`` bounds the branch-and-bound work, so a solve that stops
+    there gives the same answer on any machine; ``time_limit`` is a safety cap.
+    """
     from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
 
     n_x = len(model.cand)
     if model.n_vars == 0:
-        return np.zeros(0, dtype=np.int64), 0.0, True
+        return Solution(np.zeros(0, dtype=np.int64), 0.0, optimal=True, timed_out=False)
     cost = -np.concatenate([model.values, np.full(len(model.zkeys), model.weight)])
     upper = np.concatenate([np.ones(n_x), model.zub])
     integrality = np.zeros(model.n_vars, np.int64) if relax else np.ones(model.n_vars, np.int64)
@@ -215,6 +234,8 @@ def solve_model(
     options: dict[str, Any] = {"mip_rel_gap": 1e-9, "presolve": True}
     if time_limit is not None:
         options["time_limit"] = max(0.05, float(time_limit))
+    if node_limit is not None:
+        options["node_limit"] = int(node_limit)
     solver: Any = milp
     res = solver(
         cost,
@@ -223,11 +244,12 @@ def solve_model(
         constraints=constraints,
         options=options,
     )
+    timed_out = "time limit" in str(res.message).lower()
     if res.x is None:
         return None
     x = np.asarray(res.x)
     chosen = np.flatnonzero(x[:n_x] > 0.5)
-    return chosen, float(-res.fun), bool(res.status == 0)
+    return Solution(chosen, float(-res.fun), optimal=bool(res.status == 0), timed_out=timed_out)
 
 
 def aggregate_bound(

@@ -13,7 +13,7 @@ from cadredev.model import Cadre
 
 from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
-from ._improve import improve
+from ._improve import Search, improve
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels
 from ._problem import Assignment, Program, RotationProblem, Unplaced
@@ -27,6 +27,28 @@ MAX_OPTIONS = 2_500_000
 AGGREGATE_PAIRS = 250_000
 """Problems with at most this many (cadre, program, post) pairs get an LP bound."""
 DEFAULT_TIME_LIMIT = 60.0
+"""Safety cap in seconds when ``time_limit`` is not given."""
+EXACT_NODE_LIMIT = 50_000
+"""Branch-and-bound nodes for the exact solve of a small problem."""
+CAPPED = ", time limit"
+"""Appended to ``RotationPlan.method`` when the time cap cut the search short."""
+
+
+MAX_MOVES = 2_000
+"""Neighbourhood moves at most, whatever the size."""
+PATIENCE = 30
+"""Moves in a row without a significant gain that end the search (more for
+large problems, where each move touches a smaller share of the plan)."""
+
+
+def search_budget(n_cadres: int) -> tuple[int, int]:
+    """Neighbourhood moves at most, and moves without progress before stopping.
+
+    The budget grows with the number of cadres, so the work, not the clock,
+    decides when the search ends.
+    """
+    max_iters = max(20, min(MAX_MOVES, 4 * n_cadres))
+    return max_iters, max(PATIENCE, n_cadres // 40)
 
 
 def _check_options(seed: object, time_limit: object) -> None:
@@ -82,12 +104,12 @@ def _solve(
     base = State(comp)
     for key in fixed_keys:
         base.add(*key)
+    small = comp.n_options <= EXACT_OPTIONS
     feasible_opts = np.array(
         [
             o
-            for o in range(comp.n_options)
-            if comp.n_options <= EXACT_OPTIONS
-            and base.feasible(
+            for o in range(comp.n_options if small else 0)
+            if base.feasible(
                 int(comp.oc[o]),
                 int(comp.op[o]),
                 int(comp.ok[o]),
@@ -97,11 +119,18 @@ def _solve(
         ],
         dtype=np.int64,
     )
+    search = Search()
     if 0 < comp.n_options <= EXACT_OPTIONS and not comp.pruned:
         model = build_model(comp, base, feasible_opts, np.arange(len(comp.cadre_ids)))
-        result = solve_model(model, time_limit=max(0.1, deadline - time.perf_counter()))
+        result = solve_model(
+            model,
+            time_limit=max(0.1, deadline - time.perf_counter()),
+            node_limit=EXACT_NODE_LIMIT,
+        )
+        if result is not None and result.timed_out:
+            search = Search(capped=True)
         if result is not None:
-            keys = [_opt_key(comp, int(feasible_opts[pos])) for pos in result[0].tolist()]
+            keys = [_opt_key(comp, int(feasible_opts[pos])) for pos in result.chosen.tolist()]
             trial = State(comp)
             for key in fixed_keys:
                 trial.add(*key)
@@ -113,22 +142,24 @@ def _solve(
                 trial.add(*key)
             if ok and _score(comp, trial) >= _score(comp, state):
                 state = trial
-                if result[2]:
+                if result.optimal:
                     method = "exact"
     elif comp.n_options == 0:
         method = "exact"
     else:
         rng = np.random.default_rng(seed)
-        n = len(comp.cadre_ids)
-        improve(
+        max_iters, patience = search_budget(len(comp.cadre_ids))
+        search = improve(
             comp,
             state,
             fixed_keys,
             rng=rng,
             deadline=deadline,
-            max_iters=max(20, min(5_000, 4 * n)),
-            patience=max(60, n // 4),
+            max_iters=max_iters,
+            patience=patience,
         )
+    if search.capped:
+        method += CAPPED
     assignments = tuple(sorted(_to_assignment(comp, key) for key in state.chosen))
     objective = evaluate(problem, assignments)
     if method == "exact":
@@ -274,15 +305,25 @@ def schedule(
     scarcest cadres first, then by value) and improved by large-neighbourhood
     search: a few cadres at a time are freed and re-placed optimally by the MIP.
 
+    The search runs on a work budget, not on the clock: at most a number of
+    neighbourhood moves that grows with the number of cadres, ending earlier
+    after 30 moves (one per 40 cadres on large problems) in a row without a
+    significant gain (a placement more, or a value gain above 0.01 % of the
+    plan's value), and every MIP solve is limited by a number of
+    branch-and-bound nodes. The plan therefore depends only on the problem
+    and the seed, not on the machine's speed.
+
     Parameters
     ----------
     problem
         The problem.
     seed
         Seed for the neighbourhood choice; equal seeds give equal plans
-        whatever the input order (as long as ``time_limit`` is not reached).
+        whatever the input order, unless ``time_limit`` cuts the work short.
     time_limit
-        Seconds to spend at most (default 60).
+        A safety cap in seconds (default 60): the search stops there even if
+        its work budget is not spent. When the cap is hit, the plan may depend
+        on machine speed, and ``plan.method`` ends with ``", time limit"``.
     strict
         Raise :class:`~cadredev.InfeasibleError` instead of returning a plan
         with unmet minimums.
@@ -291,6 +332,8 @@ def schedule(
     -------
     RotationPlan
         Always valid; unmet minimums are in ``unplaced`` with a reason.
+        ``method`` is ``"exact"`` (proved optimal), ``"heuristic"``, or
+        ``"heuristic, time limit"`` when the time cap ended the work early.
 
     Raises
     ------
@@ -372,7 +415,9 @@ def replan(
     Returns
     -------
     RotationPlan
-        ``moved`` counts earlier assignments that are not in the new plan.
+        ``moved`` counts earlier assignments that are not in the new plan;
+        ``method`` is ``"replan"``, or ``"replan, time limit"`` when the
+        time cap ended the work early.
 
     Examples
     --------
@@ -428,7 +473,7 @@ def replan(
             kept.append(a)
     fixed = tuple(sorted(kept))
     # new placements may only start from `now`
-    assignments, _, _, comp, state = _solve(
+    assignments, _, method, comp, state = _solve(
         problem,
         fixed,
         seed=None if seed is None else int(seed),
@@ -442,7 +487,7 @@ def replan(
         unplaced=_unplaced(problem, comp, state),
         objective=evaluate(problem, assignments),
         bound=None,
-        method="replan",
+        method="replan" + (CAPPED if method.endswith(CAPPED) else ""),
         horizon=problem.horizon,
         post_ids=tuple(p.id for p in problem.posts),
         labels=plan_labels(problem),
