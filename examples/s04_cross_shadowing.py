@@ -17,7 +17,7 @@ print(len(program.cadres or ()), "trainees,", len(problem.posts), "host posts")
 
 # %%
 assert diagnose(problem) == ()
-plan = schedule(problem, seed=0, time_limit=10)
+plan = schedule(problem, seed=0)
 print(plan.method, plan.objective, "gap", round(plan.gap, 4))
 print(plan.breakdown()["unit"])
 

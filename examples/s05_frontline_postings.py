@@ -19,7 +19,7 @@ from cadredev.rotation._samples import frontline_problem
 
 zone = sample_zone()
 problem = frontline_problem(zone)
-plan = schedule(problem, seed=0, time_limit=6)
+plan = schedule(problem, seed=0)
 print(plan.method, plan.objective, "bound", plan.bound)
 print(plan.breakdown()["program"], plan.breakdown()["cohort"])
 

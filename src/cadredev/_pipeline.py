@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 N_GRIDS = 6
 PAY_POOL = 1_000_000.0
 PAY_COEFFICIENTS = {"excellent": 1.5, "competent": 1.0, "basic": 0.8, "incompetent": 0.5}
-FRONTLINE_SECONDS = 5.0
+
 
 Progress = Callable[[str, float], None]
 
@@ -220,7 +220,7 @@ def plan_rotations(
         shadowing_problem,
         schedule(shadowing_problem, seed=seed),
         frontline,
-        schedule(frontline, seed=seed, time_limit=FRONTLINE_SECONDS),
+        schedule(frontline, seed=seed),
     )
 
 

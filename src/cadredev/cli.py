@@ -382,7 +382,9 @@ def _build_parser() -> _Parser:
     plan.add_argument(
         "--home-share", type=float, default=0.8, help="share of each unit kept home (default 0.8)"
     )
-    plan.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
+    plan.add_argument(
+        "--time-limit", type=float, default=None, help="safety cap in seconds (default 60)"
+    )
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
 
