@@ -410,12 +410,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     Examples
     --------
+    >>> import tempfile
     >>> main(["--version"])
     Traceback (most recent call last):
     ...
     SystemExit: 0
-    >>> main(["demo", "--format", "json"])  # doctest: +ELLIPSIS
-    {"zone": {"name": "Sample development zone", "as_of": 2025, "cadres": 246, ...
+    >>> main(["sample", "--out", tempfile.mkdtemp()])  # doctest: +ELLIPSIS
+    wrote zone     .../zone.json
+    wrote roster   .../cadres.csv
+    wrote records  .../records.csv
     0
 
     .. versionadded:: 0.1
