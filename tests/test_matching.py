@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cadredev.matching as matching_module
 from cadredev.errors import InvalidInputError, MissingDependencyError
 from cadredev.io import dump, load
 from cadredev.matching import (
@@ -318,6 +319,83 @@ def test_negative_weight_pairs_are_left_out_by_optimal() -> None:
     assert result.pairs == {}
     assert "negative" in result.unmatched["a00"]
     assert match(g, method="greedy").pairs == {"a00": "b00"}
+
+
+@pytest.fixture
+def always_certify(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the candidate-and-certificate route of the optimal method on any size."""
+    monkeypatch.setattr(matching_module, "_PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(matching_module, "_PRUNE_PER_MENTEE", 1)
+    monkeypatch.setattr(matching_module, "_PRUNE_PER_SLOT", 1)
+
+
+@pytest.mark.usefixtures("always_certify")
+@pytest.mark.parametrize("seed", range(20))
+def test_certified_optimal_matches_ortools(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # one round only for some seeds: a failed certificate falls back to the whole problem
+    monkeypatch.setattr(matching_module, "_PRUNE_ROUNDS", 1 + seed % 3)
+    rng = np.random.default_rng(500 + seed)
+    n, m = int(rng.integers(1, 150)), int(rng.integers(1, 30))
+    # few distinct weights: many ties; some zero weights and unreachable mentees
+    top = int(rng.choice([1, 3, 100]))
+    edges = [
+        (i, j, float(rng.integers(0, top + 1)))
+        for i in range(n)
+        if rng.random() < 0.9
+        for j in rng.choice(m, size=int(rng.integers(1, min(m, 8) + 1)), replace=False).tolist()
+    ]
+    g = make_graph(n, m, edges, rng.integers(0, 7, m).tolist())
+    result = match(g)
+    check_valid(g, result)
+    assert result.total_weight == ortools_weight(g)
+    assert result.total_weight == pytest.approx(milp_weight(g))
+
+
+@pytest.mark.usefixtures("always_certify")
+@settings(max_examples=40)
+@given(graphs(max_n=5, max_m=3))
+def test_certified_optimal_matches_brute_force(g: nx.Graph[Any]) -> None:
+    result = match(g)
+    check_valid(g, result)
+    weight, pairs = brute_force(g)
+    assert result.total_weight == pytest.approx(weight)
+    assert len(result.assignments) == pairs
+
+
+@pytest.mark.usefixtures("always_certify")
+def test_certified_optimal_is_deterministic_under_permutation() -> None:
+    rng = np.random.default_rng(11)
+    g = random_graph(rng, 120, 15, 6, 4)
+    first = match(g)
+    for _ in range(3):
+        assert match(relabel_shuffled(g, rng)) == first
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mentor_prices_certify_an_optimal_assignment(seed: int) -> None:
+    rng = np.random.default_rng(900 + seed)
+    n, m = 80, 12
+    a = np.repeat(np.arange(n), 5)
+    b = np.concatenate([rng.choice(m, 5, replace=False) for _ in range(n)])
+    q = rng.integers(0, 10, len(a))
+    cap = rng.integers(1, 6, m)
+    got = matching_module._assignment(a, b, q, n, cap)
+    x = np.zeros(len(a), dtype=bool)
+    x[got] = True
+    gain = q * (n + 1) + 1
+    usable = np.minimum(cap, np.bincount(b, minlength=m))
+    prices = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    assert prices is not None
+    assert (prices >= 0).all()
+    best = matching_module._group_max(a, gain - prices[b], n)
+    # a feasible dual whose objective equals the primal gain: both optimal
+    assert int(best.sum() + (usable * prices).sum()) == int(gain[got].sum())
+    # a non-optimal matching (drop one matched pair that has positive gain) is refused
+    x[got[0]] = False
+    worse = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    if worse is not None:
+        best = matching_module._group_max(a, gain - worse[b], n)
+        assert int(best.sum() + (usable * worse).sum()) > int(gain[x].sum())
 
 
 # --------------------------------------------------------------------------

@@ -888,10 +888,140 @@ def _solve_optimal(
     a, b = eu[idx], ev[idx]
     q = _integer_weights(w[idx], n)
     if np.all(cap_a <= 1):
-        chosen[idx[_assignment(a, b, q, n, cap_b)]] = True
+        chosen[idx[_certified_assignment(a, b, q, n, cap_b)]] = True
     else:
         chosen[idx[_flow_lp(a, b, q, cap_a, cap_b)]] = True
     return chosen
+
+
+# Assignments with at least this many slot entries (edges times usable slots
+# of their mentor) are first solved on candidate edges, then certified.
+_PRUNE_MIN_SLOT_EDGES = 300_000
+_PRUNE_PER_MENTEE = 5  # candidate edges: each mentee's best few ...
+_PRUNE_PER_SLOT = 2  # ... and each mentor's best few per usable slot
+_PRUNE_ROUNDS = 3
+
+
+def _best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Mask of the ``k[group]`` highest-``q`` edges of each group (ties by position)."""
+    top = int(q.max())
+    key = group.astype(np.int64) * (top - int(q.min()) + 1) + (top - q)
+    order = np.argsort(key, kind="stable")
+    in_order = group[order]
+    first = np.searchsorted(in_order, in_order)
+    keep = np.zeros(len(q), dtype=bool)
+    keep[order[(np.arange(len(order)) - first) < k[in_order]]] = True
+    return keep
+
+
+def _group_max(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """``max(0, values)`` per group (0 for empty groups)."""
+    out = np.zeros(size, dtype=np.int64)
+    if len(group) == 0:
+        return out
+    if bool(np.all(group[1:] >= group[:-1])):
+        starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+        out[group[starts]] = np.maximum(np.maximum.reduceat(values, starts), 0)
+    else:
+        np.maximum.at(out, group, values)
+    return out
+
+
+def _certified_assignment(
+    a: np.ndarray, b: np.ndarray, q: np.ndarray, n: int, cap_b: np.ndarray
+) -> np.ndarray:
+    """Exact b-matching: solve on candidate edges, prove optimality on all edges.
+
+    The assignment (:func:`_assignment`) is solved on candidate edges (each
+    mentee's best ones and each mentor's best ones per slot). Mentor prices
+    ``v`` are read off the residual graph of that solution by shortest
+    paths (:func:`_mentor_prices`); with ``u_a = max(0, max_b gain(a, b) -
+    v_b)`` over *all* edges, ``(u, v)`` is feasible for the dual of the
+    b-matching linear program, and when its objective equals the solution's
+    gain the solution is optimal for the whole problem (weak duality,
+    checked in exact integer arithmetic). Otherwise the edges that break the
+    bound join more candidates and the solve is repeated; after a few rounds
+    the whole problem is solved directly.
+    """
+    m = len(cap_b)
+    cap = np.minimum(cap_b, np.bincount(b, minlength=m))
+    if int(cap[b].sum()) < _PRUNE_MIN_SLOT_EDGES:
+        return _assignment(a, b, q, n, cap_b)
+    gain = q.astype(np.int64) * (n + 1) + 1  # as in _assignment
+    keep = np.zeros(len(a), dtype=bool)
+    for grow in range(_PRUNE_ROUNDS):
+        keep |= _best_per_group(a, q, np.full(n, _PRUNE_PER_MENTEE << grow))
+        keep |= _best_per_group(b, q, (_PRUNE_PER_SLOT << grow) * cap)
+        sub = np.flatnonzero(keep)
+        local = _assignment(a[sub], b[sub], q[sub], n, cap_b)
+        x = np.zeros(len(sub), dtype=bool)
+        x[local] = True
+        prices = _mentor_prices(a[sub], b[sub], gain[sub], x, n, cap)
+        if prices is None:  # pragma: no cover - only for a non-optimal solve
+            break
+        slack = gain - prices[b]
+        bound = _group_max(a[sub], slack[sub], n)
+        best = _group_max(a, slack, n)
+        primal = sum(gain[sub[local]].tolist())
+        if sum(best.tolist()) + sum((cap * prices).tolist()) == primal:
+            return np.asarray(sub[local], dtype=np.int64)
+        keep |= slack > bound[a]  # the edges the candidates' prices undervalue
+    return _assignment(a, b, q, n, cap_b)
+
+
+def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
+    a: np.ndarray, b: np.ndarray, gain: np.ndarray, x: np.ndarray, n: int, cap: np.ndarray
+) -> np.ndarray | None:
+    """Optimal dual prices of the mentors for the matching ``x`` (a mask over the edges).
+
+    Shortest distances ``d`` from the source in the residual graph of the
+    flow source -> mentee -> mentor -> source (unit arcs, edge cost
+    ``-gain``, mentor arcs of capacity ``cap``) give ``v_b = d(source) -
+    d(b)``; mentors unreachable or with a negative value get 0. Distances
+    are found by rounds of vectorised Bellman-Ford relaxation over the
+    nodes that changed. Returns ``None`` if a negative cycle shows (``x`` not
+    optimal).
+    """
+    m = len(cap)
+    src = n + m
+    size = n + m + 1
+    matched = np.zeros(n, dtype=bool)
+    matched[a[x]] = True
+    load = np.bincount(b[x], minlength=m)
+    free_a = np.flatnonzero(~matched)
+    busy_a = np.flatnonzero(matched)
+    open_b = np.flatnonzero(load < cap)
+    used_b = np.flatnonzero(load > 0)
+    tails = np.concatenate(
+        (a[~x], n + b[x], np.full(len(free_a), src), busy_a, n + open_b, np.full(len(used_b), src))
+    )
+    heads = np.concatenate(
+        (n + b[~x], a[x], free_a, np.full(len(busy_a), src), np.full(len(open_b), src), n + used_b)
+    )
+    costs = np.concatenate((-gain[~x], gain[x], np.zeros(len(tails) - len(a), dtype=np.int64)))
+    order = np.argsort(tails, kind="stable")
+    heads, costs = heads[order], costs[order]
+    indptr = np.searchsorted(tails[order], np.arange(size + 1))
+    far = np.iinfo(np.int64).max // 4
+    dist = np.full(size, far, dtype=np.int64)
+    dist[src] = 0
+    front = np.array([src], dtype=np.int64)
+    for _ in range(size + 1):
+        if not len(front):
+            break
+        lo = indptr[front]
+        count = indptr[front + 1] - lo
+        arcs = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        reach = np.repeat(dist[front], count) + costs[arcs]
+        head = heads[arcs]
+        better = reach < dist[head]
+        head = head[better]
+        np.minimum.at(dist, head, reach[better])
+        front = np.unique(head)
+    else:  # pragma: no cover - a negative cycle: x is not optimal
+        return None
+    mentor = dist[n : n + m]
+    return np.where(mentor < far, np.maximum(dist[src] - mentor, 0), 0)
 
 
 def _assignment(
