@@ -444,6 +444,40 @@ def test_stable_on_larger_random_instances(seed: int) -> None:
     assert result.blocking_pairs(g) == ()
 
 
+@settings(max_examples=50)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-5, 5).map(float),
+            st.sampled_from([0.5, -0.0, 1e6, 70000.0, -2.25]),
+            st.floats(-1e9, 1e9, allow_nan=False),
+        ),
+        max_size=40,
+    )
+)
+def test_score_order_is_a_stable_descending_sort(values: list[float]) -> None:
+    s = np.array(values, dtype=np.float64)
+    order, code = matching_module._score_order(s)
+    assert order.tolist() == np.argsort(-s, kind="stable").tolist()
+    # dense codes: 0 for the best score, equal scores share a code
+    distinct = sorted(set(values), reverse=True)
+    assert code.tolist() == [distinct.index(x) for x in values]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stable_with_fractional_and_wide_scores(seed: int) -> None:
+    rng = np.random.default_rng(300 + seed)
+    g = random_graph(rng, 150, 15, 5, 3)
+    # fractional scores with ties, or integers beyond a 16-bit range
+    pool = rng.random(20).round(3) if seed % 2 else rng.integers(0, 10**6, 20).astype(float)
+    for a, b in sorted(g.edges):
+        g.edges[a, b]["mentee_score"] = float(rng.choice(pool))
+        g.edges[a, b]["mentor_score"] = float(rng.choice(pool))
+    result = match(g, method="stable")
+    assert set(result.assignments) == naive_stable(g) == hr_oracle(g)
+    assert result.blocking_pairs(g) == ()
+
+
 @settings(max_examples=30)
 @given(graphs(max_n=8, max_m=4))
 def test_stable_by_weight_has_no_blocking_pairs(g: nx.Graph[Any]) -> None:

@@ -791,6 +791,25 @@ def _solve_greedy(
     return _solve_stable(eu, ev, w, w, cap_a, cap_b)
 
 
+def _score_order(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Edges by score, best first (ties by position), and a dense score code.
+
+    ``code`` is 0 for the best score, 1 for the next distinct one, ...;
+    integer scores within a 16-bit range take a linear-time radix sort.
+    """
+    if len(s) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    top = float(s.max())
+    if top - float(s.min()) < 65536 and bool(np.all(s == np.round(s))):
+        small = (top - s).astype(np.uint16)  # exact: integral values in range
+        return np.argsort(small, kind="stable"), small.astype(np.int64)
+    order = np.argsort(-s, kind="stable")
+    ranked = s[order]
+    code = np.empty(len(s), dtype=np.int64)
+    code[order] = np.concatenate(([0], np.cumsum(ranked[1:] != ranked[:-1])))
+    return order, code
+
+
 def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
     eu: np.ndarray,
     ev: np.ndarray,
@@ -811,28 +830,27 @@ def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
     if ne == 0:
         return chosen
     # Edges come sorted by (mentee, mentor); a stable sort by score keeps that
-    # order among equal scores, so global score ranks break ties by id.
-    order_a = np.argsort(-s_a, kind="stable")
-    order_b = order_a if s_b is s_a else np.argsort(-s_b, kind="stable")
-    rank_a = np.empty(ne, dtype=np.int64)
-    rank_a[order_a] = np.arange(ne)
+    # order among equal scores, so score ranks break ties by id.
+    order_a, code_a = _score_order(s_a)
+    order_b = order_a if s_b is s_a else _score_order(s_b)[0]
     rank = np.empty(ne, dtype=np.int64)
     rank[order_b] = np.arange(ne)
     # mentee lists: by mentee, score desc, mentor id
-    by_a = np.argsort(eu.astype(np.int64) * ne + rank_a)
-    starts = np.searchsorted(eu[by_a], np.arange(n + 1))
-    target = ev[by_a]
-    rank_p = rank[by_a]
+    by_a = np.argsort(eu.astype(np.int64) * (int(code_a.max()) + 1) + code_a, kind="stable")
     owner = eu[by_a]
+    starts = np.searchsorted(owner, np.arange(n + 1))
+    target = ev[by_a].astype(np.int64)
+    rank_p = rank[by_a]
     ptr = starts[:-1].copy()
     ends = starts[1:]
     held_a = np.zeros(n, dtype=np.int64)
     caps_b = cap_b.astype(np.int64)
+    touched = np.zeros(len(caps_b), dtype=bool)
     hold = np.zeros(0, dtype=np.int64)  # positions currently held
-    active = np.nonzero((cap_a > 0) & (ptr < ends))[0]
+    active = np.flatnonzero((cap_a > 0) & (ptr < ends))
     while len(active):
         want = np.minimum(cap_a[active] - held_a[active], ends[active] - ptr[active])
-        if np.all(want == 1):
+        if bool(np.all(want == 1)):
             props = ptr[active]
         else:
             reps = np.repeat(ptr[active] - np.cumsum(want) + want, want)
@@ -840,25 +858,24 @@ def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
         ptr[active] += want
         if len(props) == 0:
             break
-        touched = np.zeros(len(caps_b), dtype=bool)
+        # each touched mentor keeps its best holds and proposals up to capacity
         touched[target[props]] = True
         mine = touched[target[hold]]
-        cand = np.concatenate((hold[mine], props))
-        cand_b_unsorted = target[cand]
-        order = np.lexsort((rank_p[cand], cand_b_unsorted))
-        cb = cand_b_unsorted
+        touched[target[props]] = False
+        old = hold[mine]
+        cand = np.concatenate((old, props))
+        cb = target[cand]
+        order = np.argsort(cb * ne + rank_p[cand])
         cand, cb = cand[order], cb[order]
         first = np.searchsorted(cb, cb)
         keep = (np.arange(len(cand)) - first) < caps_b[cb]
-        n_old = int(mine.sum())
-        was_held = (np.arange(len(cand_b_unsorted)) < n_old)[order]
+        was_held = order < len(old)
         gained = cand[keep & ~was_held]
         lost = cand[~keep & was_held]
         np.add.at(held_a, owner[gained], 1)
         np.add.at(held_a, owner[lost], -1)
         hold = np.concatenate((hold[~mine], cand[keep]))
-        again = np.concatenate((owner[cand[~keep]], active))
-        again = np.unique(again)
+        again = np.unique(np.concatenate((owner[cand[~keep]], active)))
         active = again[(held_a[again] < cap_a[again]) & (ptr[again] < ends[again])]
     chosen[by_a[hold]] = True
     return chosen
