@@ -792,10 +792,11 @@ def _solve_greedy(
 
 
 def _score_order(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Edges by score, best first (ties by position), and a dense score code.
+    """Edges by score, best first (ties by position), and a score code.
 
-    ``code`` is 0 for the best score, 1 for the next distinct one, ...;
-    integer scores within a 16-bit range take a linear-time radix sort.
+    ``code`` is a non-negative integer, 0 for the best score, that orders
+    the edges opposite to their scores (equal scores share a code). Integer
+    scores within a 16-bit range take a linear-time radix sort.
     """
     if len(s) == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
