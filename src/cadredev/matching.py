@@ -35,7 +35,8 @@ import math
 import numbers
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from itertools import chain, compress
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import networkx as nx
 import numpy as np
@@ -661,18 +662,40 @@ def _parse(graph: Any) -> _Problem:
         raise _bad("graph must be undirected, got a directed graph")
     if graph.is_multigraph():
         raise _bad("graph must be a simple Graph, got a multigraph")
-    mentees: list[Hashable] = []
-    mentors: list[Hashable] = []
-    for node, data in graph._node.items():  # type: ignore[attr-defined]  # noqa: SLF001
-        side = data.get("bipartite")
-        if side is None:
-            raise _bad(f"node {node!r}: missing 'bipartite' (expected 0 for mentee, 1 for mentor)")
-        if isinstance(side, bool) or side not in (0, 1):
-            raise _bad(f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}")
-        (mentees if side == 0 else mentors).append(node)
-    mentees.sort(key=_key)
-    mentors.sort(key=_key)
+    with _gc_paused():
+        return _parse_arrays(graph)
+
+
+def _sort_ids(ids: list[Hashable]) -> None:
+    """Sort node ids in place by :func:`_key` (plain order when all are ``str``)."""
+    if all(type(x) is str for x in ids):
+        cast("list[str]", ids).sort()  # for str ids the same order as _key
+    else:
+        ids.sort(key=_key)
+
+
+def _parse_arrays(graph: nx.Graph[Any]) -> _Problem:
     nodes = graph._node  # type: ignore[attr-defined]  # noqa: SLF001
+    sides = [data.get("bipartite") for data in nodes.values()]
+    mentees: list[Hashable]
+    mentors: list[Hashable]
+    if set(map(type, sides)) <= {int} and set(sides) <= {0, 1}:
+        mentors = list(compress(nodes, sides))
+        mentees = list(compress(nodes, [side == 0 for side in sides]))
+    else:
+        mentees, mentors = [], []
+        for node, side in zip(nodes, sides, strict=True):
+            if side is None:
+                raise _bad(
+                    f"node {node!r}: missing 'bipartite' (expected 0 for mentee, 1 for mentor)"
+                )
+            if isinstance(side, bool) or side not in (0, 1):
+                raise _bad(
+                    f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}"
+                )
+            (mentees if side == 0 else mentors).append(node)
+    _sort_ids(mentees)
+    _sort_ids(mentors)
     mentee_cap = _capacities(mentees, nodes)
     mentor_cap = _capacities(mentors, nodes)
     roles_attr = graph.graph.get("roles")
@@ -691,16 +714,14 @@ def _parse(graph: Any) -> _Problem:
     midx = {v: j for j, v in enumerate(mentors)}
     # the plain adjacency dicts: far faster than the views on large graphs
     adj = graph._adj  # type: ignore[attr-defined]  # noqa: SLF001
-    ev_list: list[int] = []
-    counts: list[int] = []
-    datas: list[Mapping[str, Any]] = []
-    get = midx.__getitem__
+    neighbours = list(map(adj.__getitem__, mentees))
+    counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
     try:
-        for u in mentees:
-            nbrs = adj[u]
-            ev_list.extend(map(get, nbrs))
-            counts.append(len(nbrs))
-            datas.extend(nbrs.values())
+        ev = np.fromiter(
+            map(midx.__getitem__, chain.from_iterable(neighbours)),
+            dtype=np.int64,
+            count=int(counts.sum()),
+        )
     except KeyError:
         for u in mentees:
             for x in adj[u]:
@@ -711,6 +732,7 @@ def _parse(graph: Any) -> _Problem:
                         f"edge ({u!r}, {x!r}) joins two mentees; edges must join a mentee "
                         "and a mentor"
                     ) from None
+    datas: list[Mapping[str, Any]] = list(chain.from_iterable(nbrs.values() for nbrs in neighbours))
     if 2 * len(datas) != sum(map(len, adj.values())):
         for v in mentors:
             for x in adj[v]:
@@ -722,7 +744,6 @@ def _parse(graph: Any) -> _Problem:
                         "and a mentor"
                     )
     eu = np.repeat(np.arange(len(mentees), dtype=np.int64), counts)
-    ev = np.array(ev_list, dtype=np.int64)
     try:
         raw = [d["weight"] for d in datas]
         weight_only = sum(map(len, datas)) == len(datas)
@@ -734,7 +755,7 @@ def _parse(graph: Any) -> _Problem:
     if not kinds <= _FAST_NUMBERS or not bool(np.isfinite(w).all()):
         for e, x in enumerate(raw):
             if not _is_real(x) or not math.isfinite(float(x)):
-                pair = (mentees[int(eu[e])], mentors[ev_list[e]])
+                pair = (mentees[int(eu[e])], mentors[int(ev[e])])
                 raise _bad(f"edge {pair!r}: weight must be a finite number, got {x!r}")
         w = np.array([float(x) for x in raw], dtype=np.float64)
     # canonical edge order: by mentee, then mentor
@@ -768,8 +789,8 @@ def _parse(graph: Any) -> _Problem:
         roles=roles,
         forbidden=forbidden,
         required=required,
-        mentee_attrs=tuple(nodes[u] for u in mentees),
-        mentor_attrs=tuple(nodes[v] for v in mentors),
+        mentee_attrs=tuple(map(nodes.__getitem__, mentees)),
+        mentor_attrs=tuple(map(nodes.__getitem__, mentors)),
         edge_data=datas_raw,
         edge_order=order,
     )
@@ -1726,10 +1747,14 @@ def _result(
 ) -> Matching:
     mentees, mentors = prob.mentees, prob.mentors
     idx = np.nonzero(chosen & sub)[0]
-    pairs = [
-        (mentees[a], mentors[b])
-        for a, b in zip(prob.eu[idx].tolist(), prob.ev[idx].tolist(), strict=True)
-    ]
+    with _gc_paused():
+        pairs = list(
+            zip(
+                map(mentees.__getitem__, prob.eu[idx].tolist()),
+                map(mentors.__getitem__, prob.ev[idx].tolist()),
+                strict=True,
+            )
+        )
     total = float(math.fsum(prob.w[idx].tolist()))
     matched = np.zeros(len(mentees), dtype=bool)
     matched[prob.eu[idx]] = True
