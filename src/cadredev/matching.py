@@ -944,8 +944,15 @@ _PRUNE_ROUNDS = 3
 def _best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray) -> np.ndarray:
     """Mask of the ``k[group]`` highest-``q`` edges of each group (ties by position)."""
     top = int(q.max())
-    key = group.astype(np.int64) * (top - int(q.min()) + 1) + (top - q)
-    order = np.argsort(key, kind="stable")
+    span = top - int(q.min()) + 1
+    groups = int(group.max()) + 1
+    if groups <= 65536 and span <= 65536:  # two linear-time radix sorts
+        order = np.argsort((top - q).astype(np.uint16), kind="stable")
+        order = order[np.argsort(group[order].astype(np.uint16), kind="stable")]
+    elif groups * span < 2**62:
+        order = np.argsort(group.astype(np.int64) * span + (top - q), kind="stable")
+    else:  # the combined key would overflow
+        order = np.lexsort((top - q, group))
     in_order = group[order]
     first = np.searchsorted(in_order, in_order)
     keep = np.zeros(len(q), dtype=bool)
@@ -1849,7 +1856,12 @@ def match(
     ``"optimal"`` with mentee capacity 1 expands each mentor into
     ``min(capacity, degree)`` slots, gives each mentee a private "unmatched"
     column and solves the rectangular assignment with scipy's sparse
-    ``min_weight_full_bipartite_matching`` (LAPJVsp) on integer costs; with
+    ``min_weight_full_bipartite_matching`` (LAPJVsp) on integer costs. A
+    large assignment is first solved on candidate edges (each mentee's and
+    each mentor's best ones) and accepted only with a proof of optimality
+    for all edges: mentor prices read off the solution by shortest paths
+    give a dual solution of equal value (otherwise the missing edges are
+    added and it is solved again). With
     larger mentee capacities it solves the b-matching linear program with
     HiGHS (the constraint matrix is totally unimodular, so the vertex
     solution is integral). ``"stable"`` and ``"greedy"`` run deferred
