@@ -371,6 +371,27 @@ def test_certified_optimal_is_deterministic_under_permutation() -> None:
         assert match(relabel_shuffled(g, rng)) == first
 
 
+@settings(max_examples=50)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0, 1, 5, 70_000]), st.sampled_from([0, 3, 9, 2**50])),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 4),
+)
+def test_best_per_group_keeps_the_best_edges(edges: list[tuple[int, int]], k: int) -> None:
+    group = np.array([g for g, _ in edges], dtype=np.int64)
+    q = np.array([x for _, x in edges], dtype=np.int64)
+    limit = np.full(int(group.max()) + 1, k)
+    got = matching_module._best_per_group(group, q, limit)
+    expected = np.zeros(len(edges), dtype=bool)
+    for g in set(group.tolist()):
+        mine = sorted(np.flatnonzero(group == g).tolist(), key=lambda e: (-int(q[e]), e))
+        expected[mine[:k]] = True
+    assert got.tolist() == expected.tolist()
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_mentor_prices_certify_an_optimal_assignment(seed: int) -> None:
     rng = np.random.default_rng(900 + seed)
