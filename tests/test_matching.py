@@ -336,15 +336,18 @@ def test_certified_optimal_matches_ortools(seed: int, monkeypatch: pytest.Monkey
     monkeypatch.setattr(matching_module, "_PRUNE_ROUNDS", 1 + seed % 3)
     rng = np.random.default_rng(500 + seed)
     n, m = int(rng.integers(1, 150)), int(rng.integers(1, 30))
-    # few distinct weights: many ties; some zero weights and unreachable mentees
+    # few distinct weights: many ties; some zero weights and unreachable mentees;
+    # on even seeds room for everyone, so matching every mentee is tried first
+    roomy = seed % 2 == 0
     top = int(rng.choice([1, 3, 100]))
     edges = [
         (i, j, float(rng.integers(0, top + 1)))
         for i in range(n)
-        if rng.random() < 0.9
+        if roomy or rng.random() < 0.9
         for j in rng.choice(m, size=int(rng.integers(1, min(m, 8) + 1)), replace=False).tolist()
     ]
-    g = make_graph(n, m, edges, rng.integers(0, 7, m).tolist())
+    caps = rng.integers(n // m + 1, n // m + 4, m) if roomy else rng.integers(0, 7, m)
+    g = make_graph(n, m, edges, caps.tolist())
     result = match(g)
     check_valid(g, result)
     assert result.total_weight == ortools_weight(g)
@@ -360,6 +363,18 @@ def test_certified_optimal_matches_brute_force(g: nx.Graph[Any]) -> None:
     weight, pairs = brute_force(g)
     assert result.total_weight == pytest.approx(weight)
     assert len(result.assignments) == pairs
+
+
+@pytest.mark.usefixtures("always_certify")
+def test_certified_optimal_leaves_a_mentee_out_when_that_is_better() -> None:
+    # capacity for everyone, but matching everyone costs weight
+    g = make_graph(2, 2, [(0, 0, 1.0), (1, 0, 10.0), (1, 1, 1.0)], [1, 1])
+    result = match(g)
+    assert result.pairs == {"a01": "b00"}
+    assert result.total_weight == 10.0
+    # and with no loss, everyone is matched
+    g = make_graph(2, 2, [(0, 0, 1.0), (1, 0, 10.0), (1, 1, 10.0)], [1, 1])
+    assert match(g).pairs == {"a00": "b00", "a01": "b01"}
 
 
 @pytest.mark.usefixtures("always_certify")

@@ -995,23 +995,38 @@ def _certified_assignment(
         return _assignment(a, b, q, n, cap_b)
     gain = q.astype(np.int64) * (n + 1) + 1  # as in _assignment
     keep = np.zeros(len(a), dtype=bool)
-    for grow in range(_PRUNE_ROUNDS):
+    # first try to match every mentee (no "unmatched" option: a smaller
+    # assignment); when that is impossible or not optimal, allow it again
+    everyone = int(cap.sum()) >= n
+    grow = 0
+    while grow < _PRUNE_ROUNDS:
         keep |= _best_per_group(a, q, np.full(n, _PRUNE_PER_MENTEE << grow))
         keep |= _best_per_group(b, q, (_PRUNE_PER_SLOT << grow) * cap)
         sub = np.flatnonzero(keep)
-        local = _assignment(a[sub], b[sub], q[sub], n, cap_b)
+        if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
+            everyone = False
+        try:
+            local = _assignment(a[sub], b[sub], q[sub], n, cap_b, everyone=everyone)
+        except ValueError:  # no candidate matching covers every mentee
+            everyone = False
+            continue
         x = np.zeros(len(sub), dtype=bool)
         x[local] = True
         prices = _mentor_prices(a[sub], b[sub], gain[sub], x, n, cap)
+        if prices is not None:
+            slack = gain - prices[b]
+            best = _group_max(a, slack, n)
+            primal = sum(gain[sub[local]].tolist())
+            if sum(best.tolist()) + sum((cap * prices).tolist()) == primal:
+                return np.asarray(sub[local], dtype=np.int64)
+        if everyone:  # perhaps optimal only with some mentee unmatched
+            everyone = False
+            continue
         if prices is None:  # pragma: no cover - only for a non-optimal solve
             break
-        slack = gain - prices[b]
         bound = _group_max(a[sub], slack[sub], n)
-        best = _group_max(a, slack, n)
-        primal = sum(gain[sub[local]].tolist())
-        if sum(best.tolist()) + sum((cap * prices).tolist()) == primal:
-            return np.asarray(sub[local], dtype=np.int64)
         keep |= slack > bound[a]  # the edges the candidates' prices undervalue
+        grow += 1
     return _assignment(a, b, q, n, cap_b)
 
 
@@ -1022,11 +1037,14 @@ def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
 
     Shortest distances ``d`` from the source in the residual graph of the
     flow source -> mentee -> mentor -> source (unit arcs, edge cost
-    ``-gain``, mentor arcs of capacity ``cap``) give ``v_b = d(source) -
-    d(b)``; mentors unreachable or with a negative value get 0. Distances
-    are found by rounds of vectorised Bellman-Ford relaxation over the
-    nodes that changed. Returns ``None`` if a negative cycle shows (``x`` not
-    optimal).
+    ``-gain``, mentor arcs of capacity ``cap``) give ``v_b = -d(b)``;
+    mentors unreachable or with a negative value get 0. Arcs back into the
+    source are left out: they never shorten a path from it, and without
+    them a matching that is optimal among those covering a fixed set of
+    mentees has no negative cycle either. Distances are found by rounds of
+    vectorised Bellman-Ford relaxation over the nodes that changed. Returns
+    ``None`` if a negative cycle shows (``x`` is not optimal even with the
+    matched mentees fixed).
     """
     m = len(cap)
     src = n + m
@@ -1035,15 +1053,9 @@ def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
     matched[a[x]] = True
     load = np.bincount(b[x], minlength=m)
     free_a = np.flatnonzero(~matched)
-    busy_a = np.flatnonzero(matched)
-    open_b = np.flatnonzero(load < cap)
     used_b = np.flatnonzero(load > 0)
-    tails = np.concatenate(
-        (a[~x], n + b[x], np.full(len(free_a), src), busy_a, n + open_b, np.full(len(used_b), src))
-    )
-    heads = np.concatenate(
-        (n + b[~x], a[x], free_a, np.full(len(busy_a), src), np.full(len(open_b), src), n + used_b)
-    )
+    tails = np.concatenate((a[~x], n + b[x], np.full(len(free_a), src), np.full(len(used_b), src)))
+    heads = np.concatenate((n + b[~x], a[x], free_a, n + used_b))
     costs = np.concatenate((-gain[~x], gain[x], np.zeros(len(tails) - len(a), dtype=np.int64)))
     order = np.argsort(tails, kind="stable")
     heads, costs = heads[order], costs[order]
@@ -1067,11 +1079,17 @@ def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
     else:  # pragma: no cover - a negative cycle: x is not optimal
         return None
     mentor = dist[n : n + m]
-    return np.where(mentor < far, np.maximum(dist[src] - mentor, 0), 0)
+    return np.where(mentor < far, np.maximum(-mentor, 0), 0)
 
 
 def _assignment(
-    a: np.ndarray, b: np.ndarray, q: np.ndarray, n: int, cap_b: np.ndarray
+    a: np.ndarray,
+    b: np.ndarray,
+    q: np.ndarray,
+    n: int,
+    cap_b: np.ndarray,
+    *,
+    everyone: bool = False,
 ) -> np.ndarray:
     """Exact b-matching by a sparse rectangular assignment on mentor slots.
 
@@ -1080,6 +1098,9 @@ def _assignment(
     always exists. The cost ``big - (q * (n + 1) + 1)`` of a pair makes the
     total cost ``n * big - (n + 1) * weight - matched``: minimising it gives
     maximum weight first, then most matched mentees.
+
+    With ``everyone`` there are no private columns: the best matching that
+    matches every mentee, or ``ValueError`` when there is none.
     """
     from scipy.sparse import csr_array  # noqa: PLC0415
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # noqa: PLC0415
@@ -1095,10 +1116,11 @@ def _assignment(
     cols = offset[b][edge_of] + within
     gain = q.astype(np.float64) * (n + 1) + 1.0
     big = float(gain.max()) + 1.0
-    data = np.concatenate((big - gain[edge_of] + 1.0, np.full(n, big + 1.0)))
-    rows = np.concatenate((a[edge_of], np.arange(n)))
-    cols = np.concatenate((cols, n_slots + np.arange(n)))
-    matrix = csr_array((data, (rows, cols)), shape=(n, n_slots + n))
+    private = 0 if everyone else n
+    data = np.concatenate((big - gain[edge_of] + 1.0, np.full(private, big + 1.0)))
+    rows = np.concatenate((a[edge_of], np.arange(private)))
+    cols = np.concatenate((cols, n_slots + np.arange(private)))
+    matrix = csr_array((data, (rows, cols)), shape=(n, n_slots + private))
     row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
     real = col_ind < n_slots
     r, c = row_ind[real], col_ind[real]
