@@ -389,20 +389,27 @@ def test_certified_optimal_is_deterministic_under_permutation() -> None:
 @settings(max_examples=50)
 @given(
     st.lists(
-        st.tuples(st.sampled_from([0, 1, 5, 70_000]), st.sampled_from([0, 3, 9, 2**50])),
+        st.tuples(
+            st.sampled_from([0, 1, 5, 70_000]),
+            st.sampled_from([0, 3, 9, 2**50]),
+            st.integers(0, 3),
+        ),
         min_size=1,
         max_size=30,
     ),
     st.integers(0, 4),
 )
-def test_best_per_group_keeps_the_best_edges(edges: list[tuple[int, int]], k: int) -> None:
-    group = np.array([g for g, _ in edges], dtype=np.int64)
-    q = np.array([x for _, x in edges], dtype=np.int64)
+def test_best_per_group_keeps_the_best_edges(edges: list[tuple[int, int, int]], k: int) -> None:
+    group = np.array([g for g, _, _ in edges], dtype=np.int64)
+    q = np.array([x for _, x, _ in edges], dtype=np.int64)
+    tag = np.array([t for _, _, t in edges], dtype=np.int64)
     limit = np.full(int(group.max()) + 1, k)
-    got = matching_module._best_per_group(group, q, limit)
+    got = matching_module._best_per_group(group, q, limit, tag)
     expected = np.zeros(len(edges), dtype=bool)
     for g in set(group.tolist()):
-        mine = sorted(np.flatnonzero(group == g).tolist(), key=lambda e: (-int(q[e]), e))
+        mine = sorted(
+            np.flatnonzero(group == g).tolist(), key=lambda e: (-int(q[e]), int(tag[e]), e)
+        )
         expected[mine[:k]] = True
     assert got.tolist() == expected.tolist()
 

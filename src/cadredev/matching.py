@@ -941,18 +941,23 @@ _PRUNE_PER_SLOT = 2  # ... and each mentor's best few per usable slot
 _PRUNE_ROUNDS = 3
 
 
-def _best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray) -> np.ndarray:
-    """Mask of the ``k[group]`` highest-``q`` edges of each group (ties by position)."""
+def _best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray, tag: np.ndarray) -> np.ndarray:
+    """Mask of the ``k[group]`` highest-``q`` edges of each group.
+
+    Ties go by ``tag`` (small non-negative integers), then by position.
+    """
+    order = np.argsort(tag.astype(np.uint16), kind="stable")
     top = int(q.max())
     span = top - int(q.min()) + 1
     groups = int(group.max()) + 1
-    if groups <= 65536 and span <= 65536:  # two linear-time radix sorts
-        order = np.argsort((top - q).astype(np.uint16), kind="stable")
+    if groups <= 65536 and span <= 65536:  # linear-time radix sorts
+        order = order[np.argsort((top - q[order]).astype(np.uint16), kind="stable")]
         order = order[np.argsort(group[order].astype(np.uint16), kind="stable")]
     elif groups * span < 2**62:
-        order = np.argsort(group.astype(np.int64) * span + (top - q), kind="stable")
+        key = group.astype(np.int64) * span + (top - q)
+        order = order[np.argsort(key[order], kind="stable")]
     else:  # the combined key would overflow
-        order = np.lexsort((top - q, group))
+        order = order[np.lexsort(((top - q)[order], group[order]))]
     in_order = group[order]
     first = np.searchsorted(in_order, in_order)
     keep = np.zeros(len(q), dtype=bool)
@@ -995,13 +1000,17 @@ def _certified_assignment(
         return _assignment(a, b, q, n, cap_b)
     gain = q.astype(np.int64) * (n + 1) + 1  # as in _assignment
     keep = np.zeros(len(a), dtype=bool)
+    # equal weights: candidates by a scrambled order of the pair, not by id,
+    # so that the candidates of one mentor are not all the first mentees
+    mix = a.astype(np.uint64) * np.uint64(0x9E3779B1) + b.astype(np.uint64) * np.uint64(0x85EBCA77)
+    tag = (mix >> np.uint64(16)) & np.uint64(0xFFFF)
     # first try to match every mentee (no "unmatched" option: a smaller
     # assignment); when that is impossible or not optimal, allow it again
     everyone = int(cap.sum()) >= n
     grow = 0
     while grow < _PRUNE_ROUNDS:
-        keep |= _best_per_group(a, q, np.full(n, _PRUNE_PER_MENTEE << grow))
-        keep |= _best_per_group(b, q, (_PRUNE_PER_SLOT << grow) * cap)
+        keep |= _best_per_group(a, q, np.full(n, _PRUNE_PER_MENTEE << grow), tag)
+        keep |= _best_per_group(b, q, (_PRUNE_PER_SLOT << grow) * cap, tag)
         sub = np.flatnonzero(keep)
         if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
             everyone = False
