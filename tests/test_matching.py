@@ -378,6 +378,18 @@ def test_certified_optimal_leaves_a_mentee_out_when_that_is_better() -> None:
 
 
 @pytest.mark.usefixtures("always_certify")
+def test_certified_optimal_gives_up_on_long_price_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a chain: mentee i likes mentors i and i + 1; prices need many rounds
+    monkeypatch.setattr(matching_module, "_PRICE_ROUNDS", 2)
+    n = 30
+    edges = [(i, i, 2.0 + i % 3) for i in range(n)] + [(i, i + 1, 3.0) for i in range(n)]
+    g = make_graph(n, n + 1, edges, [1] * (n + 1))
+    result = match(g)
+    check_valid(g, result)
+    assert result.total_weight == ortools_weight(g)
+
+
+@pytest.mark.usefixtures("always_certify")
 def test_certified_optimal_is_deterministic_under_permutation() -> None:
     rng = np.random.default_rng(11)
     g = random_graph(rng, 120, 15, 6, 4)

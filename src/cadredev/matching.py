@@ -939,6 +939,7 @@ _PRUNE_MIN_SLOT_EDGES = 300_000
 _PRUNE_PER_MENTEE = 5  # candidate edges: each mentee's best few ...
 _PRUNE_PER_SLOT = 2  # ... and each mentor's best few per usable slot
 _PRUNE_ROUNDS = 3
+_PRICE_ROUNDS = 5000  # most rounds of relaxation spent on the mentor prices
 
 
 def _best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray, tag: np.ndarray) -> np.ndarray:
@@ -1031,7 +1032,7 @@ def _certified_assignment(
         if everyone:  # perhaps optimal only with some mentee unmatched
             everyone = False
             continue
-        if prices is None:  # pragma: no cover - only for a non-optimal solve
+        if prices is None:  # paths too long: solve the whole problem
             break
         bound = _group_max(a[sub], slack[sub], n)
         keep |= slack > bound[a]  # the edges the candidates' prices undervalue
@@ -1053,7 +1054,9 @@ def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
     mentees has no negative cycle either. Distances are found by rounds of
     vectorised Bellman-Ford relaxation over the nodes that changed. Returns
     ``None`` if a negative cycle shows (``x`` is not optimal even with the
-    matched mentees fixed).
+    matched mentees fixed) or the distances take more than
+    ``_PRICE_ROUNDS`` rounds to settle (very long shortest paths: the caller
+    then solves the whole problem instead).
     """
     m = len(cap)
     src = n + m
@@ -1073,7 +1076,7 @@ def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
     dist = np.full(size, far, dtype=np.int64)
     dist[src] = 0
     front = np.array([src], dtype=np.int64)
-    for _ in range(size + 1):
+    for _ in range(min(size + 1, _PRICE_ROUNDS)):
         if not len(front):
             break
         lo = indptr[front]
@@ -1085,7 +1088,7 @@ def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
         head = head[better]
         np.minimum.at(dist, head, reach[better])
         front = np.unique(head)
-    else:  # pragma: no cover - a negative cycle: x is not optimal
+    else:  # a negative cycle, or paths too long to be worth following
         return None
     mentor = dist[n : n + m]
     return np.where(mentor < far, np.maximum(-mentor, 0), 0)
