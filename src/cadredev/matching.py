@@ -936,7 +936,7 @@ def _solve_optimal(
 # Assignments with at least this many slot entries (edges times usable slots
 # of their mentor) are first solved on candidate edges, then certified.
 _PRUNE_MIN_SLOT_EDGES = 300_000
-_PRUNE_PER_MENTEE = 5  # candidate edges: each mentee's best few ...
+_PRUNE_PER_MENTEE = 6  # candidate edges: each mentee's best few ...
 _PRUNE_PER_SLOT = 2  # ... and each mentor's best few per usable slot
 _PRUNE_ROUNDS = 3
 _PRICE_ROUNDS = 5000  # most rounds of relaxation spent on the mentor prices
@@ -992,8 +992,12 @@ def _certified_assignment(
     b-matching linear program, and when its objective equals the solution's
     gain the solution is optimal for the whole problem (weak duality,
     checked in exact integer arithmetic). Otherwise the edges that break the
-    bound join more candidates and the solve is repeated; after a few rounds
-    the whole problem is solved directly.
+    bound join the candidates with every edge of their mentees (in later
+    rounds also more of each mentee's and mentor's best edges) and the solve
+    is repeated; after a few rounds the whole problem is solved directly.
+    When there are enough slots, the candidates are first solved without the
+    "unmatched" option (a smaller assignment); if that has no solution or
+    is not optimal on the candidates, the option comes back.
     """
     m = len(cap_b)
     cap = np.minimum(cap_b, np.bincount(b, minlength=m))
@@ -1010,8 +1014,9 @@ def _certified_assignment(
     everyone = int(cap.sum()) >= n
     grow = 0
     while grow < _PRUNE_ROUNDS:
-        keep |= _best_per_group(a, q, np.full(n, _PRUNE_PER_MENTEE << grow), tag)
-        keep |= _best_per_group(b, q, (_PRUNE_PER_SLOT << grow) * cap, tag)
+        widen = max(grow - 1, 0)
+        keep |= _best_per_group(a, q, np.full(n, _PRUNE_PER_MENTEE << widen), tag)
+        keep |= _best_per_group(b, q, (_PRUNE_PER_SLOT << widen) * cap, tag)
         sub = np.flatnonzero(keep)
         if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
             everyone = False
@@ -1023,19 +1028,27 @@ def _certified_assignment(
         x = np.zeros(len(sub), dtype=bool)
         x[local] = True
         prices = _mentor_prices(a[sub], b[sub], gain[sub], x, n, cap)
-        if prices is not None:
-            slack = gain - prices[b]
-            best = _group_max(a, slack, n)
-            primal = sum(gain[sub[local]].tolist())
-            if sum(best.tolist()) + sum((cap * prices).tolist()) == primal:
-                return np.asarray(sub[local], dtype=np.int64)
-        if everyone:  # perhaps optimal only with some mentee unmatched
-            everyone = False
-            continue
-        if prices is None:  # paths too long: solve the whole problem
-            break
-        bound = _group_max(a[sub], slack[sub], n)
-        keep |= slack > bound[a]  # the edges the candidates' prices undervalue
+        if prices is None:
+            if everyone:  # not optimal once some mentee may stay unmatched
+                everyone = False
+                continue
+            break  # paths too long: solve the whole problem
+        slack = gain - prices[b]
+        bound = _group_max(a[sub], slack[sub], n)  # the dual on the candidates
+        on_all = _group_max(a, slack, n)  # and on all edges
+        primal = sum(gain[sub[local]].tolist())
+        rent = sum((cap * prices).tolist())
+        if sum(on_all.tolist()) + rent == primal:
+            return np.asarray(sub[local], dtype=np.int64)
+        if sum(bound.tolist()) + rent != primal:  # not optimal on the candidates
+            if everyone:  # ... because every mentee was matched
+                everyone = False
+                continue
+            break  # pragma: no cover - the prices of an optimal solve certify it
+        broken = slack > bound[a]  # the edges the candidates' prices undervalue
+        # add them with every edge of their mentees; grow the candidates
+        # further only when that did not do
+        keep |= broken | np.isin(a, a[broken])
         grow += 1
     return _assignment(a, b, q, n, cap_b)
 
