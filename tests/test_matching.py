@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import cadredev.matching as matching_module
 from cadredev.errors import InvalidInputError, MissingDependencyError
 from cadredev.io import dump, load
 from cadredev.matching import (
@@ -320,6 +321,138 @@ def test_negative_weight_pairs_are_left_out_by_optimal() -> None:
     assert match(g, method="greedy").pairs == {"a00": "b00"}
 
 
+@pytest.fixture
+def always_certify(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Take the candidate-and-certificate route of the optimal method on any size."""
+    monkeypatch.setattr(matching_module, "_PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(matching_module, "_PRUNE_PER_MENTEE", 1)
+    monkeypatch.setattr(matching_module, "_PRUNE_PER_SLOT", 1)
+
+
+@pytest.mark.usefixtures("always_certify")
+@pytest.mark.parametrize("seed", range(20))
+def test_certified_optimal_matches_ortools(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # one round only for some seeds: a failed certificate falls back to the whole problem
+    monkeypatch.setattr(matching_module, "_PRUNE_ROUNDS", 1 + seed % 3)
+    rng = np.random.default_rng(500 + seed)
+    n, m = int(rng.integers(1, 150)), int(rng.integers(1, 30))
+    # few distinct weights: many ties; some zero weights and unreachable mentees;
+    # on even seeds room for everyone, so matching every mentee is tried first
+    roomy = seed % 2 == 0
+    top = int(rng.choice([1, 3, 100]))
+    edges = [
+        (i, j, float(rng.integers(0, top + 1)))
+        for i in range(n)
+        if roomy or rng.random() < 0.9
+        for j in rng.choice(m, size=int(rng.integers(1, min(m, 8) + 1)), replace=False).tolist()
+    ]
+    caps = rng.integers(n // m + 1, n // m + 4, m) if roomy else rng.integers(0, 7, m)
+    g = make_graph(n, m, edges, caps.tolist())
+    result = match(g)
+    check_valid(g, result)
+    assert result.total_weight == ortools_weight(g)
+    assert result.total_weight == pytest.approx(milp_weight(g))
+
+
+@pytest.mark.usefixtures("always_certify")
+@settings(max_examples=40)
+@given(graphs(max_n=5, max_m=3))
+def test_certified_optimal_matches_brute_force(g: nx.Graph[Any]) -> None:
+    result = match(g)
+    check_valid(g, result)
+    weight, pairs = brute_force(g)
+    assert result.total_weight == pytest.approx(weight)
+    assert len(result.assignments) == pairs
+
+
+@pytest.mark.usefixtures("always_certify")
+def test_certified_optimal_leaves_a_mentee_out_when_that_is_better() -> None:
+    # capacity for everyone, but matching everyone costs weight
+    g = make_graph(2, 2, [(0, 0, 1.0), (1, 0, 10.0), (1, 1, 1.0)], [1, 1])
+    result = match(g)
+    assert result.pairs == {"a01": "b00"}
+    assert result.total_weight == 10.0
+    # and with no loss, everyone is matched
+    g = make_graph(2, 2, [(0, 0, 1.0), (1, 0, 10.0), (1, 1, 10.0)], [1, 1])
+    assert match(g).pairs == {"a00": "b00", "a01": "b01"}
+
+
+@pytest.mark.usefixtures("always_certify")
+def test_certified_optimal_gives_up_on_long_price_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a chain: mentee i likes mentors i and i + 1; prices need many rounds
+    monkeypatch.setattr(matching_module, "_PRICE_ROUNDS", 2)
+    n = 30
+    edges = [(i, i, 2.0 + i % 3) for i in range(n)] + [(i, i + 1, 3.0) for i in range(n)]
+    g = make_graph(n, n + 1, edges, [1] * (n + 1))
+    result = match(g)
+    check_valid(g, result)
+    assert result.total_weight == ortools_weight(g)
+
+
+@pytest.mark.usefixtures("always_certify")
+def test_certified_optimal_is_deterministic_under_permutation() -> None:
+    rng = np.random.default_rng(11)
+    g = random_graph(rng, 120, 15, 6, 4)
+    first = match(g)
+    for _ in range(3):
+        assert match(relabel_shuffled(g, rng)) == first
+
+
+@settings(max_examples=50)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 5, 70_000]),
+            st.sampled_from([0, 3, 9, 2**50]),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 4),
+)
+def test_best_per_group_keeps_the_best_edges(edges: list[tuple[int, int, int]], k: int) -> None:
+    group = np.array([g for g, _, _ in edges], dtype=np.int64)
+    q = np.array([x for _, x, _ in edges], dtype=np.int64)
+    tag = np.array([t for _, _, t in edges], dtype=np.int64)
+    limit = np.full(int(group.max()) + 1, k)
+    got = matching_module._best_per_group(group, q, limit, tag)
+    expected = np.zeros(len(edges), dtype=bool)
+    for g in set(group.tolist()):
+        mine = sorted(
+            np.flatnonzero(group == g).tolist(), key=lambda e: (-int(q[e]), int(tag[e]), e)
+        )
+        expected[mine[:k]] = True
+    assert got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_mentor_prices_certify_an_optimal_assignment(seed: int) -> None:
+    rng = np.random.default_rng(900 + seed)
+    n, m = 80, 12
+    a = np.repeat(np.arange(n), 5)
+    b = np.concatenate([rng.choice(m, 5, replace=False) for _ in range(n)])
+    q = rng.integers(0, 10, len(a))
+    cap = rng.integers(1, 6, m)
+    got = matching_module._assignment(a, b, q, n, cap)
+    x = np.zeros(len(a), dtype=bool)
+    x[got] = True
+    gain = q * (n + 1) + 1
+    usable = np.minimum(cap, np.bincount(b, minlength=m))
+    prices = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    assert prices is not None
+    assert (prices >= 0).all()
+    best = matching_module._group_max(a, gain - prices[b], n)
+    # a feasible dual whose objective equals the primal gain: both optimal
+    assert int(best.sum() + (usable * prices).sum()) == int(gain[got].sum())
+    # a non-optimal matching (drop one matched pair that has positive gain) is refused
+    x[got[0]] = False
+    worse = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    if worse is not None:
+        best = matching_module._group_max(a, gain - worse[b], n)
+        assert int(best.sum() + (usable * worse).sum()) > int(gain[x].sum())
+
+
 # --------------------------------------------------------------------------
 # stable and greedy
 
@@ -363,6 +496,42 @@ def test_stable_on_larger_random_instances(seed: int) -> None:
         g.edges[a, b]["mentor_score"] = scores[2 * k + 1]
     result = match(g, method="stable")
     assert set(result.assignments) == hr_oracle(g) == naive_stable(g)
+    assert result.blocking_pairs(g) == ()
+
+
+@settings(max_examples=50)
+@given(
+    st.lists(
+        st.one_of(
+            st.integers(-5, 5).map(float),
+            st.sampled_from([0.5, -0.0, 1e6, 70000.0, -2.25]),
+            st.floats(-1e9, 1e9, allow_nan=False),
+        ),
+        max_size=40,
+    )
+)
+def test_score_order_is_a_stable_descending_sort(values: list[float]) -> None:
+    s = np.array(values, dtype=np.float64)
+    order, code = matching_module._score_order(s)
+    assert order.tolist() == np.argsort(-s, kind="stable").tolist()
+    # codes: 0 for the best score, ordered opposite to the scores, ties shared
+    assert code.tolist() == [] or int(code.min()) == 0
+    for i, j in itertools.combinations(range(len(values)), 2):
+        assert (code[i] < code[j]) == (s[i] > s[j])
+        assert (code[i] == code[j]) == (s[i] == s[j])
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_stable_with_fractional_and_wide_scores(seed: int) -> None:
+    rng = np.random.default_rng(300 + seed)
+    g = random_graph(rng, 150, 15, 5, 3)
+    # fractional scores with ties, or integers beyond a 16-bit range
+    pool = rng.random(20).round(3) if seed % 2 else rng.integers(0, 10**6, 20).astype(float)
+    for a, b in sorted(g.edges):
+        g.edges[a, b]["mentee_score"] = float(rng.choice(pool))
+        g.edges[a, b]["mentor_score"] = float(rng.choice(pool))
+    result = match(g, method="stable")
+    assert set(result.assignments) == naive_stable(g) == hr_oracle(g)
     assert result.blocking_pairs(g) == ()
 
 

@@ -35,7 +35,8 @@ import math
 import numbers
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Literal
+from itertools import chain, compress
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import networkx as nx
 import numpy as np
@@ -661,18 +662,40 @@ def _parse(graph: Any) -> _Problem:
         raise _bad("graph must be undirected, got a directed graph")
     if graph.is_multigraph():
         raise _bad("graph must be a simple Graph, got a multigraph")
-    mentees: list[Hashable] = []
-    mentors: list[Hashable] = []
-    for node, data in graph._node.items():  # type: ignore[attr-defined]  # noqa: SLF001
-        side = data.get("bipartite")
-        if side is None:
-            raise _bad(f"node {node!r}: missing 'bipartite' (expected 0 for mentee, 1 for mentor)")
-        if isinstance(side, bool) or side not in (0, 1):
-            raise _bad(f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}")
-        (mentees if side == 0 else mentors).append(node)
-    mentees.sort(key=_key)
-    mentors.sort(key=_key)
+    with _gc_paused():
+        return _parse_arrays(graph)
+
+
+def _sort_ids(ids: list[Hashable]) -> None:
+    """Sort node ids in place by :func:`_key` (plain order when all are ``str``)."""
+    if all(type(x) is str for x in ids):
+        cast("list[str]", ids).sort()  # for str ids the same order as _key
+    else:
+        ids.sort(key=_key)
+
+
+def _parse_arrays(graph: nx.Graph[Any]) -> _Problem:
     nodes = graph._node  # type: ignore[attr-defined]  # noqa: SLF001
+    sides = [data.get("bipartite") for data in nodes.values()]
+    mentees: list[Hashable]
+    mentors: list[Hashable]
+    if set(map(type, sides)) <= {int} and set(sides) <= {0, 1}:
+        mentors = list(compress(nodes, sides))
+        mentees = list(compress(nodes, [side == 0 for side in sides]))
+    else:
+        mentees, mentors = [], []
+        for node, side in zip(nodes, sides, strict=True):
+            if side is None:
+                raise _bad(
+                    f"node {node!r}: missing 'bipartite' (expected 0 for mentee, 1 for mentor)"
+                )
+            if isinstance(side, bool) or side not in (0, 1):
+                raise _bad(
+                    f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}"
+                )
+            (mentees if side == 0 else mentors).append(node)
+    _sort_ids(mentees)
+    _sort_ids(mentors)
     mentee_cap = _capacities(mentees, nodes)
     mentor_cap = _capacities(mentors, nodes)
     roles_attr = graph.graph.get("roles")
@@ -691,16 +714,14 @@ def _parse(graph: Any) -> _Problem:
     midx = {v: j for j, v in enumerate(mentors)}
     # the plain adjacency dicts: far faster than the views on large graphs
     adj = graph._adj  # type: ignore[attr-defined]  # noqa: SLF001
-    ev_list: list[int] = []
-    counts: list[int] = []
-    datas: list[Mapping[str, Any]] = []
-    get = midx.__getitem__
+    neighbours = list(map(adj.__getitem__, mentees))
+    counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(neighbours))
     try:
-        for u in mentees:
-            nbrs = adj[u]
-            ev_list.extend(map(get, nbrs))
-            counts.append(len(nbrs))
-            datas.extend(nbrs.values())
+        ev = np.fromiter(
+            map(midx.__getitem__, chain.from_iterable(neighbours)),
+            dtype=np.int64,
+            count=int(counts.sum()),
+        )
     except KeyError:
         for u in mentees:
             for x in adj[u]:
@@ -711,6 +732,7 @@ def _parse(graph: Any) -> _Problem:
                         f"edge ({u!r}, {x!r}) joins two mentees; edges must join a mentee "
                         "and a mentor"
                     ) from None
+    datas: list[Mapping[str, Any]] = list(chain.from_iterable(nbrs.values() for nbrs in neighbours))
     if 2 * len(datas) != sum(map(len, adj.values())):
         for v in mentors:
             for x in adj[v]:
@@ -722,7 +744,6 @@ def _parse(graph: Any) -> _Problem:
                         "and a mentor"
                     )
     eu = np.repeat(np.arange(len(mentees), dtype=np.int64), counts)
-    ev = np.array(ev_list, dtype=np.int64)
     try:
         raw = [d["weight"] for d in datas]
         weight_only = sum(map(len, datas)) == len(datas)
@@ -734,7 +755,7 @@ def _parse(graph: Any) -> _Problem:
     if not kinds <= _FAST_NUMBERS or not bool(np.isfinite(w).all()):
         for e, x in enumerate(raw):
             if not _is_real(x) or not math.isfinite(float(x)):
-                pair = (mentees[int(eu[e])], mentors[ev_list[e]])
+                pair = (mentees[int(eu[e])], mentors[int(ev[e])])
                 raise _bad(f"edge {pair!r}: weight must be a finite number, got {x!r}")
         w = np.array([float(x) for x in raw], dtype=np.float64)
     # canonical edge order: by mentee, then mentor
@@ -768,8 +789,8 @@ def _parse(graph: Any) -> _Problem:
         roles=roles,
         forbidden=forbidden,
         required=required,
-        mentee_attrs=tuple(nodes[u] for u in mentees),
-        mentor_attrs=tuple(nodes[v] for v in mentors),
+        mentee_attrs=tuple(map(nodes.__getitem__, mentees)),
+        mentor_attrs=tuple(map(nodes.__getitem__, mentors)),
         edge_data=datas_raw,
         edge_order=order,
     )
@@ -789,6 +810,26 @@ def _solve_greedy(
     weight as both sides' score computes it without a Python loop over edges.
     """
     return _solve_stable(eu, ev, w, w, cap_a, cap_b)
+
+
+def _score_order(s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Edges by score, best first (ties by position), and a score code.
+
+    ``code`` is a non-negative integer, 0 for the best score, that orders
+    the edges opposite to their scores (equal scores share a code). Integer
+    scores within a 16-bit range take a linear-time radix sort.
+    """
+    if len(s) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    top = float(s.max())
+    if top - float(s.min()) < 65536 and bool(np.all(s == np.round(s))):
+        small = (top - s).astype(np.uint16)  # exact: integral values in range
+        return np.argsort(small, kind="stable"), small.astype(np.int64)
+    order = np.argsort(-s, kind="stable")
+    ranked = s[order]
+    code = np.empty(len(s), dtype=np.int64)
+    code[order] = np.concatenate(([0], np.cumsum(ranked[1:] != ranked[:-1])))
+    return order, code
 
 
 def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
@@ -811,28 +852,27 @@ def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
     if ne == 0:
         return chosen
     # Edges come sorted by (mentee, mentor); a stable sort by score keeps that
-    # order among equal scores, so global score ranks break ties by id.
-    order_a = np.argsort(-s_a, kind="stable")
-    order_b = order_a if s_b is s_a else np.argsort(-s_b, kind="stable")
-    rank_a = np.empty(ne, dtype=np.int64)
-    rank_a[order_a] = np.arange(ne)
+    # order among equal scores, so score ranks break ties by id.
+    order_a, code_a = _score_order(s_a)
+    order_b = order_a if s_b is s_a else _score_order(s_b)[0]
     rank = np.empty(ne, dtype=np.int64)
     rank[order_b] = np.arange(ne)
     # mentee lists: by mentee, score desc, mentor id
-    by_a = np.argsort(eu.astype(np.int64) * ne + rank_a)
-    starts = np.searchsorted(eu[by_a], np.arange(n + 1))
-    target = ev[by_a]
-    rank_p = rank[by_a]
+    by_a = np.argsort(eu.astype(np.int64) * (int(code_a.max()) + 1) + code_a, kind="stable")
     owner = eu[by_a]
+    starts = np.searchsorted(owner, np.arange(n + 1))
+    target = ev[by_a].astype(np.int64)
+    rank_p = rank[by_a]
     ptr = starts[:-1].copy()
     ends = starts[1:]
     held_a = np.zeros(n, dtype=np.int64)
     caps_b = cap_b.astype(np.int64)
+    touched = np.zeros(len(caps_b), dtype=bool)
     hold = np.zeros(0, dtype=np.int64)  # positions currently held
-    active = np.nonzero((cap_a > 0) & (ptr < ends))[0]
+    active = np.flatnonzero((cap_a > 0) & (ptr < ends))
     while len(active):
         want = np.minimum(cap_a[active] - held_a[active], ends[active] - ptr[active])
-        if np.all(want == 1):
+        if bool(np.all(want == 1)):
             props = ptr[active]
         else:
             reps = np.repeat(ptr[active] - np.cumsum(want) + want, want)
@@ -840,25 +880,24 @@ def _solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
         ptr[active] += want
         if len(props) == 0:
             break
-        touched = np.zeros(len(caps_b), dtype=bool)
+        # each touched mentor keeps its best holds and proposals up to capacity
         touched[target[props]] = True
         mine = touched[target[hold]]
-        cand = np.concatenate((hold[mine], props))
-        cand_b_unsorted = target[cand]
-        order = np.lexsort((rank_p[cand], cand_b_unsorted))
-        cb = cand_b_unsorted
+        touched[target[props]] = False
+        old = hold[mine]
+        cand = np.concatenate((old, props))
+        cb = target[cand]
+        order = np.argsort(cb * ne + rank_p[cand])
         cand, cb = cand[order], cb[order]
         first = np.searchsorted(cb, cb)
         keep = (np.arange(len(cand)) - first) < caps_b[cb]
-        n_old = int(mine.sum())
-        was_held = (np.arange(len(cand_b_unsorted)) < n_old)[order]
+        was_held = order < len(old)
         gained = cand[keep & ~was_held]
         lost = cand[~keep & was_held]
         np.add.at(held_a, owner[gained], 1)
         np.add.at(held_a, owner[lost], -1)
         hold = np.concatenate((hold[~mine], cand[keep]))
-        again = np.concatenate((owner[cand[~keep]], active))
-        again = np.unique(again)
+        again = np.unique(np.concatenate((owner[cand[~keep]], active)))
         active = again[(held_a[again] < cap_a[again]) & (ptr[again] < ends[again])]
     chosen[by_a[hold]] = True
     return chosen
@@ -888,14 +927,194 @@ def _solve_optimal(
     a, b = eu[idx], ev[idx]
     q = _integer_weights(w[idx], n)
     if np.all(cap_a <= 1):
-        chosen[idx[_assignment(a, b, q, n, cap_b)]] = True
+        chosen[idx[_certified_assignment(a, b, q, n, cap_b)]] = True
     else:
         chosen[idx[_flow_lp(a, b, q, cap_a, cap_b)]] = True
     return chosen
 
 
-def _assignment(
+# Assignments with at least this many slot entries (edges times usable slots
+# of their mentor) are first solved on candidate edges, then certified.
+_PRUNE_MIN_SLOT_EDGES = 300_000
+_PRUNE_PER_MENTEE = 6  # candidate edges: each mentee's best few ...
+_PRUNE_PER_SLOT = 2  # ... and each mentor's best few per usable slot
+_PRUNE_ROUNDS = 3
+_PRICE_ROUNDS = 5000  # most rounds of relaxation spent on the mentor prices
+
+
+def _best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray, tag: np.ndarray) -> np.ndarray:
+    """Mask of the ``k[group]`` highest-``q`` edges of each group.
+
+    Ties go by ``tag`` (small non-negative integers), then by position.
+    """
+    order = np.argsort(tag.astype(np.uint16), kind="stable")
+    top = int(q.max())
+    span = top - int(q.min()) + 1
+    groups = int(group.max()) + 1
+    if groups <= 65536 and span <= 65536:  # linear-time radix sorts
+        order = order[np.argsort((top - q[order]).astype(np.uint16), kind="stable")]
+        order = order[np.argsort(group[order].astype(np.uint16), kind="stable")]
+    elif groups * span < 2**62:
+        key = group.astype(np.int64) * span + (top - q)
+        order = order[np.argsort(key[order], kind="stable")]
+    else:  # the combined key would overflow
+        order = order[np.lexsort(((top - q)[order], group[order]))]
+    in_order = group[order]
+    first = np.searchsorted(in_order, in_order)
+    keep = np.zeros(len(q), dtype=bool)
+    keep[order[(np.arange(len(order)) - first) < k[in_order]]] = True
+    return keep
+
+
+def _group_max(group: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """``max(0, values)`` per group (0 for empty groups)."""
+    out = np.zeros(size, dtype=np.int64)
+    if len(group) == 0:
+        return out
+    if bool(np.all(group[1:] >= group[:-1])):
+        starts = np.flatnonzero(np.concatenate(([True], group[1:] != group[:-1])))
+        out[group[starts]] = np.maximum(np.maximum.reduceat(values, starts), 0)
+    else:
+        np.maximum.at(out, group, values)
+    return out
+
+
+def _certified_assignment(
     a: np.ndarray, b: np.ndarray, q: np.ndarray, n: int, cap_b: np.ndarray
+) -> np.ndarray:
+    """Exact b-matching: solve on candidate edges, prove optimality on all edges.
+
+    The assignment (:func:`_assignment`) is solved on candidate edges (each
+    mentee's best ones and each mentor's best ones per slot). Mentor prices
+    ``v`` are read off the residual graph of that solution by shortest
+    paths (:func:`_mentor_prices`); with ``u_a = max(0, max_b gain(a, b) -
+    v_b)`` over *all* edges, ``(u, v)`` is feasible for the dual of the
+    b-matching linear program, and when its objective equals the solution's
+    gain the solution is optimal for the whole problem (weak duality,
+    checked in exact integer arithmetic). Otherwise the edges that break the
+    bound join the candidates with every edge of their mentees (in later
+    rounds also more of each mentee's and mentor's best edges) and the solve
+    is repeated; after a few rounds the whole problem is solved directly.
+    When there are enough slots, the candidates are first solved without the
+    "unmatched" option (a smaller assignment); if that has no solution or
+    is not optimal on the candidates, the option comes back.
+    """
+    m = len(cap_b)
+    cap = np.minimum(cap_b, np.bincount(b, minlength=m))
+    if int(cap[b].sum()) < _PRUNE_MIN_SLOT_EDGES:
+        return _assignment(a, b, q, n, cap_b)
+    gain = q.astype(np.int64) * (n + 1) + 1  # as in _assignment
+    keep = np.zeros(len(a), dtype=bool)
+    # equal weights: candidates by a scrambled order of the pair, not by id,
+    # so that the candidates of one mentor are not all the first mentees
+    mix = a.astype(np.uint64) * np.uint64(0x9E3779B1) + b.astype(np.uint64) * np.uint64(0x85EBCA77)
+    tag = (mix >> np.uint64(16)) & np.uint64(0xFFFF)
+    # first try to match every mentee (no "unmatched" option: a smaller
+    # assignment); when that is impossible or not optimal, allow it again
+    everyone = int(cap.sum()) >= n
+    grow = 0
+    while grow < _PRUNE_ROUNDS:
+        widen = max(grow - 1, 0)
+        keep |= _best_per_group(a, q, np.full(n, _PRUNE_PER_MENTEE << widen), tag)
+        keep |= _best_per_group(b, q, (_PRUNE_PER_SLOT << widen) * cap, tag)
+        sub = np.flatnonzero(keep)
+        if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
+            everyone = False
+        try:
+            local = _assignment(a[sub], b[sub], q[sub], n, cap_b, everyone=everyone)
+        except ValueError:  # no candidate matching covers every mentee
+            everyone = False
+            continue
+        x = np.zeros(len(sub), dtype=bool)
+        x[local] = True
+        prices = _mentor_prices(a[sub], b[sub], gain[sub], x, n, cap)
+        if prices is None:
+            if everyone:  # not optimal once some mentee may stay unmatched
+                everyone = False
+                continue
+            break  # paths too long: solve the whole problem
+        slack = gain - prices[b]
+        bound = _group_max(a[sub], slack[sub], n)  # the dual on the candidates
+        on_all = _group_max(a, slack, n)  # and on all edges
+        primal = sum(gain[sub[local]].tolist())
+        rent = sum((cap * prices).tolist())
+        if sum(on_all.tolist()) + rent == primal:
+            return np.asarray(sub[local], dtype=np.int64)
+        if sum(bound.tolist()) + rent != primal:  # not optimal on the candidates
+            if everyone:  # ... because every mentee was matched
+                everyone = False
+                continue
+            break  # pragma: no cover - the prices of an optimal solve certify it
+        broken = slack > bound[a]  # the edges the candidates' prices undervalue
+        # add them with every edge of their mentees; grow the candidates
+        # further only when that did not do
+        keep |= broken | np.isin(a, a[broken])
+        grow += 1
+    return _assignment(a, b, q, n, cap_b)
+
+
+def _mentor_prices(  # noqa: PLR0917  (private: the arrays of one problem)
+    a: np.ndarray, b: np.ndarray, gain: np.ndarray, x: np.ndarray, n: int, cap: np.ndarray
+) -> np.ndarray | None:
+    """Optimal dual prices of the mentors for the matching ``x`` (a mask over the edges).
+
+    Shortest distances ``d`` from the source in the residual graph of the
+    flow source -> mentee -> mentor -> source (unit arcs, edge cost
+    ``-gain``, mentor arcs of capacity ``cap``) give ``v_b = -d(b)``;
+    mentors unreachable or with a negative value get 0. Arcs back into the
+    source are left out: they never shorten a path from it, and without
+    them a matching that is optimal among those covering a fixed set of
+    mentees has no negative cycle either. Distances are found by rounds of
+    vectorised Bellman-Ford relaxation over the nodes that changed. Returns
+    ``None`` if a negative cycle shows (``x`` is not optimal even with the
+    matched mentees fixed) or the distances take more than
+    ``_PRICE_ROUNDS`` rounds to settle (very long shortest paths: the caller
+    then solves the whole problem instead).
+    """
+    m = len(cap)
+    src = n + m
+    size = n + m + 1
+    matched = np.zeros(n, dtype=bool)
+    matched[a[x]] = True
+    load = np.bincount(b[x], minlength=m)
+    free_a = np.flatnonzero(~matched)
+    used_b = np.flatnonzero(load > 0)
+    tails = np.concatenate((a[~x], n + b[x], np.full(len(free_a), src), np.full(len(used_b), src)))
+    heads = np.concatenate((n + b[~x], a[x], free_a, n + used_b))
+    costs = np.concatenate((-gain[~x], gain[x], np.zeros(len(tails) - len(a), dtype=np.int64)))
+    order = np.argsort(tails, kind="stable")
+    heads, costs = heads[order], costs[order]
+    indptr = np.searchsorted(tails[order], np.arange(size + 1))
+    far = np.iinfo(np.int64).max // 4
+    dist = np.full(size, far, dtype=np.int64)
+    dist[src] = 0
+    front = np.array([src], dtype=np.int64)
+    for _ in range(min(size + 1, _PRICE_ROUNDS)):
+        if not len(front):
+            break
+        lo = indptr[front]
+        count = indptr[front + 1] - lo
+        arcs = np.repeat(lo - np.cumsum(count) + count, count) + np.arange(int(count.sum()))
+        reach = np.repeat(dist[front], count) + costs[arcs]
+        head = heads[arcs]
+        better = reach < dist[head]
+        head = head[better]
+        np.minimum.at(dist, head, reach[better])
+        front = np.unique(head)
+    else:  # a negative cycle, or paths too long to be worth following
+        return None
+    mentor = dist[n : n + m]
+    return np.where(mentor < far, np.maximum(-mentor, 0), 0)
+
+
+def _assignment(
+    a: np.ndarray,
+    b: np.ndarray,
+    q: np.ndarray,
+    n: int,
+    cap_b: np.ndarray,
+    *,
+    everyone: bool = False,
 ) -> np.ndarray:
     """Exact b-matching by a sparse rectangular assignment on mentor slots.
 
@@ -904,6 +1123,9 @@ def _assignment(
     always exists. The cost ``big - (q * (n + 1) + 1)`` of a pair makes the
     total cost ``n * big - (n + 1) * weight - matched``: minimising it gives
     maximum weight first, then most matched mentees.
+
+    With ``everyone`` there are no private columns: the best matching that
+    matches every mentee, or ``ValueError`` when there is none.
     """
     from scipy.sparse import csr_array  # noqa: PLC0415
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # noqa: PLC0415
@@ -919,10 +1141,11 @@ def _assignment(
     cols = offset[b][edge_of] + within
     gain = q.astype(np.float64) * (n + 1) + 1.0
     big = float(gain.max()) + 1.0
-    data = np.concatenate((big - gain[edge_of] + 1.0, np.full(n, big + 1.0)))
-    rows = np.concatenate((a[edge_of], np.arange(n)))
-    cols = np.concatenate((cols, n_slots + np.arange(n)))
-    matrix = csr_array((data, (rows, cols)), shape=(n, n_slots + n))
+    private = 0 if everyone else n
+    data = np.concatenate((big - gain[edge_of] + 1.0, np.full(private, big + 1.0)))
+    rows = np.concatenate((a[edge_of], np.arange(private)))
+    cols = np.concatenate((cols, n_slots + np.arange(private)))
+    matrix = csr_array((data, (rows, cols)), shape=(n, n_slots + private))
     row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
     real = col_ind < n_slots
     r, c = row_ind[real], col_ind[real]
@@ -1578,10 +1801,14 @@ def _result(
 ) -> Matching:
     mentees, mentors = prob.mentees, prob.mentors
     idx = np.nonzero(chosen & sub)[0]
-    pairs = [
-        (mentees[a], mentors[b])
-        for a, b in zip(prob.eu[idx].tolist(), prob.ev[idx].tolist(), strict=True)
-    ]
+    with _gc_paused():
+        pairs = list(
+            zip(
+                map(mentees.__getitem__, prob.eu[idx].tolist()),
+                map(mentors.__getitem__, prob.ev[idx].tolist()),
+                strict=True,
+            )
+        )
     total = float(math.fsum(prob.w[idx].tolist()))
     matched = np.zeros(len(mentees), dtype=bool)
     matched[prob.eu[idx]] = True
@@ -1676,7 +1903,12 @@ def match(
     ``"optimal"`` with mentee capacity 1 expands each mentor into
     ``min(capacity, degree)`` slots, gives each mentee a private "unmatched"
     column and solves the rectangular assignment with scipy's sparse
-    ``min_weight_full_bipartite_matching`` (LAPJVsp) on integer costs; with
+    ``min_weight_full_bipartite_matching`` (LAPJVsp) on integer costs. A
+    large assignment is first solved on candidate edges (each mentee's and
+    each mentor's best ones) and accepted only with a proof of optimality
+    for all edges: mentor prices read off the solution by shortest paths
+    give a dual solution of equal value (otherwise the missing edges are
+    added and it is solved again). With
     larger mentee capacities it solves the b-matching linear program with
     HiGHS (the constraint matrix is totally unimodular, so the vertex
     solution is integral). ``"stable"`` and ``"greedy"`` run deferred
