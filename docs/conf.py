@@ -17,15 +17,29 @@ release = cadredev.__version__
 version = release
 
 extensions = [
-    "myst_parser",
+    "myst_nb",
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
 ]
-source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "conf.py"]
 myst_enable_extensions = ["colon_fence", "deflist"]
 myst_heading_anchors = 3
+
+# The examples are jupytext "percent" scripts; they are copied next to these
+# pages and executed as notebooks on every build, so the site shows real output.
+nb_custom_formats = {".py": ["jupytext.reads", {"fmt": "py:percent"}]}
+nb_execution_mode = "force"
+nb_execution_timeout = 300
+nb_execution_raise_on_error = True
+nb_merge_streams = True
+_HERE = Path(__file__).resolve().parent
+_GENERATED = _HERE / "examples"
+_GENERATED.mkdir(exist_ok=True)
+for _script in sorted((_HERE.parent / "examples").glob("s*.py")):
+    _target = _GENERATED / _script.name
+    if not _target.exists() or _target.read_bytes() != _script.read_bytes():
+        _target.write_bytes(_script.read_bytes())
 
 napoleon_numpy_docstring = True
 napoleon_google_docstring = False
