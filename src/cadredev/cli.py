@@ -57,7 +57,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
         return "  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths, strict=True))
 
     rule = "  ".join("-" * w for w in widths)
-    return "\n".join([line(cells[0]), rule, *(line(r).rstrip() for r in cells[1:])])
+    return "\n".join([line(cells[0]).rstrip(), rule, *(line(r).rstrip() for r in cells[1:])])
 
 
 def _progress(name: str, seconds: float) -> None:
