@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -247,17 +248,7 @@ def test_pinned_are_kept(problem: RotationProblem, data: st.DataObject) -> None:
     if not first.assignments:
         return
     pins = data.draw(st.sets(st.sampled_from(first.assignments), max_size=3))
-    pinned = RotationProblem(
-        cadres=problem.cadres,
-        posts=problem.posts,
-        horizon=problem.horizon,
-        programs=problem.programs,
-        min_home_staffing=problem.min_home_staffing,
-        unavailable=problem.unavailable,
-        benefit=problem.benefit,
-        period_bonus=problem.period_bonus,
-        pinned=pins,
-    )
+    pinned = attrs.evolve(problem, pinned=pins)
     with heuristic_only():
         heuristic = schedule(pinned, seed=1)
     for plan in (schedule(pinned, seed=1), heuristic):
@@ -277,20 +268,7 @@ def test_replan_keeps_valid_unreleased(problem: RotationProblem, data: st.DataOb
         cadres=rest,
         posts=problem.posts,
         horizon=problem.horizon,
-        programs=[
-            Program(
-                name=p.name,
-                length=p.length,
-                placements=p.placements,
-                categories=p.categories,
-                eligibility=p.eligibility,
-                other_unit=p.other_unit,
-                no_repeat=p.no_repeat,
-                one_per_category=p.one_per_category,
-                gap=p.gap,
-            )
-            for p in problem.programs
-        ],
+        programs=[attrs.evolve(p, cadres=None) for p in problem.programs],
         min_home_staffing={
             u: min(v, sum(c.unit == u for c in rest))
             for u, v in problem.min_home_staffing.items()

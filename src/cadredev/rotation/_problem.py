@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -298,26 +299,23 @@ class Conflict:
 # ---------------------------------------------------------------- problem
 
 
-def _sorted_records(value: Any) -> Any:
+def _sorted_by(value: Any, key: str) -> Any:
+    """Sort a collection of records by ``key``; leave anything else for validation."""
     if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
         items = tuple(value)
         try:
-            return tuple(sorted(items, key=lambda r: r.id))
+            return tuple(sorted(items, key=operator.attrgetter(key)))
         except AttributeError:
             return items
     return value
+
+
+def _sorted_records(value: Any) -> Any:
+    return _sorted_by(value, "id")
 
 
 def _sorted_programs(value: Any) -> Any:
-    if isinstance(value, Program):
-        return (value,)
-    if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
-        items = tuple(value)
-        try:
-            return tuple(sorted(items, key=lambda r: r.name))
-        except AttributeError:
-            return items
-    return value
+    return _sorted_by((value,) if isinstance(value, Program) else value, "name")
 
 
 def _frozen_map(value: Any) -> Any:
