@@ -5,18 +5,32 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any, TypeVar
 
-__all__ = ["FrozenDict"]
+__all__ = ["FrozenDict", "id_key"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+def id_key(value: object) -> tuple[str, str]:
+    """Return the total order cadredev uses for ids of any type: ``(str, repr)``.
+
+    Ids of mixed types (``1`` and ``"1"``) sort without error and always alike.
+
+    Examples
+    --------
+    >>> sorted([2, "1", 1, "b"], key=id_key)
+    ['1', 1, 2, 'b']
+    """
+    return (str(value), repr(value))
 
 
 class FrozenDict(Mapping[K, V]):
     """An immutable mapping with sorted keys, hashable and comparable to dicts.
 
     Used for the ``competencies`` and ``requirements`` fields so that records
-    stay frozen and hashable. Iteration follows sorted key order, so two
-    records built from differently ordered dicts are equal *and* print alike.
+    stay frozen and hashable. Iteration follows key order by :func:`id_key`
+    (``(str, repr)``, which also orders keys of mixed types), so two records
+    built from differently ordered dicts are equal *and* print alike.
 
     Examples
     --------
@@ -35,7 +49,7 @@ class FrozenDict(Mapping[K, V]):
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
         items = dict(data or {})
-        self._data: dict[K, V] = {k: items[k] for k in sorted(items)}  # type: ignore[type-var]
+        self._data: dict[K, V] = {k: items[k] for k in sorted(items, key=id_key)}
         self._hash: int | None = None
 
     def __getitem__(self, key: K) -> V:

@@ -10,9 +10,7 @@ carry an English value and a Chinese ``label`` and parse from either.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
-import functools
 import math
 import numbers
 from collections.abc import Callable, Iterable, Mapping
@@ -21,6 +19,9 @@ from typing import Any, Self, TypeVar
 from attrs import field, frozen
 
 from ._frozendict import FrozenDict
+from ._validate import FieldError as _FieldError
+from ._validate import is_int as _is_int
+from ._validate import named_errors as _named_errors
 from .errors import InvalidInputError
 
 __all__ = [
@@ -40,30 +41,14 @@ __all__ = [
 
 MIN_BIRTH_YEAR = 1930
 """The earliest birth year a record accepts."""
+MAX_BIRTH_YEAR = 2100
+"""The latest birth year a record accepts: a fixed bound, never today's date.
+
+Whether a cadre is old enough for something is decided against an explicit
+``as_of`` year by the functions that need it."""
 
 T = TypeVar("T")
 E = TypeVar("E", bound="LabelledEnum")
-
-
-class _FieldError(Exception):
-    """A field-level problem, re-raised with the record's name and id."""
-
-
-def _named_errors(cls: type[T]) -> type[T]:
-    """Re-raise field errors as ``InvalidInputError`` naming record and id."""
-    original = cls.__init__
-
-    @functools.wraps(original)
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
-        try:
-            original(self, *args, **kwargs)
-        except _FieldError as exc:
-            ident = kwargs.get("id", kwargs.get("post_id"))
-            where = f"{cls.__name__} {ident!r}" if ident is not None else cls.__name__
-            raise InvalidInputError(f"{where}: {exc}") from None
-
-    cls.__init__ = __init__  # type: ignore[method-assign]
-    return cls
 
 
 class LabelledEnum(str, enum.Enum):  # noqa: UP042  (members carry a label too)
@@ -284,10 +269,6 @@ def cohort_of(birth_year: int, *, as_of: int, bounds: tuple[int, int] = (35, 50)
 # field validators and converters
 
 
-def _this_year() -> int:
-    return dt.datetime.now(tz=dt.UTC).year
-
-
 def _check_id(_: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise _FieldError(f"{attribute.name} must be a non-empty string, got {value!r}")
@@ -301,10 +282,6 @@ def _check_str(_: object, attribute: Any, value: Any) -> None:
 def _check_optional_str(_: object, attribute: Any, value: Any) -> None:
     if value is not None and (not isinstance(value, str) or not value.strip()):
         raise _FieldError(f"{attribute.name} must be a non-empty string or None, got {value!r}")
-
-
-def _is_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _int_at_least(minimum: int) -> Callable[[object, Any, Any], None]:
@@ -321,7 +298,7 @@ def _check_optional_year(instance: object, attribute: Any, value: Any) -> None:
 
 
 def _check_year(_: object, attribute: Any, value: Any) -> None:
-    latest = _this_year()
+    latest = MAX_BIRTH_YEAR
     if not _is_int(value) or not MIN_BIRTH_YEAR <= value <= latest:
         raise _FieldError(
             f"{attribute.name} must be a year from {MIN_BIRTH_YEAR} to {latest}, got {value!r}"

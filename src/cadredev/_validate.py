@@ -1,0 +1,142 @@
+"""One contract for the checks every entry point shares.
+
+Numbers, seeds, reference years and field errors are checked here and only
+here, so ``schedule``, ``form_teams``, ``sample_zone`` and the records all
+accept and reject the same values with the same kind of message.
+
+This module imports nothing heavy: numpy is imported only when a seed is
+turned into a generator.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import numbers
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+
+from ._frozendict import id_key
+from .errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "FieldError",
+    "Seed",
+    "check_seed",
+    "id_key",
+    "is_int",
+    "is_real",
+    "named_errors",
+    "require_as_of",
+    "rng_from",
+]
+
+T = TypeVar("T")
+
+MIN_YEAR = 1900
+"""The earliest year accepted as a reference year (``as_of``)."""
+MAX_YEAR = 2200
+"""The latest year accepted as a reference year; fixed, never the wall clock."""
+
+Seed: TypeAlias = "int | np.random.Generator | None"
+"""What every ``seed`` option accepts."""
+
+
+def is_int(value: object) -> bool:
+    """Return whether *value* is an integer (numpy integers too), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def is_real(value: object) -> bool:
+    """Return whether *value* is a finite real number, not a bool."""
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(float(value))
+    )
+
+
+def check_seed(seed: object, *, where: str) -> int | np.random.Generator | None:
+    """Return *seed* checked: ``None``, an integer >= 0 or a numpy ``Generator``.
+
+    Integers (numpy's too) come back as plain ``int``; a generator is returned
+    as it is and is consumed by the caller.
+
+    Raises
+    ------
+    InvalidInputError
+        Naming *where* and the value, for anything else.
+    """
+    if seed is None:
+        return None
+    if is_int(seed) and int(seed) >= 0:  # type: ignore[call-overload]
+        return int(seed)  # type: ignore[call-overload]
+    if type(seed).__name__ == "Generator":
+        import numpy as np  # noqa: PLC0415
+
+        if isinstance(seed, np.random.Generator):
+            return seed
+    raise InvalidInputError(
+        f"{where}: seed must be None, an integer >= 0 or a numpy.random.Generator, got {seed!r}"
+    )
+
+
+def rng_from(seed: object, *, where: str) -> np.random.Generator:
+    """Return a numpy generator for *seed* after :func:`check_seed`."""
+    import numpy as np  # noqa: PLC0415
+
+    checked = check_seed(seed, where=where)
+    if isinstance(checked, np.random.Generator):
+        return checked
+    return np.random.default_rng(checked)
+
+
+def require_as_of(as_of: object, *, where: str, why: str) -> int:
+    """Return the reference year *as_of*, which *where* needs for *why*.
+
+    A missing year is an error, never today's date: results must not depend
+    on the day they are computed.
+
+    Raises
+    ------
+    InvalidInputError
+        If *as_of* is ``None`` or not an integer year in ``[MIN_YEAR, MAX_YEAR]``.
+    """
+    if as_of is None:
+        raise InvalidInputError(
+            f"{where}: as_of is required for {why} (pass a year, e.g. as_of=zone.as_of)"
+        )
+    if not is_int(as_of) or not MIN_YEAR <= as_of <= MAX_YEAR:  # type: ignore[operator]
+        raise InvalidInputError(
+            f"{where}: as_of must be an integer year from {MIN_YEAR} to {MAX_YEAR}, got {as_of!r}"
+        )
+    return int(as_of)  # type: ignore[call-overload]
+
+
+class FieldError(Exception):
+    """A field-level problem, re-raised by :func:`named_errors` with the record's name and id."""
+
+
+def named_errors(cls: type[T]) -> type[T]:
+    """Re-raise :class:`FieldError` from ``cls.__init__`` as ``InvalidInputError``.
+
+    The message then starts with the record's class name and id, so validators
+    need not know which record they check: ``Mentor 'm07': capacity ...``.
+    """
+    original = cls.__init__
+
+    @functools.wraps(original)
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:  # noqa: N807
+        try:
+            original(self, *args, **kwargs)
+        except FieldError as exc:
+            ident = kwargs.get("id", kwargs.get("post_id"))
+            where = f"{cls.__name__} {ident!r}" if ident is not None else cls.__name__
+            raise InvalidInputError(f"{where}: {exc}") from None
+
+    cls.__init__ = __init__  # type: ignore[method-assign]
+    return cls
