@@ -196,7 +196,7 @@ def ratio(a, b) -> str:
 def frontline(*, repeat: bool) -> None:
     """The sample zone's frontline postings, default options (work budget only)."""
     from cadredev import sample_zone  # noqa: PLC0415
-    from cadredev.rotation._samples import frontline_problem  # noqa: PLC0415
+    from cadredev.datasets import frontline_problem  # noqa: PLC0415
 
     problem = frontline_problem(sample_zone())
     plans = []

@@ -8,7 +8,7 @@
 # %%
 from cadredev.datasets import sample_zone
 from cadredev.rotation import diagnose, schedule
-from cadredev.rotation._samples import cross_shadowing_problem
+from cadredev.datasets import cross_shadowing_problem
 
 zone = sample_zone()
 problem = cross_shadowing_problem(zone)

@@ -15,7 +15,7 @@
 from cadredev import Cohort
 from cadredev.datasets import sample_zone
 from cadredev.rotation import schedule
-from cadredev.rotation._samples import frontline_problem
+from cadredev.datasets import frontline_problem
 
 zone = sample_zone()
 problem = frontline_problem(zone)

@@ -12,7 +12,7 @@ import attrs
 
 from cadredev.datasets import sample_zone
 from cadredev.rotation import RotationProblem, replan, schedule
-from cadredev.rotation._samples import stationed_rotation_problem
+from cadredev.datasets import stationed_rotation_problem
 
 zone = sample_zone()
 problem = stationed_rotation_problem(zone)

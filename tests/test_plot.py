@@ -24,7 +24,7 @@ from cadredev.plot import (
     team_balance,
 )
 from cadredev.rotation import schedule
-from cadredev.rotation._samples import cross_shadowing_problem
+from cadredev.datasets import cross_shadowing_problem
 
 mpl.use("Agg")
 

@@ -29,7 +29,7 @@ from cadredev.rotation import _solve as solve_module
 from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
 from cadredev.rotation._plan import evaluate
-from cadredev.rotation._samples import tiny_problem
+from cadredev.datasets import tiny_rotation_problem
 
 UNITS = ("u1", "u2", "u3")
 CATS = ("a", "b")
@@ -321,7 +321,7 @@ def test_diagnose_conflicts_are_real(problem: RotationProblem) -> None:
 
 
 def test_tiny_problem() -> None:
-    prob = tiny_problem()
+    prob = tiny_rotation_problem()
     plan = schedule(prob, seed=0)
     assert plan.method == "exact"
     assert plan.gap == 0.0
@@ -334,7 +334,7 @@ def test_tiny_problem() -> None:
 
 
 def test_unplaced_reason_when_capacity_zero() -> None:
-    prob = tiny_problem(capacity=0)
+    prob = tiny_rotation_problem(capacity=0)
     plan = schedule(prob)
     assert plan.assignments == ()
     assert {u.cadre_id for u in plan.unplaced} == {"a", "b", "c"}
@@ -634,7 +634,7 @@ def test_bad_unavailable_and_options() -> None:
         _problem(unavailable={"zz": {1}})
     with pytest.raises(InvalidInputError, match=r"unavailable\['a'\] has period 8"):
         _problem(unavailable={"a": {8}})
-    with pytest.raises(InvalidInputError, match="seed must be an integer"):
+    with pytest.raises(InvalidInputError, match="seed must be None, an integer"):
         schedule(_base(), seed=-1)
     with pytest.raises(InvalidInputError, match="time_limit must be a positive"):
         schedule(_base(), time_limit=0)
@@ -651,8 +651,8 @@ def test_over_constrained_is_not_an_error() -> None:
 
 def test_all_options_iterates() -> None:
     # guard for the naive reference itself
-    assert len(all_options(tiny_problem())) == 2 * 3 * 3
-    assert all_options(tiny_problem())[0].start == 0
+    assert len(all_options(tiny_rotation_problem())) == 2 * 3 * 3
+    assert all_options(tiny_rotation_problem())[0].start == 0
 
 
 # ---------------------------------------------------------------- diagnose, one per kind
@@ -747,7 +747,7 @@ def test_counting_bound_holds(problem: RotationProblem) -> None:
 
 
 def test_replan_releases_by_assignment_and_post() -> None:
-    prob = tiny_problem()
+    prob = tiny_rotation_problem()
     plan = schedule(prob, seed=0)
     first = plan.assignments[0]
     again = replan(prob, plan, released=[first], seed=0)

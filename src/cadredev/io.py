@@ -17,6 +17,7 @@ are written ``name=level;name=level``.
 from __future__ import annotations
 
 import csv
+import importlib
 import io as _stdio
 import json
 import math
@@ -32,7 +33,7 @@ import attrs
 
 from ._frozendict import FrozenDict
 from .errors import InvalidInputError
-from .model import Cadre, Enterprise, LabelledEnum, Mentor, Post
+from .model import Cadre, LabelledEnum
 
 if TYPE_CHECKING:
     import cattrs
@@ -45,6 +46,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "dump",
     "kind",
+    "kinds",
     "load",
     "load_json",
     "load_many",
@@ -82,6 +84,30 @@ RECORD_COLUMNS = ("cadre_id", "period", "indicator", "value")
 T = TypeVar("T")
 _Hook = Callable[[Any, Any], Any]
 
+# Every public record type, by document kind, with the module that defines it.
+# Resolved on first use, so ``io.kind(name)`` works in a fresh interpreter and
+# the domain packages never import io.
+_BUILTIN_KINDS: dict[str, str] = {
+    "Cadre": "cadredev.model",
+    "Eligibility": "cadredev.model",
+    "Enterprise": "cadredev.model",
+    "Mentor": "cadredev.model",
+    "Post": "cadredev.model",
+    "Posting": "cadredev.model",
+    "Criteria": "cadredev.matching",
+    "Assignment": "cadredev.rotation",
+    "Program": "cadredev.rotation",
+    "RotationProblem": "cadredev.rotation",
+    "Unplaced": "cadredev.rotation",
+    "Exemption": "cadredev.scoring",
+    "Grade": "cadredev.scoring",
+    "Indicator": "cadredev.scoring",
+    "Penalty": "cadredev.scoring",
+    "Records": "cadredev.scoring",
+    "Scheme": "cadredev.scoring",
+    "Veto": "cadredev.scoring",
+    "Zone": "cadredev.datasets",
+}
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []
 
@@ -92,17 +118,23 @@ def register(
     structure: Callable[[Any], T] | None = None,
     unstructure: Callable[[T], Any] | None = None,
 ) -> type[T]:
-    """Make a class loadable by its name in JSON documents, with optional hooks.
+    """Make a class of your own loadable by its name in JSON documents.
 
-    Attrs classes need no hooks: their fields are (un)structured one by one
-    and validated by the class. A class that is not a plain attrs record
-    (columnar data, say) passes ``structure`` (JSON value to object) and
-    ``unstructure`` (object to JSON value).
+    cadredev's own record types are known already. Attrs classes need no
+    hooks: their fields are (un)structured one by one and validated by the
+    class. A class that is not a plain attrs record (columnar data, say)
+    passes ``structure`` (JSON value to object) and ``unstructure`` (object
+    to JSON value).
 
     Examples
     --------
-    >>> from cadredev import Cadre
-    >>> register(Cadre) is Cadre
+    >>> import attrs
+    >>> @attrs.frozen
+    ... class Visit:
+    ...     enterprise: str
+    >>> register(Visit) is Visit
+    True
+    >>> kind("Visit") is Visit
     True
 
     .. versionadded:: 0.1
@@ -116,30 +148,59 @@ def register(
 
 
 def kind(name: str) -> type[Any]:
-    """Return the registered class for a document ``kind``.
+    """Return the class for a document ``kind``: a cadredev type or one registered.
 
     Raises
     ------
     InvalidInputError
-        If no class of that name is registered.
+        If no class of that name is known.
 
     Examples
     --------
     >>> kind("Cadre").__name__
     'Cadre'
+    >>> from cadredev.datasets import Zone
+    >>> kind("Zone") is Zone
+    True
 
     .. versionadded:: 0.1
     """
-    try:
+    if name in _KINDS:
         return _KINDS[name]
-    except KeyError:
+    module = _BUILTIN_KINDS.get(name) if isinstance(name, str) else None
+    if module is None:
+        known = sorted({*_BUILTIN_KINDS, *_KINDS})
+        raise InvalidInputError(f"unknown document kind {name!r}; expected one of {known}")
+    cls: type[Any] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def kinds() -> tuple[str, ...]:
+    """Return the name of every document kind known, sorted.
+
+    Examples
+    --------
+    >>> {"Cadre", "Records", "Zone"} <= set(kinds())
+    True
+
+    .. versionadded:: 0.2
+    """
+    return tuple(sorted({*_BUILTIN_KINDS, *_KINDS}))
+
+
+def _records_to_json(records: Records) -> dict[str, Any]:
+    return {"rows": [list(row) for row in records.to_rows()]}
+
+
+def _records_from_json(value: Any) -> Records:
+    from .scoring import Records  # noqa: PLC0415
+
+    if not isinstance(value, dict) or not isinstance(value.get("rows"), list):
         raise InvalidInputError(
-            f"unknown document kind {name!r}; expected one of {sorted(_KINDS)}"
-        ) from None
-
-
-for _cls in (Cadre, Mentor, Post, Enterprise):
-    register(_cls)
+            "Records: expected {'rows': [[cadre_id, period, indicator, value], ...]}, "
+            f"got {value!r}"
+        )
+    return Records.from_rows([tuple(row) for row in value["rows"]])
 
 
 def _apply_hook(conv: cattrs.Converter, cls: type[Any], structure: Any, unstructure: Any) -> None:
@@ -236,6 +297,9 @@ def _converter() -> cattrs.Converter:
         return conv.structure(value, mapping if isinstance(value, dict) else sequence)
 
     conv.register_structure_hook_func(lambda t: shape_members(t) is not None, structure_by_shape)
+    from .scoring import Records  # noqa: PLC0415
+
+    _apply_hook(conv, Records, _records_from_json, _records_to_json)
     for cls, structure, unstructure in _HOOKS:
         _apply_hook(conv, cls, structure, unstructure)
     return conv

@@ -11,12 +11,12 @@ breaks no hard rule, :func:`replan` adapts a plan after a change and
 
 from __future__ import annotations
 
-from cadredev.io import register
 from cadredev.model import Eligibility
 
 from ._diagnose import diagnose
 from ._plan import Bound, Objective, PlanDiff, RotationPlan
-from ._problem import Assignment, Conflict, Program, RotationProblem, Unplaced, Violation
+from ._problem import RotationProblem
+from ._records import Assignment, Conflict, Program, Unplaced, Violation
 from ._solve import replan, schedule
 
 __all__ = [
@@ -35,6 +35,3 @@ __all__ = [
     "replan",
     "schedule",
 ]
-
-for _cls in (Program, Assignment, Unplaced):
-    register(_cls)

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from ._problem import Assignment, Violation, _lookup
+from ._records import Assignment, Violation
 
 if TYPE_CHECKING:
     from ._problem import RotationProblem
@@ -26,7 +26,7 @@ def check_assignments(
     pinned_check: bool = True,
 ) -> tuple[Violation, ...]:
     """Return every hard-rule breach of ``assignments`` in ``problem``, sorted."""
-    cadres, posts, programs = _lookup(problem)
+    cadres, posts, programs = problem.cadres_by_id, problem.posts_by_id, problem.programs_by_name
     items = sorted(assignments)
     out: list[Violation] = []
     known: list[Assignment] = []

@@ -16,7 +16,8 @@ from attrs import define
 
 from cadredev.model import Eligibility
 
-from ._problem import Assignment, RotationProblem
+from ._problem import RotationProblem
+from ._records import Assignment
 
 __all__ = ["Compiled", "compile_problem"]
 

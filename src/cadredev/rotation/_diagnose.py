@@ -7,7 +7,8 @@ import numpy as np
 from cadredev.errors import InvalidInputError
 
 from ._compile import compile_problem
-from ._problem import Conflict, RotationProblem
+from ._problem import RotationProblem
+from ._records import Conflict
 
 __all__ = ["diagnose"]
 
@@ -31,10 +32,10 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
     Examples
     --------
     >>> from cadredev.rotation import diagnose
-    >>> from cadredev.rotation._samples import tiny_problem
-    >>> diagnose(tiny_problem())
+    >>> from cadredev.datasets import tiny_rotation_problem
+    >>> diagnose(tiny_rotation_problem())
     ()
-    >>> [c.kind for c in diagnose(tiny_problem(capacity=0))]
+    >>> [c.kind for c in diagnose(tiny_rotation_problem(capacity=0))]
     ['supply']
 
     .. versionadded:: 0.1

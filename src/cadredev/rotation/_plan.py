@@ -13,7 +13,7 @@ from cadredev._frozendict import FrozenDict
 from cadredev.errors import MissingDependencyError
 
 from ._check import check_assignments
-from ._problem import Assignment, Unplaced, Violation
+from ._records import Assignment, Unplaced, Violation
 
 if TYPE_CHECKING:
     from ._problem import RotationProblem
@@ -133,9 +133,9 @@ class RotationPlan:
     Examples
     --------
     >>> from cadredev.rotation import schedule
-    >>> from cadredev.rotation._samples import tiny_problem
-    >>> plan = schedule(tiny_problem(), seed=0)
-    >>> len(plan.assignments), plan.violations(tiny_problem())
+    >>> from cadredev.datasets import tiny_rotation_problem
+    >>> plan = schedule(tiny_rotation_problem(), seed=0)
+    >>> len(plan.assignments), plan.violations(tiny_rotation_problem())
     (3, ())
     >>> plan.objective.placed
     3
@@ -178,11 +178,11 @@ class RotationPlan:
         Examples
         --------
         >>> from cadredev.rotation import Assignment, RotationPlan
-        >>> from cadredev.rotation._samples import tiny_problem
+        >>> from cadredev.datasets import tiny_rotation_problem
         >>> bad = RotationPlan(
         ...     assignments=[Assignment(cadre_id="a", post_id="p1", program="s", start=0, length=1)]
         ... )
-        >>> [v.kind for v in bad.violations(tiny_problem())]
+        >>> [v.kind for v in bad.violations(tiny_rotation_problem())]
         ['length']
         """
         return check_assignments(problem, self.assignments)
@@ -193,8 +193,8 @@ class RotationPlan:
         Examples
         --------
         >>> from cadredev.rotation import schedule
-        >>> from cadredev.rotation._samples import tiny_problem
-        >>> schedule(tiny_problem()).breakdown()["program"]
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> schedule(tiny_rotation_problem()).breakdown()["program"]
         {'s': 3}
         """
         out: dict[str, Counter[str]] = {
@@ -217,8 +217,8 @@ class RotationPlan:
         Examples
         --------
         >>> from cadredev.rotation import schedule
-        >>> from cadredev.rotation._samples import tiny_problem
-        >>> schedule(tiny_problem()).occupancy().sum()
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> schedule(tiny_rotation_problem()).occupancy().sum()
         np.int64(6)
         """
         index = {p: i for i, p in enumerate(self.post_ids)}
@@ -234,8 +234,8 @@ class RotationPlan:
         Examples
         --------
         >>> from cadredev.rotation import schedule
-        >>> from cadredev.rotation._samples import tiny_problem
-        >>> plan = schedule(tiny_problem())
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> plan = schedule(tiny_rotation_problem())
         >>> plan.diff(plan).moved
         0
         """
@@ -252,8 +252,8 @@ class RotationPlan:
         Examples
         --------
         >>> from cadredev.rotation import schedule
-        >>> from cadredev.rotation._samples import tiny_problem
-        >>> print(schedule(tiny_problem()).explain("a"))
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> print(schedule(tiny_rotation_problem()).explain("a"))
         cadre a:
           s: post p1, periods 2..3
         """
@@ -278,8 +278,8 @@ class RotationPlan:
         Examples
         --------
         >>> from cadredev.rotation import schedule
-        >>> from cadredev.rotation._samples import tiny_problem
-        >>> sorted(schedule(tiny_problem()).to_records()[0])
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> sorted(schedule(tiny_rotation_problem()).to_records()[0])
         ['cadre_id', 'category', 'end', 'length', 'post_id', 'program', 'start', 'unit']
         """
         return [
@@ -307,8 +307,8 @@ class RotationPlan:
         Examples
         --------
         >>> from cadredev.rotation import schedule
-        >>> from cadredev.rotation._samples import tiny_problem
-        >>> schedule(tiny_problem()).to_pandas().shape
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> schedule(tiny_rotation_problem()).to_pandas().shape
         (3, 8)
         """
         try:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from cadredev._validate import Seed, check_seed
 from cadredev.errors import InfeasibleError, InvalidInputError
 from cadredev.model import Cadre
 
@@ -16,7 +17,8 @@ from ._construct import Key, State, greedy
 from ._improve import Search, improve
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels
-from ._problem import Assignment, Program, RotationProblem, Unplaced
+from ._problem import RotationProblem
+from ._records import Assignment, Program, Unplaced
 
 __all__ = ["replan", "schedule"]
 
@@ -51,19 +53,17 @@ def search_budget(n_cadres: int) -> tuple[int, int]:
     return max_iters, max(PATIENCE, n_cadres // 40)
 
 
-def _check_options(seed: object, time_limit: object) -> None:
-    if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int | np.integer) or int(seed) < 0
-    ):
-        raise InvalidInputError(f"schedule: seed must be an integer >= 0 or None, got {seed!r}")
+def _check_options(seed: object, time_limit: object, where: str) -> Seed:
+    checked = check_seed(seed, where=where)
     if time_limit is not None and (
         isinstance(time_limit, bool)
         or not isinstance(time_limit, int | float)
         or not time_limit > 0
     ):
         raise InvalidInputError(
-            f"schedule: time_limit must be a positive number of seconds or None, got {time_limit!r}"
+            f"{where}: time_limit must be a positive number of seconds or None, got {time_limit!r}"
         )
+    return checked
 
 
 def _key(comp: Compiled, a: Assignment) -> Key:
@@ -75,7 +75,7 @@ def _solve(
     problem: RotationProblem,
     fixed: tuple[Assignment, ...],
     *,
-    seed: int | None,
+    seed: Seed,
     time_limit: float | None,
     min_start: int = 0,
     exclude: Iterable[str] = (),
@@ -294,7 +294,7 @@ def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program) -> str
 def schedule(
     problem: RotationProblem,
     *,
-    seed: int | None = None,
+    seed: Seed = None,
     time_limit: float | None = None,
     strict: bool = False,
 ) -> RotationPlan:
@@ -318,8 +318,9 @@ def schedule(
     problem
         The problem.
     seed
-        Seed for the neighbourhood choice; equal seeds give equal plans
-        whatever the input order, unless ``time_limit`` cuts the work short.
+        ``None``, an integer >= 0 or a :class:`numpy.random.Generator` for the
+        neighbourhood choice; equal seeds give equal plans whatever the input
+        order, unless ``time_limit`` cuts the work short.
     time_limit
         A safety cap in seconds (default 60): the search stops there even if
         its work budget is not spent. When the cap is hit, the plan may depend
@@ -344,8 +345,8 @@ def schedule(
     Examples
     --------
     >>> from cadredev.rotation import schedule
-    >>> from cadredev.rotation._samples import tiny_problem
-    >>> plan = schedule(tiny_problem(), seed=1)
+    >>> from cadredev.datasets import tiny_rotation_problem
+    >>> plan = schedule(tiny_rotation_problem(), seed=1)
     >>> [(a.cadre_id, a.post_id, a.start) for a in plan.assignments]
     [('a', 'p1', 2), ('b', 'p2', 0), ('c', 'p1', 0)]
     >>> plan.method, plan.gap
@@ -355,9 +356,11 @@ def schedule(
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"schedule: problem must be a RotationProblem, got {problem!r}")
-    _check_options(seed, time_limit)
     assignments, bound, method, comp, state = _solve(
-        problem, problem.pinned, seed=None if seed is None else int(seed), time_limit=time_limit
+        problem,
+        problem.pinned,
+        seed=_check_options(seed, time_limit, "schedule"),
+        time_limit=time_limit,
     )
     unplaced = _unplaced(problem, comp, state)
     if strict and unplaced:
@@ -387,7 +390,7 @@ def replan(
     *,
     released: Iterable[Assignment | str] = (),
     now: int = 0,
-    seed: int | None = None,
+    seed: Seed = None,
     time_limit: float | None = None,
 ) -> RotationPlan:
     """Re-plan after a change, keeping every still-valid assignment not released.
@@ -422,10 +425,10 @@ def replan(
     Examples
     --------
     >>> from cadredev.rotation import replan, schedule
-    >>> from cadredev.rotation._samples import tiny_problem
-    >>> prob = tiny_problem()
+    >>> from cadredev.datasets import tiny_rotation_problem
+    >>> prob = tiny_rotation_problem()
     >>> plan = schedule(prob)
-    >>> smaller = tiny_problem(without="c")
+    >>> smaller = tiny_rotation_problem(without="c")
     >>> again = replan(smaller, plan)
     >>> again.moved, again.violations(smaller)
     (1, ())
@@ -440,7 +443,7 @@ def replan(
         raise InvalidInputError(
             f"replan: now must be a period in 0..{problem.horizon}, got {now!r}"
         )
-    _check_options(seed, time_limit)
+    checked = _check_options(seed, time_limit, "replan")
     rel_assign: set[Assignment] = set()
     rel_ids: set[str] = set()
     for item in released:
@@ -476,7 +479,7 @@ def replan(
     assignments, _, method, comp, state = _solve(
         problem,
         fixed,
-        seed=None if seed is None else int(seed),
+        seed=checked,
         time_limit=time_limit,
         min_start=now,
     )

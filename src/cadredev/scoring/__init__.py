@@ -17,7 +17,6 @@ Two stages, kept apart on purpose:
 
 from __future__ import annotations
 
-from . import _io  # noqa: F401  (registers JSON support)
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats

@@ -8,18 +8,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cadredev.model import Cadre, Cohort, Eligibility, Line, Post, Rank
-
-from ._problem import Program, RotationProblem
+from cadredev.rotation import Program, RotationProblem
 
 if TYPE_CHECKING:
-    from cadredev.datasets import Zone
+    from ._zone import Zone
 
 __all__ = [
     "cross_shadowing_problem",
     "frontline_problem",
     "sample_programs",
     "stationed_rotation_problem",
-    "tiny_problem",
+    "tiny_rotation_problem",
 ]
 
 HOME_SHARE = 0.8
@@ -55,7 +54,7 @@ def sample_programs(zone: Zone) -> dict[str, Program]:
     Examples
     --------
     >>> from cadredev.datasets import sample_zone
-    >>> from cadredev.rotation._samples import sample_programs
+    >>> from cadredev.datasets import sample_programs
     >>> progs = sample_programs(sample_zone())
     >>> sorted(progs), len(progs["cross-shadowing"].cadres or ())
     (['cross-shadowing', 'frontline', 'frontline-young', 'stationed-rotation'], 27)
@@ -114,7 +113,21 @@ def _home(zone: Zone, share: float) -> dict[str, int]:
 
 
 def cross_shadowing_problem(zone: Zone) -> RotationProblem:
-    """S4: 12 months, host posts, each unit keeps 80% of its cadres at home."""
+    """Return scenario S4: a year of cross shadowing (跨部门跟岗) on the zone.
+
+    Twelve monthly periods, the zone's ``host`` posts, the
+    ``cross-shadowing`` programme, and each unit keeps 80 % of its cadres at
+    home in every month.
+
+    Examples
+    --------
+    >>> from cadredev.datasets import cross_shadowing_problem, sample_zone
+    >>> problem = cross_shadowing_problem(sample_zone())
+    >>> problem.horizon, [p.name for p in problem.programs]
+    (12, ['cross-shadowing'])
+
+    .. versionadded:: 0.2
+    """
     prog = sample_programs(zone)["cross-shadowing"]
     return RotationProblem(
         cadres=zone.cadres,
@@ -127,7 +140,19 @@ def cross_shadowing_problem(zone: Zone) -> RotationProblem:
 
 
 def frontline_problem(zone: Zone) -> RotationProblem:
-    """S5: 12 months of one-month frontline postings, 75% of each unit at home."""
+    """Return scenario S5: a year of one-month frontline postings (一线锻炼).
+
+    Young cadres need at least one posting, others may take up to two; each
+    unit keeps 75 % of its cadres at home.
+
+    Examples
+    --------
+    >>> from cadredev.datasets import frontline_problem, sample_zone
+    >>> sorted(p.name for p in frontline_problem(sample_zone()).programs)
+    ['frontline', 'frontline-young']
+
+    .. versionadded:: 0.2
+    """
     progs = sample_programs(zone)
     return RotationProblem(
         cadres=zone.cadres,
@@ -140,7 +165,17 @@ def frontline_problem(zone: Zone) -> RotationProblem:
 
 
 def stationed_rotation_problem(zone: Zone) -> RotationProblem:
-    """S6: three years in quarters (12 periods), the 9 stationed posts."""
+    """Return scenario S6: three years in quarters through the 9 stationed posts (驻点招商).
+
+    Examples
+    --------
+    >>> from cadredev.datasets import sample_zone, stationed_rotation_problem
+    >>> problem = stationed_rotation_problem(sample_zone())
+    >>> problem.horizon, len(problem.posts)
+    (12, 9)
+
+    .. versionadded:: 0.2
+    """
     prog = sample_programs(zone)["stationed-rotation"]
     return RotationProblem(
         cadres=zone.cadres,
@@ -151,14 +186,27 @@ def stationed_rotation_problem(zone: Zone) -> RotationProblem:
     )
 
 
-def tiny_problem(*, capacity: int = 1, without: str | None = None) -> RotationProblem:
-    """Return a three-cadre, two-post problem used in examples.
+def tiny_rotation_problem(*, capacity: int = 1, without: str | None = None) -> RotationProblem:
+    """Return a three-cadre, two-post problem, small enough to read whole.
+
+    Cadres ``a`` and ``b`` (unit ``u1``, which keeps one at home) and ``c``
+    (unit ``u2``) each need one two-period placement in host posts ``p1``
+    and ``p2`` over four periods.
+
+    Parameters
+    ----------
+    capacity
+        Places per period in each post.
+    without
+        The id of a cadre to leave out.
 
     Examples
     --------
-    >>> from cadredev.rotation._samples import tiny_problem
-    >>> [c.id for c in tiny_problem().cadres]
+    >>> from cadredev.datasets import tiny_rotation_problem
+    >>> [c.id for c in tiny_rotation_problem().cadres]
     ['a', 'b', 'c']
+
+    .. versionadded:: 0.2
     """
     cadres = [
         Cadre(

@@ -1,14 +1,4 @@
-"""An embedded synthetic development zone shaped on published figures.
-
-:func:`sample_zone` builds a zone with the proportions the source reports
-give: 246 cadres across a dozen units (局办, a subdistrict, platform
-companies) and the three work lines, 16 grid mentors (导师帮带团), growth
-mentors for shadowing, posts for frontline work, shadowing hosts, secondment
-partner regions and 9 stationed investment offices, and 1,600 enterprises.
-Everyone in it is invented; the same seed always gives the same zone.
-
-.. versionadded:: 0.1
-"""
+"""The sample zone: a synthetic development zone shaped on published figures."""
 
 from __future__ import annotations
 
@@ -20,8 +10,9 @@ import attrs
 import numpy as np
 from attrs import field, frozen
 
-from .errors import InvalidInputError
-from .model import (
+from cadredev._validate import check_seed
+from cadredev.errors import InvalidInputError
+from cadredev.model import (
     Cadre,
     Cohort,
     Eligibility,
@@ -32,8 +23,11 @@ from .model import (
     Post,
     Rank,
 )
-from .rotation import Program
-from .scoring import Records, Scheme
+from cadredev.rotation import Program
+from cadredev.scoring import Records, Scheme
+
+from ._rotation import sample_programs
+from ._scoring import sample_records, sample_scheme
 
 __all__ = ["ABILITIES", "INDUSTRIES", "Zone", "sample_zone"]
 
@@ -251,7 +245,7 @@ def _levels(rng: np.random.Generator, keys: Sequence[str], mean: float) -> dict[
     return {k: round(float(rng.beta(a, b)), 2) for k in keys}
 
 
-def sample_zone(seed: int = 0) -> Zone:
+def sample_zone(seed: int | np.random.Generator | None = 0) -> Zone:
     """Return the embedded synthetic zone.
 
     Parameters
@@ -279,8 +273,7 @@ def sample_zone(seed: int = 0) -> Zone:
 
     .. versionadded:: 0.1
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise InvalidInputError(f"sample_zone: seed must be an integer >= 0, got {seed!r}")
+    seed = check_seed(seed, where="sample_zone")
     rng = np.random.default_rng(seed)
     as_of = 2025
     lines3 = (Line.INVESTMENT, Line.PROJECT, Line.SERVICE)
@@ -440,9 +433,6 @@ def sample_zone(seed: int = 0) -> Zone:
         enterprises=enterprises,
         units=[u for u, _, _ in _UNITS],
     )
-    from .rotation._samples import sample_programs  # noqa: PLC0415
-    from .scoring._samples import sample_records, sample_scheme  # noqa: PLC0415
-
     return attrs.evolve(
         zone,
         scheme=sample_scheme(),

@@ -9,18 +9,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from cadredev._validate import rng_from
 from cadredev.model import Cadre, Line
-
-from ._normalise import Target
-from ._records import Records
-from ._scheme import Grade, Indicator, Penalty, Scheme, Veto
+from cadredev.scoring import Grade, Indicator, Penalty, Records, Scheme, Target, Veto
 
 if TYPE_CHECKING:
-    from cadredev.datasets import Zone
+    from cadredev.scoring import ScoreTable
 
-    from ._score import ScoreTable
+    from ._zone import Zone
 
-__all__ = ["MONTHS", "demo_table", "sample_records", "sample_scheme"]
+__all__ = ["MONTHS", "demo_score_table", "sample_records", "sample_scheme"]
 
 MONTHS = tuple(f"2025-{m:02d}" for m in range(1, 13))
 """The months of the sample records."""
@@ -159,7 +157,7 @@ def _ability(c: Cadre) -> float:
     return float(0.6 * base + 0.4 * sum(five) / len(five))
 
 
-def sample_records(zone: Zone, seed: int = 0) -> Records:
+def sample_records(zone: Zone, seed: int | np.random.Generator | None = 0) -> Records:
     """Return a year of monthly records (2025-01 .. 2025-12) for the zone's cadres.
 
     Values follow each cadre's line and competencies with noise. The data
@@ -178,14 +176,14 @@ def sample_records(zone: Zone, seed: int = 0) -> Records:
 
     Examples
     --------
-    >>> from cadredev.datasets import sample_zone
+    >>> from cadredev.datasets import sample_records, sample_zone
     >>> rec = sample_records(sample_zone())
     >>> len(rec.cadres), rec.periods[0], rec.periods[-1]
     (246, '2025-01', '2025-12')
 
     .. versionadded:: 0.1
     """
-    rng = np.random.default_rng(seed)
+    rng = rng_from(seed, where="sample_records")
     rows: list[tuple[str, str, str, float]] = []
     cadres = sorted(zone.cadres, key=lambda c: c.id)
     project_ids = [c.id for c in cadres if c.line is Line.PROJECT]
@@ -236,11 +234,22 @@ def sample_records(zone: Zone, seed: int = 0) -> Records:
     return Records.from_rows(rows)
 
 
-def demo_table() -> ScoreTable:
-    """Return a two-cadre table used in the examples of the documentation."""
-    from cadredev.model import Cadre as _Cadre  # noqa: PLC0415
+def demo_score_table() -> ScoreTable:
+    """Return a two-cadre score table, small enough to read whole.
 
-    from ._score import score  # noqa: PLC0415
+    Cadres ``a`` (18 visits) and ``b`` (19 visits) are scored against a
+    target of 20 visits; a 50 % quota makes ``b`` excellent.
+
+    Examples
+    --------
+    >>> from cadredev.datasets import demo_score_table
+    >>> table = demo_score_table()
+    >>> table.cadre_ids.tolist(), table.grade.tolist()
+    (['a', 'b'], ['competent', 'excellent'])
+
+    .. versionadded:: 0.2
+    """
+    from cadredev.scoring import score  # noqa: PLC0415
 
     scheme = Scheme(
         name="demo",
@@ -248,7 +257,7 @@ def demo_table() -> ScoreTable:
         grades=(Grade("excellent", "优秀", quota=0.5), Grade("competent", "称职")),
     )
     people = [
-        _Cadre(
+        Cadre(
             id=i,
             name=i,
             birth_year=1990,
