@@ -16,6 +16,7 @@ from cadredev import (
     sample_zone,
     score,
 )
+from cadredev.datasets import cross_shadowing_problem
 from cadredev.plot import (
     cjk_font,
     mentor_graph,
@@ -24,7 +25,6 @@ from cadredev.plot import (
     team_balance,
 )
 from cadredev.rotation import schedule
-from cadredev.datasets import cross_shadowing_problem
 
 mpl.use("Agg")
 

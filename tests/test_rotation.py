@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cadredev import Cadre, InfeasibleError, InvalidInputError, Post, io
+from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
     Assignment,
     Eligibility,
@@ -29,7 +30,6 @@ from cadredev.rotation import _solve as solve_module
 from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
 from cadredev.rotation._plan import evaluate
-from cadredev.datasets import tiny_rotation_problem
 
 UNITS = ("u1", "u2", "u3")
 CATS = ("a", "b")

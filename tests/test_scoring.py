@@ -8,6 +8,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from cadredev.scoring._samples import demo_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,7 +33,6 @@ from cadredev.scoring import (
     quota_seats,
     score,
 )
-from cadredev.scoring._samples import demo_table
 from test_scoring_helpers import (
     LINES,
     close,

@@ -7,6 +7,7 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from cadredev.scoring._samples import demo_table, sample_records, sample_scheme
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,7 +26,6 @@ from cadredev.scoring import (
     rollup,
     score,
 )
-from cadredev.scoring._samples import demo_table, sample_records, sample_scheme
 from test_scoring_helpers import make_cadres, problems
 
 MONTHS = [f"2025-{m:02d}" for m in range(1, 13)]

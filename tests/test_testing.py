@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cadredev.scoring._samples import sample_scheme
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
@@ -23,7 +24,6 @@ from cadredev.scoring import (
     Target,
     score,
 )
-from cadredev.scoring._samples import sample_scheme
 from cadredev.testing import exemptions, indicators, records, schemes
 from cadredev.testing._scoring import scored_roster
 

@@ -11,6 +11,7 @@ import attrs
 import networkx as nx
 import numpy as np
 import pytest
+from cadredev.scoring._samples import sample_scheme
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
@@ -29,7 +30,6 @@ from cadredev.scoring import (
     Target,
     score,
 )
-from cadredev.scoring._samples import sample_scheme
 from cadredev.testing import (
     ALL,
     AssessmentYear,

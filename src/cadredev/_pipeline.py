@@ -211,8 +211,8 @@ def plan_rotations(
     zone: Zone, *, seed: int
 ) -> tuple[RotationProblem, RotationPlan, RotationProblem, RotationPlan]:
     """S4 and S5: a year of cross shadowing and of frontline postings."""
-    from .rotation import schedule  # noqa: PLC0415
     from .datasets import cross_shadowing_problem, frontline_problem  # noqa: PLC0415
+    from .rotation import schedule  # noqa: PLC0415
 
     shadowing_problem = cross_shadowing_problem(zone)
     frontline = frontline_problem(zone)

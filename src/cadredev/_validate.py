@@ -53,11 +53,9 @@ def is_int(value: object) -> bool:
 
 def is_real(value: object) -> bool:
     """Return whether *value* is a finite real number, not a bool."""
-    return (
-        isinstance(value, numbers.Real)
-        and not isinstance(value, bool)
-        and math.isfinite(float(value))
-    )
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return False
+    return math.isfinite(float(value))
 
 
 def check_seed(seed: object, *, where: str) -> int | np.random.Generator | None:
@@ -73,8 +71,9 @@ def check_seed(seed: object, *, where: str) -> int | np.random.Generator | None:
     """
     if seed is None:
         return None
-    if is_int(seed) and int(seed) >= 0:  # type: ignore[call-overload]
-        return int(seed)  # type: ignore[call-overload]
+    value: Any = seed
+    if is_int(value) and value >= 0:
+        return int(value)
     if type(seed).__name__ == "Generator":
         import numpy as np  # noqa: PLC0415
 
@@ -110,11 +109,12 @@ def require_as_of(as_of: object, *, where: str, why: str) -> int:
         raise InvalidInputError(
             f"{where}: as_of is required for {why} (pass a year, e.g. as_of=zone.as_of)"
         )
-    if not is_int(as_of) or not MIN_YEAR <= as_of <= MAX_YEAR:  # type: ignore[operator]
+    year: Any = as_of
+    if not is_int(year) or not MIN_YEAR <= year <= MAX_YEAR:
         raise InvalidInputError(
-            f"{where}: as_of must be an integer year from {MIN_YEAR} to {MAX_YEAR}, got {as_of!r}"
+            f"{where}: as_of must be an integer year from {MIN_YEAR} to {MAX_YEAR}, got {year!r}"
         )
-    return int(as_of)  # type: ignore[call-overload]
+    return int(year)
 
 
 class FieldError(Exception):

@@ -8,7 +8,7 @@ import numbers
 import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import field, frozen
 
@@ -21,6 +21,8 @@ from ._check import check_assignments
 from ._records import Assignment, Program, _to_int
 
 __all__ = ["RotationProblem"]
+
+T = TypeVar("T")
 
 
 def _sorted_by(value: Any, key: str) -> Any:
@@ -258,7 +260,7 @@ class RotationProblem:
         return value
 
 
-def _find(table: Mapping[str, Any], key: str, what: str) -> Any:
+def _find(table: Mapping[str, T], key: str, what: str) -> T:
     try:
         return table[key]
     except (KeyError, TypeError):

@@ -1,115 +1,35 @@
-"""JSON and CSV in and out, with a schema version and errors that say where.
-
-One :mod:`cattrs` converter serialises every record. JSON documents have the
-shape ``{"schema_version": 1, "kind": "Cadre", "data": {...}}`` for one record
-or ``{"schema_version": 1, "kind": "Cadre", "items": [...]}`` for a
-collection. Loading never coerces: a string where a number belongs, an unknown
-field or a missing one is an :class:`~cadredev.InvalidInputError` that names the
-file, the JSON path or CSV row, the field and the value.
-
-CSV rosters are UTF-8 with a fixed header (see :data:`ROSTER_COLUMNS`); their
-header is their schema. Set-valued cells are ``;``-separated and competencies
-are written ``name=level;name=level``.
-
-.. versionadded:: 0.1
-"""
+"""JSON documents: one cattrs converter, a schema version and errors that say where."""
 
 from __future__ import annotations
 
-import csv
-import importlib
-import io as _stdio
 import json
-import math
-import re
 import types
 import typing
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from ._frozendict import FrozenDict
-from .errors import InvalidInputError
-from .model import Cadre, LabelledEnum
+from cadredev._frozendict import FrozenDict
+from cadredev.errors import InvalidInputError
+from cadredev.model import LabelledEnum
+
+from ._atomic import write_text
+from ._kinds import _HOOKS, _KINDS
 
 if TYPE_CHECKING:
     import cattrs
 
-    from .scoring import Records
+    from cadredev.scoring import Records
 
-__all__ = [
-    "RECORD_COLUMNS",
-    "ROSTER_COLUMNS",
-    "SCHEMA_VERSION",
-    "dump",
-    "kind",
-    "kinds",
-    "load",
-    "load_json",
-    "load_many",
-    "read_records_csv",
-    "read_roster_csv",
-    "register",
-    "save_json",
-    "write_records_csv",
-    "write_roster_csv",
-]
+__all__ = ["SCHEMA_VERSION", "dump", "load", "load_json", "load_many", "register", "save_json"]
 
 SCHEMA_VERSION = 1
 """The version written into every JSON document; newer documents are refused."""
 
-ROSTER_COLUMNS = (
-    "id",
-    "name",
-    "birth_year",
-    "rank",
-    "unit",
-    "line",
-    "industries",
-    "competencies",
-    "grid",
-    "gender",
-    "joined_year",
-)
-"""The columns of a roster CSV, in the order :func:`write_roster_csv` writes them."""
-
-_REQUIRED_ROSTER_COLUMNS = ("id", "name", "birth_year", "rank", "unit")
-
-RECORD_COLUMNS = ("cadre_id", "period", "indicator", "value")
-"""The columns of a records CSV (long format, one value per row)."""
-
 T = TypeVar("T")
-_Hook = Callable[[Any, Any], Any]
-
-# Every public record type, by document kind, with the module that defines it.
-# Resolved on first use, so ``io.kind(name)`` works in a fresh interpreter and
-# the domain packages never import io.
-_BUILTIN_KINDS: dict[str, str] = {
-    "Cadre": "cadredev.model",
-    "Eligibility": "cadredev.model",
-    "Enterprise": "cadredev.model",
-    "Mentor": "cadredev.model",
-    "Post": "cadredev.model",
-    "Posting": "cadredev.model",
-    "Criteria": "cadredev.matching",
-    "Assignment": "cadredev.rotation",
-    "Program": "cadredev.rotation",
-    "RotationProblem": "cadredev.rotation",
-    "Unplaced": "cadredev.rotation",
-    "Exemption": "cadredev.scoring",
-    "Grade": "cadredev.scoring",
-    "Indicator": "cadredev.scoring",
-    "Penalty": "cadredev.scoring",
-    "Records": "cadredev.scoring",
-    "Scheme": "cadredev.scoring",
-    "Veto": "cadredev.scoring",
-    "Zone": "cadredev.datasets",
-}
-_KINDS: dict[str, type[Any]] = {}
-_HOOKS: list[tuple[type[Any], Any, Any]] = []
 
 
 def register(
@@ -129,6 +49,7 @@ def register(
     Examples
     --------
     >>> import attrs
+    >>> from cadredev.io import kind, register
     >>> @attrs.frozen
     ... class Visit:
     ...     enterprise: str
@@ -147,60 +68,20 @@ def register(
     return cls
 
 
-def kind(name: str) -> type[Any]:
-    """Return the class for a document ``kind``: a cadredev type or one registered.
-
-    Raises
-    ------
-    InvalidInputError
-        If no class of that name is known.
-
-    Examples
-    --------
-    >>> kind("Cadre").__name__
-    'Cadre'
-    >>> from cadredev.datasets import Zone
-    >>> kind("Zone") is Zone
-    True
-
-    .. versionadded:: 0.1
-    """
-    if name in _KINDS:
-        return _KINDS[name]
-    module = _BUILTIN_KINDS.get(name) if isinstance(name, str) else None
-    if module is None:
-        known = sorted({*_BUILTIN_KINDS, *_KINDS})
-        raise InvalidInputError(f"unknown document kind {name!r}; expected one of {known}")
-    cls: type[Any] = getattr(importlib.import_module(module), name)
-    return cls
-
-
-def kinds() -> tuple[str, ...]:
-    """Return the name of every document kind known, sorted.
-
-    Examples
-    --------
-    >>> {"Cadre", "Records", "Zone"} <= set(kinds())
-    True
-
-    .. versionadded:: 0.2
-    """
-    return tuple(sorted({*_BUILTIN_KINDS, *_KINDS}))
-
-
 def _records_to_json(records: Records) -> dict[str, Any]:
     return {"rows": [list(row) for row in records.to_rows()]}
 
 
 def _records_from_json(value: Any) -> Records:
-    from .scoring import Records  # noqa: PLC0415
+    from cadredev.scoring import Records  # noqa: PLC0415
 
     if not isinstance(value, dict) or not isinstance(value.get("rows"), list):
         raise InvalidInputError(
             "Records: expected {'rows': [[cadre_id, period, indicator, value], ...]}, "
             f"got {value!r}"
         )
-    return Records.from_rows([tuple(row) for row in value["rows"]])
+    records: Records = Records.from_rows([tuple(row) for row in value["rows"]])
+    return records
 
 
 def _apply_hook(conv: cattrs.Converter, cls: type[Any], structure: Any, unstructure: Any) -> None:
@@ -297,7 +178,7 @@ def _converter() -> cattrs.Converter:
         return conv.structure(value, mapping if isinstance(value, dict) else sequence)
 
     conv.register_structure_hook_func(lambda t: shape_members(t) is not None, structure_by_shape)
-    from .scoring import Records  # noqa: PLC0415
+    from cadredev.scoring import Records  # noqa: PLC0415
 
     _apply_hook(conv, Records, _records_from_json, _records_to_json)
     for cls, structure, unstructure in _HOOKS:
@@ -505,7 +386,7 @@ def save_json(obj: Any, path: str | Path) -> None:
     .. versionadded:: 0.1
     """
     text = json.dumps(dump(obj), ensure_ascii=False, indent=2, allow_nan=False)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    write_text(path, text + "\n", what=f"{type(obj).__name__} document")
 
 
 def _read_text(path: str | Path) -> str:
@@ -550,273 +431,3 @@ def load_json(cls: type[T], path: str | Path) -> T | tuple[T, ...]:
     if isinstance(data, dict) and "items" in data:
         return load_many(cls, data, source=str(path))
     return load(cls, data, source=str(path))
-
-
-# --------------------------------------------------------------------------
-# CSV rosters
-
-_INT = re.compile(r"^-?\d+$")
-
-
-def _read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    text = _read_text(path)
-    if not text.strip():
-        raise InvalidInputError(f"{path}: empty file; expected a header row")
-    reader = csv.reader(_stdio.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    rows: list[tuple[int, dict[str, str]]] = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            raise InvalidInputError(
-                f"{path}, row {line}: expected {len(header)} cells, got {len(values)}"
-            )
-        rows.append((line, dict(zip(header, values, strict=True))))
-    return header, rows
-
-
-def _check_columns(
-    path: str | Path, header: list[str], known: Sequence[str], required: Sequence[str]
-) -> None:
-    duplicates = sorted({h for h in header if header.count(h) > 1})
-    if duplicates:
-        raise InvalidInputError(f"{path}: duplicate column(s) {duplicates}")
-    unknown = [h for h in header if h not in known]
-    if unknown:
-        raise InvalidInputError(
-            f"{path}: unknown column(s) {unknown}; expected columns from {list(known)}"
-        )
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InvalidInputError(f"{path}: missing required column(s) {missing}")
-
-
-def _cell_int(path: str | Path, line: int, column: str, text: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not _INT.match(text):
-        raise InvalidInputError(
-            f"{path}, row {line}, column {column!r}: expected an integer, got {text!r}"
-        )
-    return int(text)
-
-
-def _cell_set(text: str) -> frozenset[str]:
-    return frozenset(part.strip() for part in text.split(";") if part.strip())
-
-
-def _cell_levels(path: str | Path, line: int, column: str, text: str) -> dict[str, float]:
-    levels: dict[str, float] = {}
-    for part in (p.strip() for p in text.split(";")):
-        if not part:
-            continue
-        name, sep, value = part.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        if not sep or not name.strip() or math.isnan(number):
-            raise InvalidInputError(
-                f"{path}, row {line}, column {column!r}: expected name=level pairs, got {part!r}"
-            )
-        levels[name.strip()] = number
-    return levels
-
-
-def read_roster_csv(path: str | Path) -> tuple[Cadre, ...]:
-    r"""Read cadres from a UTF-8 roster CSV.
-
-    Required columns: ``id, name, birth_year, rank, unit``; optional:
-    ``line, industries, competencies, grid, gender, joined_year``. Ranks and
-    lines may be written in English or as their Chinese labels. Empty optional
-    cells mean "not given"; posting history is not part of a roster.
-
-    Raises
-    ------
-    InvalidInputError
-        For an empty or non-UTF-8 file, a missing, duplicate or unknown column,
-        a malformed cell or duplicate ids; the message names the file, the row
-        and the column.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "roster.csv"
-    >>> _ = p.write_text(
-    ...     "id,name,birth_year,rank,unit,line\nc1,张伟,1992,科级及以下,招商局,招商引资\n",
-    ...     encoding="utf-8",
-    ... )
-    >>> [(c.name, c.line.value) for c in read_roster_csv(p)]
-    [('张伟', 'investment')]
-
-    .. versionadded:: 0.1
-    """
-    header, rows = _read_csv_rows(path)
-    _check_columns(path, header, ROSTER_COLUMNS, _REQUIRED_ROSTER_COLUMNS)
-    cadres: list[Cadre] = []
-    first_row: dict[str, int] = {}
-    for line, row in rows:
-        kwargs: dict[str, Any] = {
-            "id": row["id"],
-            "name": row["name"],
-            "birth_year": _cell_int(path, line, "birth_year", row["birth_year"]),
-            "rank": row["rank"].strip(),
-            "unit": row["unit"],
-        }
-        if row.get("line", "").strip():
-            kwargs["line"] = row["line"].strip()
-        if "industries" in row:
-            kwargs["industries"] = _cell_set(row["industries"])
-        if "competencies" in row:
-            kwargs["competencies"] = _cell_levels(path, line, "competencies", row["competencies"])
-        for column in ("grid", "gender"):
-            if row.get(column, ""):
-                kwargs[column] = row[column]
-        if "joined_year" in row:
-            kwargs["joined_year"] = _cell_int(path, line, "joined_year", row["joined_year"])
-        try:
-            cadre = Cadre(**kwargs)
-        except InvalidInputError as exc:
-            raise InvalidInputError(f"{path}, row {line}: {exc}") from None
-        if cadre.id in first_row:
-            raise InvalidInputError(
-                f"{path}, row {line}, column 'id': duplicate id {cadre.id!r} "
-                f"(first on row {first_row[cadre.id]})"
-            )
-        first_row[cadre.id] = line
-        cadres.append(cadre)
-    return tuple(cadres)
-
-
-def _format_level(value: float) -> str:
-    return repr(float(value))
-
-
-def write_roster_csv(cadres: Iterable[Cadre], path: str | Path) -> None:
-    """Write cadres to a UTF-8 roster CSV that :func:`read_roster_csv` reads back.
-
-    Ranks and lines are written as their English values. Posting history is
-    not written (use JSON for full records).
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from cadredev import Cadre
-    >>> c = Cadre(
-    ...     id="c1",
-    ...     name="张伟",
-    ...     birth_year=1992,
-    ...     rank="section",
-    ...     unit="招商局",
-    ...     industries={"ai", "logistics"},
-    ...     competencies={"judgment": 0.25},
-    ... )
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "roster.csv"
-    >>> write_roster_csv([c], p)
-    >>> read_roster_csv(p) == (c,)
-    True
-
-    .. versionadded:: 0.1
-    """
-    buffer = _stdio.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ROSTER_COLUMNS)
-    for c in cadres:
-        for item in (*c.industries, *c.competencies):
-            if ";" in item or "=" in item:
-                raise InvalidInputError(
-                    f"Cadre {c.id!r}: {item!r} contains ';' or '=', "
-                    "which a roster CSV cannot hold; use JSON"
-                )
-        writer.writerow(
-            [
-                c.id,
-                c.name,
-                c.birth_year,
-                c.rank.value,
-                c.unit,
-                c.line.value if c.line is not None else "",
-                ";".join(sorted(c.industries)),
-                ";".join(f"{k}={_format_level(v)}" for k, v in c.competencies.items()),
-                c.grid or "",
-                c.gender or "",
-                "" if c.joined_year is None else c.joined_year,
-            ]
-        )
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8")
-
-
-# --------------------------------------------------------------------------
-# CSV records (long format)
-
-
-def read_records_csv(path: str | Path) -> Records:
-    r"""Read assessment records from a UTF-8 CSV in long format.
-
-    The columns are :data:`RECORD_COLUMNS`: ``cadre_id, period, indicator,
-    value``, one value per row. Periods are labels such as ``2025-01``,
-    ``2025Q1`` or ``2025``.
-
-    Raises
-    ------
-    InvalidInputError
-        Naming the file and row: an empty or non-UTF-8 file, a missing or
-        unknown column, a value that is not a finite number, an unknown
-        period label, a duplicate (cadre, period, indicator) row.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> _ = p.write_text("cadre_id,period,indicator,value\nc1,2025-01,visits,3\n", "utf-8")
-    >>> read_records_csv(p).value("c1", "2025-01", "visits")
-    3.0
-
-    .. versionadded:: 0.1
-    """
-    from .scoring import Records  # noqa: PLC0415
-
-    header, rows = _read_csv_rows(path)
-    _check_columns(path, header, RECORD_COLUMNS, RECORD_COLUMNS)
-    parsed = []
-    for line, row in rows:
-        text = row["value"].strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise InvalidInputError(
-                f"{path}, row {line}, column 'value': expected a number, got {text!r}"
-            ) from None
-        parsed.append(
-            (row["cadre_id"].strip(), row["period"].strip(), row["indicator"].strip(), number)
-        )
-    try:
-        return Records.from_rows(parsed)
-    except InvalidInputError as exc:
-        raise InvalidInputError(f"{path}: {exc}") from None
-
-
-def write_records_csv(records: Records, path: str | Path) -> None:
-    """Write records to a UTF-8 CSV that :func:`read_records_csv` reads back.
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> from cadredev.scoring import Records
-    >>> r = Records.from_rows([("c1", "2025-01", "visits", 3.0)])
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "r.csv"
-    >>> write_records_csv(r, p)
-    >>> read_records_csv(p) == r
-    True
-
-    .. versionadded:: 0.1
-    """
-    buffer = _stdio.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RECORD_COLUMNS)
-    for cadre_id, period, indicator, value in records.to_rows():
-        writer.writerow([cadre_id, period, indicator, repr(float(value))])
-    Path(path).write_text(buffer.getvalue(), encoding="utf-8")

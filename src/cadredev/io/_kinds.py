@@ -1,0 +1,78 @@
+"""The table of document kinds: every cadredev record type by name, resolved lazily."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from cadredev.errors import InvalidInputError
+
+__all__ = ["kind", "kinds"]
+
+# Every public record type, by document kind, with the module that defines it.
+# Resolved on first use, so ``io.kind(name)`` works in a fresh interpreter and
+# the domain packages never import io.
+_BUILTIN_KINDS: dict[str, str] = {
+    "Cadre": "cadredev.model",
+    "Eligibility": "cadredev.model",
+    "Enterprise": "cadredev.model",
+    "Mentor": "cadredev.model",
+    "Post": "cadredev.model",
+    "Posting": "cadredev.model",
+    "Criteria": "cadredev.matching",
+    "Assignment": "cadredev.rotation",
+    "Program": "cadredev.rotation",
+    "RotationProblem": "cadredev.rotation",
+    "Unplaced": "cadredev.rotation",
+    "Exemption": "cadredev.scoring",
+    "Grade": "cadredev.scoring",
+    "Indicator": "cadredev.scoring",
+    "Penalty": "cadredev.scoring",
+    "Records": "cadredev.scoring",
+    "Scheme": "cadredev.scoring",
+    "Veto": "cadredev.scoring",
+    "Zone": "cadredev.datasets",
+}
+_KINDS: dict[str, type[Any]] = {}
+_HOOKS: list[tuple[type[Any], Any, Any]] = []
+
+
+def kind(name: str) -> type[Any]:
+    """Return the class for a document ``kind``: a cadredev type or one registered.
+
+    Raises
+    ------
+    InvalidInputError
+        If no class of that name is known.
+
+    Examples
+    --------
+    >>> kind("Cadre").__name__
+    'Cadre'
+    >>> from cadredev.datasets import Zone
+    >>> kind("Zone") is Zone
+    True
+
+    .. versionadded:: 0.1
+    """
+    if name in _KINDS:
+        return _KINDS[name]
+    module = _BUILTIN_KINDS.get(name) if isinstance(name, str) else None
+    if module is None:
+        known = sorted({*_BUILTIN_KINDS, *_KINDS})
+        raise InvalidInputError(f"unknown document kind {name!r}; expected one of {known}")
+    cls: type[Any] = getattr(importlib.import_module(module), name)
+    return cls
+
+
+def kinds() -> tuple[str, ...]:
+    """Return the name of every document kind known, sorted.
+
+    Examples
+    --------
+    >>> {"Cadre", "Records", "Zone"} <= set(kinds())
+    True
+
+    .. versionadded:: 0.2
+    """
+    return tuple(sorted({*_BUILTIN_KINDS, *_KINDS}))
