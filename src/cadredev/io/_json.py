@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -95,6 +96,72 @@ def _passthrough(value: Any, _: Any) -> Any:
     return value
 
 
+def _date_from_json(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise InvalidInputError(f"expected an ISO date such as '2025-03-01', got {value!r}")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(
+            f"expected an ISO date such as '2025-03-01', got {value!r}"
+        ) from None
+
+
+def _array_dtype(t: Any) -> Any:
+    """Return the dtype named by an ``NDArray[...]`` annotation, or None for another type."""
+    import numpy as np  # noqa: PLC0415
+
+    if (typing.get_origin(t) or t) is not np.ndarray:
+        return None
+    args = typing.get_args(t)
+    if len(args) == 2:
+        inner = typing.get_args(args[1])
+        if inner and isinstance(inner[0], type) and issubclass(inner[0], np.generic):
+            return np.dtype(inner[0])
+    return np.dtype(object)
+
+
+def _array_to_json(array: Any) -> Any:
+    """Return an array as nested JSON lists; NaN is written as ``null``."""
+    if array.dtype.kind == "f":
+        return (
+            [_array_to_json(row) for row in array]
+            if array.ndim > 1
+            else [
+                None if v != v else v  # noqa: PLR0124  (NaN)
+                for v in array.tolist()
+            ]
+        )
+    return array.tolist()
+
+
+def _array_from_json(value: Any, t: Any) -> Any:
+    import numpy as np  # noqa: PLC0415
+
+    dtype = _array_dtype(t)
+    if not isinstance(value, list):
+        raise InvalidInputError(f"expected a list for an array of {dtype}, got {value!r}")
+    if dtype.kind == "O":  # ids and labels: always one-dimensional
+        out = np.empty(len(value), dtype=object)
+        for i, item in enumerate(value):
+            out[i] = item
+        return out
+    if dtype.kind == "f":
+        value = _nulls_to_nan(value)
+    try:
+        return np.array(value, dtype=dtype)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInputError(f"expected a list of {dtype} values ({exc})") from None
+
+
+def _nulls_to_nan(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_nulls_to_nan(v) for v in value]
+    return float("nan") if value is None else value
+
+
 def _origin_is(t: Any, base: type) -> bool:
     origin = typing.get_origin(t) or t
     return isinstance(origin, type) and issubclass(origin, base) and origin is not str
@@ -123,8 +190,25 @@ def _converter() -> cattrs.Converter:
         lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), _passthrough
     )
     conv.register_structure_hook_func(
-        lambda t: getattr(t, "__origin__", t) in (frozenset, FrozenDict), _passthrough
+        lambda t: getattr(t, "__origin__", t) is frozenset, _passthrough
     )
+    conv.register_structure_hook_func(
+        lambda t: t in (typing.Any, Hashable, typing.Hashable), _passthrough
+    )
+
+    def structure_frozendict(value: Any, t: Any) -> Any:
+        args = typing.get_args(t)
+        if not args or not isinstance(value, dict):
+            return value  # the record's own validator names what is wrong
+        return FrozenDict(conv.structure(value, dict[args[0], args[1]]))  # type: ignore[valid-type]
+
+    conv.register_structure_hook_func(
+        lambda t: getattr(t, "__origin__", t) is FrozenDict, structure_frozendict
+    )
+    conv.register_structure_hook(dt.date, lambda value, _: _date_from_json(value))
+    conv.register_unstructure_hook(dt.date, dt.date.isoformat)
+    conv.register_structure_hook_func(lambda t: _array_dtype(t) is not None, _array_from_json)
+    conv.register_unstructure_hook_func(lambda t: _array_dtype(t) is not None, _array_to_json)
     conv.register_unstructure_hook(
         FrozenDict, lambda d: {conv.unstructure(k): conv.unstructure(v) for k, v in d.items()}
     )
