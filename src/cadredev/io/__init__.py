@@ -26,6 +26,7 @@ from ._csv import (
 )
 from ._json import SCHEMA_VERSION, dump, load, load_json, load_many, register, save_json
 from ._kinds import kind, kinds
+from ._schema import schema
 
 __all__ = [
     "RECORD_COLUMNS",
@@ -41,6 +42,7 @@ __all__ = [
     "read_roster_csv",
     "register",
     "save_json",
+    "schema",
     "write_records_csv",
     "write_roster_csv",
 ]

@@ -17,7 +17,7 @@ from cadredev._frozendict import FrozenDict
 from cadredev.errors import InvalidInputError
 from cadredev.model import LabelledEnum
 
-from ._atomic import write_text
+from ._atomic import write_bytes
 from ._kinds import _HOOKS, _KINDS
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def register(
     *,
     structure: Callable[[Any], T] | None = None,
     unstructure: Callable[[T], Any] | None = None,
+    schema: Mapping[str, Any] | None = None,
 ) -> type[T]:
     """Make a class of your own loadable by its name in JSON documents.
 
@@ -45,7 +46,7 @@ def register(
     hooks: their fields are (un)structured one by one and validated by the
     class. A class that is not a plain attrs record (columnar data, say)
     passes ``structure`` (JSON value to object) and ``unstructure`` (object
-    to JSON value).
+    to JSON value) and, for :func:`schema`, the JSON Schema of that value.
 
     Examples
     --------
@@ -62,11 +63,46 @@ def register(
     .. versionadded:: 0.1
     """
     _KINDS[cls.__name__] = cls
+    if schema is not None:
+        _SCHEMAS[cls] = dict(schema)
     if structure is not None or unstructure is not None:
         _HOOKS.append((cls, structure, unstructure))
         if _converter.cache_info().currsize:
             _apply_hook(_converter(), cls, structure, unstructure)
     return cls
+
+
+_SCHEMAS: dict[type[Any], dict[str, Any]] = {}
+
+_RECORDS_SCHEMA = {
+    "type": "object",
+    "description": "Assessment records in long form: one value per (cadre, period, indicator).",
+    "properties": {
+        "rows": {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "prefixItems": [
+                    {"type": "string"},
+                    {"type": "string"},
+                    {"type": "string"},
+                    {"type": "number"},
+                ],
+                "items": False,
+                "minItems": 4,
+            },
+        }
+    },
+    "required": ["rows"],
+    "additionalProperties": False,
+}
+
+
+def _custom_schemas() -> dict[type[Any], dict[str, Any]]:
+    """Return the JSON Schema of every type written by a hook, by type."""
+    from cadredev.scoring import Records  # noqa: PLC0415
+
+    return {Records: _RECORDS_SCHEMA, **_SCHEMAS}
 
 
 def _records_to_json(records: Records) -> dict[str, Any]:
@@ -458,6 +494,17 @@ def load_many(cls: type[T], data: Any, *, source: str = "") -> tuple[T, ...]:
 def save_json(obj: Any, path: str | Path) -> None:
     """Write ``dump(obj)`` to ``path`` as UTF-8 JSON (Chinese kept readable).
 
+    The write is atomic: the document is encoded in full first, then written
+    to a temporary file beside ``path`` and moved over it, so a failed save
+    leaves an existing file untouched.
+
+    Raises
+    ------
+    InvalidInputError
+        If a value cannot be written (text that is not valid Unicode, such as
+        a lone surrogate): the message gives its JSON path, e.g.
+        ``$.items[3].name``. Nothing is written.
+
     Examples
     --------
     >>> import tempfile, pathlib
@@ -469,8 +516,38 @@ def save_json(obj: Any, path: str | Path) -> None:
 
     .. versionadded:: 0.1
     """
-    text = json.dumps(dump(obj), ensure_ascii=False, indent=2, allow_nan=False)
-    write_text(path, text + "\n", what=f"{type(obj).__name__} document")
+    doc = dump(obj)
+    text = json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        where = _unencodable(doc, "$") or "a value"
+        raise InvalidInputError(
+            f"{path}: {where} cannot be written as UTF-8 ({exc.reason}: "
+            f"{text[exc.start : exc.end]!r}); nothing was written"
+        ) from None
+    write_bytes(path, data)
+
+
+def _unencodable(value: Any, path: str) -> str | None:
+    """Return the JSON path of the first text in *value* that UTF-8 cannot encode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return path
+        return None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _unencodable(key, f"{path} (a key)") or _unencodable(item, f"{path}.{key}")
+            if found:
+                return found
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _unencodable(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
 
 
 def _read_text(path: str | Path) -> str:
