@@ -13,6 +13,7 @@ exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import sys
 import unicodedata
@@ -95,21 +96,20 @@ def _demo(args: argparse.Namespace) -> dict[str, Any]:
 
 def _write_demo(demo: Any, out: Path) -> list[str]:
     from .io import save_json  # noqa: PLC0415
+    from .io._atomic import write_bytes, write_text  # noqa: PLC0415
 
     out.mkdir(parents=True, exist_ok=True)
     written = []
     summary = out / "summary.json"
-    summary.write_text(
-        json.dumps(demo.headline(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    write_text(summary, json.dumps(demo.headline(), ensure_ascii=False, indent=2) + "\n")
     written.append(summary)
     save_json(demo.grids, out / "grids.json")
     for name, plan in (("shadowing", demo.shadowing), ("frontline", demo.frontline)):
         save_json(list(plan.assignments), out / f"{name}.json")
         written.append(out / f"{name}.json")
-    (out / "mentoring.json").write_text(
+    write_text(
+        out / "mentoring.json",
         json.dumps(_matching_json(demo.mentoring), ensure_ascii=False, indent=2) + "\n",
-        encoding="utf-8",
     )
     written += [out / "grids.json", out / "mentoring.json"]
     try:
@@ -132,8 +132,10 @@ def _write_demo(demo: Any, out: Path) -> list[str]:
     for name, draw in drawings:
         figure = draw().get_figure(root=True)
         assert figure is not None  # noqa: S101  (every Axes drawn here has a figure)
-        figure.savefig(out / name, dpi=100, bbox_inches="tight")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
         plt.close(figure)
+        write_bytes(out / name, buffer.getvalue())
         written.append(out / name)
     return [str(p) for p in written]
 
@@ -336,6 +338,19 @@ def _score(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+def _schema(args: argparse.Namespace) -> dict[str, Any]:
+    from .io import kinds, schema  # noqa: PLC0415
+
+    if args.kind is None:
+        if args.format == "text":
+            print("\n".join(kinds()))
+        return {"kinds": list(kinds())}
+    document = schema(args.kind)
+    if args.format == "text":
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    return document
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="cadredev",
@@ -387,6 +402,9 @@ def _build_parser() -> _Parser:
     )
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+
+    schema = command("schema", _schema, "print the JSON Schema of a document kind")
+    schema.add_argument("kind", nargs="?", help="a document kind; without one, list the kinds")
 
     score = command("score", _score, "score and grade one period", needs_file=True)
     score.add_argument("--to", choices=("month", "quarter", "year"), default="year")
