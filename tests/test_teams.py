@@ -20,10 +20,10 @@ from cadredev.teams import (
     EnterpriseSplit,
     Teams,
     TeamsReport,
-    _form_teams,
     assign_enterprises,
     form_teams,
 )
+from cadredev.teams._form import build_teams
 
 AS_OF = 2025
 INDUSTRIES = ("ai", "bio", "stone", "logistics", "textiles")
@@ -201,8 +201,8 @@ def test_balance_never_worse_than_the_stratified_deal(
         "seed": seed,
         "as_of": AS_OF,
     }
-    deal = _form_teams(roster, improve=False, **kwargs)
-    best = _form_teams(roster, improve=True, **kwargs)
+    deal = build_teams(roster, improve=False, **kwargs)
+    best = build_teams(roster, improve=True, **kwargs)
     assert best == form_teams(roster, **kwargs)
     deal_worst = max(naive_deviations(deal, roster, balance).values(), default=0.0)
     best_naive = naive_deviations(best, roster, balance)
