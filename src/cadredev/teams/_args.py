@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
+import operator
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cadredev._validate import is_int
+from cadredev._validate import is_int, require_as_of
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre
 
@@ -20,18 +20,18 @@ if TYPE_CHECKING:
 __all__ = [
     "BALANCE_NAMES",
     "COHESION_NAMES",
+    "WHERE",
     "BalanceAttribute",
     "CohesionAttribute",
-    "as_of_year",
     "attributes",
-    "balance_value",
     "category_key",
-    "check_seed",
-    "cohesion_keys",
+    "key_getter",
     "label",
     "leaders_of",
+    "reference_year",
     "roster",
     "team_sizes",
+    "value_getter",
 ]
 
 BalanceAttribute = str | Callable[[Cadre], Hashable]
@@ -42,6 +42,9 @@ CohesionAttribute = str | Callable[[Cadre], Iterable[str]]
 
 BALANCE_NAMES = ("cohort", "gender", "grid", "line", "rank", "unit")
 COHESION_NAMES = ("cohort", "gender", "grid", "industries", "line", "rank", "unit")
+AGE_NAMES = ("cohort",)
+"""The built-in attributes derived from age: they need a reference year."""
+WHERE = "form_teams"
 
 
 def roster(cadres: Iterable[Cadre]) -> tuple[Cadre, ...]:
@@ -153,20 +156,23 @@ def attributes(
     return tuple(labels), items
 
 
-def as_of_year(as_of: int | None) -> int:
-    """Return the reference year for cohorts."""
-    if as_of is None:
-        return dt.datetime.now(tz=dt.UTC).year
-    if not is_int(as_of) or not 1900 <= as_of <= 3000:
-        raise InvalidInputError(f"form_teams: as_of must be a year (an integer), got {as_of!r}")
-    return int(as_of)
+def reference_year(
+    as_of: object, *, balance: tuple[Any, ...], cohesion: tuple[Any, ...]
+) -> int | None:
+    """Return the checked reference year, required when an attribute is derived from age.
 
-
-def check_seed(seed: int | None) -> int | None:
-    """Return the seed checked: ``None`` or an integer >= 0."""
-    if seed is not None and (not is_int(seed) or seed < 0):
-        raise InvalidInputError(f"form_teams: seed must be an integer >= 0 or None, got {seed!r}")
-    return None if seed is None else int(seed)
+    ``None`` when no balanced or cohesion attribute needs a year and none is
+    given; a year given where none is needed is still checked.
+    """
+    needs = [
+        f"{what} on {item!r}"
+        for what, items in (("balance", balance), ("cohesion", cohesion))
+        for item in items
+        if isinstance(item, str) and item in AGE_NAMES
+    ]
+    if as_of is None and not needs:
+        return None
+    return require_as_of(as_of, where=WHERE, why=" and ".join(needs) or "cohorts")
 
 
 def leaders_of(leaders: Iterable[str] | None, ids: Mapping[str, int], k: int) -> tuple[str, ...]:
@@ -212,29 +218,43 @@ def label(value: object) -> str:
     return str(value)
 
 
-def balance_value(cadre: Cadre, attr: Any, as_of: int) -> Hashable:
-    """Return a cadre's category for a balanced attribute (a name or a function)."""
+def value_getter(attr: Any, as_of: int | None) -> Callable[[Cadre], Hashable]:
+    """Return the function giving a cadre's category for a balanced attribute."""
     if callable(attr):
-        return attr(cadre)  # type: ignore[no-any-return]
+        return attr  # type: ignore[no-any-return]
     if attr == "cohort":
-        try:
-            return cadre.cohort(as_of=as_of)
-        except InvalidInputError as exc:
-            raise InvalidInputError(f"form_teams: cadre {cadre.id!r}: {exc}") from None
-    return getattr(cadre, attr)  # type: ignore[no-any-return]
+        year = require_as_of(as_of, where=WHERE, why="the 'cohort' attribute")
+
+        def cohort(cadre: Cadre) -> Hashable:
+            try:
+                return cadre.cohort(as_of=year)
+            except InvalidInputError as exc:
+                raise InvalidInputError(f"form_teams: cadre {cadre.id!r}: {exc}") from None
+
+        return cohort
+    return operator.attrgetter(attr)
 
 
-def cohesion_keys(cadre: Cadre, attr: Any, as_of: int) -> frozenset[str]:
-    """Return a cadre's keys for a cohesion attribute (a name or a function)."""
+def key_getter(attr: Any, as_of: int | None) -> Callable[[Cadre], frozenset[str]]:
+    """Return the function giving a cadre's keys for a cohesion attribute."""
     if callable(attr):
-        raw = attr(cadre)
-        if isinstance(raw, str) or not isinstance(raw, Iterable):
-            raise InvalidInputError(
-                f"form_teams: cohesion function returned {raw!r} for cadre {cadre.id!r}; "
-                "expected a collection of strings"
-            )
-        return frozenset(str(v) for v in raw)
+
+        def keys(cadre: Cadre) -> frozenset[str]:
+            raw = attr(cadre)
+            if isinstance(raw, str) or not isinstance(raw, Iterable):
+                raise InvalidInputError(
+                    f"form_teams: cohesion function returned {raw!r} for cadre {cadre.id!r}; "
+                    "expected a collection of strings"
+                )
+            return frozenset(str(v) for v in raw)
+
+        return keys
     if attr == "industries":
-        return cadre.industries
-    value = balance_value(cadre, attr, as_of)
-    return frozenset() if value is None else frozenset({label(value)})
+        return operator.attrgetter("industries")
+    value = value_getter(attr, as_of)
+
+    def single(cadre: Cadre) -> frozenset[str]:
+        got = value(cadre)
+        return frozenset() if got is None else frozenset({label(got)})
+
+    return single

@@ -8,22 +8,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from attrs import frozen
 
+from cadredev._validate import check_seed, rng_from
 from cadredev.model import Cadre
 
 from ._args import (
     BALANCE_NAMES,
     COHESION_NAMES,
+    WHERE,
     BalanceAttribute,
     CohesionAttribute,
-    as_of_year,
     attributes,
-    balance_value,
     category_key,
-    check_seed,
-    cohesion_keys,
+    key_getter,
     leaders_of,
+    reference_year,
     roster,
     team_sizes,
+    value_getter,
 )
 from ._balance import deal_strata, local_search, worst
 from ._cohesion import cohesive_build
@@ -43,7 +44,7 @@ def form_teams(
     balance: Sequence[BalanceAttribute] | BalanceAttribute = ("cohort",),
     cohesion: Sequence[CohesionAttribute] | CohesionAttribute = (),
     leaders: Iterable[str] | None = None,
-    seed: int | None = None,
+    seed: int | np.random.Generator | None = None,
     as_of: int | None = None,
 ) -> Teams:
     """Split cadres into teams that are balanced, cohesive, or both.
@@ -77,13 +78,17 @@ def form_teams(
         order leads team ``i``. Leaders stay in their team while the others
         are balanced around them.
     seed
-        Seed for :func:`numpy.random.default_rng`; it only decides which of
-        several interchangeable cadres goes where.
+        ``None``, an integer >= 0 for :func:`numpy.random.default_rng`, or a
+        :class:`numpy.random.Generator`, which is used as it is (and so
+        advanced). It only decides which of several interchangeable cadres
+        goes where. ``None`` draws fresh entropy, so two calls may differ.
     as_of
         Reference year for the ``"cohort"`` attribute (ages are
         ``as_of - birth_year``, cohorts as in :func:`~cadredev.cohort_of`).
-        Defaults to the current calendar year; pass the zone's year
-        (``zone.as_of``) for results that do not change with the date.
+        Required whenever ``"cohort"`` is balanced (as by default) or a
+        cohesion attribute; ``Zone.as_of`` is the natural source. It is
+        never read from the clock, so results do not change with the date.
+        Where no attribute depends on age it may be left ``None``.
 
     Returns
     -------
@@ -94,7 +99,9 @@ def form_teams(
     InvalidInputError
         For duplicate cadre ids, more teams than cadres, an impossible or
         inconsistent size, an unknown attribute name, a leader who is not
-        among the cadres, or more leaders than teams.
+        among the cadres, more leaders than teams, a seed that is not
+        ``None``, an integer >= 0 or a generator, or a missing or invalid
+        ``as_of`` where cohorts are needed.
 
     Notes
     -----
@@ -115,7 +122,7 @@ def form_teams(
     --------
     A grid shuffle of the sample zone, six grids balanced by cohort:
 
-    >>> from cadredev.datasets import sample_zone
+    >>> from cadredev import form_teams, sample_zone
     >>> zone = sample_zone()
     >>> grids = form_teams(zone.cadres, n_teams=6, seed=0, as_of=zone.as_of)
     >>> grids.sizes
@@ -123,7 +130,14 @@ def form_teams(
     >>> grids.report().worst_deviation < 3  # points
     True
 
-    Industry pairs:
+    A generator may stand in for the seed:
+
+    >>> import numpy as np
+    >>> again = form_teams(zone.cadres, n_teams=6, seed=np.random.default_rng(0), as_of=zone.as_of)
+    >>> again.teams == grids.teams
+    True
+
+    Industry pairs, where nothing depends on age, so ``as_of`` is not needed:
 
     >>> from cadredev import Cadre
     >>> people = [
@@ -159,7 +173,7 @@ def build_teams(
     balance: Sequence[BalanceAttribute] | BalanceAttribute,
     cohesion: Sequence[CohesionAttribute] | CohesionAttribute,
     leaders: Iterable[str] | None,
-    seed: int | None,
+    seed: int | np.random.Generator | None,
     as_of: int | None,
     improve: bool,
 ) -> Teams:
@@ -168,11 +182,11 @@ def build_teams(
     sizes = team_sizes(len(people), n_teams, size)
     bal_names, bal_attrs = attributes(balance, BALANCE_NAMES, "balance")
     coh_names, coh_attrs = attributes(cohesion, COHESION_NAMES, "cohesion")
-    year = as_of_year(as_of)
-    seed_ = check_seed(seed)
+    checked_seed = check_seed(seed, where=WHERE)
     index = {c.id: i for i, c in enumerate(people)}
     leader_ids = leaders_of(leaders, index, len(sizes))
-    rng = np.random.default_rng(seed_)
+    year = reference_year(as_of, balance=bal_attrs, cohesion=coh_attrs)
+    rng = rng_from(checked_seed, where=WHERE)
     enc = _encode(people, bal_attrs=bal_attrs, coh_names=coh_names, coh_attrs=coh_attrs, as_of=year)
 
     # leaders are fixed in teams 0..L-1; a seeded order inside every stratum
@@ -223,7 +237,7 @@ def build_teams(
         coh_names=coh_names,
         initial=initial,
         as_of=year,
-        seed=seed_,
+        seed=checked_seed if isinstance(checked_seed, int) else None,
     )
 
 
@@ -255,14 +269,15 @@ def _encode(
     bal_attrs: tuple[Any, ...],
     coh_names: tuple[str, ...],
     coh_attrs: tuple[Any, ...],
-    as_of: int,
+    as_of: int | None,
 ) -> _Encoded:
     """Turn the balanced attributes into codes and the cohesion keys into types and profiles."""
     n = len(people)
     categories: list[tuple[Any, ...]] = []
     codes = np.zeros((n, len(bal_attrs)), dtype=np.int64)
     for a, attr in enumerate(bal_attrs):
-        values = [balance_value(c, attr, as_of) for c in people]
+        value = value_getter(attr, as_of)
+        values = [value(c) for c in people]
         cats = tuple(sorted(set(values), key=category_key))
         pos = {v: i for i, v in enumerate(cats)}
         codes[:, a] = [pos[v] for v in values]
@@ -304,16 +319,19 @@ def _keys(
     *,
     coh_names: tuple[str, ...],
     coh_attrs: tuple[Any, ...],
-    as_of: int,
+    as_of: int | None,
 ) -> list[frozenset[str]]:
     """Return each cadre's cohesion keys, prefixed by the attribute name when there are several."""
     keys: list[frozenset[str]] = [frozenset()] * len(people)
     if coh_attrs:
         multi = len(coh_attrs) > 1
+        getters = [
+            (name, key_getter(attr, as_of)) for name, attr in zip(coh_names, coh_attrs, strict=True)
+        ]
         for i, c in enumerate(people):
             found: set[str] = set()
-            for name, attr in zip(coh_names, coh_attrs, strict=True):
-                got = cohesion_keys(c, attr, as_of)
+            for name, get in getters:
+                got = get(c)
                 found |= {f"{name}:{x}" for x in got} if multi else set(got)
             keys[i] = frozenset(found)
     return keys

@@ -196,9 +196,11 @@ class Teams:
     cohesion
         Names of the cohesion attributes.
     as_of
-        The reference year used for cohorts.
+        The reference year used for cohorts, or ``None`` when no attribute
+        needed one and none was given.
     seed
-        The seed the teams were formed with.
+        The integer seed the teams were formed with; ``None`` when no seed
+        or a :class:`numpy.random.Generator` was given.
     summary
         The :class:`TeamsReport` (also returned by :meth:`report`).
 
@@ -219,7 +221,7 @@ class Teams:
     leaders: tuple[str | None, ...]
     balance: tuple[str, ...]
     cohesion: tuple[str, ...]
-    as_of: int
+    as_of: int | None
     seed: int | None
     _summary: TeamsReport = field(alias="summary", repr=False)
 
@@ -384,7 +386,7 @@ def summarise(
     codes: NDArray[np.int64],
     coh_names: tuple[str, ...],
     initial: float,
-    as_of: int,
+    as_of: int | None,
     seed: int | None,
 ) -> Teams:
     """Return the :class:`Teams` of an assignment (cadre -> team index), with its report."""
