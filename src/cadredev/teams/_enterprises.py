@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
 
+from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Enterprise
 
-from ._result import Teams, _pandas
+from ._result import Teams
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -91,7 +91,7 @@ class EnterpriseSplit:
         MissingDependencyError
             If pandas is not installed.
         """
-        pandas = _pandas()
+        pandas = need_pandas("EnterpriseSplit.to_pandas()")
         rows = [
             {"team": t, "enterprise_id": e}
             for t in sorted(self.assignment)
@@ -101,15 +101,13 @@ class EnterpriseSplit:
         return frame
 
     def _repr_html_(self) -> str:
-        body = "".join(
-            f"<tr><td>{t}</td><td>{len(ids)}</td>"
-            f"<td>{html.escape(', '.join(ids[:5]) + (' ...' if len(ids) > 5 else ''))}</td></tr>"
+        rows = [
+            (t, len(ids), ", ".join(ids[:5]) + (" ..." if len(ids) > 5 else ""))
             for t, ids in sorted(self.assignment.items())
-        )
-        return (
-            "<table><thead><tr><th>team</th><th>enterprises</th><th>first ids</th></tr>"
-            f"</thead><tbody>{body}</tbody></table>"
-        )
+        ]
+        by = f", grouped by {self.by}" if self.by is not None else ""
+        title = f"EnterpriseSplit: {sum(self.counts)} enterprises across {len(self)} teams{by}"
+        return html_table(title, ("team", "enterprises", "first ids"), rows)
 
 
 def assign_enterprises(

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import is_int
-from cadredev.errors import InvalidInputError, MissingDependencyError
+from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre
 
 from ._args import label
@@ -25,6 +25,10 @@ __all__ = ["Teams", "TeamsReport", "summarise"]
 
 def _fmt(value: float) -> str:
     return f"{value:.1f}"
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.1f}%"
 
 
 @frozen(kw_only=True)
@@ -135,7 +139,7 @@ class TeamsReport:
         MissingDependencyError
             If pandas is not installed.
         """
-        pandas = _pandas()
+        pandas = need_pandas("TeamsReport.to_pandas()")
         frame: pd.DataFrame = pandas.DataFrame(
             self.rows(),
             columns=["team", "attribute", "category", "share", "overall", "deviation"],
@@ -143,41 +147,25 @@ class TeamsReport:
         return frame
 
     def _repr_html_(self) -> str:
-        head = ["team", "size"]
-        for attr in self.attributes:
-            head += [f"{attr}: {cat}" for cat in self.categories[attr]]
-        head += ["worst dev. (pts)"]
-        if self.cohesion_share is not None:
-            head += ["shared"]
-        rows = [
-            "<tr>"
-            + "".join(f"<td>{html.escape(x)}</td>" for x in ["overall", str(sum(self.sizes))])
-            + "".join(
-                f"<td>{100 * self.overall[a][c]:.1f}%</td>"
-                for a in self.attributes
-                for c in self.categories[a]
-            )
-            + f"<td>{_fmt(self.worst_deviation)}</td>"
-            + (
-                f"<td>{self.cohesive_teams}/{len(self.sizes)}</td>"
-                if self.cohesion_share is not None
-                else ""
-            )
-            + "</tr>"
-        ]
+        cells = [(a, c) for a in self.attributes for c in self.categories[a]]
+        cohesive = self.cohesion_share is not None
+        header = ["team", "size", *(f"{a}: {c}" for a, c in cells), "worst dev. (pts)"]
+        overall = ["overall", sum(self.sizes), *(_pct(self.overall[a][c]) for a, c in cells)]
+        overall.append(_fmt(self.worst_deviation))
+        if cohesive:
+            header.append("shared")
+            overall.append(f"{self.cohesive_teams}/{len(self.sizes)}")
+        rows = [overall]
         for t, size in enumerate(self.sizes):
-            cells = [str(t), str(size)]
-            cells += [
-                f"{100 * self.shares[t][a][c]:.1f}%"
-                for a in self.attributes
-                for c in self.categories[a]
-            ]
-            cells.append(_fmt(max(self.deviation[t].values(), default=0.0)))
-            if self.cohesion_share is not None:
-                cells.append(", ".join(sorted(self.shared[t])))
-            rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-        header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-        return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+            row = [t, size, *(_pct(self.shares[t][a][c]) for a, c in cells)]
+            row.append(_fmt(max(self.deviation[t].values(), default=0.0)))
+            if cohesive:
+                row.append(", ".join(sorted(self.shared[t])))
+            rows.append(row)
+        worst = _fmt(self.worst_deviation)
+        return html_table(
+            f"TeamsReport: {len(self.sizes)} teams, worst deviation {worst} points", header, rows
+        )
 
 
 @frozen(kw_only=True)
@@ -336,7 +324,7 @@ class Teams:
         MissingDependencyError
             If pandas is not installed.
         """
-        pandas = _pandas()
+        pandas = need_pandas("Teams.to_pandas()")
         rows = [
             {"team": t, "cadre_id": cid, "leader": cid == self.leaders[t]}
             for t, members in enumerate(self.teams)
@@ -347,30 +335,23 @@ class Teams:
 
     def _repr_html_(self) -> str:
         report = self._summary
-        head = ["team", "size", "leader", "worst dev. (pts)", "shared", "members"]
-        body = []
-        for t, members in enumerate(self.teams):
-            cells = [
-                str(t),
-                str(len(members)),
+        header = ("team", "size", "leader", "worst dev. (pts)", "shared", "members")
+        rows = [
+            (
+                t,
+                len(members),
                 self.leaders[t] or "",
                 _fmt(max(report.deviation[t].values(), default=0.0)),
                 ", ".join(sorted(report.shared[t])),
                 " ".join(members),
-            ]
-            body.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
-        header = "".join(f"<th>{html.escape(h)}</th>" for h in head)
-        return f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-
-
-def _pandas() -> Any:
-    try:
-        import pandas as pd  # noqa: PLC0415
-    except ImportError as exc:  # pragma: no cover - pandas is a test dependency
-        raise MissingDependencyError(
-            "to_pandas needs pandas: pip install 'cadredev[pandas]'"
-        ) from exc
-    return pd
+            )
+            for t, members in enumerate(self.teams)
+        ]
+        sizes = sorted(set(self.sizes))
+        span = (
+            "" if not sizes else f" of {sizes[0]}" + (f" to {sizes[-1]}" if len(sizes) > 1 else "")
+        )
+        return html_table(f"Teams: {len(self.teams)} teams{span} members", header, rows)
 
 
 def summarise(
