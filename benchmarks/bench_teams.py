@@ -15,6 +15,7 @@ Run: ``PYTHONPATH=src python benchmarks/bench_teams.py``
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from collections.abc import Callable, Sequence
@@ -23,8 +24,8 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from cadredev import Cadre
-from cadredev.teams import Teams, _form_teams, form_teams
+from cadredev import Cadre, Teams, form_teams
+from cadredev.teams._form import build_teams
 
 AS_OF = 2025
 N_INDUSTRIES = 40
@@ -111,7 +112,7 @@ def networkx_pairs(people: Sequence[Cadre]) -> int:
 
 
 def balance_rows(people: list[Cadre]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for balance in (("cohort",), ("cohort", "line", "gender"), ("cohort", "unit")):
         kwargs: dict[str, Any] = {
             "n_teams": 200,
@@ -122,9 +123,9 @@ def balance_rows(people: list[Cadre]) -> list[tuple[str, ...]]:
             "seed": 0,
             "as_of": AS_OF,
         }
-        ours, t_ours = timed(lambda kw=kwargs: form_teams(people, **kw))
-        deal, _ = timed(lambda kw=kwargs: _form_teams(people, improve=False, **kw))
-        shuffle_worst, _ = timed(lambda b=balance: random_worst(people, 200, b, 0))
+        ours, t_ours = timed(functools.partial(form_teams, people, **kwargs))
+        deal, _ = timed(functools.partial(build_teams, people, improve=False, **kwargs))
+        shuffle_worst, _ = timed(functools.partial(random_worst, people, 200, balance, 0))
         assert isinstance(ours, Teams)
         assert isinstance(deal, Teams)
         rows.append(

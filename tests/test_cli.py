@@ -154,6 +154,7 @@ def test_score_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> N
         (["match", "{zone}", "--role", "boss"], "unknown value 'boss'"),
         (["teams", "{zone}", "--size", "x"], "--size: expected MIN or MIN,MAX"),
         (["teams", "{zone}", "--n-teams", "500"], "n_teams"),
+        (["teams", "{csv}", "--n-teams", "4"], "--as-of: a CSV roster has no reference year"),
         (["schedule", "{zone}", "--program", "nope"], "unknown program(s) ['nope']"),
         (["schedule", "{zone}", "--home-share", "2"], "--home-share"),
         (["schedule", "{zone}", "--horizon", "0"], "horizon"),
@@ -173,7 +174,13 @@ def test_step_commands_bad_input(
     newer.write_text('{"schema_version": 99, "kind": "Zone", "data": {}}', encoding="utf-8")
     kind = tmp_path / "kind.json"
     kind.write_text('{"schema_version": 1, "kind": "Cadre", "data": {}}', encoding="utf-8")
-    paths = {"{bad}": bad, "{newer}": newer, "{kind}": kind, "{zone}": zone_file / "zone.json"}
+    paths = {
+        "{bad}": bad,
+        "{newer}": newer,
+        "{kind}": kind,
+        "{zone}": zone_file / "zone.json",
+        "{csv}": zone_file / "cadres.csv",
+    }
     argv = [str(paths.get(a, a)) for a in argv]
     try:
         code = main(argv)

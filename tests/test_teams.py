@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import sys
 from collections import Counter
@@ -10,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,10 +20,10 @@ from cadredev.teams import (
     EnterpriseSplit,
     Teams,
     TeamsReport,
-    _form_teams,
     assign_enterprises,
     form_teams,
 )
+from cadredev.teams._form import build_teams
 
 AS_OF = 2025
 INDUSTRIES = ("ai", "bio", "stone", "logistics", "textiles")
@@ -201,8 +201,8 @@ def test_balance_never_worse_than_the_stratified_deal(
         "seed": seed,
         "as_of": AS_OF,
     }
-    deal = _form_teams(roster, improve=False, **kwargs)
-    best = _form_teams(roster, improve=True, **kwargs)
+    deal = build_teams(roster, improve=False, **kwargs)
+    best = build_teams(roster, improve=True, **kwargs)
     assert best == form_teams(roster, **kwargs)
     deal_worst = max(naive_deviations(deal, roster, balance).values(), default=0.0)
     best_naive = naive_deviations(best, roster, balance)
@@ -333,7 +333,13 @@ def test_cohesion_with_a_leader_is_optimal_for_that_leader(
     roster, k = problem
     leader = data.draw(st.sampled_from(roster))
     teams = form_teams(
-        roster, n_teams=k, size=(2, 3), cohesion="industries", leaders=[leader.id], seed=0
+        roster,
+        n_teams=k,
+        size=(2, 3),
+        cohesion="industries",
+        leaders=[leader.id],
+        seed=0,
+        as_of=AS_OF,
     )
     assert teams.leader_of(leader.id) == leader.id
     # brute force with the leader pinned: enumerate the leader's team mates
@@ -397,7 +403,9 @@ def test_balance_keeps_cohesion() -> None:
     zone = sample_zone()
     roster = [c for c in zone.cadres if c.line is not None and c.line.value == "investment"]
     plain = form_teams(roster, size=(2, 3), n_teams=30, cohesion=["industries"], balance=())
-    mixed = form_teams(roster, size=(2, 3), n_teams=30, cohesion=["industries"], seed=0)
+    mixed = form_teams(
+        roster, size=(2, 3), n_teams=30, cohesion=["industries"], seed=0, as_of=zone.as_of
+    )
     assert plain.report().cohesive_teams == mixed.report().cohesive_teams == 30
     assert mixed.report().worst_deviation <= mixed.report().initial_worst_deviation
 
@@ -445,18 +453,18 @@ def test_four_distinct_groups_when_possible() -> None:
 
 
 def test_degenerate_inputs() -> None:
-    empty = form_teams([], size=3)
+    empty = form_teams([], size=3, as_of=AS_OF)
     assert empty.teams == ()
     assert empty.report().worst_deviation == 0.0
     one = form_teams([cadre(0)], n_teams=1, as_of=AS_OF)
     assert one.teams == (("c000",),)
     assert one.report().worst_deviation == 0.0
-    alone = form_teams([cadre(0, industries=["ai"])], n_teams=1, cohesion="industries")
+    alone = form_teams([cadre(0, industries=["ai"])], n_teams=1, cohesion="industries", as_of=AS_OF)
     assert alone.report().cohesion_share == 1.0
     nothing = form_teams([cadre(i) for i in range(4)], n_teams=2, balance=())
     assert nothing.report().cohesion_share is None
     assert nothing.report().attributes == ()
-    empty_coh = form_teams([], size=2, cohesion="industries")
+    empty_coh = form_teams([], size=2, cohesion="industries", as_of=AS_OF)
     assert empty_coh.report().cohesion_share == 0.0
     single = form_teams([cadre(i) for i in range(5)], size=1, as_of=AS_OF)
     assert single.sizes == (1, 1, 1, 1, 1)
@@ -469,9 +477,44 @@ def test_size_only_uses_fewest_teams_and_both_must_agree() -> None:
     assert sorted(form_teams(roster, n_teams=3, as_of=AS_OF).sizes) == [3, 3, 4]
 
 
-def test_default_as_of_is_this_year() -> None:
-    teams = form_teams([cadre(0), cadre(1)], n_teams=1)
-    assert teams.as_of == dt.datetime.now(tz=dt.UTC).year
+def test_cohorts_need_as_of_and_never_read_the_clock() -> None:
+    zone = sample_zone()
+    with pytest.raises(InvalidInputError, match=r"form_teams: as_of is required for balance on"):
+        form_teams(zone.cadres, n_teams=6, balance=("cohort",))
+    with pytest.raises(InvalidInputError, match="cohesion on 'cohort'"):
+        form_teams(zone.cadres, n_teams=6, balance=(), cohesion="cohort")
+    grids = form_teams(zone.cadres, n_teams=6, balance=("cohort",), seed=0, as_of=zone.as_of)
+    assert grids.as_of == zone.as_of
+    assert grids.report().worst_by_attribute["cohort"] < 3
+    # nothing depends on age: no year needed, none recorded
+    plain = form_teams(zone.cadres, n_teams=6, balance=("unit",), cohesion="industries", seed=0)
+    assert plain.as_of is None
+    # a year given where none is needed is still checked
+    with pytest.raises(InvalidInputError, match="as_of must be an integer year"):
+        form_teams(zone.cadres, n_teams=6, balance=(), as_of="2025")  # type: ignore[arg-type]
+
+
+def test_generator_seeds() -> None:
+    roster = [cadre(i, birth_year=1970 + i % 30, unit=UNITS[i % 4]) for i in range(40)]
+    kwargs: dict[str, Any] = {"n_teams": 4, "balance": ("cohort", "unit"), "as_of": AS_OF}
+    by_int = form_teams(roster, seed=7, **kwargs)
+    gen = np.random.default_rng(7)
+    by_gen = form_teams(roster, seed=gen, **kwargs)
+    assert by_gen.teams == by_int.teams
+    assert by_gen.seed is None
+    assert by_int.seed == 7
+    assert by_gen.report() == by_int.report()
+    # the generator is used as it is, so it has moved on
+    assert gen.bit_generator.state != np.random.default_rng(7).bit_generator.state
+    twin = form_teams(roster, seed=np.random.default_rng(7), **kwargs)
+    assert twin == by_gen
+    assert form_teams(roster, seed=np.int64(7), **kwargs) == by_int  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "x", np.random.default_rng])
+def test_bad_seeds(seed: Any) -> None:
+    with pytest.raises(InvalidInputError, match=r"form_teams: seed must be None, an integer >= 0"):
+        form_teams([cadre(i) for i in range(4)], n_teams=2, seed=seed, as_of=AS_OF)
 
 
 # --------------------------------------------------------------------------
@@ -497,8 +540,8 @@ def test_default_as_of_is_this_year() -> None:
         ({"n_teams": 2, "leaders": ["c000", "c000"]}, "given more than once"),
         ({"n_teams": 2, "leaders": ["c000", "c001", "c002"]}, "3 leaders for 2 teams"),
         ({"n_teams": 2, "leaders": "c000"}, "leaders must be a collection"),
-        ({"n_teams": 2, "seed": -1}, "seed must be an integer >= 0"),
-        ({"n_teams": 2, "as_of": "2025"}, "as_of must be a year"),
+        ({"n_teams": 2, "seed": -1}, "seed must be None, an integer >= 0"),
+        ({"n_teams": 2, "as_of": "2025"}, "as_of must be an integer year"),
         ({"n_teams": 2, "as_of": 1980}, "cadre 'c000'"),
     ],
 )
@@ -519,7 +562,7 @@ def test_bad_roster() -> None:
     with pytest.raises(InvalidInputError, match="more teams than the 0 cadres"):
         form_teams([], n_teams=1)
     with pytest.raises(InvalidInputError, match="cohesion function returned"):
-        form_teams([cadre(0)], n_teams=1, cohesion=lambda c: "ai")
+        form_teams([cadre(0)], n_teams=1, cohesion=lambda c: "ai", as_of=AS_OF)
 
 
 def test_team_lookups_reject_unknowns() -> None:
@@ -537,7 +580,12 @@ def test_team_lookups_reject_unknowns() -> None:
 def test_report_rows_html_and_pandas() -> None:
     zone = sample_zone()
     teams = form_teams(
-        zone.cadres[:30], n_teams=3, balance=("cohort", "line"), cohesion="industries", seed=0
+        zone.cadres[:30],
+        n_teams=3,
+        balance=("cohort", "line"),
+        cohesion="industries",
+        seed=0,
+        as_of=zone.as_of,
     )
     report = teams.report()
     assert isinstance(report, TeamsReport)

@@ -175,12 +175,16 @@ def _teams(args: argparse.Namespace) -> dict[str, Any]:
             size = (int(low), int(high or low))
         except ValueError:
             raise InvalidInputError(f"--size: expected MIN or MIN,MAX, got {args.size!r}") from None
+    balance = tuple(a for a in args.balance.split(",") if a)
+    cohesion = tuple(a for a in args.cohesion.split(",") if a)
+    if as_of is None and "cohort" in (*balance, *cohesion):
+        raise InvalidInputError("--as-of: a CSV roster has no reference year; cohorts need one")
     teams = form_teams(
         cadres,
         n_teams=args.n_teams,
         size=size,
-        balance=tuple(a for a in args.balance.split(",") if a),
-        cohesion=tuple(a for a in args.cohesion.split(",") if a),
+        balance=balance,
+        cohesion=cohesion,
         seed=args.seed,
         as_of=as_of,
     )
@@ -382,7 +386,12 @@ def _build_parser() -> _Parser:
     teams.add_argument("--balance", default="cohort", help="comma-separated attributes")
     teams.add_argument("--cohesion", default="", help="comma-separated attributes")
     teams.add_argument("--seed", type=int, default=0)
-    teams.add_argument("--as-of", type=int, default=None, help="reference year for cohorts")
+    teams.add_argument(
+        "--as-of",
+        type=int,
+        default=None,
+        help="reference year for cohorts (default: the zone's; required for a CSV roster)",
+    )
 
     match = command("match", _match, "match cadres to mentors", needs_file=True)
     match.add_argument("--method", choices=("optimal", "stable", "greedy"), default="optimal")
