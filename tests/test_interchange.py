@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadredev import Cadre, InvalidInputError, io
+from cadredev import Cadre, InvalidInputError, assign_enterprises, form_teams, io
 from cadredev.datasets import sample_zone, tiny_rotation_problem
 from cadredev.rotation import RotationPlan, RotationProblem, diagnose, schedule
 from cadredev.testing import rotation_problems
@@ -31,7 +31,12 @@ def documents() -> list[Any]:
     zone = sample_zone()
     problem = tiny_rotation_problem()
     plan = schedule(problem, seed=0)
+    grids = form_teams(zone.cadres, n_teams=6, seed=0, as_of=zone.as_of)
     return [
+        grids,
+        grids.report(),
+        assign_enterprises(grids, zone.enterprises),
+        form_teams(zone.cadres[:40], size=(2, 3), balance=(), cohesion=("industries",), seed=0),
         zone,
         zone.cadres[0],
         zone.mentors[0],

@@ -132,6 +132,12 @@ def _passthrough(value: Any, _: Any) -> Any:
     return value
 
 
+def _int_key(key: Any) -> Any:
+    if isinstance(key, str) and key.lstrip("-").isdigit():
+        return int(key)
+    return key
+
+
 def _date_from_json(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -225,8 +231,15 @@ def _converter() -> cattrs.Converter:
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), _passthrough
     )
+
+    def structure_frozenset(value: Any, t: Any) -> Any:
+        args = typing.get_args(t)
+        if not args or not isinstance(value, list):
+            return value  # the record's own converter and validator decide
+        return frozenset(conv.structure(item, args[0]) for item in value)
+
     conv.register_structure_hook_func(
-        lambda t: getattr(t, "__origin__", t) is frozenset, _passthrough
+        lambda t: getattr(t, "__origin__", t) is frozenset, structure_frozenset
     )
     conv.register_structure_hook_func(
         lambda t: t in (typing.Any, Hashable, typing.Hashable), _passthrough
@@ -236,6 +249,8 @@ def _converter() -> cattrs.Converter:
         args = typing.get_args(t)
         if not args or not isinstance(value, dict):
             return value  # the record's own validator names what is wrong
+        if args[0] is int:  # JSON object keys are text; integer keys come back as integers
+            value = {_int_key(k): v for k, v in value.items()}
         return FrozenDict(conv.structure(value, dict[args[0], args[1]]))  # type: ignore[valid-type]
 
     conv.register_structure_hook_func(
