@@ -135,7 +135,7 @@ def test_nested_errors_name_the_record() -> None:
         "unit": "u",
         "history": [{"post_id": "p9", "start": 4, "end": 2}],
     }
-    with pytest.raises(InvalidInputError, match=r"Posting 'p9': end must be"):
+    with pytest.raises(InvalidInputError, match=r"Posting 'p9': end must not be before start"):
         load(Cadre, {"schema_version": 1, "kind": "Cadre", "data": data})
 
 

@@ -10,6 +10,7 @@ carry an English value and a Chinese ``label`` and parse from either.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import math
 import numbers
@@ -33,9 +34,11 @@ __all__ = [
     "Line",
     "Mentor",
     "MentorRole",
+    "Mentorship",
     "Post",
     "Posting",
     "Rank",
+    "When",
     "cohort_of",
 ]
 
@@ -422,6 +425,26 @@ def _to_requirements(value: Any) -> FrozenDict[str, float]:
 # records
 
 
+When = int | dt.date
+"""A point in a history: a period index or year (an integer), or a date."""
+
+
+def _check_when(_: object, attribute: Any, value: Any) -> None:
+    if isinstance(value, dt.datetime) or not (_is_int(value) or isinstance(value, dt.date)):
+        raise _FieldError(f"{attribute.name} must be an integer period or a date, got {value!r}")
+
+
+def _check_end_after(instance: Any, _attribute: Any, value: Any) -> None:
+    if value is None:
+        return
+    _check_when(instance, _attribute, value)
+    start = instance.start
+    if isinstance(value, dt.date) != isinstance(start, dt.date):
+        raise _FieldError(f"end must be of the same kind as start ({start!r}), got {value!r}")
+    if value < start:
+        raise _FieldError(f"end must not be before start ({start!r}), got {value!r}")
+
+
 @_named_errors
 @frozen(kw_only=True)
 class Posting:
@@ -432,43 +455,78 @@ class Posting:
     post_id
         The post held.
     start, end
-        First and last period (or year) held; ``end=None`` means ongoing.
-        The library only compares them, so any integer calendar works.
+        First and last period held (integers) or first and last day (dates);
+        ``end=None`` means ongoing. Rotation rules place integer periods on
+        the problem's own period numbers (negative ones lie before the plan)
+        and dates through the problem's calendar.
     unit
         The unit the post belongs to.
     program
         The program the posting was part of (rotation, secondment, ...).
+    category
+        The post's category (``"stationed"``, ``"frontline"``...), for rules
+        that count placements of a category over a career.
 
     Examples
     --------
     >>> Posting(post_id="sz-office", start=2023, end=2024, program="rotation")
-    Posting(post_id='sz-office', start=2023, end=2024, unit='', program='rotation')
+    Posting(post_id='sz-office', start=2023, end=2024, unit='', program='rotation', category='')
+    >>> import datetime as dt
+    >>> Posting(post_id="sz", start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)).end.year
+    2024
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``category``, and dates for ``start`` and ``end``.
     """
 
     post_id: str = field(validator=_check_id)
-    start: int = field(converter=_to_int, validator=_int_at_least(0))
-    end: int | None = field(default=None, converter=_to_int)
+    start: When = field(converter=_to_int, validator=_check_when)
+    end: When | None = field(default=None, converter=_to_int, validator=_check_end_after)
     unit: str = field(default="", validator=_check_str)
     program: str = field(default="", validator=_check_str)
+    category: str = field(default="", validator=_check_str)
 
-    @end.validator
-    def _check_end(self, _attribute: Any, value: Any) -> None:
-        if value is None:
-            return
-        if not _is_int(value) or value < self.start:
-            raise _FieldError(f"end must be an integer >= start ({self.start}), got {value!r}")
+
+@_named_errors
+@frozen(kw_only=True)
+class Mentorship:
+    """One entry of a cadre's mentoring history: who mentored them, in what role, when.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> Mentorship(mentor_id="c007", role="growth", start=dt.date(2024, 3, 1)).end is None
+    True
+
+    .. versionadded:: 0.2
+    """
+
+    mentor_id: str = field(validator=_check_id)
+    start: When = field(converter=_to_int, validator=_check_when)
+    end: When | None = field(default=None, converter=_to_int, validator=_check_end_after)
+    role: str = field(default="growth", validator=_check_id)
+
+
+def _records_of(kind: type[T], name: str) -> Callable[[Any], tuple[T, ...]]:
+    def convert(value: Any) -> tuple[T, ...]:
+        if isinstance(value, str) or not isinstance(value, Iterable):
+            raise _FieldError(f"{name} must be a sequence of {kind.__name__}, got {value!r}")
+        items = tuple(value)
+        for item in items:
+            if not isinstance(item, kind):
+                raise _FieldError(f"{name} must hold {kind.__name__} records, got {item!r}")
+        return items
+
+    return convert
 
 
 def _history(value: Any) -> tuple[Posting, ...]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        raise _FieldError(f"history must be a sequence of Posting, got {value!r}")
-    items = tuple(value)
-    for item in items:
-        if not isinstance(item, Posting):
-            raise _FieldError(f"history must hold Posting records, got {item!r}")
-    return items
+    return _records_of(Posting, "history")(value)
+
+
+def _mentorships(value: Any) -> tuple[Mentorship, ...]:
+    return _records_of(Mentorship, "mentorships")(value)
 
 
 @_named_errors
@@ -495,7 +553,9 @@ class Cadre:
     competencies
         Competency name to level in ``[0, 1]``.
     history
-        Past postings.
+        Past postings (:class:`Posting`).
+    mentorships
+        Past and current mentors (:class:`Mentorship`).
     grid
         The grid the cadre belongs to, if any.
     gender
@@ -532,6 +592,7 @@ class Cadre:
     industries: frozenset[str] = field(factory=frozenset, converter=_to_industries)
     competencies: FrozenDict[str, float] = field(factory=FrozenDict, converter=_to_competencies)
     history: tuple[Posting, ...] = field(default=(), converter=_history)
+    mentorships: tuple[Mentorship, ...] = field(default=(), converter=_mentorships)
     grid: str | None = field(default=None, validator=_check_optional_str)
     gender: str | None = field(default=None, validator=_check_optional_str)
     joined_year: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)

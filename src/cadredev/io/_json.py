@@ -257,6 +257,15 @@ def _converter() -> cattrs.Converter:
         lambda t: getattr(t, "__origin__", t) is FrozenDict, structure_frozendict
     )
     conv.register_structure_hook(dt.date, lambda value, _: _date_from_json(value))
+
+    def is_when(t: Any) -> bool:  # ``int | date`` and the like: a date is written as text
+        args = typing.get_args(t)
+        return typing.get_origin(t) in (typing.Union, types.UnionType) and dt.date in args
+
+    def structure_when(value: Any, _: Any) -> Any:
+        return _date_from_json(value) if isinstance(value, str) else value
+
+    conv.register_structure_hook_func(is_when, structure_when)
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook_func(lambda t: _array_dtype(t) is not None, _array_from_json)
     conv.register_unstructure_hook_func(lambda t: _array_dtype(t) is not None, _array_to_json)

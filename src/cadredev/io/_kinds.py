@@ -17,6 +17,8 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Eligibility": "cadredev.model",
     "Enterprise": "cadredev.model",
     "Mentor": "cadredev.model",
+    "Mentorship": "cadredev.model",
+    "Calendar": "cadredev.calendar",
     "Post": "cadredev.model",
     "Posting": "cadredev.model",
     "Criteria": "cadredev.matching",
