@@ -27,6 +27,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"model", "calendar", "events"}),
     frozenset({"matching", "teams", "rotation", "scoring"}),
     frozenset({"io"}),
+    frozenset({"ledger"}),
     frozenset({"datasets"}),
     frozenset({"testing", "plot"}),
     frozenset({"_pipeline", "cli", "__main__", "_hypothesis_plugin", "__init__"}),
