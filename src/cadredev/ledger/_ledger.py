@@ -371,7 +371,7 @@ class Ledger:
         ...             at=dt.date(2025, 1, 1),
         ...             recorded_by="组织部",
         ...             cadre_id="c010",
-        ...             post_id="stationed-深圳",
+        ...             post_id="station-1",
         ...             category="stationed",
         ...         ),
         ...         Left(at=dt.date(2025, 2, 1), recorded_by="组织部", cadre_id="c011"),
