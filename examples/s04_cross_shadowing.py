@@ -6,9 +6,8 @@
 # 80% of its cadres at home each month. Periods are months of one year.
 
 # %%
-from cadredev.datasets import sample_zone
+from cadredev.datasets import cross_shadowing_problem, sample_zone
 from cadredev.rotation import diagnose, schedule
-from cadredev.datasets import cross_shadowing_problem
 
 zone = sample_zone()
 problem = cross_shadowing_problem(zone)

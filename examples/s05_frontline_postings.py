@@ -13,9 +13,8 @@
 
 # %%
 from cadredev import Cohort
-from cadredev.datasets import sample_zone
+from cadredev.datasets import frontline_problem, sample_zone
 from cadredev.rotation import schedule
-from cadredev.datasets import frontline_problem
 
 zone = sample_zone()
 problem = frontline_problem(zone)
