@@ -335,6 +335,28 @@ def _unstructure(obj: Any) -> Any:
     return _jsonable(data)
 
 
+def _json_default(value: Any) -> Any:
+    if isinstance(value, frozenset | set):
+        return sorted(value)
+    msg = f"{type(value).__name__} is not JSON serialisable"
+    raise TypeError(msg)
+
+
+def to_json_text(obj: Any) -> str:
+    """Return the compact JSON text of a record's data (no envelope), quickly.
+
+    The same content as ``dump(obj)["data"]``, written without building the
+    intermediate plain-JSON tree: for stores that write many small records.
+    """
+    return json.dumps(
+        _converter().unstructure(obj),
+        ensure_ascii=False,
+        separators=(",", ":"),
+        allow_nan=False,
+        default=_json_default,
+    )
+
+
 def _jsonable(value: Any) -> Any:
     """Turn what cattrs left as sets, enums or tuples into plain JSON values."""
     if isinstance(value, Mapping):

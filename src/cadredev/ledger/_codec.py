@@ -12,7 +12,7 @@ import attrs
 from cadredev import events as ev
 from cadredev.errors import InvalidInputError
 from cadredev.io import register
-from cadredev.io._json import _structure, _unstructure
+from cadredev.io._json import _structure, to_json_text
 
 from ._scheme import SchemeAdopted
 
@@ -125,8 +125,6 @@ def encode(event: ev.Event) -> Row:
         raise InvalidInputError(
             f"{kind}: not a registered event type; subclass Event and use register_event"
         )
-    body = _unstructure(event)
-    body.pop("id", None)
     subjects = event.subjects
     return Row(
         id=event.id,
@@ -136,7 +134,7 @@ def encode(event: ev.Event) -> Row:
         other=subjects[1] if len(subjects) > 1 else None,
         recorded_by=event.recorded_by,
         supersedes=event.supersedes,
-        data=json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
+        data=to_json_text(event),
     )
 
 
@@ -144,7 +142,7 @@ def decode(kind: str, data: str, event_id: str) -> ev.Event:
     """Rebuild an event from its stored form, with its id."""
     cls = event_type(kind)
     body: dict[str, Any] = json.loads(data)
-    body["id"] = event_id
+    body["id"] = event_id  # stored in its own column (and null in the body until then)
     event: ev.Event = _structure(cls, body, f"ledger event {event_id}")
     return event
 
