@@ -6,9 +6,11 @@ command line, the tests and a notebook all run the same code.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -235,6 +237,47 @@ def assess_year(zone: Zone) -> tuple[ScoreTable, PayAllocation, ReservePool]:
     pay = allocate_pay(table, pool=PAY_POOL, coefficients=PAY_COEFFICIENTS)
     pool = table.reserve_pool(per_line=5, min_tenure=3)
     return table, pay, pool
+
+
+def write_ledger(demo: Demo, path: Path) -> None:
+    """Record the demo's year in a SQLite ledger at ``path``, replacing it whole.
+
+    The scheme in force, the grid mentorships, the year's shadowing
+    placements and the year's assessments: the decisions the demo made, as
+    events. The database is built beside ``path`` and moved over it only once
+    complete, so a failure leaves an existing file as it was.
+    """
+    from .calendar import Calendar  # noqa: PLC0415
+    from .ledger import Ledger, SchemeAdopted  # noqa: PLC0415
+
+    zone = demo.zone
+    partial = path.with_name(f".{path.name}.partial")
+    partial.unlink(missing_ok=True)
+    year_start = dt.date(zone.as_of, 1, 1)
+    try:
+        with Ledger.connect(f"sqlite:///{partial}", zone=zone) as ledger:
+            if zone.scheme is not None:
+                ledger.append(
+                    SchemeAdopted(
+                        at=year_start - dt.timedelta(days=10),
+                        recorded_by="党工委",
+                        scheme=zone.scheme,
+                        effective=year_start,
+                    )
+                )
+            ledger.record(demo.mentoring, at=year_start, recorded_by="组织部")
+            ledger.record(
+                demo.shadowing,
+                at=year_start,
+                recorded_by="组织部",
+                calendar=Calendar(f"{zone.as_of}-01"),
+            )
+            ledger.record(demo.year, at=dt.date(zone.as_of, 12, 31), recorded_by="考核办")
+        for extra in (f"{partial.name}-wal", f"{partial.name}-shm"):
+            (partial.parent / extra).unlink(missing_ok=True)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def run_demo(zone: Zone, *, seed: int = 0, progress: Progress | None = None) -> Demo:

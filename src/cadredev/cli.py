@@ -113,6 +113,15 @@ def _write_demo(demo: Any, out: Path) -> list[str]:
     )
     written += [out / "grids.json", out / "mentoring.json"]
     try:
+        import sqlalchemy  # noqa: F401, PLC0415
+    except ImportError:
+        print("  ledger skipped: pip install 'cadredev[sql]'", file=sys.stderr)
+    else:
+        from ._pipeline import write_ledger  # noqa: PLC0415
+
+        write_ledger(demo, out / "zone.db")
+        written.append(out / "zone.db")
+    try:
         import matplotlib as mpl  # noqa: PLC0415
     except ImportError:
         print("  plots skipped: pip install 'cadredev[plot]'", file=sys.stderr)
