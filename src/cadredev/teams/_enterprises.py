@@ -52,6 +52,15 @@ class EnterpriseSplit:
     by: str | None
     split_groups: FrozenDict[str, tuple[int, ...]]
 
+    def __repr__(self) -> str:
+        counts = [len(v) for v in self.assignment.values()]
+        spread = f"{min(counts)}-{max(counts)} each" if counts else "none"
+        by = f" by {self.by}" if self.by else ""
+        return (
+            f"EnterpriseSplit({sum(counts)} enterprises over {len(counts)} teams{by}, "
+            f"{spread}, {len(self.split_groups)} groups split)"
+        )
+
     @property
     def counts(self) -> tuple[int, ...]:
         """Number of enterprises per team, in team order."""

@@ -99,6 +99,16 @@ class TeamsReport:
     cohesive_teams: int
     cohesion_share: float | None
 
+    def __repr__(self) -> str:
+        worst = f"worst deviation {self.worst_deviation:.1f} pts"
+        if self.attributes:
+            worst += f" ({', '.join(self.attributes)})"
+        cohesive = ""
+        if self.cohesion_share is not None:
+            cohesive = f", {self.cohesive_teams} cohesive on {', '.join(self.cohesion)}"
+        sizes = f"{min(self.sizes)}-{max(self.sizes)}" if self.sizes else "0"
+        return f"TeamsReport({len(self.sizes)} teams of {sizes}, {worst}{cohesive})"
+
     def rows(self) -> list[dict[str, Any]]:
         """Return one row per team, attribute and category (long format).
 
@@ -212,6 +222,19 @@ class Teams:
     as_of: int | None
     seed: int | None
     _summary: TeamsReport = field(alias="summary", repr=False)
+
+    def __repr__(self) -> str:
+        people = sum(len(t) for t in self.teams)
+        how = []
+        if self.balance:
+            how.append(f"balance {', '.join(self.balance)}")
+        if self.cohesion:
+            how.append(f"cohesion {', '.join(self.cohesion)}")
+        led = sum(leader is not None for leader in self.leaders)
+        detail = "; ".join(
+            [*how, f"{led} led", f"worst deviation {self._summary.worst_deviation:.1f} pts"]
+        )
+        return f"Teams({len(self.teams)} teams, {people} cadres; {detail})"
 
     @property
     def sizes(self) -> tuple[int, ...]:
