@@ -15,7 +15,7 @@ from attrs import field, frozen
 
 from cadredev.errors import InvalidInputError
 
-from ._score import ScoreTable
+from ._table import ScoreTable
 from ._util import html_table, need_pandas
 
 __all__ = ["PayAllocation", "allocate_pay"]

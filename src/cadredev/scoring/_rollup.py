@@ -16,7 +16,7 @@ from cadredev.errors import InvalidInputError
 from ._periods import LENGTH, parent_period, period_level, period_months
 from ._records import Records, period_sort_key
 from ._scheme import RATE_PARTS, Indicator, Scheme
-from ._score import ScoreTable
+from ._table import ScoreTable
 
 __all__ = ["ExposureWarning", "rollup"]
 
