@@ -27,12 +27,11 @@ from ._records import Records
 from ._scheme import Indicator, Scheme
 from ._table import ScoreTable
 
-__all__ = ["Overlay", "ScoreContext", "score"]
+__all__ = ["ScoreContext", "score"]
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
-ObjArray = np.ndarray[Any, np.dtype[np.object_]]
 
 _CHUNK = 16384
 
@@ -83,7 +82,6 @@ class ScoreContext:
         self.col_veto = [rec_index.get(v.id) for v in scheme.vetoes]
         self.folded = self._fold()
         self.relative: dict[int, FloatArray] = {}
-        self._raw_cache: dict[int, FloatArray] = {}
         self.cadre_of: dict[str, int] = cpos
         self.group_rows: IntArray = np.zeros(self.n, dtype=np.int64)
         self.graded_groups: IntArray = np.zeros(1, dtype=np.int64)

@@ -205,14 +205,6 @@ class Linear:
         """The highest attainment (``inf`` when unclipped)."""
         return 1.0 if self.clip else math.inf
 
-    @property
-    def affine(self) -> tuple[float, float] | None:
-        """``(a, b)`` with score ``a * x + b`` when unclipped, else ``None``."""
-        if self.clip:
-            return None
-        a = 1.0 / (self.hi - self.lo)
-        return a, -self.lo * a
-
     def apply(self, x: FloatArray) -> FloatArray:
         """Return the score of each value in ``x`` (vectorised)."""
         s = (x - self.lo) / (self.hi - self.lo)
