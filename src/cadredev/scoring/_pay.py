@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._display import HTML_ROWS, html_table, need_pandas
 from cadredev.errors import InvalidInputError
 
 from ._table import ScoreTable
-from ._util import html_table, need_pandas
 
 __all__ = ["PayAllocation", "allocate_pay"]
 
@@ -70,12 +70,17 @@ class PayAllocation:
     __hash__ = None  # type: ignore[assignment]
 
     def _repr_html_(self) -> str:
+        shown = slice(HTML_ROWS)
         rows = [
             (c, g, float(a))
-            for c, g, a in zip(self.cadre_ids, self.grades, self.amounts, strict=True)
+            for c, g, a in zip(
+                self.cadre_ids[shown], self.grades[shown], self.amounts[shown], strict=True
+            )
         ]
         return html_table(
-            f"Pay {self.period}: pool {self.pool:.2f}", ("cadre", "grade", "pay"), rows[:50]
+            f"Pay {self.period}: pool {self.pool:.2f}, {len(self.cadre_ids)} cadres",
+            ("cadre", "grade", "pay"),
+            rows,
         )
 
     def to_pandas(self) -> Any:

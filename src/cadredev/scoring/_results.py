@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from cadredev._display import html_table
 from cadredev.model import FrozenDict
 
 from ._exempt import AppliedExemption
-from ._util import html_table
 
 __all__ = [
     "Contribution",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._display import HTML_ROWS, html_table, need_pandas
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, FrozenDict
 
@@ -18,7 +19,6 @@ from ._exempt import AppliedExemption, Exemption
 from ._records import Records
 from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, PoolEntry, ReservePool
 from ._scheme import Scheme
-from ._util import html_table, need_pandas
 
 if TYPE_CHECKING:
     from ._evaluate import ScoreContext
@@ -541,7 +541,7 @@ class ScoreTable:
                 self.grade[r],
                 int(self.rank[r]),
             )
-            for r in range(min(len(self), 30))
+            for r in range(min(len(self), HTML_ROWS))
         ]
         return html_table(
             f"ScoreTable {self.scheme.name}: {len(self)} rows",
