@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +12,7 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
+from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
 
 from ._table import ScoreTable
@@ -148,12 +147,7 @@ def allocate_pay(
         if grade.id not in coefficients:
             raise InvalidInputError(f"allocate_pay: coefficients lack grade {grade.id!r}")
         value: Any = coefficients[grade.id]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, numbers.Real)
-            or not math.isfinite(value)
-            or value < 0
-        ):
+        if not is_real(value) or value < 0:
             raise InvalidInputError(
                 f"allocate_pay: coefficient of grade {grade.id!r} must be a number >= 0, "
                 f"got {value!r}"
@@ -168,14 +162,10 @@ def allocate_pay(
                 f"allocate_pay: coefficient of {gb.id!r} ({b:g}) exceeds that of the better "
                 f"grade {ga.id!r} ({a:g})"
             )
-    if not 0.0 <= score_share <= 1.0:
+    if not is_real(score_share) or not 0.0 <= score_share <= 1.0:
         raise InvalidInputError(f"allocate_pay: score_share must be in [0, 1], got {score_share!r}")
     amount: Any = pool
-    if (
-        isinstance(amount, bool)
-        or not isinstance(amount, numbers.Real)
-        or not math.isfinite(amount)
-    ):
+    if not is_real(amount):
         raise InvalidInputError(f"allocate_pay: pool must be a finite number, got {pool!r}")
     pool_cents = round(float(pool) * 100)
     if pool_cents < 0 or abs(float(pool) * 100 - pool_cents) > 1e-6:

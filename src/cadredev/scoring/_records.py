@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
+from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
 
 from ._periods import check_period, period_months
@@ -433,9 +433,8 @@ class Records:
 
 
 def _check_value(where: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidInputError(f"{where}: value must be a number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise InvalidInputError(f"{where}: value must be finite, got {value!r}")
-    return number
+    if not is_real(value):
+        # a float that is not a real number here is NaN or infinite
+        need = "finite" if isinstance(value, float | np.floating) else "a number"
+        raise InvalidInputError(f"{where}: value must be {need}, got {value!r}")
+    return float(value)

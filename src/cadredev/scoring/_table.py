@@ -12,6 +12,7 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
+from cadredev._validate import is_int, require_as_of
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, FrozenDict
 
@@ -421,6 +422,12 @@ class ScoreTable:
         grades
             Admitted grade ids.
 
+        Raises
+        ------
+        InvalidInputError
+            For a negative ``per_line`` or ``min_tenure``, an ``as_of`` that is
+            not a year, a period not scored or an unknown grade id.
+
         Examples
         --------
         >>> from cadredev.scoring._samples import demo_table
@@ -429,17 +436,18 @@ class ScoreTable:
 
         .. versionadded:: 0.1
         """
-        if isinstance(per_line, bool) or not isinstance(per_line, int) or per_line < 0:
-            raise InvalidInputError(
-                f"reserve_pool: per_line must be an integer >= 0, got {per_line!r}"
-            )
-        if isinstance(min_tenure, bool) or not isinstance(min_tenure, int) or min_tenure < 0:
-            raise InvalidInputError(
-                f"reserve_pool: min_tenure must be an integer >= 0, got {min_tenure!r}"
-            )
+        for name, value in (("per_line", per_line), ("min_tenure", min_tenure)):
+            if not is_int(value) or value < 0:
+                raise InvalidInputError(
+                    f"reserve_pool: {name} must be an integer >= 0, got {value!r}"
+                )
         ctx = self._ctx()
         label = self._period(period)
-        year = int(label[:4]) if as_of is None else as_of
+        year = (
+            int(label[:4])
+            if as_of is None
+            else require_as_of(as_of, where="reserve_pool", why="tenure")
+        )
         allowed = (
             {g.id for g in self.scheme.grades[: max(1, len(self.scheme.grades) - 2)]}
             if grades is None

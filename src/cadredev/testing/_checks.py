@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, Verbosity, given, settings, target
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
+from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Line
 from cadredev.scoring import (
@@ -1011,12 +1012,14 @@ def check_scheme(
     if not isinstance(scheme, Scheme):
         raise InvalidInputError(f"check_scheme: scheme must be a Scheme, got {scheme!r}")
     names = _check_names("check_scheme", properties)
-    if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 1:
+    if not is_int(max_examples) or max_examples < 1:
         raise InvalidInputError(
             f"check_scheme: max_examples must be an integer >= 1, got {max_examples!r}"
         )
-    if max_cadres < 2:
-        raise InvalidInputError(f"check_scheme: max_cadres must be >= 2, got {max_cadres}")
+    if not is_int(max_cadres) or max_cadres < 2:
+        raise InvalidInputError(
+            f"check_scheme: max_cadres must be >= 2 (an integer), got {max_cadres!r}"
+        )
     unit_set = tuple(units)
     if not unit_set or not all(isinstance(u, str) and u for u in unit_set):
         raise InvalidInputError(f"check_scheme: units must be non-empty strings, got {units!r}")
