@@ -27,15 +27,6 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "cadredev.testing needs hypothesis: pip install 'cadredev[hypothesis]'"
     ) from exc
 
-from ._checks import (
-    ALL,
-    assert_exemption_safe,
-    assert_independent,
-    assert_quota_respected,
-    assert_scheme,
-    assert_scheme_property,
-    check_scheme,
-)
 from ._matching import assert_matching, check_matching
 from ._models import (
     bipartite_graphs,
@@ -49,6 +40,15 @@ from ._models import (
 )
 from ._report import Counterexample, PropertyReport, PropertyResult
 from ._rotation import rotation_problems
+from ._runner import (
+    ALL,
+    assert_exemption_safe,
+    assert_independent,
+    assert_quota_respected,
+    assert_scheme,
+    assert_scheme_property,
+    check_scheme,
+)
 from ._scoring import exemptions, indicators, records, schemes
 from ._state import AssessmentYear, assessment_year
 
