@@ -327,6 +327,23 @@ def test_check_scheme_checks_arguments(options: dict[str, Any], fragment: str) -
         check_scheme(fixed_scheme(), **options)
 
 
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_check_scheme_checks_the_seed(seed: Any) -> None:
+    with pytest.raises(InvalidInputError, match="check_scheme: seed must be None, an integer >= 0"):
+        check_scheme(fixed_scheme(), properties="quota", max_examples=1, seed=seed)
+
+
+def test_check_scheme_takes_a_numpy_generator_as_seed() -> None:
+    relative = Scheme(name="relative", indicators=[Indicator(id="x", normalise=MinMax())])
+
+    def report(seed: Any) -> str:
+        found = check_scheme(relative, properties="independence", max_examples=30, seed=seed)
+        return str(found)
+
+    assert report(np.random.default_rng(7)) == report(np.random.default_rng(7))
+    assert report(np.int64(3)) == report(3)
+
+
 def test_check_scheme_rejects_non_schemes() -> None:
     with pytest.raises(InvalidInputError, match="scheme must be a Scheme"):
         check_scheme("scheme")  # type: ignore[arg-type]

@@ -19,7 +19,7 @@ from typing import Any, cast
 from hypothesis import HealthCheck, Verbosity, given, settings, target
 from hypothesis import seed as hypothesis_seed
 
-from cadredev._validate import is_int
+from cadredev._validate import Seed, check_seed, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.scoring import Scheme, score
 
@@ -141,7 +141,7 @@ def check_scheme(
     max_cadres: int = 8,
     units: Sequence[str] = ("u1", "u2"),
     scorer: Scorer = score,
-    seed: int | None = 0,
+    seed: Seed = 0,
 ) -> PropertyReport:
     """Check which fairness properties a scoring scheme has.
 
@@ -178,7 +178,9 @@ def check_scheme(
         :func:`~cadredev.scoring.score`); pass your own wrapper to check a
         policy built on top of it.
     seed
-        Seed of the search, so a report is reproducible; ``None`` for a fresh one.
+        Seed of the search, so a report is reproducible: an integer >= 0, a
+        :class:`numpy.random.Generator` (one number is drawn from it and seeds
+        every property) or ``None`` for a fresh search.
 
     Returns
     -------
@@ -188,7 +190,8 @@ def check_scheme(
     ------
     InvalidInputError
         For an unknown property name, ``max_examples < 1``, ``max_cadres < 2``,
-        no units, or a scheme that is not a :class:`~cadredev.scoring.Scheme`.
+        no units, a bad ``seed``, or a scheme that is not a
+        :class:`~cadredev.scoring.Scheme`.
 
     Notes
     -----
@@ -227,10 +230,15 @@ def check_scheme(
         raise InvalidInputError(f"check_scheme: units must be non-empty strings, got {units!r}")
     if not callable(scorer):
         raise InvalidInputError(f"check_scheme: scorer must be callable, got {scorer!r}")
+    checked = check_seed(seed, where="check_scheme")
     if not any(record_ids(scheme, line) for line in scored_lines(scheme)):
         raise InvalidInputError(f"check_scheme: scheme {scheme.name!r} scores no line")
-    ctx = CheckContext(scheme=scheme, scorer=scorer, max_cadres=max_cadres, units=unit_set)
-    results = {n: _run_property(n, ctx, max_examples=max_examples, seed=seed) for n in names}
+    # a generator gives one number, which seeds the search of every property
+    search = (
+        checked if checked is None or isinstance(checked, int) else int(checked.integers(2**63))
+    )
+    ctx = CheckContext(scheme=scheme, scorer=scorer, max_cadres=int(max_cadres), units=unit_set)
+    results = {n: _run_property(n, ctx, max_examples=max_examples, seed=search) for n in names}
     return PropertyReport(subject=f"scheme {scheme.name!r}", results=results)
 
 
