@@ -1,10 +1,12 @@
 """Hypothesis strategies and property checkers, for your own property tests.
 
 Needs the ``hypothesis`` extra (``pip install 'cadredev[hypothesis]'``). Every
-strategy takes keyword-only options, checks them eagerly and draws structure
-(not seeds), so failures shrink to small, readable counterexamples. The record
-strategies are registered with hypothesis, so ``st.from_type(Cadre)`` and
-``st.builds`` work in your tests once cadredev is installed.
+strategy takes keyword-only options, checks them eagerly (raising
+:class:`hypothesis.errors.InvalidArgument`, as hypothesis' own strategies do)
+and draws structure (not seeds), so failures shrink to small, readable
+counterexamples. The record strategies are registered with hypothesis, so
+``st.from_type(Cadre)`` and ``st.builds`` work in your tests once cadredev is
+installed.
 
 For people who write scoring rules, :func:`check_scheme` runs a battery of
 named fairness properties on a :class:`~cadredev.scoring.Scheme` and returns a

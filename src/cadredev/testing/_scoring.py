@@ -10,7 +10,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
+from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Line, Rank
 from cadredev.scoring import (
@@ -73,12 +75,10 @@ def _choices(
         value = (value,)
     chosen = tuple(value)
     if not chosen:
-        raise InvalidInputError(f"{owner}: {name} must not be empty")
+        raise InvalidArgument(f"{owner}: {name} must not be empty")
     for v in chosen:
         if v not in allowed:
-            raise InvalidInputError(
-                f"{owner}: {name} holds {v!r}; expected some of {list(allowed)}"
-            )
+            raise InvalidArgument(f"{owner}: {name} holds {v!r}; expected some of {list(allowed)}")
     return chosen
 
 
@@ -87,11 +87,14 @@ def _periods(owner: str, periods: Iterable[str]) -> tuple[str, ...]:
         periods = (periods,)
     out = tuple(periods)
     if not out:
-        raise InvalidInputError(f"{owner}: periods must not be empty")
+        raise InvalidArgument(f"{owner}: periods must not be empty")
     for p in out:
-        check_period(p, where=owner)
+        try:
+            check_period(p, where=owner)
+        except InvalidInputError as exc:
+            raise InvalidArgument(str(exc)) from None
     if len(set(out)) != len(out):
-        raise InvalidInputError(f"{owner}: periods must be distinct, got {list(out)}")
+        raise InvalidArgument(f"{owner}: periods must be distinct, got {list(out)}")
     return out
 
 
@@ -186,7 +189,7 @@ def indicators(
 
     Raises
     ------
-    InvalidInputError
+    hypothesis.errors.InvalidArgument
         For an unknown normaliser, kind or direction, or a bad weight range.
 
     Examples
@@ -202,11 +205,18 @@ def indicators(
     norms = _choices("indicators", "normalisers", normalisers, NORMALISERS)
     kind_set = _choices("indicators", "kinds", kinds, KINDS)
     dirs = _choices("indicators", "directions", directions, ("max", "min"))
-    low, high = weights
-    if not 0 <= low <= high:
-        raise InvalidInputError(
-            f"indicators: weights must satisfy 0 <= low <= high, got {weights!r}"
+    if (
+        not isinstance(weights, tuple | list)
+        or len(weights) != 2
+        or not all(is_real(w) for w in weights)
+        or not 0 <= weights[0] <= weights[1]
+    ):
+        raise InvalidArgument(
+            f"indicators: weights must satisfy 0 <= low <= high (two numbers), got {weights!r}"
         )
+    low, high = float(weights[0]), float(weights[1])
+    if ids is not None and not isinstance(ids, st.SearchStrategy):
+        raise InvalidArgument(f"indicators: ids must be a strategy of strings or None, got {ids!r}")
     id_strategy = ids if ids is not None else st.integers(0, 9999).map(lambda k: f"i{k:04d}")
 
     return _indicator(
@@ -282,7 +292,7 @@ def schemes(
 
     Raises
     ------
-    InvalidInputError
+    hypothesis.errors.InvalidArgument
         For bad bounds or an unknown option value.
 
     Examples
@@ -296,8 +306,10 @@ def schemes(
 
     .. versionadded:: 0.1
     """
-    if not 1 <= min_indicators <= max_indicators:
-        raise InvalidInputError(
+    if not (is_int(min_indicators) and is_int(max_indicators)) or not (
+        1 <= min_indicators <= max_indicators
+    ):
+        raise InvalidArgument(
             "schemes: need 1 <= min_indicators <= max_indicators, got "
             f"min_indicators={min_indicators}, max_indicators={max_indicators}"
         )
@@ -308,9 +320,9 @@ def schemes(
     try:
         line_set = tuple(dict.fromkeys(Line.parse(v) for v in lines))
     except InvalidInputError as exc:
-        raise InvalidInputError(f"schemes: lines: {exc}") from None
+        raise InvalidArgument(f"schemes: lines: {exc}") from None
     if not line_set:
-        raise InvalidInputError("schemes: lines must not be empty")
+        raise InvalidArgument("schemes: lines must not be empty")
     tie_set = _choices("schemes", "ties", ties, TIES)
     rounding_set = _choices("schemes", "quota_rounding", quota_rounding, ROUNDINGS)
     group_set = _choices("schemes", "group_by", group_by, GROUP_BY)
@@ -482,13 +494,13 @@ def _row_values(
 def _check_roster(owner: str, cadres: Iterable[Cadre]) -> tuple[Cadre, ...]:
     roster = tuple(cadres)
     if not roster:
-        raise InvalidInputError(f"{owner}: cadres must not be empty")
+        raise InvalidArgument(f"{owner}: cadres must not be empty")
     seen: set[str] = set()
     for c in roster:
         if not isinstance(c, Cadre):
-            raise InvalidInputError(f"{owner}: cadres must be Cadre records, got {c!r}")
+            raise InvalidArgument(f"{owner}: cadres must be Cadre records, got {c!r}")
         if c.id in seen:
-            raise InvalidInputError(f"{owner}: duplicate cadre id {c.id!r}")
+            raise InvalidArgument(f"{owner}: duplicate cadre id {c.id!r}")
         seen.add(c.id)
     return roster
 
@@ -571,7 +583,7 @@ def records(
 
     Raises
     ------
-    InvalidInputError
+    hypothesis.errors.InvalidArgument
         For no cadres, duplicate ids, bad periods or ``max_events < 0``.
 
     Examples
@@ -590,13 +602,13 @@ def records(
     .. versionadded:: 0.1
     """
     if not isinstance(scheme, Scheme):
-        raise InvalidInputError(f"records: scheme must be a Scheme, got {scheme!r}")
+        raise InvalidArgument(f"records: scheme must be a Scheme, got {scheme!r}")
     roster = _check_roster("records", cadres)
     labels = _periods("records", periods)
-    if max_events < 0:
-        raise InvalidInputError(f"records: max_events must be >= 0, got {max_events}")
+    if not is_int(max_events) or max_events < 0:
+        raise InvalidArgument(f"records: max_events must be >= 0 (an integer), got {max_events!r}")
     if not any(record_ids(scheme, c.line) for c in roster[:1]):
-        raise InvalidInputError(
+        raise InvalidArgument(
             f"records: the first cadre {roster[0].id!r} has no record id under scheme "
             f"{scheme.name!r} (line {roster[0].line})"
         )
@@ -640,7 +652,7 @@ def exemptions(
 
     Raises
     ------
-    InvalidInputError
+    hypothesis.errors.InvalidArgument
         For no cadres, bad periods, an unknown policy or target.
 
     Examples
@@ -659,7 +671,7 @@ def exemptions(
     .. versionadded:: 0.1
     """
     if not isinstance(scheme, Scheme):
-        raise InvalidInputError(f"exemptions: scheme must be a Scheme, got {scheme!r}")
+        raise InvalidArgument(f"exemptions: scheme must be a Scheme, got {scheme!r}")
     roster = _check_roster("exemptions", cadres)
     labels = _periods("exemptions", periods)
     pols = _choices("exemptions", "policies", policies, ("waive", "mitigate"))
@@ -670,7 +682,7 @@ def exemptions(
         allowed = set(targets if not isinstance(targets, str) else (targets,))
         unknown = sorted(allowed - known)
         if unknown:
-            raise InvalidInputError(
+            raise InvalidArgument(
                 f"exemptions: targets {unknown} are unknown to scheme {scheme.name!r}"
             )
     veto_ids = {v.id for v in scheme.vetoes}
@@ -683,7 +695,7 @@ def exemptions(
 
     candidates = [c for c in roster if options(c)]
     if not candidates:
-        raise InvalidInputError("exemptions: no cadre has a target to exempt")
+        raise InvalidArgument("exemptions: no cadre has a target to exempt")
 
     return _exemption(
         tuple((c, tuple(options(c))) for c in candidates), labels, pols, frozenset(veto_ids)
