@@ -17,6 +17,8 @@ Two stages, kept apart on purpose:
 
 from __future__ import annotations
 
+from cadredev import _strategy_hook
+
 from . import _io  # noqa: F401  (registers JSON support)
 from ._evaluate import score
 from ._exempt import AppliedExemption, Exemption
@@ -74,3 +76,5 @@ __all__ = [
     "score",
     "topsis",
 ]
+
+_strategy_hook.imported()  # lets the hypothesis plugin register the types above
