@@ -347,38 +347,11 @@ def schemes(
             )
             for j in range(k)
         ]
-        mapping: dict[Line, list[Indicator]] = {}
-        for line in line_set:
-            chosen = sorted(
-                draw(st.lists(st.integers(0, k - 1), min_size=1, max_size=k, unique=True))
-            )
-            mapping[line] = [inds[j] for j in chosen]
+        mapping = _draw_lines(draw, inds, line_set)
         used = sorted({i.id for items in mapping.values() for i in items})
-        quota = draw(st.sampled_from((0.2, 0.1, 0.25, 0.5, 0.0, 1.0)))
-        top_min = draw(st.sampled_from((None, 85.0, 60.0)))
-        grades = [Grade("excellent", "优秀", quota=quota, min_score=top_min)]
-        grades.append(Grade("competent", "称职", min_score=draw(st.sampled_from((60.0, None)))))
-        if draw(st.booleans()):
-            grades.append(Grade("basic", "基本称职", min_score=40.0))
-        grades.append(Grade("incompetent", "不称职"))
-        grade_ids = [g.id for g in grades]
-        pens = [
-            Penalty(
-                id=f"pen{q}",
-                points=draw(st.sampled_from((5.0, 10.0, 2.5))),
-                cap=draw(st.sampled_from((None, 20.0, 30.0))),
-                lines=draw(st.sampled_from((None, *((x,) for x in line_set)))),
-            )
-            for q in range(draw(st.integers(0, 2)) if penalties else 0)
-        ]
-        vets = [
-            Veto(
-                id=f"veto{q}",
-                cap=draw(st.sampled_from((None, *grade_ids[1:]))),
-                threshold=draw(st.integers(1, 2)),
-            )
-            for q in range(draw(st.integers(0, 2)) if vetoes else 0)
-        ]
+        grades = _draw_grades(draw)
+        pens = _draw_penalties(draw, line_set) if penalties else []
+        vets = _draw_vetoes(draw, [g.id for g in grades]) if vetoes else []
         tie = draw(st.sampled_from(tie_set))
         secondary: tuple[str, ...] = ()
         if tie == "secondary_keys":
@@ -397,6 +370,55 @@ def schemes(
         )
 
     return build()
+
+
+def _draw_lines(
+    draw: st.DrawFn, inds: list[Indicator], line_set: tuple[Line, ...]
+) -> dict[Line, list[Indicator]]:
+    """Draw a non-empty subset of the indicators for each line."""
+    k = len(inds)
+    mapping: dict[Line, list[Indicator]] = {}
+    for line in line_set:
+        chosen = sorted(draw(st.lists(st.integers(0, k - 1), min_size=1, max_size=k, unique=True)))
+        mapping[line] = [inds[j] for j in chosen]
+    return mapping
+
+
+def _draw_grades(draw: st.DrawFn) -> list[Grade]:
+    """Draw 优秀 (with a quota, maybe a minimum), 称职, maybe 基本称职, and 不称职."""
+    quota = draw(st.sampled_from((0.2, 0.1, 0.25, 0.5, 0.0, 1.0)))
+    top_min = draw(st.sampled_from((None, 85.0, 60.0)))
+    grades = [Grade("excellent", "优秀", quota=quota, min_score=top_min)]
+    grades.append(Grade("competent", "称职", min_score=draw(st.sampled_from((60.0, None)))))
+    if draw(st.booleans()):
+        grades.append(Grade("basic", "基本称职", min_score=40.0))
+    grades.append(Grade("incompetent", "不称职"))
+    return grades
+
+
+def _draw_penalties(draw: st.DrawFn, line_set: tuple[Line, ...]) -> list[Penalty]:
+    """Draw up to two penalties, each for every line or for one."""
+    return [
+        Penalty(
+            id=f"pen{q}",
+            points=draw(st.sampled_from((5.0, 10.0, 2.5))),
+            cap=draw(st.sampled_from((None, 20.0, 30.0))),
+            lines=draw(st.sampled_from((None, *((x,) for x in line_set)))),
+        )
+        for q in range(draw(st.integers(0, 2)))
+    ]
+
+
+def _draw_vetoes(draw: st.DrawFn, grade_ids: list[str]) -> list[Veto]:
+    """Draw up to two vetoes, each capping at a grade below the best (or the worst)."""
+    return [
+        Veto(
+            id=f"veto{q}",
+            cap=draw(st.sampled_from((None, *grade_ids[1:]))),
+            threshold=draw(st.integers(1, 2)),
+        )
+        for q in range(draw(st.integers(0, 2)))
+    ]
 
 
 # ---------------------------------------------------------------------- records
