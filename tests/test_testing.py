@@ -36,7 +36,7 @@ from cadredev.testing import (
     rosters,
     schemes,
 )
-from cadredev.testing._scoring import scored_roster
+from cadredev.testing._records import scored_roster
 
 FIND = settings(database=None, max_examples=500)
 

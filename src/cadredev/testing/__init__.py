@@ -40,6 +40,7 @@ from ._models import (
     posts,
     rosters,
 )
+from ._records import exemptions, records
 from ._report import Counterexample, PropertyReport, PropertyResult
 from ._rotation import rotation_problems
 from ._runner import (
@@ -51,7 +52,7 @@ from ._runner import (
     assert_scheme_property,
     check_scheme,
 )
-from ._scoring import exemptions, indicators, records, schemes
+from ._scoring import indicators, schemes
 from ._state import AssessmentYear, assessment_year
 
 __all__ = [

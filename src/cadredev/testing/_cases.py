@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from cadredev.model import Cadre
 from cadredev.scoring import Exemption, Records, Scheme, ScoreTable
 
+from ._records import record_rows, scored_roster
 from ._report import Counterexample
-from ._scoring import record_rows, scored_roster
 
 __all__ = [
     "MONTHS",

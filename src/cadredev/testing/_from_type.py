@@ -15,8 +15,9 @@ from cadredev.rotation import RotationProblem
 from cadredev.scoring import Exemption, Indicator, Linear, LookupTable, Records, Scheme, Target
 
 from ._models import cadres, eligibilities, enterprises, mentors, postings, posts
+from ._records import any_exemptions, any_records
 from ._rotation import rotation_problems
-from ._scoring import any_exemptions, any_normaliser, any_records, indicators, schemes
+from ._scoring import any_normaliser, indicators, schemes
 
 __all__ = ["strategy_for"]
 

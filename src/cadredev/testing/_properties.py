@@ -43,7 +43,7 @@ from ._cases import (
     table_rows,
     veto_caps_of,
 )
-from ._scoring import exemptions, record_rows, reference_span, scored_lines, scored_roster
+from ._records import exemptions, record_rows, reference_span, scored_lines, scored_roster
 
 __all__ = ["ALL", "PROPERTIES", "Property", "vacuous"]
 

@@ -25,8 +25,8 @@ from cadredev.scoring import Scheme, score
 
 from ._cases import Case, CheckContext, Scorer, Verdict
 from ._properties import ALL, PROPERTIES, vacuous
+from ._records import record_ids, scored_lines
 from ._report import PropertyReport, PropertyResult
-from ._scoring import record_ids, scored_lines
 
 __all__ = [
     "ALL",

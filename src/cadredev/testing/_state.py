@@ -28,7 +28,7 @@ from cadredev.scoring import (
     score,
 )
 
-from ._scoring import exemptions, record_rows, scored_lines
+from ._records import exemptions, record_rows, scored_lines
 
 __all__ = ["AssessmentYear", "assessment_year"]
 
