@@ -18,10 +18,10 @@ import attrs
 import numpy as np
 
 from cadredev import Cadre
+from cadredev.datasets import sample_scheme
 from cadredev.scoring import MinMax, Records, Scheme, score
-from cadredev.scoring._samples import sample_scheme
 from cadredev.testing import ALL, check_scheme
-from cadredev.testing._checks import DEFAULT_EXAMPLES
+from cadredev.testing._runner import DEFAULT_EXAMPLES
 
 BUDGET = 60.0
 

@@ -22,7 +22,7 @@ ROOT = Path(cadredev.__file__).parent
 
 # Each module belongs to the layer of its top-level name under cadredev.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"errors", "_frozendict", "_version"}),
+    frozenset({"errors", "_frozendict", "_version", "_strategy_hook"}),
     frozenset({"_validate", "_display"}),
     frozenset({"model", "calendar", "events"}),
     frozenset({"matching", "teams", "rotation", "scoring"}),

@@ -8,12 +8,12 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
-from cadredev.scoring._samples import demo_table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import cadredev.scoring as scoring_module
 from cadredev import InvalidInputError, Line
+from cadredev.datasets import demo_score_table
 from cadredev.io import read_records_csv
 from cadredev.scoring import (
     Exemption,
@@ -451,7 +451,7 @@ def test_not_applicable_is_not_zero() -> None:
 
 
 def test_table_outputs() -> None:
-    t = demo_table()
+    t = demo_score_table()
     assert isinstance(t, ScoreTable)
     assert "<table>" in t._repr_html_()
     assert "&lt;" not in t.scheme.name

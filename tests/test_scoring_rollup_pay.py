@@ -7,12 +7,11 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
-from cadredev.scoring._samples import demo_table, sample_records, sample_scheme
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cadredev import InvalidInputError, Line
-from cadredev.datasets import sample_zone
+from cadredev.datasets import demo_score_table, sample_records, sample_scheme, sample_zone
 from cadredev.scoring import (
     ExposureWarning,
     Grade,
@@ -127,7 +126,7 @@ def test_pay_sums_to_pool_and_is_monotone(problem: Any, cents: int, share: float
 
 
 def test_pay_bad_input() -> None:
-    t = demo_table()
+    t = demo_score_table()
     with pytest.raises(InvalidInputError, match="lack grade 'competent'"):
         allocate_pay(t, pool=100, coefficients={"excellent": 1})
     with pytest.raises(InvalidInputError, match="exceeds that of the better grade"):

@@ -6,12 +6,13 @@ from typing import Any
 
 import numpy as np
 import pytest
-from cadredev.scoring._samples import sample_scheme
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
-from cadredev import Cadre, InvalidInputError, Line
+from cadredev import Cadre, Line
 from cadredev._hypothesis_plugin import _hypothesis_setup_hook
+from cadredev.datasets import sample_scheme
 from cadredev.scoring import (
     Exemption,
     Indicator,
@@ -24,8 +25,18 @@ from cadredev.scoring import (
     Target,
     score,
 )
-from cadredev.testing import exemptions, indicators, records, schemes
-from cadredev.testing._scoring import scored_roster
+from cadredev.testing import (
+    bipartite_graphs,
+    cadres,
+    exemptions,
+    indicators,
+    mentors,
+    posts,
+    records,
+    rosters,
+    schemes,
+)
+from cadredev.testing._records import scored_roster
 
 FIND = settings(database=None, max_examples=500)
 
@@ -94,7 +105,7 @@ def test_unclipped_linear_is_drawn_when_asked() -> None:
     ],
 )
 def test_indicators_check_options_eagerly(options: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(InvalidInputError, match=fragment):
+    with pytest.raises(InvalidArgument, match=fragment):
         indicators(**options)
 
 
@@ -148,7 +159,7 @@ def test_schemes_respect_options(scheme: Scheme) -> None:
     ],
 )
 def test_schemes_check_options_eagerly(options: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(InvalidInputError, match=fragment):
+    with pytest.raises(InvalidArgument, match=fragment):
         schemes(**options)
 
 
@@ -246,7 +257,7 @@ def test_records_shrink_to_small_values() -> None:
 def test_records_check_arguments_eagerly(
     args: tuple[Any, Any], options: dict[str, Any], fragment: str
 ) -> None:
-    with pytest.raises(InvalidInputError, match=fragment):
+    with pytest.raises(InvalidArgument, match=fragment):
         records(*args, **options)
 
 
@@ -256,7 +267,7 @@ def test_records_reject_a_first_cadre_with_nothing_to_record() -> None:
         name="investment only",
         indicators={"investment": [Indicator(id="visits", normalise=Target(0, 20))]},
     )
-    with pytest.raises(InvalidInputError, match="has no record id"):
+    with pytest.raises(InvalidArgument, match="has no record id"):
         records(scheme, [outsider])
 
 
@@ -299,15 +310,43 @@ def test_exemptions_targets_option(e: Exemption) -> None:
     ],
 )
 def test_exemptions_check_arguments_eagerly(options: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(InvalidInputError, match=fragment):
+    with pytest.raises(InvalidArgument, match=fragment):
         exemptions(sample_scheme(), PEOPLE, **options)
 
 
 def test_exemptions_need_a_cadre_with_a_target() -> None:
-    with pytest.raises(InvalidInputError, match="no cadre has a target"):
+    with pytest.raises(InvalidArgument, match="no cadre has a target"):
         exemptions(sample_scheme(), PEOPLE[:1], targets=["on_time"])
-    with pytest.raises(InvalidInputError, match="scheme must be a Scheme"):
+    with pytest.raises(InvalidArgument, match="scheme must be a Scheme"):
         exemptions("scheme", PEOPLE)  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------ record strategies
+
+
+@pytest.mark.parametrize(
+    ("strategy", "options", "fragment"),
+    [
+        (cadres, {"birth_years": (2000, 1990)}, "birth_years must be an increasing range"),
+        (cadres, {"birth_years": (1990,)}, "birth_years"),
+        (cadres, {"units": []}, "cadres: units must be non-empty strings"),
+        (cadres, {"ids": "c1"}, "ids must be a strategy"),
+        (rosters, {"min_size": 3, "max_size": 2}, "rosters: need integers 0 <= min_size"),
+        (rosters, {"min_size": 1.5}, "rosters: need integers"),
+        (rosters, {"units": [""]}, "rosters: units"),
+        (mentors, {"max_capacity": -1}, "max_capacity must be an integer >= 0"),
+        (posts, {"categories": []}, "posts: categories"),
+        (bipartite_graphs, {"max_mentors": -1}, "max_mentors must be an integer >= 0"),
+        (bipartite_graphs, {"max_weight": 0}, "max_weight must be an integer >= 1"),
+        (indicators, {"weights": (1.0, float("nan"))}, "weights must satisfy"),
+        (schemes, {"max_indicators": 2.5}, "min_indicators <= max_indicators"),
+    ],
+)
+def test_strategies_raise_invalid_argument_eagerly(
+    strategy: Any, options: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(InvalidArgument, match=fragment):
+        strategy(**options)
 
 
 # ------------------------------------------------------------ from_type registration

@@ -11,12 +11,12 @@ import attrs
 import networkx as nx
 import numpy as np
 import pytest
-from cadredev.scoring._samples import sample_scheme
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import run_state_machine_as_test
 
 from cadredev import Cadre, InvalidInputError
+from cadredev.datasets import sample_scheme
 from cadredev.scoring import (
     Exemption,
     Grade,
@@ -325,6 +325,23 @@ def test_assert_helpers_pass_and_fail() -> None:
 def test_check_scheme_checks_arguments(options: dict[str, Any], fragment: str) -> None:
     with pytest.raises(InvalidInputError, match=fragment):
         check_scheme(fixed_scheme(), **options)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
+def test_check_scheme_checks_the_seed(seed: Any) -> None:
+    with pytest.raises(InvalidInputError, match="check_scheme: seed must be None, an integer >= 0"):
+        check_scheme(fixed_scheme(), properties="quota", max_examples=1, seed=seed)
+
+
+def test_check_scheme_takes_a_numpy_generator_as_seed() -> None:
+    relative = Scheme(name="relative", indicators=[Indicator(id="x", normalise=MinMax())])
+
+    def report(seed: Any) -> str:
+        found = check_scheme(relative, properties="independence", max_examples=30, seed=seed)
+        return str(found)
+
+    assert report(np.random.default_rng(7)) == report(np.random.default_rng(7))
+    assert report(np.int64(3)) == report(3)
 
 
 def test_check_scheme_rejects_non_schemes() -> None:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
-from cadredev import InvalidInputError
 from cadredev._hypothesis_plugin import _hypothesis_setup_hook
 from cadredev.rotation import RotationProblem, diagnose, schedule
 from cadredev.testing import rotation_problems
@@ -57,5 +57,5 @@ def test_from_type_draws_rotation_problems() -> None:
     [{"max_cadres": 0}, {"max_posts": -1}, {"max_horizon": True}, {"feasible": "yes"}],
 )
 def test_bad_options(kwargs: dict[str, object]) -> None:
-    with pytest.raises(InvalidInputError, match="rotation_problems"):
+    with pytest.raises(InvalidArgument, match="rotation_problems"):
         rotation_problems(**kwargs)  # type: ignore[arg-type]

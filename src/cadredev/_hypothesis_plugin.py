@@ -1,70 +1,57 @@
 """Register cadredev's strategies with hypothesis (run through its entry point).
 
-Hypothesis calls the hook while it is itself being imported, so the hook must
-not import :mod:`cadredev.testing` (which imports hypothesis) right away: each
-registration is a function that hypothesis calls when the type is first drawn.
+Hypothesis runs the hook while it is itself being imported, so the hook stays
+light: it imports neither numpy nor :mod:`cadredev.testing`. It registers the
+model records at once and the types of each capability package as soon as
+that package has been imported, before or after hypothesis (the package reports
+its import through :mod:`cadredev._strategy_hook`). The strategy itself comes
+from :mod:`cadredev.testing` when a type is first drawn.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
+from . import _strategy_hook
 
-def _from_testing(name: str) -> Any:
-    def resolve(_: type) -> Any:
-        from . import testing  # noqa: PLC0415
+# module -> the types in it that ``st.from_type`` draws with cadredev's strategies
+TYPES: dict[str, tuple[str, ...]] = {
+    "cadredev.model": ("Cadre", "Mentor", "Post", "Posting", "Eligibility", "Enterprise"),
+    "cadredev.rotation": ("RotationProblem",),
+    "cadredev.scoring": (
+        "Indicator",
+        "Scheme",
+        "Records",
+        "Exemption",
+        "Target",
+        "Linear",
+        "LookupTable",
+    ),
+}
 
-        return getattr(testing, name)()
 
-    return resolve
+def _strategy(cls: type) -> Any:
+    from .testing._from_type import strategy_for  # noqa: PLC0415
+
+    return strategy_for(cls)
 
 
-def _from_scoring_strategies(name: str) -> Any:
-    def resolve(cls: type) -> Any:
-        from .testing import _scoring  # noqa: PLC0415
+def _register_imported() -> None:
+    """Register the types of every module in ``TYPES`` that is fully imported."""
+    from hypothesis import strategies as st  # noqa: PLC0415
 
-        if name == "any_normaliser":
-            return _scoring.any_normaliser(cls)
-        return getattr(_scoring, name)()
-
-    return resolve
+    for name, types in TYPES.items():
+        module = sys.modules.get(name)
+        # a package still being imported is in sys.modules before its names are
+        if module is not None and all(hasattr(module, t) for t in types):
+            for t in types:
+                st.register_type_strategy(getattr(module, t), _strategy)
 
 
 def _hypothesis_setup_hook() -> None:
-    """Make ``st.from_type`` draw valid cadredev records and scoring objects."""
-    from hypothesis import strategies as st  # noqa: PLC0415
+    """Make ``st.from_type`` draw valid cadredev records, problems and scoring objects."""
+    from . import model  # noqa: F401, PLC0415  (light: the records import no numpy)
 
-    from .model import Cadre, Eligibility, Enterprise, Mentor, Post, Posting  # noqa: PLC0415
-    from .rotation import RotationProblem  # noqa: PLC0415
-    from .scoring import (  # noqa: PLC0415
-        Exemption,
-        Indicator,
-        Linear,
-        LookupTable,
-        Records,
-        Scheme,
-        Target,
-    )
-
-    records: tuple[tuple[type, str], ...] = (
-        (Cadre, "cadres"),
-        (Mentor, "mentors"),
-        (Post, "posts"),
-        (Posting, "postings"),
-        (Eligibility, "eligibilities"),
-        (Enterprise, "enterprises"),
-        (Indicator, "indicators"),
-        (Scheme, "schemes"),
-        (RotationProblem, "rotation_problems"),
-    )
-    for cls, name in records:
-        st.register_type_strategy(cls, _from_testing(name))
-    scoring: tuple[tuple[type, str], ...] = (
-        (Records, "any_records"),
-        (Exemption, "any_exemptions"),
-        (Target, "any_normaliser"),
-        (Linear, "any_normaliser"),
-        (LookupTable, "any_normaliser"),
-    )
-    for cls, name in scoring:
-        st.register_type_strategy(cls, _from_scoring_strategies(name))
+    _strategy_hook.install(_register_imported)
+    _register_imported()

@@ -11,6 +11,7 @@ breaks no hard rule, :func:`replan` adapts a plan after a change and
 
 from __future__ import annotations
 
+from cadredev import _strategy_hook
 from cadredev.model import Eligibility
 
 from ._diagnose import diagnose
@@ -35,3 +36,5 @@ __all__ = [
     "replan",
     "schedule",
 ]
+
+_strategy_hook.imported()  # lets the hypothesis plugin register the types above

@@ -17,24 +17,26 @@ Two stages, kept apart on purpose:
 
 from __future__ import annotations
 
+from cadredev import _strategy_hook
+
+from ._evaluate import score
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
 from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
 from ._pay import PayAllocation, allocate_pay
 from ._records import Records
-from ._rollup import ExposureWarning, rollup
-from ._scheme import DEFAULT_GRADES, Grade, Indicator, Penalty, Scheme, Veto
-from ._score import (
+from ._results import (
     Contribution,
     Explanation,
     Leaderboard,
     LeaderboardRow,
     PoolEntry,
     ReservePool,
-    ScoreTable,
-    score,
 )
+from ._rollup import ExposureWarning, rollup
+from ._scheme import DEFAULT_GRADES, Grade, Indicator, Penalty, Scheme, Veto
+from ._table import ScoreTable
 from ._topsis import topsis
 
 __all__ = [
@@ -73,3 +75,5 @@ __all__ = [
     "score",
     "topsis",
 ]
+
+_strategy_hook.imported()  # lets the hypothesis plugin register the types above

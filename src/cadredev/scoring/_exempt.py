@@ -5,12 +5,11 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from typing import Any, Literal
 
 from attrs import field, frozen
 
+from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
 
 from ._periods import check_period
@@ -87,12 +86,7 @@ class Exemption:
                 f"{owner}: policy must be 'waive' or 'mitigate', got {self.policy!r}"
             )
         f: Any = self.factor
-        if (
-            isinstance(f, bool)
-            or not isinstance(f, numbers.Real)
-            or not math.isfinite(float(f))
-            or not 0.0 <= float(f) <= 1.0
-        ):
+        if not is_real(f) or not 0.0 <= float(f) <= 1.0:
             raise InvalidInputError(f"{owner}: factor must be in [0, 1], got {f!r}")
         object.__setattr__(self, "factor", float(f))
 

@@ -9,10 +9,9 @@ from collections.abc import Iterable
 
 from attrs import frozen
 
+from cadredev._display import html_table
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, FrozenDict, Post
-
-from ._util import html_table
 
 __all__ = ["FitRow", "PostFit", "post_fit"]
 

@@ -19,6 +19,7 @@ __all__ = ["Grading", "grade", "quota_seats"]
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
 _EPS = 1e-9
 
@@ -203,30 +204,11 @@ def grade(
 
     .. versionadded:: 0.1
     """
-    score = np.asarray(scores, dtype=np.float64)
-    if score.ndim != 1:
-        raise InvalidInputError(f"grade: scores must be 1-D, got shape {score.shape}")
+    score = _check_scores(scores)
     n = score.size
-    if not np.isfinite(score).all():
-        bad = int(np.nonzero(~np.isfinite(score))[0][0])
-        raise InvalidInputError(f"grade: scores[{bad}] must be finite, got {score[bad]}")
-    grades = tuple(grades)
-    if not grades or not all(isinstance(g, Grade) for g in grades):
-        raise InvalidInputError(
-            f"grade: grades must be a non-empty sequence of Grade, got {grades!r}"
-        )
-    if grades[-1].quota is not None or grades[-1].min_score is not None:
-        raise InvalidInputError(
-            f"grade: the last grade {grades[-1].id!r} must have no quota and no min_score"
-        )
-    for name, value, choices in (
-        ("quota_rounding", quota_rounding, ("floor", "half_up", "ceil")),
-        ("ties", ties, ("exclude_block", "include_all", "secondary_keys")),
-        ("apportionment", apportionment, ("per_group", "largest_remainder")),
-    ):
-        if value not in choices:
-            raise InvalidInputError(f"grade: {name} must be one of {choices}, got {value!r}")
-
+    grades = _check_options(
+        grades, quota_rounding=quota_rounding, ties=ties, apportionment=apportionment
+    )
     gcode, glabels = _codes(groups, n, "groups")
     n_groups = len(glabels)
     if caps is None:
@@ -237,27 +219,8 @@ def grade(
             raise InvalidInputError(f"grade: caps must have one entry per score, got {cap.shape}")
     scale = 10.0**decimals
     key = np.rint(score * scale)  # equal keys = scores equal to `decimals` places
-    if ids is not None:
-        if len(ids) != n:
-            raise InvalidInputError(f"grade: ids must have one entry per score, got {len(ids)}")
-        tiebreak = np.argsort(np.asarray(ids, dtype=object), kind="stable")
-        position = np.empty(n, dtype=np.int64)
-        position[tiebreak] = np.arange(n)
-    else:
-        position = np.arange(n, dtype=np.int64)
-    sort_keys: list[Any] = [position]
-    if ties == "secondary_keys" and secondary is not None:
-        sec = np.asarray(secondary, dtype=np.float64)
-        if sec.ndim == 1:
-            sec = sec[:, None]
-        if sec.shape[0] != n:
-            raise InvalidInputError(
-                f"grade: secondary must have one row per score, got {sec.shape}"
-            )
-        sort_keys += [-sec[:, j] for j in range(sec.shape[1] - 1, -1, -1)]
-    order = _fast_order(key, gcode, n_groups, position) if len(sort_keys) == 1 else None
-    if order is None:
-        order = np.lexsort((*sort_keys, -key, gcode))
+    position = _positions(ids, n)
+    order = _order(key, gcode, n_groups, position, secondary if ties == "secondary_keys" else None)
     g_s = gcode[order]
     k_s = key[order]
     capped = bool(cap.any())
@@ -267,12 +230,11 @@ def grade(
     pos_in_group = np.arange(n) - starts[g_s] if n else np.zeros(0, np.int64)
 
     seats = np.full((n_groups, len(grades)), -1, dtype=np.int64)
+    dom_of_group = np.zeros(n_groups, dtype=np.int64)
     if apportionment == "largest_remainder" and n_groups:
         dcode_rows, _ = _codes(domains, n, "domains")
-        dom_of_group = np.zeros(n_groups, dtype=np.int64)
         dom_of_group[gcode] = dcode_rows
     assigned = np.full(n, -1, dtype=np.int64)
-    last = len(grades) - 1
     for gi, g in enumerate(grades[:-1]):
         elig = assigned < 0
         if capped:
@@ -282,45 +244,120 @@ def grade(
         if g.quota is None:
             assigned[elig] = gi
             continue
-        if not 0.0 <= g.quota <= 1.0:
-            raise InvalidInputError(f"grade: grade {g.id!r} quota must be in [0, 1], got {g.quota}")
-        if apportionment == "per_group":
-            s = quota_seats(sizes, g.quota, rounding=quota_rounding)
-        else:
-            s = np.zeros(n_groups, dtype=np.int64)
-            for d in np.unique(dom_of_group):
-                members = np.nonzero(dom_of_group == d)[0]
-                s[members] = quota_seats(
-                    sizes[members],
-                    g.quota,
-                    rounding=quota_rounding,
-                    apportionment="largest_remainder",
-                )
+        s = _grade_seats(g, sizes, dom_of_group, quota_rounding, apportionment)
         seats[:, gi] = s
         csum = np.cumsum(elig)
         before = np.where(starts > 0, csum[np.maximum(starts - 1, 0)], 0)
-        epos = csum - before[g_s] - 1
-        row_seats = s[g_s]
-        if ties == "secondary_keys":
-            taken = elig & (epos < row_seats)
-        elif ties == "exclude_block":
-            boundary = np.full(n_groups, -np.inf)
-            at = elig & (epos == row_seats)
-            boundary[g_s[at]] = k_s[at]
-            taken = elig & (k_s > boundary[g_s])
-        else:
-            boundary = np.full(n_groups, -np.inf)
-            boundary[s == 0] = np.inf
-            at = elig & (epos == row_seats - 1)
-            boundary[g_s[at]] = k_s[at]
-            taken = elig & (k_s >= boundary[g_s])
-        assigned[taken] = gi
-    assigned[assigned < 0] = last
+        # each row's position among the eligible rows of its group
+        epos = np.asarray(csum - before[g_s] - 1, dtype=np.int64)
+        assigned[_within_quota(ties, elig=elig, epos=epos, seats=s, g_s=g_s, k_s=k_s)] = gi
+    assigned[assigned < 0] = len(grades) - 1
     codes = np.empty(n, dtype=np.int64)
     codes[order] = assigned
     rank = np.empty(n, dtype=np.int64)
     rank[order] = pos_in_group + 1
     return Grading(grades, codes, rank, glabels, seats)
+
+
+def _check_scores(scores: Any) -> FloatArray:
+    score = np.asarray(scores, dtype=np.float64)
+    if score.ndim != 1:
+        raise InvalidInputError(f"grade: scores must be 1-D, got shape {score.shape}")
+    if not np.isfinite(score).all():
+        bad = int(np.nonzero(~np.isfinite(score))[0][0])
+        raise InvalidInputError(f"grade: scores[{bad}] must be finite, got {score[bad]}")
+    return score
+
+
+def _check_options(
+    grades: Sequence[Grade], *, quota_rounding: str, ties: str, apportionment: str
+) -> tuple[Grade, ...]:
+    checked = tuple(grades)
+    if not checked or not all(isinstance(g, Grade) for g in checked):
+        raise InvalidInputError(
+            f"grade: grades must be a non-empty sequence of Grade, got {checked!r}"
+        )
+    if checked[-1].quota is not None or checked[-1].min_score is not None:
+        raise InvalidInputError(
+            f"grade: the last grade {checked[-1].id!r} must have no quota and no min_score"
+        )
+    for name, value, choices in (
+        ("quota_rounding", quota_rounding, ("floor", "half_up", "ceil")),
+        ("ties", ties, ("exclude_block", "include_all", "secondary_keys")),
+        ("apportionment", apportionment, ("per_group", "largest_remainder")),
+    ):
+        if value not in choices:
+            raise InvalidInputError(f"grade: {name} must be one of {choices}, got {value!r}")
+    for g in checked:
+        if g.quota is not None and not 0.0 <= g.quota <= 1.0:
+            raise InvalidInputError(f"grade: grade {g.id!r} quota must be in [0, 1], got {g.quota}")
+    return checked
+
+
+def _positions(ids: Sequence[str] | None, n: int) -> IntArray:
+    """Return each row's place in the final tie break: by id if given, else by row."""
+    if ids is None:
+        return np.arange(n, dtype=np.int64)
+    if len(ids) != n:
+        raise InvalidInputError(f"grade: ids must have one entry per score, got {len(ids)}")
+    tiebreak = np.argsort(np.asarray(ids, dtype=object), kind="stable")
+    position = np.empty(n, dtype=np.int64)
+    position[tiebreak] = np.arange(n)
+    return position
+
+
+def _order(
+    key: FloatArray, gcode: IntArray, n_groups: int, position: IntArray, secondary: Any
+) -> IntArray:
+    """Return the rows by group, then score (best first), secondary keys and position."""
+    sort_keys: list[Any] = [position]
+    if secondary is not None:
+        sec = np.asarray(secondary, dtype=np.float64)
+        if sec.ndim == 1:
+            sec = sec[:, None]
+        if sec.shape[0] != key.size:
+            raise InvalidInputError(
+                f"grade: secondary must have one row per score, got {sec.shape}"
+            )
+        sort_keys += [-sec[:, j] for j in range(sec.shape[1] - 1, -1, -1)]
+    order = _fast_order(key, gcode, n_groups, position) if len(sort_keys) == 1 else None
+    if order is None:
+        order = np.lexsort((*sort_keys, -key, gcode))
+    return order
+
+
+def _grade_seats(
+    g: Grade, sizes: IntArray, dom_of_group: IntArray, rounding: Rounding, apportionment: str
+) -> IntArray:
+    """Return the seats grade ``g``'s quota gives each group."""
+    quota = float(g.quota or 0.0)
+    if apportionment == "per_group":
+        return quota_seats(sizes, quota, rounding=rounding)
+    s = np.zeros(sizes.size, dtype=np.int64)
+    for d in np.unique(dom_of_group):
+        members = np.nonzero(dom_of_group == d)[0]
+        s[members] = quota_seats(
+            sizes[members], quota, rounding=rounding, apportionment="largest_remainder"
+        )
+    return s
+
+
+def _within_quota(
+    ties: str, *, elig: BoolArray, epos: IntArray, seats: IntArray, g_s: IntArray, k_s: FloatArray
+) -> BoolArray:
+    """Return the eligible sorted rows a grade takes, with the tie rule at the last seat."""
+    row_seats = seats[g_s]
+    if ties == "secondary_keys":
+        return elig & (epos < row_seats)
+    boundary = np.full(seats.size, -np.inf)
+    if ties == "exclude_block":
+        at = elig & (epos == row_seats)
+        boundary[g_s[at]] = k_s[at]
+        return elig & (k_s > boundary[g_s])
+    boundary[seats == 0] = np.inf
+    at = elig & (epos == row_seats - 1)
+    boundary[g_s[at]] = k_s[at]
+    return elig & (k_s >= boundary[g_s])
 
 
 def _fast_order(

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import numbers
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
 
 __all__ = ["Linear", "LookupTable", "MinMax", "Normaliser", "Percentile", "Target"]
@@ -29,11 +29,7 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 def _finite(name: str, what: str) -> Any:
     def check(_: object, __: Any, value: Any) -> None:
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, numbers.Real)
-            or not math.isfinite(float(value))
-        ):
+        if not is_real(value):
             raise InvalidInputError(f"{name}: {what} must be a finite number, got {value!r}")
 
     return check
@@ -50,16 +46,9 @@ def _clip(x: FloatArray, lo: Any, hi: Any) -> FloatArray:
     return x
 
 
-def _opt_float(value: Any) -> Any:
-    if value is None or isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return value
-    return float(value)
-
-
 def _float(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return value
-    return float(value)
+    """Turn a real number into a ``float``; leave anything else for the validator."""
+    return float(value) if is_real(value) else value
 
 
 @frozen(kw_only=False)
@@ -97,7 +86,7 @@ class Target:
 
     floor: float = field(converter=_float, validator=_finite("Target", "floor"))
     target: float = field(converter=_float, validator=_finite("Target", "target"))
-    stretch: float | None = field(default=None, converter=_opt_float)
+    stretch: float | None = field(default=None, converter=_float)
     cap: float = field(default=1.0, converter=_float, validator=_finite("Target", "cap"))
 
     relative: ClassVar[bool] = False
@@ -204,14 +193,6 @@ class Linear:
     def upper(self) -> float:
         """The highest attainment (``inf`` when unclipped)."""
         return 1.0 if self.clip else math.inf
-
-    @property
-    def affine(self) -> tuple[float, float] | None:
-        """``(a, b)`` with score ``a * x + b`` when unclipped, else ``None``."""
-        if self.clip:
-            return None
-        a = 1.0 / (self.hi - self.lo)
-        return a, -self.lo * a
 
     def apply(self, x: FloatArray) -> FloatArray:
         """Return the score of each value in ``x`` (vectorised)."""

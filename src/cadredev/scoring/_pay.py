@@ -5,18 +5,18 @@
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._display import HTML_ROWS, html_table, need_pandas
+from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
 
-from ._score import ScoreTable
-from ._util import html_table, need_pandas
+from ._scheme import Grade
+from ._table import ScoreTable
 
 __all__ = ["PayAllocation", "allocate_pay"]
 
@@ -30,8 +30,10 @@ class PayAllocation:
 
     Examples
     --------
-    >>> from cadredev.scoring._samples import demo_table
-    >>> pay = allocate_pay(demo_table(), pool=100.01, coefficients={"excellent": 1, "competent": 1})
+    >>> from cadredev.datasets import demo_score_table
+    >>> pay = allocate_pay(
+    ...     demo_score_table(), pool=100.01, coefficients={"excellent": 1, "competent": 1}
+    ... )
     >>> pay.cents.tolist(), pay.amount("b")
     ([5000, 5001], 50.01)
 
@@ -70,12 +72,17 @@ class PayAllocation:
     __hash__ = None  # type: ignore[assignment]
 
     def _repr_html_(self) -> str:
+        shown = slice(HTML_ROWS)
         rows = [
             (c, g, float(a))
-            for c, g, a in zip(self.cadre_ids, self.grades, self.amounts, strict=True)
+            for c, g, a in zip(
+                self.cadre_ids[shown], self.grades[shown], self.amounts[shown], strict=True
+            )
         ]
         return html_table(
-            f"Pay {self.period}: pool {self.pool:.2f}", ("cadre", "grade", "pay"), rows[:50]
+            f"Pay {self.period}: pool {self.pool:.2f}, {len(self.cadre_ids)} cadres",
+            ("cadre", "grade", "pay"),
+            rows,
         )
 
     def to_pandas(self) -> Any:
@@ -128,8 +135,10 @@ def allocate_pay(
 
     Examples
     --------
-    >>> from cadredev.scoring._samples import demo_table
-    >>> pay = allocate_pay(demo_table(), pool=1000, coefficients={"excellent": 1.5, "competent": 1})
+    >>> from cadredev.datasets import demo_score_table
+    >>> pay = allocate_pay(
+    ...     demo_score_table(), pool=1000, coefficients={"excellent": 1.5, "competent": 1}
+    ... )
     >>> pay.amounts.tolist(), int(pay.cents.sum())
     ([400.0, 600.0], 100000)
 
@@ -138,45 +147,10 @@ def allocate_pay(
     if not isinstance(table, ScoreTable):
         raise InvalidInputError(f"allocate_pay: table must be a ScoreTable, got {table!r}")
     grades = table.scheme.grades
-    coef: list[float] = []
-    for grade in grades:
-        if grade.id not in coefficients:
-            raise InvalidInputError(f"allocate_pay: coefficients lack grade {grade.id!r}")
-        value: Any = coefficients[grade.id]
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, numbers.Real)
-            or not math.isfinite(value)
-            or value < 0
-        ):
-            raise InvalidInputError(
-                f"allocate_pay: coefficient of grade {grade.id!r} must be a number >= 0, "
-                f"got {value!r}"
-            )
-        coef.append(float(value))
-    unknown = sorted(set(coefficients) - {g.id for g in grades})
-    if unknown:
-        raise InvalidInputError(f"allocate_pay: coefficients name unknown grade(s) {unknown}")
-    for a, b, ga, gb in zip(coef, coef[1:], grades, grades[1:], strict=False):
-        if b > a:
-            raise InvalidInputError(
-                f"allocate_pay: coefficient of {gb.id!r} ({b:g}) exceeds that of the better "
-                f"grade {ga.id!r} ({a:g})"
-            )
-    if not 0.0 <= score_share <= 1.0:
+    coef = _coefficients(grades, coefficients)
+    if not is_real(score_share) or not 0.0 <= score_share <= 1.0:
         raise InvalidInputError(f"allocate_pay: score_share must be in [0, 1], got {score_share!r}")
-    amount: Any = pool
-    if (
-        isinstance(amount, bool)
-        or not isinstance(amount, numbers.Real)
-        or not math.isfinite(amount)
-    ):
-        raise InvalidInputError(f"allocate_pay: pool must be a finite number, got {pool!r}")
-    pool_cents = round(float(pool) * 100)
-    if pool_cents < 0 or abs(float(pool) * 100 - pool_cents) > 1e-6:
-        raise InvalidInputError(
-            f"allocate_pay: pool must be a non-negative whole number of cents, got {pool!r}"
-        )
+    pool_cents = _cents(pool)
     label = table._period(period)  # noqa: SLF001
     rows = np.nonzero(table.periods == label)[0]
     codes = table.grade_code[rows]
@@ -218,3 +192,41 @@ def allocate_pay(
         cents=cents,
         points=points,
     )
+
+
+def _coefficients(grades: Sequence[Grade], coefficients: Mapping[str, float]) -> list[float]:
+    """Return each grade's pay coefficient, checked: one per grade, >= 0, not rising."""
+    coef: list[float] = []
+    for grade in grades:
+        if grade.id not in coefficients:
+            raise InvalidInputError(f"allocate_pay: coefficients lack grade {grade.id!r}")
+        value: Any = coefficients[grade.id]
+        if not is_real(value) or value < 0:
+            raise InvalidInputError(
+                f"allocate_pay: coefficient of grade {grade.id!r} must be a number >= 0, "
+                f"got {value!r}"
+            )
+        coef.append(float(value))
+    unknown = sorted(set(coefficients) - {g.id for g in grades})
+    if unknown:
+        raise InvalidInputError(f"allocate_pay: coefficients name unknown grade(s) {unknown}")
+    for a, b, ga, gb in zip(coef, coef[1:], grades, grades[1:], strict=False):
+        if b > a:
+            raise InvalidInputError(
+                f"allocate_pay: coefficient of {gb.id!r} ({b:g}) exceeds that of the better "
+                f"grade {ga.id!r} ({a:g})"
+            )
+    return coef
+
+
+def _cents(pool: Any) -> int:
+    """Return the pool in whole cents."""
+    if not is_real(pool):
+        raise InvalidInputError(f"allocate_pay: pool must be a finite number, got {pool!r}")
+    amount = float(pool)
+    cents = round(amount * 100)
+    if cents < 0 or abs(amount * 100 - cents) > 1e-6:
+        raise InvalidInputError(
+            f"allocate_pay: pool must be a non-negative whole number of cents, got {pool!r}"
+        )
+    return cents

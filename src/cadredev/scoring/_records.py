@@ -5,15 +5,15 @@
 
 from __future__ import annotations
 
-import html
 import math
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._display import HTML_ROWS, html_table, need_pandas
+from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
 
 from ._periods import check_period, period_months
@@ -410,17 +410,15 @@ class Records:
 
     def _repr_html_(self) -> str:
         cols = self.columns()
-        head = "".join(f"<th>{html.escape(c)}</th>" for c in RECORD_COLUMNS)
-        body = "".join(
-            "<tr>"
-            + "".join(f"<td>{html.escape(str(cols[c][r]))}</td>" for c in RECORD_COLUMNS)
-            + "</tr>"
-            for r in range(min(20, len(cols["value"])))
-        )
-        return (
-            f"<p>Records: {self.n_rows} rows, {len(self.cadres)} cadres, "
-            f"{len(self.periods)} periods, {len(self.indicators)} indicators</p>"
-            f"<table><tr>{head}</tr>{body}</table>"
+        rows = [
+            tuple(cols[c][r] for c in RECORD_COLUMNS)
+            for r in range(min(HTML_ROWS, len(cols["value"])))
+        ]
+        return html_table(
+            f"Records: {self.n_rows} rows, {len(self.cadres)} cadres, "
+            f"{len(self.periods)} periods, {len(self.indicators)} indicators",
+            RECORD_COLUMNS,
+            rows,
         )
 
     def to_pandas(self) -> Any:
@@ -431,15 +429,12 @@ class Records:
         MissingDependencyError
             If pandas is not installed.
         """
-        from ._util import need_pandas  # noqa: PLC0415
-
         return need_pandas().DataFrame(self.columns())
 
 
 def _check_value(where: str, value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidInputError(f"{where}: value must be a number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise InvalidInputError(f"{where}: value must be finite, got {value!r}")
-    return number
+    if not is_real(value):
+        # a float that is not a real number here is NaN or infinite
+        need = "finite" if isinstance(value, float | np.floating) else "a number"
+        raise InvalidInputError(f"{where}: value must be {need}, got {value!r}")
+    return float(value)

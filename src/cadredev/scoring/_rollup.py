@@ -10,16 +10,18 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
+from attrs import frozen
 
 from cadredev.errors import InvalidInputError
 
 from ._periods import LENGTH, parent_period, period_level, period_months
 from ._records import Records, period_sort_key
 from ._scheme import RATE_PARTS, Indicator, Scheme
-from ._score import ScoreTable
+from ._table import ScoreTable
 
 __all__ = ["ExposureWarning", "rollup"]
 
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
@@ -133,6 +135,50 @@ def rollup(
 
     .. versionadded:: 0.1
     """
+    records, kind_of = _check_arguments(records, kinds, to=to, stock=stock)
+    g = _Groups.of(records, to)
+    m = records.matrix[g.order]
+    e = records.exposure[g.order]
+    weight = e * g.lengths  # months observed per row
+    exposure = np.bincount(g.group, weights=weight, minlength=g.n) / float(LENGTH[to])
+    out = np.full((g.n, len(records.indicators)), np.nan)
+    disagree = 0
+    for j, ind in enumerate(records.indicators):
+        out[:, j] = _rolled_column(
+            m[:, j], kind_of[ind], g, e=e, weight=weight, exposure=exposure, stock=stock
+        )
+        if kind_of[ind] == "rate" and ind + ".num" in records.indicators:
+            disagree += 1  # a rate recorded both as a ratio and as its parts
+    partial = int(np.count_nonzero(exposure < 1.0 - 1e-12))
+    if partial:
+        disagree += _rate_disagreements(records, kind_of, m=m, out=out, g=g, exposure=exposure)
+        warnings.warn(
+            f"rollup: {partial} of {g.n} (cadre, {to}) rows are only partly recorded; "
+            f"flows were scaled up by exposure and {disagree} rate value(s) differ "
+            "between the ratio of sums and the mean of monthly ratios",
+            ExposureWarning,
+            stacklevel=2,
+        )
+    head_rows = g.order[g.heads]
+    return Records(
+        records.cadres,
+        g.labels,
+        records.indicators,
+        records.cadre_code[head_rows],
+        g.parent[records.period_code[head_rows]],
+        out,
+        np.minimum(exposure, 1.0),
+    ).select()
+
+
+def _check_arguments(
+    records: Records | ScoreTable,
+    kinds: Scheme | Sequence[Indicator] | Mapping[str, str] | None,
+    *,
+    to: str,
+    stock: str,
+) -> tuple[Records, dict[str, str]]:
+    """Return the records to roll up and the kind of each record id."""
     if isinstance(records, ScoreTable):
         if kinds is None:
             kinds = dict.fromkeys(records.to_records().indicators, "stock")
@@ -153,100 +199,117 @@ def rollup(
             raise InvalidInputError(
                 f"rollup: no kind known for record id {ind!r}; pass it in kinds"
             )
-    parents = [parent_period(p, to) for p in records.periods]
-    plabels = tuple(sorted(set(parents), key=period_sort_key))
-    ppos = {p: k for k, p in enumerate(plabels)}
-    pmap = np.array([ppos[p] for p in parents], dtype=np.int64)
-    starts = np.array([period_months(p)[0] for p in records.periods], dtype=np.int64)
-    ends = np.array([period_months(p)[1] for p in records.periods], dtype=np.int64)
-    lengths = np.array([LENGTH[period_level(p)] for p in records.periods], dtype=np.float64)
-    n_c = max(len(records.cadres), 1)
-    key = pmap[records.period_code] * n_c + records.cadre_code
-    row_start = starts[records.period_code]
-    order = np.lexsort((row_start, key))
-    key_s = key[order]
-    new = np.ones(key_s.size, dtype=bool)
-    new[1:] = key_s[1:] != key_s[:-1]
-    same = ~new
-    overlap = same & (row_start[order] <= np.roll(ends[records.period_code][order], 1))
-    if overlap.any():
-        i = int(np.nonzero(overlap)[0][0])
-        a, b = order[i - 1], order[i]
-        raise InvalidInputError(
-            f"rollup: cadre {records.cadres[records.cadre_code[b]]!r} has overlapping periods "
-            f"{records.periods[records.period_code[a]]!r} and "
-            f"{records.periods[records.period_code[b]]!r}"
-        )
-    group = np.cumsum(new) - 1
-    heads = np.nonzero(new)[0]
-    n_g = heads.size
-    m = records.matrix[order]
-    e = records.exposure[order]
-    weight = e * lengths[records.period_code][order]  # months observed per row
-    full = float(LENGTH[to])
-    exposure = np.bincount(group, weights=weight, minlength=n_g) / full
-    out = np.full((n_g, len(records.indicators)), np.nan)
-    disagree = 0
-    for j, ind in enumerate(records.indicators):
-        col = m[:, j]
-        ok = ~np.isnan(col)
-        has = np.bincount(group, weights=ok, minlength=n_g) > 0
-        v = np.where(ok, col, 0.0)
-        kind = kind_of[ind]
-        if kind == "flow":
-            observed = np.bincount(group, weights=v * e, minlength=n_g)
-            res = observed / np.where(exposure > 0, exposure, 1.0)
-        elif kind in ("event", "part"):
-            res = np.bincount(group, weights=v, minlength=n_g).astype(np.float64)
-        elif kind == "stock" and stock == "last":
-            pos = np.where(ok, np.arange(col.size), -1)
-            last = np.maximum.reduceat(pos, heads) if n_g else np.zeros(0, np.int64)
-            res = np.where(last >= 0, col[np.maximum(last, 0)], np.nan)
-        else:  # stock mean, or a rate recorded as a ratio
-            wsum = np.bincount(group, weights=np.where(ok, weight, 0.0), minlength=n_g)
-            res = np.bincount(group, weights=v * weight, minlength=n_g) / np.where(
-                wsum > 0, wsum, 1.0
+    return records, kind_of
+
+
+@frozen
+class _Groups:
+    """The record rows sorted into (cadre, parent period) groups, months in order."""
+
+    labels: tuple[str, ...]  # the parent periods
+    parent: IntArray  # record period code -> parent period code
+    order: IntArray  # the record rows, grouped
+    group: IntArray  # each sorted row's group
+    heads: IntArray  # the first sorted row of each group
+    lengths: FloatArray  # months each sorted row's period spans
+
+    @property
+    def n(self) -> int:
+        return int(self.heads.size)
+
+    @classmethod
+    def of(cls, records: Records, to: Literal["quarter", "year"]) -> _Groups:
+        parents = [parent_period(p, to) for p in records.periods]
+        labels = tuple(sorted(set(parents), key=period_sort_key))
+        ppos = {p: k for k, p in enumerate(labels)}
+        pmap = np.array([ppos[p] for p in parents], dtype=np.int64)
+        starts = np.array([period_months(p)[0] for p in records.periods], dtype=np.int64)
+        ends = np.array([period_months(p)[1] for p in records.periods], dtype=np.int64)
+        lengths = np.array([LENGTH[period_level(p)] for p in records.periods], dtype=np.float64)
+        n_c = max(len(records.cadres), 1)
+        key = pmap[records.period_code] * n_c + records.cadre_code
+        row_start = starts[records.period_code]
+        order = np.lexsort((row_start, key))
+        key_s = key[order]
+        new = np.ones(key_s.size, dtype=bool)
+        new[1:] = key_s[1:] != key_s[:-1]
+        overlap = ~new & (row_start[order] <= np.roll(ends[records.period_code][order], 1))
+        if overlap.any():
+            i = int(np.nonzero(overlap)[0][0])
+            a, b = order[i - 1], order[i]
+            raise InvalidInputError(
+                f"rollup: cadre {records.cadres[records.cadre_code[b]]!r} has overlapping "
+                f"periods {records.periods[records.period_code[a]]!r} and "
+                f"{records.periods[records.period_code[b]]!r}"
             )
-            if kind == "rate" and ind + ".num" in records.indicators:
-                disagree += 1
-        out[:, j] = np.where(has, res, np.nan)
-    partial = int(np.count_nonzero(exposure < 1.0 - 1e-12))
-    for ind in records.indicators:
-        if kind_of[ind] == "rate":
-            continue
-        if ind.endswith(".num") and ind[:-4] + ".den" in records.indicators:
-            num = out[:, records.indicators.index(ind)]
-            den = out[:, records.indicators.index(ind[:-4] + ".den")]
-            ratio_of_sums = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-            jn = records.indicators.index(ind)
-            jd = records.indicators.index(ind[:-4] + ".den")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                monthly = m[:, jn] / m[:, jd]
-            okm = np.isfinite(monthly)
-            cnt = np.bincount(group, weights=okm, minlength=n_g)
-            mean_of_ratios = np.bincount(
-                group, weights=np.where(okm, monthly, 0.0), minlength=n_g
-            ) / np.where(cnt > 0, cnt, 1.0)
-            differs = (cnt > 0) & (den > 0) & ~np.isclose(ratio_of_sums, mean_of_ratios)
-            if partial:
-                disagree += int(np.count_nonzero(differs & (exposure < 1.0 - 1e-12)))
-    if partial:
-        warnings.warn(
-            f"rollup: {partial} of {n_g} (cadre, {to}) rows are only partly recorded; "
-            f"flows were scaled up by exposure and {disagree} rate value(s) differ "
-            "between the ratio of sums and the mean of monthly ratios",
-            ExposureWarning,
-            stacklevel=2,
+        return cls(
+            labels=labels,
+            parent=pmap,
+            order=order,
+            group=np.cumsum(new) - 1,
+            heads=np.nonzero(new)[0],
+            lengths=lengths[records.period_code][order],
         )
-    head_rows = order[heads]
-    cadre_code = records.cadre_code[head_rows]
-    period_code = pmap[records.period_code[head_rows]]
-    return Records(
-        records.cadres,
-        plabels,
-        records.indicators,
-        cadre_code,
-        period_code,
-        out,
-        np.minimum(exposure, 1.0),
-    ).select()
+
+
+def _rolled_column(
+    col: FloatArray,
+    kind: str,
+    g: _Groups,
+    *,
+    e: FloatArray,
+    weight: FloatArray,
+    exposure: FloatArray,
+    stock: str,
+) -> FloatArray:
+    """Roll one record column (rows in group order) up by its kind; NaN where none."""
+    ok = ~np.isnan(col)
+    has = np.bincount(g.group, weights=ok, minlength=g.n) > 0
+    v = np.where(ok, col, 0.0)
+    if kind == "flow":
+        observed = np.bincount(g.group, weights=v * e, minlength=g.n)
+        res = observed / np.where(exposure > 0, exposure, 1.0)
+    elif kind in ("event", "part"):
+        res = np.bincount(g.group, weights=v, minlength=g.n).astype(np.float64)
+    elif kind == "stock" and stock == "last":
+        pos = np.where(ok, np.arange(col.size), -1)
+        last = np.maximum.reduceat(pos, g.heads) if g.n else np.zeros(0, np.int64)
+        res = np.where(last >= 0, col[np.maximum(last, 0)], np.nan)
+    else:  # stock mean, or a rate recorded as a ratio
+        wsum = np.bincount(g.group, weights=np.where(ok, weight, 0.0), minlength=g.n)
+        res = np.bincount(g.group, weights=v * weight, minlength=g.n) / np.where(
+            wsum > 0, wsum, 1.0
+        )
+    return np.asarray(np.where(has, res, np.nan), dtype=np.float64)
+
+
+def _rate_disagreements(
+    records: Records,
+    kind_of: Mapping[str, str],
+    *,
+    m: FloatArray,
+    out: FloatArray,
+    g: _Groups,
+    exposure: FloatArray,
+) -> int:
+    """Count partly recorded rates whose ratio of sums and mean of monthly ratios differ."""
+    count = 0
+    for ind in records.indicators:
+        if kind_of[ind] == "rate" or not (
+            ind.endswith(".num") and ind[:-4] + ".den" in records.indicators
+        ):
+            continue
+        jn = records.indicators.index(ind)
+        jd = records.indicators.index(ind[:-4] + ".den")
+        num, den = out[:, jn], out[:, jd]
+        ratio_of_sums = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            monthly = m[:, jn] / m[:, jd]
+        okm = np.isfinite(monthly)
+        cnt = np.bincount(g.group, weights=okm, minlength=g.n)
+        mean_of_ratios = np.bincount(
+            g.group, weights=np.where(okm, monthly, 0.0), minlength=g.n
+        ) / np.where(cnt > 0, cnt, 1.0)
+        differs = (cnt > 0) & (den > 0) & ~np.isclose(ratio_of_sums, mean_of_ratios)
+        count += int(np.count_nonzero(differs & (exposure < 1.0 - 1e-12)))
+    return count

@@ -5,13 +5,12 @@
 
 from __future__ import annotations
 
-import math
-import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 from attrs import field, frozen
 
+from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict, Line
 
@@ -42,11 +41,9 @@ def _check_ident(owner: str, value: Any) -> str:
 
 
 def _number(owner: str, name: str, value: Any, *, minimum: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise InvalidInputError(f"{owner}: {name} must be a number, got {value!r}")
+    if not is_real(value):
+        raise InvalidInputError(f"{owner}: {name} must be a finite number, got {value!r}")
     number = float(value)
-    if not math.isfinite(number):
-        raise InvalidInputError(f"{owner}: {name} must be finite, got {value!r}")
     if minimum is not None and number < minimum:
         raise InvalidInputError(f"{owner}: {name} must be >= {minimum:g}, got {value!r}")
     return number
@@ -229,7 +226,7 @@ class Veto:
     def __attrs_post_init__(self) -> None:
         _check_ident("Veto", self.id)
         t: Any = self.threshold
-        if isinstance(t, bool) or not isinstance(t, numbers.Integral) or t < 1:
+        if not is_int(t) or t < 1:
             raise InvalidInputError(
                 f"Veto {self.id!r}: threshold must be an integer >= 1, got {t!r}"
             )

@@ -1,10 +1,12 @@
 """Hypothesis strategies and property checkers, for your own property tests.
 
 Needs the ``hypothesis`` extra (``pip install 'cadredev[hypothesis]'``). Every
-strategy takes keyword-only options, checks them eagerly and draws structure
-(not seeds), so failures shrink to small, readable counterexamples. The record
-strategies are registered with hypothesis, so ``st.from_type(Cadre)`` and
-``st.builds`` work in your tests once cadredev is installed.
+strategy takes keyword-only options, checks them eagerly (raising
+:class:`hypothesis.errors.InvalidArgument`, as hypothesis' own strategies do)
+and draws structure (not seeds), so failures shrink to small, readable
+counterexamples. The record strategies are registered with hypothesis, so
+``st.from_type(Cadre)`` and ``st.builds`` work in your tests once cadredev is
+installed.
 
 For people who write scoring rules, :func:`check_scheme` runs a battery of
 named fairness properties on a :class:`~cadredev.scoring.Scheme` and returns a
@@ -27,15 +29,6 @@ except ImportError as exc:  # pragma: no cover - exercised without the extra
         "cadredev.testing needs hypothesis: pip install 'cadredev[hypothesis]'"
     ) from exc
 
-from ._checks import (
-    ALL,
-    assert_exemption_safe,
-    assert_independent,
-    assert_quota_respected,
-    assert_scheme,
-    assert_scheme_property,
-    check_scheme,
-)
 from ._matching import assert_matching, check_matching
 from ._models import (
     bipartite_graphs,
@@ -47,9 +40,19 @@ from ._models import (
     posts,
     rosters,
 )
+from ._records import exemptions, records
 from ._report import Counterexample, PropertyReport, PropertyResult
 from ._rotation import rotation_problems
-from ._scoring import exemptions, indicators, records, schemes
+from ._runner import (
+    ALL,
+    assert_exemption_safe,
+    assert_independent,
+    assert_quota_respected,
+    assert_scheme,
+    assert_scheme_property,
+    check_scheme,
+)
+from ._scoring import indicators, schemes
 from ._state import AssessmentYear, assessment_year
 
 __all__ = [

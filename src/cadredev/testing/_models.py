@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from cadredev.errors import InvalidInputError, MissingDependencyError
+from cadredev._validate import is_int
+from cadredev.errors import MissingDependencyError
 from cadredev.model import (
     MIN_BIRTH_YEAR,
     Cadre,
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 try:
     from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
 except ImportError as exc:  # pragma: no cover - exercised without the extra
     raise MissingDependencyError(
         "cadredev.testing needs hypothesis: pip install 'cadredev[hypothesis]'"
@@ -57,11 +59,22 @@ _INDUSTRIES = ("ai", "biomedicine", "green_energy", "logistics", "stone", "digit
 _NAME_CHARS = "王李张刘陈杨黄赵吴周伟芳娜敏静丽强磊军洋abcxyz "
 
 
-def _check_size(name: str, min_size: int, max_size: int | None) -> None:
-    if min_size < 0 or (max_size is not None and max_size < min_size):
-        raise InvalidInputError(
-            f"{name}: need 0 <= min_size <= max_size, got min_size={min_size}, max_size={max_size}"
+def _check_size(name: str, min_size: int, max_size: int | None) -> tuple[int, int | None]:
+    if (
+        not is_int(min_size)
+        or min_size < 0
+        or (max_size is not None and (not is_int(max_size) or max_size < min_size))
+    ):
+        raise InvalidArgument(
+            f"{name}: need integers 0 <= min_size <= max_size, got min_size={min_size!r}, "
+            f"max_size={max_size!r}"
         )
+    return int(min_size), None if max_size is None else int(max_size)
+
+
+def _check_ids(name: str, ids: object) -> None:
+    if ids is not None and not isinstance(ids, st.SearchStrategy):
+        raise InvalidArgument(f"{name}: ids must be a strategy of strings or None, got {ids!r}")
 
 
 def _ids(prefix: str) -> st.SearchStrategy[str]:
@@ -74,11 +87,29 @@ def _levels(keys: Sequence[str]) -> st.SearchStrategy[dict[str, float]]:
     )
 
 
-def _units(units: Sequence[str] | None) -> st.SearchStrategy[str]:
+def _units(name: str, units: Sequence[str] | None) -> st.SearchStrategy[str]:
+    if isinstance(units, str):
+        units = (units,)
     chosen = tuple(units) if units is not None else _UNITS
-    if not chosen:
-        raise InvalidInputError("units: need at least one unit")
+    if not chosen or not all(isinstance(u, str) and u.strip() for u in chosen):
+        raise InvalidArgument(
+            f"{name}: units must be non-empty strings, at least one, got {units!r}"
+        )
     return st.sampled_from(chosen)
+
+
+def _year_range(birth_years: object) -> tuple[int, int]:
+    if (
+        not isinstance(birth_years, tuple | list)
+        or len(birth_years) != 2
+        or not all(is_int(y) for y in birth_years)
+        or not MIN_BIRTH_YEAR <= birth_years[0] <= birth_years[1]
+    ):
+        raise InvalidArgument(
+            f"cadres: birth_years must be an increasing range of integer years from "
+            f"{MIN_BIRTH_YEAR}, got {birth_years!r}"
+        )
+    return int(birth_years[0]), int(birth_years[1])
 
 
 def postings() -> st.SearchStrategy[Posting]:
@@ -130,6 +161,11 @@ def cadres(
     with_history
         Whether to draw a posting history.
 
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        For a bad ``ids`` strategy, ``units`` or ``birth_years`` range.
+
     Examples
     --------
     >>> from hypothesis import given
@@ -140,13 +176,9 @@ def cadres(
 
     .. versionadded:: 0.1
     """
-    low, high = birth_years
-    if not MIN_BIRTH_YEAR <= low <= high:
-        raise InvalidInputError(
-            f"cadres: birth_years must be an increasing range from {MIN_BIRTH_YEAR}, "
-            f"got {birth_years!r}"
-        )
-    unit_strategy = _units(units)
+    low, high = _year_range(birth_years)
+    _check_ids("cadres", ids)
+    unit_strategy = _units("cadres", units)
     id_strategy = ids if ids is not None else _ids("c")
 
     @st.composite
@@ -174,6 +206,11 @@ def rosters(
 ) -> st.SearchStrategy[tuple[Cadre, ...]]:
     """Draw a tuple of cadres with unique ids.
 
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        For sizes that are not integers ``0 <= min_size <= max_size`` or bad ``units``.
+
     Examples
     --------
     >>> from hypothesis import given
@@ -184,7 +221,8 @@ def rosters(
 
     .. versionadded:: 0.1
     """
-    _check_size("rosters", min_size, max_size)
+    min_size, max_size = _check_size("rosters", min_size, max_size)
+    _units("rosters", units)
     return st.lists(
         cadres(units=units), min_size=min_size, max_size=max_size, unique_by=lambda c: c.id
     ).map(tuple)
@@ -194,6 +232,11 @@ def mentors(
     *, units: Sequence[str] | None = None, max_capacity: int = 5
 ) -> st.SearchStrategy[Mentor]:
     """Draw a valid :class:`~cadredev.Mentor`.
+
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        For a negative ``max_capacity`` or bad ``units``.
 
     Examples
     --------
@@ -205,9 +248,11 @@ def mentors(
 
     .. versionadded:: 0.1
     """
-    if max_capacity < 0:
-        raise InvalidInputError(f"mentors: max_capacity must be >= 0, got {max_capacity}")
-    unit_strategy = _units(units)
+    if not is_int(max_capacity) or max_capacity < 0:
+        raise InvalidArgument(
+            f"mentors: max_capacity must be an integer >= 0, got {max_capacity!r}"
+        )
+    unit_strategy = _units("mentors", units)
 
     @st.composite
     def build(draw: st.DrawFn) -> Mentor:
@@ -259,6 +304,11 @@ def posts(
 ) -> st.SearchStrategy[Post]:
     """Draw a valid :class:`~cadredev.Post`.
 
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        For no ``categories`` or bad ``units``.
+
     Examples
     --------
     >>> from hypothesis import given
@@ -269,9 +319,13 @@ def posts(
 
     .. versionadded:: 0.1
     """
-    if not categories:
-        raise InvalidInputError("posts: categories must not be empty")
-    unit_strategy = _units(units)
+    if isinstance(categories, str):
+        categories = (categories,)
+    if not categories or not all(isinstance(c, str) and c.strip() for c in categories):
+        raise InvalidArgument(
+            f"posts: categories must be non-empty strings, at least one, got {categories!r}"
+        )
+    unit_strategy = _units("posts", units)
 
     @st.composite
     def build(draw: st.DrawFn) -> Post:
@@ -343,6 +397,11 @@ def bipartite_graphs(
     mentee_capacity
         Also draw a ``capacity`` of 1 or 2 on mentees.
 
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        For a negative bound or ``max_weight < 1``.
+
     Examples
     --------
     >>> from hypothesis import given
@@ -359,10 +418,14 @@ def bipartite_graphs(
         ("max_mentors", max_mentors),
         ("max_capacity", max_capacity),
     ):
-        if value < 0:
-            raise InvalidInputError(f"bipartite_graphs: {name} must be >= 0, got {value}")
-    if max_weight < 1:
-        raise InvalidInputError(f"bipartite_graphs: max_weight must be >= 1, got {max_weight}")
+        if not is_int(value) or value < 0:
+            raise InvalidArgument(
+                f"bipartite_graphs: {name} must be an integer >= 0, got {value!r}"
+            )
+    if not is_int(max_weight) or max_weight < 1:
+        raise InvalidArgument(
+            f"bipartite_graphs: max_weight must be an integer >= 1, got {max_weight!r}"
+        )
     weight = (
         st.integers(min_value=1, max_value=max_weight).map(float)
         if integer_weights

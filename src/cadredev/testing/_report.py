@@ -5,14 +5,13 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
 from attrs import field, frozen
 
-from cadredev.errors import MissingDependencyError
+from cadredev._display import html_table, need_pandas
 from cadredev.model import Cadre
 
 __all__ = ["Counterexample", "PropertyReport", "PropertyResult"]
@@ -198,38 +197,26 @@ class PropertyReport:
         return "\n".join([head, *body])
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        rows = []
-        for r in self.results.values():
-            worst = "" if r.worst is None else f"{esc(r.worst_label)}: {_fmt(r.worst)}"
-            example = "" if r.counterexample is None else esc(str(r.counterexample))
-            rows.append(
-                "<tr>"
-                f"<td>{esc(r.name)}</td>"
-                f"<td>{'holds' if r.holds else '<b>fails</b>'}</td>"
-                f"<td>{r.examples}</td>"
-                f"<td>{worst}</td>"
-                f"<td><pre>{example}</pre></td>"
-                f"<td>{esc(r.note)}</td>"
-                "</tr>"
+        rows = [
+            (
+                r.name,
+                "holds" if r.holds else "FAILS",
+                r.examples,
+                "" if r.worst is None else f"{r.worst_label}: {_fmt(r.worst)}",
+                "" if r.counterexample is None else str(r.counterexample),
+                r.note,
             )
-        return (
-            f"<table><caption>{esc(self.subject)}: "
-            f"{'all hold' if self.ok else esc(', '.join(self.failed)) + ' fail'}</caption>"
-            "<thead><tr><th>property</th><th>result</th><th>examples</th><th>worst case</th>"
-            "<th>counterexample</th><th>note</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>"
+            for r in self.results.values()
+        ]
+        return html_table(
+            f"{self.subject}: " + ("all hold" if self.ok else f"{', '.join(self.failed)} fail"),
+            ("property", "result", "examples", "worst case", "counterexample", "note"),
+            rows,
         )
 
     def to_pandas(self) -> Any:
         """Return one row per property as a :class:`pandas.DataFrame`."""
-        try:
-            import pandas as pd  # noqa: PLC0415
-        except ImportError as exc:  # pragma: no cover - exercised without pandas
-            raise MissingDependencyError(
-                "PropertyReport.to_pandas needs pandas: pip install 'cadredev[pandas]'"
-            ) from exc
-        return pd.DataFrame(
+        return need_pandas("PropertyReport.to_pandas()").DataFrame(
             {
                 "property": list(self.results),
                 "holds": [r.holds for r in self.results.values()],

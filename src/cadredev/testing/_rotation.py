@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import attrs
 from hypothesis import strategies as st
+from hypothesis.errors import InvalidArgument
 
-from cadredev.errors import InvalidInputError
+from cadredev._validate import is_int
 from cadredev.model import Cadre, Eligibility, Post
 from cadredev.rotation import Assignment, Program, RotationProblem
 from cadredev.rotation._check import check_assignments
@@ -37,6 +38,11 @@ def rotation_problems(
         post-period there is), so ``unplaced`` must not be empty.
         ``None``: either.
 
+    Raises
+    ------
+    hypothesis.errors.InvalidArgument
+        For a bound that is not an integer >= 1, or another ``feasible``.
+
     Examples
     --------
     >>> from hypothesis import given, settings
@@ -55,12 +61,13 @@ def rotation_problems(
         ("max_posts", max_posts),
         ("max_horizon", max_horizon),
     ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InvalidInputError(
+        if not is_int(value) or value < 1:
+            raise InvalidArgument(
                 f"rotation_problems: {name} must be an integer >= 1, got {value!r}"
             )
+    max_cadres, max_posts, max_horizon = int(max_cadres), int(max_posts), int(max_horizon)
     if feasible not in (True, False, None):
-        raise InvalidInputError(
+        raise InvalidArgument(
             f"rotation_problems: feasible must be True, False or None, got {feasible!r}"
         )
 

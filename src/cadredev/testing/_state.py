@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Rank
 from cadredev.scoring import (
@@ -27,13 +28,13 @@ from cadredev.scoring import (
     score,
 )
 
-from ._scoring import exemptions, record_rows, scored_lines
+from ._records import exemptions, record_rows, scored_lines
 
 __all__ = ["AssessmentYear", "assessment_year"]
 
 
 def _default_scheme() -> Scheme:
-    from cadredev.scoring._samples import sample_scheme  # noqa: PLC0415
+    from cadredev.datasets import sample_scheme  # noqa: PLC0415
 
     return sample_scheme()
 
@@ -289,12 +290,14 @@ def assessment_year(
     """
     if not isinstance(scheme, Scheme):
         raise InvalidInputError(f"assessment_year: scheme must be a Scheme, got {scheme!r}")
-    if not isinstance(pool, int | float) or not math.isfinite(pool) or pool < 0:
+    if not is_real(pool) or pool < 0:
         raise InvalidInputError(f"assessment_year: pool must be a finite number >= 0, got {pool!r}")
     if not units:
         raise InvalidInputError("assessment_year: units must not be empty")
-    if max_cadres < 1:
-        raise InvalidInputError(f"assessment_year: max_cadres must be >= 1, got {max_cadres}")
+    if not is_int(max_cadres) or max_cadres < 1:
+        raise InvalidInputError(
+            f"assessment_year: max_cadres must be >= 1 (an integer), got {max_cadres!r}"
+        )
     attrs_: dict[str, Any] = {
         "scheme": scheme,
         "pool": float(pool),
