@@ -17,7 +17,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cadredev.matching as matching_module
 from cadredev.errors import InvalidInputError, MissingDependencyError
 from cadredev.io import dump, load
 from cadredev.matching import (
@@ -27,6 +26,9 @@ from cadredev.matching import (
     NO_COMPATIBLE,
     Criteria,
     Matching,
+    _certify,
+    _optimal,
+    _stable,
     compatibility_graph,
     match,
 )
@@ -324,16 +326,16 @@ def test_negative_weight_pairs_are_left_out_by_optimal() -> None:
 @pytest.fixture
 def always_certify(monkeypatch: pytest.MonkeyPatch) -> None:
     """Take the candidate-and-certificate route of the optimal method on any size."""
-    monkeypatch.setattr(matching_module, "_PRUNE_MIN_SLOT_EDGES", 0)
-    monkeypatch.setattr(matching_module, "_PRUNE_PER_MENTEE", 1)
-    monkeypatch.setattr(matching_module, "_PRUNE_PER_SLOT", 1)
+    monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_PER_MENTEE", 1)
+    monkeypatch.setattr(_optimal, "PRUNE_PER_SLOT", 1)
 
 
 @pytest.mark.usefixtures("always_certify")
 @pytest.mark.parametrize("seed", range(20))
 def test_certified_optimal_matches_ortools(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # one round only for some seeds: a failed certificate falls back to the whole problem
-    monkeypatch.setattr(matching_module, "_PRUNE_ROUNDS", 1 + seed % 3)
+    monkeypatch.setattr(_optimal, "PRUNE_ROUNDS", 1 + seed % 3)
     rng = np.random.default_rng(500 + seed)
     n, m = int(rng.integers(1, 150)), int(rng.integers(1, 30))
     # few distinct weights: many ties; some zero weights and unreachable mentees;
@@ -380,7 +382,7 @@ def test_certified_optimal_leaves_a_mentee_out_when_that_is_better() -> None:
 @pytest.mark.usefixtures("always_certify")
 def test_certified_optimal_gives_up_on_long_price_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     # a chain: mentee i likes mentors i and i + 1; prices need many rounds
-    monkeypatch.setattr(matching_module, "_PRICE_ROUNDS", 2)
+    monkeypatch.setattr(_certify, "PRICE_ROUNDS", 2)
     n = 30
     edges = [(i, i, 2.0 + i % 3) for i in range(n)] + [(i, i + 1, 3.0) for i in range(n)]
     g = make_graph(n, n + 1, edges, [1] * (n + 1))
@@ -416,7 +418,7 @@ def test_best_per_group_keeps_the_best_edges(edges: list[tuple[int, int, int]], 
     q = np.array([x for _, x, _ in edges], dtype=np.int64)
     tag = np.array([t for _, _, t in edges], dtype=np.int64)
     limit = np.full(int(group.max()) + 1, k)
-    got = matching_module._best_per_group(group, q, limit, tag)
+    got = _optimal.best_per_group(group, q, limit, tag)
     expected = np.zeros(len(edges), dtype=bool)
     for g in set(group.tolist()):
         mine = sorted(
@@ -434,22 +436,22 @@ def test_mentor_prices_certify_an_optimal_assignment(seed: int) -> None:
     b = np.concatenate([rng.choice(m, 5, replace=False) for _ in range(n)])
     q = rng.integers(0, 10, len(a))
     cap = rng.integers(1, 6, m)
-    got = matching_module._assignment(a, b, q, n, cap)
+    got = _optimal.assignment(a, b, q, n, cap)
     x = np.zeros(len(a), dtype=bool)
     x[got] = True
     gain = q * (n + 1) + 1
     usable = np.minimum(cap, np.bincount(b, minlength=m))
-    prices = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    prices = _certify.mentor_prices(a, b, gain, x, n, usable)
     assert prices is not None
     assert (prices >= 0).all()
-    best = matching_module._group_max(a, gain - prices[b], n)
+    best = _certify.group_max(a, gain - prices[b], n)
     # a feasible dual whose objective equals the primal gain: both optimal
     assert int(best.sum() + (usable * prices).sum()) == int(gain[got].sum())
     # a non-optimal matching (drop one matched pair that has positive gain) is refused
     x[got[0]] = False
-    worse = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    worse = _certify.mentor_prices(a, b, gain, x, n, usable)
     if worse is not None:
-        best = matching_module._group_max(a, gain - worse[b], n)
+        best = _certify.group_max(a, gain - worse[b], n)
         assert int(best.sum() + (usable * worse).sum()) > int(gain[x].sum())
 
 
@@ -512,7 +514,7 @@ def test_stable_on_larger_random_instances(seed: int) -> None:
 )
 def test_score_order_is_a_stable_descending_sort(values: list[float]) -> None:
     s = np.array(values, dtype=np.float64)
-    order, code = matching_module._score_order(s)
+    order, code = _stable.score_order(s)
     assert order.tolist() == np.argsort(-s, kind="stable").tolist()
     # codes: 0 for the best score, ordered opposite to the scores, ties shared
     assert code.tolist() == [] or int(code.min()) == 0
@@ -1056,4 +1058,6 @@ def test_html_of_explanation_and_summary() -> None:
     g.add_node("<b>", bipartite=0)
     result = match(g)
     assert "&lt;b&gt;" in result.explain("<b>")._repr_html_()
-    assert "<pre>" in result.summary()._repr_html_()
+    summary = result.summary()._repr_html_()
+    assert summary.startswith("<p>1/2 mentees matched")
+    assert "<td>b00</td><td>1</td><td>1</td>" in summary
