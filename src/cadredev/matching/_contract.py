@@ -9,9 +9,7 @@ is read through networkx's public API only.
 
 from __future__ import annotations
 
-import contextlib
-import gc
-from collections.abc import Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from itertools import chain, compress
 from typing import Any, NoReturn, TypeAlias, cast
 
@@ -22,7 +20,7 @@ from attrs import field, frozen
 from cadredev._validate import id_key, is_int, is_real
 from cadredev.errors import InvalidInputError
 
-__all__ = ["Pair", "Problem", "bad", "gc_paused", "pair_key", "parse", "sort_ids"]
+__all__ = ["Pair", "Problem", "bad", "pair_key", "parse", "sort_ids"]
 
 Pair: TypeAlias = tuple[Hashable, Hashable]
 
@@ -73,18 +71,6 @@ class Problem:
         return {str(k): float(v) for k, v in parts.items()}
 
 
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small acyclic objects."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def bad(msg: str) -> InvalidInputError:
     """Return the error :func:`~cadredev.matching.match` raises for bad input."""
     return InvalidInputError(f"match: {msg}")
@@ -118,14 +104,9 @@ def parse(graph: Any) -> Problem:
         raise bad("graph must be undirected, got a directed graph")
     if graph.is_multigraph():
         raise bad("graph must be a simple Graph, got a multigraph")
-    with gc_paused():
-        return _parse_arrays(graph)
-
-
-def _parse_arrays(graph: nx.Graph[Any]) -> Problem:
-    nodes = graph._node  # type: ignore[attr-defined]  # noqa: SLF001
-    # the plain adjacency dicts: far faster than the views on large graphs
-    adj = graph._adj  # type: ignore[attr-defined]  # noqa: SLF001
+    # the graph's own attribute dicts, through the public views (no copies)
+    nodes: dict[Hashable, Mapping[str, Any]] = dict(graph.nodes(data=True))
+    adj: dict[Hashable, Mapping[Hashable, Mapping[str, Any]]] = dict(graph.adjacency())
     mentees, mentors = _sides(nodes)
     roles, mentor_role = _roles(graph, nodes, mentors)
     eu, ev, datas = _edges(adj, mentees, mentors)

@@ -18,7 +18,7 @@ from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Cohort, Mentor, MentorRole, cohort_of
 
-from ._contract import gc_paused, pair_key
+from ._contract import pair_key
 from ._criteria import Criteria
 
 __all__ = ["compatibility_graph", "score_block", "top_k"]
@@ -119,15 +119,7 @@ def compatibility_graph(
     graph.add_nodes_from(_mentee_nodes(cadres, criteria))
     graph.add_nodes_from(_mentor_nodes(advisors))
     if cadres and advisors:
-        adj = graph._adj  # type: ignore[attr-defined]  # noqa: SLF001
-        edges = _edges(cadres, advisors, criteria, forbidden, required, role_list)
-        with gc_paused():
-            # Write the fresh graph's adjacency directly: one attribute dict
-            # per edge, shared by both directions, exactly as add_edges_from
-            # stores it, without copying each dict.
-            for x, y, data in edges:
-                adj[x][y] = data
-                adj[y][x] = data
+        graph.add_edges_from(_edges(cadres, advisors, criteria, forbidden, required, role_list))
     return graph
 
 

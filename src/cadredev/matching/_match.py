@@ -13,7 +13,7 @@ import numpy as np
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import check_seed, id_key
 
-from ._contract import Problem, bad, gc_paused, parse
+from ._contract import Problem, bad, parse
 from ._greedy import solve_greedy
 from ._optimal import solve_optimal
 from ._result import Context, Matching
@@ -249,14 +249,13 @@ def _matching(
     """Return the :class:`Matching` of the chosen edges among ``sub``, with reasons."""
     mentees, mentors = prob.mentees, prob.mentors
     idx = np.nonzero(chosen & sub)[0]
-    with gc_paused():
-        pairs = tuple(
-            zip(
-                map(mentees.__getitem__, prob.eu[idx].tolist()),
-                map(mentors.__getitem__, prob.ev[idx].tolist()),
-                strict=True,
-            )
-        )  # edges are in (mentee, mentor) id order already
+    pairs = tuple(
+        zip(
+            map(mentees.__getitem__, prob.eu[idx].tolist()),
+            map(mentors.__getitem__, prob.ev[idx].tolist()),
+            strict=True,
+        )
+    )  # edges are in (mentee, mentor) id order already
     unmatched = _unmatched(method, prob, idx, sub, role)
     return Matching(
         method=method,
