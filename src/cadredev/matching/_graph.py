@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import repeat
 from typing import Any
 
 import networkx as nx
@@ -291,13 +292,36 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
             if c.id in require_by:
                 mask[i, require_by[c.id]] = True
         rows, cols = np.nonzero(mask)
+        mentee_ids = [c.id for c in block]
+        yield from zip(
+            map(mentee_ids.__getitem__, rows.tolist()),
+            map(mentor_ids.__getitem__, cols.tolist()),
+            _edge_attrs(names, comps, total, rows, cols),
+            strict=True,
+        )
+
+
+def _edge_attrs(
+    names: list[str],
+    comps: Mapping[str, np.ndarray],
+    total: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+) -> Iterator[dict[str, Any]]:
+    """Return ``{"weight": w, "components": {name: value}}`` for each kept cell.
+
+    The dicts are built by ``map`` over the value columns, without a Python
+    loop per edge.
+    """
+    if names:
         columns = [comps[name][rows, cols].tolist() for name in names]
-        parts = zip(*columns, strict=True) if columns else [()] * len(rows)
-        for i, j, weight, vals in zip(
-            rows.tolist(), cols.tolist(), total[rows, cols].tolist(), parts, strict=True
-        ):
-            components = dict(zip(names, vals, strict=True))
-            yield block[i].id, mentor_ids[j], {"weight": weight, "components": components}
+        parts: Iterator[dict[str, float]] = map(
+            dict, map(zip, repeat(names), zip(*columns, strict=True))
+        )
+    else:
+        parts = map(dict, repeat((), len(rows)))
+    weights = zip(repeat("weight"), total[rows, cols].tolist())
+    return map(dict, zip(weights, zip(repeat("components"), parts), strict=True))
 
 
 def _top_k_per_role(
@@ -447,13 +471,17 @@ def _industry_share(
 
 
 def _gap_cover(levels_a: np.ndarray, present: np.ndarray, levels_b: np.ndarray) -> np.ndarray:
-    """Mean over each mentee's competencies of how far the mentor's level exceeds it."""
+    """Return the mean over each mentee's competencies of how far the mentor's level exceeds it."""
     n, kc = present.shape
     m = len(levels_b)
+    # a competency the mentee lacks is left out: at level +inf it adds max(-inf, 0) = 0
+    own = np.where(present, levels_a, np.inf).T.copy()
+    theirs = levels_b.T.copy()
     total = np.zeros((n, m))
+    gap = np.empty((n, m))
     for k in range(kc):
-        gap = levels_b[None, :, k] - levels_a[:, k, None]
-        total += np.where(present[:, k, None], np.maximum(gap, 0.0), 0.0)
+        np.subtract(theirs[k][None, :], own[k][:, None], out=gap)
+        total += np.maximum(gap, 0.0, out=gap)
     count = present.sum(axis=1)
     mean = np.zeros((n, m))
     np.divide(total, count[:, None], out=mean, where=count[:, None] > 0)
