@@ -11,7 +11,7 @@ import networkx as nx
 import numpy as np
 
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import check_seed, id_key
+from cadredev._validate import id_key
 
 from ._contract import Problem, bad, parse
 from ._greedy import solve_greedy
@@ -47,9 +47,11 @@ def match(
     *,
     method: Method = "optimal",
     pinned: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | Matching | None = None,
-    seed: int | np.random.Generator | None = None,
 ) -> Matching:
     """Match mentees to mentors with capacities.
+
+    Every method is deterministic: the result depends only on the graph
+    (not on insertion order), so there is no ``seed``.
 
     Parameters
     ----------
@@ -72,8 +74,6 @@ def match(
         Pairs kept as they are (a mapping mentee -> mentor, pairs, or a
         previous :class:`Matching`); the rest is optimised around them.
         ``graph.graph["required"]`` pairs are always pinned.
-    seed
-        Accepted for a uniform signature; no method draws random numbers.
 
     Returns
     -------
@@ -126,7 +126,6 @@ def match(
     """
     if method not in METHODS:
         raise bad(f"method must be one of {list(METHODS)}, got {method!r}")
-    check_seed(seed, where="match")
     prob = parse(graph)
     pins = _check_pinned(pinned, prob)
     everything = np.ones(len(prob.eu), dtype=bool)
