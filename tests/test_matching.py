@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError, MissingDependencyError
 from cadredev.io import dump, load
 from cadredev.matching import (
@@ -26,12 +27,14 @@ from cadredev.matching import (
     NO_COMPATIBLE,
     Criteria,
     Matching,
+    Method,
     _certify,
     _optimal,
     _stable,
     compatibility_graph,
     match,
 )
+from cadredev.matching._contract import pair_key
 from cadredev.model import Cadre, Mentor, MentorRole
 
 # --------------------------------------------------------------------------
@@ -783,6 +786,12 @@ def test_compatibility_graph_bad_records() -> None:
         Criteria(top_k=1.5)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("name", ["industries", "gap_cover", "weakest", "cross_unit", "cohort_gap"])
+def test_criterion_weights_are_numbers(name: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"^Criteria: {name} must be a finite number, got"):
+        Criteria(**{name: None})  # type: ignore[arg-type]
+
+
 def test_compatibility_graph_empty_sides() -> None:
     cadres, mentors = people()
     g = compatibility_graph(cadres, [])
@@ -1060,3 +1069,89 @@ def test_html_of_explanation_and_summary() -> None:
     summary = result.summary()._repr_html_()
     assert summary.startswith("<p>1/2 mentees matched")
     assert "<td>b00</td><td>1</td><td>1</td>" in summary
+
+
+# --------------------------------------------------------------------------
+# ids of mixed types: 1 and "1" are different nodes that plain sorted() cannot order
+
+
+def mixed_id_graph() -> nx.Graph[Any]:
+    g: nx.Graph[Any] = nx.Graph()
+    g.add_nodes_from([1, "1", (2,)], bipartite=0, unit="u0")
+    g.add_nodes_from([("m", {"capacity": 2, "unit": "u1"}), (3, {"unit": "u0"})], bipartite=1)
+    g.add_nodes_from([("3", {"capacity": 1, "unit": "u1"})], bipartite=1)
+    g.add_weighted_edges_from(
+        [(1, "m", 2.0), ("1", "m", 2.0), ("1", 3, 1.0), ((2,), "m", 3.0), ((2,), "3", 1.0)]
+    )
+    g.graph["forbidden"] = frozenset({(1, 3)})
+    return g
+
+
+@pytest.mark.parametrize("method", ["optimal", "stable", "greedy"])
+def test_mixed_type_ids(method: Method) -> None:
+    g = mixed_id_graph()
+    result = match(g, method=method)
+    check_valid(g, result)
+    assert list(result.assignments) == sorted(result.assignments, key=pair_key)
+    assert list(result.pairs) == sorted(result.pairs, key=id_key)
+    assert list(result.unmatched) == sorted(result.unmatched, key=id_key)
+    for mentee in (1, "1", (2,)):
+        assert result.explain(mentee).mentee == mentee
+    assert result.explain(1).forbidden == (3,)
+    summary = result.summary()
+    assert list(summary.loads) == ["3", 3, "m"]
+    assert summary.n_mentees == 3
+    # pins of mixed ids; a diff orders what moved by id_key
+    pinned = match(g, method=method, pinned={"1": 3, 1: "m"})
+    assert {("1", 3), (1, "m")} <= set(pinned.assignments)
+    diff = result.diff(pinned)
+    assert list(diff.moved) == sorted(diff.moved, key=id_key)
+    assert diff.added == tuple(
+        sorted(set(pinned.assignments) - set(result.assignments), key=pair_key)
+    )
+    assert not pinned.diff(pinned)
+    assert result.blocking_pairs(g) == tuple(sorted(result.blocking_pairs(g), key=pair_key))
+    assert "<table>" in result._repr_html_()
+    pd = pytest.importorskip("pandas")
+    frame = result.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["mentee"]) == [a for a, _ in result.assignments] + list(result.unmatched)
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(
+        st.sampled_from([0, 1, 2, "0", "1", "2", 1.5, (1,)]), min_size=1, max_size=6, unique=True
+    ),
+    st.lists(st.sampled_from([7, "7", 8, "8", ("m",)]), min_size=1, max_size=4, unique=True),
+    st.data(),
+)
+def test_mixed_type_ids_any_insertion_order(
+    mentees: list[Hashable], mentors: list[Hashable], data: st.DataObject
+) -> None:
+    pairs = [(a, b) for a in mentees for b in mentors]
+    edges = data.draw(st.lists(st.sampled_from(pairs), unique=True))
+    weights = data.draw(st.lists(st.integers(0, 3), min_size=len(edges), max_size=len(edges)))
+    caps = data.draw(st.lists(st.integers(0, 2), min_size=len(mentors), max_size=len(mentors)))
+
+    def build(order_a: list[Hashable], order_e: list[int]) -> nx.Graph[Any]:
+        g: nx.Graph[Any] = nx.Graph()
+        g.add_nodes_from(order_a, bipartite=0)
+        g.add_nodes_from(
+            ((b, {"capacity": c}) for b, c in zip(mentors, caps, strict=True)), bipartite=1
+        )
+        g.add_weighted_edges_from((*edges[k], float(weights[k])) for k in order_e)
+        return g
+
+    g = build(mentees, list(range(len(edges))))
+    h = build(data.draw(st.permutations(mentees)), data.draw(st.permutations(range(len(edges)))))
+    methods: list[Method] = ["optimal", "stable", "greedy"]
+    method = data.draw(st.sampled_from(methods))
+    result = match(g, method=method)
+    check_valid(g, result)
+    assert match(h, method=method) == result
+    assert list(result.unmatched) == sorted(result.unmatched, key=id_key)
+    for mentee in mentees:
+        result.explain(mentee)
+    result.summary()
+    assert match(g, method=method, pinned=result).diff(result).kept == len(result)
