@@ -65,7 +65,7 @@ def to_graph(  # noqa: PLR0917
 ) -> nx.Graph[Any]:
     a = [f"a{i:06d}" for i in range(n)]
     b = [f"b{j:05d}" for j in range(m)]
-    g = nx.Graph()
+    g: nx.Graph[Any] = nx.Graph()
     g.add_nodes_from(a, bipartite=0)
     g.add_nodes_from(b, bipartite=1, capacity=cap)
     g.add_weighted_edges_from(
@@ -93,8 +93,8 @@ def ortools_flow(  # noqa: PLR0917
     return int(-flow.optimal_cost())
 
 
-def nx_simplex(g: nx.Graph, n: int, cap: int) -> int:
-    d = nx.DiGraph()
+def nx_simplex(g: nx.Graph[Any], n: int, cap: int) -> int:
+    d: nx.DiGraph[Any] = nx.DiGraph()
     for node, data in g.nodes(data=True):
         if data["bipartite"] == 0:
             d.add_edge("s", node, capacity=1, weight=0)
@@ -110,7 +110,7 @@ def nx_simplex(g: nx.Graph, n: int, cap: int) -> int:
     return int(-cost)
 
 
-def hr_solve(g: nx.Graph) -> set[tuple[str, str]]:
+def hr_solve(g: nx.Graph[Any]) -> set[tuple[str, str]]:
     from matching.games import HospitalResident  # noqa: PLC0415
 
     mentees = sorted(x for x, d in g.nodes(data=True) if d["bipartite"] == 0)
@@ -179,7 +179,7 @@ def main() -> None:
     t_cg, cg = timed(lambda: compatibility_graph(cadres, mentors, criteria=crit), repeat=2)
     edges = [(a, b, d["weight"]) for a, b, d in cg.edges(data=True)]
     n_edges = cg.number_of_edges()
-    cg = None
+    del cg
 
     def bare() -> nx.Graph[Any]:
         h: nx.Graph[Any] = nx.Graph()
@@ -207,7 +207,8 @@ def main() -> None:
     row("match stable (graph in)", n, t_stable20, f"{len(res_s)} pairs")
     t_greedy, _ = timed(lambda: match(g, method="greedy"), repeat=3)
     row("match greedy (graph in)", n, t_greedy)
-    g = res = res_s = None  # free the memory before the next section
+    g.clear()  # free the memory before the next section
+    del res, res_s
 
     # the same size, off the main workload: fewer slots than mentees, many ties
     variants: list[tuple[str, float]] = []
@@ -220,7 +221,8 @@ def main() -> None:
         row(f"match optimal, {label}", n, t_v, f"total {total_v}")
         row(f"OR-Tools, {label}", n, t_vo)
         variants.append((label, t_v / t_vo))
-    gv = res_v = None
+    gv.clear()
+    del res_v
 
     # networkx network_simplex at 5k
     n5, m5 = 5_000 // scale, 500 // scale
@@ -231,7 +233,8 @@ def main() -> None:
     assert res5.total_weight == nx_total
     row("match optimal", n5, t_ours5)
     row("networkx network_simplex", n5, t_nx5, f"total {nx_total}")
-    g5 = res5 = None
+    g5.clear()
+    del res5
 
     # matching package HR at 1k
     n1, m1 = 1_000 // scale, 100 // scale
@@ -242,7 +245,8 @@ def main() -> None:
     assert set(res1.assignments) == hr_pairs
     row("match stable", n1, t_ours1)
     row("matching HospitalResident", n1, t_hr, "same pairs")
-    g1 = res1 = None
+    g1.clear()
+    del res1
 
     # stable at 200k
     n2, m2 = 200_000 // scale, 20_000 // scale
