@@ -20,7 +20,7 @@ from attrs import field, frozen
 from cadredev._validate import id_key, is_int, is_real
 from cadredev.errors import InvalidInputError
 
-__all__ = ["Pair", "Problem", "bad", "pair_key", "parse", "sort_ids"]
+__all__ = ["Pair", "Problem", "bad", "pair_key", "parse"]
 
 Pair: TypeAlias = tuple[Hashable, Hashable]
 
@@ -81,7 +81,7 @@ def pair_key(pair: Pair) -> tuple[tuple[str, str], tuple[str, str]]:
     return (id_key(pair[0]), id_key(pair[1]))
 
 
-def sort_ids(ids: list[Hashable]) -> None:
+def _sort_ids(ids: list[Hashable]) -> None:
     """Sort node ids in place by :func:`~cadredev._validate.id_key`."""
     if all(type(x) is str for x in ids):
         cast("list[str]", ids).sort()  # for str ids the same order as id_key, faster
@@ -166,8 +166,8 @@ def _sides(nodes: Mapping[Hashable, Mapping[str, Any]]) -> tuple[list[Hashable],
                     f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}"
                 )
             (mentees if side == 0 else mentors).append(node)
-    sort_ids(mentees)
-    sort_ids(mentors)
+    _sort_ids(mentees)
+    _sort_ids(mentors)
     return mentees, mentors
 
 

@@ -22,7 +22,7 @@ from cadredev.model import Cadre, Cohort, Mentor, MentorRole, cohort_of
 from ._contract import pair_key
 from ._criteria import Criteria
 
-__all__ = ["compatibility_graph", "score_block", "top_k"]
+__all__ = ["compatibility_graph"]
 
 _WHERE = "compatibility_graph"
 _COHORT_ORDER = {Cohort.YOUNG: 0, Cohort.MIDDLE: 1, Cohort.OLD: 2}
@@ -277,7 +277,7 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     mentor_ids = [a.id for a in advisors]
     for start in range(0, len(cadres), chunk):
         block = cadres[start : start + chunk]
-        comps, mask = score_block(criteria, block, advisors, comp_names, ind_names)
+        comps, mask = _score_block(criteria, block, advisors, comp_names, ind_names)
         total = np.zeros((len(block), m))
         for name in names:
             total += comps[name]
@@ -331,11 +331,11 @@ def _top_k_per_role(
     top = np.zeros_like(keep)
     for r in range(n_roles):
         cols = np.nonzero(role_of == r)[0]
-        top[:, cols] = top_k(np.where(keep[:, cols], total[:, cols], -np.inf), k)
+        top[:, cols] = _top_k(np.where(keep[:, cols], total[:, cols], -np.inf), k)
     return top
 
 
-def top_k(score: np.ndarray, k: int) -> np.ndarray:
+def _top_k(score: np.ndarray, k: int) -> np.ndarray:
     """Mask of the ``k`` best columns per row: score desc, then column (id) order.
 
     Entries at ``-inf`` are never selected.
@@ -354,7 +354,7 @@ def top_k(score: np.ndarray, k: int) -> np.ndarray:
 # scoring a block of mentees against every mentor
 
 
-def score_block(
+def _score_block(
     criteria: Criteria,
     mentees: Sequence[Cadre],
     mentors: Sequence[Mentor],

@@ -23,9 +23,6 @@ __all__ = [
     "PRUNE_ROUNDS",
     "assignment",
     "best_per_group",
-    "certified_assignment",
-    "flow_lp",
-    "integer_weights",
     "solve_optimal",
 ]
 
@@ -54,15 +51,15 @@ def solve_optimal(
         return chosen
     idx = np.nonzero(use)[0]
     a, b = eu[idx], ev[idx]
-    q = integer_weights(w[idx], n)
+    q = _integer_weights(w[idx], n)
     if np.all(cap_a <= 1):
-        chosen[idx[certified_assignment(a, b, q, n, cap_b)]] = True
+        chosen[idx[_certified_assignment(a, b, q, n, cap_b)]] = True
     else:
-        chosen[idx[flow_lp(a, b, q, cap_a, cap_b)]] = True
+        chosen[idx[_flow_lp(a, b, q, cap_a, cap_b)]] = True
     return chosen
 
 
-def integer_weights(w: np.ndarray, n_rows: int) -> np.ndarray:
+def _integer_weights(w: np.ndarray, n_rows: int) -> np.ndarray:
     """Map weights to integers on which double arithmetic is exact."""
     if len(w) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -108,7 +105,7 @@ def _scrambled_tags(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.asarray((mix >> np.uint64(16)) & np.uint64(0xFFFF))
 
 
-def certified_assignment(
+def _certified_assignment(
     a: np.ndarray, b: np.ndarray, q: np.ndarray, n: int, cap_b: np.ndarray
 ) -> np.ndarray:
     """Exact b-matching: solve on candidate edges, prove optimality on all edges.
@@ -212,7 +209,7 @@ def assignment(
     return np.asarray(found, dtype=np.int64)
 
 
-def flow_lp(
+def _flow_lp(
     a: np.ndarray, b: np.ndarray, q: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
 ) -> np.ndarray:
     """Exact b-matching with capacities on both sides through HiGHS.
