@@ -33,9 +33,9 @@ class Problem:
     """The graph as canonical arrays (mentees and mentors sorted by id).
 
     Edge ``e`` joins mentee ``mentees[eu[e]]`` and mentor ``mentors[ev[e]]``
-    with weight ``w[e]``; edges are sorted by ``(eu, ev)``. ``edge_data``
-    holds the graph's own attribute dicts in reading order and
-    ``edge_order[e]`` is the position of edge ``e`` in it.
+    with weight ``w[e]``; edges are sorted by ``(eu, ev)``. ``adjacency``
+    maps each node to its neighbours' edge attribute dicts (the graph's
+    own), for what explanations read from the edges.
     """
 
     mentees: tuple[Hashable, ...]
@@ -53,8 +53,7 @@ class Problem:
     required: tuple[Pair, ...]
     mentee_attrs: tuple[Mapping[str, Any], ...]
     mentor_attrs: tuple[Mapping[str, Any], ...]
-    edge_data: Sequence[Mapping[str, Any]] = field(eq=False, repr=False)
-    edge_order: np.ndarray = field(eq=False, repr=False)
+    adjacency: Mapping[Hashable, Mapping[Hashable, Mapping[str, Any]]] = field(eq=False, repr=False)
 
     def role_of(self, mentor: Hashable) -> str | None:
         """Return the role of ``mentor`` (``None`` without roles or for an unknown id)."""
@@ -65,7 +64,8 @@ class Problem:
 
     def components(self, e: int) -> dict[str, float] | None:
         """Return the ``components`` of edge ``e``, or ``None`` if it has none."""
-        parts = self.edge_data[int(self.edge_order[e])].get("components")
+        mentee, mentor = self.mentees[int(self.eu[e])], self.mentors[int(self.ev[e])]
+        parts = self.adjacency.get(mentee, {}).get(mentor, {}).get("components")
         if not isinstance(parts, Mapping):
             return None
         return {str(k): float(v) for k, v in parts.items()}
@@ -104,7 +104,8 @@ def parse(graph: Any) -> Problem:
         raise bad("graph must be undirected, got a directed graph")
     if graph.is_multigraph():
         raise bad("graph must be a simple Graph, got a multigraph")
-    # the graph's own attribute dicts, through the public views (no copies)
+    # the graph's own attribute dicts through the public views; only the
+    # outer node -> dict mappings are copied
     nodes: dict[Hashable, Mapping[str, Any]] = dict(graph.nodes(data=True))
     adj: dict[Hashable, Mapping[Hashable, Mapping[str, Any]]] = dict(graph.adjacency())
     mentees, mentors = _sides(nodes)
@@ -113,15 +114,14 @@ def parse(graph: Any) -> Problem:
     w, weight_only = _weights(datas, eu, ev, mentees, mentors)
     # canonical edge order: by mentee, then mentor
     key = eu * max(1, len(mentors)) + ev
+    order = None
     if len(key) and not bool(np.all(key[1:] > key[:-1])):
         order = np.argsort(key)
         eu, ev, w = eu[order], ev[order], w[order]
-    else:
-        order = np.arange(len(key))
     s_mentee, s_mentor = w, w
     keys: set[str] = set() if weight_only or not datas else set().union(*datas)
     if "mentee_score" in keys or "mentor_score" in keys:
-        ordered = [datas[k] for k in order.tolist()]
+        ordered = datas if order is None else [datas[k] for k in order.tolist()]
         pairs = [(mentees[a], mentors[b]) for a, b in zip(eu.tolist(), ev.tolist(), strict=True)]
         s_mentee = _scores(ordered, pairs, "mentee_score", w)
         s_mentor = _scores(ordered, pairs, "mentor_score", w)
@@ -141,8 +141,7 @@ def parse(graph: Any) -> Problem:
         required=tuple(graph.graph.get("required", ())),
         mentee_attrs=tuple(map(nodes.__getitem__, mentees)),
         mentor_attrs=tuple(map(nodes.__getitem__, mentors)),
-        edge_data=datas,
-        edge_order=order,
+        adjacency=adj,
     )
 
 
