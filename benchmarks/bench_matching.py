@@ -29,7 +29,8 @@ import networkx as nx
 import numpy as np
 
 from cadredev.datasets import ABILITIES, INDUSTRIES
-from cadredev.matching import Criteria, _parse, compatibility_graph, match
+from cadredev.matching import Criteria, compatibility_graph, match
+from cadredev.matching._contract import parse
 from cadredev.model import Cadre, Mentor
 
 
@@ -64,7 +65,7 @@ def to_graph(  # noqa: PLR0917
 ) -> nx.Graph[Any]:
     a = [f"a{i:06d}" for i in range(n)]
     b = [f"b{j:05d}" for j in range(m)]
-    g = nx.Graph()
+    g: nx.Graph[Any] = nx.Graph()
     g.add_nodes_from(a, bipartite=0)
     g.add_nodes_from(b, bipartite=1, capacity=cap)
     g.add_weighted_edges_from(
@@ -92,8 +93,8 @@ def ortools_flow(  # noqa: PLR0917
     return int(-flow.optimal_cost())
 
 
-def nx_simplex(g: nx.Graph, n: int, cap: int) -> int:
-    d = nx.DiGraph()
+def nx_simplex(g: nx.Graph[Any], n: int, cap: int) -> int:
+    d: nx.DiGraph[Any] = nx.DiGraph()
     for node, data in g.nodes(data=True):
         if data["bipartite"] == 0:
             d.add_edge("s", node, capacity=1, weight=0)
@@ -109,7 +110,7 @@ def nx_simplex(g: nx.Graph, n: int, cap: int) -> int:
     return int(-cost)
 
 
-def hr_solve(g: nx.Graph) -> set[tuple[str, str]]:
+def hr_solve(g: nx.Graph[Any]) -> set[tuple[str, str]]:
     from matching.games import HospitalResident  # noqa: PLC0415
 
     mentees = sorted(x for x, d in g.nodes(data=True) if d["bipartite"] == 0)
@@ -178,7 +179,7 @@ def main() -> None:
     t_cg, cg = timed(lambda: compatibility_graph(cadres, mentors, criteria=crit), repeat=2)
     edges = [(a, b, d["weight"]) for a, b, d in cg.edges(data=True)]
     n_edges = cg.number_of_edges()
-    cg = None
+    del cg
 
     def bare() -> nx.Graph[Any]:
         h: nx.Graph[Any] = nx.Graph()
@@ -195,7 +196,7 @@ def main() -> None:
     n, m = 20_000 // scale, 2_000 // scale
     u, v, w = workload(n, m, k)
     g = to_graph(n, m, cap, u, v, w)
-    t_parse, _ = timed(lambda: _parse(g), repeat=2)
+    t_parse, _ = timed(lambda: parse(g), repeat=2)
     t_ours, res = timed(lambda: match(g), repeat=3)
     t_ort, ort_total = timed(lambda: ortools_flow(n, m, cap, u, v, w), repeat=3)
     assert res.total_weight == ort_total, (res.total_weight, ort_total)
@@ -206,7 +207,8 @@ def main() -> None:
     row("match stable (graph in)", n, t_stable20, f"{len(res_s)} pairs")
     t_greedy, _ = timed(lambda: match(g, method="greedy"), repeat=3)
     row("match greedy (graph in)", n, t_greedy)
-    g = res = res_s = None  # free the memory before the next section
+    g.clear()  # free the memory before the next section
+    del res, res_s
 
     # the same size, off the main workload: fewer slots than mentees, many ties
     variants: list[tuple[str, float]] = []
@@ -219,7 +221,8 @@ def main() -> None:
         row(f"match optimal, {label}", n, t_v, f"total {total_v}")
         row(f"OR-Tools, {label}", n, t_vo)
         variants.append((label, t_v / t_vo))
-    gv = res_v = None
+    gv.clear()
+    del res_v
 
     # networkx network_simplex at 5k
     n5, m5 = 5_000 // scale, 500 // scale
@@ -230,7 +233,8 @@ def main() -> None:
     assert res5.total_weight == nx_total
     row("match optimal", n5, t_ours5)
     row("networkx network_simplex", n5, t_nx5, f"total {nx_total}")
-    g5 = res5 = None
+    g5.clear()
+    del res5
 
     # matching package HR at 1k
     n1, m1 = 1_000 // scale, 100 // scale
@@ -241,13 +245,14 @@ def main() -> None:
     assert set(res1.assignments) == hr_pairs
     row("match stable", n1, t_ours1)
     row("matching HospitalResident", n1, t_hr, "same pairs")
-    g1 = res1 = None
+    g1.clear()
+    del res1
 
     # stable at 200k
     n2, m2 = 200_000 // scale, 20_000 // scale
     u2, v2, w2 = workload(n2, m2, k, seed=9)
     g2 = to_graph(n2, m2, cap, u2, v2, w2)
-    t_parse2, _ = timed(lambda: _parse(g2))
+    t_parse2, _ = timed(lambda: parse(g2))
     t_stable200, res2 = timed(lambda: match(g2, method="stable"), repeat=3)
     row("reading the graph (part of every match)", n2, t_parse2, f"{len(u2):,} edges")
     row("match stable (graph in)", n2, t_stable200, f"{len(res2)} pairs")

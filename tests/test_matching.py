@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import cadredev.matching as matching_module
+from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError, MissingDependencyError
 from cadredev.io import dump, load
 from cadredev.matching import (
@@ -27,9 +27,14 @@ from cadredev.matching import (
     NO_COMPATIBLE,
     Criteria,
     Matching,
+    Method,
+    _certify,
+    _optimal,
+    _stable,
     compatibility_graph,
     match,
 )
+from cadredev.matching._contract import pair_key
 from cadredev.model import Cadre, Mentor, MentorRole
 
 # --------------------------------------------------------------------------
@@ -324,16 +329,16 @@ def test_negative_weight_pairs_are_left_out_by_optimal() -> None:
 @pytest.fixture
 def always_certify(monkeypatch: pytest.MonkeyPatch) -> None:
     """Take the candidate-and-certificate route of the optimal method on any size."""
-    monkeypatch.setattr(matching_module, "_PRUNE_MIN_SLOT_EDGES", 0)
-    monkeypatch.setattr(matching_module, "_PRUNE_PER_MENTEE", 1)
-    monkeypatch.setattr(matching_module, "_PRUNE_PER_SLOT", 1)
+    monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_PER_MENTEE", 1)
+    monkeypatch.setattr(_optimal, "PRUNE_PER_SLOT", 1)
 
 
 @pytest.mark.usefixtures("always_certify")
 @pytest.mark.parametrize("seed", range(20))
 def test_certified_optimal_matches_ortools(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     # one round only for some seeds: a failed certificate falls back to the whole problem
-    monkeypatch.setattr(matching_module, "_PRUNE_ROUNDS", 1 + seed % 3)
+    monkeypatch.setattr(_optimal, "PRUNE_ROUNDS", 1 + seed % 3)
     rng = np.random.default_rng(500 + seed)
     n, m = int(rng.integers(1, 150)), int(rng.integers(1, 30))
     # few distinct weights: many ties; some zero weights and unreachable mentees;
@@ -380,7 +385,7 @@ def test_certified_optimal_leaves_a_mentee_out_when_that_is_better() -> None:
 @pytest.mark.usefixtures("always_certify")
 def test_certified_optimal_gives_up_on_long_price_paths(monkeypatch: pytest.MonkeyPatch) -> None:
     # a chain: mentee i likes mentors i and i + 1; prices need many rounds
-    monkeypatch.setattr(matching_module, "_PRICE_ROUNDS", 2)
+    monkeypatch.setattr(_certify, "PRICE_ROUNDS", 2)
     n = 30
     edges = [(i, i, 2.0 + i % 3) for i in range(n)] + [(i, i + 1, 3.0) for i in range(n)]
     g = make_graph(n, n + 1, edges, [1] * (n + 1))
@@ -416,7 +421,7 @@ def test_best_per_group_keeps_the_best_edges(edges: list[tuple[int, int, int]], 
     q = np.array([x for _, x, _ in edges], dtype=np.int64)
     tag = np.array([t for _, _, t in edges], dtype=np.int64)
     limit = np.full(int(group.max()) + 1, k)
-    got = matching_module._best_per_group(group, q, limit, tag)
+    got = _optimal.best_per_group(group, q, limit, tag)
     expected = np.zeros(len(edges), dtype=bool)
     for g in set(group.tolist()):
         mine = sorted(
@@ -434,22 +439,22 @@ def test_mentor_prices_certify_an_optimal_assignment(seed: int) -> None:
     b = np.concatenate([rng.choice(m, 5, replace=False) for _ in range(n)])
     q = rng.integers(0, 10, len(a))
     cap = rng.integers(1, 6, m)
-    got = matching_module._assignment(a, b, q, n, cap)
+    got = _optimal.assignment(a, b, q, n, cap)
     x = np.zeros(len(a), dtype=bool)
     x[got] = True
     gain = q * (n + 1) + 1
     usable = np.minimum(cap, np.bincount(b, minlength=m))
-    prices = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    prices = _certify.mentor_prices(a, b, gain, x, n, usable)
     assert prices is not None
     assert (prices >= 0).all()
-    best = matching_module._group_max(a, gain - prices[b], n)
+    best = _certify.group_max(a, gain - prices[b], n)
     # a feasible dual whose objective equals the primal gain: both optimal
     assert int(best.sum() + (usable * prices).sum()) == int(gain[got].sum())
     # a non-optimal matching (drop one matched pair that has positive gain) is refused
     x[got[0]] = False
-    worse = matching_module._mentor_prices(a, b, gain, x, n, usable)
+    worse = _certify.mentor_prices(a, b, gain, x, n, usable)
     if worse is not None:
-        best = matching_module._group_max(a, gain - worse[b], n)
+        best = _certify.group_max(a, gain - worse[b], n)
         assert int(best.sum() + (usable * worse).sum()) > int(gain[x].sum())
 
 
@@ -512,7 +517,7 @@ def test_stable_on_larger_random_instances(seed: int) -> None:
 )
 def test_score_order_is_a_stable_descending_sort(values: list[float]) -> None:
     s = np.array(values, dtype=np.float64)
-    order, code = matching_module._score_order(s)
+    order, code = _stable.score_order(s)
     assert order.tolist() == np.argsort(-s, kind="stable").tolist()
     # codes: 0 for the best score, ordered opposite to the scores, ties shared
     assert code.tolist() == [] or int(code.min()) == 0
@@ -781,6 +786,12 @@ def test_compatibility_graph_bad_records() -> None:
         Criteria(top_k=1.5)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("name", ["industries", "gap_cover", "weakest", "cross_unit", "cohort_gap"])
+def test_criterion_weights_are_numbers(name: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"^Criteria: {name} must be a finite number, got"):
+        Criteria(**{name: None})  # type: ignore[arg-type]
+
+
 def test_compatibility_graph_empty_sides() -> None:
     cadres, mentors = people()
     g = compatibility_graph(cadres, [])
@@ -928,11 +939,10 @@ def test_bad_arguments() -> None:
         match(g, method="best")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"graph must be a networkx\.Graph"):
         match({"a": "b"})  # type: ignore[arg-type]
-    with pytest.raises(InvalidInputError, match="seed must be None"):
-        match(g, seed=-1)
     with pytest.raises(ValueError, match="pinned must be a mapping"):
         match(g, pinned=3)  # type: ignore[arg-type]
-    assert match(g, seed=np.random.default_rng(0)) == match(g, seed=5)
+    with pytest.raises(TypeError, match="seed"):
+        match(g, seed=5)  # type: ignore[call-arg]  # every method is deterministic
 
 
 def test_import_is_light() -> None:
@@ -1056,4 +1066,92 @@ def test_html_of_explanation_and_summary() -> None:
     g.add_node("<b>", bipartite=0)
     result = match(g)
     assert "&lt;b&gt;" in result.explain("<b>")._repr_html_()
-    assert "<pre>" in result.summary()._repr_html_()
+    summary = result.summary()._repr_html_()
+    assert summary.startswith("<p>1/2 mentees matched")
+    assert "<td>b00</td><td>1</td><td>1</td>" in summary
+
+
+# --------------------------------------------------------------------------
+# ids of mixed types: 1 and "1" are different nodes that plain sorted() cannot order
+
+
+def mixed_id_graph() -> nx.Graph[Any]:
+    g: nx.Graph[Any] = nx.Graph()
+    g.add_nodes_from([1, "1", (2,)], bipartite=0, unit="u0")
+    g.add_nodes_from([("m", {"capacity": 2, "unit": "u1"}), (3, {"unit": "u0"})], bipartite=1)
+    g.add_nodes_from([("3", {"capacity": 1, "unit": "u1"})], bipartite=1)
+    g.add_weighted_edges_from(
+        [(1, "m", 2.0), ("1", "m", 2.0), ("1", 3, 1.0), ((2,), "m", 3.0), ((2,), "3", 1.0)]
+    )
+    g.graph["forbidden"] = frozenset({(1, 3)})
+    return g
+
+
+@pytest.mark.parametrize("method", ["optimal", "stable", "greedy"])
+def test_mixed_type_ids(method: Method) -> None:
+    g = mixed_id_graph()
+    result = match(g, method=method)
+    check_valid(g, result)
+    assert list(result.assignments) == sorted(result.assignments, key=pair_key)
+    assert list(result.pairs) == sorted(result.pairs, key=id_key)
+    assert list(result.unmatched) == sorted(result.unmatched, key=id_key)
+    for mentee in (1, "1", (2,)):
+        assert result.explain(mentee).mentee == mentee
+    assert result.explain(1).forbidden == (3,)
+    summary = result.summary()
+    assert list(summary.loads) == ["3", 3, "m"]
+    assert summary.n_mentees == 3
+    # pins of mixed ids; a diff orders what moved by id_key
+    pinned = match(g, method=method, pinned={"1": 3, 1: "m"})
+    assert {("1", 3), (1, "m")} <= set(pinned.assignments)
+    diff = result.diff(pinned)
+    assert list(diff.moved) == sorted(diff.moved, key=id_key)
+    assert diff.added == tuple(
+        sorted(set(pinned.assignments) - set(result.assignments), key=pair_key)
+    )
+    assert not pinned.diff(pinned)
+    assert result.blocking_pairs(g) == tuple(sorted(result.blocking_pairs(g), key=pair_key))
+    assert "<table>" in result._repr_html_()
+    pd = pytest.importorskip("pandas")
+    frame = result.to_pandas()
+    assert isinstance(frame, pd.DataFrame)
+    assert list(frame["mentee"]) == [a for a, _ in result.assignments] + list(result.unmatched)
+
+
+@settings(max_examples=40)
+@given(
+    st.lists(
+        st.sampled_from([0, 1, 2, "0", "1", "2", 1.5, (1,)]), min_size=1, max_size=6, unique=True
+    ),
+    st.lists(st.sampled_from([7, "7", 8, "8", ("m",)]), min_size=1, max_size=4, unique=True),
+    st.data(),
+)
+def test_mixed_type_ids_any_insertion_order(
+    mentees: list[Hashable], mentors: list[Hashable], data: st.DataObject
+) -> None:
+    pairs = [(a, b) for a in mentees for b in mentors]
+    edges = data.draw(st.lists(st.sampled_from(pairs), unique=True))
+    weights = data.draw(st.lists(st.integers(0, 3), min_size=len(edges), max_size=len(edges)))
+    caps = data.draw(st.lists(st.integers(0, 2), min_size=len(mentors), max_size=len(mentors)))
+
+    def build(order_a: list[Hashable], order_e: list[int]) -> nx.Graph[Any]:
+        g: nx.Graph[Any] = nx.Graph()
+        g.add_nodes_from(order_a, bipartite=0)
+        g.add_nodes_from(
+            ((b, {"capacity": c}) for b, c in zip(mentors, caps, strict=True)), bipartite=1
+        )
+        g.add_weighted_edges_from((*edges[k], float(weights[k])) for k in order_e)
+        return g
+
+    g = build(mentees, list(range(len(edges))))
+    h = build(data.draw(st.permutations(mentees)), data.draw(st.permutations(range(len(edges)))))
+    methods: list[Method] = ["optimal", "stable", "greedy"]
+    method = data.draw(st.sampled_from(methods))
+    result = match(g, method=method)
+    check_valid(g, result)
+    assert match(h, method=method) == result
+    assert list(result.unmatched) == sorted(result.unmatched, key=id_key)
+    for mentee in mentees:
+        result.explain(mentee)
+    result.summary()
+    assert match(g, method=method, pinned=result).diff(result).kept == len(result)

@@ -1,0 +1,56 @@
+"""Mentor matching over a bipartite networkx graph.
+
+Build a compatibility graph from cadres and mentors with explicit, weighted
+criteria (:class:`Criteria`, :func:`compatibility_graph`), then match mentees
+to mentors with capacities (:func:`match`): an exact maximum-weight matching,
+the mentee-optimal stable matching, or a greedy baseline. The result
+(:class:`Matching`) explains itself: why a mentee got a mentor, why not
+another one, why someone stayed unmatched.
+
+**Graph contract.** :func:`match` accepts any undirected, simple ``networkx.Graph`` in which
+
+* every mentee node has ``bipartite=0`` and may have ``capacity`` (most
+  mentors it takes, default 1);
+* every mentor node has ``bipartite=1`` and ``capacity`` (default 1), and in a
+  role-typed graph (``graph.graph["roles"]``) a ``role``;
+* every edge joins a mentee and a mentor and carries ``weight`` (higher is
+  better, default 1); optional ``mentee_score`` / ``mentor_score`` rank the
+  pair for one side in the stable method.
+
+Optional graph attributes written by :func:`compatibility_graph` and read by
+:func:`match`: ``forbidden`` (pairs that must not be matched, for
+explanations), ``required`` (pairs that are always kept) and ``roles``.
+Node ids may be any hashable values, of mixed types too; wherever an order
+is needed they are ordered by ``(str(id), repr(id))``.
+
+.. versionadded:: 0.1
+"""
+
+from __future__ import annotations
+
+from cadredev.io import register
+
+from ._contract import Pair as Pair
+from ._criteria import Criteria
+from ._graph import compatibility_graph
+from ._match import ALL_FULL as ALL_FULL
+from ._match import FORBIDDEN as FORBIDDEN
+from ._match import METHODS as METHODS
+from ._match import NO_CAPACITY as NO_CAPACITY
+from ._match import NO_COMPATIBLE as NO_COMPATIBLE
+from ._match import NOT_WORTH as NOT_WORTH
+from ._match import Method as Method
+from ._match import match
+from ._result import MatchDiff, MatchExplanation, Matching, MatchSummary
+
+__all__ = [
+    "Criteria",
+    "MatchDiff",
+    "MatchExplanation",
+    "MatchSummary",
+    "Matching",
+    "compatibility_graph",
+    "match",
+]
+
+register(Criteria)

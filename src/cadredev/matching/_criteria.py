@@ -1,0 +1,136 @@
+"""The criteria that score a mentee-mentor pair, and their validators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import field, frozen
+
+from cadredev._validate import FieldError, is_int, is_real, named_errors
+
+__all__ = ["Criteria"]
+
+
+def _finite(_: object, attribute: Any, value: Any) -> None:
+    if not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
+
+
+def _optional_finite(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number or None, got {value!r}")
+
+
+def _float_or_keep(value: Any) -> Any:
+    """Turn finite numbers into ``float``; leave anything else for the validator."""
+    return float(value) if is_real(value) else value
+
+
+def _weight_field(default: float = 1.0) -> Any:
+    return field(default=default, validator=_finite, converter=_float_or_keep)
+
+
+def _check_top_k(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and (not is_int(value) or value < 1):
+        raise FieldError(f"{attribute.name} must be an integer >= 1 or None, got {value!r}")
+
+
+def _check_as_of(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and not is_int(value):
+        raise FieldError(f"{attribute.name} must be an integer year or None, got {value!r}")
+
+
+def _check_bool(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise FieldError(f"{attribute.name} must be True or False, got {value!r}")
+
+
+@named_errors
+@frozen(kw_only=True)
+class Criteria:
+    """Explicit, weighted criteria that score a mentee-mentor pair.
+
+    Each criterion gives a contribution in ``[0, 1]`` times its weight; the
+    edge ``weight`` is the sum of the contributions (each rounded to six
+    decimals). A weight of 0 switches a criterion off.
+
+    Parameters
+    ----------
+    industries
+        Shared industries: the share of the mentee's industries the mentor
+        also knows.
+    gap_cover
+        Competency-gap cover: the mean, over the mentee's competencies, of
+        how far the mentor's level exceeds the mentee's (0 where it does not).
+    weakest
+        The same gap on the mentee's weakest competency only (lowest level,
+        ties by name).
+    cross_unit
+        1 when mentee and mentor are in different units (breaking departmental
+        silos).
+    cohort_gap
+        Mentor older by generation: (mentor cohort - mentee cohort) / 2 with
+        young=0, middle=1, old=2, 0 if the mentor is not older. Needs
+        ``as_of`` and the mentor's ``birth_year``; otherwise it contributes 0.
+    same_grid
+        1 when mentee and mentor belong to the same grid.
+    as_of
+        Reference year for cohorts.
+    top_k
+        Keep only the ``top_k`` best mentors per mentee (per role with roles),
+        ties by mentor id; ``None`` keeps all.
+    min_weight
+        Drop pairs whose weight is below this; ``None`` keeps all.
+    same_grid_only
+        Hard filter: pair only mentees and mentors of the same grid.
+    same_unit_only
+        Hard filter: pair only mentees and mentors of the same unit.
+    cover_weakest
+        Hard filter: the mentor's level on the mentee's weakest competency
+        must be at least the mentee's level plus this margin (mentees without
+        competencies pass); ``None`` switches the filter off.
+
+    Examples
+    --------
+    >>> from cadredev.matching import Criteria
+    >>> Criteria(cross_unit=2.0, top_k=5).cross_unit
+    2.0
+    >>> Criteria(top_k=0)
+    Traceback (most recent call last):
+    ...
+    cadredev.errors.InvalidInputError: Criteria: top_k must be an integer >= 1 or None, got 0
+
+    .. versionadded:: 0.1
+    """
+
+    industries: float = _weight_field()
+    gap_cover: float = _weight_field()
+    weakest: float = _weight_field(0.0)
+    cross_unit: float = _weight_field()
+    cohort_gap: float = _weight_field(0.5)
+    same_grid: float = _weight_field()
+    as_of: int | None = field(default=None, validator=_check_as_of)
+    top_k: int | None = field(default=None, validator=_check_top_k)
+    min_weight: float | None = field(default=None, validator=_optional_finite)
+    same_grid_only: bool = field(default=False, validator=_check_bool)
+    same_unit_only: bool = field(default=False, validator=_check_bool)
+    cover_weakest: float | None = field(default=None, validator=_optional_finite)
+
+    def weights(self) -> dict[str, float]:
+        """Return the non-zero criterion weights, in a fixed order.
+
+        Examples
+        --------
+        >>> from cadredev.matching import Criteria
+        >>> Criteria(gap_cover=0.0, cohort_gap=0.0).weights()
+        {'industries': 1.0, 'cross_unit': 1.0, 'same_grid': 1.0}
+        """
+        out = {
+            "industries": self.industries,
+            "gap_cover": self.gap_cover,
+            "weakest": self.weakest,
+            "cross_unit": self.cross_unit,
+            "cohort_gap": self.cohort_gap,
+            "same_grid": self.same_grid,
+        }
+        return {k: v for k, v in out.items() if v != 0.0}

@@ -1,0 +1,298 @@
+"""The match function: pins, dispatch to a method, and the result with reasons."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any, Literal, TypeAlias
+
+import networkx as nx
+import numpy as np
+
+from cadredev._frozendict import FrozenDict
+from cadredev._validate import id_key
+
+from ._contract import Problem, bad, parse
+from ._greedy import solve_greedy
+from ._optimal import solve_optimal
+from ._result import Context, Matching
+from ._stable import solve_stable
+
+__all__ = [
+    "ALL_FULL",
+    "FORBIDDEN",
+    "METHODS",
+    "NOT_WORTH",
+    "NO_CAPACITY",
+    "NO_COMPATIBLE",
+    "Method",
+    "match",
+]
+
+Method: TypeAlias = Literal["optimal", "stable", "greedy"]
+
+METHODS: tuple[str, ...] = ("optimal", "stable", "greedy")
+
+# reasons given for unmatched mentees
+NO_COMPATIBLE = "no compatible mentor"
+ALL_FULL = "all compatible mentors full"
+FORBIDDEN = "forbidden: every candidate mentor is excluded (回避)"
+NOT_WORTH = "not matched: every remaining pair has negative weight"
+NO_CAPACITY = "mentee capacity is 0"
+
+
+def match(
+    graph: nx.Graph[Any],
+    *,
+    method: Method = "optimal",
+    pinned: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | Matching | None = None,
+) -> Matching:
+    """Match mentees to mentors with capacities.
+
+    Every method is deterministic: the result depends only on the graph
+    (not on insertion order), so there is no ``seed``.
+
+    Parameters
+    ----------
+    graph
+        A bipartite graph following the contract in :mod:`cadredev.matching`.
+    method
+        ``"optimal"``: maximum total weight (pairs of negative weight are
+        never used); among maximum-weight solutions the one with the most
+        pairs; remaining ties are resolved deterministically by solving over
+        nodes and edges in id order, so the result depends only on the graph,
+        not on insertion order. Float weights are compared on an integer grid
+        fine enough for exact double arithmetic (integer weights exactly).
+        ``"stable"``: mentee-proposing deferred acceptance (hospital /
+        residents) with capacities on both sides; each side ranks by
+        ``weight`` unless the edge carries ``mentee_score`` /
+        ``mentor_score``; ties by id. The result is the mentee-optimal stable
+        matching. ``"greedy"``: pairs by weight, highest first (ties by
+        mentee id, then mentor id), while both have room.
+    pinned
+        Pairs kept as they are (a mapping mentee -> mentor, pairs, or a
+        previous :class:`Matching`); the rest is optimised around them.
+        ``graph.graph["required"]`` pairs are always pinned.
+
+    Returns
+    -------
+    Matching
+        With ``by_role`` filled (one matching per role) for a role-typed graph.
+
+    Raises
+    ------
+    InvalidInputError
+        For a graph that breaks the contract (directed, multigraph, self loop,
+        missing or invalid ``bipartite``, bad capacity, non-finite weight, an
+        edge inside one side), a pinned pair that is not an edge or exceeds a
+        capacity, or an unknown method.
+
+    Notes
+    -----
+    Ids are ordered by ``(str(id), repr(id))`` wherever an order is needed,
+    so ids of mixed types (``1`` and ``"1"``) are fine.
+    ``"optimal"`` with mentee capacity 1 expands each mentor into
+    ``min(capacity, degree)`` slots, gives each mentee a private "unmatched"
+    column and solves the rectangular assignment with scipy's sparse
+    ``min_weight_full_bipartite_matching`` (LAPJVsp) on integer costs. A
+    large assignment is first solved on candidate edges (each mentee's and
+    each mentor's best ones) and accepted only with a proof of optimality
+    for all edges: mentor prices read off the solution by shortest paths
+    give a dual solution of equal value (otherwise the missing edges are
+    added and it is solved again). With
+    larger mentee capacities it solves the b-matching linear program with
+    HiGHS (the constraint matrix is totally unimodular, so the vertex
+    solution is integral). ``"stable"`` and ``"greedy"`` run deferred
+    acceptance in vectorised rounds; greedy is the stable matching of the
+    common edge order (weight, then ids), which it equals.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from cadredev import match
+    >>> g = nx.Graph()
+    >>> g.add_nodes_from(["ana", "bo", "cai"], bipartite=0)
+    >>> g.add_nodes_from([("wang", {"capacity": 2}), ("li", {"capacity": 1})], bipartite=1)
+    >>> g.add_weighted_edges_from(
+    ...     [("ana", "wang", 3), ("ana", "li", 2), ("bo", "wang", 3), ("cai", "wang", 1)]
+    ... )
+    >>> match(g).pairs
+    FrozenDict({'ana': 'li', 'bo': 'wang', 'cai': 'wang'})
+    >>> match(g, method="greedy").total_weight
+    6.0
+
+    .. versionadded:: 0.1
+    """
+    if method not in METHODS:
+        raise bad(f"method must be one of {list(METHODS)}, got {method!r}")
+    prob = parse(graph)
+    pins = _check_pinned(pinned, prob)
+    everything = np.ones(len(prob.eu), dtype=bool)
+    if prob.roles is None:
+        chosen = _solve(method, prob, everything, pins)
+        return _matching(method, prob, chosen, everything, None)
+    edge_role = np.array([prob.mentor_role[j] for j in prob.ev.tolist()], dtype=object)
+    parts_by_role: dict[str, Matching] = {}
+    chosen = np.zeros(len(prob.eu), dtype=bool)
+    for role in prob.roles:
+        sub = edge_role == role if len(edge_role) else np.zeros(0, dtype=bool)
+        got = _solve(method, prob, sub, pins)
+        chosen |= got & sub
+        parts_by_role[role] = _matching(method, prob, got, sub, role)
+    whole = _matching(method, prob, chosen, everything, None)
+    return Matching(
+        method=method,
+        assignments=whole.assignments,
+        unmatched=whole.unmatched,
+        total_weight=whole.total_weight,
+        role=None,
+        by_role=FrozenDict(parts_by_role),
+        context=Context(problem=prob, chosen=chosen),
+    )
+
+
+def _pinned_items(pinned: Any) -> list[Any]:
+    """Return ``pinned`` (a mapping, pairs or a :class:`Matching`) as a list of pairs."""
+    if pinned is None:
+        return []
+    if isinstance(pinned, Matching):
+        return list(pinned.assignments)
+    if isinstance(pinned, Mapping):
+        return list(pinned.items())
+    if isinstance(pinned, str | bytes) or not isinstance(pinned, Iterable):
+        raise bad(f"pinned must be a mapping or pairs (mentee, mentor), got {pinned!r}")
+    return list(pinned)
+
+
+def _check_pinned(pinned: Any, prob: Problem) -> list[int]:
+    """Return the edge positions of the pinned and required pairs (validated)."""
+    items = _pinned_items(pinned) + list(prob.required)
+    a_pos = {u: i for i, u in enumerate(prob.mentees)}
+    b_pos = {v: j for j, v in enumerate(prob.mentors)}
+    m = len(prob.mentors)
+    keys = prob.eu * m + prob.ev
+    out: set[int] = set()
+    for pair in items:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise bad(f"pinned pair must be (mentee, mentor), got {pair!r}")
+        a, b = pair
+        if a not in a_pos or b not in b_pos:
+            raise bad(f"pinned pair ({a!r}, {b!r}): no such edge (need a mentee and a mentor)")
+        k = a_pos[a] * m + b_pos[b]
+        e = int(np.searchsorted(keys, k))
+        if e >= len(keys) or keys[e] != k:
+            raise bad(f"pinned pair ({a!r}, {b!r}): no such edge in the graph")
+        out.add(e)
+    edges = sorted(out)
+    _check_pinned_load(edges, prob)
+    return edges
+
+
+def _check_pinned_load(edges: list[int], prob: Problem) -> None:
+    """Check the pinned edges fit the mentors' capacities and the mentees' slots."""
+    per_b = Counter(int(prob.ev[e]) for e in edges)
+    for j, count in per_b.items():
+        if count > prob.mentor_cap[j]:
+            raise bad(
+                f"pinned pairs exceed mentor {prob.mentors[j]!r} capacity "
+                f"{int(prob.mentor_cap[j])} ({count} pinned)"
+            )
+    per_a = Counter((int(prob.eu[e]), prob.mentor_role[int(prob.ev[e])]) for e in edges)
+    for (i, role), count in per_a.items():
+        cap = 1 if role is not None else int(prob.mentee_cap[i])
+        if count > cap:
+            what = f"role {role!r} slot" if role is not None else "capacity"
+            raise bad(
+                f"pinned pairs exceed mentee {prob.mentees[i]!r} {what} {cap} ({count} pinned)"
+            )
+
+
+def _solve(method: str, prob: Problem, sub: np.ndarray, pinned: list[int]) -> np.ndarray:
+    """Solve on the edges in the mask ``sub``, keeping the pinned ones; a mask over all edges."""
+    cap_a = prob.mentee_cap.copy()
+    if prob.roles is not None:
+        cap_a = np.minimum(cap_a, 1)
+    cap_b = prob.mentor_cap.copy()
+    chosen = np.zeros(len(prob.eu), dtype=bool)
+    for e in pinned:
+        if sub[e]:
+            chosen[e] = True
+            cap_a[prob.eu[e]] -= 1
+            cap_b[prob.ev[e]] -= 1
+    rest = sub & ~chosen
+    if bool(rest.all()):  # nothing pinned, every edge in play: no copies
+        eu, ev, w, s_a, s_b = prob.eu, prob.ev, prob.w, prob.s_mentee, prob.s_mentor
+        free = None
+    else:
+        free = np.nonzero(rest)[0]
+        eu, ev, w = prob.eu[free], prob.ev[free], prob.w[free]
+        s_a = prob.s_mentee[free]
+        s_b = s_a if prob.s_mentor is prob.s_mentee else prob.s_mentor[free]
+    if method == "optimal":
+        got = solve_optimal(eu, ev, w, cap_a, cap_b)
+    elif method == "stable":
+        got = solve_stable(eu, ev, s_a, s_b, cap_a, cap_b)
+    else:
+        got = solve_greedy(eu, ev, w, cap_a, cap_b)
+    if free is None:
+        chosen |= got
+    else:
+        chosen[free[got]] = True
+    return chosen
+
+
+def _matching(
+    method: str, prob: Problem, chosen: np.ndarray, sub: np.ndarray, role: str | None
+) -> Matching:
+    """Return the :class:`Matching` of the chosen edges among ``sub``, with reasons."""
+    mentees, mentors = prob.mentees, prob.mentors
+    idx = np.nonzero(chosen & sub)[0]
+    pairs = tuple(
+        zip(
+            map(mentees.__getitem__, prob.eu[idx].tolist()),
+            map(mentors.__getitem__, prob.ev[idx].tolist()),
+            strict=True,
+        )
+    )  # edges are in (mentee, mentor) id order already
+    unmatched = _unmatched(method, prob, idx, sub, role)
+    return Matching(
+        method=method,
+        assignments=pairs,
+        unmatched=FrozenDict(dict(sorted(unmatched.items(), key=lambda kv: id_key(kv[0])))),
+        total_weight=float(math.fsum(prob.w[idx].tolist())),
+        role=role,
+        context=Context(problem=prob, chosen=chosen & sub),
+    )
+
+
+def _unmatched(
+    method: str, prob: Problem, idx: np.ndarray, sub: np.ndarray, role: str | None
+) -> dict[Hashable, str]:
+    """Mentee id -> why, for the mentees without a chosen edge (``idx``) among ``sub``."""
+    matched = np.zeros(len(prob.mentees), dtype=bool)
+    matched[prob.eu[idx]] = True
+    load = np.bincount(prob.ev[idx], minlength=len(prob.mentors))
+    has_edge = np.zeros(len(prob.mentees), dtype=bool)
+    has_edge[prob.eu[sub]] = True
+    forbidden_of = {a for a, b in prob.forbidden if role is None or prob.role_of(b) == role}
+    sub_idx = np.nonzero(sub)[0]
+    sub_eu = prob.eu[sub_idx]
+    out: dict[Hashable, str] = {}
+    for i in np.nonzero(~matched)[0].tolist():
+        u = prob.mentees[i]
+        if prob.mentee_cap[i] == 0:
+            out[u] = NO_CAPACITY
+        elif not has_edge[i]:
+            out[u] = FORBIDDEN if u in forbidden_of else NO_COMPATIBLE
+        else:
+            lo, hi = np.searchsorted(sub_eu, [i, i + 1])
+            mine = sub_idx[lo:hi]
+            room = load[prob.ev[mine]] < prob.mentor_cap[prob.ev[mine]]
+            if not room.any():
+                out[u] = ALL_FULL
+            elif method == "optimal" and bool(np.all(prob.w[mine][room] < 0)):
+                out[u] = NOT_WORTH
+            else:
+                out[u] = f"not matched by the {method} method"
+    return out

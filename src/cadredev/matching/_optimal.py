@@ -1,0 +1,238 @@
+"""The optimal method: an exact maximum-weight b-matching.
+
+With mentee capacity 1 the problem is a sparse rectangular assignment on
+mentor slots (scipy's LAPJVsp); a large one is first solved on candidate
+edges and accepted only with the certificate of :mod:`._certify`. With
+larger mentee capacities it is the b-matching linear program, solved by
+HiGHS. Weights are compared on an integer grid on which double arithmetic
+is exact.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._certify import certify
+
+__all__ = [
+    "PRUNE_MIN_SLOT_EDGES",
+    "PRUNE_PER_MENTEE",
+    "PRUNE_PER_SLOT",
+    "PRUNE_ROUNDS",
+    "assignment",
+    "best_per_group",
+    "solve_optimal",
+]
+
+PRUNE_MIN_SLOT_EDGES = 300_000
+"""Assignments with at least this many slot entries (edges times usable slots
+of their mentor) are first solved on candidate edges, then certified."""
+PRUNE_PER_MENTEE = 6
+"""Candidate edges: each mentee's best few ..."""
+PRUNE_PER_SLOT = 2
+"""... and each mentor's best few per usable slot."""
+PRUNE_ROUNDS = 3
+"""Rounds of growing the candidates before solving the whole problem."""
+
+
+def solve_optimal(
+    eu: np.ndarray, ev: np.ndarray, w: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+) -> np.ndarray:
+    """Maximum total weight, then most pairs; a mask over the edges.
+
+    Edges of negative weight and nodes of capacity 0 never take part.
+    """
+    chosen = np.zeros(len(w), dtype=bool)
+    n = len(cap_a)
+    use = (w >= 0) & (cap_a[eu] > 0) & (cap_b[ev] > 0)
+    if not use.any():
+        return chosen
+    idx = np.nonzero(use)[0]
+    a, b = eu[idx], ev[idx]
+    q = _integer_weights(w[idx], n)
+    if np.all(cap_a <= 1):
+        chosen[idx[_certified_assignment(a, b, q, n, cap_b)]] = True
+    else:
+        chosen[idx[_flow_lp(a, b, q, cap_a, cap_b)]] = True
+    return chosen
+
+
+def _integer_weights(w: np.ndarray, n_rows: int) -> np.ndarray:
+    """Map weights to integers on which double arithmetic is exact."""
+    if len(w) == 0:
+        return np.zeros(0, dtype=np.int64)
+    top = float(np.max(np.abs(w)))
+    budget = 2.0**51 / ((n_rows + 2) * (n_rows + 2))
+    if np.all(w == np.round(w)) and top <= budget:
+        return w.astype(np.int64)
+    scale = 2.0 ** math.floor(math.log2(budget / max(top, 1e-300)))
+    return np.round(w * min(scale, 2.0**40)).astype(np.int64)
+
+
+def best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray, tag: np.ndarray) -> np.ndarray:
+    """Mask of the ``k[group]`` highest-``q`` edges of each group.
+
+    Ties go by ``tag`` (small non-negative integers), then by position.
+    """
+    order = np.argsort(tag.astype(np.uint16), kind="stable")
+    top = int(q.max())
+    span = top - int(q.min()) + 1
+    groups = int(group.max()) + 1
+    if groups <= 65536 and span <= 65536:  # linear-time radix sorts
+        order = order[np.argsort((top - q[order]).astype(np.uint16), kind="stable")]
+        order = order[np.argsort(group[order].astype(np.uint16), kind="stable")]
+    elif groups * span < 2**62:
+        key = group.astype(np.int64) * span + (top - q)
+        order = order[np.argsort(key[order], kind="stable")]
+    else:  # the combined key would overflow
+        order = order[np.lexsort(((top - q)[order], group[order]))]
+    in_order = group[order]
+    first = np.searchsorted(in_order, in_order)
+    keep = np.zeros(len(q), dtype=bool)
+    keep[order[(np.arange(len(order)) - first) < k[in_order]]] = True
+    return keep
+
+
+def _scrambled_tags(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Return a fixed pseudo-random 16-bit tag per pair, to break equal weights.
+
+    Candidates chosen by a scrambled order of the pair rather than by id,
+    so that the candidates of one mentor are not all the first mentees.
+    """
+    mix = a.astype(np.uint64) * np.uint64(0x9E3779B1) + b.astype(np.uint64) * np.uint64(0x85EBCA77)
+    return np.asarray((mix >> np.uint64(16)) & np.uint64(0xFFFF))
+
+
+def _certified_assignment(
+    a: np.ndarray, b: np.ndarray, q: np.ndarray, n: int, cap_b: np.ndarray
+) -> np.ndarray:
+    """Exact b-matching: solve on candidate edges, prove optimality on all edges.
+
+    The assignment (:func:`assignment`) is solved on candidate edges (each
+    mentee's best ones and each mentor's best ones per slot) and checked by
+    :func:`~._certify.certify`. When the certificate fails, the edges that
+    break the bound join the candidates with every edge of their mentees (in
+    later rounds also more of each mentee's and mentor's best edges) and the
+    solve is repeated; after ``PRUNE_ROUNDS`` rounds the whole problem is
+    solved directly. When there are enough slots, the candidates are first
+    solved without the "unmatched" option (a smaller assignment); if that
+    has no solution or is not optimal on the candidates, the option comes
+    back. Returns the positions of the chosen edges.
+    """
+    m = len(cap_b)
+    cap = np.minimum(cap_b, np.bincount(b, minlength=m))
+    if int(cap[b].sum()) < PRUNE_MIN_SLOT_EDGES:
+        return assignment(a, b, q, n, cap_b)
+    gain = q.astype(np.int64) * (n + 1) + 1  # as in assignment
+    keep = np.zeros(len(a), dtype=bool)
+    tag = _scrambled_tags(a, b)
+    everyone = int(cap.sum()) >= n  # first try to match every mentee
+    grow = 0
+    while grow < PRUNE_ROUNDS:
+        widen = max(grow - 1, 0)
+        keep |= best_per_group(a, q, np.full(n, PRUNE_PER_MENTEE << widen), tag)
+        keep |= best_per_group(b, q, (PRUNE_PER_SLOT << widen) * cap, tag)
+        sub = np.flatnonzero(keep)
+        if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
+            everyone = False
+        try:
+            local = assignment(a[sub], b[sub], q[sub], n, cap_b, everyone=everyone)
+        except ValueError:  # no candidate matching covers every mentee
+            everyone = False
+            continue
+        proof = certify(a, b, gain, sub, local, n, cap)
+        if proof is not None and proof.optimal:
+            return np.asarray(sub[local], dtype=np.int64)
+        if everyone and (proof is None or not proof.on_candidates):
+            everyone = False  # not optimal once some mentee may stay unmatched
+            continue
+        if proof is None or not proof.on_candidates:
+            break  # paths too long: solve the whole problem
+        # add the edges the candidates' prices undervalue, with every edge
+        # of their mentees; grow the candidates further only when that did not do
+        broken = proof.undervalued
+        keep |= broken | np.isin(a, a[broken])
+        grow += 1
+    return assignment(a, b, q, n, cap_b)
+
+
+def assignment(
+    a: np.ndarray,
+    b: np.ndarray,
+    q: np.ndarray,
+    n: int,
+    cap_b: np.ndarray,
+    *,
+    everyone: bool = False,
+) -> np.ndarray:
+    """Exact b-matching by a sparse rectangular assignment on mentor slots.
+
+    Each mentor becomes ``min(capacity, degree)`` slots and each mentee also
+    gets a private "unmatched" column, so a full matching of the mentee rows
+    always exists. The cost ``big - (q * (n + 1) + 1)`` of a pair makes the
+    total cost ``n * big - (n + 1) * weight - matched``: minimising it gives
+    maximum weight first, then most matched mentees.
+
+    With ``everyone`` there are no private columns: the best matching that
+    matches every mentee, or ``ValueError`` when there is none. Returns the
+    positions of the chosen edges.
+    """
+    from scipy.sparse import csr_array  # noqa: PLC0415
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # noqa: PLC0415
+
+    m = len(cap_b)
+    deg = np.bincount(b, minlength=m)
+    slots = np.minimum(cap_b, deg)
+    offset = np.concatenate(([0], np.cumsum(slots)))
+    n_slots = int(offset[-1])
+    rep = slots[b]
+    edge_of = np.repeat(np.arange(len(a)), rep)
+    within = np.arange(int(rep.sum())) - np.repeat(np.cumsum(rep) - rep, rep)
+    cols = offset[b][edge_of] + within
+    gain = q.astype(np.float64) * (n + 1) + 1.0
+    big = float(gain.max()) + 1.0
+    private = 0 if everyone else n
+    data = np.concatenate((big - gain[edge_of] + 1.0, np.full(private, big + 1.0)))
+    rows = np.concatenate((a[edge_of], np.arange(private)))
+    cols = np.concatenate((cols, n_slots + np.arange(private)))
+    matrix = csr_array((data, (rows, cols)), shape=(n, n_slots + private))
+    row_ind, col_ind = min_weight_full_bipartite_matching(matrix)
+    real = col_ind < n_slots
+    r, c = row_ind[real], col_ind[real]
+    mentor = np.searchsorted(offset, c, side="right") - 1
+    # map (mentee, mentor) back to edge positions (edges are unique pairs)
+    key = a.astype(np.int64) * m + b
+    order = np.argsort(key, kind="stable")
+    found = order[np.searchsorted(key[order], r.astype(np.int64) * m + mentor)]
+    return np.asarray(found, dtype=np.int64)
+
+
+def _flow_lp(
+    a: np.ndarray, b: np.ndarray, q: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+) -> np.ndarray:
+    """Exact b-matching with capacities on both sides through HiGHS.
+
+    The constraint matrix of a bipartite b-matching is totally unimodular, so
+    the simplex method's vertex solution is integral. Returns the positions
+    of the chosen edges.
+    """
+    from scipy.optimize import linprog  # noqa: PLC0415
+    from scipy.sparse import coo_array, vstack  # noqa: PLC0415
+
+    ne = len(a)
+    n, m = len(cap_a), len(cap_b)
+    cols = np.arange(ne)
+    ones = np.ones(ne)
+    a_ub = vstack(
+        (coo_array((ones, (a, cols)), shape=(n, ne)), coo_array((ones, (b, cols)), shape=(m, ne)))
+    ).tocsr()
+    rhs = np.concatenate((cap_a, cap_b)).astype(np.float64)
+    gain = q.astype(np.float64) * (ne + 1) + 1.0
+    res = linprog(  # type: ignore[call-overload]
+        -gain, A_ub=a_ub, b_ub=rhs, bounds=(0.0, 1.0), method="highs-ds"
+    )
+    if res.x is None:  # pragma: no cover - the problem is always feasible (x = 0)
+        return np.zeros(0, dtype=np.int64)
+    return np.nonzero(res.x > 0.5)[0]
