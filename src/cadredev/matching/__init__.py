@@ -28,7 +28,7 @@ is needed they are ordered by ``(str(id), repr(id))``.
 
 from __future__ import annotations
 
-from cadredev.io import register
+from cadredev import _strategy_hook
 
 from ._contract import Pair as Pair
 from ._criteria import Criteria
@@ -53,4 +53,4 @@ __all__ = [
     "match",
 ]
 
-register(Criteria)
+_strategy_hook.imported()  # lets the hypothesis plugin register the types above
