@@ -54,9 +54,11 @@ nitpicky = True
 nitpick_ignore_regex = [
     (r"py:.*", r"(numpy|np|networkx|nx|scipy|pandas|pd|matplotlib|hypothesis|st|attrs|cattrs)\..*"),
     (r"py:.*", r"(NDArray|ArrayLike|Axes|Figure|DataFrame|SearchStrategy|DrawFn|Generator)"),
-    (r"py:.*", r"(collections\.abc|typing|types|pathlib|os)\..*"),
+    (r"py:.*", r"(collections\.abc|typing|types|pathlib|os|datetime|sqlalchemy)\..*"),
     (r"py:.*", r"(Path|Mapping|Sequence|Iterable|Iterator|Callable|Any|Self|Literal|TypeVar)"),
     (r"py:.*", r"(T|K|V|E|_T|_T_co|Seed|Method|Labels|Pair|Period|Policy|Direction|Kind)"),
+    (r"py:.*", r"(Context|Scorer|When|PeriodLevel)"),
+    (r"py:class", r"\.\.\.?"),  # the ellipsis of tuple[str, ...]
     (r"py:.*", r"_\w+"),
     (r"py:.*", r"cadredev\..*\._.*"),
     (r"py:.*", r"cadredev\.[a-z_.]*\.[A-Z]"),  # type variables

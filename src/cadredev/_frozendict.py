@@ -28,7 +28,7 @@ class FrozenDict(Mapping[K, V]):
     """An immutable mapping with sorted keys, hashable and comparable to dicts.
 
     Used for the ``competencies`` and ``requirements`` fields so that records
-    stay frozen and hashable. Iteration follows key order by :func:`id_key`
+    stay frozen and hashable. Iteration follows key order by ``id_key``
     (``(str, repr)``, which also orders keys of mixed types), so two records
     built from differently ordered dicts are equal *and* print alike.
 

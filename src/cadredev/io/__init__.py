@@ -7,7 +7,7 @@ collection. Loading never coerces: a string where a number belongs, an unknown
 field or a missing one is an :class:`~cadredev.InvalidInputError` that names the
 file, the JSON path or CSV row, the field and the value.
 
-CSV rosters are UTF-8 with a fixed header (see :data:`ROSTER_COLUMNS`); their
+CSV rosters are UTF-8 with a fixed header (see ``ROSTER_COLUMNS``); their
 header is their schema. Set-valued cells are ``;``-separated and competencies
 are written ``name=level;name=level``.
 

@@ -97,8 +97,8 @@ class Ledger:
     .. versionadded:: 0.2
     """
 
-    def __init__(self, *, zone: Any = None, _store: MemoryStore | SqlStore | None = None) -> None:
-        self._store: MemoryStore | SqlStore = MemoryStore() if _store is None else _store
+    def __init__(self, *, zone: Any = None) -> None:
+        self._store: MemoryStore | SqlStore = MemoryStore()
         self._roster = None if zone is None else Roster.of_zone(zone)
         self._state = State(self._roster)
         self._state_seq = 0  # the state reflects every stored event up to here
@@ -136,7 +136,9 @@ class Ledger:
         ...     [e.cadre_id for e in again.events(kind="Left")]
         ['c9']
         """
-        return cls(zone=zone, _store=SqlStore(url))
+        ledger = cls(zone=zone)
+        ledger._store = SqlStore(url)  # noqa: SLF001  (its own class)
+        return ledger
 
     def close(self) -> None:
         """Release the database connections (nothing for a ledger in memory)."""
