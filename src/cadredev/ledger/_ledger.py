@@ -137,7 +137,7 @@ class Ledger:
         ['c9']
         """
         ledger = cls(zone=zone)
-        ledger._store = SqlStore(url)  # noqa: SLF001  (its own class)
+        ledger._store = SqlStore(url)
         return ledger
 
     def close(self) -> None:
