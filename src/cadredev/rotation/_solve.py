@@ -14,6 +14,7 @@ from cadredev.model import Cadre
 
 from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
+from ._diagnose import history_notes
 from ._improve import Search, improve
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels
@@ -79,16 +80,21 @@ def _solve(
     time_limit: float | None,
     min_start: int = 0,
     exclude: Iterable[str] = (),
+    closed: dict[str, int] | None = None,
 ) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State]:
     started = time.perf_counter()
     limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
     # leave room for the bound and the plan record after the search
     deadline = started + 0.85 * limit
     exclude = tuple(exclude)
-    comp = compile_problem(problem, min_start=min_start, exclude_cadres=exclude)
+    comp = compile_problem(problem, min_start=min_start, exclude_cadres=exclude, closed=closed)
     if comp.n_options > MAX_OPTIONS:
         comp = compile_problem(
-            problem, min_start=min_start, max_options=MAX_OPTIONS, exclude_cadres=exclude
+            problem,
+            min_start=min_start,
+            max_options=MAX_OPTIONS,
+            exclude_cadres=exclude,
+            closed=closed,
         )
     state = State(comp)
     cidx, pidx, kidx = comp._cidx, comp._pidx, comp._kidx  # noqa: SLF001
@@ -189,6 +195,8 @@ def _to_assignment(comp: Compiled, key: Key) -> Assignment:
         program=comp.prog_names[k],
         start=s,
         length=length,
+        # only kept placements that events cut short are shorter than the program's
+        ended_early=length < int(comp.plen[k]),
     )
 
 
@@ -226,6 +234,12 @@ def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
                 most = min(most, len(chunk))
             if prog.one_per_category:
                 most = min(most, len(np.unique(comp.pcat[comp.pair_p[chunk]])))
+            if prog.career_max:
+                # per category: at most what the career limit leaves, or the maximum
+                cats = np.unique(comp.pcat[comp.pair_p[chunk]]).tolist()
+                limits = comp.pcareer[k, cats]
+                left = np.where(limits >= 0, limits - comp.hist_count[c, cats], comp.pmax[k])
+                most = min(most, int(left.clip(min=0).sum()))
             placed += min(most, int(comp.pmin[k]))
             if prog.no_repeat:
                 tops = comp.pair_v[chunk[:most]]
@@ -260,8 +274,9 @@ def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[U
                 continue
             lo, hi = int(first[c]), int(first[c + 1])
             opts = [o for o in range(lo, hi) if int(comp.ok[o]) == k]
+            notes = history_notes(problem, cadre, prog)
             if not opts:
-                reason = _static_reason(problem, cadre, prog)
+                reason = _static_reason(problem, cadre, prog, notes)
             else:
                 blockers: Counter[str] = Counter(
                     state.blocker(c, int(comp.op[o]), k, int(comp.os[o]), int(comp.ol[o]))
@@ -271,13 +286,15 @@ def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[U
                 reason = (
                     f"all {len(opts)} eligible post-start options are taken or blocked: {parts}"
                 )
+                if notes:
+                    reason += f"; posting history: {'; '.join(notes)}"
             out.append(
                 Unplaced(cadre_id=cadre.id, program=prog.name, reason=reason, missing=missing)
             )
     return tuple(sorted(out))
 
 
-def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program) -> str:
+def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program, notes: list[str]) -> str:
     posts = [p for p in problem.posts if p.category in prog.categories]
     usable = [p for p in posts if not problem.post_reasons(cadre, prog, p)]
     if not usable:
@@ -286,9 +303,20 @@ def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program) -> str
             f"no eligible post in categories {sorted(prog.categories)} "
             f"(e.g. {posts[0].id if posts else '-'}: {'; '.join(why)})"
         )
+    past = problem._past.get(cadre.id)  # noqa: SLF001
+    if past is not None or prog.career_max:
+        count = {} if past is None else past.counts
+        held = past.posts if past is not None and prog.no_repeat else frozenset()
+
+        def within_career(cat: str) -> bool:
+            return cat not in prog.career_max or count.get(cat, 0) < prog.career_max[cat]
+
+        if not [p for p in usable if p.id not in held and within_career(p.category)]:
+            return f"the posting history leaves no post: {'; '.join(notes)}"
+    history = f"; posting history: {'; '.join(notes)}" if notes else ""
     if problem.unavailable.get(cadre.id):
-        return f"unavailable in every {prog.length}-period window of the horizon"
-    return f"no {prog.length}-period window left in the horizon"
+        return f"unavailable in every {prog.length}-period window of the horizon{history}"
+    return f"no {prog.length}-period window left in the horizon{history}"
 
 
 def schedule(
@@ -381,6 +409,7 @@ def schedule(
         horizon=problem.horizon,
         post_ids=tuple(p.id for p in problem.posts),
         labels=plan_labels(problem),
+        calendar=problem.calendar,
     )
 
 
@@ -495,4 +524,5 @@ def replan(
         post_ids=tuple(p.id for p in problem.posts),
         labels=plan_labels(problem),
         moved=moved,
+        calendar=problem.calendar,
     )
