@@ -7,8 +7,8 @@ import numpy as np
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre
 
-from ._compile import compile_problem
-from ._problem import RotationProblem
+from ._compile import Compiled, compile_problem
+from ._problem import PastPostings, RotationProblem
 from ._records import Conflict, Program
 
 __all__ = ["diagnose"]
@@ -58,7 +58,7 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
         if lo == 0:
             continue
         need = np.flatnonzero(comp.prog_elig[k])
-        found = _history_conflicts(problem, prog, need)
+        found = _history_conflicts(problem, comp, k, need)
         out.extend(found)
         explained = {cid for conflict in found for cid in conflict.cadres}
         stuck = [
@@ -192,54 +192,83 @@ def history_notes(problem: RotationProblem, cadre: Cadre, prog: Program) -> list
     return notes
 
 
-def _most(problem: RotationProblem, cadre: Cadre, prog: Program, *, history: bool) -> int:
-    """Most placements ``cadre`` can have in ``prog``, counted per post category.
-
-    Per category: no more than the career limit leaves, than posts not held
-    before (``no_repeat``), and than windows that fit after the cooldown with
-    the program's gap or the category's cooldown between them. Without
-    ``history`` the same count ignores past postings.
-    """
-    past = problem._past.get(cadre.id) if history else None  # noqa: SLF001
-    held = past.posts if past is not None and prog.no_repeat else frozenset()
-    horizon, length = problem.horizon, prog.length
+def _usable_posts(
+    problem: RotationProblem, cadre: Cadre, prog: Program, held: frozenset[str]
+) -> dict[str, int]:
+    """Count, per category, the posts ``cadre`` may hold in ``prog`` and did not hold."""
     posts: dict[str, int] = {}
     for post in problem.posts:
         usable = post.category in prog.categories and post.id not in held
         if usable and not problem.post_reasons(cadre, prog, post):
             posts[post.category] = posts.get(post.category, 0) + 1
+    return posts
+
+
+def _most(
+    problem: RotationProblem, prog: Program, posts: dict[str, int], past: PastPostings | None
+) -> int:
+    """Bound the placements a cadre can have in ``prog``, category by category.
+
+    Per category: no more than the usable ``posts`` (under ``no_repeat``),
+    than the career limit leaves after ``past`` postings, and than the
+    windows that fit after the cooldown, with the program's gap or the
+    category's cooldown between them. ``past=None`` ignores the history.
+    """
+    horizon, length = problem.horizon, prog.length
     total = 0
     for cat, n_posts in posts.items():
         most = n_posts if prog.no_repeat else prog.placements[1]
         if prog.one_per_category:
             most = min(most, 1)
         if cat in prog.career_max:
-            most = min(
-                most, prog.career_max[cat] - (0 if past is None else past.counts.get(cat, 0))
-            )
+            done = 0 if past is None else past.counts.get(cat, 0)
+            most = min(most, prog.career_max[cat] - done)
         ready = 0
         if past is not None and cat in prog.cooldown and cat in past.last_end:
             end = past.last_end[cat]
             ready = horizon if end is None else max(0, end + 1 + prog.cooldown[cat])
         sep = max(prog.gap, prog.cooldown.get(cat, 0))
-        windows = (
-            0 if horizon - ready < length else 1 + (horizon - ready - length) // (length + sep)
-        )
+        fits = horizon - ready >= length
+        windows = 1 + (horizon - ready - length) // (length + sep) if fits else 0
         total += max(0, min(most, windows))
     return min(total, prog.placements[1])
 
 
-def _history_conflicts(problem: RotationProblem, prog: Program, need: np.ndarray) -> list[Conflict]:
-    """Cadres whose posting history leaves fewer placements than the program's minimum."""
+def _history_conflicts(
+    problem: RotationProblem, comp: Compiled, k: int, need: np.ndarray
+) -> list[Conflict]:
+    """Cadres whose posting history leaves fewer placements than the program's minimum.
+
+    The compiled (cadre, post) pairs, which already leave out what the
+    history forbids, pick the candidates cheaply; for those, the count is
+    made again from the posts with and without the history, and a cadre is
+    reported only when the history alone takes the count below the minimum.
+    """
+    prog = problem.programs[k]
     lo = prog.placements[0]
     past = problem._past  # noqa: SLF001
+    if not past:
+        return []
+    n_cat = max(1, len(comp.categories))
+    sel = comp.pair_k == k
+    key = comp.pair_c[sel] * n_cat + comp.pcat[comp.pair_p[sel]]
+    per_cat = np.bincount(key, minlength=len(comp.cadre_ids) * n_cat).reshape(-1, n_cat)
     short: list[tuple[str, int, list[str]]] = []
     for i in need.tolist():
         cadre = problem.cadres[i]
-        if cadre.id not in past:
+        mine = past.get(cadre.id)
+        if mine is None:
             continue
-        most = _most(problem, cadre, prog, history=True)
-        if most < lo <= _most(problem, cadre, prog, history=False):
+        found = {comp.categories[g]: int(v) for g, v in enumerate(per_cat[i]) if v}
+        if _most(problem, prog, found, mine) >= lo:
+            continue
+        held = mine.posts if prog.no_repeat else frozenset()
+        most = _most(problem, prog, _usable_posts(problem, cadre, prog, held), mine)
+        if (
+            most
+            < lo
+            <= _most(problem, prog, _usable_posts(problem, cadre, prog, frozenset()), None)
+        ):
             short.append((cadre.id, most, history_notes(problem, cadre, prog)))
     if not short:
         return []
@@ -274,14 +303,11 @@ def _cats(categories: frozenset[str]) -> str:
     return "categories " + ", ".join(f"'{n}'" for n in names)
 
 
-def _flow_conflict(problem: RotationProblem, comp: object) -> list[Conflict]:
+def _flow_conflict(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
     """Max flow: (cadre, program) minimums -> posts -> post-periods over the horizon."""
     from scipy.sparse import csr_matrix  # noqa: PLC0415
     from scipy.sparse.csgraph import maximum_flow  # noqa: PLC0415
 
-    from ._compile import Compiled  # noqa: PLC0415
-
-    assert isinstance(comp, Compiled)  # noqa: S101
     if comp.n_options == 0:
         return []
     nk = max(1, len(comp.prog_names))
