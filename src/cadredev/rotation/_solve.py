@@ -449,7 +449,10 @@ def replan(
       that post that runs through the event's period ends there: it is
       kept, shortened to end in that period (``ended_early=True``), unless
       it ended by then anyway. Only an assignment that has started is cut;
-      one starting later is left alone.
+      one starting later is left alone, and an event that matches no
+      assignment (a placement already cut or dropped, or one from before the
+      plan) changes nothing, so the same events may be given again to a later
+      re-plan.
 
     A placement that is cut short stays in the plan as what happened: its
     periods count for capacity, home staffing and the rules (no repeated
@@ -486,9 +489,8 @@ def replan(
     ------
     InvalidInputError
         On an id in ``events`` or ``released`` that names no cadre or post of
-        the problem or of the plan's problem, a released assignment that is not in the
-        plan, a :class:`~cadredev.events.PlacementEnded` that matches no
-        assignment, an event of another type, dated events or a dated
+        the problem or of the plan's problem, a released assignment that is
+        not in the plan, an event of another type, dated events or a dated
         ``now`` without a calendar, or an event that would cut a pinned
         assignment.
 
@@ -537,7 +539,7 @@ def replan(
             post_ids.add(label.removeprefix("post:"))
         else:
             cadre_ids.add(label)
-    change = _read_events(problem, plan, events, cadre_ids, post_ids)
+    change = _read_events(problem, events, cadre_ids, post_ids)
     rel_assign: set[Assignment] = set()
     rel_ids: set[str] = set()
     planned = set(plan.assignments)
@@ -658,7 +660,6 @@ class _Change:
 
 def _read_events(
     problem: RotationProblem,
-    plan: RotationPlan,
     events: Iterable[Event],
     cadre_ids: set[str],
     post_ids: set[str],
@@ -691,11 +692,5 @@ def _read_events(
         elif isinstance(event, PostClosed):
             closed[event.post_id] = min(t, closed.get(event.post_id, t))
         else:
-            pair = (event.cadre_id, event.post_id)
-            if not any((a.cadre_id, a.post_id) == pair for a in plan.assignments):
-                raise InvalidInputError(
-                    f"replan: PlacementEnded of cadre {event.cadre_id!r} in post "
-                    f"{event.post_id!r} matches no assignment of the plan"
-                )
-            ended.setdefault(pair, []).append(t)
+            ended.setdefault((event.cadre_id, event.post_id), []).append(t)
     return _Change(left=left, closed=closed, ended=ended)
