@@ -175,8 +175,8 @@ def _history_filter(  # noqa: PLR0917
 
     Clears ``allowed`` (cadres x posts) where the cadre held the post before
     (``no_repeat``) or reached the category's career limit, and returns the
-    earliest start per (cadre, post) that the category's cooldown leaves after
-    past postings (``None`` when no cooldown applies).
+    earliest start per (cadre, post category) that the category's cooldown
+    leaves after past postings (``None`` when no cooldown applies).
     """
     prog = problem.programs[k]
     past = problem._past  # noqa: SLF001
@@ -186,24 +186,21 @@ def _history_filter(  # noqa: PLR0917
         for cid, info in past.items():
             cols = [pidx[q] for q in info.posts if q in pidx]
             allowed[cidx[cid], cols] = False
-    limits = pcareer[k][pcat]  # per post
+    limits = pcareer[k]  # per category
     if (limits >= 0).any():
-        left = limits[None, :] - hist_count[:, pcat]
-        allowed &= (limits[None, :] < 0) | (left > 0)
+        reached = (limits[None, :] >= 0) & (hist_count >= limits[None, :])  # cadres x categories
+        if reached.any():
+            allowed &= ~reached[:, pcat]
     if not prog.cooldown or not past:
         return None
-    horizon = problem.horizon
-    ready = np.zeros(allowed.shape, dtype=np.int64)
-    idle = pcool[k][pcat]  # per post
-    cat_of = [p.category for p in problem.posts]
+    ready = np.zeros((len(problem.cadres), pcool.shape[1]), dtype=np.int64)
+    catidx = {p.category: int(g) for p, g in zip(problem.posts, pcat.tolist(), strict=True)}
     for cid, info in past.items():
         for cat, end in info.last_end.items():
-            if cat not in prog.cooldown:
-                continue
-            cols = [j for j, pc in enumerate(cat_of) if pc == cat]
-            first = horizon if end is None else end + 1 + idle[cols]
-            i = cidx[cid]
-            ready[i, cols] = np.maximum(ready[i, cols], first)
+            if cat in prog.cooldown:
+                g = catidx[cat]
+                first = problem.horizon if end is None else end + 1 + prog.cooldown[cat]
+                ready[cidx[cid], g] = max(int(ready[cidx[cid], g]), first)
     return ready
 
 
@@ -286,7 +283,7 @@ def compile_problem(
         else:
             # some free start at or after the earliest start the cooldown leaves
             later = np.flip(np.logical_or.accumulate(np.flip(free, axis=1), axis=1), axis=1)
-            first = np.clip(ready[ci, pj] - min_start, 0, len(starts))
+            first = np.clip(ready[ci, pcat[pj]] - min_start, 0, len(starts))
             later = np.concatenate([later, np.zeros((len(free), 1), dtype=bool)], axis=1)
             keep_pair = later[ci, first]
         pair_parts.append(
@@ -314,7 +311,7 @@ def compile_problem(
         rep_p = np.repeat(pj, len(starts))
         keep = free[rep_c, rep_s - min_start]
         if ready is not None:
-            keep &= rep_s >= ready[rep_c, rep_p]
+            keep &= rep_s >= ready[rep_c, pcat[rep_p]]
         rep_c, rep_p, rep_s = rep_c[keep], rep_p[keep], rep_s[keep]
         val = benefit[rep_c, rep_p] + win_bonus[rep_p, rep_s - min_start]
         parts.append(
