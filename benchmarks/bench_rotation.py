@@ -2,11 +2,14 @@
 period-by-period min-cost-flow greedy on synthetic problems (see rotation_problems.py).
 
 Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
-      [--sizes C ...] [--repeat] [--frontline]
+      [--sizes C ...] [--repeat] [--frontline] [--history]
 
 ``--repeat`` solves each problem twice and says whether the plans are equal
 (the search ends on a work budget, so they should be unless the time cap hit);
-``--frontline`` adds the sample zone's frontline problem with default options.
+``--frontline`` adds the sample zone's frontline problem with default options;
+``--history`` also solves each problem with a posting history (two past
+postings per cadre, before the plan) and career and cooldown rules, with
+cadredev only (the peers do not model those rules).
 
 CP-SAT and the greedy solve the same placement options cadredev enumerates
 (every (cadre, program, post, start) that passes the rules on its own), with the
@@ -215,6 +218,30 @@ def frontline(*, repeat: bool) -> None:
     sys.stdout.flush()
 
 
+def with_history(problem: RotationProblem, *, seed: int = 0) -> RotationProblem:
+    """The same problem where every cadre held two posts before the plan, with
+    at most two postings per category in a career and two idle periods after a
+    frontline posting."""
+    import attrs  # noqa: PLC0415
+
+    from cadredev import Posting  # noqa: PLC0415
+
+    rng = np.random.default_rng(seed)
+    posts = problem.posts
+    cadres = []
+    for c in problem.cadres:
+        picks = rng.choice(len(posts), size=2, replace=False)
+        past = tuple(
+            Posting(post_id=posts[int(j)].id, start=-12 + 5 * i, end=-9 + 5 * i + int(j) % 2)
+            for i, j in enumerate(picks)
+        )
+        cadres.append(attrs.evolve(c, history=past))
+    program = attrs.evolve(
+        problem.programs[0], career_max={"stationed": 2, "host": 2}, cooldown={"frontline": 2}
+    )
+    return attrs.evolve(problem, cadres=cadres, programs=[program])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small smoke run")
@@ -222,6 +249,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*")
     parser.add_argument("--repeat", action="store_true", help="solve twice, compare plans")
     parser.add_argument("--frontline", action="store_true", help="add the sample frontline")
+    parser.add_argument("--history", action="store_true", help="add a posting-history variant")
     args = parser.parse_args()
     if args.frontline:
         frontline(repeat=args.repeat)
@@ -249,6 +277,17 @@ def main() -> None:
             print(
                 f"{n:>5} {'cadredev again':<22} {time.perf_counter() - t0:>8.2f} "
                 f"{fmt(again.objective):>18} same plan: {again == plan}"
+            )
+        if args.history:
+            past = with_history(problem)
+            t0 = time.perf_counter()
+            hplan = schedule(past, seed=0, time_limit=limit)
+            hbound = hplan.bound
+            print(
+                f"{n:>5} {'cadredev + history':<22} {time.perf_counter() - t0:>8.2f} "
+                f"{fmt(hplan.objective):>18} {len(hplan.violations(past)):>5} "
+                f"bound {fmt(hbound) if hbound else '-'} ({hbound.method if hbound else ''}), "
+                f"gap {hplan.gap:.4f}, {hplan.method}"
             )
         greedy, g_t = flow_greedy(problem)
         g_obj = evaluate(problem, greedy)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from ._records import Assignment, Violation
 
 if TYPE_CHECKING:
+    from cadredev.model import Posting
+
     from ._problem import RotationProblem
 
 __all__ = ["check_assignments"]
@@ -52,7 +54,16 @@ def check_assignments(
                     a,
                 )
             )
-        if a.length != prog.length:
+        if a.ended_early and a.length >= prog.length:
+            out.append(
+                _v(
+                    "length",
+                    f"{_who(a)} ended early but lasts {a.length} periods; program "
+                    f"{prog.name!r} places for {prog.length}",
+                    a,
+                )
+            )
+        elif not a.ended_early and a.length != prog.length:
             out.append(
                 _v(
                     "length",
@@ -61,6 +72,17 @@ def check_assignments(
                     a,
                 )
             )
+        if prog.no_repeat:
+            before = [h for h in cadre.history if h.post_id == a.post_id]
+            if before:
+                out.append(
+                    _v(
+                        "repeat",
+                        f"{_who(a)}: the cadre held post {a.post_id!r} before "
+                        f"(from {before[0].start}); program {prog.name!r} repeats no post",
+                        a,
+                    )
+                )
         if post.category not in prog.categories:
             out.append(
                 _v(
@@ -196,6 +218,7 @@ def check_assignments(
                         period=second.start,
                     )
                 )
+    out.extend(_career_and_cooldown(problem, groups))
     # home staffing: a cadre on any placement is away from home
     away: dict[tuple[str, int], set[str]] = defaultdict(set)
     for a in known:
@@ -223,6 +246,91 @@ def check_assignments(
             if a not in present
         )
     return tuple(sorted(out))
+
+
+def _past_category(problem: RotationProblem, posting: Posting) -> str:
+    """Return a past posting's category: its own, else that of the problem's post."""
+    if posting.category:
+        return posting.category
+    for post in problem.posts:
+        if post.id == posting.post_id:
+            return post.category
+    return ""
+
+
+def _career_and_cooldown(
+    problem: RotationProblem, groups: dict[tuple[str, str], list[Assignment]]
+) -> list[Violation]:
+    """Career limits and cooldowns: past postings plus the program's placements."""
+    out: list[Violation] = []
+    posts = problem.posts_by_id
+    for (cid, pname), group in sorted(groups.items()):
+        prog = problem.programs_by_name[pname]
+        if not prog.career_max and not prog.cooldown:
+            continue
+        cadre = problem.cadres_by_id[cid]
+        for cat, limit in sorted(prog.career_max.items()):
+            past = [h for h in cadre.history if _past_category(problem, h) == cat]
+            planned = [a for a in group if posts[a.post_id].category == cat]
+            if planned and len(past) + len(planned) > limit:
+                out.append(
+                    Violation(
+                        kind="career_max",
+                        message=f"cadre {cid!r} would have {len(past)} past and "
+                        f"{len(planned)} planned postings in category {cat!r}; program "
+                        f"{pname!r} allows {limit} in a career",
+                        cadre_id=cid,
+                        program=pname,
+                    )
+                )
+        for cat, idle in sorted(prog.cooldown.items()):
+            planned = sorted(
+                (a for a in group if posts[a.post_id].category == cat),
+                key=lambda a: (a.start, a.post_id),
+            )
+            if not planned:
+                continue
+            for h in cadre.history:
+                if _past_category(problem, h) != cat:
+                    continue
+                end = None if h.end is None else problem.period(h.end)
+                for a in planned:
+                    if end is None:
+                        why = f"past posting {h.post_id!r} in it is still ongoing"
+                    elif a.start - end - 1 < idle:
+                        why = (
+                            f"{a.start - end - 1} idle period(s) after past posting "
+                            f"{h.post_id!r} ended at {end}, needs {idle}"
+                        )
+                    else:
+                        continue
+                    out.append(
+                        Violation(
+                            kind="cooldown",
+                            message=f"cadre {cid!r} starts in category {cat!r} at {a.start} "
+                            f"in program {pname!r}: {why}",
+                            cadre_id=cid,
+                            post_id=a.post_id,
+                            program=pname,
+                            period=a.start,
+                        )
+                    )
+            for one, two in itertools.pairwise(planned):
+                between = two.start - (one.start + one.length)
+                if idle > 0 and between < idle:
+                    out.append(
+                        Violation(
+                            kind="cooldown",
+                            message=f"cadre {cid!r} has {max(between, 0)} idle period(s) "
+                            f"between placements in category {cat!r} at {one.start} and "
+                            f"{two.start} in program {pname!r}, needs {idle}",
+                            cadre_id=cid,
+                            post_id=two.post_id,
+                            program=pname,
+                            period=two.start,
+                        )
+                    )
+    return out
 
 
 def _who(a: Assignment) -> str:

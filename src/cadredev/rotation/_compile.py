@@ -43,6 +43,9 @@ class Compiled:
     pgap: np.ndarray
     prepeat: np.ndarray  # bool: no_repeat
     ponecat: np.ndarray  # bool: one_per_category
+    pcareer: np.ndarray  # programs x categories: career limit (-1: none)
+    pcool: np.ndarray  # programs x categories: cooldown idle periods (0: none)
+    hist_count: np.ndarray  # cadres x categories: past postings
     prog_elig: np.ndarray  # programs x cadres bool
     unavail: np.ndarray  # cadres x periods bool
     benefit: np.ndarray  # cadres x posts float
@@ -135,14 +138,85 @@ def _benefit_matrix(problem: RotationProblem) -> np.ndarray:
     return np.round(out, 9)
 
 
+def _history_rules(
+    problem: RotationProblem, categories: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Career limits and cooldowns per program and category; past postings per cadre."""
+    catidx = {c: i for i, c in enumerate(categories)}
+    nk, n_cat = len(problem.programs), max(1, len(categories))
+    pcareer = np.full((nk, n_cat), -1, dtype=np.int64)
+    pcool = np.zeros((nk, n_cat), dtype=np.int64)
+    for k, prog in enumerate(problem.programs):
+        for cat, limit in prog.career_max.items():
+            pcareer[k, catidx[cat]] = limit
+        for cat, idle in prog.cooldown.items():
+            pcool[k, catidx[cat]] = idle
+    hist_count = np.zeros((len(problem.cadres), n_cat), dtype=np.int64)
+    past = problem._past  # noqa: SLF001
+    if past:
+        for i, c in enumerate(problem.cadres):
+            if c.id in past:
+                for cat, n in past[c.id].counts.items():
+                    if cat in catidx:
+                        hist_count[i, catidx[cat]] = n
+    return pcareer, pcool, hist_count
+
+
+def _history_filter(  # noqa: PLR0917
+    problem: RotationProblem,
+    k: int,
+    allowed: np.ndarray,
+    pcat: np.ndarray,
+    pcareer: np.ndarray,
+    pcool: np.ndarray,
+    hist_count: np.ndarray,
+) -> np.ndarray | None:
+    """Apply the history rules that depend on one option alone.
+
+    Clears ``allowed`` (cadres x posts) where the cadre held the post before
+    (``no_repeat``) or reached the category's career limit, and returns the
+    earliest start per (cadre, post category) that the category's cooldown
+    leaves after past postings (``None`` when no cooldown applies).
+    """
+    prog = problem.programs[k]
+    past = problem._past  # noqa: SLF001
+    cidx = {c.id: i for i, c in enumerate(problem.cadres)} if past else {}
+    if prog.no_repeat and past:
+        pidx = {p.id: j for j, p in enumerate(problem.posts)}
+        for cid, info in past.items():
+            cols = [pidx[q] for q in info.posts if q in pidx]
+            allowed[cidx[cid], cols] = False
+    limits = pcareer[k]  # per category
+    if (limits >= 0).any():
+        reached = (limits[None, :] >= 0) & (hist_count >= limits[None, :])  # cadres x categories
+        if reached.any():
+            allowed &= ~reached[:, pcat]
+    if not prog.cooldown or not past:
+        return None
+    ready = np.zeros((len(problem.cadres), pcool.shape[1]), dtype=np.int64)
+    catidx = {p.category: int(g) for p, g in zip(problem.posts, pcat.tolist(), strict=True)}
+    for cid, info in past.items():
+        for cat, end in info.last_end.items():
+            if cat in prog.cooldown:
+                g = catidx[cat]
+                first = problem.horizon if end is None else end + 1 + prog.cooldown[cat]
+                ready[cidx[cid], g] = max(int(ready[cidx[cid], g]), first)
+    return ready
+
+
 def compile_problem(
     problem: RotationProblem,
     *,
     min_start: int = 0,
     max_options: int | None = None,
     exclude_cadres: Iterable[str] = (),
+    closed: dict[str, int] | None = None,
 ) -> Compiled:
-    """Compile ``problem``; optionally keep only each cadre's best posts."""
+    """Compile ``problem``; optionally keep only each cadre's best posts.
+
+    ``closed`` maps post ids to the first period from which no placement may
+    start in them.
+    """
     cadres, posts, progs = problem.cadres, problem.posts, problem.programs
     horizon = problem.horizon
     n, m, nk = len(cadres), len(posts), len(progs)
@@ -161,6 +235,7 @@ def compile_problem(
     pgap = np.array([k.gap for k in progs], dtype=np.int64)
     prepeat = np.array([k.no_repeat for k in progs], dtype=bool)
     ponecat = np.array([k.one_per_category for k in progs], dtype=bool)
+    pcareer, pcool, hist_count = _history_rules(problem, categories)
     excluded = set(exclude_cadres)
     prog_elig = np.zeros((nk, n), dtype=bool)
     for k, prog in enumerate(progs):
@@ -199,11 +274,18 @@ def compile_problem(
         allowed = prog_elig[k][:, None] & cat_ok[None, :] & post_ok
         if prog.other_unit:
             allowed &= cunit[:, None] != punit[None, :]
+        ready = _history_filter(problem, k, allowed, pcat, pcareer, pcool, hist_count)
         free = (cum_un[:, starts + length] - cum_un[:, starts]) == 0  # cadres x starts
         win_bonus = cum_bonus[:, starts + length] - cum_bonus[:, starts]  # posts x starts
         ci, pj = np.nonzero(allowed)
-        any_free = free.any(axis=1)
-        keep_pair = any_free[ci]
+        if ready is None:
+            keep_pair = free.any(axis=1)[ci]
+        else:
+            # some free start at or after the earliest start the cooldown leaves
+            later = np.flip(np.logical_or.accumulate(np.flip(free, axis=1), axis=1), axis=1)
+            first = np.clip(ready[ci, pcat[pj]] - min_start, 0, len(starts))
+            later = np.concatenate([later, np.zeros((len(free), 1), dtype=bool)], axis=1)
+            keep_pair = later[ci, first]
         pair_parts.append(
             (
                 ci[keep_pair],
@@ -228,6 +310,8 @@ def compile_problem(
         rep_c = np.repeat(ci, len(starts))
         rep_p = np.repeat(pj, len(starts))
         keep = free[rep_c, rep_s - min_start]
+        if ready is not None:
+            keep &= rep_s >= ready[rep_c, pcat[rep_p]]
         rep_c, rep_p, rep_s = rep_c[keep], rep_p[keep], rep_s[keep]
         val = benefit[rep_c, rep_p] + win_bonus[rep_p, rep_s - min_start]
         parts.append(
@@ -250,6 +334,13 @@ def compile_problem(
     else:
         pair_c = pair_k = pair_p = np.zeros(0, dtype=np.int64)
         pair_v = np.zeros(0)
+    if closed:
+        pidx = {p.id: j for j, p in enumerate(posts)}
+        close_at = np.full(m, horizon, dtype=np.int64)
+        for pid, t in closed.items():
+            close_at[pidx[pid]] = min(close_at[pidx[pid]], t)
+        open_ = os_ < close_at[op]
+        oc, op, ok, os_, ol, ov = (x[open_] for x in (oc, op, ok, os_, ol, ov))
     # ids are sorted, so index order is id order: cadre, program, post, start
     order = np.lexsort((os_, op, ok, oc))
     return Compiled(
@@ -270,6 +361,9 @@ def compile_problem(
         pgap=pgap,
         prepeat=prepeat,
         ponecat=ponecat,
+        pcareer=pcareer,
+        pcool=pcool,
+        hist_count=hist_count,
         prog_elig=prog_elig,
         unavail=unavail,
         benefit=benefit,

@@ -17,8 +17,9 @@ class State:
     """Incremental feasibility of a partial plan, cheap to test and update.
 
     Periods are bits of Python integers: a cadre's busy periods, a post's full
-    periods, a unit's periods at its away limit, and per (cadre, program) the
-    periods blocked by the program's gap rule.
+    periods, a unit's periods at its away limit, per (cadre, program) the
+    periods blocked by the program's gap rule and per (cadre, program,
+    category) those blocked by the category's cooldown.
     """
 
     def __init__(self, comp: Compiled) -> None:
@@ -41,6 +42,16 @@ class State:
         self.pmin = comp.pmin.tolist()
         self.repeat = comp.prepeat.tolist()
         self.onecat = comp.ponecat.tolist()
+        # career limits and cooldowns, per program and category
+        self.climit: list[list[int]] = comp.pcareer.tolist()
+        self.career = [any(x >= 0 for x in row) for row in self.climit]
+        self.cool: list[list[int]] = comp.pcool.tolist()
+        self.cooling = [any(row) for row in self.cool]
+        self.hcount: dict[tuple[int, int], int] = {
+            (int(c), int(g)): int(comp.hist_count[c, g])
+            for c, g in zip(*comp.hist_count.nonzero(), strict=True)
+        }
+        self.cdmask: Counter[tuple[int, int, int]] = Counter()
         self.count: Counter[tuple[int, int]] = Counter()
         self.used_post: set[tuple[int, int, int]] = set()
         self.used_cat: Counter[tuple[int, int, int]] = Counter()
@@ -59,6 +70,23 @@ class State:
         end = min(s + length - 1 + int(self.pgap[k]), self.horizon - 1)
         return int(((1 << (end - s + 1)) - 1) << s)
 
+    def window(self, s: int, length: int, idle: int) -> int:
+        """Bits of a placement and the ``idle`` periods after it, within the horizon."""
+        end = min(s + length - 1 + idle, self.horizon - 1)
+        return int(((1 << (end - s + 1)) - 1) << s)
+
+    def at_career_limit(self, c: int, p: int, k: int) -> bool:
+        """Whether one more placement in post ``p``'s category passes the career limit."""
+        g: int = self.pcat[p]
+        limit = self.climit[k][g]
+        return limit >= 0 and self.used_cat[c, k, g] + self.hcount.get((c, g), 0) >= limit
+
+    def cooling_down(self, c: int, p: int, k: int, s: int, length: int) -> bool:
+        """Whether the placement falls within a cooldown of the program's placements."""
+        g: int = self.pcat[p]
+        idle = self.cool[k][g]
+        return bool(idle and self.cdmask[c, k, g] & self.window(s, length, idle))
+
     def feasible(self, c: int, p: int, k: int, s: int, length: int) -> bool:
         """Return whether the placement can be added."""
         win = ((1 << length) - 1) << s
@@ -72,7 +100,11 @@ class State:
             return False
         if self.onecat[k] and self.used_cat[c, k, self.pcat[p]]:
             return False
-        return not (self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length))
+        if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
+            return False
+        if self.career[k] and self.at_career_limit(c, p, k):
+            return False
+        return not (self.cooling[k] and self.cooling_down(c, p, k, s, length))
 
     def blocker(self, c: int, p: int, k: int, s: int, length: int) -> str:
         """Name the first rule that blocks a placement (``""`` if none)."""
@@ -91,6 +123,10 @@ class State:
             return "one per category"
         if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
             return "gap between placements"
+        if self.career[k] and self.at_career_limit(c, p, k):
+            return "career limit"
+        if self.cooling[k] and self.cooling_down(c, p, k, s, length):
+            return "cooldown"
         return ""
 
     def add(self, c: int, p: int, k: int, s: int, length: int) -> None:
@@ -110,6 +146,9 @@ class State:
         self.used_cat[c, k, self.pcat[p]] += 1
         if self.pgap[k]:
             self.gmask[c, k] |= self.ext(k, s, length)
+        if self.cooling[k] and self.cool[k][self.pcat[p]]:
+            g = self.pcat[p]
+            self.cdmask[c, k, g] |= self.window(s, length, self.cool[k][g])
         self.chosen.add((c, p, k, s, length))
         self.by_cadre.setdefault(c, set()).add((c, p, k, s, length))
 
@@ -137,6 +176,13 @@ class State:
                 if kk == k:
                     mask |= self.ext(k, ss, ll)
             self.gmask[c, k] = mask
+        g = self.pcat[p]
+        if self.cooling[k] and self.cool[k][g]:
+            mask = 0
+            for _, pp, kk, ss, ll in self.by_cadre[c]:
+                if kk == k and self.pcat[pp] == g:
+                    mask |= self.window(ss, ll, self.cool[k][g])
+            self.cdmask[c, k, g] = mask
 
     def placed(self) -> int:
         """Placements counted toward minimums."""

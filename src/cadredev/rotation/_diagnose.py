@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from cadredev.errors import InvalidInputError
+from cadredev.model import Cadre
 
-from ._compile import compile_problem
-from ._problem import RotationProblem
-from ._records import Conflict
+from ._compile import Compiled, compile_problem
+from ._problem import PastPostings, RotationProblem
+from ._records import Conflict, Program
 
 __all__ = ["diagnose"]
 
@@ -19,6 +20,9 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
     Each finding is a necessary condition that fails, so every conflict is
     real (an empty result does not prove that all minimums can be met):
 
+    - ``history``: cadres whose posting history (posts held before under
+      ``no_repeat``, a career limit reached, a cooldown still running) leaves
+      fewer placements than a program's minimum;
     - ``no_eligible_post``: cadres a program needs but no post can take;
     - ``cadre_time``: a cadre's minimums across programs need more periods
       than the cadre has free;
@@ -54,7 +58,14 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
         if lo == 0:
             continue
         need = np.flatnonzero(comp.prog_elig[k])
-        stuck = [problem.cadres[i].id for i in need if not has_opt[k, i]]
+        found = _history_conflicts(problem, comp, k, need)
+        out.extend(found)
+        explained = {cid for conflict in found for cid in conflict.cadres}
+        stuck = [
+            problem.cadres[i].id
+            for i in need
+            if not has_opt[k, i] and problem.cadres[i].id not in explained
+        ]
         if stuck:
             out.append(
                 Conflict(
@@ -155,6 +166,132 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
     return tuple(out)
 
 
+def history_notes(problem: RotationProblem, cadre: Cadre, prog: Program) -> list[str]:
+    """Say what the cadre's posting history rules out in ``prog``."""
+    past = problem._past.get(cadre.id)  # noqa: SLF001
+    notes: list[str] = []
+    if prog.no_repeat and past is not None:
+        held = [p.id for p in problem.posts if p.category in prog.categories and p.id in past.posts]
+        if held:
+            notes.append(f"held before, so not again: {', '.join(held)}")
+    for cat, limit in prog.career_max.items():
+        n = 0 if past is None else past.counts.get(cat, 0)
+        if n >= limit:
+            notes.append(f"career limit of {limit} {cat!r} posting(s) reached ({n} past)")
+    for cat, idle in prog.cooldown.items():
+        if past is None or cat not in past.last_end:
+            continue
+        end = past.last_end[cat]
+        if end is None:
+            notes.append(f"a {cat!r} posting is still ongoing (cooldown {idle})")
+        elif end + 1 + idle > 0:
+            notes.append(
+                f"cooldown: no {cat!r} start before period {end + 1 + idle} (last one ended "
+                f"in period {end}, {idle} idle period(s) needed)"
+            )
+    return notes
+
+
+def _usable_posts(
+    problem: RotationProblem, cadre: Cadre, prog: Program, held: frozenset[str]
+) -> dict[str, int]:
+    """Count, per category, the posts ``cadre`` may hold in ``prog`` and did not hold."""
+    posts: dict[str, int] = {}
+    for post in problem.posts:
+        usable = post.category in prog.categories and post.id not in held
+        if usable and not problem.post_reasons(cadre, prog, post):
+            posts[post.category] = posts.get(post.category, 0) + 1
+    return posts
+
+
+def _most(
+    problem: RotationProblem, prog: Program, posts: dict[str, int], past: PastPostings | None
+) -> int:
+    """Bound the placements a cadre can have in ``prog``, category by category.
+
+    Per category: no more than the usable ``posts`` (under ``no_repeat``),
+    than the career limit leaves after ``past`` postings, and than the
+    windows that fit after the cooldown, with the program's gap or the
+    category's cooldown between them. ``past=None`` ignores the history.
+    """
+    horizon, length = problem.horizon, prog.length
+    total = 0
+    for cat, n_posts in posts.items():
+        most = n_posts if prog.no_repeat else prog.placements[1]
+        if prog.one_per_category:
+            most = min(most, 1)
+        if cat in prog.career_max:
+            done = 0 if past is None else past.counts.get(cat, 0)
+            most = min(most, prog.career_max[cat] - done)
+        ready = 0
+        if past is not None and cat in prog.cooldown and cat in past.last_end:
+            end = past.last_end[cat]
+            ready = horizon if end is None else max(0, end + 1 + prog.cooldown[cat])
+        sep = max(prog.gap, prog.cooldown.get(cat, 0))
+        fits = horizon - ready >= length
+        windows = 1 + (horizon - ready - length) // (length + sep) if fits else 0
+        total += max(0, min(most, windows))
+    return min(total, prog.placements[1])
+
+
+def _history_conflicts(
+    problem: RotationProblem, comp: Compiled, k: int, need: np.ndarray
+) -> list[Conflict]:
+    """Cadres whose posting history leaves fewer placements than the program's minimum.
+
+    The compiled (cadre, post) pairs, which already leave out what the
+    history forbids, pick the candidates cheaply; for those, the count is
+    made again from the posts with and without the history, and a cadre is
+    reported only when the history alone takes the count below the minimum.
+    """
+    prog = problem.programs[k]
+    lo = prog.placements[0]
+    past = problem._past  # noqa: SLF001
+    if not past:
+        return []
+    n_cat = max(1, len(comp.categories))
+    sel = comp.pair_k == k
+    key = comp.pair_c[sel] * n_cat + comp.pcat[comp.pair_p[sel]]
+    per_cat = np.bincount(key, minlength=len(comp.cadre_ids) * n_cat).reshape(-1, n_cat)
+    short: list[tuple[str, int, list[str]]] = []
+    for i in need.tolist():
+        cadre = problem.cadres[i]
+        mine = past.get(cadre.id)
+        if mine is None:
+            continue
+        found = {comp.categories[g]: int(v) for g, v in enumerate(per_cat[i]) if v}
+        if _most(problem, prog, found, mine) >= lo:
+            continue
+        held = mine.posts if prog.no_repeat else frozenset()
+        most = _most(problem, prog, _usable_posts(problem, cadre, prog, held), mine)
+        if (
+            most
+            < lo
+            <= _most(problem, prog, _usable_posts(problem, cadre, prog, frozenset()), None)
+        ):
+            short.append((cadre.id, most, history_notes(problem, cadre, prog)))
+    if not short:
+        return []
+    shown = "; ".join(
+        f"{cid} (at most {most}: {', '.join(notes)})" for cid, most, notes in short[:5]
+    )
+    return [
+        Conflict(
+            kind="history",
+            message=f"program {prog.name} needs {lo} placement(s) per cadre, but the posting "
+            f"history of {len(short)} cadre(s) leaves fewer: {shown}"
+            f"{' ...' if len(short) > 5 else ''}",
+            message_zh=f"项目“{prog.name}”每人至少安排 {lo} 次，但有 {len(short)} 名干部因任职经历"
+            f"（不重复任职、任职次数上限、间隔期）无法达到：{'、'.join(c for c, _, _ in short[:5])}"
+            f"{' 等' if len(short) > 5 else ''}",
+            program=prog.name,
+            cadres=tuple(c for c, _, _ in short),
+            needed=lo * len(short),
+            available=sum(m for _, m, _ in short),
+        )
+    ]
+
+
 def _cats_zh(categories: frozenset[str]) -> str:
     return "、".join(f"“{n}”" for n in sorted(categories))
 
@@ -166,14 +303,11 @@ def _cats(categories: frozenset[str]) -> str:
     return "categories " + ", ".join(f"'{n}'" for n in names)
 
 
-def _flow_conflict(problem: RotationProblem, comp: object) -> list[Conflict]:
+def _flow_conflict(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
     """Max flow: (cadre, program) minimums -> posts -> post-periods over the horizon."""
     from scipy.sparse import csr_matrix  # noqa: PLC0415
     from scipy.sparse.csgraph import maximum_flow  # noqa: PLC0415
 
-    from ._compile import Compiled  # noqa: PLC0415
-
-    assert isinstance(comp, Compiled)  # noqa: S101
     if comp.n_options == 0:
         return []
     nk = max(1, len(comp.prog_names))

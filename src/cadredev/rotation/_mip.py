@@ -141,6 +141,33 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         eoff = np.arange(len(erep)) - np.repeat(np.cumsum(ext_len) - ext_len, ext_len)
         et = s[erep] + eoff
         push(_family(ck[erep] * horizon + et, erep, lambda u: np.ones(len(u))))
+    cat = comp.pcat[p]
+    # career limits: this program's placements in a category, after past postings
+    limit = comp.pcareer[k, cat]
+    lim_mask = limit >= 0
+    if lim_mask.any():
+        ckg = ck * n_cat + cat
+
+        def career_rhs(u: np.ndarray) -> np.ndarray:
+            ci, ki, gi = u // (nk * n_cat), (u // n_cat) % nk, u % n_cat
+            used = [
+                state.used_cat[int(a), int(b), int(g)] for a, b, g in zip(ci, ki, gi, strict=True)
+            ]
+            left: np.ndarray = comp.pcareer[ki, gi] - comp.hist_count[ci, gi] - np.array(used)
+            return left
+
+        push(_family(ckg[lim_mask], j[lim_mask], career_rhs))
+    # cooldowns: extended windows of one (cadre, program, category) may not overlap
+    idle = comp.pcool[k, cat]
+    if (idle > 0).any():
+        sel = np.flatnonzero(idle > 0)
+        ext_end = np.minimum(s[sel] + length[sel] - 1 + idle[sel], horizon - 1)
+        ext_len = ext_end - s[sel] + 1
+        erep = np.repeat(sel, ext_len)
+        eoff = np.arange(len(erep)) - np.repeat(np.cumsum(ext_len) - ext_len, ext_len)
+        et = s[erep] + eoff
+        ekey = ((ck[erep] * n_cat + cat[erep]) * horizon) + et
+        push(_family(ekey, erep, lambda u: np.ones(len(u))))
     # counters toward minimums
     cadre_set = set(cadres.tolist())
     zkeys: list[tuple[int, int]] = []
@@ -320,6 +347,16 @@ def aggregate_bound(
         ckc = ck * n_cat + cat
         u2, i2 = np.unique(ckc, return_inverse=True)
         add(i2, one.astype(float), np.ones(len(u2)))
+    limited = comp.pcareer[k, cat] >= 0
+    if limited.any():
+        ckc = ck * n_cat + cat
+        u6, i6 = np.unique(ckc, return_inverse=True)
+        c6, k6, g6 = u6 // (nk * n_cat), (u6 // n_cat) % nk, u6 % n_cat
+        used6 = [state.used_cat[int(a), int(b), int(g)] for a, b, g in zip(c6, k6, g6, strict=True)]
+        left = comp.pcareer[k6, g6] - comp.hist_count[c6, g6] - np.array(used6)
+        # unlimited groups get a row that cannot bind
+        left = np.where(comp.pcareer[k6, g6] >= 0, left, n_y).astype(float)
+        add(i6, limited.astype(float), np.maximum(left, 0.0))
     free = (~comp.unavail).sum(axis=1) - np.array(
         [int(state.cmask[i]).bit_count() for i in range(len(comp.cadre_ids))]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections import Counter
 from typing import TYPE_CHECKING, Any
@@ -10,7 +11,8 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
-from cadredev.errors import MissingDependencyError
+from cadredev.calendar import Calendar
+from cadredev.errors import InvalidInputError, MissingDependencyError
 
 from ._check import check_assignments
 from ._records import Assignment, Unplaced, Violation
@@ -129,6 +131,9 @@ class RotationPlan:
         :meth:`breakdown`.
     moved
         For re-plans: how many earlier assignments were dropped or changed.
+    calendar
+        The problem's :class:`~cadredev.calendar.Calendar`, if it has one:
+        it dates the periods (see :meth:`dates`).
 
     Examples
     --------
@@ -141,6 +146,8 @@ class RotationPlan:
     3
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``calendar`` and :meth:`dates`.
     """
 
     assignments: tuple[Assignment, ...] = field(converter=_sorted_tuple)
@@ -152,6 +159,33 @@ class RotationPlan:
     post_ids: tuple[str, ...] = ()
     labels: FrozenDict[str, tuple[str, ...]] = field(factory=FrozenDict)
     moved: int = 0
+    calendar: Calendar | None = None
+
+    def dates(self, assignment: Assignment) -> tuple[dt.date, dt.date]:
+        """Return the first and the last day of an assignment, through :attr:`calendar`.
+
+        Raises
+        ------
+        InvalidInputError
+            If the plan has no calendar.
+
+        Examples
+        --------
+        >>> from cadredev.calendar import Calendar
+        >>> from cadredev.rotation import Assignment, RotationPlan
+        >>> a = Assignment(cadre_id="a", post_id="p1", program="s", start=2, length=2)
+        >>> RotationPlan(assignments=[a], calendar=Calendar("2025Q1")).dates(a)
+        (datetime.date(2025, 7, 1), datetime.date(2025, 12, 31))
+
+        :func:`schedule` and :func:`replan` copy the problem's calendar onto the plan.
+
+        .. versionadded:: 0.2
+        """
+        if self.calendar is None:
+            raise InvalidInputError(
+                "RotationPlan.dates: the plan has no calendar; give RotationProblem(calendar=...)"
+            )
+        return self.calendar.span(assignment.start)[0], self.calendar.span(assignment.end)[1]
 
     @property
     def gap(self) -> float:
@@ -258,11 +292,15 @@ class RotationPlan:
           s: post p1, periods 2..3
         """
         lines = [f"cadre {cadre_id}:"]
-        lines += [
-            f"  {a.program}: post {a.post_id}, periods {a.start}..{a.end}"
-            for a in self.assignments
-            if a.cadre_id == cadre_id
-        ]
+        for a in self.assignments:
+            if a.cadre_id != cadre_id:
+                continue
+            line = f"  {a.program}: post {a.post_id}, periods {a.start}..{a.end}"
+            if self.calendar is not None:
+                line += f" ({self.calendar.label(a.start)}..{self.calendar.label(a.end)})"
+            if a.ended_early:
+                line += ", ended early"
+            lines.append(line)
         lines += [
             f"  {u.program}: {u.missing} placement(s) short: {u.reason}"
             for u in self.unplaced

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 import numbers
 import operator
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar, cast
 
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import is_int as _is_int
+from cadredev.calendar import Calendar
 from cadredev.errors import InvalidInputError
-from cadredev.model import Cadre, Post
+from cadredev.model import Cadre, Post, Posting
 
 from ._check import check_assignments
 from ._records import Assignment, Program, _to_int
@@ -83,6 +85,23 @@ def _sorted_pinned(value: Any) -> Any:
     return value
 
 
+class PastPostings(NamedTuple):
+    """What one cadre's posting history means for the rules (internal)."""
+
+    posts: frozenset[str]
+    """Every post the cadre held, whenever."""
+    counts: Mapping[str, int]
+    """Category -> past postings of it."""
+    last_end: Mapping[str, int | None]
+    """Cooldown category -> last period held (``None``: still ongoing)."""
+
+
+def _is_when(value: object) -> bool:
+    return isinstance(value, str) or (
+        isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+    )
+
+
 @frozen(kw_only=True)
 class RotationProblem:
     """A rotation scheduling problem: who may go where, when, and what for.
@@ -95,7 +114,10 @@ class RotationProblem:
     cadres, posts
         The people and the posts (post capacity is per period).
     horizon
-        Number of periods; periods are ``0 .. horizon - 1``.
+        Number of periods; periods are ``0 .. horizon - 1``. With a
+        ``calendar``, the last period of the plan may be given instead, as a
+        date or a period label: the plan then runs through the period that
+        holds it (``horizon`` is stored as the number of periods).
     programs
         The programs to plan.
     min_home_staffing
@@ -119,13 +141,28 @@ class RotationProblem:
         occupies (a season when a post matters more).
     as_of
         Reference year for cohort-based eligibility.
+    calendar
+        A :class:`~cadredev.calendar.Calendar` whose period 0 is the plan's
+        first period, or ``None``. It dates the plan's periods
+        (:meth:`RotationPlan.dates`), reads a horizon, a re-plan's ``now`` and
+        events given as dates, and places dated past postings on the
+        problem's periods (negative ones lie before the plan).
+
+    Notes
+    -----
+    Past postings (``Cadre.history``) given with integer ``start`` and
+    ``end`` are read as the problem's own period numbers; dated ones go
+    through the ``calendar``. Only rules that need a posting's timing need
+    the calendar: a program's ``cooldown`` does, while ``no_repeat`` and
+    ``career_max`` count every past posting, whenever it was.
 
     Raises
     ------
     InvalidInputError
         On duplicate ids, horizon 0, a program longer than the horizon, a
         category no post has, an unknown cadre, post, unit or program, staffing
-        above a unit's size, or pinned assignments that break a hard rule.
+        above a unit's size, pinned assignments that break a hard rule, or a
+        date where there is no calendar to place it.
 
     Examples
     --------
@@ -142,7 +179,22 @@ class RotationProblem:
     >>> prob.horizon, [c.id for c in prob.cadres]
     (4, ['a'])
 
+    With a calendar, periods are dates and the horizon may be its last period:
+
+    >>> from cadredev.calendar import Calendar
+    >>> dated = RotationProblem(
+    ...     cadres=cadres,
+    ...     posts=posts,
+    ...     horizon="2027Q4",
+    ...     programs=[Program(name="s", length=2, placements=1, categories="host")],
+    ...     calendar=Calendar("2025Q1"),
+    ... )
+    >>> dated.horizon, dated.period("2026Q1")
+    (12, 4)
+
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``calendar``; a horizon given by its last period; posting history in the rules.
     """
 
     cadres: tuple[Cadre, ...] = field(converter=_sorted_records)
@@ -162,9 +214,87 @@ class RotationProblem:
         default=None, converter=_optional_map
     )
     as_of: int | None = field(default=None, converter=_to_int)
+    calendar: Calendar | None = None
 
     def __attrs_post_init__(self) -> None:
+        if _is_when(self.horizon):
+            # the documented way to set a field of a frozen attrs instance
+            object.__setattr__(self, "horizon", _horizon_from_end(self))
         _validate(self)
+
+    def period(self, when: int | dt.date | str) -> int:
+        """Return the problem's period number of a period, a date or a period label.
+
+        Integers are period numbers already; dates and labels are placed
+        through :attr:`calendar` (negative numbers lie before the plan).
+
+        Raises
+        ------
+        InvalidInputError
+            If ``when`` is a date or a label and the problem has no calendar,
+            or if it is none of the three.
+
+        Examples
+        --------
+        >>> import datetime as dt
+        >>> from cadredev.calendar import Calendar
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> import attrs
+        >>> prob = attrs.evolve(tiny_rotation_problem(), calendar=Calendar("2025-01"))
+        >>> prob.period(dt.date(2025, 3, 15)), prob.period("2024-12"), prob.period(2)
+        (2, -1, 2)
+
+        .. versionadded:: 0.2
+        """
+        if _is_int(when):
+            return int(cast("int", when))
+        if not _is_when(when):
+            raise InvalidInputError(
+                f"RotationProblem: expected a period number, a date or a period label, got {when!r}"
+            )
+        when = cast("dt.date | str", when)
+        if self.calendar is None:
+            raise InvalidInputError(
+                f"RotationProblem: {when!r} is a date or a period label; placing it on the "
+                "problem's periods needs RotationProblem(calendar=...)"
+            )
+        return self.calendar.index(when)
+
+    @functools.cached_property
+    def _past(self) -> Mapping[str, PastPostings]:
+        """Cadre id -> what their history means for the rules (only cadres with one)."""
+        cooling = {cat for prog in self.programs for cat in prog.cooldown}
+        out: dict[str, PastPostings] = {}
+        for cadre in self.cadres:
+            if not cadre.history:
+                continue
+            count: Counter[str] = Counter()
+            last_end: dict[str, int | None] = {}
+            for posting in cadre.history:
+                cat = self._category_of(posting)
+                if not cat:
+                    continue
+                count[cat] += 1
+                if cat in cooling:
+                    end = None if posting.end is None else self.period(posting.end)
+                    if cat not in last_end:
+                        last_end[cat] = end
+                    elif end is None or last_end[cat] is None:
+                        last_end[cat] = None
+                    else:
+                        last_end[cat] = max(end, last_end[cat])  # type: ignore[type-var]
+            out[cadre.id] = PastPostings(
+                posts=frozenset(p.post_id for p in cadre.history),
+                counts=dict(count),
+                last_end=last_end,
+            )
+        return FrozenDict(out)
+
+    def _category_of(self, posting: Posting) -> str:
+        if posting.category:
+            return posting.category
+        post = self.posts_by_id.get(posting.post_id)
+        return "" if post is None else post.category
 
     # lookups -------------------------------------------------------------
     @functools.cached_property
@@ -260,6 +390,26 @@ class RotationProblem:
         return value
 
 
+def _horizon_from_end(problem: RotationProblem) -> int:
+    end = problem.horizon
+    if problem.calendar is None:
+        raise InvalidInputError(
+            f"RotationProblem: horizon {end!r} is a date or a period label; "
+            "it needs RotationProblem(calendar=...), or give the number of periods"
+        )
+    if not isinstance(problem.calendar, Calendar):
+        raise InvalidInputError(
+            f"RotationProblem: calendar must be a Calendar or None, got {problem.calendar!r}"
+        )
+    last = problem.calendar.index(cast("dt.date | str", end))
+    if last < 0:
+        raise InvalidInputError(
+            f"RotationProblem: horizon {end!r} ends before the calendar's first period "
+            f"{problem.calendar.start!r}"
+        )
+    return last + 1
+
+
 def _find(table: Mapping[str, T], key: str, what: str) -> T:
     try:
         return table[key]
@@ -301,6 +451,10 @@ def _validate(problem: RotationProblem) -> None:
         raise InvalidInputError(f"{where}: horizon must be an integer >= 1, got {horizon!r}")
     if problem.as_of is not None and not _is_int(problem.as_of):
         raise InvalidInputError(f"{where}: as_of must be a year or None, got {problem.as_of!r}")
+    if problem.calendar is not None and not isinstance(problem.calendar, Calendar):
+        raise InvalidInputError(
+            f"{where}: calendar must be a Calendar or None, got {problem.calendar!r}"
+        )
     categories = {p.category for p in problem.posts}
     cadre_ids = {c.id for c in problem.cadres}
     post_ids = {p.id for p in problem.posts}
@@ -325,6 +479,7 @@ def _validate(problem: RotationProblem) -> None:
             raise InvalidInputError(
                 f"Program {prog.name!r}: eligibility by cohort needs RotationProblem.as_of"
             )
+    _validate_history(problem)
     for post in problem.posts:
         if post.eligibility.cohorts is not None and problem.as_of is None:
             raise InvalidInputError(
@@ -406,3 +561,19 @@ def _validate(problem: RotationProblem) -> None:
         if found:
             v = found[0]
             raise InvalidInputError(f"{where}: pinned assignments break a rule: {v.message}")
+
+
+def _validate_history(problem: RotationProblem) -> None:
+    """Dated past postings need the calendar where a rule reads their timing."""
+    cooling = {cat: prog.name for prog in problem.programs for cat in sorted(prog.cooldown)}
+    if not cooling or problem.calendar is not None:
+        return
+    for cadre in problem.cadres:
+        for posting in cadre.history:
+            cat = problem._category_of(posting)  # noqa: SLF001
+            if cat in cooling and isinstance(posting.end, dt.date):
+                raise InvalidInputError(
+                    f"Cadre {cadre.id!r}: the posting in {posting.post_id!r} ends on "
+                    f"{posting.end}, a date; the cooldown of program {cooling[cat]!r} "
+                    "needs RotationProblem(calendar=...) to place it on the problem's periods"
+                )

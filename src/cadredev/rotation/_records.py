@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from attrs import field, frozen
 
+from cadredev._frozendict import FrozenDict
 from cadredev._validate import is_int as _is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Eligibility
@@ -51,6 +52,31 @@ def _to_optional_strset(value: Any) -> Any:
     return None if value is None else _to_strset(value)
 
 
+def _to_limits(value: Any) -> Any:
+    if value is None:
+        return FrozenDict()
+    if isinstance(value, Mapping):
+        return FrozenDict({k: _to_int(v) for k, v in value.items()})
+    return value
+
+
+def _check_limits(where: str, name: str, value: Any, categories: frozenset[str]) -> None:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(
+            f"{where}: {name} must map post categories to integers, got {value!r}"
+        )
+    for cat, limit in value.items():
+        if cat not in categories:
+            raise InvalidInputError(
+                f"{where}: {name} names category {cat!r}, which is not one of the "
+                f"program's categories {sorted(categories)}"
+            )
+        if not _is_int(limit) or limit < 0:
+            raise InvalidInputError(
+                f"{where}: {name}[{cat!r}] must be an integer >= 0, got {limit!r}"
+            )
+
+
 @frozen(kw_only=True)
 class Program:
     """A development program that places cadres in posts for whole periods.
@@ -75,11 +101,31 @@ class Program:
     other_unit
         The post's unit must differ from the cadre's home unit.
     no_repeat
-        A cadre holds each post at most once in this program.
+        A cadre holds each post at most once in this program. With a posting
+        history (:attr:`cadredev.Cadre.history`), a cadre is also never
+        placed in a post they held before, in any program and whenever it was.
     one_per_category
         A cadre has at most one placement per post category in this program.
     gap
         Idle periods required between two placements of a cadre in this program.
+    career_max
+        Post category -> most postings of that category a cadre may have in
+        a career: the cadre's past postings of the category (in
+        ``Cadre.history``) plus this program's placements in it. A cadre
+        who already reached the limit gets no placement of the category.
+    cooldown
+        Post category -> idle periods required between the end of a posting
+        of that category and the start of this program's next placement in
+        it (like ``gap``, but per category and reaching into the past). Past
+        postings count, placed on the problem's periods (see
+        :class:`RotationProblem`; one still ongoing blocks the category for
+        the whole horizon), and so do this program's own placements.
+
+    Notes
+    -----
+    A past posting's category is its ``category``, or, when that is empty,
+    the category of the problem's post with the same id; a posting with
+    neither counts in no category.
 
     Examples
     --------
@@ -87,8 +133,20 @@ class Program:
     >>> p = Program(name="shadowing", length=3, placements=1, categories="host")
     >>> p.placements, sorted(p.categories)
     ((1, 1), ['host'])
+    >>> stationed = Program(
+    ...     name="stationed",
+    ...     length=4,
+    ...     placements=(1, 2),
+    ...     categories={"stationed", "frontline"},
+    ...     career_max={"stationed": 2},
+    ...     cooldown={"frontline": 6},
+    ... )
+    >>> dict(stationed.career_max), dict(stationed.cooldown)
+    ({'stationed': 2}, {'frontline': 6})
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``career_max`` and ``cooldown``; ``no_repeat`` reads the posting history.
     """
 
     name: str
@@ -101,6 +159,8 @@ class Program:
     no_repeat: bool = True
     one_per_category: bool = False
     gap: int = field(default=0, converter=_to_int)
+    career_max: FrozenDict[str, int] = field(factory=FrozenDict, converter=_to_limits)
+    cooldown: FrozenDict[str, int] = field(factory=FrozenDict, converter=_to_limits)
 
     def __attrs_post_init__(self) -> None:
         _nonempty_str("Program", "name", self.name)
@@ -136,11 +196,24 @@ class Program:
                 )
             for cid in self.cadres:
                 _nonempty_str(where, "cadres", cid)
+        _check_limits(where, "career_max", self.career_max, self.categories)
+        _check_limits(where, "cooldown", self.cooldown, self.categories)
 
 
 @frozen(kw_only=True, order=True)
 class Assignment:
     """One placement: a cadre holds a post for ``length`` periods from ``start``.
+
+    Parameters
+    ----------
+    cadre_id, post_id, program
+        Who, where and in which program.
+    start, length
+        The first period and the number of periods held.
+    ended_early
+        The placement was cut short (the cadre left, or it ended early, see
+        :func:`replan`): ``length`` is then shorter than the program's
+        length, and the periods held still count for every rule.
 
     Examples
     --------
@@ -150,6 +223,8 @@ class Assignment:
     range(3, 6)
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``ended_early``.
     """
 
     cadre_id: str
@@ -157,6 +232,7 @@ class Assignment:
     program: str
     start: int = field(converter=_to_int)
     length: int = field(converter=_to_int)
+    ended_early: bool = False
 
     def __attrs_post_init__(self) -> None:
         where = f"Assignment ({self.cadre_id!r}, {self.post_id!r})"
@@ -165,6 +241,10 @@ class Assignment:
         _nonempty_str(where, "program", self.program)
         _int_ge(where, "start", self.start, 0)
         _int_ge(where, "length", self.length, 1)
+        if not isinstance(self.ended_early, bool):
+            raise InvalidInputError(
+                f"{where}: ended_early must be True or False, got {self.ended_early!r}"
+            )
 
     @property
     def periods(self) -> range:
@@ -214,8 +294,9 @@ class Violation:
     kind
         One of ``unknown``, ``horizon``, ``length``, ``overlap``, ``capacity``,
         ``category``, ``eligibility``, ``post_eligibility``, ``other_unit``,
-        ``max_placements``, ``repeat``, ``one_per_category``, ``gap``,
-        ``home_staffing``, ``unavailable``, ``pinned``.
+        ``max_placements``, ``repeat`` (also a post held before, in the
+        cadre's history), ``one_per_category``, ``gap``, ``career_max``,
+        ``cooldown``, ``home_staffing``, ``unavailable``, ``pinned``.
     message
         A readable sentence naming the records involved.
     cadre_id, post_id, program, unit, period
@@ -246,8 +327,8 @@ class Conflict:
     Parameters
     ----------
     kind
-        ``no_eligible_post``, ``supply``, ``home_staffing``, ``cadre_time`` or
-        ``flow``.
+        ``no_eligible_post``, ``history``, ``supply``, ``home_staffing``,
+        ``cadre_time`` or ``flow``.
     message, message_zh
         English and Chinese text.
     program

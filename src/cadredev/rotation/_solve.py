@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Iterable
 
+import attrs
 import numpy as np
 
 from cadredev._validate import Seed, check_seed
 from cadredev.errors import InfeasibleError, InvalidInputError
+from cadredev.events import Event, Left, PlacementEnded, PostClosed
 from cadredev.model import Cadre
 
 from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
+from ._diagnose import history_notes
 from ._improve import Search, improve
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels
@@ -79,16 +83,21 @@ def _solve(
     time_limit: float | None,
     min_start: int = 0,
     exclude: Iterable[str] = (),
+    closed: dict[str, int] | None = None,
 ) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State]:
     started = time.perf_counter()
     limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
     # leave room for the bound and the plan record after the search
     deadline = started + 0.85 * limit
     exclude = tuple(exclude)
-    comp = compile_problem(problem, min_start=min_start, exclude_cadres=exclude)
+    comp = compile_problem(problem, min_start=min_start, exclude_cadres=exclude, closed=closed)
     if comp.n_options > MAX_OPTIONS:
         comp = compile_problem(
-            problem, min_start=min_start, max_options=MAX_OPTIONS, exclude_cadres=exclude
+            problem,
+            min_start=min_start,
+            max_options=MAX_OPTIONS,
+            exclude_cadres=exclude,
+            closed=closed,
         )
     state = State(comp)
     cidx, pidx, kidx = comp._cidx, comp._pidx, comp._kidx  # noqa: SLF001
@@ -189,6 +198,8 @@ def _to_assignment(comp: Compiled, key: Key) -> Assignment:
         program=comp.prog_names[k],
         start=s,
         length=length,
+        # only kept placements that events cut short are shorter than the program's
+        ended_early=length < int(comp.plen[k]),
     )
 
 
@@ -226,6 +237,12 @@ def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
                 most = min(most, len(chunk))
             if prog.one_per_category:
                 most = min(most, len(np.unique(comp.pcat[comp.pair_p[chunk]])))
+            if prog.career_max:
+                # per category: at most what the career limit leaves, or the maximum
+                cats = np.unique(comp.pcat[comp.pair_p[chunk]]).tolist()
+                limits = comp.pcareer[k, cats]
+                left = np.where(limits >= 0, limits - comp.hist_count[c, cats], comp.pmax[k])
+                most = min(most, int(left.clip(min=0).sum()))
             placed += min(most, int(comp.pmin[k]))
             if prog.no_repeat:
                 tops = comp.pair_v[chunk[:most]]
@@ -260,8 +277,9 @@ def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[U
                 continue
             lo, hi = int(first[c]), int(first[c + 1])
             opts = [o for o in range(lo, hi) if int(comp.ok[o]) == k]
+            notes = history_notes(problem, cadre, prog)
             if not opts:
-                reason = _static_reason(problem, cadre, prog)
+                reason = _static_reason(problem, cadre, prog, notes)
             else:
                 blockers: Counter[str] = Counter(
                     state.blocker(c, int(comp.op[o]), k, int(comp.os[o]), int(comp.ol[o]))
@@ -271,13 +289,15 @@ def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[U
                 reason = (
                     f"all {len(opts)} eligible post-start options are taken or blocked: {parts}"
                 )
+                if notes:
+                    reason += f"; posting history: {'; '.join(notes)}"
             out.append(
                 Unplaced(cadre_id=cadre.id, program=prog.name, reason=reason, missing=missing)
             )
     return tuple(sorted(out))
 
 
-def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program) -> str:
+def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program, notes: list[str]) -> str:
     posts = [p for p in problem.posts if p.category in prog.categories]
     usable = [p for p in posts if not problem.post_reasons(cadre, prog, p)]
     if not usable:
@@ -286,9 +306,20 @@ def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program) -> str
             f"no eligible post in categories {sorted(prog.categories)} "
             f"(e.g. {posts[0].id if posts else '-'}: {'; '.join(why)})"
         )
+    past = problem._past.get(cadre.id)  # noqa: SLF001
+    if past is not None or prog.career_max:
+        count = {} if past is None else past.counts
+        held = past.posts if past is not None and prog.no_repeat else frozenset()
+
+        def within_career(cat: str) -> bool:
+            return cat not in prog.career_max or count.get(cat, 0) < prog.career_max[cat]
+
+        if not [p for p in usable if p.id not in held and within_career(p.category)]:
+            return f"the posting history leaves no post: {'; '.join(notes)}"
+    history = f"; posting history: {'; '.join(notes)}" if notes else ""
     if problem.unavailable.get(cadre.id):
-        return f"unavailable in every {prog.length}-period window of the horizon"
-    return f"no {prog.length}-period window left in the horizon"
+        return f"unavailable in every {prog.length}-period window of the horizon{history}"
+    return f"no {prog.length}-period window left in the horizon{history}"
 
 
 def schedule(
@@ -381,15 +412,17 @@ def schedule(
         horizon=problem.horizon,
         post_ids=tuple(p.id for p in problem.posts),
         labels=plan_labels(problem),
+        calendar=problem.calendar,
     )
 
 
 def replan(
     problem: RotationProblem,
     plan: RotationPlan,
+    events: Iterable[Event] = (),
     *,
     released: Iterable[Assignment | str] = (),
-    now: int = 0,
+    now: int | dt.date | str = 0,
     seed: Seed = None,
     time_limit: float | None = None,
 ) -> RotationPlan:
@@ -402,25 +435,64 @@ def replan(
     assignment that would break a rule with those kept before it is dropped.
     The rest is planned again from period ``now`` on.
 
+    ``events`` say what happened, each from the period that holds its date
+    (through ``problem.calendar``):
+
+    - :class:`~cadredev.events.Left`: the cadre is gone from that period on.
+      Their assignments starting then or later are dropped, one in progress
+      is cut short (it ends in the period before, ``ended_early=True``) and
+      they get no new placement. They are not listed in ``unplaced``.
+    - :class:`~cadredev.events.PostClosed`: no placement starts in the post
+      from that period on; assignments starting then or later are dropped,
+      one already under way runs to its end.
+    - :class:`~cadredev.events.PlacementEnded`: the cadre's placement in
+      that post that runs through the event's period ends there: it is
+      kept, shortened to end in that period (``ended_early=True``), unless
+      it ended by then anyway. Only an assignment that has started is cut;
+      one starting later is left alone, and an event that matches no
+      assignment (a placement already cut or dropped, or one from before the
+      plan) changes nothing, so the same events may be given again to a later
+      re-plan.
+
+    A placement that is cut short stays in the plan as what happened: its
+    periods count for capacity, home staffing and the rules (no repeated
+    post, career limits, cooldowns), and it still counts as one of the
+    cadre's placements in its program.
+
     Parameters
     ----------
     problem
-        The changed problem.
+        The problem (changed or not).
     plan
         The earlier plan.
+    events
+        :class:`~cadredev.events.Left`, :class:`~cadredev.events.PostClosed`
+        and :class:`~cadredev.events.PlacementEnded` records in force. Their
+        dates need ``problem.calendar``.
     released
-        Assignments, cadre ids or post ids that may be changed.
+        Assignments of the plan, cadre ids or post ids that may be changed.
     now
-        The first period that may still change.
+        The first period that may still change: a period number, or with a
+        calendar a date or a period label (the period holding it).
     seed, time_limit
         As for :func:`schedule`.
 
     Returns
     -------
     RotationPlan
-        ``moved`` counts earlier assignments that are not in the new plan;
-        ``method`` is ``"replan"``, or ``"replan, time limit"`` when the
-        time cap ended the work early.
+        ``moved`` counts earlier assignments that are not in the new plan
+        (an assignment cut short counts as moved); ``method`` is
+        ``"replan"``, or ``"replan, time limit"`` when the time cap ended the
+        work early.
+
+    Raises
+    ------
+    InvalidInputError
+        On an id in ``events`` or ``released`` that names no cadre or post of
+        the problem or of the plan's problem, a released assignment that is
+        not in the plan, an event of another type, dated events or a dated
+        ``now`` without a calendar, or an event that would cut a pinned
+        assignment.
 
     Examples
     --------
@@ -433,27 +505,65 @@ def replan(
     >>> again.moved, again.violations(smaller)
     (1, ())
 
+    With a calendar, events drive the re-plan: cadre ``a`` leaves in the
+    third month, so their placement in months 3 and 4 goes.
+
+    >>> import datetime as dt
+    >>> import attrs
+    >>> from cadredev.calendar import Calendar
+    >>> from cadredev.events import Left
+    >>> dated = attrs.evolve(prob, calendar=Calendar("2025-01"))
+    >>> plan = schedule(dated)
+    >>> [(a.cadre_id, a.start) for a in plan.assignments]
+    [('a', 2), ('b', 0), ('c', 0)]
+    >>> gone = Left(at=dt.date(2025, 3, 10), recorded_by="hr", cadre_id="a")
+    >>> again = replan(dated, plan, [gone], now="2025-03")
+    >>> [(a.cadre_id, a.start) for a in again.assignments], again.unplaced, again.moved
+    ([('b', 0), ('c', 0)], (), 1)
+
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``events``; ``now`` as a date or label; unknown ids in ``released`` raise.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"replan: problem must be a RotationProblem, got {problem!r}")
     if not isinstance(plan, RotationPlan):
         raise InvalidInputError(f"replan: plan must be a RotationPlan, got {plan!r}")
-    if isinstance(now, bool) or not isinstance(now, int) or not 0 <= now <= problem.horizon:
-        raise InvalidInputError(
-            f"replan: now must be a period in 0..{problem.horizon}, got {now!r}"
-        )
+    start = _now(problem, now)
     checked = _check_options(seed, time_limit, "replan")
+    # ids known to the problem, or to the problem the plan was made for
+    cadre_ids = set(problem.cadres_by_id) | {a.cadre_id for a in plan.assignments}
+    post_ids = set(problem.posts_by_id) | {a.post_id for a in plan.assignments}
+    for label in plan.labels:
+        if label.startswith("post:"):
+            post_ids.add(label.removeprefix("post:"))
+        else:
+            cadre_ids.add(label)
+    change = _read_events(problem, events, cadre_ids, post_ids)
     rel_assign: set[Assignment] = set()
     rel_ids: set[str] = set()
+    planned = set(plan.assignments)
     for item in released:
         if isinstance(item, Assignment):
+            if item not in planned:
+                raise InvalidInputError(f"replan: released assignment {item!r} is not in the plan")
             rel_assign.add(item)
         elif isinstance(item, str):
+            if item not in cadre_ids and item not in post_ids:
+                raise InvalidInputError(
+                    f"replan: released names unknown id {item!r}: no cadre or post of the "
+                    "problem or the plan has it"
+                )
             rel_ids.add(item)
         else:
             raise InvalidInputError(
                 f"replan: released must hold Assignment records or ids, got {item!r}"
+            )
+    for a in problem.pinned:
+        if change.apply(a) != a:
+            raise InvalidInputError(
+                f"replan: the events cut pinned assignment {a!r}; unpin it "
+                "(RotationProblem.pinned) to re-plan it"
             )
     from ._check import check_assignments  # noqa: PLC0415
 
@@ -462,18 +572,23 @@ def replan(
     state = State(comp)
     for a in problem.pinned:
         state.add(*_key(comp, a))
-    for a in plan.assignments:
-        if a in problem.pinned:
+    for original in plan.assignments:
+        if original in problem.pinned:
             continue
-        is_released = a in rel_assign or a.cadre_id in rel_ids or a.post_id in rel_ids
-        if is_released and a.start >= now:
+        now_held = change.apply(original)
+        if now_held is None:
             continue
-        if check_assignments(problem, [a], pinned_check=False):
+        is_released = (
+            original in rel_assign or original.cadre_id in rel_ids or original.post_id in rel_ids
+        )
+        if is_released and original.start >= start:
             continue
-        key = _key(comp, a)
+        if check_assignments(problem, [now_held], pinned_check=False):
+            continue
+        key = _key(comp, now_held)
         if state.feasible(*key):
             state.add(*key)
-            kept.append(a)
+            kept.append(now_held)
     fixed = tuple(sorted(kept))
     # new placements may only start from `now`
     assignments, _, method, comp, state = _solve(
@@ -481,7 +596,9 @@ def replan(
         fixed,
         seed=checked,
         time_limit=time_limit,
-        min_start=now,
+        min_start=start,
+        exclude=sorted(c for c in change.left if c in problem.cadres_by_id),
+        closed={p: t for p, t in change.closed.items() if p in problem.posts_by_id},
     )
     new = set(assignments)
     moved = sum(1 for a in plan.assignments if a not in new)
@@ -495,4 +612,85 @@ def replan(
         post_ids=tuple(p.id for p in problem.posts),
         labels=plan_labels(problem),
         moved=moved,
+        calendar=problem.calendar,
     )
+
+
+def _now(problem: RotationProblem, now: object) -> int:
+    if isinstance(now, bool):
+        raise InvalidInputError(f"replan: now must be a period, a date or a label, got {now!r}")
+    try:
+        start = problem.period(now)  # type: ignore[arg-type]
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"replan: now: {exc}") from None
+    if not 0 <= start <= problem.horizon:
+        raise InvalidInputError(
+            f"replan: now must be a period in 0..{problem.horizon}, got {now!r}"
+            + ("" if start == now else f" (period {start})")
+        )
+    return start
+
+
+@attrs.frozen
+class _Change:
+    """What the events do to a plan: who left, which posts closed, which placements ended."""
+
+    left: dict[str, int]
+    closed: dict[str, int]
+    ended: dict[tuple[str, str], list[int]]
+
+    def apply(self, a: Assignment) -> Assignment | None:
+        """Return ``a`` as the events leave it: unchanged, cut short, or ``None`` (dropped)."""
+        length = a.length
+        gone = self.left.get(a.cadre_id)
+        if gone is not None:
+            if a.start >= gone:
+                return None
+            length = min(length, gone - a.start)
+        shut = self.closed.get(a.post_id)
+        if shut is not None and a.start >= shut:
+            return None
+        for last in self.ended.get((a.cadre_id, a.post_id), ()):
+            if a.start <= last < a.end:
+                length = min(length, last - a.start + 1)
+        if length == a.length:
+            return a
+        return attrs.evolve(a, length=length, ended_early=True)
+
+
+def _read_events(
+    problem: RotationProblem,
+    events: Iterable[Event],
+    cadre_ids: set[str],
+    post_ids: set[str],
+) -> _Change:
+    left: dict[str, int] = {}
+    closed: dict[str, int] = {}
+    ended: dict[tuple[str, str], list[int]] = {}
+    if isinstance(events, Event):
+        raise InvalidInputError(f"replan: events must be a sequence of events, got {events!r}")
+    for event in events:
+        if not isinstance(event, Left | PostClosed | PlacementEnded):
+            raise InvalidInputError(
+                "replan: events may hold Left, PostClosed and PlacementEnded records, "
+                f"got {event!r}"
+            )
+        if problem.calendar is None:
+            raise InvalidInputError(
+                f"replan: events are dated ({event.kind} on {event.at}); placing them on the "
+                "plan's periods needs RotationProblem(calendar=...)"
+            )
+        t = problem.period(event.at)
+        if isinstance(event, Left | PlacementEnded) and event.cadre_id not in cadre_ids:
+            raise InvalidInputError(
+                f"replan: {event.kind} names unknown cadre id {event.cadre_id!r}"
+            )
+        if isinstance(event, PostClosed | PlacementEnded) and event.post_id not in post_ids:
+            raise InvalidInputError(f"replan: {event.kind} names unknown post id {event.post_id!r}")
+        if isinstance(event, Left):
+            left[event.cadre_id] = min(t, left.get(event.cadre_id, t))
+        elif isinstance(event, PostClosed):
+            closed[event.post_id] = min(t, closed.get(event.post_id, t))
+        else:
+            ended.setdefault((event.cadre_id, event.post_id), []).append(t)
+    return _Change(left=left, closed=closed, ended=ended)
