@@ -165,3 +165,14 @@ def test_a_truncated_document_is_an_error(tmp_path: Path) -> None:
     path.write_bytes(path.read_bytes()[:-40])
     with pytest.raises(InvalidInputError, match="malformed JSON at line"):
         io.load_json(Cadre, path)
+
+
+def test_mappings_with_tuple_keys_are_written_as_pairs() -> None:
+    problem = attrs.evolve(
+        tiny_rotation_problem(),
+        benefit={("a", "p1"): 1.5, ("b", "p2"): 2.0},
+        period_bonus={("p1", 0): 0.5},
+    )
+    doc = json.loads(json.dumps(io.dump(problem)))
+    assert doc["data"]["period_bonus"] == [[["p1", 0], 0.5]]
+    assert _through_text(problem) == problem

@@ -132,6 +132,16 @@ def _passthrough(value: Any, _: Any) -> Any:
     return value
 
 
+def _origin_or_self(t: Any) -> Any:
+    """Return the class of a parametrised generic (``FrozenDict[str, int]``), or ``t``."""
+    return typing.get_origin(t) or t
+
+
+def _pair_keys(key_type: Any) -> bool:
+    """Return whether a mapping's keys are tuples, written as ``[key, value]`` pairs."""
+    return typing.get_origin(key_type) is tuple
+
+
 def _int_key(key: Any) -> Any:
     if isinstance(key, str) and key.lstrip("-").isdigit():
         return int(key)
@@ -247,6 +257,15 @@ def _converter() -> cattrs.Converter:
 
     def structure_frozendict(value: Any, t: Any) -> Any:
         args = typing.get_args(t)
+        if args and _pair_keys(args[0]) and isinstance(value, list):
+            # tuple keys are written as [key, value] pairs (JSON keys are text)
+            return FrozenDict(
+                {
+                    conv.structure(item[0], args[0]): conv.structure(item[1], args[1])
+                    for item in value
+                    if isinstance(item, list) and len(item) == 2
+                }
+            )
         if not args or not isinstance(value, dict):
             return value  # the record's own validator names what is wrong
         if args[0] is int:  # JSON object keys are text; integer keys come back as integers
@@ -269,8 +288,14 @@ def _converter() -> cattrs.Converter:
     conv.register_unstructure_hook(dt.date, dt.date.isoformat)
     conv.register_structure_hook_func(lambda t: _array_dtype(t) is not None, _array_from_json)
     conv.register_unstructure_hook_func(lambda t: _array_dtype(t) is not None, _array_to_json)
-    conv.register_unstructure_hook(
-        FrozenDict, lambda d: {conv.unstructure(k): conv.unstructure(v) for k, v in d.items()}
+
+    def unstructure_frozendict(d: FrozenDict[Any, Any]) -> Any:
+        if any(isinstance(k, tuple) for k in d):
+            return [[list(k), conv.unstructure(v)] for k, v in d.items()]
+        return {conv.unstructure(k): conv.unstructure(v) for k, v in d.items()}
+
+    conv.register_unstructure_hook_func(
+        lambda t: _origin_or_self(t) is FrozenDict, unstructure_frozendict
     )
     conv.register_unstructure_hook_func(
         lambda t: getattr(t, "__origin__", t) in (frozenset, set),

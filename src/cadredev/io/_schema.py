@@ -22,7 +22,7 @@ import attrs
 from cadredev._frozendict import FrozenDict
 from cadredev.model import LabelledEnum
 
-from ._json import SCHEMA_VERSION, _array_dtype, _custom_schemas
+from ._json import SCHEMA_VERSION, _array_dtype, _custom_schemas, _pair_keys
 from ._kinds import kind
 
 __all__ = ["schema"]
@@ -151,6 +151,12 @@ class _Builder:
             return {"enum": list(args)}
         if (isinstance(origin, type) and issubclass(origin, Mapping)) or origin is FrozenDict:
             values = self.of(args[1]) if len(args) == 2 else {}
+            if args and _pair_keys(args[0]):  # tuple keys: a list of [key, value] pairs
+                pair = [self.of(args[0]), values]
+                return {
+                    "type": "array",
+                    "items": {"type": "array", "prefixItems": pair, "items": False, "minItems": 2},
+                }
             return {"type": "object", "additionalProperties": values}
         if origin is tuple:
             if len(args) == 2 and args[1] is Ellipsis:
