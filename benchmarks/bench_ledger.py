@@ -175,7 +175,8 @@ def main() -> None:
     print(f"{'append in memory (Ledger())':<46} {in_memory:9.2f}")
     print(f"{'  peak resident memory of the process so far':<46} {peak / 2**20:8.1f}M")
     print(f"{'history(cadre), median of 200':<46} {history * 1000:8.2f}ms <= 5 ms")
-    print(f"{'snapshot(zone, as_of), {n_cadres:,} cadres':<46} {snapshot:9.2f}  <= 5 s")
+    label = f"snapshot(zone, as_of), {n_cadres:,} cadres"
+    print(f"{label:<46} {snapshot:9.2f}  <= 5 s")
 
 
 if __name__ == "__main__":

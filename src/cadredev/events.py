@@ -32,6 +32,7 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from typing import Any, ClassVar, Literal
 
 from attrs import field, frozen
@@ -88,6 +89,9 @@ def _check_optional_id(instance: object, attribute: Any, value: Any) -> None:
         _check_id(instance, attribute, value)
 
 
+_GETTERS: dict[tuple[str, ...], Any] = {}
+
+
 @frozen(kw_only=True)
 class Event:
     """The base of every programme event.
@@ -128,7 +132,14 @@ class Event:
     @property
     def subjects(self) -> tuple[str, ...]:
         """The ids of the people this event is about (cadres, mentors)."""
-        return tuple(getattr(self, name) for name in self.subject_fields)
+        fields = self.subject_fields
+        if not fields:
+            return ()
+        getter = _GETTERS.get(fields)
+        if getter is None:
+            getter = _GETTERS[fields] = operator.attrgetter(*fields)
+        found = getter(self)
+        return (found,) if len(fields) == 1 else found
 
 
 # ----------------------------------------------------------------- people

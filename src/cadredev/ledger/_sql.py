@@ -61,12 +61,12 @@ def _tables(sa: Any, version: int) -> tuple[Any, Any, Any]:
             primary_key=True,
             autoincrement=True,
         ),
-        sa.Column("id", sa.String(128), nullable=True, unique=True),
+        sa.Column("id", sa.String(128), nullable=True),
         sa.Column("kind", sa.String(128), nullable=False),
         sa.Column("at", sa.String(10), nullable=False),
         sa.Column("subject", sa.String(256), nullable=True, index=True),
         sa.Column("recorded_by", sa.String(256), nullable=False),
-        sa.Column("supersedes", sa.String(128), nullable=True, index=True),
+        sa.Column("supersedes", sa.String(128), nullable=True),
         sa.Column("data", sa.Text(), nullable=False),
     ]
     if version >= 2:
@@ -75,6 +75,18 @@ def _tables(sa: Any, version: int) -> tuple[Any, Any, Any]:
         columns.insert(5, sa.Column("other", sa.String(256), nullable=True, index=True))
     events = sa.Table(_EVENTS, metadata, *columns)
     sa.Index(f"ix_{_EVENTS}_kind_at", events.c.kind, events.c.at)
+    # most events have neither an own id nor a correction: index only those that do
+    for name, column, unique in (
+        ("id", events.c.id, True),
+        ("supersedes", events.c.supersedes, False),
+    ):
+        sa.Index(
+            f"ix_{_EVENTS}_{name}",
+            column,
+            unique=unique,
+            sqlite_where=column.is_not(None),
+            postgresql_where=column.is_not(None),
+        )
     return metadata, meta, events
 
 
@@ -116,6 +128,13 @@ class SqlStore:
         if engine.dialect.name == "sqlite":
             _serialise_sqlite_writers(sa, engine)
         self._metadata, self._meta, self._events = _tables(sa, SCHEMA_VERSION)
+        mark = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(engine.dialect.paramstyle)
+        columns = "seq, id, kind, at, subject, other, recorded_by, supersedes, data"
+        self.insert_sql: str | None = (
+            None  # another driver: through SQLAlchemy's own statement
+            if mark is None
+            else f"INSERT INTO {_EVENTS} ({columns}) VALUES ({', '.join([mark] * 9)})"  # noqa: S608
+        )
         self._open(create=create)
 
     # ------------------------------------------------------------ opening
@@ -295,24 +314,20 @@ class _Writer:
         if not rows:
             return []
         sa = self._store._sa  # noqa: SLF001  (its own store)
-        t = self._store._events  # noqa: SLF001
         first = self.last_seq() + 1
         values = [
-            {
-                "seq": first + i,
-                "id": r.id,
-                "kind": r.kind,
-                "at": r.at,
-                "subject": r.subject,
-                "other": r.other,
-                "recorded_by": r.recorded_by,
-                "supersedes": r.supersedes,
-                "data": r.data,
-            }
+            (first + i, r.id, r.kind, r.at, r.subject, r.other, r.recorded_by, r.supersedes, r.data)
             for i, r in enumerate(rows)
         ]
+        insert_sql = self._store.insert_sql
         try:
-            self._conn.execute(t.insert(), values)
+            if insert_sql is not None:  # straight to the driver: positional rows
+                self._conn.exec_driver_sql(insert_sql, values)
+            else:
+                t = self._store._events  # noqa: SLF001  (its own store)
+                self._conn.execute(
+                    t.insert(), [dict(zip(t.c.keys(), v, strict=True)) for v in values]
+                )
         except sa.exc.IntegrityError as exc:
             raise InvalidInputError(
                 f"ledger: the batch breaks a database constraint ({str(exc.orig).splitlines()[0]})"
