@@ -24,6 +24,7 @@ from cadredev.scoring import (
     ScoreTable,
     Target,
     Veto,
+    grade,
     score,
 )
 from cadredev.testing import records, schemes
@@ -417,3 +418,46 @@ def test_loaded_tables_keep_the_tenure_start() -> None:
     assert back.reserve_pool(per_line=1, grades=["basic"]) == table.reserve_pool(
         per_line=1, grades=["basic"]
     )
+
+
+# ---------------------------------------------------------- gap to a grade
+
+
+def test_with_a_free_seat_the_gap_is_the_minimum_score() -> None:
+    rows = [("c0", "2025", "visits", 95.0), ("c1", "2025", "visits", 84.0), *ROWS[2:]]
+    table = run(rows=rows)
+    assert table.grade.tolist()[:2] == ["excellent", "competent"]
+    ex = table.explain("c1")  # two seats, one holder: 85 points are enough
+    assert ex.gap == pytest.approx(1.0)
+    assert ex.contributions[0].to_next == pytest.approx(1.0)
+    assert run().explain("c2").gap == pytest.approx(5.0)  # both seats taken: outscore 90
+
+
+@settings(max_examples=60, deadline=None)
+@given(calibrations())
+def test_the_gap_to_the_next_grade_is_enough(case: Any) -> None:
+    scheme, people, rec, _ = case
+    table = score(scheme, people, rec)
+    ctx = table._ctx()
+    secondary = None
+    if scheme.ties == "secondary_keys" and scheme.secondary_keys:
+        cols = [scheme.indicator_ids.index(k) for k in scheme.secondary_keys]
+        secondary = table.attainment[:, cols]
+    for r in range(len(table)):
+        ex = table.explain(str(table.cadre_ids[r]), period=str(table.periods[r]))
+        if ex.gap is None:
+            continue
+        raised = table.total.copy()
+        raised[r] += ex.gap + 1e-6
+        again = grade(
+            raised,
+            ctx.group_rows,
+            grades=scheme.grades,
+            quota_rounding=scheme.quota_rounding,
+            ties=scheme.ties,
+            secondary=secondary,
+            caps=_caps(table),
+            domains=np.repeat(np.arange(ctx.n_p), ctx.n_c),
+            apportionment=scheme.apportionment,
+        )
+        assert again.codes[r] < table.grade_code[r], (r, ex)

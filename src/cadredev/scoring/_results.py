@@ -135,8 +135,9 @@ class Explanation:
         out = [head]
         for c in self.contributions:
             if c.applicable:
+                raw = None if c.raw is None else round(c.raw, 9)
                 out.append(
-                    f"  {c.indicator}: raw {c.raw} -> {c.attainment:.3f} x w{c.weight:g} = "
+                    f"  {c.indicator}: raw {raw} -> {c.attainment:.3f} x w{c.weight:g} = "
                     f"{c.points:.2f}"
                 )
             else:

@@ -416,28 +416,46 @@ class ScoreTable:
         return ov
 
     def _gap(self, r: int, better: int) -> tuple[float | None, str]:
+        """Return the points row ``r`` misses for grade ``better``, or ``None`` and why.
+
+        Without a quota the grade's ``min_score`` decides. With one, the row
+        must also place within the group's seats among its rivals: the other
+        rows of the group not holding a better grade, allowed the grade by
+        their veto caps and reaching its ``min_score``. When they fill the
+        seats, the row must outscore the last rival that takes one.
+        """
         ctx = self._ctx()
         g = self.scheme.grades[better]
         total = float(self.total[r])
-        if self.vetoed[r]:
-            caps, _ = ctx.vetoes(ctx.block(np.array([r])), [self._overlay(r)])
-            if int(caps[0]) > better:
-                return None, "capped by a veto"
+        if self.vetoed[r] and int(self._caps(np.array([r]))[0]) > better:
+            return None, "capped by a veto"
         need = g.min_score if g.min_score is not None else -np.inf
-        groups, seats = ctx.seats()
-        gpos = int(np.searchsorted(groups, ctx.group_rows[r]))
-        if g.quota is not None and seats[gpos, better] == 0:
-            return None, "no seats for this grade in the group"
         if g.quota is not None:
-            same = ctx.group_rows == ctx.group_rows[r]
-            holders = same & (self.grade_code <= better)
-            if holders.any():
-                need = max(need, float(self.total[holders].min()))
-            elif need == -np.inf:
+            groups, seats = ctx.seats()
+            free = int(seats[int(np.searchsorted(groups, ctx.group_rows[r])), better])
+            if free == 0:
                 return None, "no seats for this grade in the group"
+            members = np.nonzero(ctx.group_rows == ctx.group_rows[r])[0]
+            members = members[(members != r) & (self.grade_code[members] >= better)]
+            rivals = self.total[members][self._caps(members) <= better]
+            if g.min_score is not None:
+                rivals = rivals[rivals >= g.min_score]
+            if rivals.size >= free:
+                need = max(need, float(np.sort(rivals)[::-1][free - 1]))
         if need == -np.inf:
             return 0.0, ""
         return max(0.0, need - total), ""
+
+    def _caps(self, rows: IntArray) -> IntArray:
+        """Return the best grade index the vetoes allow each row (0 where not vetoed)."""
+        out = np.zeros(rows.size, dtype=np.int64)
+        hit = np.nonzero(self.vetoed[rows])[0]
+        if hit.size:
+            ctx = self._ctx()
+            vetoed = rows[hit]
+            caps, _ = ctx.vetoes(ctx.block(vetoed), [self._overlay(int(v)) for v in vetoed])
+            out[hit] = caps
+        return out
 
     # --------------------------------------------------------------- audit
 
