@@ -28,6 +28,7 @@ from cadredev.scoring import (
     score,
 )
 from cadredev.testing import records, schemes
+from test_scoring_interchange import every_result, through_text
 
 SCHEME = Scheme(
     name="calibration",
@@ -461,3 +462,22 @@ def test_the_gap_to_the_next_grade_is_enough(case: Any) -> None:
             apportionment=scheme.apportionment,
         )
         assert again.codes[r] < table.grade_code[r], (r, ex)
+
+
+def test_results_of_a_calibrated_table_round_trip_and_validate() -> None:
+    rows = [*ROWS, ("c9", "2025", "discipline", 1.0), ("c3", "2025", "incidents", 1.0)]
+    excused = Exemption(cadre_id="c3", period="2025", target="incidents", approved_by="纪工委")
+    table = score(
+        SCHEME,
+        PEOPLE,
+        Records.from_rows(rows),
+        exemptions=[excused],
+        overrides=[override("c2", "competent", "excellent")],
+        allow_over_quota=True,
+    )
+    ex = table.explain("c2")
+    assert ex.override is not None
+    assert through_text(ex) == ex
+    assert through_text(table) == table
+    for obj in [*every_result(table), *table.audit()]:
+        assert through_text(obj) == obj, type(obj).__name__
