@@ -19,7 +19,7 @@ AuditKind = Literal["exemption", "veto", "override"]
 class AuditEntry:
     """One exemption, veto or grade override that touched a cadre's score or grade.
 
-    See :meth:`ScoreTable.audit <cadredev.scoring.ScoreTable.audit>`. Entries
+    See :meth:`ScoreTable.audit`. Entries
     come in table order (period, then cadre id) and, for one row, in the
     order they act: exemptions while scoring, vetoes while grading,
     overrides after grading.

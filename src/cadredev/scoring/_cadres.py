@@ -45,8 +45,8 @@ def _start_day(when: When) -> dt.date | None:
 def tenure_start(cadre: Cadre) -> dt.date | None:
     """Return the day a cadre's time in the zone starts, if the record tells.
 
-    1 January of :attr:`~cadredev.Cadre.joined_year` when it is known; else
-    the start of the earliest posting in :attr:`~cadredev.Cadre.history`
+    1 January of ``Cadre.joined_year`` when it is known; else
+    the start of the earliest posting in ``Cadre.history``
     (a date as given, an integer year as its 1 January; a small integer is a
     plan's period number, with no date, and is skipped); else ``None``.
 
@@ -102,7 +102,7 @@ class ScoredCadres:
     joined
         The day each cadre's time in the zone starts, or ``None`` if unknown:
         1 January of ``joined_year`` when known, else the start of the
-        earliest dated posting in ``history`` (see :meth:`of`).
+        earliest dated posting in ``history`` (see ``ScoredCadres.of``).
 
     Examples
     --------
@@ -152,7 +152,7 @@ class ScoredCadres:
     def of(cls, cadres: Iterable[Cadre]) -> ScoredCadres:
         """Return the columns of some cadre records, in the order given.
 
-        ``joined`` follows :func:`tenure_start`: 1 January of ``joined_year``
+        ``joined`` is 1 January of ``joined_year``
         if known, else the start of the earliest posting in ``history`` whose
         start is a date or a year (a small integer is a plan's period number
         and has no date), else ``None``.

@@ -122,7 +122,7 @@ def score(
     exemptions
         Approved :class:`Exemption` overlays.
     overrides
-        :class:`~cadredev.events.GradeOverride` events applied after grading.
+        ``cadredev.events.GradeOverride`` events applied after grading.
         Each must name a scored cadre and period, grades of the scheme, and,
         as ``from_grade``, the grade computed for the row; it may not lift a
         vetoed row above the veto's cap (waive the veto with an exemption).

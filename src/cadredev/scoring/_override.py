@@ -1,4 +1,4 @@
-"""Calibrated grades: :class:`~cadredev.events.GradeOverride` applied after grading, audited.
+"""Calibrated grades: grade override events applied after grading, as an audited overlay.
 
 .. versionadded:: 0.2
 """
@@ -28,7 +28,7 @@ class AppliedOverride:
     Attributes
     ----------
     override
-        The :class:`~cadredev.events.GradeOverride`: cadre, period, the
+        The ``cadredev.events.GradeOverride``: cadre, period, the
         computed grade it replaces (``from_grade``), the new grade
         (``to_grade``), who approved it and why.
     group

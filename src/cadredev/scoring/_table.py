@@ -25,6 +25,7 @@ from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._labels import Labels, both, check_labels, grade_labels, grade_text, line_text
 from ._override import AppliedOverride
+from ._periods import check_period
 from ._records import Records
 from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, PoolEntry, ReservePool
 from ._scheme import Scheme
@@ -72,14 +73,16 @@ class ScoreTable:
     :meth:`leaderboard`, :meth:`reserve_pool`, :meth:`to_records` and
     :func:`allocate_pay` exactly as the one :func:`score` returned. Everything
     else (attainments, components, grading groups, seats) is derived on
-    demand and cached, never stored.
+    demand and cached, never stored. Rows are ordered by period, then cadre
+    id: :attr:`cadre_ids`, :attr:`periods`, :attr:`groups` and :attr:`grade`
+    label them.
 
     Attributes
     ----------
     scheme
         The :class:`Scheme` scored with.
     cadres
-        The cadres scored, as columns (:class:`ScoredCadres`, sorted by id).
+        The cadres scored, as columns (``ScoredCadres``, sorted by id).
     scored_periods
         The periods scored, in order.
     values
@@ -99,10 +102,7 @@ class ScoreTable:
     exemptions_applied, exemptions_unused
         The exemptions used, and those that matched no scored row (with why).
     overrides
-        The grade overrides applied after grading (:class:`AppliedOverride`).
-
-    Rows are ordered by period, then cadre id: :attr:`cadre_ids`,
-    :attr:`periods`, :attr:`groups` and :attr:`grade` label them.
+        The grade overrides applied after grading (``AppliedOverride``).
 
     Examples
     --------
@@ -138,6 +138,8 @@ class ScoreTable:
     _cache: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
+        for label in self.scored_periods:
+            check_period(label, where="ScoreTable: scored_periods")
         n = len(self.cadres) * len(self.scored_periods)
         for key, column in self.values.items():
             if column.shape != (n,):
@@ -631,9 +633,9 @@ class ScoreTable:
         grade but the two lowest) and with at least ``min_tenure`` years in the
         zone. Tenure comes from the cadre's record, not from the period label:
         the whole years from the start of the cadre's time in the zone
-        (1 January of :attr:`~cadredev.Cadre.joined_year`, else the start of
-        the earliest dated posting in :attr:`~cadredev.Cadre.history`; see
-        :attr:`ScoredCadres.joined`) to the **last day of the period scored**
+        (1 January of ``Cadre.joined_year``, else the start of
+        the earliest dated posting in ``Cadre.history``; see
+        ``ScoredCadres.joined``) to the **last day of the period scored**
         (or ``as_of``), counting an anniversary reached on that day. A cadre
         whose start is unknown stays out. Ties are broken by id. Top scorers
         kept out are listed in :attr:`ReservePool.excluded` with the reason.
