@@ -5,11 +5,23 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal
 
+import numpy as np
 from attrs import frozen
 
-__all__ = ["AuditEntry", "AuditKind"]
+from ._exempt import AppliedExemption
+from ._labels import grade_labels
+from ._override import AppliedOverride
+
+if TYPE_CHECKING:
+    from ._context import ScoreContext
+
+__all__ = ["AuditEntry", "AuditKind", "audit_entries"]
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
+BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
 AuditKind = Literal["exemption", "veto", "override"]
 """What touched a row: an exemption while scoring, a veto while grading, an override after."""
@@ -88,3 +100,92 @@ class AuditEntry:
 
     def __repr__(self) -> str:
         return f"AuditEntry({self})"
+
+
+def audit_entries(
+    ctx: ScoreContext,
+    *,
+    exemptions: Sequence[AppliedExemption],
+    vetoed: IntArray,
+    hit: BoolArray,
+    overrides: Sequence[AppliedOverride],
+    cadre: int | None,
+) -> tuple[AuditEntry, ...]:
+    """Return the audit entries of a table, of one cadre (position) or all, in table order.
+
+    ``vetoed`` are the vetoed rows to list and ``hit`` which vetoes each hit.
+    """
+    scheme = ctx.scheme
+    by_row: dict[int, list[AuditEntry]] = {}
+
+    def add(r: int, entry: AuditEntry) -> None:
+        if cadre is None or r % ctx.n_c == cadre:
+            by_row.setdefault(r, []).append(entry)
+
+    veto_ids = {v.id for v in scheme.vetoes}
+    for a in exemptions:
+        r = ctx.row(ctx.cadre_of[a.exemption.cadre_id], ctx.periods.index(a.period))
+        add(r, _exemption_entry(a, vetoes=veto_ids))
+    last = len(scheme.grades) - 1
+    for k, r in enumerate(vetoed.tolist()):
+        for q, v in enumerate(scheme.vetoes):
+            if hit[k, q]:
+                cap = scheme.grades[last if v.cap is None else scheme.grade_index(v.cap)]
+                add(
+                    r,
+                    AuditEntry(
+                        kind="veto",
+                        cadre_id=ctx.cadres.ids[r % ctx.n_c],
+                        period=ctx.periods[r // ctx.n_c],
+                        target=v.id,
+                        effect=f"grade capped at {cap.id}",
+                        reason=v.label,
+                        to_grade=cap.id,
+                    ),
+                )
+    names = grade_labels(scheme.grades)
+    for o in overrides:
+        r = ctx.row(ctx.cadre_of[o.cadre_id], ctx.periods.index(o.period))
+        add(r, _override_entry(o, names))
+    return tuple(entry for r in sorted(by_row) for entry in by_row[r])
+
+
+def _exemption_entry(a: AppliedExemption, *, vetoes: set[str]) -> AuditEntry:
+    e = a.exemption
+    what = e.policy if e.policy == "waive" else f"mitigate (factor {e.factor:g})"
+    if e.target in vetoes:
+        effect = f"waive veto {e.target}"
+    elif a.gain > 0:
+        effect = f"{what} {e.target}: +{a.gain:.2f} points"
+    else:
+        effect = f"{what} {e.target}: no change (it would not raise the score)"
+    return AuditEntry(
+        kind="exemption",
+        cadre_id=e.cadre_id,
+        period=a.period,
+        target=e.target,
+        effect=effect,
+        approved_by=e.approved_by,
+        reason=e.reason,
+        points=a.gain,
+    )
+
+
+def _override_entry(o: AppliedOverride, names: Mapping[str, str]) -> AuditEntry:
+    ov = o.override
+    effect = f"{ov.from_grade} -> {ov.to_grade}"
+    if o.over_quota:
+        label = names.get(ov.to_grade, ov.to_grade)
+        effect += f", over quota: {o.holders} {label} for {o.seats} seats in {o.group}"
+    return AuditEntry(
+        kind="override",
+        cadre_id=ov.cadre_id,
+        period=ov.period,
+        target="grade",
+        effect=effect,
+        approved_by=ov.approved_by,
+        reason=ov.reason,
+        from_grade=ov.from_grade,
+        to_grade=ov.to_grade,
+        flagged=o.over_quota,
+    )

@@ -13,21 +13,21 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import is_int, require_as_of
-from cadredev.calendar import period_span
+from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
-from ._audit import AuditEntry
-from ._cadres import ScoredCadres, years_between
+from ._audit import AuditEntry, audit_entries
+from ._cadres import ScoredCadres
 from ._compare import same_fields
 from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._labels import Labels, both, check_labels, grade_labels, grade_text, line_text
 from ._override import AppliedOverride
 from ._periods import check_period
+from ._pool import pool_of, tenure_day
 from ._records import Records
-from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, PoolEntry, ReservePool
+from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, ReservePool
 from ._scheme import Scheme
 
 __all__ = ["ScoreTable", "attach_context"]
@@ -498,46 +498,18 @@ class ScoreTable:
         """
         ctx = self._ctx()
         wanted = None if cadre_id is None else self._cadre(cadre_id)
-        names = grade_labels(self.scheme.grades)
-        by_row: dict[int, list[AuditEntry]] = {}
-
-        def add(r: int, entry: AuditEntry) -> None:
-            if wanted is None or r % ctx.n_c == wanted:
-                by_row.setdefault(r, []).append(entry)
-
-        for a in self.exemptions_applied:
-            e = a.exemption
-            r = ctx.row(ctx.cadre_of[e.cadre_id], self.scored_periods.index(a.period))
-            add(r, _exemption_entry(a, vetoes={v.id for v in self.scheme.vetoes}))
         vetoed = np.nonzero(self.vetoed)[0]
         if wanted is not None:
             vetoed = vetoed[vetoed % ctx.n_c == wanted]
-        if vetoed.size:
-            _, hit = ctx.vetoes(ctx.block(vetoed), [self._overlay(int(r)) for r in vetoed])
-            last = len(self.scheme.grades) - 1
-            for k, r in enumerate(vetoed.tolist()):
-                for q, v in enumerate(self.scheme.vetoes):
-                    if not hit[k, q]:
-                        continue
-                    cap = self.scheme.grades[
-                        last if v.cap is None else self.scheme.grade_index(v.cap)
-                    ]
-                    add(
-                        r,
-                        AuditEntry(
-                            kind="veto",
-                            cadre_id=self.cadres.ids[r % ctx.n_c],
-                            period=self.scored_periods[r // ctx.n_c],
-                            target=v.id,
-                            effect=f"grade capped at {cap.id}",
-                            reason=v.label,
-                            to_grade=cap.id,
-                        ),
-                    )
-        for o in self.overrides:
-            r = ctx.row(ctx.cadre_of[o.cadre_id], self.scored_periods.index(o.period))
-            add(r, _override_entry(o, names))
-        return tuple(entry for r in sorted(by_row) for entry in by_row[r])
+        _, hit = ctx.vetoes(ctx.block(vetoed), [self._overlay(int(r)) for r in vetoed])
+        return audit_entries(
+            ctx,
+            exemptions=self.exemptions_applied,
+            vetoed=vetoed,
+            hit=hit,
+            overrides=self.overrides,
+            cadre=wanted,
+        )
 
     # --------------------------------------------------------- leaderboard
 
@@ -677,9 +649,7 @@ class ScoreTable:
                 raise InvalidInputError(
                     f"reserve_pool: {name} must be an integer >= 0, got {value!r}"
                 )
-        ctx = self._ctx()
         label = self._period(period)
-        end = _tenure_day(label, as_of)
         allowed = (
             {g.id for g in self.scheme.grades[: max(1, len(self.scheme.grades) - 2)]}
             if grades is None
@@ -687,53 +657,21 @@ class ScoreTable:
         )
         for gid in allowed:
             self.scheme.grade_index(gid)
-        p = self.scored_periods.index(label)
-        cadres = self.cadres
-        by_line: dict[str, list[int]] = {}
-        for i in range(ctx.n_c):
-            by_line.setdefault(cadres.line_value(i), []).append(i)
-        entries: list[PoolEntry] = []
-        excluded: list[tuple[str, str]] = []
-        for line in sorted(by_line):
-            members = sorted(
-                by_line[line], key=lambda i: (-self.total[p * ctx.n_c + i], cadres.ids[i])
-            )
-            taken = 0
-            for i in members:
-                if taken >= per_line:
-                    break
-                r = p * ctx.n_c + i
-                gid = self.scheme.grades[int(self.grade_code[r])].id
-                joined = cadres.joined[i]
-                tenure = None if joined is None else years_between(joined, end)
-                why = _kept_out(
-                    vetoed=bool(self.vetoed[r]),
-                    grade=gid,
-                    allowed=allowed,
-                    joined=joined,
-                    end=end,
-                    tenure=tenure,
-                    min_tenure=min_tenure,
-                )
-                if why or tenure is None:
-                    excluded.append((cadres.ids[i], why))
-                    continue
-                entries.append(
-                    PoolEntry(
-                        cadre_id=cadres.ids[i],
-                        line=line,
-                        total=float(self.total[r]),
-                        grade=gid,
-                        tenure=tenure,
-                        joined=joined,
-                    )
-                )
-                taken += 1
-        return ReservePool(
+        n_c = len(self.cadres)
+        rows = slice(
+            self.scored_periods.index(label) * n_c, (self.scored_periods.index(label) + 1) * n_c
+        )
+        return pool_of(
+            self.scheme,
+            self.cadres,
             period=label,
-            entries=tuple(entries),
-            excluded=tuple(excluded),
-            grade_labels=grade_labels(self.scheme.grades),
+            total=self.total[rows],
+            grade_code=self.grade_code[rows],
+            vetoed=self.vetoed[rows],
+            per_line=per_line,
+            min_tenure=min_tenure,
+            end=tenure_day(label, as_of),
+            allowed=allowed,
         )
 
     # -------------------------------------------------------------- export
@@ -832,79 +770,3 @@ def attach_context(table: ScoreTable, ctx: ScoreContext) -> ScoreTable:
     """Give a new table the context it was scored with, so it is not rebuilt."""
     table._cache["context"] = ctx  # noqa: SLF001
     return table
-
-
-def _tenure_day(label: str, as_of: int | dt.date | None) -> dt.date:
-    """Return the day tenure is counted to: ``as_of`` or the period's last day."""
-    if as_of is None:
-        return period_span(label)[1]
-    if isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime):
-        return as_of
-    if isinstance(as_of, dt.datetime):
-        raise InvalidInputError(f"reserve_pool: as_of must be a date or a year, got {as_of!r}")
-    return dt.date(require_as_of(as_of, where="reserve_pool", why="tenure"), 12, 31)
-
-
-def _kept_out(
-    *,
-    vetoed: bool,
-    grade: str,
-    allowed: set[str],
-    joined: dt.date | None,
-    end: dt.date,
-    tenure: int | None,
-    min_tenure: int,
-) -> str:
-    """Return why a top scorer stays out of the reserve pool (``""`` if it enters)."""
-    if vetoed:
-        return "vetoed"
-    if grade not in allowed:
-        return f"grade {grade} not admitted"
-    if joined is None or tenure is None:
-        return "start in the zone unknown (no joined_year, no dated posting)"
-    if joined > end:
-        return f"joined {joined.isoformat()}, after {end.isoformat()}"
-    if tenure < min_tenure:
-        return f"tenure {tenure} < {min_tenure} years"
-    return ""
-
-
-def _exemption_entry(a: AppliedExemption, *, vetoes: set[str]) -> AuditEntry:
-    e = a.exemption
-    what = e.policy if e.policy == "waive" else f"mitigate (factor {e.factor:g})"
-    if e.target in vetoes:
-        effect = f"waive veto {e.target}"
-    elif a.gain > 0:
-        effect = f"{what} {e.target}: +{a.gain:.2f} points"
-    else:
-        effect = f"{what} {e.target}: no change (it would not raise the score)"
-    return AuditEntry(
-        kind="exemption",
-        cadre_id=e.cadre_id,
-        period=a.period,
-        target=e.target,
-        effect=effect,
-        approved_by=e.approved_by,
-        reason=e.reason,
-        points=a.gain,
-    )
-
-
-def _override_entry(o: AppliedOverride, names: FrozenDict[str, str]) -> AuditEntry:
-    ov = o.override
-    effect = f"{ov.from_grade} -> {ov.to_grade}"
-    if o.over_quota:
-        label = names.get(ov.to_grade, ov.to_grade)
-        effect += f", over quota: {o.holders} {label} for {o.seats} seats in {o.group}"
-    return AuditEntry(
-        kind="override",
-        cadre_id=ov.cadre_id,
-        period=ov.period,
-        target="grade",
-        effect=effect,
-        approved_by=ov.approved_by,
-        reason=ov.reason,
-        from_grade=ov.from_grade,
-        to_grade=ov.to_grade,
-        flagged=o.over_quota,
-    )
