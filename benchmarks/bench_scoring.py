@@ -1,9 +1,12 @@
 """Benchmark: score() on 1,000,000 cadre-periods x 20 indicators, 1,000 units.
 
 Times cadredev's absolute score with per-unit quota grading against pymcdm and
-scikit-criteria TOPSIS and weighted-sum on the same matrix, in the same run,
-and reports the extra memory score() allocates (tracemalloc peak) relative to
-the input matrix.
+scikit-criteria TOPSIS and weighted-sum on the same matrix, in the same run
+(scikit-criteria is skipped, and said so, when it is not installed), and
+reports the extra memory score() allocates (tracemalloc peak) relative to the
+input matrix. Then the interchange figures of the sample zone's year table:
+its JSON size and the time to write it, read it back and explain a cadre of
+the table read back.
 
 Run: ``PYTHONPATH=src python benchmarks/bench_scoring.py [--quick]``
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import time
 import tracemalloc
 import warnings
@@ -21,14 +25,18 @@ from typing import Any
 import numpy as np
 import pymcdm.methods as pm
 
-from cadredev import Cadre
-from cadredev.scoring import Grade, Indicator, Records, Scheme, Target, score
+from cadredev import Cadre, io
+from cadredev.datasets import sample_zone
+from cadredev.scoring import Grade, Indicator, Records, Scheme, ScoreTable, Target, rollup, score
 
 with warnings.catch_warnings():  # scikit-criteria warns about its own deprecations on import
     warnings.simplefilter("ignore")
-    import skcriteria as skc
-    from skcriteria.agg.simple import WeightedSumModel
-    from skcriteria.agg.topsis import TOPSIS
+    try:
+        import skcriteria as skc
+        from skcriteria.agg.simple import WeightedSumModel
+        from skcriteria.agg.topsis import TOPSIS
+    except ImportError:
+        skc = None
 
 
 def build(n_cadres: int, n_periods: int, n_units: int, k: int, seed: int = 0) -> Any:
@@ -118,17 +126,22 @@ def main() -> None:
     w = weights / weights.sum()
     results.append(("pymcdm TOPSIS", timed(lambda: pm.TOPSIS()(values, w, types), repeat)[0]))
     results.append(("pymcdm WSM", timed(lambda: pm.WSM()(values, w, types), repeat)[0]))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    if skc is None:
+        print("scikit-criteria is not installed: its TOPSIS and weighted sum are not timed")
+    else:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
 
-        dm = skc.mkdm(values, [max] * k, weights=w)  # built once, outside the timings
-        results.append(("scikit-criteria TOPSIS", timed(lambda: TOPSIS().evaluate(dm), repeat)[0]))
-        results.append(
-            (
-                "scikit-criteria WeightedSum",
-                timed(lambda: WeightedSumModel().evaluate(dm), repeat)[0],
+            dm = skc.mkdm(values, [max] * k, weights=w)  # built once, outside the timings
+            results.append(
+                ("scikit-criteria TOPSIS", timed(lambda: TOPSIS().evaluate(dm), repeat)[0])
             )
-        )
+            results.append(
+                (
+                    "scikit-criteria WeightedSum",
+                    timed(lambda: WeightedSumModel().evaluate(dm), repeat)[0],
+                )
+            )
     print(f"{'method':40s} {'seconds':>9s} {'ratio':>8s}")
     for name, t in results:
         print(f"{name:40s} {t:9.3f} {t / t_ours:8.1f}x")
@@ -142,6 +155,28 @@ def main() -> None:
     print(f"score() extra memory: {peak / 2**20:.0f} MiB = {ratio_mem:.2f}x input (target <= 2x)")
     labels, counts = np.unique(table.grade.astype(str), return_counts=True)
     print("grades:", ", ".join(f"{a} {int(b):,}" for a, b in zip(labels, counts, strict=True)))
+    t_explain, _ = timed(lambda: table.explain(table.cadres.ids[-1], period=records.periods[-1]), 1)
+    print(f"explain one cadre of the large table: {t_explain * 1000:.1f} ms")
+    interchange()
+
+
+def interchange() -> None:
+    """Print the JSON size of the sample zone's year table and its round-trip times."""
+    zone = sample_zone()
+    assert zone.scheme is not None
+    assert zone.records is not None
+    year = score(zone.scheme, zone.cadres, rollup(zone.records, zone.scheme, to="year"))
+    t_dump, text = timed(
+        lambda: json.dumps(io.dump(year), ensure_ascii=False, separators=(",", ":")), 5
+    )
+    t_load, back = timed(lambda: io.load(ScoreTable, json.loads(text)), 5)
+    assert back == year
+    t_explain, _ = timed(lambda: io.load(ScoreTable, json.loads(text)).explain("c001"), 5)
+    print(
+        f"sample zone year table ({len(year)} rows): {len(text.encode()):,} bytes of compact "
+        f"JSON; dump {t_dump * 1000:.1f} ms, load {t_load * 1000:.1f} ms, "
+        f"load and explain a cadre {t_explain * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -70,3 +70,20 @@ for line in ("investment", "project", "service"):
 explanation = y_table.explain(cid)
 print(explanation)
 assert abs(sum(c.points for c in explanation.contributions) - explanation.total) < 1e-9
+
+# %% [markdown]
+# A score table is data: it keeps what it was scored from, prints one line,
+# and comes back from JSON equal, explaining itself as before.
+
+# %%
+import json
+
+from cadredev import io
+
+print(y_table)
+doc = io.dump(y_table)
+text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+print(f"{len(text.encode()):,} bytes of JSON for {len(y_table)} rows")
+back = io.load(type(y_table), json.loads(text))
+assert back == y_table
+assert back.explain(cid) == explanation

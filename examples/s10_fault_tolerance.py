@@ -59,6 +59,9 @@ assert np.array_equal(after.total[others], before.total[others])
 ex = after.explain(cadre_id)
 print(ex)
 assert ex.exemptions[0].exemption.approved_by == "纪工委"
+(entry,) = after.audit(cadre_id)
+print(entry)
+assert (entry.kind, entry.points, entry.approved_by) == ("exemption", 10.0, "纪工委")
 assert score(scheme, zone.cadres, monthly, period=month, exemptions=[exemption] * 2) == after
 assert monthly == sample_zone().records  # the overlay left the records untouched
 

@@ -5,6 +5,10 @@
 # the promotion reserve pool if they have served long enough, are not
 # vetoed and hold 优秀 or 称职 ("the able go up"). Everyone passed over on the
 # way down the ranking is listed with the reason.
+#
+# Tenure comes from each cadre's record: whole years from 1 January of the
+# year they joined the zone (or, when that is unknown, the start of their
+# earliest posting) to the last day of the period scored, here 2025-12-31.
 
 # %%
 from collections import Counter
@@ -18,8 +22,9 @@ year = rollup(zone.records, scheme, to="year")
 table = score(scheme, zone.cadres, year)
 
 pool = table.reserve_pool(per_line=5, min_tenure=3)
+print(pool)
 for entry in pool.entries:
-    print(entry.line, entry.cadre_id, f"{entry.total:.1f}", entry.grade, entry.tenure)
+    print(entry)
 print("passed over:", pool.excluded)
 
 # %%
@@ -30,6 +35,7 @@ assert all(e.tenure >= 3 for e in pool.entries)
 assert all(e.grade in ("excellent", "competent") for e in pool.entries)
 by_id = {c.id: c for c in zone.cadres}
 assert all(by_id[e.cadre_id].line.value == e.line for e in pool.entries)
+assert all(e.tenure == 2025 - by_id[e.cadre_id].joined_year for e in pool.entries)
 assert all(reason for _, reason in pool.excluded)
 
 # %% [markdown]
@@ -39,3 +45,34 @@ assert all(reason for _, reason in pool.excluded)
 for line in per_line:
     totals = [e.total for e in pool.entries if e.line == line]
     assert totals == sorted(totals, reverse=True)
+
+# %% [markdown]
+# A cadre without a known joining year counts from the earliest posting in
+# the history: from 1 September 2022, that is 3 full years at the end of
+# 2025, and 2 if counted to 30 June 2025 (``as_of``).
+
+# %%
+import datetime as dt
+
+import attrs
+
+from cadredev import Posting
+
+top = pool.entries[0]
+newcomer = attrs.evolve(
+    by_id[top.cadre_id],
+    joined_year=None,
+    history=(Posting(post_id="sz-office", start=dt.date(2022, 9, 1)),),
+)
+again = score(scheme, [newcomer if c.id == top.cadre_id else c for c in zone.cadres], year)
+everyone = [g.id for g in scheme.grades]
+
+
+def tenure_on(as_of: dt.date | None) -> int:
+    entries = again.reserve_pool(per_line=len(zone.cadres), grades=everyone, as_of=as_of).entries
+    return next(e.tenure for e in entries if e.cadre_id == top.cadre_id)
+
+
+print(top.cadre_id, tenure_on(None), tenure_on(dt.date(2025, 6, 30)))
+assert tenure_on(None) == 3
+assert tenure_on(dt.date(2025, 6, 30)) == 2

@@ -620,7 +620,7 @@ def test_folded_dense_path_equals_reference(
     ]
     records = Records.from_matrix(ids, inds, values, period="2025-05")
     table = score(scheme, cadres, records)
-    assert table.context.folded is not None
+    assert table._ctx().folded is not None
     rows = [
         (ids[r], "2025-05", inds[j], float(values[r, j]))
         for r in range(40)

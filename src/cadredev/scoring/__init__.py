@@ -10,7 +10,8 @@ Two stages, kept apart on purpose:
    other cadres.
 2. :func:`grade` turns scores into grades per group: quotas, rounding, ties,
    vetoes as caps and apportionment across units. ``score`` calls it with the
-   scheme's settings; it is also usable on its own.
+   scheme's settings; it is also usable on its own. Approved grade
+   overrides (calibration) are applied last, as an audited overlay.
 
 .. versionadded:: 0.1
 """
@@ -19,11 +20,14 @@ from __future__ import annotations
 
 from cadredev import _strategy_hook
 
+from ._audit import AuditEntry
+from ._cadres import ScoredCadres
 from ._evaluate import score
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
 from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
+from ._override import AppliedOverride
 from ._pay import PayAllocation, allocate_pay
 from ._records import Records
 from ._results import (
@@ -42,6 +46,8 @@ from ._topsis import topsis
 __all__ = [
     "DEFAULT_GRADES",
     "AppliedExemption",
+    "AppliedOverride",
+    "AuditEntry",
     "Contribution",
     "Exemption",
     "Explanation",
@@ -65,6 +71,7 @@ __all__ = [
     "ReservePool",
     "Scheme",
     "ScoreTable",
+    "ScoredCadres",
     "Target",
     "Veto",
     "allocate_pay",

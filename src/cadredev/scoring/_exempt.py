@@ -113,8 +113,11 @@ class AppliedExemption:
     Examples
     --------
     >>> e = Exemption(cadre_id="c1", period="2025-06", target="incidents")
-    >>> AppliedExemption(exemption=e, period="2025", gain=10.0).gain
+    >>> applied = AppliedExemption(exemption=e, period="2025", gain=10.0)
+    >>> applied.gain
     10.0
+    >>> applied
+    AppliedExemption(c1 2025: waive incidents, +10.00 points)
 
     .. versionadded:: 0.1
     """
@@ -122,3 +125,11 @@ class AppliedExemption:
     exemption: Exemption
     period: str
     gain: float
+
+    def __repr__(self) -> str:
+        e = self.exemption
+        what = "waive" if e.policy == "waive" else f"mitigate to {e.factor:g}"
+        return (
+            f"AppliedExemption({e.cadre_id} {self.period}: {what} {e.target}, "
+            f"+{self.gain:.2f} points)"
+        )

@@ -48,6 +48,8 @@ class FitRow:
     >>> row = post_fit(post, [c]).ranking[0]
     >>> round(row.fit, 2), dict(row.gaps)
     (0.75, {'judgment': 0.2})
+    >>> row
+    FitRow(#1 a: fit 0.750, shortfall 0.2, short of judgment)
 
     .. versionadded:: 0.1
     """
@@ -59,6 +61,13 @@ class FitRow:
     meets_all: bool
     gaps: FrozenDict[str, float]
 
+    def __repr__(self) -> str:
+        short = "meets all" if self.meets_all else "short of " + ", ".join(self.gaps)
+        return (
+            f"FitRow(#{self.position} {self.cadre_id}: fit {self.fit:.3f}, "
+            f"shortfall {self.shortfall:g}, {short})"
+        )
+
 
 @frozen(kw_only=True)
 class PostFit:
@@ -69,6 +78,8 @@ class PostFit:
     >>> from cadredev import Post
     >>> post_fit(Post(id="p", unit="u", category="host"), []).ranking
     ()
+    >>> post_fit(Post(id="p", unit="u", category="host"), [])
+    PostFit(post p: 0 candidates)
 
     .. versionadded:: 0.1
     """
@@ -83,9 +94,20 @@ class PostFit:
         """Candidate ids, best fit first."""
         return tuple(r.cadre_id for r in self.ranking)
 
+    def __repr__(self) -> str:
+        n = len(self.ranking)
+        text = f"post {self.post_id}: {n} candidate{'' if n == 1 else 's'}"
+        if self.ranking:
+            best = self.ranking[0]
+            meet = sum(r.meets_all for r in self.ranking)
+            text += f", best {best.cadre_id} (fit {best.fit:.3f}), {meet} meet all requirements"
+        if self.excluded:
+            text += f"; {len(self.excluded)} not eligible"
+        return f"PostFit({text})"
+
     def _repr_html_(self) -> str:
         return html_table(
-            f"Fit for post {self.post_id}",
+            repr(self),
             ("#", "cadre", "fit", "shortfall", "meets all"),
             [(r.position, r.cadre_id, r.fit, r.shortfall, r.meets_all) for r in self.ranking],
         )

@@ -12,7 +12,10 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev.errors import InvalidInputError
+from cadredev.model import FrozenDict
 
+from ._compare import same_fields
+from ._labels import both, grade_labels
 from ._scheme import DEFAULT_GRADES, Apportionment, Grade, Rounding, Ties
 
 __all__ = ["Grading", "grade", "quota_seats"]
@@ -77,6 +80,10 @@ def quota_seats(
     return base
 
 
+def _seat_columns(value: Any) -> FrozenDict[str, IntArray]:
+    return FrozenDict({k: np.asarray(v, dtype=np.int64) for k, v in dict(value).items()})
+
+
 @frozen(eq=False)
 class Grading:
     """The result of :func:`grade`.
@@ -92,8 +99,9 @@ class Grading:
         then position or id).
     groups
         The distinct group labels, in the order :attr:`seats` uses.
-    seats
-        ``(groups x grades)`` seats each quota gave, ``-1`` where a grade has no quota.
+    seats_by_grade
+        Grade id -> the seats its quota gave each group, for the grades with
+        a quota.
 
     Examples
     --------
@@ -102,15 +110,22 @@ class Grading:
     ... )
     >>> g.grade.tolist(), g.rank.tolist(), g.seats.tolist()
     (['rest', 'top', 'rest'], [2, 1, 1], [[1, -1], [0, -1]])
+    >>> dict(g.seats_by_grade)
+    {'top': array([1, 0])}
+    >>> g
+    Grading(3 rows in 2 groups: 1 top, 2 rest)
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       Seats are stored per grade (``seats_by_grade``); :attr:`seats` is
+       derived from them.
     """
 
     grades: tuple[Grade, ...]
     codes: IntArray = field(repr=False)
     rank: IntArray = field(repr=False)
     groups: tuple[Any, ...] = field(repr=False)
-    seats: IntArray = field(repr=False)
+    seats_by_grade: FrozenDict[str, IntArray] = field(repr=False, converter=_seat_columns)
 
     @property
     def grade(self) -> np.ndarray[Any, Any]:
@@ -118,18 +133,33 @@ class Grading:
         ids = np.asarray([g.id for g in self.grades], dtype=object)
         return ids[self.codes]
 
+    @property
+    def seats(self) -> IntArray:
+        """``(groups x grades)`` seats each quota gave, ``-1`` where a grade has no quota."""
+        out = np.full((len(self.groups), len(self.grades)), -1, dtype=np.int64)
+        for k, g in enumerate(self.grades):
+            if g.id in self.seats_by_grade:
+                out[:, k] = self.seats_by_grade[g.id]
+        return out
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Grading):
             return NotImplemented
-        return (
-            self.grades == other.grades
-            and np.array_equal(self.codes, other.codes)
-            and np.array_equal(self.rank, other.rank)
-            and self.groups == other.groups
-            and np.array_equal(self.seats, other.seats)
-        )
+        return same_fields(self, other)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        names = grade_labels(self.grades)
+        counts = np.bincount(self.codes, minlength=len(self.grades))
+        shown = ", ".join(
+            f"{int(c):,} {both(g.id, names)}" for g, c in zip(self.grades, counts, strict=True) if c
+        )
+        n, k = int(self.codes.size), len(self.groups)
+        return (
+            f"Grading({n:,} row{'' if n == 1 else 's'} in {k} group{'' if k == 1 else 's'}"
+            f"{': ' + shown if shown else ''})"
+        )
 
 
 def grade(
@@ -229,7 +259,7 @@ def grade(
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if n_groups else np.zeros(0, np.int64)
     pos_in_group = np.arange(n) - starts[g_s] if n else np.zeros(0, np.int64)
 
-    seats = np.full((n_groups, len(grades)), -1, dtype=np.int64)
+    seats: dict[str, IntArray] = {}
     dom_of_group = np.zeros(n_groups, dtype=np.int64)
     if apportionment == "largest_remainder" and n_groups:
         dcode_rows, _ = _codes(domains, n, "domains")
@@ -245,7 +275,7 @@ def grade(
             assigned[elig] = gi
             continue
         s = _grade_seats(g, sizes, dom_of_group, quota_rounding, apportionment)
-        seats[:, gi] = s
+        seats[g.id] = s
         csum = np.cumsum(elig)
         before = np.where(starts > 0, csum[np.maximum(starts - 1, 0)], 0)
         # each row's position among the eligible rows of its group

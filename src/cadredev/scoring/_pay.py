@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -14,7 +15,10 @@ from attrs import field, frozen
 from cadredev._display import HTML_ROWS, html_table, need_pandas
 from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
+from cadredev.model import FrozenDict
 
+from ._compare import same_fields
+from ._labels import Labels, as_labels, both, check_labels, grade_labels, grade_text
 from ._scheme import Grade
 from ._table import ScoreTable
 
@@ -22,6 +26,14 @@ __all__ = ["PayAllocation", "allocate_pay"]
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+
+def _ints(value: Any) -> IntArray:
+    return np.asarray(value, dtype=np.int64)
+
+
+def _floats(value: Any) -> FloatArray:
+    return np.asarray(value, dtype=np.float64)
 
 
 @frozen(kw_only=True, eq=False)
@@ -36,16 +48,23 @@ class PayAllocation:
     ... )
     >>> pay.cents.tolist(), pay.amount("b")
     ([5000, 5001], 50.01)
+    >>> pay
+    PayAllocation(2025-01: pool 100.01 to 2 cadres, 50.00 to 50.01;
+                  优秀/excellent 1, 称职/competent 1)
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``grade_labels``; ``to_pandas(labels=...)``.
     """
 
     period: str
     pool: float
     cadre_ids: tuple[str, ...]
     grades: tuple[str, ...]
-    cents: IntArray = field(repr=False)
-    points: FloatArray = field(repr=False)
+    cents: IntArray = field(repr=False, converter=_ints)
+    points: FloatArray = field(repr=False, converter=_floats)
+    grade_labels: FrozenDict[str, str] = field(factory=FrozenDict, converter=as_labels)
+    """Grade id -> Chinese label, from the scheme."""
 
     @property
     def amounts(self) -> FloatArray:
@@ -62,33 +81,64 @@ class PayAllocation:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PayAllocation):
             return NotImplemented
-        return (self.period, self.pool, self.cadre_ids, self.grades) == (
-            other.period,
-            other.pool,
-            other.cadre_ids,
-            other.grades,
-        ) and np.array_equal(self.cents, other.cents)
+        return same_fields(self, other)
 
     __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        n = len(self.cadre_ids)
+        spread = (
+            f", {int(self.cents.min()) / 100:,.2f} to {int(self.cents.max()) / 100:,.2f}"
+            if n
+            else ""
+        )
+        per_grade = Counter(self.grades)
+        order = sorted(per_grade, key=lambda g: (-self._best_of(g), g))
+        grades = ", ".join(f"{both(g, self.grade_labels)} {per_grade[g]}" for g in order)
+        return (
+            f"PayAllocation({self.period}: pool {self.pool:,.2f} to {n:,} "
+            f"cadre{'' if n == 1 else 's'}{spread}{'; ' + grades if grades else ''})"
+        )
+
+    def _best_of(self, grade: str) -> float:
+        """Return the largest pay of a grade (grades are listed best paid first)."""
+        return max(int(c) for c, g in zip(self.cents, self.grades, strict=True) if g == grade)
 
     def _repr_html_(self) -> str:
         shown = slice(HTML_ROWS)
         rows = [
-            (c, g, float(a))
+            (c, grade_text(g, self.grade_labels, "zh"), float(a))
             for c, g, a in zip(
                 self.cadre_ids[shown], self.grades[shown], self.amounts[shown], strict=True
             )
         ]
-        return html_table(
-            f"Pay {self.period}: pool {self.pool:.2f}, {len(self.cadre_ids)} cadres",
-            ("cadre", "grade", "pay"),
-            rows,
-        )
+        return html_table(repr(self), ("cadre", "grade", "pay"), rows)
 
-    def to_pandas(self) -> Any:
-        """Return the allocation as a :class:`pandas.DataFrame`."""
+    def to_pandas(self, *, labels: Labels = "en") -> Any:
+        """Return the allocation as a :class:`pandas.DataFrame`.
+
+        ``labels="zh"`` shows grades by their Chinese labels.
+
+        Examples
+        --------
+        >>> from cadredev.datasets import demo_score_table
+        >>> pay = allocate_pay(
+        ...     demo_score_table(), pool=100, coefficients={"excellent": 2, "competent": 1}
+        ... )
+        >>> pay.to_pandas(labels="zh")["grade"].tolist()
+        ['称职', '优秀']
+
+        .. versionadded:: 0.1
+        .. versionchanged:: 0.2
+           ``labels``.
+        """
+        labels = check_labels(labels, where="PayAllocation.to_pandas")
         return need_pandas().DataFrame(
-            {"cadre_id": self.cadre_ids, "grade": self.grades, "pay": self.amounts}
+            {
+                "cadre_id": self.cadre_ids,
+                "grade": [grade_text(g, self.grade_labels, labels) for g in self.grades],
+                "pay": self.amounts,
+            }
         )
 
 
@@ -191,6 +241,7 @@ def allocate_pay(
         grades=tuple(grades[int(k)].id for k in codes),
         cents=cents,
         points=points,
+        grade_labels=grade_labels(grades),
     )
 
 

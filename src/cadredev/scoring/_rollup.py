@@ -25,12 +25,25 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
+@frozen(kw_only=True, auto_exc=False)
 class ExposureWarning(UserWarning):
     """Some roll-up periods are only partly covered by the records.
 
     Flows in those periods are scaled up by exposure (the share of months
     recorded), and for rates the ratio of sums (what :func:`rollup` uses) and
-    the mean of monthly ratios may disagree.
+    the mean of monthly ratios may disagree. The warning carries its figures,
+    so it can be logged or stored as data.
+
+    Attributes
+    ----------
+    to
+        ``"quarter"`` or ``"year"``.
+    partial
+        Rows (cadre, period) only partly recorded.
+    rows
+        Rows rolled up.
+    rates
+        Rate values whose ratio of sums and mean of monthly ratios differ.
 
     Examples
     --------
@@ -41,9 +54,33 @@ class ExposureWarning(UserWarning):
     ...     q = rollup(r, {"visits": "flow"}, to="quarter")
     >>> caught[0].category.__name__, q.value("a", "2025Q1", "visits")
     ('ExposureWarning', 30.0)
+    >>> caught[0].message
+    ExposureWarning(to='quarter', partial=1, rows=1, rates=0)
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       A record with fields, no longer a bare message.
     """
+
+    to: str = "year"
+    partial: int = 0
+    rows: int = 0
+    rates: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"rollup: {self.partial} of {self.rows} (cadre, {self.to}) rows are only partly "
+            f"recorded; flows were scaled up by exposure and {self.rates} rate value(s) differ "
+            "between the ratio of sums and the mean of monthly ratios"
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_exposure_warning, (self.to, self.partial, self.rows, self.rates))
+
+
+def _exposure_warning(to: str, partial: int, rows: int, rates: int) -> ExposureWarning:
+    """Rebuild an :class:`ExposureWarning` (for pickling)."""
+    return ExposureWarning(to=to, partial=partial, rows=rows, rates=rates)
 
 
 def _kinds(spec: Scheme | Sequence[Indicator] | Mapping[str, str]) -> dict[str, str]:
@@ -153,11 +190,7 @@ def rollup(
     if partial:
         disagree += _rate_disagreements(records, kind_of, m=m, out=out, g=g, exposure=exposure)
         warnings.warn(
-            f"rollup: {partial} of {g.n} (cadre, {to}) rows are only partly recorded; "
-            f"flows were scaled up by exposure and {disagree} rate value(s) differ "
-            "between the ratio of sums and the mean of monthly ratios",
-            ExposureWarning,
-            stacklevel=2,
+            ExposureWarning(to=to, partial=partial, rows=g.n, rates=disagree), stacklevel=2
         )
     head_rows = g.order[g.heads]
     return Records(

@@ -5,26 +5,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Literal
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import is_int, require_as_of
+from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
-from cadredev.model import Cadre, FrozenDict
+from cadredev.model import FrozenDict
 
+from ._audit import AuditEntry, audit_entries
+from ._cadres import ScoredCadres
+from ._compare import same_fields
+from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
+from ._labels import Labels, both, check_labels, grade_labels, grade_text, line_text
+from ._override import AppliedOverride
+from ._periods import check_period
+from ._pool import pool_of, tenure_day
 from ._records import Records
-from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, PoolEntry, ReservePool
+from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, ReservePool
 from ._scheme import Scheme
 
-if TYPE_CHECKING:
-    from ._evaluate import ScoreContext
-
-__all__ = ["ScoreTable"]
+__all__ = ["ScoreTable", "attach_context"]
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -32,51 +38,127 @@ BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 ObjArray = np.ndarray[Any, np.dtype[np.object_]]
 
 
+def _floats(value: Any) -> FloatArray:
+    return np.asarray(value, dtype=np.float64)
+
+
+def _columns(value: Any) -> FrozenDict[str, FloatArray]:
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(
+            f"ScoreTable: values must map each record id to a column, got {type(value).__name__}"
+        )
+    return FrozenDict({k: _floats(v) for k, v in value.items()})
+
+
+def _ints(value: Any) -> IntArray:
+    return np.asarray(value, dtype=np.int64)
+
+
+def _bools(value: Any) -> BoolArray:
+    return np.asarray(value, dtype=bool)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 @frozen(kw_only=True, eq=False)
 class ScoreTable:
     """Scores and grades of every (cadre, period), from :func:`score`.
 
+    A table keeps what it was scored from (the scheme, the cadres' ids,
+    names, units, lines and tenure starts, the periods and the recorded
+    values of every row), so it explains itself, and a table read back with
+    :func:`cadredev.io.load` answers :meth:`explain`, :meth:`audit`,
+    :meth:`leaderboard`, :meth:`reserve_pool`, :meth:`to_records` and
+    :func:`allocate_pay` exactly as the one :func:`score` returned. Everything
+    else (attainments, components, grading groups, seats) is derived on
+    demand and cached, never stored. Rows are ordered by period, then cadre
+    id: :attr:`cadre_ids`, :attr:`periods`, :attr:`groups` and :attr:`grade`
+    label them.
+
     Attributes
     ----------
-    cadre_ids, periods
-        Row labels (ordered by period, then cadre id).
+    scheme
+        The :class:`Scheme` scored with.
+    cadres
+        The cadres scored, as columns (``ScoredCadres``, sorted by id).
+    scored_periods
+        The periods scored, in order.
+    values
+        The recorded values: record id (indicator, rate part, penalty or
+        veto) -> one value per row, ``NaN`` where nothing was recorded.
     total
         Score: renormalised weighted attainment times 100, less penalties.
     penalties
         Penalty points deducted.
     grade_code, rank
-        Grade index (0 is the best) and 1-based position in the grading group.
+        Grade index (0 is the best, after overrides) and 1-based position in
+        the grading group.
     vetoed
         Whether a veto capped the row's grade.
-    groups
-        The grading group of each row (within its period).
     excluded
         ``(cadre id, reason)`` for cadres not scored.
     exemptions_applied, exemptions_unused
         The exemptions used, and those that matched no scored row (with why).
+    overrides
+        The grade overrides applied after grading (``AppliedOverride``).
 
     Examples
     --------
     >>> from cadredev.datasets import demo_score_table
     >>> table = demo_score_table()
+    >>> table
+    ScoreTable(2 cadres × 1 period 2025-01, scheme 'demo': 1 优秀/excellent, 1 称职/competent)
     >>> table.cadre_ids.tolist(), table.total.tolist(), table.grade.tolist()
     (['a', 'b'], [90.0, 95.0], ['competent', 'excellent'])
     >>> table.components.tolist()
     [[90.0], [95.0]]
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       The table keeps its inputs as fields (``cadres``, ``scored_periods``,
+       ``values``) instead of a live ``context``, and lists its
+       ``overrides``; it round-trips through :mod:`cadredev.io`.
     """
 
     scheme: Scheme
-    total: FloatArray = field(repr=False)
-    penalties: FloatArray = field(repr=False)
-    grade_code: IntArray = field(repr=False)
-    rank: IntArray = field(repr=False)
-    vetoed: BoolArray = field(repr=False)
+    cadres: ScoredCadres
+    scored_periods: tuple[str, ...]
+    values: FrozenDict[str, FloatArray] = field(converter=_columns)
+    total: FloatArray = field(converter=_floats)
+    penalties: FloatArray = field(converter=_floats)
+    grade_code: IntArray = field(converter=_ints)
+    rank: IntArray = field(converter=_ints)
+    vetoed: BoolArray = field(converter=_bools)
     excluded: tuple[tuple[str, str], ...] = ()
     exemptions_applied: tuple[AppliedExemption, ...] = ()
     exemptions_unused: tuple[tuple[Exemption, str], ...] = ()
-    context: Any = field(repr=False, default=None)
+    overrides: tuple[AppliedOverride, ...] = ()
+    _cache: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        for label in self.scored_periods:
+            check_period(label, where="ScoreTable: scored_periods")
+        n = len(self.cadres) * len(self.scored_periods)
+        for key, column in self.values.items():
+            if column.shape != (n,):
+                raise InvalidInputError(
+                    f"ScoreTable: values[{key!r}] must have one entry per row ({n}), "
+                    f"got shape {column.shape}"
+                )
+        for name in ("total", "penalties", "grade_code", "rank", "vetoed"):
+            shape = getattr(self, name).shape
+            if shape != (n,):
+                raise InvalidInputError(
+                    f"ScoreTable: {name} must have one entry per row ({n}), got shape {shape}"
+                )
+        if n and not 0 <= int(self.grade_code.min()) <= int(self.grade_code.max()) < len(
+            self.scheme.grades
+        ):
+            raise InvalidInputError(
+                f"ScoreTable: grade_code must index the scheme's {len(self.scheme.grades)} grades"
+            )
 
     def __len__(self) -> int:
         return int(self.total.size)
@@ -84,42 +166,74 @@ class ScoreTable:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ScoreTable):
             return NotImplemented
-        return (
-            self.scheme == other.scheme
-            and [c.id for c in self._ctx().cadres] == [c.id for c in other._ctx().cadres]
-            and self._ctx().periods == other._ctx().periods
-            and np.array_equal(self.total, other.total)
-            and np.array_equal(self.penalties, other.penalties)
-            and np.array_equal(self.grade_code, other.grade_code)
-            and np.array_equal(self.rank, other.rank)
-            and np.array_equal(self.vetoed, other.vetoed)
-            and self.excluded == other.excluded
-            and self.exemptions_applied == other.exemptions_applied
-            and self.exemptions_unused == other.exemptions_unused
-        )
+        return same_fields(self, other)
 
     __hash__ = None  # type: ignore[assignment]
 
-    def _labels(self, name: str, labels: tuple[str, ...], codes: Any) -> ObjArray:
-        ctx = self._ctx()
-        if name not in ctx.cache:
+    def __repr__(self) -> str:
+        n_c, n_p = len(self.cadres), len(self.scored_periods)
+        if n_p == 1:
+            when = f"1 period {self.scored_periods[0]}"
+        elif n_p:
+            when = f"{n_p} periods {self.scored_periods[0]}..{self.scored_periods[-1]}"
+        else:
+            when = "0 periods"
+        names = grade_labels(self.scheme.grades)
+        counts = np.bincount(self.grade_code, minlength=len(self.scheme.grades))
+        grades = ", ".join(
+            f"{int(c):,} {both(g.id, names)}"
+            for g, c in zip(self.scheme.grades, counts, strict=True)
+            if c
+        )
+        extra = [
+            f"{int(np.count_nonzero(self.vetoed)):,} vetoed" if self.vetoed.any() else "",
+            _plural(len(self.exemptions_applied), "exemption") if self.exemptions_applied else "",
+            _plural(len(self.overrides), "override") if self.overrides else "",
+        ]
+        flagged = sum(o.over_quota for o in self.overrides)
+        if flagged:
+            extra.append(f"{flagged} over quota")
+        tail = "; " + ", ".join(x for x in extra if x) if any(extra) else ""
+        return (
+            f"ScoreTable({n_c:,} cadre{'' if n_c == 1 else 's'} × {when}, "
+            f"scheme {self.scheme.name!r}: {grades or 'no rows'}{tail})"
+        )
+
+    # ---------------------------------------------------------- row labels
+
+    @property
+    def value_ids(self) -> tuple[str, ...]:
+        """The record ids in :attr:`values`, sorted."""
+        return tuple(self.values)
+
+    def _ctx(self) -> ScoreContext:
+        ctx = self._cache.get("context")
+        if ctx is None:
+            ids = self.value_ids
+            n = len(self)
+            matrix = np.column_stack([self.values[i] for i in ids]) if ids else np.empty((n, 0))
+            ctx = ScoreContext(self.scheme, self.cadres, self.scored_periods, matrix, ids)
+            self._cache["context"] = ctx
+        return ctx
+
+    def _labels(self, name: str, labels: Sequence[str], codes: Any) -> ObjArray:
+        if name not in self._cache:
             table = np.empty(len(labels), dtype=object)
             table[:] = list(labels)
-            ctx.cache[name] = table[codes] if len(labels) else np.zeros(0, dtype=object)
-        return ctx.cache[name]  # type: ignore[no-any-return]
+            self._cache[name] = table[codes] if len(labels) else np.zeros(0, dtype=object)
+        return self._cache[name]  # type: ignore[no-any-return]
 
     @property
     def cadre_ids(self) -> ObjArray:
         """Each row's cadre id (rows are ordered by period, then cadre id)."""
-        ctx = self._ctx()
-        codes = np.tile(np.arange(ctx.n_c), ctx.n_p)
-        return self._labels("cadre_ids", tuple(c.id for c in ctx.cadres), codes)
+        n_c, n_p = len(self.cadres), len(self.scored_periods)
+        return self._labels("cadre_ids", self.cadres.ids, np.tile(np.arange(n_c), n_p))
 
     @property
     def periods(self) -> ObjArray:
         """Each row's period label."""
-        ctx = self._ctx()
-        return self._labels("periods", ctx.periods, np.repeat(np.arange(ctx.n_p), ctx.n_c))
+        n_c, n_p = len(self.cadres), len(self.scored_periods)
+        return self._labels("periods", self.scored_periods, np.repeat(np.arange(n_p), n_c))
 
     @property
     def groups(self) -> ObjArray:
@@ -139,11 +253,6 @@ class ScoreTable:
         ids = np.empty(len(self.scheme.grades), dtype=object)
         ids[:] = [g.id for g in self.scheme.grades]
         return ids[self.grade_code]
-
-    def _ctx(self) -> ScoreContext:
-        if self.context is None:
-            raise InvalidInputError("ScoreTable: this table carries no scoring context")
-        return self.context  # type: ignore[no-any-return]
 
     @property
     def attainment(self) -> FloatArray:
@@ -165,36 +274,43 @@ class ScoreTable:
         return ctx.points(*ctx.matrix())
 
     def _row(self, cadre_id: str, period: str | None) -> int:
-        ctx = self._ctx()
-        c = ctx.cadre_of.get(cadre_id)
+        return self._ctx().row(
+            self._cadre(cadre_id), self.scored_periods.index(self._period(period))
+        )
+
+    def _cadre(self, cadre_id: str) -> int:
+        c = self._ctx().cadre_of.get(cadre_id)
         if c is None:
             reason = dict(self.excluded).get(cadre_id)
             extra = f" ({reason})" if reason else ""
             raise InvalidInputError(f"ScoreTable: cadre {cadre_id!r} was not scored{extra}")
-        return ctx.periods.index(self._period(period)) * ctx.n_c + c
+        return c
 
     def _period(self, period: str | None) -> str:
-        ctx = self._ctx()
+        periods = self.scored_periods
         if period is None:
-            if ctx.n_p != 1:
+            if len(periods) != 1:
                 raise InvalidInputError(
-                    f"ScoreTable: {ctx.n_p} periods scored; pass period= one of {list(ctx.periods)}"
+                    f"ScoreTable: {len(periods)} periods scored; pass period= one of "
+                    f"{list(periods)}"
                 )
-            return ctx.periods[0]
-        if period not in ctx.periods:
+            return periods[0]
+        if period not in periods:
             raise InvalidInputError(
-                f"ScoreTable: period {period!r} not scored; expected one of {list(ctx.periods)}"
+                f"ScoreTable: period {period!r} not scored; expected one of {list(periods)}"
             )
         return period
+
+    # ------------------------------------------------------------- explain
 
     def explain(self, cadre_id: str, *, period: str | None = None) -> Explanation:
         """Explain one cadre's score and grade.
 
         Lists each indicator's raw value, attainment, weight and points (and
-        whether it applied), penalties, vetoes, exemptions applied, and the
-        distance to the next better grade: the points missing and, per
-        indicator, the raw change (in the indicator's unit) that alone would
-        close the gap (``None`` when that indicator cannot).
+        whether it applied), penalties, vetoes, exemptions applied, a grade
+        override, and the distance to the next better grade: the points
+        missing and, per indicator, the raw change (in the indicator's unit)
+        that alone would close the gap (``None`` when that indicator cannot).
 
         Examples
         --------
@@ -206,6 +322,8 @@ class ScoreTable:
         1.0
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.2
+           ``override``: the grade override applied to the row, if any.
         """
         ctx = self._ctx()
         r = self._row(cadre_id, period)
@@ -221,7 +339,7 @@ class ScoreTable:
         note = ""
         if code > 0:
             gap, note = self._gap(r, code - 1)
-        period_label = ctx.periods[r // ctx.n_c]
+        period_label = self.scored_periods[r // ctx.n_c]
         return Explanation(
             cadre_id=cadre_id,
             period=period_label,
@@ -244,6 +362,11 @@ class ScoreTable:
             next_grade=grades[code - 1].id if code > 0 else None,
             gap=gap,
             note=note,
+            override=next(
+                (o for o in self.overrides if o.cadre_id == cadre_id and o.period == period_label),
+                None,
+            ),
+            grade_labels=grade_labels(grades),
         )
 
     def _contributions(
@@ -285,8 +408,8 @@ class ScoreTable:
 
     def _overlay(self, r: int) -> dict[str, float]:
         ctx = self._ctx()
-        cid = ctx.cadres[r % ctx.n_c].id
-        label = ctx.periods[r // ctx.n_c]
+        cid = self.cadres.ids[r % ctx.n_c]
+        label = self.scored_periods[r // ctx.n_c]
         ov: dict[str, float] = {}
         for a in self.exemptions_applied:
             e = a.exemption
@@ -295,27 +418,100 @@ class ScoreTable:
         return ov
 
     def _gap(self, r: int, better: int) -> tuple[float | None, str]:
+        """Return the points row ``r`` misses for grade ``better``, or ``None`` and why.
+
+        Without a quota the grade's ``min_score`` decides. With one, the row
+        must also place within the group's seats among its rivals: the other
+        rows of the group not holding a better grade, allowed the grade by
+        their veto caps and reaching its ``min_score``. When they fill the
+        seats, the row must outscore the last rival that takes one.
+        """
         ctx = self._ctx()
         g = self.scheme.grades[better]
         total = float(self.total[r])
-        if self.vetoed[r]:
-            caps, _ = ctx.vetoes(ctx.block(np.array([r])), [self._overlay(r)])
-            if int(caps[0]) > better:
-                return None, "capped by a veto"
+        if self.vetoed[r] and int(self._caps(np.array([r]))[0]) > better:
+            return None, "capped by a veto"
         need = g.min_score if g.min_score is not None else -np.inf
-        gpos = int(np.searchsorted(ctx.graded_groups, ctx.group_rows[r]))
-        if g.quota is not None and ctx.seats[gpos, better] == 0:
-            return None, "no seats for this grade in the group"
         if g.quota is not None:
-            same = ctx.group_rows == ctx.group_rows[r]
-            holders = same & (self.grade_code <= better)
-            if holders.any():
-                need = max(need, float(self.total[holders].min()))
-            elif need == -np.inf:
+            groups, seats = ctx.seats()
+            free = int(seats[int(np.searchsorted(groups, ctx.group_rows[r])), better])
+            if free == 0:
                 return None, "no seats for this grade in the group"
+            members = np.nonzero(ctx.group_rows == ctx.group_rows[r])[0]
+            members = members[(members != r) & (self.grade_code[members] >= better)]
+            rivals = self.total[members][self._caps(members) <= better]
+            if g.min_score is not None:
+                rivals = rivals[rivals >= g.min_score]
+            if rivals.size >= free:
+                need = max(need, float(np.sort(rivals)[::-1][free - 1]))
         if need == -np.inf:
             return 0.0, ""
         return max(0.0, need - total), ""
+
+    def _caps(self, rows: IntArray) -> IntArray:
+        """Return the best grade index the vetoes allow each row (0 where not vetoed)."""
+        out = np.zeros(rows.size, dtype=np.int64)
+        hit = np.nonzero(self.vetoed[rows])[0]
+        if hit.size:
+            ctx = self._ctx()
+            vetoed = rows[hit]
+            caps, _ = ctx.vetoes(ctx.block(vetoed), [self._overlay(int(v)) for v in vetoed])
+            out[hit] = caps
+        return out
+
+    # --------------------------------------------------------------- audit
+
+    def audit(self, cadre_id: str | None = None) -> tuple[AuditEntry, ...]:
+        """List every exemption, veto and grade override that touched a row.
+
+        Rows come in table order (period, then cadre id); within a row,
+        exemptions (applied while scoring), then vetoes (while grading), then
+        the override (after grading). An exemption that would have lowered
+        the score is listed with no change; exemptions that matched no scored
+        row are in :attr:`exemptions_unused`, not here.
+
+        Parameters
+        ----------
+        cadre_id
+            Only this cadre's entries; ``None`` for every cadre.
+
+        Returns
+        -------
+        tuple of AuditEntry
+
+        Raises
+        ------
+        InvalidInputError
+            For a cadre that was not scored.
+
+        Examples
+        --------
+        >>> from cadredev.datasets import sample_zone
+        >>> from cadredev.scoring import rollup, score
+        >>> zone = sample_zone()
+        >>> year = score(zone.scheme, zone.cadres, rollup(zone.records, zone.scheme, to="year"))
+        >>> for entry in year.audit():
+        ...     print(entry)
+        2025 c225 veto: grade capped at incompetent (违纪违法)
+
+        .. versionadded:: 0.2
+        """
+        ctx = self._ctx()
+        wanted = None if cadre_id is None else self._cadre(cadre_id)
+        vetoed = np.nonzero(self.vetoed)[0]
+        if wanted is not None:
+            vetoed = vetoed[vetoed % ctx.n_c == wanted]
+        _, hit = ctx.vetoes(ctx.block(vetoed), [self._overlay(int(r)) for r in vetoed])
+        return audit_entries(
+            ctx,
+            exemptions=self.exemptions_applied,
+            vetoed=vetoed,
+            hit=hit,
+            overrides=self.overrides,
+            cadre=wanted,
+        )
+
+    # --------------------------------------------------------- leaderboard
 
     def leaderboard(
         self,
@@ -336,37 +532,35 @@ class ScoreTable:
         """
         ctx = self._ctx()
         label = self._period(period)
-        p = ctx.periods.index(label)
+        p = self.scored_periods.index(label)
         rows = np.arange(p * ctx.n_c, (p + 1) * ctx.n_c)
         comps = self.components_of(rows)
+        cadres = self.cadres
 
-        def gkey(c: Cadre) -> str:
+        def gkey(i: int) -> str:
             if group == "unit":
-                return c.unit
+                return cadres.units[i]
             if group == "line":
-                return "none" if c.line is None else c.line.value
+                return cadres.line_value(i)
             return "zone"
 
-        order = sorted(
-            range(ctx.n_c),
-            key=lambda i: (gkey(ctx.cadres[i]), -self.total[rows[i]], ctx.cadres[i].id),
-        )
+        order = sorted(range(ctx.n_c), key=lambda i: (gkey(i), -self.total[rows[i]], cadres.ids[i]))
         out: list[LeaderboardRow] = []
         position = 0
         last_group = None
         for i in order:
-            c = ctx.cadres[i]
-            gk = gkey(c)
+            gk = gkey(i)
             position = position + 1 if gk == last_group else 1
             last_group = gk
             if top is not None and position > top:
                 continue
             r = rows[i]
+            applies = self.applicable_row(r)
             out.append(
                 LeaderboardRow(
                     position=position,
-                    cadre_id=c.id,
-                    name=c.name,
+                    cadre_id=cadres.ids[i],
+                    name=cadres.names[i],
                     group=gk,
                     total=float(self.total[r]),
                     grade=self.scheme.grades[int(self.grade_code[r])].id,
@@ -374,12 +568,14 @@ class ScoreTable:
                         {
                             ind.id: float(comps[i, j])
                             for j, ind in enumerate(ctx.inds)
-                            if comps[i, j] != 0.0 or self.applicable_row(r)[j]
+                            if comps[i, j] != 0.0 or applies[j]
                         }
                     ),
                 )
             )
-        return Leaderboard(period=label, rows=tuple(out))
+        return Leaderboard(
+            period=label, rows=tuple(out), grade_labels=grade_labels(self.scheme.grades)
+        )
 
     def components_of(self, rows: IntArray) -> FloatArray:
         """Return the components of some rows (see :attr:`components`)."""
@@ -392,12 +588,14 @@ class ScoreTable:
         _, app, _ = self._ctx().attain(np.array([r]))
         return np.asarray(app[0], dtype=bool)
 
+    # -------------------------------------------------------- reserve pool
+
     def reserve_pool(
         self,
         *,
         per_line: int,
         min_tenure: int = 0,
-        as_of: int | None = None,
+        as_of: int | dt.date | None = None,
         period: str | None = None,
         grades: Sequence[str] | None = None,
     ) -> ReservePool:
@@ -405,18 +603,24 @@ class ScoreTable:
 
         A cadre enters if not vetoed, holding one of ``grades`` (default: every
         grade but the two lowest) and with at least ``min_tenure`` years in the
-        zone (``as_of - Cadre.joined_year``; an unknown ``joined_year`` keeps the
-        cadre out). Ties are broken by id. Top scorers kept out are listed in
-        :attr:`ReservePool.excluded` with the reason.
+        zone. Tenure comes from the cadre's record, not from the period label:
+        the whole years from the start of the cadre's time in the zone
+        (1 January of ``Cadre.joined_year``, else the start of
+        the earliest dated posting in ``Cadre.history``; see
+        ``ScoredCadres.joined``) to the **last day of the period scored**
+        (or ``as_of``), counting an anniversary reached on that day. A cadre
+        whose start is unknown stays out. Ties are broken by id. Top scorers
+        kept out are listed in :attr:`ReservePool.excluded` with the reason.
 
         Parameters
         ----------
         per_line
             Pool places per work line.
         min_tenure
-            Minimum years since joining.
+            Minimum whole years in the zone.
         as_of
-            The reference year; defaults to the year of the scored period.
+            The day tenure is counted to: a date, or a year (its 31 December);
+            defaults to the last day of the period.
         period
             The period to use (needed when several were scored).
         grades
@@ -426,28 +630,26 @@ class ScoreTable:
         ------
         InvalidInputError
             For a negative ``per_line`` or ``min_tenure``, an ``as_of`` that is
-            not a year, a period not scored or an unknown grade id.
+            neither a year nor a date, a period not scored or an unknown grade id.
 
         Examples
         --------
         >>> from cadredev.datasets import demo_score_table
-        >>> demo_score_table().reserve_pool(per_line=1).cadre_ids
-        ('b',)
+        >>> pool = demo_score_table().reserve_pool(per_line=1)
+        >>> pool.cadre_ids, pool.entries[0].tenure, pool.entries[0].joined
+        (('b',), 10, datetime.date(2015, 1, 1))
 
         .. versionadded:: 0.1
+        .. versionchanged:: 0.2
+           Tenure is counted from ``joined_year`` or the earliest posting to
+           the end of the period; ``as_of`` may be a date.
         """
         for name, value in (("per_line", per_line), ("min_tenure", min_tenure)):
             if not is_int(value) or value < 0:
                 raise InvalidInputError(
                     f"reserve_pool: {name} must be an integer >= 0, got {value!r}"
                 )
-        ctx = self._ctx()
         label = self._period(period)
-        year = (
-            int(label[:4])
-            if as_of is None
-            else require_as_of(as_of, where="reserve_pool", why="tenure")
-        )
         allowed = (
             {g.id for g in self.scheme.grades[: max(1, len(self.scheme.grades) - 2)]}
             if grades is None
@@ -455,45 +657,24 @@ class ScoreTable:
         )
         for gid in allowed:
             self.scheme.grade_index(gid)
-        p = ctx.periods.index(label)
-        by_line: dict[str, list[int]] = {}
-        for i, c in enumerate(ctx.cadres):
-            by_line.setdefault("none" if c.line is None else c.line.value, []).append(i)
-        entries: list[PoolEntry] = []
-        excluded: list[tuple[str, str]] = []
-        for line in sorted(by_line):
-            members = sorted(
-                by_line[line], key=lambda i: (-self.total[p * ctx.n_c + i], ctx.cadres[i].id)
-            )
-            taken = 0
-            for i in members:
-                if taken >= per_line:
-                    break
-                c = ctx.cadres[i]
-                r = p * ctx.n_c + i
-                gid = self.scheme.grades[int(self.grade_code[r])].id
-                tenure = None if c.joined_year is None else year - c.joined_year
-                why = _kept_out(
-                    vetoed=bool(self.vetoed[r]),
-                    grade=gid,
-                    allowed=allowed,
-                    tenure=tenure,
-                    min_tenure=min_tenure,
-                )
-                if why or tenure is None:
-                    excluded.append((c.id, why))
-                    continue
-                entries.append(
-                    PoolEntry(
-                        cadre_id=c.id,
-                        line=line,
-                        total=float(self.total[r]),
-                        grade=gid,
-                        tenure=tenure,
-                    )
-                )
-                taken += 1
-        return ReservePool(period=label, entries=tuple(entries), excluded=tuple(excluded))
+        n_c = len(self.cadres)
+        rows = slice(
+            self.scored_periods.index(label) * n_c, (self.scored_periods.index(label) + 1) * n_c
+        )
+        return pool_of(
+            self.scheme,
+            self.cadres,
+            period=label,
+            total=self.total[rows],
+            grade_code=self.grade_code[rows],
+            vetoed=self.vetoed[rows],
+            per_line=per_line,
+            min_tenure=min_tenure,
+            end=tenure_day(label, as_of),
+            allowed=allowed,
+        )
+
+    # -------------------------------------------------------------- export
 
     def to_records(self) -> Records:
         """Return the table as :class:`Records`.
@@ -509,65 +690,83 @@ class ScoreTable:
 
         .. versionadded:: 0.1
         """
-        ctx = self._ctx()
         comps = self.components
         matrix = np.column_stack([comps, self.penalties, self.total])
-        ids = [*ctx.scheme.indicator_ids, "penalty", "total"]
+        ids = [*self.scheme.indicator_ids, "penalty", "total"]
         return Records.from_matrix(
             [str(c) for c in self.cadre_ids], ids, matrix, period=[str(p) for p in self.periods]
         )
 
-    def to_pandas(self) -> Any:
+    def to_pandas(self, *, labels: Labels = "en") -> Any:
         """Return one row per (cadre, period) as a :class:`pandas.DataFrame`.
+
+        Parameters
+        ----------
+        labels
+            ``"en"``: grades as ids and lines as values; ``"zh"``: their
+            Chinese labels where the scheme (or the line) has one. Column
+            names stay the same.
 
         Raises
         ------
         MissingDependencyError
             If pandas is not installed.
+
+        Examples
+        --------
+        >>> from cadredev.datasets import demo_score_table
+        >>> demo_score_table().to_pandas(labels="zh")["grade"].tolist()
+        ['称职', '优秀']
+
+        .. versionadded:: 0.1
+        .. versionchanged:: 0.2
+           ``labels``, and the columns ``name``, ``unit`` and ``line``.
         """
+        labels = check_labels(labels, where="ScoreTable.to_pandas")
         pd = need_pandas()
+        names = grade_labels(self.scheme.grades)
+        n_p = len(self.scored_periods)
+        line_of = [None if ln is None else line_text(ln.value, labels) for ln in self.cadres.lines]
+        groups = self.groups
+        if self.scheme.group_by == "line" and labels == "zh":
+            groups = np.array([line_text(str(g), labels) for g in groups], dtype=object)
         return pd.DataFrame(
             {
                 "cadre_id": self.cadre_ids,
+                "name": list(self.cadres.names) * n_p,
+                "unit": list(self.cadres.units) * n_p,
+                "line": line_of * n_p,
                 "period": self.periods,
-                "group": self.groups,
+                "group": groups,
                 "total": self.total,
                 "penalties": self.penalties,
-                "grade": self.grade,
+                "grade": [grade_text(str(g), names, labels) for g in self.grade],
                 "rank": self.rank,
                 "vetoed": self.vetoed,
             }
         )
 
     def _repr_html_(self) -> str:
+        names = grade_labels(self.scheme.grades)
+        n_c = len(self.cadres)
         rows = [
             (
                 self.cadre_ids[r],
+                self.cadres.names[r % n_c],
                 self.periods[r],
-                self.groups[r],
+                line_text(str(self.groups[r]), "zh"),
                 float(self.total[r]),
-                self.grade[r],
+                grade_text(str(self.grade[r]), names, "zh"),
                 int(self.rank[r]),
             )
             for r in range(min(len(self), HTML_ROWS))
         ]
         return html_table(
-            f"ScoreTable {self.scheme.name}: {len(self)} rows",
-            ("cadre", "period", "group", "total", "grade", "rank"),
-            rows,
+            repr(self), ("cadre", "name", "period", "group", "total", "grade", "rank"), rows
         )
 
 
-def _kept_out(
-    *, vetoed: bool, grade: str, allowed: set[str], tenure: int | None, min_tenure: int
-) -> str:
-    """Return why a top scorer stays out of the reserve pool (``""`` if it enters)."""
-    if vetoed:
-        return "vetoed"
-    if grade not in allowed:
-        return f"grade {grade} not admitted"
-    if tenure is None:
-        return "joined_year unknown"
-    if tenure < min_tenure:
-        return f"tenure {tenure} < {min_tenure} years"
-    return ""
+def attach_context(table: ScoreTable, ctx: ScoreContext) -> ScoreTable:
+    """Give a new table the context it was scored with, so it is not rebuilt."""
+    table._cache["context"] = ctx  # noqa: SLF001
+    return table

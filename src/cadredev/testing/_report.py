@@ -48,6 +48,8 @@ class Counterexample:
       cadres: c00 (u1, investment)
       rows:
         c00 2025-01 visits = 0
+    >>> ex
+    Counterexample(c00's total moved; 1 cadre, 1 row)
 
     .. versionadded:: 0.1
     """
@@ -74,6 +76,14 @@ class Counterexample:
             rows=tuple((str(a), str(b), str(c), float(d)) for a, b, c, d in rows),
             details=tuple((k, str(v)) for k, v in (details or {}).items()),
         )
+
+    def __repr__(self) -> str:
+        parts = [
+            f"{len(self.cadres)} cadre{'' if len(self.cadres) == 1 else 's'}",
+            f"{len(self.rows)} row{'' if len(self.rows) == 1 else 's'}",
+        ]
+        parts += [k for k, _ in self.details]
+        return f"Counterexample({self.description}; {', '.join(parts)})"
 
     def __str__(self) -> str:
         lines = [self.description]
@@ -114,8 +124,13 @@ class PropertyResult:
 
     Examples
     --------
-    >>> print(PropertyResult(name="quota", holds=True, examples=100, worst=0, worst_label="excess"))
+    >>> result = PropertyResult(
+    ...     name="quota", holds=True, examples=100, worst=0, worst_label="excess"
+    ... )
+    >>> print(result)
     quota: holds (100 examples); worst excess: 0
+    >>> result
+    PropertyResult(quota: holds, 100 examples)
 
     .. versionadded:: 0.1
     """
@@ -129,6 +144,11 @@ class PropertyResult:
     worst_label: str = ""
     worst_case: Counterexample | None = None
     note: str = ""
+
+    def __repr__(self) -> str:
+        status = "holds" if self.holds else "FAILS"
+        shrunk = ", with a counterexample" if self.counterexample is not None else ""
+        return f"PropertyResult({self.name}: {status}, {self.examples} examples{shrunk})"
 
     def __str__(self) -> str:
         status = "holds" if self.holds else "FAILS"
@@ -168,6 +188,14 @@ class PropertyReport:
     >>> print(report)
     demo: 1 property checked, all hold
       quota: holds (0 examples)
+    >>> report
+    PropertyReport(demo: 1 property checked, all hold)
+
+    A report is data: it round-trips through :mod:`cadredev.io`.
+
+    >>> from cadredev import io
+    >>> io.load(PropertyReport, io.dump(report)) == report
+    True
 
     .. versionadded:: 0.1
     """
@@ -188,11 +216,19 @@ class PropertyReport:
     def __getitem__(self, name: str) -> PropertyResult:
         return self.results[name]
 
-    def __str__(self) -> str:
+    def _head(self) -> str:
         n = len(self.results)
         noun = "property" if n == 1 else "properties"
         head = f"{self.subject}: {n} {noun} checked, "
-        head += "all hold" if self.ok else f"{len(self.failed)} fail ({', '.join(self.failed)})"
+        return head + (
+            "all hold" if self.ok else f"{len(self.failed)} fail ({', '.join(self.failed)})"
+        )
+
+    def __repr__(self) -> str:
+        return f"PropertyReport({self._head()})"
+
+    def __str__(self) -> str:
+        head = self._head()
         body = [("  " + str(r).replace("\n", "\n  ")) for r in self.results.values()]
         return "\n".join([head, *body])
 

@@ -1,0 +1,194 @@
+"""The cadres a score table scored, kept as columns inside the table.
+
+.. versionadded:: 0.2
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from operator import attrgetter
+from typing import Any
+
+from attrs import field, frozen
+
+from cadredev._validate import MAX_YEAR, MIN_YEAR, is_int
+from cadredev.errors import InvalidInputError
+from cadredev.model import Cadre, Line, When
+
+__all__ = ["ScoredCadres", "tenure_start", "years_between"]
+
+
+_NONE = type(None)
+
+
+def _lines(value: Any) -> tuple[Line | None, ...]:
+    items = tuple(value)
+    if set(map(type, items)) <= {Line, _NONE}:
+        return items
+    try:
+        return tuple(None if v is None else Line.parse(v) for v in items)
+    except InvalidInputError as exc:
+        raise InvalidInputError(f"ScoredCadres: lines: {exc}") from None
+
+
+def _start_day(when: When) -> dt.date | None:
+    """Return the first day of a posting start, or ``None`` when it is a plan's period number."""
+    if isinstance(when, dt.date):
+        return when
+    if is_int(when) and MIN_YEAR <= when <= MAX_YEAR:
+        return dt.date(int(when), 1, 1)
+    return None
+
+
+def tenure_start(cadre: Cadre) -> dt.date | None:
+    """Return the day a cadre's time in the zone starts, if the record tells.
+
+    1 January of ``Cadre.joined_year`` when it is known; else
+    the start of the earliest posting in ``Cadre.history``
+    (a date as given, an integer year as its 1 January; a small integer is a
+    plan's period number, with no date, and is skipped); else ``None``.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> import attrs
+    >>> from cadredev import Cadre, Posting
+    >>> c = Cadre(id="a", name="a", birth_year=1990, rank="section", unit="u")
+    >>> tenure_start(c) is None
+    True
+    >>> postings = (
+    ...     Posting(post_id="p1", start=-2),
+    ...     Posting(post_id="p2", start=dt.date(2021, 9, 1)),
+    ... )
+    >>> tenure_start(attrs.evolve(c, history=postings))
+    datetime.date(2021, 9, 1)
+    >>> tenure_start(attrs.evolve(c, history=postings, joined_year=2019))
+    datetime.date(2019, 1, 1)
+    """
+    if cadre.joined_year is not None:
+        return dt.date(cadre.joined_year, 1, 1)
+    days = [d for d in (_start_day(p.start) for p in cadre.history) if d is not None]
+    return min(days) if days else None
+
+
+def years_between(start: dt.date, end: dt.date) -> int:
+    """Return the whole years from ``start`` to ``end`` (anniversaries reached by ``end``).
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> years_between(dt.date(2022, 1, 1), dt.date(2025, 12, 31))
+    3
+    >>> years_between(dt.date(2022, 6, 1), dt.date(2025, 3, 31))
+    2
+    """
+    return end.year - start.year - ((end.month, end.day) < (start.month, start.day))
+
+
+@frozen(kw_only=True)
+class ScoredCadres:
+    """The cadres a :class:`~cadredev.scoring.ScoreTable` scored, as columns.
+
+    What grading groups, leaderboards, explanations and the reserve pool need
+    of each cadre, in table order (sorted by id), so a table read back from
+    JSON answers like the one :func:`~cadredev.scoring.score` returned.
+
+    Attributes
+    ----------
+    ids, names, units, lines
+        As on :class:`~cadredev.Cadre`.
+    joined
+        The day each cadre's time in the zone starts, or ``None`` if unknown:
+        1 January of ``joined_year`` when known, else the start of the
+        earliest dated posting in ``history`` (see ``ScoredCadres.of``).
+
+    Examples
+    --------
+    >>> from cadredev import Cadre
+    >>> people = [
+    ...     Cadre(id="b", name="王", birth_year=1990, rank="section", unit="u", joined_year=2020),
+    ...     Cadre(id="a", name="李", birth_year=1991, rank="section", unit="v", line="service"),
+    ... ]
+    >>> roster = ScoredCadres.of(sorted(people, key=lambda c: c.id))
+    >>> roster.ids, roster.joined
+    (('a', 'b'), (None, datetime.date(2020, 1, 1)))
+    >>> roster
+    ScoredCadres(2 cadres in 2 units)
+
+    .. versionadded:: 0.2
+    """
+
+    ids: tuple[str, ...]
+    names: tuple[str, ...]
+    units: tuple[str, ...]
+    lines: tuple[Line | None, ...] = field(converter=_lines)
+    joined: tuple[dt.date | None, ...]
+
+    def __attrs_post_init__(self) -> None:
+        n = len(self.ids)
+        for name in ("names", "units", "lines", "joined"):
+            if len(getattr(self, name)) != n:
+                raise InvalidInputError(
+                    f"ScoredCadres: {name} must have one entry per id ({n}), "
+                    f"got {len(getattr(self, name))}"
+                )
+        if len(set(self.ids)) != n:
+            dup = sorted(i for i, count in Counter(self.ids).items() if count > 1)
+            raise InvalidInputError(f"ScoredCadres: duplicate cadre id(s) {dup}")
+        for name in ("ids", "names", "units"):
+            items = getattr(self, name)
+            if not set(map(type, items)) <= {str}:
+                bad = next(v for v in items if type(v) is not str)
+                raise InvalidInputError(f"ScoredCadres: {name} must be strings, got {bad!r}")
+        if not set(map(type, self.joined)) <= {dt.date, _NONE}:
+            bad_day = next(d for d in self.joined if d is not None and type(d) is not dt.date)
+            raise InvalidInputError(
+                f"ScoredCadres: joined must hold dates or None, got {bad_day!r}"
+            )
+
+    @classmethod
+    def of(cls, cadres: Iterable[Cadre]) -> ScoredCadres:
+        """Return the columns of some cadre records, in the order given.
+
+        ``joined`` is 1 January of ``joined_year``
+        if known, else the start of the earliest posting in ``history`` whose
+        start is a date or a year (a small integer is a plan's period number
+        and has no date), else ``None``.
+        """
+        people: Sequence[Cadre] = tuple(cadres)
+        first_days: dict[int, dt.date] = {}
+
+        def start(c: Cadre) -> dt.date | None:
+            year = c.joined_year
+            if year is None:
+                return tenure_start(c) if c.history else None
+            day = first_days.get(year)
+            if day is None:
+                day = first_days[year] = dt.date(year, 1, 1)
+            return day
+
+        return cls(
+            ids=tuple(map(attrgetter("id"), people)),
+            names=tuple(map(attrgetter("name"), people)),
+            units=tuple(map(attrgetter("unit"), people)),
+            lines=tuple(map(attrgetter("line"), people)),
+            joined=tuple(map(start, people)),
+        )
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __repr__(self) -> str:
+        n = len(self.ids)
+        units = len(set(self.units))
+        return (
+            f"ScoredCadres({n} cadre{'' if n == 1 else 's'} in {units} "
+            f"unit{'' if units == 1 else 's'})"
+        )
+
+    def line_value(self, i: int) -> str:
+        """Return cadre ``i``'s line as text (``"none"`` for no line)."""
+        line = self.lines[i]
+        return "none" if line is None else line.value
