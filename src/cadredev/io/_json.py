@@ -91,7 +91,16 @@ _RECORDS_SCHEMA = {
                 "items": False,
                 "minItems": 4,
             },
-        }
+        },
+        "exposure": {
+            "type": "array",
+            "items": {
+                "type": "array",
+                "prefixItems": [{"type": "string"}, {"type": "string"}, {"type": "number"}],
+                "items": False,
+                "minItems": 3,
+            },
+        },
     },
     "required": ["rows"],
     "additionalProperties": False,
@@ -106,10 +115,22 @@ def _custom_schemas() -> dict[type[Any], dict[str, Any]]:
 
 
 def _records_to_json(records: Records) -> dict[str, Any]:
-    return {"rows": [list(row) for row in records.to_rows()]}
+    out: dict[str, Any] = {"rows": [list(row) for row in records.to_rows()]}
+    partial = [
+        [records.cadres[int(c)], records.periods[int(p)], float(e)]
+        for c, p, e in zip(records.cadre_code, records.period_code, records.exposure, strict=True)
+        if e != 1.0
+    ]
+    if partial:
+        # months covered only in part (a rolled-up quarter of a late joiner)
+        out["exposure"] = partial
+    return out
 
 
 def _records_from_json(value: Any) -> Records:
+    import attrs as _attrs  # noqa: PLC0415
+    import numpy as np  # noqa: PLC0415
+
     from cadredev.scoring import Records  # noqa: PLC0415
 
     if not isinstance(value, dict) or not isinstance(value.get("rows"), list):
@@ -118,6 +139,23 @@ def _records_from_json(value: Any) -> Records:
             f"got {value!r}"
         )
     records: Records = Records.from_rows([tuple(row) for row in value["rows"]])
+    partial = value.get("exposure", [])
+    if not isinstance(partial, list) or not all(
+        isinstance(item, list) and len(item) == 3 for item in partial
+    ):
+        raise InvalidInputError(
+            f"Records: expected exposure as [[cadre_id, period, share], ...], got {partial!r}"
+        )
+    if partial:
+        share = {(str(c), str(p)): float(e) for c, p, e in partial}
+        exposure = np.array(
+            [
+                share.get((records.cadres[int(c)], records.periods[int(p)]), 1.0)
+                for c, p in zip(records.cadre_code, records.period_code, strict=True)
+            ],
+            dtype=np.float64,
+        )
+        records = _attrs.evolve(records, exposure=exposure)
     return records
 
 
