@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from cadredev import Cadre, InvalidInputError, assign_enterprises, form_teams, io
 from cadredev.datasets import sample_scheme, sample_zone, tiny_rotation_problem
 from cadredev.rotation import RotationPlan, RotationProblem, diagnose, schedule
-from cadredev.scoring import Records, rollup
+from cadredev.scoring import ExposureWarning, Records, rollup
 from cadredev.testing import rotation_problems
 
 
@@ -180,11 +180,13 @@ def test_mappings_with_tuple_keys_are_written_as_pairs() -> None:
 
 
 def test_records_keep_their_exposure() -> None:
-    months = Records.from_rows(
-        [("a", "2025-01", "visits", 3.0), ("a", "2025-02", "visits", 4.0)]
-        + [("b", "2025-03", "visits", 1.0)]
-    )
-    with pytest.warns(UserWarning):
+    rows = [
+        ("a", "2025-01", "visits", 3.0),
+        ("a", "2025-02", "visits", 4.0),
+        ("b", "2025-03", "visits", 1.0),
+    ]
+    months = Records.from_rows(rows)
+    with pytest.warns(ExposureWarning):
         quarter = rollup(months, sample_scheme(), to="quarter")
     assert quarter.exposure.tolist() != [1.0, 1.0]
     assert _through_text(quarter) == quarter
