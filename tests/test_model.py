@@ -203,3 +203,20 @@ def test_from_type_draws_valid_records() -> None:
         assert isinstance(p, Post)
 
     check()
+
+
+def test_tenure_eligibility() -> None:
+    base = Cadre(id="c1", name="王", birth_year=1988, rank="section", unit="u")
+    in_zone = Eligibility(min_years_in_zone=3)
+    in_rank = Eligibility(min_years_in_rank=2)
+    assert in_zone.reasons(base, as_of=2025) == ("years in the zone unknown, 3 needed",)
+    assert in_zone.admits(attrs.evolve(base, joined_year=2022), as_of=2025)
+    assert not in_zone.admits(attrs.evolve(base, joined_year=2023), as_of=2025)
+    assert in_rank.admits(attrs.evolve(base, rank_since=2023), as_of=2025)
+    assert in_rank.reasons(attrs.evolve(base, rank_since=2024), as_of=2025) == (
+        "1 years in rank, 2 needed",
+    )
+    with pytest.raises(InvalidInputError, match="years in rank need as_of"):
+        in_rank.admits(base)
+    with pytest.raises(InvalidInputError, match="min_years_in_zone must be an integer >= 0"):
+        Eligibility(min_years_in_zone=-1)

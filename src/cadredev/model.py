@@ -287,6 +287,16 @@ def _check_optional_str(_: object, attribute: Any, value: Any) -> None:
         raise _FieldError(f"{attribute.name} must be a non-empty string or None, got {value!r}")
 
 
+def _optional_int_at_least(minimum: int) -> Callable[[object, Any, Any], None]:
+    check = _int_at_least(minimum)
+
+    def optional(instance: object, attribute: Any, value: Any) -> None:
+        if value is not None:
+            check(instance, attribute, value)
+
+    return optional
+
+
 def _int_at_least(minimum: int) -> Callable[[object, Any, Any], None]:
     def check(_: object, attribute: Any, value: Any) -> None:
         if not _is_int(value) or value < minimum:
@@ -562,6 +572,8 @@ class Cadre:
         Optional, used only when a team balance asks for it.
     joined_year
         The year the cadre joined the zone (for tenure rules), if known.
+    rank_since
+        The year the cadre reached the current rank, if known.
 
     Examples
     --------
@@ -596,6 +608,7 @@ class Cadre:
     grid: str | None = field(default=None, validator=_check_optional_str)
     gender: str | None = field(default=None, validator=_check_optional_str)
     joined_year: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)
+    rank_since: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)
 
     def cohort(self, *, as_of: int, bounds: tuple[int, int] = (35, 50)) -> Cohort:
         """Return the cadre's cohort in year ``as_of`` (see :func:`cohort_of`)."""
@@ -670,6 +683,12 @@ class Eligibility:
         Admitted work lines.
     units
         Admitted home units.
+    min_years_in_zone
+        Whole years since the cadre joined the zone (``Cadre.joined_year``),
+        at least; needs ``as_of``.
+    min_years_in_rank
+        Whole years at the current rank (``Cadre.rank_since``), at least;
+        needs ``as_of``.
 
     Examples
     --------
@@ -679,8 +698,14 @@ class Eligibility:
     False
     >>> post90s.reasons(c, as_of=2025)
     ('born 1988, before 1990',)
+    >>> import attrs
+    >>> seasoned = Eligibility(min_years_in_zone=3)
+    >>> seasoned.reasons(attrs.evolve(c, joined_year=2023), as_of=2025)
+    ('2 years in the zone, 3 needed',)
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``min_years_in_zone`` and ``min_years_in_rank``.
     """
 
     cohorts: frozenset[Cohort] | None = field(default=None, converter=_to_cohorts)
@@ -689,6 +714,12 @@ class Eligibility:
     ranks: frozenset[Rank] | None = field(default=None, converter=_to_ranks)
     lines: frozenset[Line] | None = field(default=None, converter=_to_lines)
     units: frozenset[str] | None = field(default=None, converter=_to_units)
+    min_years_in_zone: int | None = field(
+        default=None, converter=_to_int, validator=_optional_int_at_least(0)
+    )
+    min_years_in_rank: int | None = field(
+        default=None, converter=_to_int, validator=_optional_int_at_least(0)
+    )
 
     def reasons(
         self, cadre: Cadre, *, as_of: int | None = None, bounds: tuple[int, int] = (35, 50)
@@ -718,7 +749,24 @@ class Eligibility:
             out.append(f"line {line} not admitted")
         if self.units is not None and cadre.unit not in self.units:
             out.append(f"unit {cadre.unit} not admitted")
+        out.extend(self._tenure_reasons(cadre, as_of))
         return tuple(out)
+
+    def _tenure_reasons(self, cadre: Cadre, as_of: int | None) -> list[str]:
+        out: list[str] = []
+        for need, since, what in (
+            (self.min_years_in_zone, cadre.joined_year, "in the zone"),
+            (self.min_years_in_rank, cadre.rank_since, "in rank"),
+        ):
+            if need is None:
+                continue
+            if as_of is None:
+                raise InvalidInputError(f"Eligibility: years {what} need as_of to be checked")
+            if since is None:
+                out.append(f"years {what} unknown, {need} needed")
+            elif as_of - since < need:
+                out.append(f"{as_of - since} years {what}, {need} needed")
+        return out
 
     def admits(
         self, cadre: Cadre, *, as_of: int | None = None, bounds: tuple[int, int] = (35, 50)

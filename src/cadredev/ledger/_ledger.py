@@ -356,7 +356,7 @@ class Ledger:
         Cadres who left are gone; each remaining cadre's ``history`` gains
         the placements recorded (a :class:`~cadredev.Posting` per placement,
         open ones without an end) and ``mentorships`` the mentoring
-        relationships; promotions set ranks; a programme with recorded
+        relationships; promotions set ranks (and ``rank_since``); a programme with recorded
         enrolments holds exactly the cadres enrolled and not finished; the
         scheme is the one in force; ``as_of`` becomes the day's year.
 

@@ -90,7 +90,7 @@ def apply_snapshot(zone: Any, found: list[ev.Event], as_of: dt.date) -> Any:
     postings = _postings(found, as_of)
     mentorships = _mentorships(found)
     gone = {e.cadre_id for e in found if isinstance(e, ev.Left)}
-    ranks = {e.cadre_id: e.rank for e in found if isinstance(e, ev.Promoted)}
+    ranks = {e.cadre_id: (e.rank, e.at.year) for e in found if isinstance(e, ev.Promoted)}
 
     def updated(cadre: Cadre) -> Cadre:
         changes: dict[str, Any] = {}
@@ -99,7 +99,7 @@ def apply_snapshot(zone: Any, found: list[ev.Event], as_of: dt.date) -> Any:
         if cadre.id in mentorships:
             changes["mentorships"] = (*cadre.mentorships, *mentorships[cadre.id])
         if cadre.id in ranks:
-            changes["rank"] = ranks[cadre.id]
+            changes["rank"], changes["rank_since"] = ranks[cadre.id]
         return attrs.evolve(cadre, **changes) if changes else cadre
 
     cadres = [updated(c) for c in zone.cadres if c.id not in gone]
