@@ -32,6 +32,7 @@ from cadredev import _strategy_hook
 
 from ._contract import Pair as Pair
 from ._criteria import Criteria
+from ._explain import MatchExplanation
 from ._graph import compatibility_graph
 from ._match import ALL_FULL as ALL_FULL
 from ._match import FORBIDDEN as FORBIDDEN
@@ -41,14 +42,18 @@ from ._match import NO_COMPATIBLE as NO_COMPATIBLE
 from ._match import NOT_WORTH as NOT_WORTH
 from ._match import Method as Method
 from ._match import match
-from ._result import MatchDiff, MatchExplanation, Matching, MatchSummary
+from ._result import MatchDiff, Matching
+from ._summary import MatchSummary, MentorLoad
+from ._table import Candidates
 
 __all__ = [
+    "Candidates",
     "Criteria",
     "MatchDiff",
     "MatchExplanation",
     "MatchSummary",
     "Matching",
+    "MentorLoad",
     "compatibility_graph",
     "match",
 ]
