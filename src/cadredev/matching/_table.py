@@ -175,11 +175,11 @@ class Candidates:
             or (int(chosen[0]) >= 0 and int(chosen[-1]) < e and bool(np.all(np.diff(chosen) > 0))),
             "chosen must be ascending positions of candidate pairs",
         )
+        need(list(self.criteria) == sorted(set(self.criteria)), "criteria must be sorted, unique")
         need(
             len(self.components) == len(chosen) * len(self.criteria),
             "components must hold one value per chosen pair and criterion",
         )
-        need(list(self.criteria) == sorted(set(self.criteria)), "criteria must be sorted, unique")
 
     # ------------------------------------------------------------------ views
 
