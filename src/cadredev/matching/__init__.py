@@ -19,7 +19,14 @@ another one, why someone stayed unmatched.
 
 Optional graph attributes written by :func:`compatibility_graph` and read by
 :func:`match`: ``forbidden`` (pairs that must not be matched, for
-explanations), ``required`` (pairs that are always kept) and ``roles``.
+explanations: a mapping ``(mentee, mentor) -> why``, or plain pairs, which
+read as 回避), ``required`` (pairs that are always kept) and ``roles``.
+
+A :class:`Matching` keeps a :class:`Candidates` table (each mentee's
+candidate mentors with weights, the chosen pairs' criterion contributions,
+the mentors' capacities, the reasons), so it leaves the process as a
+:mod:`cadredev.io` document and comes back equal, still able to explain and
+summarise itself.
 Node ids may be any hashable values, of mixed types too; wherever an order
 is needed they are ordered by ``(str(id), repr(id))``.
 
