@@ -346,3 +346,26 @@ def test_candidates_check_their_columns() -> None:
     assert table != "a table"
     with pytest.raises(InvalidInputError, match="mentees must be a one-dimensional object array"):
         attrs.evolve(table, mentees=("a",))  # type: ignore[arg-type]
+
+
+def test_records_with_ids_a_document_cannot_hold_fail_to_load() -> None:
+    graph: nx.Graph[Any] = nx.Graph([((1, 2), "m", {"weight": 1.0}), ("a", "m", {"weight": 2.0})])
+    nx.set_node_attributes(graph, {(1, 2): 0, "a": 0, "m": 1}, "bipartite")
+    result = match(graph)
+    records: list[Any] = [result.explain((1, 2)), result.diff(match(graph, pinned={(1, 2): "m"}))]
+    summary = match(graph, pinned={(1, 2): "m"}).summary()
+    records.append(summary)
+    assert summary.worst_off == (1, 2)
+    for record in records:
+        doc = json.loads(json.dumps(io.dump(record)))  # a tuple id is written as a list
+        with pytest.raises(InvalidInputError, match=r"must hold ids \(text or integers\)"):
+            io.load(type(record), doc)
+
+
+def test_candidates_need_unique_ids() -> None:
+    doc = broken(lambda d: d["candidates"].update(mentees=["a", "a"]))
+    with pytest.raises(InvalidInputError, match="mentees must be unique"):
+        io.load(Matching, doc)
+    doc = broken(lambda d: d["candidates"].update(mentors=[["m"]]))
+    with pytest.raises(InvalidInputError, match="mentors must be ids"):
+        io.load(Matching, doc)

@@ -14,7 +14,7 @@ from cadredev._frozendict import FrozenDict
 from cadredev._validate import id_key, is_int
 from cadredev.errors import InvalidInputError
 
-from ._table import Candidates
+from ._table import Candidates, check_id, each_first, each_id
 
 __all__ = ["MatchExplanation", "explain"]
 
@@ -77,12 +77,16 @@ class MatchExplanation:
        ``components`` derived from it; ``forbidden`` gives each mentor's reason.
     """
 
-    mentee: Hashable
-    mentors: tuple[Hashable, ...] = field(converter=_ids)
+    mentee: Hashable = field(validator=check_id)
+    mentors: tuple[Hashable, ...] = field(converter=_ids, validator=each_id)
     weight: float
     contributions: tuple[FrozenDict[str, float], ...] = field(converter=_parts)
-    alternatives: tuple[tuple[Hashable, float, str], ...] = field(converter=_pairs)
-    forbidden: tuple[tuple[Hashable, str], ...] = field(default=(), converter=_pairs)
+    alternatives: tuple[tuple[Hashable, float, str], ...] = field(
+        converter=_pairs, validator=each_first
+    )
+    forbidden: tuple[tuple[Hashable, str], ...] = field(
+        default=(), converter=_pairs, validator=each_first
+    )
     reason: str = ""
 
     def __attrs_post_init__(self) -> None:

@@ -21,7 +21,7 @@ from cadredev.errors import InvalidInputError
 from ._contract import Pair, Problem, pair_key, parse
 from ._explain import MatchExplanation, explain
 from ._summary import MatchSummary, summarise
-from ._table import Candidates, build_candidates
+from ._table import Candidates, build_candidates, each_id, each_pair
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -81,9 +81,9 @@ class MatchDiff:
     .. versionadded:: 0.1
     """
 
-    added: tuple[Pair, ...] = field(converter=_pairs)
-    removed: tuple[Pair, ...] = field(converter=_pairs)
-    moved: tuple[Hashable, ...] = field(converter=_ids)
+    added: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
+    removed: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
+    moved: tuple[Hashable, ...] = field(converter=_ids, validator=each_id)
     kept: int
 
     def __bool__(self) -> bool:
@@ -181,7 +181,7 @@ class Matching:
     """
 
     method: str
-    assignments: tuple[Pair, ...] = field(converter=_pairs)
+    assignments: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
     total_weight: float
     role: str | None = None
     by_role: FrozenDict[str, Matching] = field(factory=FrozenDict, converter=_roles)

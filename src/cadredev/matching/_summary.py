@@ -12,7 +12,7 @@ from cadredev._display import html_table
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import id_key
 
-from ._table import Candidates
+from ._table import Candidates, check_id
 
 __all__ = ["MatchSummary", "MentorLoad", "summarise"]
 
@@ -56,7 +56,7 @@ class MentorLoad:
     .. versionadded:: 0.2
     """
 
-    mentor: Hashable
+    mentor: Hashable = field(validator=check_id)
     mentees: int
     capacity: int
     units: FrozenDict[str, int] = field(factory=FrozenDict, converter=_counts)
@@ -113,7 +113,7 @@ class MatchSummary:
     cross_unit_share: float | None
     mentor_loads: tuple[MentorLoad, ...] = field(converter=_loads)
     rank_profile: FrozenDict[int, int] = field(converter=_profile)
-    worst_off: Hashable = None
+    worst_off: Hashable = field(default=None, validator=check_id)
 
     @property
     def loads(self) -> FrozenDict[Hashable, tuple[int, int]]:

@@ -23,7 +23,7 @@ from cadredev.errors import InvalidInputError
 
 from ._contract import Problem, pair_key
 
-__all__ = ["Candidates", "build_candidates"]
+__all__ = ["Candidates", "build_candidates", "check_id", "each_first", "each_id", "each_pair"]
 
 IdArray = npt.NDArray[np.object_]
 IntArray = npt.NDArray[np.int64]
@@ -33,6 +33,33 @@ FloatArray = npt.NDArray[np.float64]
 def _ids(values: Iterable[Hashable], count: int) -> IdArray:
     """Return ids as a one-dimensional object array (tuple ids stay single elements)."""
     return np.fromiter(values, dtype=object, count=count)
+
+
+def check_id(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an id: any hashable value (documents hold text or integers, never lists)."""
+    if not isinstance(value, Hashable):
+        raise InvalidInputError(
+            f"{type(instance).__name__}: {attribute.name} must hold ids (text or integers), "
+            f"got {value!r}"
+        )
+
+
+def each_id(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a tuple of ids."""
+    for x in value:
+        check_id(instance, attribute, x)
+
+
+def each_pair(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a tuple of (mentee, mentor) pairs."""
+    for pair in value:
+        each_id(instance, attribute, pair)
+
+
+def each_first(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a tuple of tuples that start with an id."""
+    for item in value:
+        check_id(instance, attribute, item[0])
 
 
 def _text(value: Any) -> str | None:
@@ -158,6 +185,10 @@ class Candidates:
             ("pair_weights", e, "candidate pair"),
         ):
             need(len(getattr(self, name)) == size, f"{name} must have one entry per {what}")
+        for side in ("mentees", "mentors"):
+            ids = getattr(self, side).tolist()
+            need(all(isinstance(x, Hashable) for x in ids), f"{side} must be ids, got {ids!r}")
+            need(len(set(ids)) == len(ids), f"{side} must be unique")
         offsets, chosen = self.offsets, self.chosen
         need(
             len(offsets) == n + 1
