@@ -256,6 +256,11 @@ def test_a_malformed_matching_document_is_an_error(change: Any, message: str) ->
         io.load(Matching, broken(change))
 
 
+def test_a_total_weight_summed_another_way_is_accepted() -> None:
+    back = io.load(Matching, broken(lambda d: d.update(total_weight=2.0 + 1e-12)))
+    assert back.total_weight == 2.0 + 1e-12
+
+
 def test_a_schema_rejects_unknown_fields() -> None:
     doc = broken(lambda d: d.update(_context={}))
     with pytest.raises(jsonschema.ValidationError):

@@ -210,7 +210,7 @@ class Matching:
                 f"got {list(self.assignments)[:3]}..."
             )
         total = math.fsum(table.pair_weights[table.chosen].tolist())
-        if total != self.total_weight:
+        if not math.isclose(total, self.total_weight, rel_tol=1e-9, abs_tol=1e-9):
             raise InvalidInputError(
                 f"{where}: total_weight must be the sum of the chosen pairs' weights ({total!r}), "
                 f"got {self.total_weight!r}"
@@ -218,7 +218,7 @@ class Matching:
 
     # ------------------------------------------------------------ the table
 
-    if not TYPE_CHECKING:  # a typed attribute for mypy; this only fills it on first read
+    if not TYPE_CHECKING:  # hidden from type checkers: a misspelt attribute stays an error
 
         def __getattr__(self, name: str) -> Any:
             # A matching made by match() leaves ``candidates`` unset until it
