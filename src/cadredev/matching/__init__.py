@@ -22,7 +22,7 @@ Optional graph attributes written by :func:`compatibility_graph` and read by
 explanations: a mapping ``(mentee, mentor) -> why``, or plain pairs, which
 read as 回避), ``required`` (pairs that are always kept) and ``roles``.
 
-A :class:`Matching` keeps a :class:`Candidates` table (each mentee's
+A :class:`Matching` keeps a ``Candidates`` table (each mentee's
 candidate mentors with weights, the chosen pairs' criterion contributions,
 the mentors' capacities, the reasons), so it leaves the process as a
 :mod:`cadredev.io` document and comes back equal, still able to explain and

@@ -75,7 +75,7 @@ def match(
     -------
     Matching
         With ``by_role`` filled (one matching per role) for a role-typed graph.
-        Its :class:`Candidates` table is derived from the graph when first
+        Its ``Candidates`` table is derived from the graph when first
         read (by ``explain``, ``summary``, ``==`` or writing a document), so
         matching itself does not pay for it.
 

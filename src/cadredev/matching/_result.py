@@ -128,7 +128,7 @@ class Matching:
     by_role
         Role -> :class:`Matching` of that role (empty without roles).
     candidates
-        The :class:`Candidates` table: every mentee's candidate mentors
+        The ``Candidates`` table: every mentee's candidate mentors
         with weights, the criterion contributions of the chosen pairs, the
         mentors' capacities and why each unmatched mentee is unmatched. A
         matching made by :func:`match` derives it from its graph on first

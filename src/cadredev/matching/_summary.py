@@ -80,7 +80,7 @@ class MatchSummary:
         Share of pairs whose mentee and mentor units differ (pairs with both
         units known); ``None`` when no pair has unit information.
     mentor_loads
-        One :class:`MentorLoad` per mentor, by mentor id; :attr:`loads`,
+        One ``MentorLoad`` per mentor, by mentor id; :attr:`loads`,
         :attr:`units` and :attr:`cohorts` show them by mentor id.
     rank_profile
         Position of the chosen mentor in the mentee's own list by weight
