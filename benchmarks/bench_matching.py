@@ -10,7 +10,10 @@ mentors per mentee, integer weights 1..100 (600k edges). Times, in one run:
 * ``match(method="stable")`` vs the ``matching`` package's hospital/resident
   solver at 1,000 mentees (same pairs required);
 * ``match(method="stable")`` at 20,000 and 200,000 mentees;
-* ``compatibility_graph`` vs a bare networkx build of the same edges.
+* ``compatibility_graph`` vs a bare networkx build of the same edges;
+* a matching as a document at 20,000 mentees: deriving its candidates table,
+  ``io.dump`` + JSON text (size), reading it back, and ``explain`` on the
+  loaded matching vs the one made from the graph.
 
 Run ``python benchmarks/bench_matching.py`` (``--quick`` for a small smoke run).
 """
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import sys
 import time
 import warnings
@@ -28,8 +32,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from cadredev import io
 from cadredev.datasets import ABILITIES, INDUSTRIES
-from cadredev.matching import Criteria, compatibility_graph, match
+from cadredev.matching import Criteria, Matching, compatibility_graph, match
 from cadredev.matching._contract import parse
 from cadredev.model import Cadre, Mentor
 
@@ -162,6 +167,25 @@ def people(n: int, m: int, seed: int = 1) -> tuple[list[Cadre], list[Mentor]]:
     return cadres, mentors
 
 
+def documents(g: nx.Graph[Any], n: int, row: Callable[..., None]) -> float:
+    """Time a matching's way out as a document and back; return dump + text seconds."""
+    fresh = match(g, method="stable")
+    t_table, table = timed(lambda: fresh.candidates)
+    row("candidates table, derived on first use", n, t_table, f"{len(table.pair_mentors):,} pairs")
+    t_dump, text = timed(lambda: json.dumps(io.dump(fresh), separators=(",", ":")), repeat=2)
+    row("io.dump + JSON text", n, t_dump, f"{len(text.encode()) / 1e6:.1f} MB")
+    t_load, back = timed(lambda: io.load(Matching, json.loads(text)), repeat=2)
+    assert back == fresh
+    row("JSON text + io.load", n, t_load)
+    mentees = back.candidates.mentees[:: max(1, n // 1000)].tolist()
+    t_ex_back, got = timed(lambda: [back.explain(u) for u in mentees], repeat=2)
+    t_ex_fresh, want = timed(lambda: [fresh.explain(u) for u in mentees], repeat=2)
+    assert got == want
+    row(f"explain x{len(mentees)}, loaded matching", n, t_ex_back)
+    row(f"explain x{len(mentees)}, matching from the graph", n, t_ex_fresh)
+    return t_dump
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run")
@@ -207,6 +231,7 @@ def main() -> None:
     row("match stable (graph in)", n, t_stable20, f"{len(res_s)} pairs")
     t_greedy, _ = timed(lambda: match(g, method="greedy"), repeat=3)
     row("match greedy (graph in)", n, t_greedy)
+    t_doc = documents(g, n, row)
     g.clear()  # free the memory before the next section
     del res, res_s
 
@@ -267,6 +292,7 @@ def main() -> None:
     print(f"  stable @ {n:<8,}              {t_stable20:6.3f} s  [<= 0.2 s]")
     print(f"  stable @ {n2:<8,}              {t_stable200:6.3f} s  [<= 2 s]")
     print(f"  compatibility_graph / bare     {t_cg / t_bare:6.2f}x  [<= 2x]")
+    print(f"  matching document @ {n:<8,}  {t_doc:6.3f} s  (no target)")
 
 
 if __name__ == "__main__":

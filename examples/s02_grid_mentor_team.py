@@ -79,3 +79,22 @@ assert summary.cross_unit_share > plain_share
 print(
     f"cross-unit pairs: {summary.cross_unit_share:.0%} (without the criterion: {plain_share:.0%})"
 )
+
+# %% [markdown]
+# The matching is a document like any other record: saved and read back, it
+# compares equal and still explains itself, without the graph.
+
+# %%
+import tempfile
+from pathlib import Path
+
+from cadredev import io
+from cadredev.matching import Matching
+
+path = Path(tempfile.mkdtemp()) / "mentoring.json"
+io.save_json(result, path)
+back = io.load_json(Matching, path)
+assert back == result
+assert back.explain(mentees[0].id) == result.explain(mentees[0].id)
+assert back.summary() == result.summary()
+print(f"{path.name}: {path.stat().st_size:,} bytes; {back}")

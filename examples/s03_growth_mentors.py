@@ -96,3 +96,35 @@ for c in trainees:
     assert covers(mentor, c), (c.id, mentor.id)
 assert all(load <= cap for load, cap in result.summary().loads.values())
 print(f"all {len(trainees)} trainees matched to a covering growth mentor in their host unit")
+
+# %% [markdown]
+# A second term: the trainees stay in their host units, and each should now
+# learn from a **new** growth mentor. Their history (`Cadre.mentorships`)
+# records this term's mentor; `previous_mentor="forbid"` keeps previous
+# mentors out of the graph, and `explain` says why they are missing. (With
+# `"avoid"` or `"prefer"` previous mentors stay, with a penalty or a bonus
+# that shows as their own `previous_mentor` component.)
+
+# %%
+from cadredev.model import Mentorship
+
+history = [
+    attrs.evolve(c, mentorships=[Mentorship(mentor_id=result.pairs[c.id], start=zone.as_of)])
+    for c in placed
+]
+new_mentor = attrs.evolve(criteria, previous_mentor="forbid")
+second = match(compatibility_graph(history, growth, criteria=new_mentor))
+print(second)
+why = second.explain(first.id)
+print(why)
+
+# %%
+assert not second.unmatched, second.unmatched
+for c in trainees:
+    mentor = by_id[second.pairs[c.id]]
+    assert mentor.id != result.pairs[c.id]
+    assert mentor.unit == host[c.id]
+    assert covers(mentor, c), (c.id, mentor.id)
+assert why.forbidden == ((result.pairs[first.id], "previous mentor"),)
+assert f"not {result.pairs[first.id]}: forbidden: previous mentor" in str(why)
+print(f"second term: all {len(trainees)} trainees have a new covering mentor in their host unit")

@@ -121,8 +121,9 @@ def test_match_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert "mentees matched (stable)" in capsys.readouterr().out
     assert main(["match", str(zone_file / "zone.json"), "--format", "json"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert result["method"] == "optimal"
-    assert len(result["pairs"]) + len(result["unmatched"]) == 246 - 52
+    assert result["kind"] == "Matching"
+    assert result["data"]["method"] == "optimal"
+    assert len(result["data"]["candidates"]["mentees"]) == 246 - 52
 
 
 def test_schedule_command(zone_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

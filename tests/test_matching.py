@@ -34,7 +34,7 @@ from cadredev.matching import (
     compatibility_graph,
     match,
 )
-from cadredev.matching._contract import pair_key
+from cadredev.matching._contract import EXCLUDED, pair_key
 from cadredev.model import Cadre, Mentor, MentorRole
 
 # --------------------------------------------------------------------------
@@ -756,7 +756,7 @@ def test_compatibility_graph_forbid_and_require() -> None:
     result = match(g)
     assert result.pairs["c2"] == "m5"
     assert result.unmatched["c0"] == FORBIDDEN
-    assert set(result.explain("c0").forbidden) == {f"m{j}" for j in range(6)}
+    assert set(result.explain("c0").forbidden) == {(f"m{j}", EXCLUDED) for j in range(6)}
     with pytest.raises(InvalidInputError, match="both forbidden and required"):
         compatibility_graph(cadres, mentors, forbid=[("c1", "m1")], require=[("c1", "m1")])
     with pytest.raises(InvalidInputError, match="'zz' is not a mentor"):
@@ -1097,7 +1097,7 @@ def test_mixed_type_ids(method: Method) -> None:
     assert list(result.unmatched) == sorted(result.unmatched, key=id_key)
     for mentee in (1, "1", (2,)):
         assert result.explain(mentee).mentee == mentee
-    assert result.explain(1).forbidden == (3,)
+    assert result.explain(1).forbidden == ((3, EXCLUDED),)
     summary = result.summary()
     assert list(summary.loads) == ["3", 3, "m"]
     assert summary.n_mentees == 3

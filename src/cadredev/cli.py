@@ -107,10 +107,7 @@ def _write_demo(demo: Any, out: Path) -> list[str]:
     for name, plan in (("shadowing", demo.shadowing), ("frontline", demo.frontline)):
         save_json(list(plan.assignments), out / f"{name}.json")
         written.append(out / f"{name}.json")
-    write_text(
-        out / "mentoring.json",
-        json.dumps(_matching_json(demo.mentoring), ensure_ascii=False, indent=2) + "\n",
-    )
+    save_json(demo.mentoring, out / "mentoring.json")
     written += [out / "grids.json", out / "mentoring.json"]
     try:
         import sqlalchemy  # noqa: F401, PLC0415
@@ -217,6 +214,7 @@ def _teams(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _match(args: argparse.Namespace) -> dict[str, Any]:
+    from .io import dump  # noqa: PLC0415
     from .matching import Criteria, compatibility_graph, match  # noqa: PLC0415
     from .model import MentorRole  # noqa: PLC0415
 
@@ -245,16 +243,7 @@ def _match(args: argparse.Namespace) -> dict[str, Any]:
         )
         for mentee, reason in sorted(result.unmatched.items(), key=lambda kv: str(kv[0]))[:10]:
             print(f"  unmatched {mentee}: {reason}")
-    return _matching_json(result)
-
-
-def _matching_json(result: Any) -> dict[str, Any]:
-    return {
-        "method": result.method,
-        "pairs": {str(k): v if isinstance(v, str) else list(v) for k, v in result.pairs.items()},
-        "unmatched": {str(k): v for k, v in result.unmatched.items()},
-        "total_weight": result.total_weight,
-    }
+    return dump(result)
 
 
 def _schedule(args: argparse.Namespace) -> dict[str, Any]:

@@ -19,7 +19,14 @@ another one, why someone stayed unmatched.
 
 Optional graph attributes written by :func:`compatibility_graph` and read by
 :func:`match`: ``forbidden`` (pairs that must not be matched, for
-explanations), ``required`` (pairs that are always kept) and ``roles``.
+explanations: a mapping ``(mentee, mentor) -> why``, or plain pairs, which
+read as 回避), ``required`` (pairs that are always kept) and ``roles``.
+
+A :class:`Matching` keeps a ``Candidates`` table (each mentee's
+candidate mentors with weights, the chosen pairs' criterion contributions,
+the mentors' capacities, the reasons), so it leaves the process as a
+:mod:`cadredev.io` document and comes back equal, still able to explain and
+summarise itself.
 Node ids may be any hashable values, of mixed types too; wherever an order
 is needed they are ordered by ``(str(id), repr(id))``.
 
@@ -32,6 +39,7 @@ from cadredev import _strategy_hook
 
 from ._contract import Pair as Pair
 from ._criteria import Criteria
+from ._explain import MatchExplanation
 from ._graph import compatibility_graph
 from ._match import ALL_FULL as ALL_FULL
 from ._match import FORBIDDEN as FORBIDDEN
@@ -41,14 +49,18 @@ from ._match import NO_COMPATIBLE as NO_COMPATIBLE
 from ._match import NOT_WORTH as NOT_WORTH
 from ._match import Method as Method
 from ._match import match
-from ._result import MatchDiff, MatchExplanation, Matching, MatchSummary
+from ._result import MatchDiff, Matching
+from ._summary import MatchSummary, MentorLoad
+from ._table import Candidates
 
 __all__ = [
+    "Candidates",
     "Criteria",
     "MatchDiff",
     "MatchExplanation",
     "MatchSummary",
     "Matching",
+    "MentorLoad",
     "compatibility_graph",
     "match",
 ]

@@ -20,9 +20,12 @@ from attrs import field, frozen
 from cadredev._validate import id_key, is_int, is_real
 from cadredev.errors import InvalidInputError
 
-__all__ = ["Pair", "Problem", "bad", "pair_key", "parse"]
+__all__ = ["EXCLUDED", "Pair", "Problem", "bad", "pair_key", "parse"]
 
 Pair: TypeAlias = tuple[Hashable, Hashable]
+
+EXCLUDED = "excluded (回避)"
+"""Why a pair in ``graph.graph["forbidden"]`` is forbidden, when the graph does not say."""
 
 _FAST_NUMBERS = {float, int, np.float64, np.float32, np.int64, np.int32}
 _INT_TYPES = {int, np.int64, np.int32}
@@ -49,7 +52,7 @@ class Problem:
     s_mentor: np.ndarray
     mentor_role: tuple[str | None, ...]
     roles: tuple[str, ...] | None
-    forbidden: frozenset[Pair]
+    forbidden: Mapping[Pair, str]
     required: tuple[Pair, ...]
     mentee_attrs: tuple[Mapping[str, Any], ...]
     mentor_attrs: tuple[Mapping[str, Any], ...]
@@ -68,6 +71,10 @@ class Problem:
         parts = self.adjacency.get(mentee, {}).get(mentor, {}).get("components")
         if not isinstance(parts, Mapping):
             return None
+        for k, v in parts.items():
+            if not is_real(v):
+                pair = (mentee, mentor)
+                raise bad(f"edge {pair!r}: component {k!r} must be a finite number, got {v!r}")
         return {str(k): float(v) for k, v in parts.items()}
 
 
@@ -137,12 +144,23 @@ def parse(graph: Any) -> Problem:
         s_mentor=s_mentor,
         mentor_role=mentor_role,
         roles=roles,
-        forbidden=frozenset(graph.graph.get("forbidden", ())),
+        forbidden=_forbidden(graph.graph.get("forbidden", ())),
         required=tuple(graph.graph.get("required", ())),
         mentee_attrs=tuple(map(nodes.__getitem__, mentees)),
         mentor_attrs=tuple(map(nodes.__getitem__, mentors)),
         adjacency=adj,
     )
+
+
+def _forbidden(value: Any) -> dict[Pair, str]:
+    """Return the forbidden pairs with why: a mapping pair -> reason, or pairs (回避)."""
+    items = value.items() if isinstance(value, Mapping) else ((pair, EXCLUDED) for pair in value)
+    out: dict[Pair, str] = {}
+    for pair, why in items:
+        if not isinstance(pair, tuple | list) or len(pair) != 2:
+            raise bad(f"graph.graph['forbidden']: expected (mentee, mentor) pairs, got {pair!r}")
+        out[pair[0], pair[1]] = str(why)
+    return out
 
 
 def _sides(nodes: Mapping[Hashable, Mapping[str, Any]]) -> tuple[list[Hashable], list[Hashable]]:

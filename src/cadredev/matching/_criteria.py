@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
-from attrs import field, frozen
+from attrs import NOTHING, field, fields, frozen
 
 from cadredev._validate import FieldError, is_int, is_real, named_errors
 
-__all__ = ["Criteria"]
+__all__ = ["PREVIOUS", "Criteria", "PreviousMentor"]
+
+PreviousMentor: TypeAlias = Literal["ignore", "avoid", "forbid", "prefer"]
+"""What a pair with a previous mentor gets: nothing, a penalty, no edge, a bonus."""
+
+PREVIOUS: tuple[str, ...] = ("ignore", "avoid", "forbid", "prefer")
 
 
 def _finite(_: object, attribute: Any, value: Any) -> None:
@@ -38,6 +43,16 @@ def _check_top_k(_: object, attribute: Any, value: Any) -> None:
 def _check_as_of(_: object, attribute: Any, value: Any) -> None:
     if value is not None and not is_int(value):
         raise FieldError(f"{attribute.name} must be an integer year or None, got {value!r}")
+
+
+def _check_previous(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or value not in PREVIOUS:
+        raise FieldError(f"{attribute.name} must be one of {list(PREVIOUS)}, got {value!r}")
+
+
+def _check_non_negative(_: object, attribute: Any, value: Any) -> None:
+    if not is_real(value) or value < 0:
+        raise FieldError(f"{attribute.name} must be a finite number >= 0, got {value!r}")
 
 
 def _check_bool(_: object, attribute: Any, value: Any) -> None:
@@ -89,18 +104,38 @@ class Criteria:
         Hard filter: the mentor's level on the mentee's weakest competency
         must be at least the mentee's level plus this margin (mentees without
         competencies pass); ``None`` switches the filter off.
+    previous_mentor
+        What a pair gets when the mentor is a previous mentor of the mentee
+        (any entry of the mentee's :attr:`~cadredev.Cadre.mentorships`, past
+        or current, names the mentor): ``"ignore"`` nothing; ``"avoid"`` the
+        criterion ``previous_mentor`` contributes ``-previous_weight``;
+        ``"prefer"`` it contributes ``+previous_weight`` (continuity);
+        ``"forbid"`` the pair gets no edge and is recorded as forbidden
+        ("previous mentor"), unless it is required.
+    previous_weight
+        The penalty (``"avoid"``) or bonus (``"prefer"``) of a previous
+        mentor, ``>= 0``.
 
     Examples
     --------
     >>> from cadredev.matching import Criteria
-    >>> Criteria(cross_unit=2.0, top_k=5).cross_unit
-    2.0
+    >>> Criteria(cross_unit=2.0, top_k=5)
+    Criteria(cross_unit=2.0, top_k=5)
+    >>> Criteria(previous_mentor="avoid", previous_weight=2).weights()["previous_mentor"]
+    -2.0
     >>> Criteria(top_k=0)
     Traceback (most recent call last):
     ...
     cadredev.errors.InvalidInputError: Criteria: top_k must be an integer >= 1 or None, got 0
+    >>> Criteria(previous_mentor="never")
+    Traceback (most recent call last):
+    ...
+    cadredev.errors.InvalidInputError: Criteria: previous_mentor must be one of [...], got 'never'
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``previous_mentor`` and ``previous_weight``; the repr shows only
+       what differs from the defaults.
     """
 
     industries: float = _weight_field()
@@ -115,9 +150,24 @@ class Criteria:
     same_grid_only: bool = field(default=False, validator=_check_bool)
     same_unit_only: bool = field(default=False, validator=_check_bool)
     cover_weakest: float | None = field(default=None, validator=_optional_finite)
+    previous_mentor: PreviousMentor = field(default="ignore", validator=_check_previous)
+    previous_weight: float = field(
+        default=1.0, validator=_check_non_negative, converter=_float_or_keep
+    )
+
+    def __repr__(self) -> str:
+        changed = [
+            f"{a.name}={getattr(self, a.name)!r}"
+            for a in fields(Criteria)
+            if a.default is NOTHING or getattr(self, a.name) != a.default
+        ]
+        return f"Criteria({', '.join(changed)})"
 
     def weights(self) -> dict[str, float]:
         """Return the non-zero criterion weights, in a fixed order.
+
+        ``previous_mentor`` is there with ``-previous_weight`` for
+        ``"avoid"`` and ``+previous_weight`` for ``"prefer"``.
 
         Examples
         --------
@@ -132,5 +182,7 @@ class Criteria:
             "cross_unit": self.cross_unit,
             "cohort_gap": self.cohort_gap,
             "same_grid": self.same_grid,
+            "previous_mentor": {"avoid": -1.0, "prefer": 1.0}.get(self.previous_mentor, 0.0)
+            * self.previous_weight,
         }
         return {k: v for k, v in out.items() if v != 0.0}

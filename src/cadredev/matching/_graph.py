@@ -19,7 +19,7 @@ from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Cohort, Mentor, MentorRole, cohort_of
 
-from ._contract import pair_key
+from ._contract import EXCLUDED, pair_key
 from ._criteria import Criteria
 
 __all__ = ["compatibility_graph"]
@@ -28,6 +28,8 @@ _WHERE = "compatibility_graph"
 _COHORT_ORDER = {Cohort.YOUNG: 0, Cohort.MIDDLE: 1, Cohort.OLD: 2}
 _ROUND = 6
 _BLOCK_CELLS = 2_000_000  # mentee-mentor-competency cells scored at once
+PREVIOUS_MENTOR = "previous mentor"
+"""Why a pair is forbidden under ``Criteria(previous_mentor="forbid")``."""
 
 
 def compatibility_graph(
@@ -51,7 +53,9 @@ def compatibility_graph(
         How pairs are scored and cut; ``Criteria()`` when omitted.
     forbid
         ``(mentee id, mentor id)`` pairs that never get an edge (回避:
-        reporting line, kinship). Recorded in ``graph.graph["forbidden"]``.
+        reporting line, kinship). Recorded, with why, in
+        ``graph.graph["forbidden"]`` (a mapping pair -> reason), together with
+        the previous mentors that ``criteria.previous_mentor="forbid"`` keeps out.
     require
         Pairs that always get an edge (whatever the cut) and that
         :func:`match` keeps pinned. Recorded in ``graph.graph["required"]``.
@@ -67,7 +71,8 @@ def compatibility_graph(
         ``name`` and (with ``criteria.as_of``) ``cohort``; mentor nodes with
         ``bipartite=1``, ``capacity``, ``role``, ``unit``, ``grid``, ``name``;
         edges with ``weight`` and ``components`` (criterion -> contribution,
-        summing to the weight).
+        summing to the weight); ``graph.graph["previous"]``, the pairs whose
+        mentor is a previous mentor of the mentee.
 
     Raises
     ------
@@ -111,8 +116,15 @@ def compatibility_graph(
     role_list = _check_roles(roles, advisors)
     _check_required_load(required, advisors, role_list)
 
+    previous = _previous_pairs(cadres, mentor_ids)
+    reasons = dict.fromkeys(sorted(forbidden, key=pair_key), EXCLUDED)
+    if criteria.previous_mentor == "forbid":
+        # an explicit requirement outranks the rule; 回避 keeps its own reason
+        for pair in sorted(previous - required - forbidden, key=pair_key):
+            reasons[pair] = PREVIOUS_MENTOR
     graph: nx.Graph[Any] = nx.Graph()
-    graph.graph["forbidden"] = frozenset(forbidden)
+    graph.graph["forbidden"] = reasons
+    graph.graph["previous"] = frozenset(previous)
     graph.graph["required"] = tuple(sorted(required, key=pair_key))
     graph.graph["criteria"] = criteria
     if role_list is not None:
@@ -120,7 +132,9 @@ def compatibility_graph(
     graph.add_nodes_from(_mentee_nodes(cadres, criteria))
     graph.add_nodes_from(_mentor_nodes(advisors))
     if cadres and advisors:
-        graph.add_edges_from(_edges(cadres, advisors, criteria, forbidden, required, role_list))
+        graph.add_edges_from(
+            _edges(cadres, advisors, criteria, set(reasons), required, role_list, previous)
+        )
     return graph
 
 
@@ -167,6 +181,16 @@ def _check_pairs(
             raise InvalidInputError(f"{_WHERE}: {label} pair {pair!r}: {b!r} is not a mentor")
         out.add((a, b))
     return out
+
+
+def _previous_pairs(cadres: Sequence[Cadre], mentor_ids: set[str]) -> set[tuple[str, str]]:
+    """Return the (mentee, mentor) pairs named in the mentees' mentoring histories."""
+    return {
+        (c.id, ship.mentor_id)
+        for c in cadres
+        for ship in c.mentorships
+        if ship.mentor_id in mentor_ids
+    }
 
 
 def _check_roles(
@@ -250,6 +274,7 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     forbidden: set[tuple[str, str]],
     required: set[tuple[str, str]],
     role_list: tuple[str, ...] | None,
+    previous: set[tuple[str, str]],
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield the kept pairs as ``(mentee, mentor, {"weight", "components"})``.
 
@@ -273,11 +298,17 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     require_by: dict[str, list[int]] = defaultdict(list)
     for a, b in required:
         require_by[a].append(mentor_pos[b])
+    previous_by: dict[str, list[int]] = defaultdict(list)
+    for a, b in previous:
+        previous_by[a].append(mentor_pos[b])
     chunk = max(1, _BLOCK_CELLS // max(1, m * max(1, len(comp_names))))
     mentor_ids = [a.id for a in advisors]
     for start in range(0, len(cadres), chunk):
         block = cadres[start : start + chunk]
-        comps, mask = _score_block(criteria, block, advisors, comp_names, ind_names)
+        was = np.zeros((len(block), m))
+        for i, c in enumerate(block):
+            was[i, previous_by.get(c.id, [])] = 1.0
+        comps, mask = _score_block(criteria, block, advisors, comp_names, ind_names, previous=was)
         total = np.zeros((len(block), m))
         for name in names:
             total += comps[name]
@@ -360,8 +391,13 @@ def _score_block(
     mentors: Sequence[Mentor],
     comp_names: Sequence[str],
     ind_names: Sequence[str],
+    *,
+    previous: np.ndarray,
 ) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Return the per-criterion contribution matrices (weighted) and the hard-filter mask."""
+    """Return the per-criterion contribution matrices (weighted) and the hard-filter mask.
+
+    ``previous`` is 1 where the mentor is a previous mentor of the mentee.
+    """
     n, m = len(mentees), len(mentors)
     weights = criteria.weights()
     same_unit, same_grid = _same_unit_and_grid(mentees, mentors)
@@ -389,8 +425,10 @@ def _score_block(
         comps["cohort_gap"] = _cohort_gap(mentees, mentors, criteria.as_of)
     if "same_grid" in weights:
         comps["same_grid"] = same_grid.astype(float)
+    if "previous_mentor" in weights:
+        comps["previous_mentor"] = previous
     for name, weight in weights.items():
-        comps[name] = np.round(comps[name] * weight, _ROUND)
+        comps[name] = np.round(comps[name] * weight, _ROUND) + 0.0  # no -0.0
     return comps, mask
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
-from typing import Any, Literal, TypeAlias
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -13,10 +13,10 @@ import numpy as np
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import id_key
 
-from ._contract import Problem, bad, parse
+from ._contract import EXCLUDED, Problem, bad, parse
 from ._greedy import solve_greedy
 from ._optimal import solve_optimal
-from ._result import Context, Matching
+from ._result import METHODS, Matching, Method, Source, derived_matching
 from ._stable import solve_stable
 
 __all__ = [
@@ -29,10 +29,6 @@ __all__ = [
     "Method",
     "match",
 ]
-
-Method: TypeAlias = Literal["optimal", "stable", "greedy"]
-
-METHODS: tuple[str, ...] = ("optimal", "stable", "greedy")
 
 # reasons given for unmatched mentees
 NO_COMPATIBLE = "no compatible mentor"
@@ -79,6 +75,9 @@ def match(
     -------
     Matching
         With ``by_role`` filled (one matching per role) for a role-typed graph.
+        Its ``Candidates`` table is derived from the graph when first
+        read (by ``explain``, ``summary``, ``==`` or writing a document), so
+        matching itself does not pay for it.
 
     Raises
     ------
@@ -141,14 +140,13 @@ def match(
         chosen |= got & sub
         parts_by_role[role] = _matching(method, prob, got, sub, role)
     whole = _matching(method, prob, chosen, everything, None)
-    return Matching(
+    return derived_matching(
+        Source(problem=prob, chosen=chosen, sub=everything, unmatched=whole.unmatched),
         method=method,
         assignments=whole.assignments,
-        unmatched=whole.unmatched,
         total_weight=whole.total_weight,
         role=None,
         by_role=FrozenDict(parts_by_role),
-        context=Context(problem=prob, chosen=chosen),
     )
 
 
@@ -256,13 +254,18 @@ def _matching(
         )
     )  # edges are in (mentee, mentor) id order already
     unmatched = _unmatched(method, prob, idx, sub, role)
-    return Matching(
+    return derived_matching(
+        Source(
+            problem=prob,
+            chosen=chosen & sub,
+            sub=sub,
+            unmatched=FrozenDict(dict(sorted(unmatched.items(), key=lambda kv: id_key(kv[0])))),
+        ),
         method=method,
         assignments=pairs,
-        unmatched=FrozenDict(dict(sorted(unmatched.items(), key=lambda kv: id_key(kv[0])))),
         total_weight=float(math.fsum(prob.w[idx].tolist())),
         role=role,
-        context=Context(problem=prob, chosen=chosen & sub),
+        by_role=FrozenDict(),
     )
 
 
@@ -275,7 +278,10 @@ def _unmatched(
     load = np.bincount(prob.ev[idx], minlength=len(prob.mentors))
     has_edge = np.zeros(len(prob.mentees), dtype=bool)
     has_edge[prob.eu[sub]] = True
-    forbidden_of = {a for a, b in prob.forbidden if role is None or prob.role_of(b) == role}
+    forbidden_of: dict[Hashable, set[str]] = {}
+    for (a, b), why in prob.forbidden.items():
+        if role is None or prob.role_of(b) == role:
+            forbidden_of.setdefault(a, set()).add(why)
     sub_idx = np.nonzero(sub)[0]
     sub_eu = prob.eu[sub_idx]
     out: dict[Hashable, str] = {}
@@ -284,7 +290,7 @@ def _unmatched(
         if prob.mentee_cap[i] == 0:
             out[u] = NO_CAPACITY
         elif not has_edge[i]:
-            out[u] = FORBIDDEN if u in forbidden_of else NO_COMPATIBLE
+            out[u] = _forbidden_reason(forbidden_of[u]) if u in forbidden_of else NO_COMPATIBLE
         else:
             lo, hi = np.searchsorted(sub_eu, [i, i + 1])
             mine = sub_idx[lo:hi]
@@ -296,3 +302,10 @@ def _unmatched(
             else:
                 out[u] = f"not matched by the {method} method"
     return out
+
+
+def _forbidden_reason(whys: set[str]) -> str:
+    """Why a mentee whose every candidate is forbidden is unmatched."""
+    if whys == {EXCLUDED}:
+        return FORBIDDEN
+    return f"forbidden: every candidate mentor is kept out ({'; '.join(sorted(whys))})"

@@ -1,12 +1,13 @@
-"""The result of matching: a matching that explains itself, its summary and diff."""
+"""The result of matching: a matching that explains itself, in this process or read back."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping
-from typing import TYPE_CHECKING, Any
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import networkx as nx
 import numpy as np
@@ -18,165 +19,35 @@ from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError
 
 from ._contract import Pair, Problem, pair_key, parse
+from ._explain import MatchExplanation, explain
+from ._summary import MatchSummary, summarise
+from ._table import Candidates, build_candidates, each_id, each_pair
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Context", "MatchDiff", "MatchExplanation", "MatchSummary", "Matching"]
+__all__ = ["METHODS", "MatchDiff", "Matching", "Method", "Source", "derived_matching"]
+
+Method: TypeAlias = Literal["optimal", "stable", "greedy"]
+
+METHODS: tuple[str, ...] = ("optimal", "stable", "greedy")
 
 
-@frozen(kw_only=True)
-class MatchExplanation:
-    """Why a mentee got its mentor(s), or none.
-
-    Parameters
-    ----------
-    mentee
-        The mentee id.
-    mentors
-        The chosen mentor ids (empty when unmatched).
-    weight
-        Total weight of the chosen pairs.
-    components
-        Criterion -> contribution for each chosen mentor (when the edges
-        carry ``components``).
-    alternatives
-        The best other candidates, as ``(mentor, weight, why not)``.
-    forbidden
-        Mentors excluded for this mentee (回避).
-    reason
-        For an unmatched mentee, why; empty otherwise.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from cadredev import match
-    >>> g = nx.Graph([("ana", "wang", {"weight": 2.0}), ("ana", "li", {"weight": 1.0})])
-    >>> nx.set_node_attributes(g, {"ana": 0, "wang": 1, "li": 1}, "bipartite")
-    >>> ex = match(g).explain("ana")
-    >>> ex.mentors, ex.alternatives
-    (('wang',), (('li', 1.0, 'lower weight (1 < 2)'),))
-
-    .. versionadded:: 0.1
-    """
-
-    mentee: Hashable
-    mentors: tuple[Hashable, ...]
-    weight: float
-    components: FrozenDict[Hashable, FrozenDict[str, float]]
-    alternatives: tuple[tuple[Hashable, float, str], ...]
-    forbidden: tuple[Hashable, ...]
-    reason: str
-
-    def _headline(self) -> str:
-        if self.mentors:
-            mentors = ", ".join(map(str, self.mentors))
-            return f"{self.mentee} -> {mentors} (weight {self.weight:g})"
-        return f"{self.mentee}: unmatched ({self.reason})"
-
-    def __str__(self) -> str:
-        lines = [self._headline()]
-        for mentor, parts in self.components.items():
-            text = ", ".join(f"{k} {v:g}" for k, v in parts.items())
-            lines.append(f"  {mentor}: {text}")
-        lines.extend(f"  not {v} ({w:g}): {why}" for v, w, why in self.alternatives)
-        if self.forbidden:
-            lines.append(f"  forbidden: {', '.join(map(str, self.forbidden))}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        rows: list[tuple[Any, ...]] = [
-            (mentor, math.fsum(parts.values()), ", ".join(f"{k} {v:g}" for k, v in parts.items()))
-            for mentor, parts in self.components.items()
-        ]
-        rows += [(v, w, f"not chosen: {why}") for v, w, why in self.alternatives]
-        rows += [(v, "", "forbidden") for v in self.forbidden]
-        return html_table(self._headline(), ("mentor", "weight", "why"), rows)
+def _figure(value: float) -> str:
+    """Format a weight for a one-line summary: thousands separated, at most two decimals."""
+    return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-@frozen(kw_only=True)
-class MatchSummary:
-    """Figures that describe a matching.
+def _pairs(value: Any) -> tuple[Pair, ...]:
+    return tuple((a, b) for a, b in value)
 
-    Parameters
-    ----------
-    n_mentees, n_matched, n_pairs
-        Mentees in the graph, mentees with at least one mentor, pairs.
-    total_weight
-        Sum of the chosen pairs' weights.
-    cross_unit_share
-        Share of pairs whose mentee and mentor units differ (pairs with both
-        units known); ``None`` when no pair has unit information.
-    loads
-        Mentor id -> (mentees, capacity).
-    units, cohorts
-        Mentor id -> unit (or cohort) of its mentees -> count.
-    rank_profile
-        Position of the chosen mentor in the mentee's own list by weight
-        (1 = best) -> number of pairs.
-    worst_off
-        The matched mentee with the lowest pair weight (ties by id), or ``None``.
 
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from cadredev import match
-    >>> g = nx.Graph([("ana", "wang")])
-    >>> nx.set_node_attributes(g, {"ana": 0, "wang": 1}, "bipartite")
-    >>> match(g).summary().n_matched
-    1
+def _ids(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
+    return tuple(value)
 
-    .. versionadded:: 0.1
-    """
 
-    n_mentees: int
-    n_matched: int
-    n_pairs: int
-    total_weight: float
-    cross_unit_share: float | None
-    loads: FrozenDict[Hashable, tuple[int, int]]
-    units: FrozenDict[Hashable, FrozenDict[str, int]]
-    cohorts: FrozenDict[Hashable, FrozenDict[str, int]]
-    rank_profile: FrozenDict[int, int]
-    worst_off: Hashable | None
-
-    def _headline(self) -> str:
-        share = "n/a" if self.cross_unit_share is None else f"{100 * self.cross_unit_share:.0f}%"
-        return (
-            f"{self.n_matched}/{self.n_mentees} mentees matched, {self.n_pairs} pairs, "
-            f"total weight {self.total_weight:g}, cross-unit {share}, "
-            f"worst off {self.worst_off}"
-        )
-
-    def _profile(self) -> str:
-        return "rank profile: " + ", ".join(f"#{r}: {k}" for r, k in self.rank_profile.items())
-
-    @staticmethod
-    def _mix(counts: Mapping[str, int]) -> str:
-        return ", ".join(f"{u} {k}" for u, k in counts.items())
-
-    def __str__(self) -> str:
-        lines = [self._headline(), self._profile()]
-        for mentor, (load, cap) in self.loads.items():
-            lines.append(f"  {mentor}: {load}/{cap}  {self._mix(self.units.get(mentor, {}))}")
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        rows = [
-            (
-                mentor,
-                load,
-                cap,
-                self._mix(self.units.get(mentor, {})),
-                self._mix(self.cohorts.get(mentor, {})),
-            )
-            for mentor, (load, cap) in self.loads.items()
-        ]
-        return html_table(
-            f"{self._headline()}; {self._profile()}",
-            ("mentor", "mentees", "capacity", "units", "cohorts"),
-            rows,
-        )
+def _roles(value: Mapping[str, Matching]) -> FrozenDict[str, Matching]:
+    return FrozenDict(value)
 
 
 @frozen(kw_only=True)
@@ -202,30 +73,45 @@ class MatchDiff:
     >>> nx.set_node_attributes(g, {"ana": 0, "wang": 1, "li": 1}, "bipartite")
     >>> a = match(g)
     >>> b = match(g, pinned={"ana": "wang"})
+    >>> a.diff(b)
+    MatchDiff(1 added, 1 removed, 1 mentees moved, 0 kept)
     >>> a.diff(b).moved
     ('ana',)
 
     .. versionadded:: 0.1
     """
 
-    added: tuple[Pair, ...]
-    removed: tuple[Pair, ...]
-    moved: tuple[Hashable, ...]
+    added: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
+    removed: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
+    moved: tuple[Hashable, ...] = field(converter=_ids, validator=each_id)
     kept: int
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
 
+    def __repr__(self) -> str:
+        return (
+            f"MatchDiff({len(self.added)} added, {len(self.removed)} removed, "
+            f"{len(self.moved)} mentees moved, {self.kept} kept)"
+        )
 
-@frozen(kw_only=True)
-class Context:
-    """What a matching needs to explain itself (not part of equality)."""
+
+@frozen(kw_only=True, eq=False)
+class Source:
+    """The graph a matching was made from, as its canonical arrays: kept in this process only.
+
+    ``chosen`` masks the chosen edges and ``sub`` the edges of the
+    matching's role (all edges without roles); ``unmatched`` maps each
+    unmatched mentee to why.
+    """
 
     problem: Problem
     chosen: np.ndarray
+    sub: np.ndarray
+    unmatched: Mapping[Hashable, str]
 
 
-@frozen(kw_only=True)
+@frozen(kw_only=True, eq=False)
 class Matching:
     """A many-to-one (or many-to-many) matching of mentees to mentors.
 
@@ -235,14 +121,34 @@ class Matching:
         ``"optimal"``, ``"stable"`` or ``"greedy"``.
     assignments
         All chosen ``(mentee, mentor)`` pairs, sorted by id.
-    unmatched
-        Mentee id -> reason, for mentees without any mentor.
     total_weight
         Sum of the chosen pairs' weights.
     role
         The role this matching covers in a role-typed graph, else ``None``.
     by_role
         Role -> :class:`Matching` of that role (empty without roles).
+    candidates
+        The ``Candidates`` table: every mentee's candidate mentors
+        with weights, the criterion contributions of the chosen pairs, the
+        mentors' capacities and why each unmatched mentee is unmatched. A
+        matching made by :func:`match` derives it from its graph on first
+        use; a matching read from a document has it from the document, so
+        :meth:`explain`, :meth:`summary` and :meth:`to_pandas` work the
+        same either way.
+
+    Raises
+    ------
+    InvalidInputError
+        If ``assignments`` or ``total_weight`` disagree with ``candidates``,
+        or ``method`` is unknown (for example in a hand-edited document).
+
+    Notes
+    -----
+    Two matchings are equal when their fields are: the same pairs with the
+    same weights, reasons and candidates, whichever graph object they were
+    made from. Writing a matching to a document needs ids that JSON holds as
+    they are (text or integers); :func:`cadredev.io.dump` raises
+    :class:`~cadredev.InvalidInputError` for any other id.
 
     Examples
     --------
@@ -251,6 +157,8 @@ class Matching:
     >>> g = nx.Graph([("ana", "wang", {"weight": 2.0}), ("bo", "wang", {"weight": 1.0})])
     >>> nx.set_node_attributes(g, {"ana": 0, "bo": 0, "wang": 1}, "bipartite")
     >>> result = match(g)
+    >>> result
+    Matching(optimal: 1 of 2 mentees matched, total weight 2, 1 mentors)
     >>> result.pairs
     FrozenDict({'ana': 'wang'})
     >>> dict(result.unmatched)
@@ -258,16 +166,123 @@ class Matching:
     >>> result.mentees_of("wang")
     ('ana',)
 
+    A matching leaves the process as a document and comes back equal,
+    still able to explain itself:
+
+    >>> from cadredev import io
+    >>> back = io.load(Matching, io.dump(result))
+    >>> back == result, back.explain("bo").reason
+    (True, 'all compatible mentors full')
+
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``candidates`` makes a matching self-contained; ``unmatched`` is
+       read from it.
     """
 
     method: str
-    assignments: tuple[Pair, ...]
-    unmatched: FrozenDict[Hashable, str]
+    assignments: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
     total_weight: float
     role: str | None = None
-    by_role: FrozenDict[str, Matching] = field(factory=FrozenDict)
-    _context: Context | None = field(default=None, eq=False, repr=False, alias="context")
+    by_role: FrozenDict[str, Matching] = field(factory=FrozenDict, converter=_roles)
+    candidates: Candidates = field(repr=False)
+    _source: Source | None = field(init=False, default=None, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        # only a matching built from its fields (such as a document) gets here
+        where = "Matching"
+        if self.method not in METHODS:
+            raise InvalidInputError(
+                f"{where}: method must be one of {list(METHODS)}, got {self.method!r}"
+            )
+        table = self.candidates
+        if not isinstance(table, Candidates):
+            raise InvalidInputError(
+                f"{where}: candidates must be a Candidates table, got {table!r}"
+            )
+        a_of = table.pair_mentees[table.chosen].tolist()
+        b_of = table.pair_mentors[table.chosen].tolist()
+        mentees, mentors = table.mentees.tolist(), table.mentors.tolist()
+        expected = tuple((mentees[a], mentors[b]) for a, b in zip(a_of, b_of, strict=True))
+        if expected != self.assignments:
+            raise InvalidInputError(
+                f"{where}: assignments must be the chosen candidate pairs {list(expected)[:3]}..., "
+                f"got {list(self.assignments)[:3]}..."
+            )
+        total = math.fsum(table.pair_weights[table.chosen].tolist())
+        if not math.isclose(total, self.total_weight, rel_tol=1e-9, abs_tol=1e-9):
+            raise InvalidInputError(
+                f"{where}: total_weight must be the sum of the chosen pairs' weights ({total!r}), "
+                f"got {self.total_weight!r}"
+            )
+
+    # ------------------------------------------------------------ the table
+
+    if not TYPE_CHECKING:  # hidden from type checkers: a misspelt attribute stays an error
+
+        def __getattr__(self, name: str) -> Any:
+            # A matching made by match() leaves ``candidates`` unset until it
+            # is read: it is derived from the graph then. Writing a document
+            # reads it, so ids JSON cannot hold are refused here.
+            if name != "candidates":
+                raise AttributeError(f"'Matching' object has no attribute {name!r}")
+            table = self._table()
+            table.check_writable("Matching")
+            object.__setattr__(self, "candidates", table)
+            return table
+
+    def _table(self) -> Candidates:
+        """Return the candidates table, without the check for ids a document can hold."""
+        try:
+            table: Candidates = object.__getattribute__(self, "candidates")
+        except AttributeError:
+            return self._derived
+        return table
+
+    @functools.cached_property
+    def _derived(self) -> Candidates:
+        source = self._source
+        if source is None:  # pragma: no cover - a matching has one or the other
+            raise InvalidInputError("Matching: no candidates table and no graph")
+        return build_candidates(
+            source.problem, source.chosen, source.sub, self.role, source.unmatched
+        )
+
+    # ----------------------------------------------------------- equality
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Matching):
+            return NotImplemented
+        return (
+            self.method == other.method
+            and self.assignments == other.assignments
+            and self.total_weight == other.total_weight
+            and self.role == other.role
+            and self.by_role == other.by_role
+            and self._table() == other._table()
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.method, self.assignments, self.total_weight, self.role))
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = {
+            "method": self.method,
+            "assignments": self.assignments,
+            "total_weight": self.total_weight,
+            "role": self.role,
+            "by_role": self.by_role,
+            "_source": self._source,
+        }
+        with contextlib.suppress(AttributeError):
+            state["candidates"] = object.__getattribute__(self, "candidates")
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        for name, value in state.items():
+            object.__setattr__(self, name, value)
+
+    # ---------------------------------------------------------- the pairs
 
     @functools.cached_property
     def pairs(self) -> FrozenDict[Hashable, Any]:
@@ -276,10 +291,20 @@ class Matching:
         A mentee with several mentors (role-typed slots, mentee capacity > 1)
         maps to the sorted tuple of their ids.
         """
-        grouped: dict[Hashable, list[Hashable]] = defaultdict(list)
+        grouped: dict[Hashable, list[Hashable]] = {}
         for a, b in self.assignments:
-            grouped[a].append(b)
+            grouped.setdefault(a, []).append(b)
         return FrozenDict({a: (bs[0] if len(bs) == 1 else tuple(bs)) for a, bs in grouped.items()})
+
+    @functools.cached_property
+    def unmatched(self) -> FrozenDict[Hashable, str]:
+        """Mentee id -> why, for each mentee without any mentor, sorted by id."""
+        if self._source is not None:
+            return FrozenDict(self._source.unmatched)
+        table = self._table()
+        return FrozenDict(
+            {u: why for u, why in zip(table.mentees.tolist(), table.reasons, strict=True) if why}
+        )
 
     def mentees_of(self, mentor: Hashable) -> tuple[Hashable, ...]:
         """Return the mentees matched to ``mentor``, sorted by id."""
@@ -289,77 +314,24 @@ class Matching:
         """Return the mentors matched to ``mentee``, sorted by id."""
         return tuple(b for a, b in self.assignments if a == mentee)
 
-    def _ctx(self) -> Context:
-        if self._context is None:  # pragma: no cover - match always sets it
-            raise InvalidInputError("Matching: built without a graph; use match()")
-        return self._context
+    # ---------------------------------------------------------- explaining
 
     def explain(self, mentee: Hashable, *, alternatives: int = 3) -> MatchExplanation:
         """Explain the mentee's pair(s): contributions, best alternatives and why not.
+
+        Parameters
+        ----------
+        mentee
+            A mentee id of the graph.
+        alternatives
+            How many of the best other candidates to list.
 
         Raises
         ------
         InvalidInputError
             If ``mentee`` is not a mentee of the graph.
         """
-        prob, chosen = self._ctx().problem, self._ctx().chosen
-        try:
-            i = prob.mentees.index(mentee)
-        except ValueError:
-            raise InvalidInputError(f"Matching.explain: {mentee!r} is not a mentee") from None
-        lo, hi = np.searchsorted(prob.eu, [i, i + 1])
-        edges = [
-            e
-            for e in range(int(lo), int(hi))
-            if self.role is None or prob.mentor_role[int(prob.ev[e])] == self.role
-        ]
-        own = [e for e in edges if chosen[e]]
-        comps: dict[Hashable, FrozenDict[str, float]] = {}
-        for e in own:
-            parts = prob.components(e)
-            comps[prob.mentors[int(prob.ev[e])]] = FrozenDict(
-                parts if parts is not None else {"weight": float(prob.w[e])}
-            )
-        load = np.bincount(prob.ev[chosen], minlength=len(prob.mentors))
-        worst = min((float(prob.w[e]) for e in own), default=None)
-        others = sorted(
-            (e for e in edges if not chosen[e]),
-            key=lambda e: (-float(prob.w[e]), id_key(prob.mentors[int(prob.ev[e])])),
-        )[:alternatives]
-        banned = (
-            b
-            for a, b in prob.forbidden
-            if a == mentee and (self.role is None or prob.role_of(b) == self.role)
-        )
-        return MatchExplanation(
-            mentee=mentee,
-            mentors=tuple(prob.mentors[int(prob.ev[e])] for e in own),
-            weight=float(sum(float(prob.w[e]) for e in own)),
-            components=FrozenDict(comps),
-            alternatives=tuple(
-                (prob.mentors[int(prob.ev[e])], float(prob.w[e]), self._why_not(e, load, worst))
-                for e in others
-            ),
-            forbidden=tuple(sorted(banned, key=id_key)),
-            reason=self.unmatched.get(mentee, ""),
-        )
-
-    def _why_not(self, e: int, load: np.ndarray, worst: float | None) -> str:
-        """Why edge ``e`` (of the mentee being explained) was not chosen."""
-        prob = self._ctx().problem
-        j = int(prob.ev[e])
-        we = float(prob.w[e])
-        if worst is not None and we < worst:
-            return f"lower weight ({we:g} < {worst:g})"
-        if load[j] >= prob.mentor_cap[j]:
-            return f"full (capacity {int(prob.mentor_cap[j])})"
-        if worst is not None and we == worst:
-            return "equal weight; tie broken by id"
-        if self.method == "stable":
-            return "ranked lower by the mentee's own scores"
-        if we < 0:
-            return f"negative weight ({we:g})"
-        return "not chosen by the method"
+        return explain(self._table(), mentee, method=self.method, alternatives=alternatives)
 
     def blocking_pairs(self, graph: nx.Graph[Any]) -> tuple[Pair, ...]:
         """Return the pairs of ``graph`` that would both rather be together.
@@ -408,42 +380,7 @@ class Matching:
 
     def summary(self) -> MatchSummary:
         """Return loads, unit and cohort mix per mentor, cross-unit share, rank profile."""
-        prob, chosen = self._ctx().problem, self._ctx().chosen
-        load = np.bincount(prob.ev[chosen], minlength=len(prob.mentors))
-        loads = {v: (int(load[j]), int(prob.mentor_cap[j])) for j, v in enumerate(prob.mentors)}
-        units: dict[Hashable, Counter[str]] = defaultdict(Counter)
-        cohorts: dict[Hashable, Counter[str]] = defaultdict(Counter)
-        cross = known = 0
-        ranks = _mentee_ranks(prob)
-        profile: Counter[int] = Counter()
-        worst: tuple[float, tuple[str, str], Hashable] | None = None
-        for e in np.nonzero(chosen)[0].tolist():
-            a, b = int(prob.eu[e]), int(prob.ev[e])
-            ua = prob.mentee_attrs[a].get("unit")
-            ub = prob.mentor_attrs[b].get("unit")
-            v = prob.mentors[b]
-            units[v][str(ua) if ua is not None else "?"] += 1
-            ca = prob.mentee_attrs[a].get("cohort")
-            cohorts[v][str(ca) if ca is not None else "?"] += 1
-            if ua is not None and ub is not None:
-                known += 1
-                cross += ua != ub
-            profile[int(ranks[e])] += 1
-            cand = (float(prob.w[e]), id_key(prob.mentees[a]), prob.mentees[a])
-            if worst is None or cand[:2] < worst[:2]:
-                worst = cand
-        return MatchSummary(
-            n_mentees=len(prob.mentees),
-            n_matched=len({a for a, _ in self.assignments}),
-            n_pairs=len(self.assignments),
-            total_weight=self.total_weight,
-            cross_unit_share=(cross / known) if known else None,
-            loads=FrozenDict(loads),
-            units=FrozenDict({k: FrozenDict(dict(c)) for k, c in units.items()}),
-            cohorts=FrozenDict({k: FrozenDict(dict(c)) for k, c in cohorts.items()}),
-            rank_profile=FrozenDict(dict(profile)),
-            worst_off=worst[2] if worst is not None else None,
-        )
+        return summarise(self._table(), total_weight=self.total_weight)
 
     def diff(self, other: Matching) -> MatchDiff:
         """Return what moved from this matching to ``other``.
@@ -463,6 +400,8 @@ class Matching:
             kept=len(old & new),
         )
 
+    # ------------------------------------------------------------- display
+
     def to_pandas(self) -> pd.DataFrame:
         """Return one row per pair and per unmatched mentee.
 
@@ -481,49 +420,75 @@ class Matching:
 
     def _rows(self) -> list[tuple[Hashable, Hashable | None, float, str]]:
         """One row per pair (by id) and per unmatched mentee (by id)."""
-        weights = self._pair_weights()
+        weights = self._table().pair_weights[self._table().chosen].tolist()
         rows: list[tuple[Hashable, Hashable | None, float, str]] = [
-            (a, b, weights.get((a, b), 0.0), "") for a, b in self.assignments
+            (a, b, w, "") for (a, b), w in zip(self.assignments, weights, strict=True)
         ]
         rows += [(a, None, 0.0, why) for a, why in self.unmatched.items()]
         return rows
 
-    def _pair_weights(self) -> dict[Pair, float]:
-        if self._context is None:  # pragma: no cover
-            return {}
-        prob, chosen = self._context.problem, self._context.chosen
-        return {
-            (prob.mentees[int(prob.eu[e])], prob.mentors[int(prob.ev[e])]): float(prob.w[e])
-            for e in np.nonzero(chosen)[0].tolist()
-        }
-
     def __len__(self) -> int:
         return len(self.assignments)
 
+    def _counts(self) -> tuple[int, int]:
+        """Return the numbers of mentees and of mentors (of this role), building no table."""
+        source = self._source
+        if source is None:
+            table = self._table()
+            return len(table.mentees), len(table.mentors)
+        prob = source.problem
+        if self.role is None:
+            return len(prob.mentees), len(prob.mentors)
+        return len(prob.mentees), sum(r == self.role for r in prob.mentor_role)
+
+    def _headline(self) -> str:
+        n_mentees, n_mentors = self._counts()
+        matched = len({a for a, _ in self.assignments})
+        pairs = f", {len(self.assignments)} pairs" if len(self.assignments) != matched else ""
+        return (
+            f"{matched} of {n_mentees} mentees matched{pairs}, "
+            f"total weight {_figure(self.total_weight)}, {n_mentors} mentors"
+        )
+
+    def __repr__(self) -> str:
+        how = self.method
+        if self.role is not None:
+            how += f", role {self.role}"
+        if self.by_role:
+            how += f", roles {'/'.join(self.by_role)}"
+        return f"Matching({how}: {self._headline()})"
+
     def _repr_html_(self) -> str:
         role = f", role {self.role}" if self.role else ""
-        title = (
-            f"Matching ({self.method}{role}): {len(self.assignments)} pairs, "
-            f"{len(self.unmatched)} unmatched, total weight {self.total_weight:g}"
-        )
+        title = f"Matching ({self.method}{role}): {self._headline()}"
         rows = [
             (a, b, w, why) if b is not None else (a, "", "", why) for a, b, w, why in self._rows()
         ]
         return html_table(title, ("mentee", "mentor", "weight", "reason"), rows)
 
 
-def _mentee_ranks(prob: Problem) -> np.ndarray:
-    """Rank of each edge in its mentee's list by weight (1 = best); ties share a rank."""
-    ranks = np.zeros(len(prob.eu), dtype=np.int64)
-    if not len(prob.eu):
-        return ranks
-    order = np.lexsort((-prob.w, prob.eu))
-    owner = prob.eu[order]
-    first = np.searchsorted(owner, owner)
-    sw = prob.w[order]
-    pos = np.arange(len(order))
-    new = np.ones(len(order), dtype=bool)
-    new[1:] = (sw[1:] != sw[:-1]) | (owner[1:] != owner[:-1])
-    start = np.maximum.accumulate(np.where(new, pos, 0))
-    ranks[order] = start - first + 1
-    return ranks
+def derived_matching(
+    source: Source,
+    *,
+    method: str,
+    assignments: tuple[Pair, ...],
+    total_weight: float,
+    role: str | None,
+    by_role: FrozenDict[str, Matching],
+) -> Matching:
+    """Return a :class:`Matching` whose candidates table is derived from ``source`` when read.
+
+    The fields are set as they are (``match`` has checked them), leaving
+    ``candidates`` for :meth:`Matching.__getattr__` to fill.
+    """
+    result = object.__new__(Matching)
+    for name, value in (
+        ("method", method),
+        ("assignments", assignments),
+        ("total_weight", total_weight),
+        ("role", role),
+        ("by_role", by_role),
+        ("_source", source),
+    ):
+        object.__setattr__(result, name, value)
+    return result

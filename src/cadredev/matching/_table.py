@@ -1,0 +1,380 @@
+"""The candidates table: what a matching keeps to explain itself, in a document too.
+
+:func:`build_candidates` reads it off the canonical arrays of a graph
+(:class:`~cadredev.matching._contract.Problem`); a matching read back from a
+document gets it from the document. Either way :meth:`Matching.explain`,
+:meth:`Matching.summary` and :meth:`Matching.to_pandas` read nothing else.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from attrs import frozen
+
+from cadredev._frozendict import FrozenDict
+from cadredev._validate import id_key
+from cadredev.errors import InvalidInputError
+
+from ._contract import Problem, pair_key
+
+__all__ = ["Candidates", "build_candidates", "check_id", "each_first", "each_id", "each_pair"]
+
+IdArray = npt.NDArray[np.object_]
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+def _ids(values: Iterable[Hashable], count: int) -> IdArray:
+    """Return ids as a one-dimensional object array (tuple ids stay single elements)."""
+    return np.fromiter(values, dtype=object, count=count)
+
+
+def check_id(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate an id: any hashable value (documents hold text or integers, never lists)."""
+    if not isinstance(value, Hashable):
+        raise InvalidInputError(
+            f"{type(instance).__name__}: {attribute.name} must hold ids (text or integers), "
+            f"got {value!r}"
+        )
+
+
+def each_id(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a tuple of ids."""
+    for x in value:
+        check_id(instance, attribute, x)
+
+
+def each_pair(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a tuple of (mentee, mentor) pairs."""
+    for pair in value:
+        each_id(instance, attribute, pair)
+
+
+def each_first(instance: Any, attribute: Any, value: Any) -> None:
+    """Validate a tuple of tuples that start with an id."""
+    for item in value:
+        check_id(instance, attribute, item[0])
+
+
+def _text(value: Any) -> str | None:
+    """Return a node attribute as text (``None`` stays ``None``)."""
+    return None if value is None else str(value)
+
+
+def _writable(value: object) -> bool:
+    """Return whether a JSON document holds *value* as it is: text or an integer."""
+    return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+@frozen(kw_only=True, eq=False)
+class Candidates:
+    """Every mentee's candidate mentors, as columns: what a matching explains itself from.
+
+    A :class:`Matching` keeps this table, so a matching read back from a
+    document explains and summarises itself without its graph. The table
+    holds every candidate pair (mentor and weight), but criterion
+    contributions only for the chosen pairs, which is all that
+    :meth:`Matching.explain` shows.
+
+    Parameters
+    ----------
+    mentees
+        Every mentee of the graph, ordered by id.
+    mentee_units, mentee_cohorts
+        Each mentee's ``unit`` and ``cohort`` node attribute as text, or
+        ``None`` when the node has none.
+    reasons
+        Why each mentee is unmatched; ``""`` for a matched mentee.
+    mentors
+        Every mentor (of the matching's role in a role-typed graph), ordered
+        by id.
+    mentor_units
+        Each mentor's ``unit`` as text, or ``None``.
+    capacities
+        Each mentor's capacity.
+    offsets
+        ``len(mentees) + 1`` positions: mentee ``i``'s candidate pairs are
+        ``offsets[i]`` to ``offsets[i + 1] - 1``.
+    pair_mentors
+        The mentor (a position in ``mentors``) of each candidate pair; each
+        mentee's pairs in mentor order.
+    pair_weights
+        The weight of each candidate pair.
+    chosen
+        The positions of the chosen pairs, ascending: the matching's
+        ``assignments``, in order.
+    criteria
+        The names of the components, sorted.
+    components
+        The contribution of each criterion to each chosen pair, row by row
+        (``len(chosen) * len(criteria)`` numbers; ``NaN``, ``null`` in JSON,
+        where the pair has no such component). A pair whose edge carries no
+        ``components`` shows its weight as ``"weight"``.
+    forbidden
+        ``(mentee, mentor, why)`` for each pair kept out of the graph.
+
+    Raises
+    ------
+    InvalidInputError
+        If the columns do not fit together (lengths, positions, order).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from cadredev import match
+    >>> g = nx.Graph([("ana", "wang", {"weight": 2.0}), ("ana", "li", {"weight": 1.0})])
+    >>> nx.set_node_attributes(g, {"ana": 0, "wang": 1, "li": 1}, "bipartite")
+    >>> table = match(g).candidates
+    >>> table
+    Candidates(1 mentees, 2 mentors, 2 candidate pairs, 1 chosen)
+    >>> table.mentors.tolist(), table.pair_weights.tolist(), table.chosen.tolist()
+    (['li', 'wang'], [1.0, 2.0], [1])
+
+    .. versionadded:: 0.2
+    """
+
+    mentees: IdArray
+    mentee_units: tuple[str | None, ...]
+    mentee_cohorts: tuple[str | None, ...]
+    reasons: tuple[str, ...]
+    mentors: IdArray
+    mentor_units: tuple[str | None, ...]
+    capacities: IntArray
+    offsets: IntArray
+    pair_mentors: IntArray
+    pair_weights: FloatArray
+    chosen: IntArray
+    criteria: tuple[str, ...]
+    components: FloatArray
+    forbidden: tuple[tuple[Hashable, Hashable, str], ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        n, m, e = len(self.mentees), len(self.mentors), len(self.pair_mentors)
+
+        def need(ok: bool, what: str) -> None:
+            if not ok:
+                raise InvalidInputError(f"Candidates: {what}")
+
+        for name, dtype in (
+            ("mentees", object),
+            ("mentors", object),
+            ("capacities", np.int64),
+            ("offsets", np.int64),
+            ("pair_mentors", np.int64),
+            ("pair_weights", np.float64),
+            ("chosen", np.int64),
+            ("components", np.float64),
+        ):
+            value = getattr(self, name)
+            need(
+                isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == dtype,
+                f"{name} must be a one-dimensional {np.dtype(dtype)} array, got {value!r}",
+            )
+        for name, size, what in (
+            ("mentee_units", n, "mentee"),
+            ("mentee_cohorts", n, "mentee"),
+            ("reasons", n, "mentee"),
+            ("mentor_units", m, "mentor"),
+            ("capacities", m, "mentor"),
+            ("pair_weights", e, "candidate pair"),
+        ):
+            need(len(getattr(self, name)) == size, f"{name} must have one entry per {what}")
+        for side in ("mentees", "mentors"):
+            ids = getattr(self, side).tolist()
+            need(all(isinstance(x, Hashable) for x in ids), f"{side} must be ids, got {ids!r}")
+            need(len(set(ids)) == len(ids), f"{side} must be unique")
+        offsets, chosen = self.offsets, self.chosen
+        need(
+            len(offsets) == n + 1
+            and (not n or int(offsets[0]) == 0)
+            and int(offsets[-1]) == e
+            and bool(np.all(offsets[1:] >= offsets[:-1])),
+            f"offsets must rise from 0 to {e} in {n + 1} steps",
+        )
+        need(not e or 0 <= int(self.pair_mentors.min()) <= int(self.pair_mentors.max()) < m,
+             "pair_mentors must be positions in mentors")  # fmt: skip
+        need(not m or int(self.capacities.min()) >= 0, "capacities must be >= 0")
+        need(bool(np.isfinite(self.pair_weights).all()), "pair_weights must be finite")
+        need(
+            not len(chosen)
+            or (int(chosen[0]) >= 0 and int(chosen[-1]) < e and bool(np.all(np.diff(chosen) > 0))),
+            "chosen must be ascending positions of candidate pairs",
+        )
+        need(list(self.criteria) == sorted(set(self.criteria)), "criteria must be sorted, unique")
+        need(
+            len(self.components) == len(chosen) * len(self.criteria),
+            "components must hold one value per chosen pair and criterion",
+        )
+
+    # ------------------------------------------------------------------ views
+
+    @functools.cached_property
+    def pair_mentees(self) -> IntArray:
+        """The mentee (a position in ``mentees``) of each candidate pair."""
+        counts = np.diff(self.offsets)
+        return np.repeat(np.arange(len(self.mentees), dtype=np.int64), counts)
+
+    @functools.cached_property
+    def loads(self) -> IntArray:
+        """How many chosen pairs each mentor holds."""
+        chosen_mentors = self.pair_mentors[self.chosen]
+        return np.bincount(chosen_mentors, minlength=len(self.mentors)).astype(np.int64)
+
+    @functools.cached_property
+    def _mentee_position(self) -> dict[Hashable, int]:
+        return {u: i for i, u in enumerate(self.mentees.tolist())}
+
+    @functools.cached_property
+    def _forbidden_by_mentee(self) -> dict[Hashable, list[tuple[Hashable, str]]]:
+        out: dict[Hashable, list[tuple[Hashable, str]]] = {}
+        for a, b, why in self.forbidden:
+            out.setdefault(a, []).append((b, why))
+        return out
+
+    def position(self, mentee: Hashable, *, where: str) -> int:
+        """Return the position of ``mentee``.
+
+        Raises
+        ------
+        InvalidInputError
+            Naming *where*, if ``mentee`` is not a mentee.
+        """
+        try:
+            return self._mentee_position[mentee]
+        except (KeyError, TypeError):
+            raise InvalidInputError(f"{where}: {mentee!r} is not a mentee") from None
+
+    def forbidden_of(self, mentee: Hashable) -> tuple[tuple[Hashable, str], ...]:
+        """Return ``(mentor, why)`` for the mentors kept from ``mentee``, by mentor id."""
+        pairs = self._forbidden_by_mentee.get(mentee, [])
+        return tuple(sorted(pairs, key=lambda p: id_key(p[0])))
+
+    def contributions(self, k: int) -> FrozenDict[str, float]:
+        """Return criterion -> contribution of the ``k``-th chosen pair."""
+        width = len(self.criteria)
+        row = self.components[k * width : (k + 1) * width].tolist()
+        return FrozenDict(
+            {name: v for name, v in zip(self.criteria, row, strict=True) if not math.isnan(v)}
+        )
+
+    def check_writable(self, where: str) -> None:
+        """Raise unless every id is text or an integer, which JSON holds as it is.
+
+        Raises
+        ------
+        InvalidInputError
+            Naming *where*, the first other id and its type.
+        """
+        ids = (
+            *(("mentee", u) for u in self.mentees.tolist()),
+            *(("mentor", v) for v in self.mentors.tolist()),
+            *(("mentee", a) for a, _, _ in self.forbidden),
+            *(("mentor", b) for _, b, _ in self.forbidden),
+        )
+        for side, value in ids:
+            if not _writable(value):
+                raise InvalidInputError(
+                    f"{where}: {side} id {value!r} ({type(value).__name__}) cannot be written "
+                    "to a document; ids in documents must be text or integers"
+                )
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Candidates):
+            return NotImplemented
+        return (
+            self.mentees.tolist() == other.mentees.tolist()
+            and self.mentors.tolist() == other.mentors.tolist()
+            and self.mentee_units == other.mentee_units
+            and self.mentee_cohorts == other.mentee_cohorts
+            and self.reasons == other.reasons
+            and self.mentor_units == other.mentor_units
+            and self.criteria == other.criteria
+            and self.forbidden == other.forbidden
+            and all(
+                np.array_equal(getattr(self, name), getattr(other, name), equal_nan=True)
+                for name in (
+                    "capacities",
+                    "offsets",
+                    "pair_mentors",
+                    "pair_weights",
+                    "chosen",
+                    "components",
+                )
+            )
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (
+            f"Candidates({len(self.mentees)} mentees, {len(self.mentors)} mentors, "
+            f"{len(self.pair_mentors)} candidate pairs, {len(self.chosen)} chosen)"
+        )
+
+
+def build_candidates(
+    prob: Problem,
+    chosen: np.ndarray,
+    sub: np.ndarray,
+    role: str | None,
+    reasons: Mapping[Hashable, str],
+) -> Candidates:
+    """Return the table of the edges in the mask ``sub`` (one role's, or all).
+
+    ``chosen`` masks the chosen edges (of all edges); ``reasons`` maps each
+    unmatched mentee to why.
+    """
+    n = len(prob.mentees)
+    if role is None:
+        keep = np.arange(len(prob.mentors), dtype=np.int64)
+    else:
+        keep = np.array([j for j, r in enumerate(prob.mentor_role) if r == role], dtype=np.int64)
+    position = np.full(len(prob.mentors), -1, dtype=np.int64)
+    position[keep] = np.arange(len(keep), dtype=np.int64)
+    edges = np.nonzero(sub)[0]
+    pair_mentees = prob.eu[edges]
+    picked = np.nonzero(chosen[edges])[0].astype(np.int64)
+    criteria, components = _components(prob, edges[picked])
+    mentee_attrs, mentor_attrs = prob.mentee_attrs, prob.mentor_attrs
+    forbidden = (
+        (a, b, why)
+        for (a, b), why in prob.forbidden.items()
+        if role is None or prob.role_of(b) == role
+    )
+    return Candidates(
+        mentees=_ids(prob.mentees, n),
+        mentee_units=tuple(_text(d.get("unit")) for d in mentee_attrs),
+        mentee_cohorts=tuple(_text(d.get("cohort")) for d in mentee_attrs),
+        reasons=tuple(reasons.get(u, "") for u in prob.mentees),
+        mentors=_ids((prob.mentors[j] for j in keep.tolist()), len(keep)),
+        mentor_units=tuple(_text(mentor_attrs[j].get("unit")) for j in keep.tolist()),
+        capacities=prob.mentor_cap[keep].astype(np.int64),
+        offsets=np.searchsorted(pair_mentees, np.arange(n + 1)).astype(np.int64),
+        pair_mentors=position[prob.ev[edges]],
+        pair_weights=prob.w[edges].astype(np.float64),
+        chosen=picked,
+        criteria=criteria,
+        components=components,
+        forbidden=tuple(sorted(forbidden, key=lambda t: pair_key((t[0], t[1])))),
+    )
+
+
+def _components(prob: Problem, edges: np.ndarray) -> tuple[tuple[str, ...], FloatArray]:
+    """Return the criteria and the chosen edges' contributions, row by row."""
+    rows: list[dict[str, float]] = []
+    for e in edges.tolist():
+        parts = prob.components(e)
+        rows.append({"weight": float(prob.w[e])} if parts is None else parts)
+    criteria = tuple(sorted({name for parts in rows for name in parts}))
+    values = np.full((len(rows), len(criteria)), np.nan)
+    column = {name: c for c, name in enumerate(criteria)}
+    for r, parts in enumerate(rows):
+        for name, value in parts.items():
+            values[r, column[name]] = value
+    return criteria, values.ravel()
