@@ -420,7 +420,8 @@ def _field_headers(message: str, names: dict[str, str]) -> str:
         return ""
     first = min(hits)[0]
     headers = [h for at, h in hits if at == first]
-    return f" (column {' and '.join(repr(h) for h in headers)})"
+    word = "columns" if len(headers) > 1 else "column"
+    return f" ({word} {' and '.join(repr(h) for h in headers)})"
 
 
 def _build(
@@ -510,8 +511,9 @@ def _culprit(
                     value.encode(encoding)
                 except UnicodeEncodeError as exc:
                     bad = value[exc.start : exc.end]
+                    shown = f"{value[:40]!r}{'...' if len(value) > 40 else ''}"
                     return (
-                        f"{s.label(record)}: {name} {value!r}: {bad!r} cannot be written as "
+                        f"{s.label(record)}: {name} {shown}: {bad!r} cannot be written as "
                         f"{encoding} ({exc.reason})"
                     )
                 except LookupError:
@@ -592,10 +594,10 @@ def write_table(
     s = spec(name)
     where = _describe_source(target)
     fmt = _format(target, format, where, "write_table")
-    records, rows = _rows(s, items, labels, "write_table")
+    records, rows = _rows(s, items, labels, where)
     header = s.headers(labels)
     if fmt == "xlsx":
-        data = _xlsx_bytes(s, records, rows, header, labels)
+        data = _xlsx_bytes(s, records, rows=rows, header=header, labels=labels, where=where)
     else:
         text = write_delimited(header, rows, delimiter=_DELIMITERS[fmt])
         if hasattr(target, "write") and not _is_binary(target):
@@ -630,22 +632,25 @@ def _text_io_types() -> tuple[type, ...]:
 
 
 def _xlsx_bytes(
-    s: Spec, records: Sequence[Any], rows: list[list[Any]], header: list[str], labels: Labels
+    s: Spec,
+    records: Sequence[Any],
+    *,
+    rows: list[list[Any]],
+    header: list[str],
+    labels: Labels,
+    where: str,
 ) -> bytes:
     def refuse(i: int, j: int, message: str) -> None:
         owner = s.label(records[i]) if i < len(records) else s.kind
+        value = rows[i][j] if i < len(rows) else None
+        shown = (
+            f" {value[:40]!r}{'...' if len(value) > 40 else ''}" if isinstance(value, str) else ""
+        )
         raise InvalidInputError(
-            f"write_table: {owner}: {s.columns[j].key}: {message}; nothing was written"
+            f"{where}: {owner}: {s.columns[j].key}{shown}: {message}; nothing was written"
         )
 
-    title = s.title_zh if labels == "zh" else s.kind
-    try:
-        return write_xlsx(header, rows, title=title, check=refuse)
-    except UnicodeError:
-        culprit = _culprit(s, records, rows, "utf-8")
-        raise InvalidInputError(
-            f"write_table: {culprit or 'a string cannot be written as UTF-8'}; nothing was written"
-        ) from None
+    return write_xlsx(header, rows, title=s.title_zh if labels == "zh" else s.kind, check=refuse)
 
 
 def to_pandas(kind: Any, items: Any, *, labels: Labels = "en") -> pd.DataFrame:

@@ -38,6 +38,7 @@ _DATE_FORMATS = frozenset(range(14, 23)) | frozenset(range(27, 37)) | frozenset(
 _DATE_FORMATS |= frozenset(range(50, 59))
 _FORMAT_NOISE = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 _DATE_CODE = re.compile(r"[dmyhs]", re.IGNORECASE)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def column_letter(index: int) -> str:
@@ -497,29 +498,43 @@ def write_xlsx(
     Strings are written as text (never as formulas), with ``_xHHHH_`` escapes
     for characters XML cannot hold, so every string reads back as written.
     *check* is called with ``(row_index, column_index, message)`` for a
-    value Excel cannot hold and must raise.
+    value Excel cannot hold and must raise; every value is checked before
+    the workbook is begun.
     """
     openpyxl = need_openpyxl()
     from openpyxl.cell import WriteOnlyCell  # noqa: PLC0415
 
     if len(rows) + 1 > MAX_ROWS:
         check(MAX_ROWS - 1, 0, f"Excel holds at most {MAX_ROWS:,} rows, got {len(rows) + 1:,}")
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    sheet.append(list(header))
     for i, row in enumerate(rows):
-        out: list[Any] = []
         for j, value in enumerate(row):
             if isinstance(value, str):
                 if len(value) > MAX_CELL:
-                    check(i, j, f"an Excel cell holds at most {MAX_CELL:,} characters")
+                    check(
+                        i, j, f"{len(value):,} characters; an Excel cell holds at most {MAX_CELL:,}"
+                    )
+                if (bad := _SURROGATE.search(value)) is not None:
+                    check(i, j, f"{bad[0]!r} (a lone surrogate) cannot be written as UTF-8")
+            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+                check(i, j, f"{value} is too large for an Excel number")
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(title)
+    sheet.append(list(header))
+    for row in rows:
+        out: list[Any] = []
+        for value in row:
+            if isinstance(value, str):
                 value = _escape(value)  # noqa: PLW2901
-                if value.startswith("="):
+                if value.startswith("="):  # text, not a formula
                     cell = WriteOnlyCell(sheet, value=value)
                     cell.data_type = "s"
                     value = cell  # noqa: PLW2901
-            elif isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
-                check(i, j, f"{value} is too large for an Excel number")
+            elif isinstance(value, float) and float(f"{value:.16g}") != value:
+                # openpyxl writes 16 significant digits; a float that needs 17 is
+                # written by its shortest repr, typed as a number.
+                cell = WriteOnlyCell(sheet, value=repr(value))
+                cell.data_type = "n"
+                value = cell  # noqa: PLW2901
             out.append(value)
         sheet.append(out)
     buffer = _stdio.BytesIO()
