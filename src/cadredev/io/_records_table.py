@@ -38,25 +38,31 @@ class _Encoder:
         self.texts = texts
         self.index: dict[Any, int] = {}
         self.parsed: list[Any] = []
+        self.empty: list[int] = []
 
     def codes(self, raw: Sequence[Any]) -> tuple[IntArray, int | None, BadCell | None]:
         """Return the codes, or the first row whose cell does not parse and why."""
         keys: Sequence[Any] = raw if self.texts else list(zip(map(type, raw), raw, strict=True))
         index = self.index
-        new = [k for k in dict.fromkeys(keys) if k not in index]
-        for key in new:
-            try:
-                value = self.parse(key if self.texts else key[1])
-            except BadCell as exc:
-                return np.zeros(0, dtype=np.int64), keys.index(key), exc
-            index[key] = len(self.parsed)
-            self.parsed.append(value)
-        codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-        return codes, None, None
+        found = list(map(index.get, keys))
+        if None in found:  # cells not seen before: parse each distinct one once
+            for key in dict.fromkeys(keys):
+                if key in index:
+                    continue
+                try:
+                    value = self.parse(key if self.texts else key[1])
+                except BadCell as exc:
+                    return np.zeros(0, dtype=np.int64), keys.index(key), exc
+                if value is MISSING:
+                    self.empty.append(len(self.parsed))
+                index[key] = len(self.parsed)
+                self.parsed.append(value)
+            found = list(map(index.__getitem__, keys))
+        return np.array(found, dtype=np.int64), None, None
 
     def missing(self) -> IntArray:
         """Return the codes whose cell was empty."""
-        return np.array([k for k, v in enumerate(self.parsed) if v is MISSING], dtype=np.int64)
+        return np.array(self.empty, dtype=np.int64)
 
 
 def _values(

@@ -323,8 +323,13 @@ class _RowError(Exception):
         self.cause = cause
 
 
-def _convert(parse: Callable[[Any], Any], raw: Sequence[Any], *, texts: bool) -> list[Any]:
-    """Parse a column through its distinct cells; BadCell becomes _RowError(row)."""
+def _convert(
+    parse: Callable[[Any], Any], raw: Sequence[Any], *, texts: bool
+) -> tuple[list[Any], bool]:
+    """Parse a column through its distinct cells; return the values and whether any is empty.
+
+    A cell that does not parse raises ``_RowError`` with its row.
+    """
     try:
         keys: Sequence[Any] = raw if texts else list(zip(map(type, raw), raw, strict=True))
         memo = dict.fromkeys(keys)
@@ -335,13 +340,15 @@ def _convert(parse: Callable[[Any], Any], raw: Sequence[Any], *, texts: bool) ->
                 out.append(parse(value))
             except BadCell as exc:
                 raise _RowError(i, exc) from None
-        return out
+        return out, any(v is MISSING for v in out)
+    empty = False
     for key in memo:
         try:
-            memo[key] = parse(key if texts else key[1])
+            value = memo[key] = parse(key if texts else key[1])
         except BadCell as exc:
             raise _RowError(keys.index(key), exc) from None
-    return list(map(memo.__getitem__, keys))
+        empty = empty or value is MISSING
+    return list(map(memo.__getitem__, keys)), empty
 
 
 def _cell_error(
@@ -380,11 +387,11 @@ def _parse_block(
     empty_required: dict[int, int] = {}  # row -> header position of its first empty required cell
     for j, col in used:
         try:
-            values = _convert(col.cell.parse, block.columns[j], texts=table.texts)
+            values, has_empty = _convert(col.cell.parse, block.columns[j], texts=table.texts)
         except _RowError as exc:
             label = block.rows[exc.index]
             raise _cell_error(table, label, table.header[j], col, exc.cause) from None
-        if any(v is MISSING for v in values):
+        if has_empty:
             if col.required:
                 for i, v in enumerate(values):
                     if v is MISSING:

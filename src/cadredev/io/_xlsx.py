@@ -215,8 +215,16 @@ def _pick_sheet(book: _Book, sheet: str | int | None, where: str) -> tuple[str, 
     return chosen[0], target
 
 
+_LOCAL_NAMES = ("c", "v", "t", "row", "f", "rPh", "is", "mergeCell")
+
+
 class _SheetParser:
-    """Expat handlers that turn ``<row>``/``<c>`` elements into lists of values."""
+    """Expat handlers that turn ``<row>``/``<c>`` elements into lists of values.
+
+    The handlers are the hot path of reading a workbook (several calls per
+    cell), so element names are looked up in a small cache (any namespace
+    prefix dropped) and column letters are decoded once per column.
+    """
 
     def __init__(self, strings: list[str], dates: list[bool], date1904: bool) -> None:
         self.strings = strings
@@ -225,30 +233,43 @@ class _SheetParser:
         self.epoch = dt.datetime(1904, 1, 1) if date1904 else dt.datetime(1899, 12, 30)  # noqa: DTZ001
         self.date1904 = date1904
         self.rows: list[tuple[int, list[Any]]] = []
-        self.merged: list[str] = []
         self.row: list[Any] = []
         self.row_number = 0
         self.column = -1
-        self.ref = ""
         self.type = "n"
         self.style = 0
-        self.text: list[str] = []
-        self.value: str | None = None
+        self.text: str | None = None
         self.capture = False
         self.formula = False
         self.phonetic = 0
+        self.names: dict[str, str] = {}
+        self.letters: dict[str, int] = {}
+
+    def _local(self, name: str) -> str:
+        local = name.rpartition(":")[2]
+        local = next((known for known in _LOCAL_NAMES if known == local), "")
+        self.names[name] = local
+        return local
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        local = name.rpartition(" ")[2]
+        local = self.names.get(name)
+        if local is None:
+            local = self._local(name)
         if local == "c":
             ref = attrs.get("r")
-            self.column = _column_index(ref) if ref else self.column + 1
-            self.ref = ref or f"{column_letter(self.column)}{self.row_number}"
+            if ref:
+                letters = ref.rstrip("0123456789")
+                column = self.letters.get(letters)
+                if column is None:
+                    column = self.letters[letters] = _column_index(letters)
+                self.column = column
+            else:
+                self.column += 1
             self.type = attrs.get("t", "n")
-            self.style = int(attrs.get("s", "0"))
-            self.value = None
+            style = attrs.get("s")
+            self.style = int(style) if style else 0
             self.formula = False
-            self.text.clear()
+            self.text = None
         elif local == "v" or (local == "t" and not self.phonetic):
             self.capture = True
         elif local == "row":
@@ -260,12 +281,12 @@ class _SheetParser:
             self.formula = True
         elif local == "rPh":
             self.phonetic += 1
-        elif local == "mergeCell":
-            self.merged.append(attrs.get("ref", ""))
 
     def end(self, name: str) -> None:
-        local = name.rpartition(" ")[2]
-        if local in ("v", "t"):
+        local = self.names.get(name)
+        if local is None:
+            local = self._local(name)
+        if local == "v" or local == "t":  # noqa: PLR1714  (faster than a tuple here)
             self.capture = False
         elif local == "c":
             value = self._value()
@@ -282,10 +303,10 @@ class _SheetParser:
 
     def chars(self, data: str) -> None:
         if self.capture:
-            self.text.append(data)
+            self.text = data if self.text is None else self.text + data
 
     def _value(self) -> Any:
-        text = "".join(self.text) if self.text else None
+        text = self.text
         kind = self.type
         if text is None:
             if self.formula:
@@ -293,6 +314,15 @@ class _SheetParser:
             return None
         if kind == "s":
             return self.strings[int(text)]
+        if kind == "n":
+            number: int | float
+            try:
+                number = int(text)
+            except ValueError:
+                number = float(text)
+            if self.style and self.style < len(self.dates) and self.dates[self.style]:
+                return self._date(float(number))
+            return number
         if kind in ("inlineStr", "str"):
             return _unescape(text)
         if kind == "b":
@@ -301,14 +331,7 @@ class _SheetParser:
             return ExcelError(text)
         if kind == "d":
             return dt.datetime.fromisoformat(text.strip())
-        number: int | float
-        try:
-            number = int(text)
-        except ValueError:
-            number = float(text)
-        if self.style < len(self.dates) and self.dates[self.style]:
-            return self._date(float(number))
-        return number
+        return _unescape(text)
 
     def _date(self, serial: float) -> dt.datetime:
         if not self.date1904 and serial < 61:
@@ -357,8 +380,9 @@ def read_xlsx(source: Any, *, sheet: str | int | None, where: str) -> RawTable:
     where = f"{where}, sheet {name!r}"
     merged = _merged_cells(archive, path)
     state = _SheetParser(book.shared_strings(), book.date_styles(), book.date1904)
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = expat.ParserCreate()
     parser.buffer_text = True
+    parser.buffer_size = 1 << 16
     parser.StartElementHandler = state.start
     parser.EndElementHandler = state.end
     parser.CharacterDataHandler = state.chars
