@@ -455,6 +455,29 @@ def test_line_numbers_across_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
         read_table("Records", io.StringIO(dup), format="csv")
 
 
+def test_quote_free_text_takes_the_fast_path_with_the_same_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(delimited, "CHUNK", 1)  # blocks of 32 characters
+    text = "id,name,birth_year,rank,unit\r\n" + "".join(
+        f"c{i},a,1990,section,u\r\n" for i in range(6)
+    )
+    assert [c.id for c in read_table("Cadre", io.StringIO(text), format="csv")] == [
+        f"c{i}" for i in range(6)
+    ]
+    assert read_table("Cadre", io.StringIO("id,name,birth_year,rank,unit"), format="csv") == ()
+    one = "id,name,birth_year,rank,unit\nc1,a,1990,section,u"
+    assert read_table("Cadre", io.StringIO(one), format="csv")[0].unit == "u"
+    bad = "id,name,birth_year,rank,unit\n\nc1,a,1990,section,u\n\n\nc2,a,x,section,u\n"
+    with pytest.raises(InvalidInputError, match=r"row 6, column 'birth_year'"):
+        read_table("Cadre", io.StringIO(bad), format="csv")
+    mac = "id,name,birth_year,rank,unit\rc1,a,1990,section,u\rc2,a,x,section,u\r"
+    with pytest.raises(InvalidInputError, match=r"row 3, column 'birth_year'"):
+        read_table("Cadre", io.StringIO(mac), format="csv")
+    tsv = "id\tname\tbirth_year\trank\tunit\nc1\ta, b\t1990\tsection\tu\n"
+    assert read_table("Cadre", io.StringIO(tsv), format="tsv")[0].name == "a, b"
+
+
 # ---------------------------------------------------------------- bad headers and cells
 
 
