@@ -63,7 +63,8 @@ class Spec:
     title_zh: str
     columns: tuple[Column, ...]
     unique: str | None
-    make: Callable[[dict[str, Any]], Any]
+    make: Callable[..., Any]
+    """Column name -> value, as keyword arguments, to a record."""
     cells: Callable[[Any], dict[str, Any]]
     label: Callable[[Any], str]
 
@@ -182,7 +183,7 @@ def _cadre() -> Spec:
         "干部花名册",
         columns,
         "id",
-        lambda row: Cadre(**row),
+        Cadre,
         lambda c: _fields(c, keys),
         lambda c: f"Cadre {c.id!r}",
     )
@@ -206,7 +207,7 @@ def _mentor() -> Spec:
         "导师",
         columns,
         "id",
-        lambda row: Mentor(**row),
+        Mentor,
         lambda m: _fields(m, keys),
         lambda m: f"Mentor {m.id!r}",
     )
@@ -225,7 +226,7 @@ def _post() -> Spec:
     )
     keys = tuple(c.key for c in columns if c.key not in _ELIGIBILITY_KEYS)
 
-    def make(row: dict[str, Any]) -> Post:
+    def make(**row: Any) -> Post:
         return Post(eligibility=_make_eligibility(row), **row)
 
     return Spec(
@@ -258,7 +259,7 @@ def _program() -> Spec:
     plain: tuple[str, ...] = ("name", "length", "categories", "cadres", "other_unit")
     plain += ("no_repeat", "one_per_category", "gap")
 
-    def make(row: dict[str, Any]) -> Any:
+    def make(**row: Any) -> Any:
         placements = (row.pop("min_placements"), row.pop("max_placements"))
         return Program(placements=placements, eligibility=_make_eligibility(row), **row)
 
@@ -312,7 +313,7 @@ def _exemption() -> Spec:
         "容错免责",
         columns,
         None,
-        lambda row: Exemption(**row),
+        Exemption,
         lambda e: _fields(e, keys),
         lambda e: f"Exemption for {e.cadre_id!r} ({e.period}, {e.target})",
     )

@@ -431,6 +431,22 @@ def _field_headers(message: str, names: dict[str, str]) -> str:
     return f" ({word} {' and '.join(repr(h) for h in headers)})"
 
 
+def _raise_duplicate(
+    table: RawTable, records: Sequence[Any], labels: Sequence[Any], key: str, header: str
+) -> None:
+    """Raise for the first record whose key repeats an earlier one's."""
+    first: dict[Any, Any] = {}
+    for record, label in zip(records, labels, strict=False):
+        ident = getattr(record, key)
+        if ident in first:
+            raise InvalidInputError(
+                f"{table.where}, {table.row_name(label)}, column {header!r}: duplicate "
+                f"{key} {ident!r} (first on {table.row_name(first[ident])})"
+            )
+        first[ident] = label
+    raise AssertionError  # pragma: no cover - the caller saw a duplicate
+
+
 def _build(
     s: Spec, table: RawTable, *, columns: Mapping[str, str | None] | None, extra: str
 ) -> Any:
@@ -444,34 +460,36 @@ def _build(
     absent = [c for c in s.columns if c.key not in present]
     names = [c.key for _, c in used] + [c.key for c in absent]
     headers = {c.key: table.header[j] for j, c in used}
-    unique_at = names.index(s.unique) if s.unique is not None else None
-    first: dict[Any, Any] = {}
+    unique = s.unique
+    unique_at = names.index(unique) if unique is not None else None
+    make = s.make
+    seen: dict[Any, Any] = {}
     out: list[Any] = []
+    all_labels: list[Any] = []
     for block in table.blocks:
         if not block.rows:
             continue
         parsed, labels = _parse_block(table, block, used)
-        columns_ = [*parsed, *(itertools.repeat(c.default) for c in absent)]
-        for label, values in zip(labels, zip(*columns_, strict=False), strict=False):
-            row = dict(zip(names, values, strict=True))
-            try:
-                record = s.make(row)
-            except (InvalidInputError, TypeError, ValueError) as exc:
-                message = str(exc)
-                raise InvalidInputError(
-                    f"{table.where}, {table.row_name(label)}: {message}"
-                    f"{_field_headers(message, headers)}"
-                ) from None
-            if unique_at is not None:
-                ident = values[unique_at]
-                if ident in first:
+        rows = list(zip(*parsed, *(itertools.repeat(c.default) for c in absent), strict=False))
+        try:
+            out.extend([make(**dict(zip(names, values, strict=True))) for values in rows])
+        except (InvalidInputError, TypeError, ValueError):
+            for label, values in zip(labels, rows, strict=True):
+                try:
+                    make(**dict(zip(names, values, strict=True)))
+                except (InvalidInputError, TypeError, ValueError) as exc:
+                    message = str(exc)
                     raise InvalidInputError(
-                        f"{table.where}, {table.row_name(label)}, column "
-                        f"{headers[s.unique]!r}: duplicate {s.unique} {ident!r} "  # type: ignore[index]
-                        f"(first on {table.row_name(first[ident])})"
-                    )
-                first[ident] = label
-            out.append(record)
+                        f"{table.where}, {table.row_name(label)}: {message}"
+                        f"{_field_headers(message, headers)}"
+                    ) from None
+            raise
+        all_labels.extend(labels)
+        if unique is not None and unique_at is not None:
+            before = len(seen)
+            seen.update(zip(parsed[unique_at], labels, strict=True))
+            if len(seen) != before + len(labels):
+                _raise_duplicate(table, out, all_labels, unique, headers[unique])
     return tuple(out)
 
 
