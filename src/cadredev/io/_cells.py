@@ -11,7 +11,9 @@ item), so nothing written is read back different.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import math
 import numbers
 import re
@@ -29,6 +31,7 @@ __all__ = [
     "RawTable",
     "is_empty",
     "line_name",
+    "row_finder",
 ]
 
 Labels = Literal["en", "zh"]
@@ -527,3 +530,14 @@ class RawTable:
 def line_name(label: Any) -> str:
     """Name a row by its line (or sheet row) number."""
     return f"row {label}"
+
+
+def row_finder(labels: list[Sequence[Any]]) -> Callable[[int], Any]:
+    """Return global row index -> row label, over blocks of labels."""
+    starts = list(itertools.accumulate((len(b) for b in labels), initial=0))
+
+    def find(index: int) -> Any:
+        b = bisect.bisect_right(starts, index) - 1
+        return labels[b][index - starts[b]]
+
+    return find

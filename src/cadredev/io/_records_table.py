@@ -17,7 +17,7 @@ import numpy as np
 
 from cadredev.errors import InvalidInputError
 
-from ._cells import MISSING, BadCell, Block, RawTable, is_empty
+from ._cells import MISSING, BadCell, Block, RawTable, check_text, is_empty, row_finder
 from ._columns import spec
 
 if TYPE_CHECKING:
@@ -94,8 +94,6 @@ def build_records(table: RawTable, keys: Sequence[str | None]) -> Records:
     """Return the records of a long table whose header maps to ``keys``."""
     from cadredev.scoring import Records  # noqa: PLC0415
     from cadredev.scoring._records import period_sort_key  # noqa: PLC0415
-
-    from ._tables import row_finder  # noqa: PLC0415
 
     s = spec("Records")
     pos = {k: j for j, k in enumerate(keys) if k is not None}
@@ -214,8 +212,6 @@ def records_rows(items: Any, where: str) -> tuple[list[Any], list[list[Any]]]:
     """Return the long rows of records (and their labels) for a writer."""
     from cadredev.scoring import Records  # noqa: PLC0415
 
-    from ._tables import check_texts  # noqa: PLC0415
-
     if not isinstance(items, Records):
         raise InvalidInputError(
             f"{where}: records are written from a cadredev.scoring.Records, "
@@ -231,7 +227,13 @@ def records_rows(items: Any, where: str) -> tuple[list[Any], list[list[Any]]]:
         ("period", items.periods),
         ("indicator", items.indicators),
     ):
-        check_texts(texts, f"{where}: Records {what}")
+        for text in texts:
+            try:
+                check_text(text)
+            except BadCell as exc:
+                raise InvalidInputError(
+                    f"{where}: Records {what} {exc.expected}; nothing was written"
+                ) from None
     cols = items.columns()
     rows = [
         list(row)

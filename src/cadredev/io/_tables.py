@@ -7,16 +7,14 @@ same header aliases, whitespace rule and error messages apply everywhere.
 
 from __future__ import annotations
 
-import bisect
 import itertools
+import math
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeAlias, TypeVar, cast, overload
-
-import numpy as np
 
 from cadredev._display import need_pandas
 from cadredev.errors import InvalidInputError
@@ -27,7 +25,6 @@ from ._cells import (
     BadCell,
     Block,
     RawTable,
-    check_text,
     is_empty,
 )
 from ._columns import TABLE_KINDS, Column, Spec, map_header, spec, write_cells
@@ -452,7 +449,7 @@ def _build(
 ) -> Any:
     keys = map_header(s, table.header, table.refs, where=table.where, columns=columns, extra=extra)
     if s.kind == "Records":
-        from ._records_table import build_records  # noqa: PLC0415
+        from ._records_table import build_records  # noqa: PLC0415  (numpy, on demand)
 
         return build_records(table, keys)
     used = [(j, s.by_key[k]) for j, k in enumerate(keys) if k is not None]
@@ -500,7 +497,7 @@ def _build(
 def _rows(s: Spec, items: Any, labels: Labels, where: str) -> tuple[list[Any], list[list[Any]]]:
     """Return the records and their cells, checking that every value can be kept."""
     if s.kind == "Records":
-        from ._records_table import records_rows  # noqa: PLC0415
+        from ._records_table import records_rows  # noqa: PLC0415  (numpy, on demand)
 
         return records_rows(items, where)
     if isinstance(items, str | bytes) or not isinstance(items, Iterable):
@@ -723,28 +720,8 @@ def to_pandas(kind: Any, items: Any, *, labels: Labels = "en") -> pd.DataFrame:
         if col.cell.numeric and all(v is None or isinstance(v, int) for v in values):
             data[h] = pandas.array(values, dtype="Int64")
         elif col.cell.numeric:
-            data[h] = pandas.array([np.nan if v is None else v for v in values], dtype="float64")
+            data[h] = pandas.array([math.nan if v is None else v for v in values], dtype="float64")
         else:
             data[h] = pandas.array(values, dtype=object)
     frame: pd.DataFrame = pandas.DataFrame(data, columns=header)
     return frame
-
-
-def check_texts(values: Iterable[str], what: str) -> None:
-    """Raise InvalidInputError for a string a table cannot keep (edge whitespace)."""
-    for value in values:
-        try:
-            check_text(value)
-        except BadCell as exc:
-            raise InvalidInputError(f"{what}: {exc.expected}; nothing was written") from None
-
-
-def row_finder(labels: list[Sequence[Any]]) -> Callable[[int], Any]:
-    """Return global row index -> row label over blocks of labels."""
-    starts = list(itertools.accumulate((len(b) for b in labels), initial=0))
-
-    def find(index: int) -> Any:
-        b = bisect.bisect_right(starts, index) - 1
-        return labels[b][index - starts[b]]
-
-    return find
