@@ -48,6 +48,7 @@ from cadredev.io import (
     write_roster_csv,
     write_table,
 )
+from cadredev.io._columns import TABLE_KINDS, normalise, spec
 from cadredev.rotation import Program
 from cadredev.scoring import Exemption, Records
 from cadredev.testing import cadres, eligibilities, mentors, posts
@@ -881,3 +882,18 @@ def test_vectorised_records_reader_equals_the_naive_one(text: str, chunk: int) -
     assert got.to_rows() == expected.to_rows()
     assert np.array_equal(got.cadre_code, expected.cadre_code)
     assert np.array_equal(got.period_code, expected.period_code)
+
+
+def test_the_docs_list_every_header() -> None:
+    page = (Path(__file__).parent.parent / "docs" / "integrating.md").read_text("utf-8")
+    for kind in TABLE_KINDS:
+        for c in spec(kind).columns:
+            aliases = "、".join(c.aliases)
+            row = f"| `{c.key}` | {c.zh} | {aliases} | {'yes' if c.required else ''} |"
+            assert row.replace("|  |", "| |") in page.replace("|  |", "| |"), row
+
+
+@pytest.mark.parametrize("kind", TABLE_KINDS)
+def test_headers_are_unambiguous(kind: str) -> None:
+    names = [normalise(n) for c in spec(kind).columns for n in (c.key, c.zh, *c.aliases)]
+    assert len(names) == len(set(names))
