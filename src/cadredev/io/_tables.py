@@ -231,6 +231,10 @@ def read_table(
             raise InvalidInputError(f"{where}: a workbook must be opened in binary mode ('rb')")
         table = read_xlsx(sheet_source(source), sheet=sheet, where=where)
         return _build(s, table, columns=columns, extra=extra)
+    if sheet is not None:
+        raise InvalidInputError(
+            f"read_table: sheet={sheet!r} applies to .xlsx workbooks, not {fmt}"
+        )
     text = _read_text(source, encoding=encoding, where=where)
     delimiter = _DELIMITERS[fmt]
     try:
@@ -256,6 +260,25 @@ def from_pandas(
     Python collections; ``NaN``, ``None`` and ``NaT`` mean "not given", so a
     NaN in a required column is an error naming the row's index label and the
     column, and a NaN in an optional column takes the default.
+
+    Parameters
+    ----------
+    kind
+        As for :func:`read_table`.
+    frame
+        The frame; its column labels are the headers.
+    columns, extra
+        As for :func:`read_table`.
+
+    Returns
+    -------
+    tuple or Records
+        The records in row order.
+
+    Raises
+    ------
+    InvalidInputError
+        As for :func:`read_table`; rows are named by their index label.
 
     Examples
     --------
@@ -681,8 +704,25 @@ def to_pandas(kind: Any, items: Any, *, labels: Labels = "en") -> pd.DataFrame:
     The frame holds what :func:`write_table` writes, with integer columns as
     nullable ``Int64`` and numbers as floats; :func:`from_pandas` reads it back.
 
+    Parameters
+    ----------
+    kind
+        As for :func:`read_table`.
+    items
+        The records (a :class:`~cadredev.scoring.Records` for ``"Records"``).
+    labels
+        ``"en"`` (English headers and values) or ``"zh"`` (Chinese headers,
+        ranks, lines, roles and yes/no cells by their Chinese labels).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record (per value for records), the columns of the kind.
+
     Raises
     ------
+    InvalidInputError
+        For a value a table cannot hold, as :func:`write_table` does.
     MissingDependencyError
         If pandas is not installed.
 

@@ -336,7 +336,9 @@ class _SheetParser:
     def _date(self, serial: float) -> dt.datetime:
         if not self.date1904 and serial < 61:
             serial += 1
-        return self.epoch + dt.timedelta(days=serial)
+        days, fraction = divmod(serial, 1)
+        # Excel keeps times to the millisecond; rounding undoes the float's error.
+        return self.epoch + dt.timedelta(days=days, milliseconds=round(fraction * 86_400_000))
 
 
 def _open(source: Any, where: str) -> zipfile.ZipFile:
