@@ -49,6 +49,7 @@ from cadredev.io import (
     write_table,
 )
 from cadredev.io._columns import TABLE_KINDS, normalise, spec
+from cadredev.io._xlsx import read_xlsx
 from cadredev.rotation import Program
 from cadredev.scoring import Exemption, Records
 from cadredev.testing import cadres, eligibilities, mentors, posts
@@ -696,6 +697,53 @@ def test_excel_error_cells_and_formulas(tmp_path: Path) -> None:
         InvalidInputError, match=r"row 2, column '出生年份'.*formula with no saved value"
     ):
         read_table("Cadre", path)
+
+
+def test_xlsx_written_by_pandas(tmp_path: Path) -> None:
+    roster = read_table("Cadre", io.StringIO(ENGLISH_CSV), format="csv")
+    path = tmp_path / "pandas.xlsx"
+    to_pandas("Cadre", roster, labels="zh").to_excel(path, index=False, sheet_name="花名册")
+    assert read_table("Cadre", path) == roster
+
+
+excel_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**53) + 1, 2**53 - 1),
+    st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: f"{x:.16g}" == repr(x)),
+    st.datetimes(dt.datetime(1901, 1, 1), dt.datetime(2100, 1, 1)).map(  # noqa: DTZ001
+        lambda d: d.replace(microsecond=0)
+    ),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=6).filter(
+        lambda s: s.strip() == s and not s.startswith("=")
+    ),
+)
+
+
+@settings(max_examples=25)
+@given(st.lists(st.lists(excel_values, min_size=1, max_size=5), min_size=1, max_size=6))
+def test_xlsx_reader_agrees_with_openpyxl(rows: list[list[Any]]) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    width = max(len(r) for r in rows)
+    sheet.append([f"h{j}" for j in range(width)])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    theirs = openpyxl.load_workbook(buffer, read_only=True)
+    expected = [
+        [*r, *[None] * (width - len(r))]
+        for r in list(theirs.worksheets[0].iter_rows(values_only=True))[1:]
+        if any(v is not None and v != "" for v in r)
+    ]
+    theirs.close()
+    buffer.seek(0)
+    table = read_xlsx(buffer, sheet=None, where="book")
+    got = [list(row) for block in table.blocks for row in zip(*block.columns, strict=True)]
+    assert got == expected
 
 
 def test_xlsx_from_a_file_object(tmp_path: Path) -> None:
