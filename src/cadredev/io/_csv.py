@@ -110,7 +110,7 @@ def write_roster_csv(cadres: Iterable[Cadre], path: str | Path) -> None:
 def read_records_csv(path: str | Path) -> Records:
     r"""Read assessment records from a CSV in long format; ``read_table("Records", path)``.
 
-    The columns are :data:`RECORD_COLUMNS`: ``cadre_id, period, indicator,
+    The columns are ``RECORD_COLUMNS``: ``cadre_id, period, indicator,
     value``, one value per row (or their Chinese headers 工号, 期间, 指标,
     数值). Periods are labels such as ``2025-01``, ``2025Q1`` or ``2025``.
 

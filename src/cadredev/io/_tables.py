@@ -42,9 +42,6 @@ __all__ = ["from_pandas", "read_table", "to_pandas", "write_table"]
 T = TypeVar("T")
 Format: TypeAlias = Literal["csv", "tsv", "xlsx"]
 Labels: TypeAlias = Literal["en", "zh"]
-Extra: TypeAlias = Literal["error", "ignore"]
-Source: TypeAlias = "str | os.PathLike[str] | IO[bytes] | IO[str] | pd.DataFrame"
-Target: TypeAlias = "str | os.PathLike[str] | IO[bytes] | IO[str]"
 
 _SUFFIXES: dict[str, Format] = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx"}
 _SUFFIXES[".xlsm"] = "xlsx"
@@ -109,45 +106,45 @@ def _format(source: Any, fmt: Any, where: str, what: str) -> Format:
 @overload
 def read_table(  # type: ignore[overload-overlap]
     kind: type[Records] | Literal["Records"],
-    source: Source,
+    source: str | os.PathLike[str] | IO[bytes] | IO[str] | pd.DataFrame,
     *,
     columns: Mapping[str, str | None] | None = ...,
     sheet: str | int | None = ...,
     encoding: str = ...,
     format: Format | None = ...,
-    extra: Extra = ...,
+    extra: Literal["error", "ignore"] = ...,
 ) -> Records: ...
 @overload
 def read_table(
     kind: type[T],
-    source: Source,
+    source: str | os.PathLike[str] | IO[bytes] | IO[str] | pd.DataFrame,
     *,
     columns: Mapping[str, str | None] | None = ...,
     sheet: str | int | None = ...,
     encoding: str = ...,
     format: Format | None = ...,
-    extra: Extra = ...,
+    extra: Literal["error", "ignore"] = ...,
 ) -> tuple[T, ...]: ...
 @overload
 def read_table(
     kind: str,
-    source: Source,
+    source: str | os.PathLike[str] | IO[bytes] | IO[str] | pd.DataFrame,
     *,
     columns: Mapping[str, str | None] | None = ...,
     sheet: str | int | None = ...,
     encoding: str = ...,
     format: Format | None = ...,
-    extra: Extra = ...,
+    extra: Literal["error", "ignore"] = ...,
 ) -> Any: ...
 def read_table(
     kind: Any,
-    source: Source,
+    source: str | os.PathLike[str] | IO[bytes] | IO[str] | pd.DataFrame,
     *,
     columns: Mapping[str, str | None] | None = None,
     sheet: str | int | None = None,
     encoding: str = "utf-8",
-    format: Format | None = None,  # noqa: A002
-    extra: Extra = "error",
+    format: Literal["csv", "tsv", "xlsx"] | None = None,  # noqa: A002
+    extra: Literal["error", "ignore"] = "error",
 ) -> Any:
     r"""Read records from a CSV, TSV or Excel table, or from a pandas DataFrame.
 
@@ -252,7 +249,7 @@ def from_pandas(
     frame: pd.DataFrame,
     *,
     columns: Mapping[str, str | None] | None = None,
-    extra: Extra = "error",
+    extra: Literal["error", "ignore"] = "error",
 ) -> Any:
     """Read records from a :class:`pandas.DataFrame`, as :func:`read_table` reads a file.
 
@@ -569,9 +566,9 @@ def _culprit(
 def write_table(
     kind: Any,
     items: Any,
-    target: Target,
+    target: str | os.PathLike[str] | IO[bytes] | IO[str],
     *,
-    format: Format | None = None,  # noqa: A002
+    format: Literal["csv", "tsv", "xlsx"] | None = None,  # noqa: A002
     labels: Labels = "en",
     encoding: str = "utf-8",
 ) -> None:
