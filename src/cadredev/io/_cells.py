@@ -269,9 +269,12 @@ class Cell:
         raises :class:`BadCell` for a value a table cannot hold.
     numeric
         Whether the written value is a number (kept numeric in Excel and pandas).
+    empty_text
+        For plain text cells: what an empty cell is (:data:`MISSING` or
+        ``""``), which lets a column of strings be parsed in one pass.
     """
 
-    __slots__ = ("name", "numeric", "parse", "write")
+    __slots__ = ("empty_text", "name", "numeric", "parse", "write")
 
     def __init__(
         self,
@@ -280,11 +283,13 @@ class Cell:
         write: Callable[[Any, Labels], Any],
         *,
         numeric: bool = False,
+        empty_text: Any = None,
     ) -> None:
         self.name = name
         self.parse = parse
         self.write = write
         self.numeric = numeric
+        self.empty_text = empty_text
 
 
 def check_text(value: str) -> str:
@@ -327,9 +332,9 @@ def _parse_any_text(value: Any) -> str:
     return "" if text is MISSING else text  # type: ignore[return-value]
 
 
-TEXT = Cell("a non-empty string", _parse_text, _write_text)
+TEXT = Cell("a non-empty string", _parse_text, _write_text, empty_text=MISSING)
 """A string that is either given (non-empty) or not."""
-ANY_TEXT = Cell("a string", _parse_any_text, _write_text)
+ANY_TEXT = Cell("a string", _parse_any_text, _write_text, empty_text="")
 """A string that may be empty (an empty cell is ``""``)."""
 INTEGER = Cell("an integer", _integer, _write_number, numeric=True)
 YEAR = Cell(_YEAR_EXPECTED, _year, _write_number, numeric=True)
