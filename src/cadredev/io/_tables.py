@@ -347,7 +347,7 @@ def _convert(cell: Cell, raw: Sequence[Any], *, texts: bool) -> tuple[list[Any],
     A cell that does not parse raises ``_RowError`` with its row. A column of
     plain strings from a text file is stripped in one pass instead.
     """
-    if texts and cell.empty_text is not None:
+    if cell.empty_text is not None and (texts or set(map(type, raw)) == {str}):
         values = list(map(str.strip, raw))
         if "" not in values:
             return values, False
