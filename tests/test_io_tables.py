@@ -862,6 +862,15 @@ def test_missing_openpyxl_says_how_to_install(
         write_table("Cadre", [], tmp_path / "r.xlsx")
 
 
+def test_reading_a_workbook_needs_no_openpyxl(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    path = tmp_path / "r.xlsx"
+    chinese_workbook(path)
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    assert len(read_table("Cadre", path)) == 3
+
+
 def test_roster_csv_wrappers_keep_working(tmp_path: Path) -> None:
     path = tmp_path / "roster.csv"
     path.write_text(ENGLISH_CSV, "utf-8")
