@@ -7,6 +7,7 @@ same header aliases, whitespace rule and error messages apply everywhere.
 
 from __future__ import annotations
 
+import io as _stdio
 import itertools
 import math
 import os
@@ -82,7 +83,7 @@ def _describe_source(source: Any) -> str:
     return name if isinstance(name, str) else f"<{type(source).__name__}>"
 
 
-def _format(source: Any, fmt: Any, where: str, what: str) -> Format:
+def _format(fmt: Any, where: str, what: str) -> Format:
     if fmt is not None:
         _choice(fmt, ("csv", "tsv", "xlsx"), "format", what)
         return fmt  # type: ignore[no-any-return]
@@ -96,7 +97,6 @@ def _format(source: Any, fmt: Any, where: str, what: str) -> Format:
             f"{what}: cannot tell the format of {where!r} from its name; pass "
             "format='csv', 'tsv' or 'xlsx'"
         )
-    del source
     return _SUFFIXES[suffix]
 
 
@@ -230,7 +230,7 @@ def read_table(
     if _is_frame(source):
         return _build(s, _frame_table(source), columns=columns, extra=extra)
     where = _describe_source(source)
-    fmt = _format(source, format, where, "read_table")
+    fmt = _format(format, where, "read_table")
     if fmt == "xlsx":
         reader = getattr(source, "read", None)
         if reader is not None and isinstance(reader(0), str):
@@ -651,7 +651,7 @@ def write_table(
     _choice(labels, ("en", "zh"), "labels", "write_table")
     s = spec(name)
     where = _describe_source(target)
-    fmt = _format(target, format, where, "write_table")
+    fmt = _format(format, where, "write_table")
     records, rows = _rows(s, items, labels, where)
     header = s.headers(labels)
     if fmt == "xlsx":
@@ -680,13 +680,7 @@ def _is_binary(target: Any) -> bool:
     mode = getattr(target, "mode", None)
     if isinstance(mode, str):
         return "b" in mode
-    return not isinstance(target, _text_io_types())
-
-
-def _text_io_types() -> tuple[type, ...]:
-    import io as _stdio  # noqa: PLC0415
-
-    return (_stdio.TextIOBase,)
+    return not isinstance(target, _stdio.TextIOBase)
 
 
 def _xlsx_bytes(
