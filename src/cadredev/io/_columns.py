@@ -398,17 +398,22 @@ def map_header(
             )
         owner[key] = i
         out.append(key)
+    title = (
+        "; is the first row a title above the header? delete it"
+        if sum(1 for h in header if h) == 1
+        else ""
+    )
     if unknown and extra != "ignore":
         raise InvalidInputError(
             f"{where}: unknown column(s) {unknown}; known columns for {s.kind}: {_known(s)} "
             "(Chinese headers and common aliases are accepted too). Name a column with "
-            "columns={'header': 'field'} or skip unknown ones with extra='ignore'"
+            f"columns={{'header': 'field'}} or skip unknown ones with extra='ignore'{title}"
         )
     missing = [c for c in s.columns if c.required and c.key not in owner]
     if missing:
         raise InvalidInputError(
             f"{where}: missing required column(s) {[c.key for c in missing]} "
-            f"(in Chinese: {[c.zh for c in missing]})"
+            f"(in Chinese: {[c.zh for c in missing]}){title}"
         )
     return out
 
