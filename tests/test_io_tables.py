@@ -624,6 +624,18 @@ def test_excel_merged_header_cells(tmp_path: Path) -> None:
         read_table("Cadre", path)
 
 
+def test_excel_title_row_above_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "r.xlsx"
+    book = workbook(path)
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)
+    sheet.append(["XX开发区干部花名册"])
+    sheet.append(["工号", "姓名", "出生年份", "职级", "单位"])
+    book.save(path)
+    with pytest.raises(InvalidInputError, match="a title above the header"):
+        read_table("Cadre", path)
+
+
 def test_excel_merged_data_cells(tmp_path: Path) -> None:
     path = tmp_path / "r.xlsx"
     book = workbook(path)
