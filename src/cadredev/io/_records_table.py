@@ -44,8 +44,9 @@ class _Encoder:
         """Return the codes, or the first row whose cell does not parse and why."""
         keys: Sequence[Any] = raw if self.texts else list(zip(map(type, raw), raw, strict=True))
         index = self.index
-        found = list(map(index.get, keys))
-        if None in found:  # cells not seen before: parse each distinct one once
+        try:
+            return np.fromiter(map(index.__getitem__, keys), np.int64, len(keys)), None, None
+        except KeyError:  # cells not seen before: parse each distinct one once
             for key in dict.fromkeys(keys):
                 if key in index:
                     continue
@@ -57,8 +58,7 @@ class _Encoder:
                     self.empty.append(len(self.parsed))
                 index[key] = len(self.parsed)
                 self.parsed.append(value)
-            found = list(map(index.__getitem__, keys))
-        return np.array(found, dtype=np.int64), None, None
+        return np.fromiter(map(index.__getitem__, keys), np.int64, len(keys)), None, None
 
     def missing(self) -> IntArray:
         """Return the codes whose cell was empty."""
