@@ -27,12 +27,14 @@ from ._csv import (
 from ._json import SCHEMA_VERSION, dump, load, load_json, load_many, register, save_json
 from ._kinds import kind, kinds
 from ._schema import schema
+from ._tables import from_pandas, read_table, to_pandas, write_table
 
 __all__ = [
     "RECORD_COLUMNS",
     "ROSTER_COLUMNS",
     "SCHEMA_VERSION",
     "dump",
+    "from_pandas",
     "kind",
     "kinds",
     "load",
@@ -40,9 +42,12 @@ __all__ = [
     "load_many",
     "read_records_csv",
     "read_roster_csv",
+    "read_table",
     "register",
     "save_json",
     "schema",
+    "to_pandas",
     "write_records_csv",
     "write_roster_csv",
+    "write_table",
 ]

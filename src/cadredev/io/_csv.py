@@ -1,20 +1,14 @@
-"""CSV rosters and records: UTF-8, a fixed header, errors that name the file, row and column."""
+"""CSV rosters and records: the first table readers, now thin wrappers over :func:`read_table`."""
 
 from __future__ import annotations
 
-import csv
-import io as _stdio
-import math
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre
 
-from ._atomic import write_text
-from ._json import _read_text
+from ._tables import read_table, write_table
 
 if TYPE_CHECKING:
     from cadredev.scoring import Records
@@ -43,99 +37,27 @@ ROSTER_COLUMNS = (
 )
 """The columns of a roster CSV, in the order :func:`write_roster_csv` writes them."""
 
-_REQUIRED_ROSTER_COLUMNS = ("id", "name", "birth_year", "rank", "unit")
-
 RECORD_COLUMNS = ("cadre_id", "period", "indicator", "value")
 """The columns of a records CSV (long format, one value per row)."""
 
-# --------------------------------------------------------------------------
-# CSV rosters
-
-_INT = re.compile(r"^-?\d+$")
-
-
-def _read_csv_rows(path: str | Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    text = _read_text(path)
-    if not text.strip():
-        raise InvalidInputError(f"{path}: empty file; expected a header row")
-    reader = csv.reader(_stdio.StringIO(text, newline=""))
-    header = [h.strip() for h in next(reader)]
-    rows: list[tuple[int, dict[str, str]]] = []
-    for values in reader:
-        line = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) != len(header):
-            raise InvalidInputError(
-                f"{path}, row {line}: expected {len(header)} cells, got {len(values)}"
-            )
-        rows.append((line, dict(zip(header, values, strict=True))))
-    return header, rows
-
-
-def _check_columns(
-    path: str | Path, header: list[str], known: Sequence[str], required: Sequence[str]
-) -> None:
-    duplicates = sorted({h for h in header if header.count(h) > 1})
-    if duplicates:
-        raise InvalidInputError(f"{path}: duplicate column(s) {duplicates}")
-    unknown = [h for h in header if h not in known]
-    if unknown:
-        raise InvalidInputError(
-            f"{path}: unknown column(s) {unknown}; expected columns from {list(known)}"
-        )
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InvalidInputError(f"{path}: missing required column(s) {missing}")
-
-
-def _cell_int(path: str | Path, line: int, column: str, text: str) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    if not _INT.match(text):
-        raise InvalidInputError(
-            f"{path}, row {line}, column {column!r}: expected an integer, got {text!r}"
-        )
-    return int(text)
-
-
-def _cell_set(text: str) -> frozenset[str]:
-    return frozenset(part.strip() for part in text.split(";") if part.strip())
-
-
-def _cell_levels(path: str | Path, line: int, column: str, text: str) -> dict[str, float]:
-    levels: dict[str, float] = {}
-    for part in (p.strip() for p in text.split(";")):
-        if not part:
-            continue
-        name, sep, value = part.partition("=")
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        if not sep or not name.strip() or math.isnan(number):
-            raise InvalidInputError(
-                f"{path}, row {line}, column {column!r}: expected name=level pairs, got {part!r}"
-            )
-        levels[name.strip()] = number
-    return levels
-
 
 def read_roster_csv(path: str | Path) -> tuple[Cadre, ...]:
-    r"""Read cadres from a UTF-8 roster CSV.
+    r"""Read cadres from a roster CSV; ``read_table("Cadre", path, format="csv")``.
 
     Required columns: ``id, name, birth_year, rank, unit``; optional:
-    ``line, industries, competencies, grid, gender, joined_year``. Ranks and
-    lines may be written in English or as their Chinese labels. Empty optional
-    cells mean "not given"; posting history is not part of a roster.
+    ``line, industries, competencies, grid, gender, joined_year``. Headers may
+    also be Chinese (工号, 姓名, 出生年份, 职级, 单位, ...); ranks and lines may
+    be written in English or as their Chinese labels. Empty optional cells mean
+    "not given"; posting history is not part of a roster. See
+    :func:`~cadredev.io.read_table` for every header alias, other encodings and
+    Excel files.
 
     Raises
     ------
     InvalidInputError
         For an empty or non-UTF-8 file, a missing, duplicate or unknown column,
         a malformed cell or duplicate ids; the message names the file, the row
-        and the column.
+        (its line number) and the column.
 
     Examples
     --------
@@ -149,53 +71,18 @@ def read_roster_csv(path: str | Path) -> tuple[Cadre, ...]:
     [('张伟', 'investment')]
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       Chinese headers and aliases are accepted; cells are stripped at their edges.
     """
-    header, rows = _read_csv_rows(path)
-    _check_columns(path, header, ROSTER_COLUMNS, _REQUIRED_ROSTER_COLUMNS)
-    cadres: list[Cadre] = []
-    first_row: dict[str, int] = {}
-    for line, row in rows:
-        kwargs: dict[str, Any] = {
-            "id": row["id"],
-            "name": row["name"],
-            "birth_year": _cell_int(path, line, "birth_year", row["birth_year"]),
-            "rank": row["rank"].strip(),
-            "unit": row["unit"],
-        }
-        if row.get("line", "").strip():
-            kwargs["line"] = row["line"].strip()
-        if "industries" in row:
-            kwargs["industries"] = _cell_set(row["industries"])
-        if "competencies" in row:
-            kwargs["competencies"] = _cell_levels(path, line, "competencies", row["competencies"])
-        for column in ("grid", "gender"):
-            if row.get(column, ""):
-                kwargs[column] = row[column]
-        if "joined_year" in row:
-            kwargs["joined_year"] = _cell_int(path, line, "joined_year", row["joined_year"])
-        try:
-            cadre = Cadre(**kwargs)
-        except InvalidInputError as exc:
-            raise InvalidInputError(f"{path}, row {line}: {exc}") from None
-        if cadre.id in first_row:
-            raise InvalidInputError(
-                f"{path}, row {line}, column 'id': duplicate id {cadre.id!r} "
-                f"(first on row {first_row[cadre.id]})"
-            )
-        first_row[cadre.id] = line
-        cadres.append(cadre)
-    return tuple(cadres)
-
-
-def _format_level(value: float) -> str:
-    return repr(float(value))
+    return read_table(Cadre, path, format="csv")
 
 
 def write_roster_csv(cadres: Iterable[Cadre], path: str | Path) -> None:
-    """Write cadres to a UTF-8 roster CSV that :func:`read_roster_csv` reads back.
+    """Write cadres to a UTF-8 roster CSV; ``write_table("Cadre", cadres, path, format="csv")``.
 
     Ranks and lines are written as their English values. Posting history is
-    not written (use JSON for full records).
+    not written (use JSON for full records); a value with leading or trailing
+    whitespace is refused, since cells are stripped when read.
 
     Examples
     --------
@@ -217,44 +104,15 @@ def write_roster_csv(cadres: Iterable[Cadre], path: str | Path) -> None:
 
     .. versionadded:: 0.1
     """
-    buffer = _stdio.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(ROSTER_COLUMNS)
-    for c in cadres:
-        for item in (*c.industries, *c.competencies):
-            if ";" in item or "=" in item:
-                raise InvalidInputError(
-                    f"Cadre {c.id!r}: {item!r} contains ';' or '=', "
-                    "which a roster CSV cannot hold; use JSON"
-                )
-        writer.writerow(
-            [
-                c.id,
-                c.name,
-                c.birth_year,
-                c.rank.value,
-                c.unit,
-                c.line.value if c.line is not None else "",
-                ";".join(sorted(c.industries)),
-                ";".join(f"{k}={_format_level(v)}" for k, v in c.competencies.items()),
-                c.grid or "",
-                c.gender or "",
-                "" if c.joined_year is None else c.joined_year,
-            ]
-        )
-    write_text(path, buffer.getvalue(), what="CSV")
-
-
-# --------------------------------------------------------------------------
-# CSV records (long format)
+    write_table(Cadre, cadres, path, format="csv")
 
 
 def read_records_csv(path: str | Path) -> Records:
-    r"""Read assessment records from a UTF-8 CSV in long format.
+    r"""Read assessment records from a CSV in long format; ``read_table("Records", path)``.
 
     The columns are ``RECORD_COLUMNS``: ``cadre_id, period, indicator,
-    value``, one value per row. Periods are labels such as ``2025-01``,
-    ``2025Q1`` or ``2025``.
+    value``, one value per row (or their Chinese headers 工号, 期间, 指标,
+    数值). Periods are labels such as ``2025-01``, ``2025Q1`` or ``2025``.
 
     Raises
     ------
@@ -275,24 +133,8 @@ def read_records_csv(path: str | Path) -> Records:
     """
     from cadredev.scoring import Records  # noqa: PLC0415
 
-    header, rows = _read_csv_rows(path)
-    _check_columns(path, header, RECORD_COLUMNS, RECORD_COLUMNS)
-    parsed = []
-    for line, row in rows:
-        text = row["value"].strip()
-        try:
-            number = float(text)
-        except ValueError:
-            raise InvalidInputError(
-                f"{path}, row {line}, column 'value': expected a number, got {text!r}"
-            ) from None
-        parsed.append(
-            (row["cadre_id"].strip(), row["period"].strip(), row["indicator"].strip(), number)
-        )
-    try:
-        return Records.from_rows(parsed)
-    except InvalidInputError as exc:
-        raise InvalidInputError(f"{path}: {exc}") from None
+    records: Records = read_table(Records, path, format="csv")
+    return records
 
 
 def write_records_csv(records: Records, path: str | Path) -> None:
@@ -310,9 +152,4 @@ def write_records_csv(records: Records, path: str | Path) -> None:
 
     .. versionadded:: 0.1
     """
-    buffer = _stdio.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(RECORD_COLUMNS)
-    for cadre_id, period, indicator, value in records.to_rows():
-        writer.writerow([cadre_id, period, indicator, repr(float(value))])
-    write_text(path, buffer.getvalue(), what="CSV")
+    write_table("Records", records, path, format="csv")

@@ -59,6 +59,15 @@ _INDUSTRIES = ("ai", "biomedicine", "green_energy", "logistics", "stone", "digit
 _NAME_CHARS = "王李张刘陈杨黄赵吴周伟芳娜敏静丽强磊军洋abcxyz "
 
 
+def _names(*, min_size: int = 0, max_size: int) -> st.SearchStrategy[str]:
+    """Names with inner spaces but none at the edges (tables strip cell edges)."""
+    return (
+        st.text(alphabet=_NAME_CHARS, min_size=min_size, max_size=max_size)
+        .map(str.strip)
+        .filter(lambda name: len(name) >= min_size)
+    )
+
+
 def _check_size(name: str, min_size: int, max_size: int | None) -> tuple[int, int | None]:
     if (
         not is_int(min_size)
@@ -185,7 +194,7 @@ def cadres(
     def build(draw: st.DrawFn) -> Cadre:
         return Cadre(
             id=draw(id_strategy),
-            name=draw(st.text(alphabet=_NAME_CHARS, min_size=1, max_size=4)),
+            name=draw(_names(min_size=1, max_size=4)),
             birth_year=draw(st.integers(min_value=low, max_value=high)),
             rank=draw(st.sampled_from(Rank)),
             unit=draw(unit_strategy),
@@ -261,7 +270,7 @@ def mentors(
             unit=draw(unit_strategy),
             capacity=draw(st.integers(min_value=0, max_value=max_capacity)),
             role=draw(st.sampled_from(MentorRole)),
-            name=draw(st.text(alphabet=_NAME_CHARS, max_size=4)),
+            name=draw(_names(max_size=4)),
             industries=draw(st.frozensets(st.sampled_from(_INDUSTRIES), max_size=3)),
             competencies=draw(_levels(_COMPETENCIES)),
             birth_year=draw(st.none() | st.integers(min_value=1960, max_value=1995)),
@@ -336,7 +345,7 @@ def posts(
             capacity=draw(st.integers(min_value=0, max_value=4)),
             requirements=draw(_levels(_COMPETENCIES)),
             eligibility=draw(eligibilities()),
-            name=draw(st.text(alphabet=_NAME_CHARS, max_size=6)),
+            name=draw(_names(max_size=6)),
             location=draw(st.sampled_from(("", "深圳", "苏州"))),
         )
 
