@@ -48,11 +48,15 @@ Seed: TypeAlias = "int | np.random.Generator | None"
 
 def is_int(value: object) -> bool:
     """Return whether *value* is an integer (numpy integers too), not a bool."""
+    if type(value) is int:  # the common case, without the abstract-class check
+        return True
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def is_real(value: object) -> bool:
     """Return whether *value* is a finite real number, not a bool."""
+    if type(value) is float or type(value) is int:
+        return math.isfinite(value)
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return False
     return math.isfinite(float(value))

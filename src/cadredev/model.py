@@ -376,7 +376,9 @@ def _levels(name: str) -> Callable[[Any], FrozenDict[str, float]]:
         for key, level in value.items():
             if not isinstance(key, str) or not key.strip():
                 raise _FieldError(f"{name} keys must be non-empty strings, got {key!r}")
-            if isinstance(level, bool) or not isinstance(level, numbers.Real):
+            if type(level) is not float and (
+                isinstance(level, bool) or not isinstance(level, numbers.Real)
+            ):
                 raise _FieldError(f"{name}[{key!r}] must be a number in [0, 1], got {level!r}")
             number = float(level)
             if math.isnan(number) or not 0.0 <= number <= 1.0:
