@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from matplotlib.artist import Artist
     from matplotlib.font_manager import FontProperties
 
-__all__ = ["cjk_font", "font_for", "needs_cjk", "pyplot", "set_fonts"]
+__all__ = ["bundled_font", "cjk_font", "font_for", "needs_cjk", "pyplot", "set_fonts"]
 
 FONT_PACKAGE = "pylopdf_fonts_zh_cn"
 """The import name of the wheel the ``plot`` extra installs the font from."""
@@ -56,7 +56,8 @@ def pyplot() -> Any:
     return plt
 
 
-def _bundled_font() -> Path | None:
+def bundled_font() -> Path | None:
+    """Return the path of the font file the ``plot`` extra installs, if it is installed."""
     spec = importlib.util.find_spec(FONT_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         return None
@@ -99,7 +100,7 @@ def cjk_font() -> str | None:
     pyplot()
     from matplotlib import font_manager  # noqa: PLC0415
 
-    bundled = _bundled_font()
+    bundled = bundled_font()
     if bundled is not None:
         font_manager.fontManager.addfont(str(bundled))
         return str(font_manager.FontProperties(fname=str(bundled)).get_name())
