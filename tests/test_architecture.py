@@ -30,7 +30,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"ledger"}),
     frozenset({"datasets"}),
     frozenset({"testing", "plot"}),
-    frozenset({"_pipeline", "cli", "__main__", "_hypothesis_plugin", "__init__"}),
+    frozenset({"_pipeline", "report", "cli", "__main__", "_hypothesis_plugin", "__init__"}),
 )
 
 

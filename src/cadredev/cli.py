@@ -1,7 +1,8 @@
 """The ``cadredev`` command line.
 
 ``cadredev demo`` runs the whole pipeline on the embedded sample zone;
-``cadredev sample --out DIR`` writes that zone as files to start from; the
+``cadredev sample --out DIR`` writes that zone as files to start from;
+``cadredev report ZONE.json --out report.html`` writes the zone report page; the
 step commands (``teams``, ``match``, ``schedule``, ``score``) run one step on
 a zone JSON file (``teams`` also reads a roster CSV). Every command prints a
 readable table or ``--format json``. Bad input prints one line to stderr and
@@ -119,6 +120,15 @@ def _write_demo(demo: Any, out: Path) -> list[str]:
         write_ledger(demo, out / "zone.db")
         written.append(out / "zone.db")
     try:
+        import jinja2  # noqa: F401, PLC0415
+    except ImportError:
+        print("  report skipped: pip install 'cadredev[report]'", file=sys.stderr)
+    else:
+        from .report import write  # noqa: PLC0415
+
+        write(demo, out / "report.html")
+        written.append(out / "report.html")
+    try:
         import matplotlib as mpl  # noqa: PLC0415
     except ImportError:
         print("  plots skipped: pip install 'cadredev[plot]'", file=sys.stderr)
@@ -144,6 +154,18 @@ def _write_demo(demo: Any, out: Path) -> list[str]:
         write_bytes(out / name, buffer.getvalue())
         written.append(out / name)
     return [str(p) for p in written]
+
+
+def _report(args: argparse.Namespace) -> dict[str, Any]:
+    from ._pipeline import run_demo  # noqa: PLC0415
+    from .report import write  # noqa: PLC0415
+
+    zone = _read_zone(args.file)
+    demo = run_demo(zone, seed=args.seed, progress=_progress)
+    write(demo, args.out, lang=args.lang)
+    if args.format == "text":
+        print(f"wrote {args.out}")
+    return {"report": str(args.out), "lang": args.lang}
 
 
 def _sample(args: argparse.Namespace) -> dict[str, Any]:
@@ -372,7 +394,16 @@ def _build_parser() -> _Parser:
 
     demo = command("demo", _demo, "run the whole pipeline on the sample zone")
     demo.add_argument("--seed", type=int, default=0, help="seed of the sample zone (default 0)")
-    demo.add_argument("--out", help="directory to write JSON results and PNG plots into")
+    demo.add_argument(
+        "--out", help="directory to write JSON results, PNG plots and report.html into"
+    )
+
+    report = command(
+        "report", _report, "write the zone report page (one HTML file)", needs_file=True
+    )
+    report.add_argument("--out", required=True, help="the HTML file to write")
+    report.add_argument("--lang", choices=("zh", "en"), default="zh", help="page language")
+    report.add_argument("--seed", type=int, default=0)
 
     sample = command("sample", _sample, "write the sample zone as JSON and CSV files")
     sample.add_argument("--out", required=True, help="directory to write into")
