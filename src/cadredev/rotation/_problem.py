@@ -422,21 +422,36 @@ def _dupes(ids: Iterable[str]) -> list[str]:
     return sorted(i for i, k in counts.items() if k > 1)
 
 
+_WHERE = "RotationProblem"
+
+
 def _validate(problem: RotationProblem) -> None:
-    where = "RotationProblem"
+    """Check a whole problem, one concern at a time, naming what is wrong."""
+    _validate_records(problem)
+    _validate_scalars(problem)
+    _validate_programs(problem)
+    _validate_history(problem)
+    _validate_staffing(problem)
+    _validate_unavailable(problem)
+    _validate_values(problem)
+    _validate_pinned(problem)
+
+
+def _validate_records(problem: RotationProblem) -> None:
+    """Check that cadres, posts and programmes are records of their types, ids unique."""
     for name, records, cls in (("cadres", problem.cadres, Cadre), ("posts", problem.posts, Post)):
         if not isinstance(records, tuple):
-            raise InvalidInputError(f"{where}: {name} must be a sequence, got {records!r}")
+            raise InvalidInputError(f"{_WHERE}: {name} must be a sequence, got {records!r}")
         for r in records:
             if not isinstance(r, cls):
                 raise InvalidInputError(
-                    f"{where}: {name} must hold {cls.__name__} records, got {r!r}"
+                    f"{_WHERE}: {name} must hold {cls.__name__} records, got {r!r}"
                 )
     if not isinstance(problem.programs, tuple) or not all(
         isinstance(p, Program) for p in problem.programs
     ):
         raise InvalidInputError(
-            f"{where}: programs must be a sequence of Program, got {problem.programs!r}"
+            f"{_WHERE}: programs must be a sequence of Program, got {problem.programs!r}"
         )
     for name, ids in (
         ("cadres", [c.id for c in problem.cadres]),
@@ -445,19 +460,27 @@ def _validate(problem: RotationProblem) -> None:
     ):
         dupes = _dupes(ids)
         if dupes:
-            raise InvalidInputError(f"{where}: {name} has duplicate id(s) {dupes}")
+            raise InvalidInputError(f"{_WHERE}: {name} has duplicate id(s) {dupes}")
+
+
+def _validate_scalars(problem: RotationProblem) -> None:
+    """Check the horizon, the reference year and the calendar."""
     horizon = problem.horizon
     if not _is_int(horizon) or horizon < 1:
-        raise InvalidInputError(f"{where}: horizon must be an integer >= 1, got {horizon!r}")
+        raise InvalidInputError(f"{_WHERE}: horizon must be an integer >= 1, got {horizon!r}")
     if problem.as_of is not None and not _is_int(problem.as_of):
-        raise InvalidInputError(f"{where}: as_of must be a year or None, got {problem.as_of!r}")
+        raise InvalidInputError(f"{_WHERE}: as_of must be a year or None, got {problem.as_of!r}")
     if problem.calendar is not None and not isinstance(problem.calendar, Calendar):
         raise InvalidInputError(
-            f"{where}: calendar must be a Calendar or None, got {problem.calendar!r}"
+            f"{_WHERE}: calendar must be a Calendar or None, got {problem.calendar!r}"
         )
+
+
+def _validate_programs(problem: RotationProblem) -> None:
+    """Check that programmes fit the horizon and name known categories and cadres."""
+    horizon = problem.horizon
     categories = {p.category for p in problem.posts}
     cadre_ids = {c.id for c in problem.cadres}
-    post_ids = {p.id for p in problem.posts}
     for prog in problem.programs:
         if prog.length > horizon:
             raise InvalidInputError(
@@ -479,49 +502,64 @@ def _validate(problem: RotationProblem) -> None:
             raise InvalidInputError(
                 f"Program {prog.name!r}: eligibility by cohort needs RotationProblem.as_of"
             )
-    _validate_history(problem)
     for post in problem.posts:
         if post.eligibility.cohorts is not None and problem.as_of is None:
             raise InvalidInputError(
                 f"Post {post.id!r}: eligibility by cohort needs RotationProblem.as_of"
             )
+
+
+def _validate_staffing(problem: RotationProblem) -> None:
+    """Check that home staffing and away limits name known units with sensible counts."""
     sizes = Counter(c.unit for c in problem.cadres)
     for field_name, mapping in (
         ("min_home_staffing", problem.min_home_staffing),
         ("max_away", problem.max_away),
     ):
         if not isinstance(mapping, Mapping):
-            raise InvalidInputError(f"{where}: {field_name} must be a mapping, got {mapping!r}")
+            raise InvalidInputError(f"{_WHERE}: {field_name} must be a mapping, got {mapping!r}")
         for unit, value in mapping.items():
             if unit not in sizes:
                 raise InvalidInputError(
-                    f"{where}: {field_name} names unknown unit {unit!r} (no cadre has it)"
+                    f"{_WHERE}: {field_name} names unknown unit {unit!r} (no cadre has it)"
                 )
             if not _is_int(value) or value < 0:
                 raise InvalidInputError(
-                    f"{where}: {field_name}[{unit!r}] must be an integer >= 0, got {value!r}"
+                    f"{_WHERE}: {field_name}[{unit!r}] must be an integer >= 0, got {value!r}"
                 )
             if field_name == "min_home_staffing" and value > sizes[unit]:
                 raise InvalidInputError(
-                    f"{where}: min_home_staffing[{unit!r}] = {value} is above the unit's "
+                    f"{_WHERE}: min_home_staffing[{unit!r}] = {value} is above the unit's "
                     f"size {sizes[unit]}"
                 )
+
+
+def _validate_unavailable(problem: RotationProblem) -> None:
+    """Check that unavailability names known cadres and periods of the horizon."""
+    horizon = problem.horizon
+    cadre_ids = {c.id for c in problem.cadres}
     if not isinstance(problem.unavailable, Mapping):
         raise InvalidInputError(
-            f"{where}: unavailable must map cadre id to periods, got {problem.unavailable!r}"
+            f"{_WHERE}: unavailable must map cadre id to periods, got {problem.unavailable!r}"
         )
     for cid, periods in problem.unavailable.items():
         if cid not in cadre_ids:
-            raise InvalidInputError(f"{where}: unavailable names unknown cadre id {cid!r}")
+            raise InvalidInputError(f"{_WHERE}: unavailable names unknown cadre id {cid!r}")
         if not isinstance(periods, frozenset):
             raise InvalidInputError(
-                f"{where}: unavailable[{cid!r}] must be a collection of periods, got {periods!r}"
+                f"{_WHERE}: unavailable[{cid!r}] must be a collection of periods, got {periods!r}"
             )
         for t in periods:
             if not _is_int(t) or not 0 <= t < horizon:
                 raise InvalidInputError(
-                    f"{where}: unavailable[{cid!r}] has period {t!r}, expected 0..{horizon - 1}"
+                    f"{_WHERE}: unavailable[{cid!r}] has period {t!r}, expected 0..{horizon - 1}"
                 )
+
+
+def _validate_values(problem: RotationProblem) -> None:
+    """Check that benefits and bonuses name known cadres and posts, with finite values."""
+    cadre_ids = {c.id for c in problem.cadres}
+    post_ids = {p.id for p in problem.posts}
     pairs: tuple[tuple[str, Any], ...] = (
         ("benefit", problem.benefit),
         ("period_bonus", problem.period_bonus),
@@ -530,37 +568,41 @@ def _validate(problem: RotationProblem) -> None:
         if mapping is None:
             continue
         if not isinstance(mapping, Mapping):
-            raise InvalidInputError(f"{where}: {label} must be a mapping or None, got {mapping!r}")
+            raise InvalidInputError(f"{_WHERE}: {label} must be a mapping or None, got {mapping!r}")
         raw: dict[Any, Any] = dict(mapping)
         for key, value in raw.items():
             if not (isinstance(key, tuple) and len(key) == 2):
-                raise InvalidInputError(f"{where}: {label} keys must be pairs, got {key!r}")
+                raise InvalidInputError(f"{_WHERE}: {label} keys must be pairs, got {key!r}")
             if label == "benefit":
                 if key[0] not in cadre_ids:
-                    raise InvalidInputError(f"{where}: benefit names unknown cadre id {key[0]!r}")
+                    raise InvalidInputError(f"{_WHERE}: benefit names unknown cadre id {key[0]!r}")
                 if key[1] not in post_ids:
-                    raise InvalidInputError(f"{where}: benefit names unknown post id {key[1]!r}")
+                    raise InvalidInputError(f"{_WHERE}: benefit names unknown post id {key[1]!r}")
             elif key[0] not in post_ids:
-                raise InvalidInputError(f"{where}: period_bonus names unknown post id {key[0]!r}")
+                raise InvalidInputError(f"{_WHERE}: period_bonus names unknown post id {key[0]!r}")
             if (
                 isinstance(value, bool)
                 or not isinstance(value, numbers.Real)
                 or not math.isfinite(float(value))
             ):
                 raise InvalidInputError(
-                    f"{where}: {label}[{key!r}] must be a finite number, got {value!r}"
+                    f"{_WHERE}: {label}[{key!r}] must be a finite number, got {value!r}"
                 )
+
+
+def _validate_pinned(problem: RotationProblem) -> None:
+    """Check that pinned assignments are assignments and break no rule."""
     if not isinstance(problem.pinned, tuple) or not all(
         isinstance(a, Assignment) for a in problem.pinned
     ):
         raise InvalidInputError(
-            f"{where}: pinned must be a sequence of Assignment, got {problem.pinned!r}"
+            f"{_WHERE}: pinned must be a sequence of Assignment, got {problem.pinned!r}"
         )
     if problem.pinned:
         found = check_assignments(problem, problem.pinned, pinned_check=False)
         if found:
             v = found[0]
-            raise InvalidInputError(f"{where}: pinned assignments break a rule: {v.message}")
+            raise InvalidInputError(f"{_WHERE}: pinned assignments break a rule: {v.message}")
 
 
 def _validate_history(problem: RotationProblem) -> None:

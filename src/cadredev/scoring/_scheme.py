@@ -373,26 +373,32 @@ class Scheme:
         init=False, repr=False, eq=False, hash=False
     )
 
-    def __attrs_post_init__(self) -> None:
-        owner = f"Scheme {self.name!r}"
+    def _indicators_by_id(
+        self, owner: str
+    ) -> tuple[dict[str, Indicator], dict[str, frozenset[Line] | None]]:
+        """Return each indicator once by id, and the lines each applies to."""
         unique: dict[str, Indicator] = {}
         applies: dict[str, frozenset[Line] | None] = {}
-        if isinstance(self.indicators, Mapping):
-            lines: dict[str, set[Line]] = {}
-            for line, items in self.indicators.items():
-                for ind in items:
-                    self._add(owner, unique, ind)
-                    if ind.lines is not None and line not in ind.lines:
-                        raise InvalidInputError(
-                            f"{owner}: indicator {ind.id!r} is listed under line "
-                            f"{line.value!r} but its lines are {sorted(ind.lines)}"
-                        )
-                    lines.setdefault(ind.id, set()).add(line)
-            applies = {k: frozenset(v) for k, v in lines.items()}
-        else:
+        if not isinstance(self.indicators, Mapping):
             for ind in self.indicators:
                 self._add(owner, unique, ind)
                 applies[ind.id] = ind.lines
+            return unique, applies
+        lines: dict[str, set[Line]] = {}
+        for line, items in self.indicators.items():
+            for ind in items:
+                self._add(owner, unique, ind)
+                if ind.lines is not None and line not in ind.lines:
+                    raise InvalidInputError(
+                        f"{owner}: indicator {ind.id!r} is listed under line "
+                        f"{line.value!r} but its lines are {sorted(ind.lines)}"
+                    )
+                lines.setdefault(ind.id, set()).add(line)
+        return unique, {k: frozenset(v) for k, v in lines.items()}
+
+    def __attrs_post_init__(self) -> None:
+        owner = f"Scheme {self.name!r}"
+        unique, applies = self._indicators_by_id(owner)
         if not unique:
             raise InvalidInputError(f"{owner}: indicators must not be empty")
         object.__setattr__(self, "_unique", tuple(unique.values()))
