@@ -2,35 +2,29 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from typing import Literal
 
+from cadredev.calendar import PeriodLevel
+from cadredev.calendar import _parse as parse_label
 from cadredev.errors import InvalidInputError
 
 __all__ = ["PeriodLevel", "check_period", "parent_period", "period_level", "period_months"]
 
-PeriodLevel = Literal["month", "quarter", "year"]
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
 LEVELS: tuple[PeriodLevel, ...] = ("month", "quarter", "year")
 LENGTH = {"month": 1, "quarter": 3, "year": 12}
 
 
 @lru_cache(maxsize=4096)
 def _parse(label: str) -> tuple[PeriodLevel, int, int]:
-    if m := _MONTH.match(label):
-        return "month", int(m.group(1)), int(m.group(2))
-    if m := _QUARTER.match(label):
-        return "quarter", int(m.group(1)), int(m.group(2))
-    if m := _YEAR.match(label):
-        return "year", int(m.group(1)), 1
-    raise InvalidInputError(
-        f"unknown period label {label!r}; expected a month '2025-01', "
-        "a quarter '2025Q1' or a year '2025'"
-    )
+    """Return the level, the year and the month or quarter number (1 for a year)."""
+    level, month = parse_label(label)  # the one parser of period labels
+    year, within = divmod(month, 12)
+    if level == "month":
+        return level, year, within + 1
+    if level == "quarter":
+        return level, year, within // 3 + 1
+    return level, year, 1
 
 
 def check_period(label: object, *, where: str = "period") -> str:
