@@ -49,7 +49,10 @@ class FrozenDict(Mapping[K, V]):
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
         items = dict(data or {})
-        self._data: dict[K, V] = {k: items[k] for k in sorted(items, key=id_key)}
+        # for text keys plain sorting gives the same order without building keys
+        texts = all(type(k) is str for k in items)
+        order: list[K] = sorted(items) if texts else sorted(items, key=id_key)  # type: ignore[type-var]
+        self._data: dict[K, V] = {k: items[k] for k in order}
         self._hash: int | None = None
 
     def __getitem__(self, key: K) -> V:

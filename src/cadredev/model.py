@@ -389,48 +389,62 @@ def _levels(name: str) -> Callable[[Any], FrozenDict[str, float]]:
     return convert
 
 
+_C_TO_RANK = _enum_converter(Rank, "rank")
+_C_TO_MIN_RANK = _enum_converter(Rank, "min_rank", optional=True)
+_C_TO_LINE = _enum_converter(Line, "line", optional=True)
+_C_TO_ROLE = _enum_converter(MentorRole, "role")
+_C_TO_COHORTS = _enum_set(Cohort, "cohorts")
+_C_TO_RANKS = _enum_set(Rank, "ranks")
+_C_TO_LINES = _enum_set(Line, "lines")
+_C_TO_INDUSTRIES = _str_set("industries")
+_C_TO_UNITS = _str_set("units", optional=True)
+_C_TO_COMPETENCIES = _levels("competencies")
+_C_TO_REQUIREMENTS = _levels("requirements")
+
+
+# Converters are built once; attrs needs named functions, which call them.
 def _to_rank(value: Any) -> Rank:
-    return _enum_converter(Rank, "rank")(value)  # type: ignore[no-any-return]
+    return _C_TO_RANK(value)  # type: ignore[no-any-return]
 
 
 def _to_min_rank(value: Any) -> Rank | None:
-    return _enum_converter(Rank, "min_rank", optional=True)(value)  # type: ignore[no-any-return]
+    return _C_TO_MIN_RANK(value)  # type: ignore[no-any-return]
 
 
 def _to_line(value: Any) -> Line | None:
-    return _enum_converter(Line, "line", optional=True)(value)  # type: ignore[no-any-return]
+    return _C_TO_LINE(value)  # type: ignore[no-any-return]
 
 
 def _to_role(value: Any) -> MentorRole:
-    return _enum_converter(MentorRole, "role")(value)  # type: ignore[no-any-return]
+    return _C_TO_ROLE(value)  # type: ignore[no-any-return]
 
 
 def _to_cohorts(value: Any) -> frozenset[Cohort] | None:
-    return _enum_set(Cohort, "cohorts")(value)  # type: ignore[no-any-return]
+    return _C_TO_COHORTS(value)  # type: ignore[no-any-return]
 
 
 def _to_ranks(value: Any) -> frozenset[Rank] | None:
-    return _enum_set(Rank, "ranks")(value)  # type: ignore[no-any-return]
+    return _C_TO_RANKS(value)  # type: ignore[no-any-return]
 
 
 def _to_lines(value: Any) -> frozenset[Line] | None:
-    return _enum_set(Line, "lines")(value)  # type: ignore[no-any-return]
+    return _C_TO_LINES(value)  # type: ignore[no-any-return]
 
 
 def _to_industries(value: Any) -> frozenset[str]:
-    return _str_set("industries")(value)  # type: ignore[no-any-return]
+    return _C_TO_INDUSTRIES(value)  # type: ignore[no-any-return]
 
 
 def _to_units(value: Any) -> frozenset[str] | None:
-    return _str_set("units", optional=True)(value)  # type: ignore[no-any-return]
+    return _C_TO_UNITS(value)  # type: ignore[no-any-return]
 
 
 def _to_competencies(value: Any) -> FrozenDict[str, float]:
-    return _levels("competencies")(value)
+    return _C_TO_COMPETENCIES(value)
 
 
 def _to_requirements(value: Any) -> FrozenDict[str, float]:
-    return _levels("requirements")(value)
+    return _C_TO_REQUIREMENTS(value)
 
 
 # --------------------------------------------------------------------------
