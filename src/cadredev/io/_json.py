@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import types
@@ -67,12 +68,13 @@ def register(
         _SCHEMAS[cls] = dict(schema)
     if structure is not None or unstructure is not None:
         _HOOKS.append((cls, structure, unstructure))
-        if _converter.cache_info().currsize:
-            _apply_hook(_converter(), cls, structure, unstructure)
+        for detailed in _BUILT:
+            _apply_hook(_converter(detailed=detailed), cls, structure, unstructure)
     return cls
 
 
 _SCHEMAS: dict[type[Any], dict[str, Any]] = {}
+_BUILT: set[bool] = set()  # which converters exist already (hooks registered later join them)
 
 _RECORDS_SCHEMA = {
     "type": "object",
@@ -268,10 +270,15 @@ def _attrs_union_members(t: Any) -> tuple[type[Any], ...] | None:
 
 
 @cache
-def _converter() -> cattrs.Converter:
+def _converter(*, detailed: bool = True) -> cattrs.Converter:
+    """Return the converter; ``detailed=False`` is the fast one, without error paths.
+
+    Loading tries the fast converter first and, only when it fails, structures
+    again with the detailed one to say where the document is wrong.
+    """
     import cattrs  # noqa: PLC0415  (deferred: keeps `import cadredev` fast)
 
-    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     # Leaves are handed to the records as they are: the records' own
     # validators check them strictly, so nothing is coerced on the way in.
     for leaf in (int, float, str, bool):
@@ -390,6 +397,7 @@ def _converter() -> cattrs.Converter:
     _apply_hook(conv, Records, _records_from_json, _records_to_json)
     for cls, structure, unstructure in _HOOKS:
         _apply_hook(conv, cls, structure, unstructure)
+    _BUILT.add(detailed)
     return conv
 
 
@@ -511,6 +519,9 @@ def _structure(cls: type[T], value: Any, path: str) -> T:
             return str(exc)
         return format_exception(exc, typ)
 
+    with contextlib.suppress(Exception):  # any failure: structure again, to say where
+        fast: T = _converter(detailed=False).structure(value, cls)
+        return fast
     try:
         return _converter().structure(value, cls)
     except InvalidInputError as exc:
