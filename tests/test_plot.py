@@ -160,7 +160,7 @@ def _every_plot(pieces: NS, zone: Any) -> dict[str, tuple[Callable[[], Axes], li
         ),
         "waterfall": (
             lambda: explanation_waterfall(table, "c001", name=pieces.names["c001"]),
-            ["走访企业", "总分", "距优秀还差 8.9 分", "赵晨嘉 (c001)"],
+            ["走访企业", "总分", f"距优秀还差 {table.explain('c001').gap:.1f} 分", "赵晨嘉 (c001)"],
         ),
         "leaderboard": (
             lambda: leaderboard_chart(table.leaderboard(group="line"), scheme=zone.scheme, top=3),
