@@ -205,7 +205,7 @@ def read_table(
     Notes
     -----
     Text without quote characters is split with string methods; quoted text
-    goes through :mod:`csv`. A cell longer than the csv module's field-size
+    goes through ``csv``. A cell longer than the csv module's field-size
     limit (128 KiB) makes the reader raise that process-wide limit for the
     rest of the read, under a lock, and restore it afterwards, so whatever
     :func:`write_table` wrote is read back.
