@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, KeysView, Mapping, ValuesView
 from typing import Any, TypeVar
 
 __all__ = ["FrozenDict", "id_key"]
 
 K = TypeVar("K")
 V = TypeVar("V")
+
+
+_TEXT = frozenset({str})
 
 
 def id_key(value: object) -> tuple[str, str]:
@@ -50,7 +53,7 @@ class FrozenDict(Mapping[K, V]):
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
         items = dict(data or {})
         # for text keys plain sorting gives the same order without building keys
-        texts = all(type(k) is str for k in items)
+        texts = set(map(type, items)) <= _TEXT
         order: list[K] = sorted(items) if texts else sorted(items, key=id_key)  # type: ignore[type-var]
         self._data: dict[K, V] = {k: items[k] for k in order}
         self._hash: int | None = None
@@ -63,6 +66,18 @@ class FrozenDict(Mapping[K, V]):
 
     def __len__(self) -> int:
         return len(self._data)
+
+    def items(self) -> ItemsView[K, V]:
+        """Return the items, in key order (a view of the stored dict: fast)."""
+        return self._data.items()
+
+    def keys(self) -> KeysView[K]:
+        """Return the keys, in order."""
+        return self._data.keys()
+
+    def values(self) -> ValuesView[V]:
+        """Return the values, in key order."""
+        return self._data.values()
 
     def __hash__(self) -> int:
         if self._hash is None:

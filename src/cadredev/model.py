@@ -54,6 +54,11 @@ T = TypeVar("T")
 E = TypeVar("E", bound="LabelledEnum")
 
 
+_PARSED: dict[tuple[type, str], LabelledEnum] = {}
+"""Text already parsed to a member, per enumeration: values, names and labels repeat."""
+_PARSED_MAX = 4096
+
+
 class LabelledEnum(str, enum.Enum):  # noqa: UP042  (members carry a label too)
     """An enumeration whose members have an English value and a Chinese label.
 
@@ -112,7 +117,13 @@ class LabelledEnum(str, enum.Enum):  # noqa: UP042  (members carry a label too)
         """
         if isinstance(value, cls):
             return value
-        return cls(value)
+        key = (cls, value)
+        found = _PARSED.get(key) if type(value) is str else None
+        if found is None:
+            found = cls(value)
+            if type(value) is str and len(_PARSED) < _PARSED_MAX:
+                _PARSED[key] = found
+        return found  # type: ignore[return-value]
 
 
 class Line(LabelledEnum):

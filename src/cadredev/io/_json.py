@@ -281,7 +281,7 @@ def _converter(*, detailed: bool = True) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)
     # Leaves are handed to the records as they are: the records' own
     # validators check them strictly, so nothing is coerced on the way in.
-    for leaf in (int, float, str, bool):
+    for leaf in _LEAVES:
         conv.register_structure_hook(leaf, _passthrough)
     conv.register_structure_hook_func(
         lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), _passthrough
@@ -291,6 +291,8 @@ def _converter(*, detailed: bool = True) -> cattrs.Converter:
         args = typing.get_args(t)
         if not args or not isinstance(value, list):
             return value  # the record's own converter and validator decide
+        if args[0] in _LEAVES:  # leaves are handed on as they are
+            return frozenset(value)
         return frozenset(conv.structure(item, args[0]) for item in value)
 
     conv.register_structure_hook_func(
@@ -315,6 +317,8 @@ def _converter(*, detailed: bool = True) -> cattrs.Converter:
             return value  # the record's own validator names what is wrong
         if args[0] is int:  # JSON object keys are text; integer keys come back as integers
             value = {_int_key(k): v for k, v in value.items()}
+        if args[0] in _LEAVES and args[1] in _LEAVES:  # leaves are handed on as they are
+            return FrozenDict(value)
         return FrozenDict(conv.structure(value, dict[args[0], args[1]]))  # type: ignore[valid-type]
 
     conv.register_structure_hook_func(
@@ -428,16 +432,31 @@ def to_json_text(obj: Any) -> str:
     )
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_LEAVES = frozenset({str, int, float, bool})
+"""Types the converter hands to the records unchanged (their validators check them)."""
+
+
 def _jsonable(value: Any) -> Any:
     """Turn what cattrs left as sets, enums or tuples into plain JSON values."""
+    kind = type(value)
+    if kind in _SCALARS:  # most values: no abstract-class checks
+        return value
+    if kind is dict:
+        return {
+            k if type(k) is str else str(k): v if type(v) in _SCALARS else _jsonable(v)
+            for k, v in value.items()
+        }
+    if kind is list or kind is tuple:
+        return [v if type(v) in _SCALARS else _jsonable(v) for v in value]
+    if isinstance(value, LabelledEnum):
+        return value.value
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, frozenset | set):
         return sorted(_jsonable(v) for v in value)
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
-    if isinstance(value, LabelledEnum):
-        return value.value
     return value
 
 
