@@ -61,6 +61,7 @@ nitpick_ignore_regex = [
     (r"py:class", r"\.\.\.?"),  # the ellipsis of tuple[str, ...]
     (r"py:.*", r"_\w+"),
     (r"py:.*", r"cadredev\..*\._.*"),
+    (r"py:.*", r"cadredev\._.*"),  # private modules (cadredev._vocab, ...)
     (r"py:.*", r"cadredev\.[a-z_.]*\.[A-Z]"),  # type variables
     (r"py:.*", r"cadredev\.model\.LabelledEnum"),
     (r"py:mod", r"(cattrs|attrs|hypothesis|networkx|scipy|numpy)"),

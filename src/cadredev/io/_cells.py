@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final, Literal
 
-from cadredev.model import LabelledEnum
+from cadredev._vocab import LabelledEnum
 
 __all__ = [
     "MISSING",

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from cadredev._frozendict import FrozenDict
+from cadredev._vocab import LabelledEnum
 from cadredev.errors import InvalidInputError
-from cadredev.model import LabelledEnum
 
 from ._atomic import write_bytes
 from ._kinds import _HOOKS, _KINDS

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from cadredev._frozendict import FrozenDict
-from cadredev.model import LabelledEnum
+from cadredev._vocab import LabelledEnum
 
 from ._json import SCHEMA_VERSION, _array_dtype, _custom_schemas, _pair_keys
 from ._kinds import kind
