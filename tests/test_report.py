@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import glob
 import html
 import io
@@ -31,6 +32,7 @@ from cadredev import (
     score,
 )
 from cadredev.cli import main
+from cadredev.events import GradeOverride
 from cadredev.io import save_json
 from cadredev.report import build, write
 
@@ -168,6 +170,29 @@ def test_the_audit_lists_exemptions(demo: _pipeline.Demo) -> None:
     text = "".join(_parse(build(attrs.evolve(demo, year=year), lang="zh")).text)
     assert "抗洪抢险借调" in text
     assert "党工委" in text
+
+
+def test_the_audit_lists_overrides(demo: _pipeline.Demo) -> None:
+    zone = demo.zone
+    assert zone.scheme is not None
+    assert zone.records is not None
+    year = rollup(zone.records, zone.scheme, to="year")
+    computed = score(zone.scheme, zone.cadres, year).explain("c049").grade
+    raised = GradeOverride(
+        at=dt.date(2026, 1, 12),
+        recorded_by="组织部",
+        cadre_id="c049",
+        period="2025",
+        from_grade=str(computed),
+        to_grade="excellent",
+        approved_by="考核委员会",
+        reason="年末落地项目补录",
+    )
+    table = score(zone.scheme, zone.cadres, year, overrides=[raised])
+    text = "".join(_parse(build(attrs.evolve(demo, year=table), lang="zh")).text)
+    assert "等次校准" in text
+    assert "年末落地项目补录" in text
+    assert "考核委员会" in text
 
 
 def test_without_matplotlib_the_page_keeps_its_tables(

@@ -469,6 +469,17 @@ class _Page:
             for a in table.exemptions_applied
         ]
         unused = [[self.who(e.cadre_id), e.target, reason] for e, reason in table.exemptions_unused]
+        overridden = [
+            [
+                self.who(o.override.cadre_id),
+                self.grade(o.override.from_grade),
+                self.grade(o.override.to_grade),
+                o.override.reason,
+                o.override.approved_by,
+                w["over_quota"] if o.over_quota else "",
+            ]
+            for o in table.overrides
+        ]
         excluded = [[self.who(c), reason] for c, reason in table.excluded]
         audit = [
             (w["vetoed"], _table([w["cadre"], w["unit"], w["veto"], w["grade"]], vetoed, w)),
@@ -488,6 +499,14 @@ class _Page:
                 ),
             ),
             (w["exemptions_unused"], _table([w["cadre"], w["target"], w["reason"]], unused, w)),
+            (
+                w["overrides"],
+                _table(
+                    [w["cadre"], w["from_grade"], w["to_grade"], w["reason"], w["approved_by"], ""],
+                    overridden,
+                    w,
+                ),
+            ),
             (w["excluded"], _table([w["cadre"], w["reason"]], excluded, w)),
         ]
         period = str(table.periods[0]) if len(table.periods) else ""
