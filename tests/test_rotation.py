@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _rotation_oracle import best_over
 from cadredev import Cadre, InfeasibleError, InvalidInputError, Post, io
 from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
@@ -134,23 +135,7 @@ def all_options(problem: RotationProblem) -> list[Assignment]:
 
 def brute_force(problem: RotationProblem) -> tuple[int, float]:
     """Best (placed, value) over every valid set of options, by depth-first search."""
-    options = all_options(problem)
-    best = (0, 0.0)
-
-    def walk(i: int, chosen: list[Assignment]) -> None:
-        nonlocal best
-        if i == len(options):
-            obj = evaluate(problem, tuple(chosen))
-            best = max(best, (obj.placed, round(obj.value, 6)))
-            return
-        walk(i + 1, chosen)
-        chosen.append(options[i])
-        if not check_assignments(problem, chosen, pinned_check=False):
-            walk(i + 1, chosen)
-        chosen.pop()
-
-    walk(0, [])
-    return best
+    return best_over(problem, all_options(problem))
 
 
 # ---------------------------------------------------------------- properties

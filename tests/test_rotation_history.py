@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from _rotation_oracle import best_over
 from cadredev import Cadre, InvalidInputError, Post, io
 from cadredev.calendar import Calendar
 from cadredev.events import Left, Meeting, PlacementEnded, PostClosed
@@ -30,7 +31,6 @@ from cadredev.rotation import (
 from cadredev.rotation import _solve as solve_module
 from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
-from cadredev.rotation._plan import evaluate
 
 UNITS = ("u1", "u2", "u3")
 CATS = ("a", "b")
@@ -154,23 +154,7 @@ def single_valid(problem: RotationProblem) -> list[Assignment]:
 
 def brute_force(problem: RotationProblem) -> tuple[int, float]:
     """Best (placed, value) over every set of placements the checker accepts."""
-    options = single_valid(problem)
-    best = (0, 0.0)
-
-    def walk(i: int, chosen: list[Assignment]) -> None:
-        nonlocal best
-        if i == len(options):
-            obj = evaluate(problem, tuple(chosen))
-            best = max(best, (obj.placed, round(obj.value, 6)))
-            return
-        walk(i + 1, chosen)
-        chosen.append(options[i])
-        if not check_assignments(problem, chosen, pinned_check=False):
-            walk(i + 1, chosen)
-        chosen.pop()
-
-    walk(0, [])
-    return best
+    return best_over(problem, single_valid(problem))
 
 
 def past_categories(problem: RotationProblem, cadre: Cadre) -> list[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import typing
 from typing import Any
@@ -158,8 +157,3 @@ def seq_of_auto_id(event_id: str) -> int | None:
     if event_id.startswith(AUTO_PREFIX) and digits.isdigit():
         return int(digits)
     return None
-
-
-def day(text: str) -> dt.date:
-    """Return the date of a stored ``at`` column."""
-    return dt.date.fromisoformat(text)

@@ -246,6 +246,8 @@ class Ledger:
 
     def _corrections(self, writer: Any, batch: Sequence[ev.Event]) -> list[str]:
         """Check every ``supersedes`` and return the ids of stateful events corrected."""
+        if all(event.supersedes is None for event in batch):
+            return []  # the common case: no correction, nothing to look up
         superseded = writer.superseded()
         last = writer.last_seq()
         out: list[str] = []

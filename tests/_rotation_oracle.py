@@ -1,0 +1,36 @@
+"""The brute-force oracle of the rotation tests: the best plan by exhaustive search.
+
+Shared by the rotation test modules; each decides which placements to offer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cadredev.rotation import Assignment, RotationProblem
+from cadredev.rotation._check import check_assignments
+from cadredev.rotation._plan import evaluate
+
+
+def best_over(problem: RotationProblem, options: Sequence[Assignment]) -> tuple[int, float]:
+    """Return the best (placed, value) over every set of ``options`` the checker accepts.
+
+    A depth-first search that adds an option only while the independent
+    checker finds no breach, so it shares nothing with the solvers.
+    """
+    best = (0, 0.0)
+
+    def walk(i: int, chosen: list[Assignment]) -> None:
+        nonlocal best
+        if i == len(options):
+            obj = evaluate(problem, tuple(chosen))
+            best = max(best, (obj.placed, round(obj.value, 6)))
+            return
+        walk(i + 1, chosen)
+        chosen.append(options[i])
+        if not check_assignments(problem, chosen, pinned_check=False):
+            walk(i + 1, chosen)
+        chosen.pop()
+
+    walk(0, [])
+    return best
