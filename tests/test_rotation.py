@@ -584,6 +584,20 @@ def test_bad_unknown_post_id() -> None:
         _problem(benefit={("a", "p9"): 1.0})
 
 
+def test_bad_program_flags_must_be_booleans() -> None:
+    for flag in ("other_unit", "no_repeat", "one_per_category"):
+        with pytest.raises(InvalidInputError, match=f"{flag} must be True or False, got 'no'"):
+            Program(name="x", length=1, categories="host", **{flag: "no"})
+
+
+def test_bad_period_bonus_outside_the_horizon() -> None:
+    with pytest.raises(InvalidInputError, match=r"period_bonus\[\('p1', 8\)\] names period 8"):
+        _problem(period_bonus={("p1", 8): 1.0})
+    with pytest.raises(InvalidInputError, match="names period -1"):
+        _problem(period_bonus={("p1", -1): 1.0})
+    assert _problem(period_bonus={("p1", 7): 1.0}).period_bonus == {("p1", 7): 1.0}
+
+
 def test_bad_pinned_capacity() -> None:
     with pytest.raises(InvalidInputError, match=r"pinned assignments break a rule.*capacity"):
         _problem(pinned=[_a("a", "p1", "s", 0, 2), _a("c", "p1", "f", 1, 1)])
