@@ -24,6 +24,7 @@ import sys
 import time
 from pathlib import Path
 
+import attrs
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -34,10 +35,10 @@ from cadredev.rotation import (
     Assignment,
     RotationPlan,
     RotationProblem,
-    _solve,
     schedule,
 )
 from cadredev.rotation._compile import compile_problem
+from cadredev.rotation._effort import EFFORTS
 from cadredev.rotation._plan import evaluate
 
 SCALE = 1000  # CP-SAT needs integer values: benefit in thousandths
@@ -175,14 +176,14 @@ def flow_greedy(problem: RotationProblem):
 
 
 def highs_mip(problem: RotationProblem, seconds: float):
-    old = _solve.EXACT_OPTIONS
-    _solve.EXACT_OPTIONS = 10**9
+    default = EFFORTS["default"]
+    EFFORTS["default"] = attrs.evolve(default, exact_options=10**9, exact_nodes=10**9)
     try:
         t0 = time.perf_counter()
         plan = schedule(problem, time_limit=seconds)
         return plan, time.perf_counter() - t0
     finally:
-        _solve.EXACT_OPTIONS = old
+        EFFORTS["default"] = default
 
 
 def fmt(obj) -> str:
