@@ -87,6 +87,12 @@ _BUILTIN_KINDS: dict[str, str] = {
     "PropertyReport": "cadredev.testing",
     "PropertyResult": "cadredev.testing",
     "Zone": "cadredev.datasets",
+    "EnterpriseVisited": "cadredev.events",
+    "CaseOpened": "cadredev.events",
+    "CaseStepped": "cadredev.events",
+    "Case": "cadredev.service",
+    "Step": "cadredev.service",
+    "ServicePolicy": "cadredev.service",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []
