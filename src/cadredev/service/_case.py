@@ -50,6 +50,7 @@ def _state(value: Any) -> CaseState:
         raise FieldError(f"state: unknown state {value!r}") from None
 
 
+@named_errors
 @frozen(kw_only=True)
 class Step:
     """One step of a case: what happened, when, and who holds the case afterwards.
