@@ -17,7 +17,7 @@ from ._policy import EVENTS, LEVELS, CaseState, ServicePolicy, check_level
 
 __all__ = ["Case", "Step", "advance", "open_case"]
 
-Source = Literal["visit", "whistle"]
+_Source = Literal["visit", "whistle"]
 _ONE_DAY = dt.timedelta(days=1)
 
 
@@ -162,7 +162,7 @@ class Case:
     enterprise_id: str = field(validator=_check_id)
     grid: str = field(validator=_check_id)
     cadre_id: str = field(validator=_check_id)
-    source: Source = field(default="visit")
+    source: _Source = field(default="visit")
     category: str = field(default="", validator=_check_text)
     steps: tuple[Step, ...] = field(converter=_steps)
 
@@ -317,7 +317,7 @@ def open_case(
     grid: str,
     cadre_id: str,
     at: dt.date,
-    source: Source = "visit",
+    source: _Source = "visit",
     category: str = "",
     policy: ServicePolicy | None = None,
     by: str = "",

@@ -39,7 +39,7 @@ the mean days to resolve rolls up correctly from months to a year.
 
 _LABELS = ("走访", "立件", "解决", "按期解决", "回访", "升级", "办理天数", "解决件数")
 
-By = Literal["cadre", "grid"]
+_By = Literal["cadre", "grid"]
 
 
 @frozen(kw_only=True)
@@ -76,7 +76,7 @@ class ServiceMetrics:
     .. versionadded:: 0.3
     """
 
-    by: By
+    by: _By
     level: PeriodLevel
     rows: tuple[MetricRow, ...]
 
@@ -177,7 +177,7 @@ def service_metrics(
     *,
     visits: Iterable[EnterpriseVisited] = (),
     period: PeriodLevel = "month",
-    by: By = "cadre",
+    by: _By = "cadre",
 ) -> ServiceMetrics:
     """Count the service loop's indicators per cadre (or grid) and period.
 
