@@ -20,7 +20,7 @@ from cadredev import Cohort
 from cadredev.datasets import frontline_problem, sample_zone
 from cadredev.rotation import schedule
 
-zone = sample_zone(cadres=400)
+zone = sample_zone(n_cadres=400)
 base = frontline_problem(zone)
 once = {"frontline-young": (1, 1), "frontline": (0, 1)}
 problem = attrs.evolve(

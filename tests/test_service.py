@@ -21,8 +21,10 @@ from cadredev.service import (
     INDICATORS,
     Case,
     CaseState,
+    ServiceMetrics,
     ServicePolicy,
     Step,
+    Sweep,
     advance,
     case_events,
     cases_from_events,
@@ -470,3 +472,15 @@ def test_metrics_explain_themselves() -> None:
     assert service_metrics([]).rows == ()
     assert service_metrics([]).mean_days_to_resolve is None
     assert service_metrics([]).records().n_rows == 0
+
+
+@given(case_lists, visit_lists, st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 30)))
+def test_metrics_and_sweeps_round_trip_through_io(
+    cases: list[Case], visits: list[EnterpriseVisited], as_of: dt.date
+) -> None:
+    metrics = service_metrics(cases, visits=visits, period="quarter", by="grid")
+    assert io.load(ServiceMetrics, io.dump(metrics)) == metrics
+    sweep = escalate_overdue(cases, POLICY, as_of=as_of)
+    assert io.load(Sweep, io.dump(sweep)) == sweep
+    for event in case_events(sweep.cases):
+        assert io.load(type(event), io.dump(event)) == event

@@ -81,13 +81,13 @@ def test_with_grids_rejects_what_it_cannot_place() -> None:
 
 
 def test_a_larger_generated_zone_keeps_the_sample_mix() -> None:
-    zone = sample_zone(cadres=400)
+    zone = sample_zone(n_cadres=400)
     assert len(zone.cadres) == 400
-    assert zone == sample_zone(cadres=400)
+    assert zone == sample_zone(n_cadres=400)
     sizes = Counter(c.unit for c in zone.cadres)
     base = Counter(c.unit for c in sample_zone().cadres)
     assert all(abs(sizes[u] - base[u] * 400 / 246) < 1 for u in base)
     assert len(zone.posts) == len(sample_zone().posts)
     assert len(zone.grid_mentors()) == 16
-    with pytest.raises(InvalidInputError, match="cadres must be an integer >= 24"):
-        sample_zone(cadres=10)
+    with pytest.raises(InvalidInputError, match="n_cadres must be an integer >= 24"):
+        sample_zone(n_cadres=10)

@@ -259,14 +259,14 @@ def _unit_sizes(n_cadres: int) -> list[int]:
     return sizes
 
 
-def sample_zone(seed: int | np.random.Generator | None = 0, *, cadres: int = 246) -> Zone:
+def sample_zone(seed: int | np.random.Generator | None = 0, *, n_cadres: int = 246) -> Zone:
     """Return the embedded synthetic zone.
 
     Parameters
     ----------
     seed
         Seed for :func:`numpy.random.default_rng`; equal seeds give equal zones.
-    cadres
+    n_cadres
         How many cadres (at least 24): the units' sizes are scaled to it, the
         posts, mentors and enterprises stay. The default 246 is the grid
         zone of the source reports; a larger zone stands in for a zone whose
@@ -289,15 +289,16 @@ def sample_zone(seed: int | np.random.Generator | None = 0, *, cadres: int = 246
     True
     >>> sum(p.category == "stationed" for p in zone.posts)
     9
-    >>> len(sample_zone(cadres=500).cadres)
+    >>> len(sample_zone(n_cadres=500).cadres)
     500
 
     .. versionadded:: 0.1
     """
     seed = check_seed(seed, where="sample_zone")
-    if not is_int(cadres) or cadres < 24:
-        raise InvalidInputError(f"sample_zone: cadres must be an integer >= 24, got {cadres!r}")
-    sizes = _unit_sizes(int(cadres))
+    if not is_int(n_cadres) or n_cadres < 24:
+        msg = f"sample_zone: n_cadres must be an integer >= 24, got {n_cadres!r}"
+        raise InvalidInputError(msg)
+    sizes = _unit_sizes(int(n_cadres))
     rng = np.random.default_rng(seed)
     as_of = 2025
     lines3 = (Line.INVESTMENT, Line.PROJECT, Line.SERVICE)

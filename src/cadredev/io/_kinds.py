@@ -93,6 +93,11 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Case": "cadredev.service",
     "Step": "cadredev.service",
     "ServicePolicy": "cadredev.service",
+    "MetricRow": "cadredev.service",
+    "ServiceMetrics": "cadredev.service",
+    "Escalation": "cadredev.service",
+    "Sweep": "cadredev.service",
+    "ServiceYear": "cadredev.datasets",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 import attrs
 
 from cadredev.errors import InvalidInputError
-from cadredev.events import CaseOpened, CaseStepped, EnterpriseVisited, Event
+from cadredev.events import CaseOpened, CaseStepped, Event
 
 from ._case import Case, Step
+from ._policy import EVENTS
 
 __all__ = ["case_events", "cases_from_events"]
 
@@ -130,7 +131,7 @@ def cases_from_events(events: Iterable[Event], *, recorded_by: str = "网格") -
                     "was opened"
                 )
             steps[event.case_id].append(_step(event, steps[event.case_id][-1], recorded_by))
-        elif not isinstance(event, (Event, EnterpriseVisited)):
+        elif not isinstance(event, Event):
             raise InvalidInputError(f"cases_from_events: expected events, got {event!r}")
     return tuple(
         Case(
@@ -151,12 +152,10 @@ def _by(value: str, default: str) -> str:
 
 
 def _step(event: CaseStepped, prev: Step, recorded_by: str) -> Step:
-    from ._policy import EVENTS  # noqa: PLC0415
-
     rule = EVENTS.get(event.step)
     if rule is None:
         raise InvalidInputError(f"Case {event.case_id!r}: unknown step {event.step!r}")
-    if prev.state.value == "closed" or prev.state not in rule[0]:
+    if prev.state not in rule[0]:
         raise InvalidInputError(
             f"Case {event.case_id!r}: cannot {event.step!r} from state {prev.state.value!r} "
             f"({prev.state.label})"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -230,11 +230,20 @@ def service_metrics(
     case_list, visit_list = _check(cases, visits)
     counts: defaultdict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(INDICATORS))
 
-    def add(key: str, day: Any, column: int, amount: int = 1) -> None:
-        counts[(period_of(day, period), key)][column] += amount
+    labels: dict[Any, str] = {}  # a day's period label, computed once per day
 
-    for visit in visit_list:
-        add(visit.cadre_id if by == "cadre" else visit.grid, visit.at, 0)
+    def label(day: Any) -> str:
+        found = labels.get(day)
+        if found is None:
+            found = labels[day] = period_of(day, period)
+        return found
+
+    def add(key: str, day: Any, column: int, amount: int = 1) -> None:
+        counts[(label(day), key)][column] += amount
+
+    field = "cadre_id" if by == "cadre" else "grid"
+    for (day, key), n in Counter((v.at, getattr(v, field)) for v in visit_list).items():
+        add(key, day, 0, n)
     for case in case_list:
         key = case.cadre_id if by == "cadre" else case.grid
         _count_case(case, key, add)
