@@ -484,3 +484,27 @@ def test_metrics_and_sweeps_round_trip_through_io(
     assert io.load(Sweep, io.dump(sweep)) == sweep
     for event in case_events(sweep.cases):
         assert io.load(type(event), io.dump(event)) == event
+
+
+@given(
+    case_lists,
+    st.dates(dt.date(2025, 1, 1), dt.date(2026, 6, 30)),
+    st.randoms(use_true_random=False),
+)
+def test_a_sweep_does_not_depend_on_the_case_order(
+    cases: list[Case], as_of: dt.date, rnd: Any
+) -> None:
+    shuffled = list(cases)
+    rnd.shuffle(shuffled)
+    assert escalate_overdue(shuffled, POLICY, as_of=as_of) == escalate_overdue(
+        cases, POLICY, as_of=as_of
+    )
+
+
+def test_policy_owners_must_be_named() -> None:
+    with pytest.raises(InvalidInputError, match="grids must be non-empty text"):
+        ServicePolicy(grids=["grid-1", " "])
+    with pytest.raises(InvalidInputError, match="units must map non-empty text"):
+        ServicePolicy(units={"用地": ""})
+    with pytest.raises(InvalidInputError, match="default_leader must be non-empty text"):
+        ServicePolicy(default_leader="")

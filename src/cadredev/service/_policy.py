@@ -151,6 +151,13 @@ class ServicePolicy:
         factory=lambda: FrozenDict(_DEFAULT_SLA), converter=_sla
     )
     grids: frozenset[str] = field(factory=frozenset, converter=_names)
+
+    @grids.validator
+    def _check_grids(self, _attribute: object, value: frozenset[str]) -> None:
+        for grid in sorted(value, key=repr):
+            if not isinstance(grid, str) or not grid.strip():
+                raise FieldError(f"grids must be non-empty text, got {grid!r}")
+
     units: FrozenDict[str, str] = field(
         factory=FrozenDict, converter=_text_map, validator=_check_text_map
     )
