@@ -87,6 +87,17 @@ _BUILTIN_KINDS: dict[str, str] = {
     "PropertyReport": "cadredev.testing",
     "PropertyResult": "cadredev.testing",
     "Zone": "cadredev.datasets",
+    "EnterpriseVisited": "cadredev.events",
+    "CaseOpened": "cadredev.events",
+    "CaseStepped": "cadredev.events",
+    "Case": "cadredev.service",
+    "Step": "cadredev.service",
+    "ServicePolicy": "cadredev.service",
+    "MetricRow": "cadredev.service",
+    "ServiceMetrics": "cadredev.service",
+    "Escalation": "cadredev.service",
+    "Sweep": "cadredev.service",
+    "ServiceYear": "cadredev.datasets",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []

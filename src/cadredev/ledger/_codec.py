@@ -37,6 +37,9 @@ _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Retracted,
     ev.Withdrawn,
     SchemeAdopted,
+    ev.EnterpriseVisited,
+    ev.CaseOpened,
+    ev.CaseStepped,
 )
 _TYPES: dict[str, type[ev.Event]] = {cls.__name__: cls for cls in _BUILTIN}
 
