@@ -42,6 +42,7 @@ from ._validate import FieldError, is_int, is_real, named_errors
 __all__ = [
     "Assessed",
     "Completed",
+    "Demoted",
     "Enrolled",
     "Event",
     "Exempted",
@@ -411,3 +412,20 @@ class Retracted(Event):
     def __attrs_post_init__(self) -> None:
         if self.supersedes is None:
             raise FieldError("supersedes must name the event to retract")
+
+
+# -------------------------------------------------------------- selection
+
+
+@named_errors
+@frozen(kw_only=True)
+class Demoted(Event):
+    """A cadre stepped down (庸者下): to a lower rank, or from a post when ``rank`` is None.
+
+    .. versionadded:: 0.3
+    """
+
+    cadre_id: str = field(validator=_check_id)
+    rank: str | None = field(default=None, validator=_check_optional_id)
+    post_id: str | None = field(default=None, validator=_check_optional_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)

@@ -37,6 +37,7 @@ _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Retracted,
     ev.Withdrawn,
     SchemeAdopted,
+    ev.Demoted,
 )
 _TYPES: dict[str, type[ev.Event]] = {cls.__name__: cls for cls in _BUILTIN}
 
