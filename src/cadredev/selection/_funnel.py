@@ -116,13 +116,13 @@ class Stage:
 
     Examples
     --------
-    >>> Stage(name="written", scores={"a": 80, "b": 50}, pass_mark=60).pass_mark
+    >>> Stage(id="written", scores={"a": 80, "b": 50}, pass_mark=60).pass_mark
     60.0
 
     .. versionadded:: 0.3
     """
 
-    name: str = field(validator=_check_id)
+    id: str = field(validator=_check_id)
     label: str = field(default="", validator=_check_text)
     routes: frozenset[str] | None = field(default=None, converter=_routes)
     reject: FrozenDict[str, str] = field(factory=FrozenDict, converter=_reasons)
@@ -199,7 +199,7 @@ class Funnel:
         --------
         >>> result = funnel(
         ...     [Nominee(id="a", route="self")],
-        ...     [Stage(name="exam", scores={"a": 50}, pass_mark=60)],
+        ...     [Stage(id="exam", scores={"a": 50}, pass_mark=60)],
         ... )
         >>> result.explain("a")
         "a (个人自荐): rejected at 'exam': score 50 below the pass mark 60"
@@ -267,7 +267,7 @@ def _apply(stage: Stage, entered: list[Nominee]) -> tuple[list[Nominee], list[Re
         if reason is None:
             going.append(n)
         else:
-            rejected.append(Rejection(nominee_id=n.id, stage=stage.name, reason=reason))
+            rejected.append(Rejection(nominee_id=n.id, stage=stage.id, reason=reason))
     if stage.top is not None and stage.scores is not None and len(going) > stage.top:
         scores = stage.scores
         going.sort(key=lambda n: (-scores[n.id], id_key(n.id)))
@@ -276,7 +276,7 @@ def _apply(stage: Stage, entered: list[Nominee]) -> tuple[list[Nominee], list[Re
         rejected += [
             Rejection(
                 nominee_id=n.id,
-                stage=stage.name,
+                stage=stage.id,
                 reason=f"ranked {stage.top + 1 + k} (score {scores[n.id]:g}); only the top "
                 f"{stage.top} go on",
             )
@@ -304,7 +304,7 @@ def funnel(nominees: Iterable[Nominee], stages: Iterable[Stage]) -> Funnel:
     ...     Nominee(id="a", route="self"),
     ...     Nominee(id="b", route="recommended", recommended_by="招商局"),
     ... ]
-    >>> stages = [Stage(name="shortlist", scores={"a": 70, "b": 90}, top=1)]
+    >>> stages = [Stage(id="shortlist", scores={"a": 70, "b": 90}, top=1)]
     >>> result = funnel(people, stages)
     >>> result.passed, result.rejections[0].reason
     (('b',), 'ranked 2 (score 70); only the top 1 go on')
@@ -324,14 +324,14 @@ def funnel(nominees: Iterable[Nominee], stages: Iterable[Stage]) -> Funnel:
     for s in steps:
         if not isinstance(s, Stage):
             raise InvalidInputError(f"funnel: stages must be Stage records, got {s!r}")
-        if s.name in names:
-            raise InvalidInputError(f"funnel: stage {s.name!r} is listed twice")
-        names.add(s.name)
+        if s.id in names:
+            raise InvalidInputError(f"funnel: stage {s.id!r} is listed twice")
+        names.add(s.id)
         named: Mapping[str, Any] = {**(s.scores or {}), **s.reject}
         unknown = sorted(set(named) - ids, key=id_key)
         if unknown:
             raise InvalidInputError(
-                f"funnel: stage {s.name!r} names people not nominated: {', '.join(unknown)}"
+                f"funnel: stage {s.id!r} names people not nominated: {', '.join(unknown)}"
             )
     current = list(people)
     outcomes: list[StageOutcome] = []
@@ -341,7 +341,7 @@ def funnel(nominees: Iterable[Nominee], stages: Iterable[Stage]) -> Funnel:
         current, out = _apply(s, current)
         rejections += out
         outcomes.append(
-            StageOutcome(stage=s.name, label=s.label, entered=entered, passed=len(current))
+            StageOutcome(stage=s.id, label=s.label, entered=entered, passed=len(current))
         )
     return Funnel(
         nominees=tuple(people),
