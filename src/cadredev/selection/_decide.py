@@ -130,10 +130,11 @@ def decide(
     """Decide promotions, demotions and exits from a period's grades and the reserve pool.
 
     能者上: the pool's entries, best total first (ties by id), are promoted one
-    rank tier, at most ``promotions`` of them (``None``: all); an entry
-    already at the highest tier, or beyond the places, is kept, with the
-    reason. 庸者下: a cadre graded in ``demote`` steps down one tier (from
-    the lowest tier: from the post, rank ``None``). 劣者汰: a cadre graded in
+    rank tier, at most ``promotions`` of them (``None``: all); places go
+    down the pool's order to entries below the highest tier, and an entry at
+    the highest tier or beyond the places is kept, with the reason. 庸者下: a
+    cadre graded in ``demote`` steps down one tier (from the lowest tier:
+    from the post, rank ``None``). 劣者汰: a cadre graded in
     ``exit`` leaves. By default ``demote`` is 基本称职 (``"basic"``) and ``exit``
     不称职 (``"incompetent"``), where the scheme has them. Everyone else is
     kept. :meth:`Decisions.events` turns the decisions into ledger events.
@@ -179,7 +180,15 @@ def decide(
         raise InvalidInputError(f"decide: no cadre record for {', '.join(missing)}")
     entries = sorted(pool.entries, key=lambda e: (-e.total, id_key(e.cadre_id)))
     places = len(entries) if promotions is None else promotions
-    pooled = {e.cadre_id: k for k, e in enumerate(entries)}
+    pooled = {e.cadre_id for e in entries}
+    eligible = [
+        e.cadre_id
+        for e in entries
+        if e.cadre_id in by_id
+        and _step(by_id[e.cadre_id].rank, +1) is not None
+        and e.grade not in (*demote, *exit)
+    ]
+    place = {cid: k for k, cid in enumerate(eligible)}
     labels = dict(board.grade_labels)
     rows: list[Decision] = []
     for r in sorted(board.rows, key=lambda r: (-r.total, id_key(r.cadre_id))):
@@ -195,14 +204,13 @@ def decide(
                 "" if new else "; at the lowest tier: steps down from the post"
             )
         elif r.cadre_id in pooled:
-            k = pooled[r.cadre_id]
-            new = _step(rank, +1)
-            if k >= places:
-                reason = f"in the reserve pool, place {k + 1}; only {places} promotion(s)"
-                new = None
-            elif new is None:
+            k = place.get(r.cadre_id)
+            if k is None:
                 reason = "in the reserve pool, already at the highest rank tier"
+            elif k >= places:
+                reason = f"in the reserve pool, place {k + 1}; only {places} promotion(s)"
             else:
+                new = _step(rank, +1)
                 action, reason = "promote", f"in the reserve pool, place {k + 1} of {places}"
         else:
             reason = f"graded {grade}; not in the reserve pool"
