@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import math
 import random
 from typing import Any
@@ -318,3 +320,16 @@ def test_arena_bad_weight() -> None:
     heard = judge(panel, [{"id": "a"}], [("j", "a", "ideas", 50)])
     with pytest.raises(InvalidInputError, match="judged_weight"):
         arena(heard, demo_score_table(), judged_weight=1.5)
+
+
+@pytest.mark.parametrize("module", ["cadredev.contests", "cadredev.selection"])
+def test_every_public_name_is_documented_with_an_example(module: str) -> None:
+    mod = importlib.import_module(module)
+    missing = []
+    for name in mod.__all__:
+        obj = getattr(mod, name)
+        if inspect.isclass(obj) or inspect.isfunction(obj):
+            doc = inspect.getdoc(obj) or ""
+            if "Examples" not in doc or "versionadded" not in doc:
+                missing.append(name)
+    assert missing == []

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadredev import Cadre, InfeasibleError
+from cadredev import Cadre, InfeasibleError, io
 from cadredev.errors import InvalidInputError
 from cadredev.events import Demoted, Left, Promoted
 from cadredev.ledger import Ledger
@@ -406,3 +406,47 @@ def test_decisions_follow_grades_and_the_pool() -> None:
         decide(table, people[:2], pool=pool)
     with pytest.raises(InvalidInputError, match="promotions"):
         decide(table, people, pool=pool, promotions=-1)
+
+
+@given(
+    values=st.lists(st.integers(0, 100), min_size=1, max_size=10),
+    promotions=st.one_of(st.none(), st.integers(0, 5)),
+    seed=st.integers(0, 1000),
+)
+def test_decide_laws(values: list[int], promotions: int | None, seed: int) -> None:
+    scheme = _table()[0].scheme
+    ranks = ["section", "researcher", "division", "leadership"]
+    people = [
+        Cadre(
+            id=f"c{k}",
+            name="",
+            birth_year=1985,
+            rank=ranks[k % 4],
+            unit="u",
+            line="investment",
+            joined_year=2010,
+        )
+        for k in range(len(values))
+    ]
+    records = Records.from_rows((f"c{k}", "2025", "visits", v) for k, v in enumerate(values))
+    table = score(scheme, people, records)
+    pool = table.reserve_pool(per_line=3)
+    result = decide(table, people, pool=pool, promotions=promotions)
+    assert sorted(d.cadre_id for d in result.rows) == sorted(c.id for c in people)
+    promoted = result.of("promote")
+    assert set(promoted) <= set(pool.cadre_ids)
+    assert promotions is None or len(promoted) <= promotions
+    grade = {d.cadre_id: d.grade for d in result.rows}
+    assert all(grade[c] == "incompetent" for c in result.of("exit"))
+    assert all(grade[c] == "basic" for c in result.of("demote"))
+    shuffled = list(people)
+    random.Random(seed).shuffle(shuffled)  # noqa: S311 (test data)
+    assert decide(table, shuffled, pool=pool, promotions=promotions) == result
+    events = result.events(at=dt.date(2026, 1, 5), recorded_by="hr")
+    assert len(events) == len(promoted) + len(result.of("demote")) + len(result.of("exit"))
+
+
+def test_demoted_round_trips_through_io() -> None:
+    event = Demoted(at=dt.date(2026, 1, 5), recorded_by="组织部", cadre_id="c1", reason="基本称职")
+    assert io.load(Demoted, io.dump(event)) == event
+    assert io.kind("Demoted") is Demoted

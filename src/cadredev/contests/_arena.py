@@ -61,6 +61,16 @@ class ArenaRow:
 class ArenaResult:
     """The board of :func:`arena`: rows best first, and who could not be placed and why.
 
+    Examples
+    --------
+    >>> from cadredev.contests import Criterion, Judge, Panel, arena, judge
+    >>> from cadredev.datasets import demo_score_table
+    >>> panel = Panel(judges=[Judge(id="j")], criteria=[Criterion(id="ideas")])
+    >>> heard = judge(panel, [{"id": "a"}], [("j", "a", "ideas", 70)])
+    >>> board = arena(heard, demo_score_table())
+    >>> board.ranking, board.unscored
+    (('a',), (('b', 'has a measured total but no judged score'),))
+
     .. versionadded:: 0.3
     """
 
@@ -81,6 +91,15 @@ class ArenaResult:
         ------
         InvalidInputError
             For a contestant not on the board (the reason is given).
+
+        Examples
+        --------
+        >>> from cadredev.contests import Criterion, Judge, Panel, judge
+        >>> from cadredev.datasets import demo_score_table
+        >>> panel = Panel(judges=[Judge(id="j")], criteria=[Criterion(id="ideas")])
+        >>> heard = judge(panel, [{"id": "a"}], [("j", "a", "ideas", 70)])
+        >>> print(arena(heard, demo_score_table()).explain("a"))
+        1. a a: 80 = 0.5 x judged 70 + 0.5 x measured 90
 
         .. versionadded:: 0.3
         """
@@ -181,7 +200,7 @@ def arena(
     panel_reason = dict(judged.unscored)
     for cid in sorted(set(scores) | set(totals) | set(panel_reason), key=id_key):
         if cid not in scores:
-            why = panel_reason.get(cid, "has no judged score")
+            why = panel_reason.get(cid, "has a measured total but no judged score")
             unscored.append((cid, f"{why} (panel)" if cid in panel_reason else why))
         elif cid not in totals:
             unscored.append((cid, f"has a judged score but no measured total in {board.period}"))

@@ -22,6 +22,11 @@ __all__ = ["ExamResult", "ExamRow", "exam"]
 class ExamRow:
     """One participant's exam result; ``position`` 1 is the best score (ties share it).
 
+    Examples
+    --------
+    >>> exam({"a": 72}, pass_mark=60).rows[0]
+    ExamRow(position=1, cadre_id='a', score=72.0, passed=True)
+
     .. versionadded:: 0.3
     """
 
@@ -44,6 +49,12 @@ class ExamResult:
     pass_mark, full_marks
         The marks used.
 
+    Examples
+    --------
+    >>> result = exam({"a": 72, "b": 55}, pass_mark=60)
+    >>> result.passed, result.pass_rate
+    (('a',), 0.5)
+
     .. versionadded:: 0.3
     """
 
@@ -55,7 +66,7 @@ class ExamResult:
 
     @property
     def participants(self) -> int:
-        """Everyone enrolled: those who sat the exam and the absent."""
+        """Return how many were enrolled (those who sat the exam and the absent)."""
         return len(self.rows) + len(self.absent)
 
     @property

@@ -69,6 +69,13 @@ class Standing:
     ``criteria`` holds the mean mark per criterion over the judges counted
     (the tie-break keys, in the panel's order).
 
+    Examples
+    --------
+    >>> from cadredev.contests import Criterion, Judge, Panel, judge
+    >>> panel = Panel(judges=[Judge(id="j1")], criteria=[Criterion(id="x")])
+    >>> judge(panel, [{"id": "a"}], [("j1", "a", "x", 70)]).standings[0].score
+    70.0
+
     .. versionadded:: 0.3
     """
 
@@ -107,6 +114,16 @@ class ContestResult:
         ``(judge id, contestant id)`` pairs whose marks were excluded (回避).
     severity
         Judge id -> points the judge gives below the panel (positive: harsher).
+
+    Examples
+    --------
+    >>> from cadredev.contests import Criterion, Judge, Panel, judge
+    >>> panel = Panel(judges=[Judge(id="j1"), Judge(id="j2")], criteria=[Criterion(id="x")])
+    >>> result = judge(
+    ...     panel, [{"id": "a"}, {"id": "b"}], [("j1", "a", "x", 70), ("j2", "a", "x", 80)]
+    ... )
+    >>> result.ranking, result.unscored
+    (('a',), (('b', "not scored: has 0 counted judge(s); method 'mean' needs at least 1"),))
 
     .. versionadded:: 0.3
     """

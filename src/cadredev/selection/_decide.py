@@ -29,6 +29,18 @@ ACTION_LABELS = {"promote": "能者上", "keep": "留任", "demote": "庸者下"
 class Decision:
     """One cadre's decision: the action, the new rank (if any) and why.
 
+    Examples
+    --------
+    >>> Decision(
+    ...     cadre_id="c1",
+    ...     action="exit",
+    ...     grade="incompetent",
+    ...     total=20.0,
+    ...     rank=None,
+    ...     reason="graded 不称职",
+    ... ).label
+    '劣者汰'
+
     .. versionadded:: 0.3
     """
 
@@ -48,6 +60,22 @@ class Decision:
 @frozen(kw_only=True)
 class Decisions:
     """The result of :func:`decide`: one decision per cadre scored, best total first.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> row = Decision(
+    ...     cadre_id="c1",
+    ...     action="promote",
+    ...     grade="excellent",
+    ...     total=95.0,
+    ...     rank="division",
+    ...     reason="in the reserve pool, place 1 of 1",
+    ... )
+    >>> Decisions(period="2025", rows=(row,)).events(at=dt.date(2026, 1, 5), recorded_by="hr")[
+    ...     0
+    ... ].rank
+    'division'
 
     .. versionadded:: 0.3
     """

@@ -148,6 +148,11 @@ class Stage:
 class Rejection:
     """A nominee stopped at a stage, with the reason.
 
+    Examples
+    --------
+    >>> funnel([Nominee(id="a", route="self")], [Stage(id="s", reject={"a": "absent"})]).rejections
+    (Rejection(nominee_id='a', stage='s', reason='absent'),)
+
     .. versionadded:: 0.3
     """
 
@@ -159,6 +164,11 @@ class Rejection:
 @frozen(kw_only=True)
 class StageOutcome:
     """How many entered a stage and how many went on.
+
+    Examples
+    --------
+    >>> funnel([Nominee(id="a", route="self")], [Stage(id="s")]).stages
+    (StageOutcome(stage='s', label='', entered=1, passed=1),)
 
     .. versionadded:: 0.3
     """
@@ -174,6 +184,15 @@ class Funnel:
     """The result of :func:`funnel`: who passed every stage, and every rejection.
 
     Every nominee is either in :attr:`passed` or in exactly one rejection.
+
+    Examples
+    --------
+    >>> result = funnel(
+    ...     [Nominee(id="a", route="self"), Nominee(id="b", route="organisational")],
+    ...     [Stage(id="s", routes=["organisational"])],
+    ... )
+    >>> result.passed, result.by_route()
+    (('b',), {'self': (1, 0), 'organisational': (1, 1)})
 
     .. versionadded:: 0.3
     """

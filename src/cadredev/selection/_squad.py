@@ -36,6 +36,13 @@ class QuotaConflict:
     ``short_by`` is the least total number of people by which the rules must
     be missed (the sum of the shortfalls and excesses over the rules, at best).
 
+    Examples
+    --------
+    >>> conflict = QuotaConflict(rules=("line=service: at least 3",), short_by=1, size=3, pool=5)
+    >>> print(conflict)  # doctest: +NORMALIZE_WHITESPACE
+    these rules cannot all hold in a squad of 3 from 5 candidates:
+    line=service: at least 3 (missed by 1 person at the least)
+
     .. versionadded:: 0.3
     """
 
@@ -55,6 +62,11 @@ class QuotaConflict:
 @frozen(kw_only=True)
 class RuleCount:
     """How the squad meets one rule: the count of members (or distinct values) and the bounds.
+
+    Examples
+    --------
+    >>> RuleCount(rule="each unit: at most 2", count=3, at_least=0, at_most=2).met
+    False
 
     .. versionadded:: 0.3
     """
@@ -96,6 +108,18 @@ class Squad:
         Per rule: the members counted and the bounds.
     fit
         Candidate id -> fit.
+
+    Examples
+    --------
+    >>> from cadredev import Cadre
+    >>> people = [
+    ...     Cadre(id=f"c{k}", name="", birth_year=1990, rank="section", unit="u") for k in range(3)
+    ... ]
+    >>> squad = select_squad(people, 2, fit={"c0": 1.0, "c1": 3.0, "c2": 2.0})
+    >>> squad
+    Squad(2 members, total fit 5)
+    >>> squad.members, squad.feasible
+    (('c1', 'c2'), True)
 
     .. versionadded:: 0.3
     """
