@@ -102,20 +102,26 @@ def _additive(pairs: Pairs) -> tuple[dict[str, list[Part]], dict[str, float]]:
     judges = sorted({j for m in pairs.values() for j in m}, key=id_key)
     ci = {c: k for k, c in enumerate(contestants)}
     ji = {j: k for k, j in enumerate(judges)}
-    rows = [(c, j, v) for c in contestants for j, v in pairs[c].items()]
     n_c, n_j = len(contestants), len(judges)
-    # mark = alpha_c + b_j with sum(b) = 0: the last judge's b is minus the others'
-    design = np.zeros((len(rows), n_c + n_j - 1))
-    y = np.empty(len(rows))
-    for r, (c, j, v) in enumerate(rows):
-        design[r, ci[c]] = 1.0
-        if ji[j] < n_j - 1:
-            design[r, n_c + ji[j]] = 1.0
-        else:
-            design[r, n_c:] = -1.0
-        y[r] = v
-    coef = np.linalg.lstsq(design, y, rcond=None)[0]
-    b = np.append(coef[n_c:], -coef[n_c:].sum())
+    # mark = alpha_c + b_j, least squares with sum(b) = 0. The normal equations
+    # give alpha_c = mean over c's judges of (mark - b_j); eliminating alpha
+    # leaves (M - N' D^-1 N) b = s - N' D^-1 r for the judges alone (N the
+    # contestant x judge incidence, D and M its row and column counts, r and
+    # s the row and column sums of marks), bordered by the constraint.
+    incidence = np.zeros((n_c, n_j))
+    values = np.zeros((n_c, n_j))
+    for c, row in pairs.items():
+        for j, v in row.items():
+            incidence[ci[c], ji[j]] = 1.0
+            values[ci[c], ji[j]] = v
+    per_c = incidence.sum(axis=1)
+    scaled = incidence / per_c[:, None]
+    system = np.zeros((n_j + 1, n_j + 1))
+    system[:n_j, :n_j] = np.diag(incidence.sum(axis=0)) - incidence.T @ scaled
+    system[n_j, :n_j] = system[:n_j, n_j] = 1.0
+    rhs = np.zeros(n_j + 1)
+    rhs[:n_j] = values.sum(axis=0) - scaled.T @ values.sum(axis=1)
+    b = np.linalg.solve(system, rhs)[:n_j]
     severity = {j: float(b[ji[j]]) for j in judges}
     out: dict[str, list[Part]] = {}
     for c in contestants:
