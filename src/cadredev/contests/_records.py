@@ -157,7 +157,8 @@ class Panel:
         How judges' totals become one score: ``"mean"``; ``"trimmed"`` (drop
         the highest and the lowest mark, needs at least 3 judges); ``"median"``;
         ``"zscore"`` (each judge's totals standardised over the contestants
-        they scored, then put back on the panel's mean and spread);
+        they scored, then put back on the panel's mean and spread; a judge
+        whose totals do not vary counts as 0 standard deviations);
         ``"additive"`` (least-squares fit of mark = contestant + judge
         severity, severities summing to 0; the score is the contestant term).
     recuse
