@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
 import math
 import random
 from typing import Any
@@ -23,8 +24,10 @@ from cadredev.contests import (
     exam,
     judge,
 )
+from cadredev import Cadre
 from cadredev.datasets import demo_score_table
 from cadredev.errors import InvalidInputError
+from cadredev.scoring import Indicator, Scheme, Target, score
 
 CRITERIA = (
     Criterion(id="results", label="亮成绩", weight=0.5),
@@ -333,3 +336,43 @@ def test_every_public_name_is_documented_with_an_example(module: str) -> None:
             if "Examples" not in doc or "versionadded" not in doc:
                 missing.append(name)
     assert missing == []
+
+
+@given(
+    matrix=matrices,
+    method=st.sampled_from(["mean", "trimmed", "median", "zscore"]),
+    units=st.lists(st.sampled_from(["u0", "u1", "u2", "u9"]), min_size=6, max_size=6),
+    ties=st.sampled_from(["criteria", "share"]),
+)
+def test_every_contestant_is_scored_or_says_why(
+    matrix: Any, method: str, units: list[str], ties: Any
+) -> None:
+    people = [Contestant(id=f"c{c}", unit=units[c]) for c in range(matrix.shape[1])]
+    result = judge(_panel(matrix.shape[0], method, recuse=True), people, _full(matrix), ties=ties)
+    scored = [s.contestant_id for s in result.standings]
+    assert sorted(scored + [c for c, _ in result.unscored]) == sorted(p.id for p in people)
+    for j, c in result.recusals:
+        assert next(p.unit for p in people if p.id == c) == f"u{int(j[1:]) % 3}"
+    positions = [s.position for s in result.standings]
+    assert positions == sorted(positions)
+    for a, b in itertools.pairwise(result.standings):
+        assert round(a.score, 9) >= round(b.score, 9)
+        if ties == "share":
+            assert (a.position == b.position) == (round(a.score, 9) == round(b.score, 9))
+        else:
+            assert b.position == a.position + 1
+
+
+def test_contest_records_are_scored_by_a_scheme() -> None:
+    matrix = np.array([[80.0, 60.0], [90.0, 70.0], [70.0, 80.0]])
+    result = judge(_panel(3), _people(2), _full(matrix))
+    scheme = Scheme(
+        name="contest",
+        indicators={"investment": [Indicator(id="contest", normalise=Target(60, 100))]},
+    )
+    people = [
+        Cadre(id=f"c{k}", name="", birth_year=1990, rank="section", unit="u", line="investment")
+        for k in range(2)
+    ]
+    table = score(scheme, people, result.to_records(period="2025"))
+    assert table.total.tolist() == pytest.approx([50.0, 25.0])
