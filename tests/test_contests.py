@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cadredev import Cadre
 from cadredev.contests import (
     Contestant,
     Criterion,
@@ -24,7 +25,6 @@ from cadredev.contests import (
     exam,
     judge,
 )
-from cadredev import Cadre
 from cadredev.datasets import demo_score_table
 from cadredev.errors import InvalidInputError
 from cadredev.scoring import Indicator, Scheme, Target, score
