@@ -48,6 +48,8 @@ class Quota:
     'line=investment: at least 19'
     >>> Quota(by="unit", at_most=3).describe()
     'each unit: at most 3'
+    >>> Quota(by="unit", at_most=3, name="per unit").describe("招商局")
+    'per unit (招商局): at most 3'
 
     .. versionadded:: 0.3
     """
@@ -68,6 +70,8 @@ class Quota:
         """Say the rule in words (for one value when ``value`` is None)."""
         shown = self.value if self.value is not None else value
         head = self.name or (f"{self.by}={shown}" if shown is not None else f"each {self.by}")
+        if self.value is None and value is not None and self.name:
+            head = f"{self.name} ({value})"
         parts = []
         if self.at_least:
             parts.append(f"at least {self.at_least}")
