@@ -161,3 +161,46 @@ for r in board.rows:
 print(board.explain(board.ranking[0]))
 arena_records = board.to_records(indicator="arena")
 assert set(arena_records.cadres) == {h.id for h in heads}
+
+# %% [markdown]
+# ## 双百日竞赛: the winners go up
+#
+# In a "double-hundred-day" competition the contest result is the measure:
+# the exam scores enter a scheme as an indicator (60 marks is attainment 0,
+# 100 is full), the best of each line enters the reserve pool, and the
+# winners are promoted one rank tier. A contest alone demotes nobody, so
+# demotions and exits are switched off.
+
+# %%
+from cadredev.scoring import Indicator, Scheme, Target
+from cadredev.selection import decide
+
+contest_scheme = Scheme(
+    name="双百日竞赛",
+    indicators={
+        line: [Indicator(id="contest_exam", label="竞赛成绩", normalise=Target(60, 100))]
+        for line in ("investment", "project", "service")
+    },
+    group_by=None,
+)
+contest_table = score(contest_scheme, participants, records)
+winners = contest_table.reserve_pool(per_line=1)
+decisions = decide(contest_table, participants, pool=winners, demote=(), exit=())
+decisions
+
+# %% [markdown]
+# One row per participant: the three line winners are promoted, everyone
+# else keeps their post.
+
+# %%
+assert len(decisions.of("promote")) == 3
+assert set(decisions.of("promote")) == set(winners.cadre_ids)
+assert len(decisions.of("keep")) == 194 - 3
+best = {e.line: e.cadre_id for e in winners.entries}
+line_of = {c.id: c.line.value for c in participants if c.line is not None}
+top_investment = min(
+    (r for r in contest.rows if line_of.get(r.cadre_id) == "investment"),
+    key=lambda r: (-r.score, r.cadre_id),
+)
+assert best["investment"] == top_investment.cadre_id  # 招商引资能手
+print(decisions.explain(best["investment"]))
