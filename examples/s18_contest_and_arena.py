@@ -8,7 +8,8 @@
 # the stage to show results, find shortcomings and talk about ideas
 # (亮成绩、找不足、谈思路), a panel of 7 judges marks them on those three
 # criteria, and the board puts the judged score beside the measured year
-# score of S13.
+# score of S13. Last, a "double-hundred-day" competition (双百日竞赛)
+# promotes its winners.
 
 # %%
 import numpy as np
