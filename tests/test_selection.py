@@ -26,6 +26,7 @@ from cadredev.selection import (
     funnel,
     select_squad,
 )
+from cadredev.selection._squad import _optimum
 
 LINES = ("investment", "project", "service")
 UNITS = ("u1", "u2", "u3")
@@ -45,7 +46,7 @@ def _cadre(k: int, line: str, unit: str, industries: Sequence[str], rank: str = 
 
 
 @st.composite
-def instances(draw: Any, max_n: int = 7) -> tuple[list[Cadre], int, list[Any], dict[str, int]]:
+def instances(draw: Any, max_n: int = 7) -> tuple[list[Cadre], int, list[Any], dict[str, float]]:
     n = draw(st.integers(0, max_n))
     cadres = [
         _cadre(
@@ -69,7 +70,9 @@ def instances(draw: Any, max_n: int = 7) -> tuple[list[Cadre], int, list[Any], d
         else:
             pool = {"line": LINES, "unit": UNITS, "industry": INDUSTRIES}[kind]
             rules.append(Quota(by=kind, value=draw(st.sampled_from(pool)), at_least=lo, at_most=hi))
-    fit = {c.id: draw(st.integers(-5, 20)) for c in cadres}
+    # whole fits take the one-solve path, halves the two-solve path
+    half = draw(st.booleans())
+    fit = {c.id: draw(st.integers(-10, 40)) / (2 if half else 1) for c in cadres}
     return cadres, size, rules, fit
 
 
@@ -108,7 +111,7 @@ def _brute(
     cadres: list[Cadre], size: int, rules: list[Any], fit: dict[str, int]
 ) -> tuple[Any, int]:
     """Return (best total or None, least violation) over every subset of the size."""
-    best: int | None = None
+    best: float | None = None
     least = 10**9
     for combo in itertools.combinations(cadres, size):
         v = _violation(combo, rules, cadres)
@@ -224,6 +227,12 @@ def test_medium_squads_match_cp_sat(seed: int) -> None:
     assert squad.feasible == (expected is not None)
     if expected is not None:
         assert squad.total_fit == expected
+        # the one-solve lexicographic objective agrees with the two-solve reference
+        problem = squad._problem
+        one, two = _optimum(problem), _optimum(problem, two_pass=True)
+        assert one is not None
+        assert two is not None
+        assert one[0].tolist() == two[0].tolist()
 
 
 def test_quotas_summing_past_the_size_are_explained() -> None:
