@@ -376,3 +376,15 @@ def test_contest_records_are_scored_by_a_scheme() -> None:
     ]
     table = score(scheme, people, result.to_records(period="2025"))
     assert table.total.tolist() == pytest.approx([50.0, 25.0])
+
+
+def test_contest_results_as_data_frames() -> None:
+    pytest.importorskip("pandas")
+    matrix = np.array([[80.0, 60.0], [90.0, 70.0], [70.0, 80.0]])
+    result = judge(_panel(3), _people(2), _full(matrix))
+    frame = result.to_pandas()
+    assert list(frame.columns[-3:]) == ["亮成绩", "找不足", "谈思路"]
+    assert exam({"a": 1}, pass_mark=1).to_pandas().iloc[0]["passed"]
+    panel = Panel(judges=[Judge(id="j")], criteria=[Criterion(id="ideas")])
+    heard = judge(panel, [{"id": "a"}], [("j", "a", "ideas", 50)])
+    assert len(arena(heard, demo_score_table()).to_pandas()) == 1

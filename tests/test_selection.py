@@ -459,3 +459,17 @@ def test_demoted_round_trips_through_io() -> None:
     event = Demoted(at=dt.date(2026, 1, 5), recorded_by="组织部", cadre_id="c1", reason="基本称职")
     assert io.load(Demoted, io.dump(event)) == event
     assert io.kind("Demoted") is Demoted
+
+
+def test_results_display_as_tables() -> None:
+    pytest.importorskip("pandas")
+    cadres = [_cadre(k, LINES[k % 3], UNITS[k % 3], ("stone",)) for k in range(6)]
+    squad = select_squad(cadres, 3, composition=[Quota(by="unit", at_most=1, name="per unit")])
+    assert list(squad.to_pandas()["rule"]) == [f"per unit ({u}): at most 1" for u in UNITS]
+    flow = funnel([Nominee(id="a", route="self")], [Stage(id="s", reject={"a": "absent"})])
+    assert flow.to_pandas().iloc[0]["reason"] == "absent"
+    assert "absent" in flow._repr_html_()
+    table, people = _table()
+    decisions = decide(table, people, pool=table.reserve_pool(per_line=3))
+    assert len(decisions.to_pandas()) == len(people)
+    assert "劣者汰" in decisions._repr_html_()
