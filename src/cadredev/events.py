@@ -44,6 +44,7 @@ __all__ = [
     "CaseOpened",
     "CaseStepped",
     "Completed",
+    "Demoted",
     "Enrolled",
     "EnterpriseVisited",
     "Event",
@@ -470,3 +471,20 @@ class CaseStepped(Event):
     def _check_level(self, _attribute: object, value: object) -> None:
         if not is_int(value) or not 0 <= value <= 3:  # type: ignore[operator]
             raise FieldError(f"level must be an integer from 0 to 3, got {value!r}")
+
+
+# -------------------------------------------------------------- selection
+
+
+@named_errors
+@frozen(kw_only=True)
+class Demoted(Event):
+    """A cadre stepped down (庸者下): to a lower rank, or from a post when ``rank`` is None.
+
+    .. versionadded:: 0.3
+    """
+
+    cadre_id: str = field(validator=_check_id)
+    rank: str | None = field(default=None, validator=_check_optional_id)
+    post_id: str | None = field(default=None, validator=_check_optional_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)

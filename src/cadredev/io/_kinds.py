@@ -46,6 +46,7 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Promoted": "cadredev.events",
     "Retracted": "cadredev.events",
     "Withdrawn": "cadredev.events",
+    "Demoted": "cadredev.events",
     "SchemeAdopted": "cadredev.ledger",
     "Assignment": "cadredev.rotation",
     "Bound": "cadredev.rotation",

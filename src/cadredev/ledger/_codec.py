@@ -40,6 +40,7 @@ _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.EnterpriseVisited,
     ev.CaseOpened,
     ev.CaseStepped,
+    ev.Demoted,
 )
 _TYPES: dict[str, type[ev.Event]] = {cls.__name__: cls for cls in _BUILTIN}
 
