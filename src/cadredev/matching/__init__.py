@@ -18,9 +18,12 @@ another one, why someone stayed unmatched.
   pair for one side in the stable method.
 
 Optional graph attributes written by :func:`compatibility_graph` and read by
-:func:`match`: ``forbidden`` (pairs that must not be matched, for
-explanations: a mapping ``(mentee, mentor) -> why``, or plain pairs, which
-read as 回避), ``required`` (pairs that are always kept) and ``roles``.
+:func:`match`: ``forbidden`` (pairs that are never matched, by any method,
+even where the graph has their edge: a mapping ``(mentee, mentor) -> why``,
+or plain pairs, which read as 回避; each must name a mentee and a mentor of
+the graph), ``required`` (pairs that are always kept; never also
+forbidden) and ``roles``. A pair of negative weight is never matched
+unless the objective puts the number of pairs first (see :func:`match`).
 
 A :class:`Matching` keeps a ``Candidates`` table (each mentee's
 candidate mentors with weights, the chosen pairs' criterion contributions,

@@ -38,20 +38,34 @@ PRUNE_ROUNDS = 3
 
 
 def solve_optimal(
-    eu: np.ndarray, ev: np.ndarray, w: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+    eu: np.ndarray,
+    ev: np.ndarray,
+    w: np.ndarray,
+    cap_a: np.ndarray,
+    cap_b: np.ndarray,
+    *,
+    cardinality: bool = False,
 ) -> np.ndarray:
     """Maximum total weight, then most pairs; a mask over the edges.
 
-    Edges of negative weight and nodes of capacity 0 never take part.
+    Edges of negative weight and nodes of capacity 0 never take part. With
+    ``cardinality``: most pairs, then maximum total weight (negative weights
+    take part), by adding to every weight a constant larger than what any
+    matching's weights can differ by.
     """
     chosen = np.zeros(len(w), dtype=bool)
     n = len(cap_a)
-    use = (w >= 0) & (cap_a[eu] > 0) & (cap_b[ev] > 0)
+    use = (cap_a[eu] > 0) & (cap_b[ev] > 0)
+    if not cardinality:
+        use &= w >= 0
     if not use.any():
         return chosen
     idx = np.nonzero(use)[0]
     a, b = eu[idx], ev[idx]
-    q = _integer_weights(w[idx], n)
+    if cardinality:
+        q = _cardinality_first(w[idx], a, b, cap_a, cap_b)
+    else:
+        q = _integer_weights(w[idx], n)
     if np.all(cap_a <= 1):
         chosen[idx[_certified_assignment(a, b, q, n, cap_b)]] = True
     else:
@@ -59,12 +73,34 @@ def solve_optimal(
     return chosen
 
 
-def _integer_weights(w: np.ndarray, n_rows: int) -> np.ndarray:
-    """Map weights to integers on which double arithmetic is exact."""
+def _cardinality_first(
+    w: np.ndarray, a: np.ndarray, b: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+) -> np.ndarray:
+    """Integer weights, all positive, whose maximum-weight matchings are the largest ones.
+
+    With at most ``k`` pairs in any matching and weights spanning ``span``,
+    adding ``k * span + 1`` to each makes one more pair worth more than any
+    difference in weight, while matchings of equal size keep their order.
+    """
+    n = len(cap_a)
+    deg_a = np.bincount(a, minlength=n)
+    deg_b = np.bincount(b, minlength=len(cap_b))
+    k = min(int(np.minimum(cap_a, deg_a).sum()), int(np.minimum(cap_b, deg_b).sum()))
+    q = _integer_weights(w, n, headroom=k + 2)
+    low = int(q.min())
+    span = int(q.max()) - low
+    return q - low + (k * span + 1)
+
+
+def _integer_weights(w: np.ndarray, n_rows: int, *, headroom: int = 1) -> np.ndarray:
+    """Map weights to integers on which double arithmetic is exact.
+
+    ``headroom`` leaves room for weights that many times larger.
+    """
     if len(w) == 0:
         return np.zeros(0, dtype=np.int64)
     top = float(np.max(np.abs(w)))
-    budget = 2.0**51 / ((n_rows + 2) * (n_rows + 2))
+    budget = 2.0**51 / ((n_rows + 2) * (n_rows + 2) * headroom)
     if np.all(w == np.round(w)) and top <= budget:
         return w.astype(np.int64)
     scale = 2.0 ** math.floor(math.log2(budget / max(top, 1e-300)))
