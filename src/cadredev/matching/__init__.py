@@ -1,7 +1,8 @@
 """Mentor matching over a bipartite networkx graph.
 
 Build a compatibility graph from cadres and mentors with explicit, weighted
-criteria (:class:`Criteria`, :func:`compatibility_graph`), then match mentees
+criteria (:class:`Criteria`, :func:`compatibility_graph`) or from ranked
+preference lists (:func:`preferences_graph`), then match mentees
 to mentors with capacities (:func:`match`): an exact maximum-weight matching,
 the mentee-optimal stable matching, or a greedy baseline. The result
 (:class:`Matching`) explains itself: why a mentee got a mentor, why not
@@ -50,8 +51,12 @@ from ._match import METHODS as METHODS
 from ._match import NO_CAPACITY as NO_CAPACITY
 from ._match import NO_COMPATIBLE as NO_COMPATIBLE
 from ._match import NOT_WORTH as NOT_WORTH
+from ._match import OBJECTIVES as OBJECTIVES
 from ._match import Method as Method
+from ._match import Objective as Objective
+from ._match import Proposing as Proposing
 from ._match import match
+from ._prefs import preferences_graph
 from ._result import MatchDiff, Matching
 from ._summary import MatchSummary, MentorLoad
 from ._table import Candidates
@@ -66,6 +71,7 @@ __all__ = [
     "MentorLoad",
     "compatibility_graph",
     "match",
+    "preferences_graph",
 ]
 
 _strategy_hook.imported()  # lets the hypothesis plugin register the types above
