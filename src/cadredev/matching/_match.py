@@ -16,6 +16,7 @@ from cadredev._validate import id_key
 
 from ._contract import EXCLUDED, Problem, bad, parse
 from ._greedy import solve_greedy
+from ._groups import Groups, check_groups, solve_grouped_greedy, solve_grouped_stable
 from ._optimal import solve_optimal
 from ._result import METHODS, Matching, Method, Source, derived_matching
 from ._stable import solve_stable
@@ -28,6 +29,7 @@ __all__ = [
     "NO_CAPACITY",
     "NO_COMPATIBLE",
     "OBJECTIVES",
+    "Balance",
     "Method",
     "Objective",
     "Proposing",
@@ -40,6 +42,8 @@ OBJECTIVES: tuple[str, ...] = ("max_weight", "min_cost", "max_cardinality_then_w
 Proposing: TypeAlias = Literal["mentee", "mentor"]
 """Which side proposes in the stable method."""
 PROPOSING: tuple[str, ...] = ("mentee", "mentor")
+Balance: TypeAlias = Literal["load"]
+"""How ``match`` balances the mentors' loads among optimal solutions."""
 
 # reasons given for unmatched mentees
 NO_COMPATIBLE = "no compatible mentor"
@@ -58,6 +62,8 @@ def match(
     weight: str = "weight",
     objective: Objective = "max_weight",
     proposing: Proposing = "mentee",
+    groups: Groups | None = None,
+    balance: Balance | None = None,
 ) -> Matching:
     """Match mentees to mentors with capacities.
 
@@ -164,11 +170,17 @@ def match(
     FrozenDict({'ana': 'wang', 'cai': 'wang'})
     >>> match(g, method="stable", proposing="mentor").pairs
     FrozenDict({'ana': 'wang', 'cai': 'wang'})
+    >>> match(g, groups={"office": (1, ["wang", "li"])}).pairs
+    FrozenDict({'ana': 'wang'})
 
     .. versionadded:: 0.1
     """
     _check_options(method, objective, proposing, weight)
+    _check_levels(method, proposing, groups, balance)
     prob = _oriented(parse(graph, weight=weight), objective)
+    grouping = check_groups(groups, prob)
+    if grouping is not None and prob.roles is not None:
+        raise bad("groups cannot be combined with a role-typed graph")
     pins = _check_pinned(pinned, prob)
     everything = np.ones(len(prob.eu), dtype=bool)
     how = _How(
@@ -176,6 +188,8 @@ def match(
         usable=prob.w >= 0 if objective == "max_weight" else everything,
         cardinality=objective != "max_weight",
         proposing=proposing,
+        grouping=grouping,
+        balance=balance == "load",
     )
     if prob.roles is None:
         chosen = _solve(how, prob, everything, pins)
@@ -207,6 +221,18 @@ class _How:
     usable: np.ndarray = attrs.field(eq=False)
     cardinality: bool
     proposing: str
+    grouping: tuple[np.ndarray, np.ndarray] | None = attrs.field(eq=False)
+    balance: bool
+
+
+def _check_levels(method: str, proposing: str, groups: Any, balance: Any) -> None:
+    """Check the ``groups`` and ``balance`` options against the method."""
+    if balance is not None and balance != "load":
+        raise bad(f"balance must be None or 'load', got {balance!r}")
+    if balance is not None and method != "optimal":
+        raise bad(f"balance='load' needs method='optimal', got {method!r}")
+    if groups is not None and method == "stable" and proposing != "mentee":
+        raise bad("groups with method='stable' need proposing='mentee'")
 
 
 def _check_options(method: Any, objective: Any, proposing: Any, weight: Any) -> None:
@@ -299,12 +325,19 @@ def _solve(how: _How, prob: Problem, sub: np.ndarray, pinned: list[int]) -> np.n
     if prob.roles is not None:
         cap_a = np.minimum(cap_a, 1)
     cap_b = prob.mentor_cap.copy()
+    group_of, group_cap = how.grouping if how.grouping is not None else (None, None)
+    if group_cap is not None:
+        group_cap = group_cap.copy()
     chosen = np.zeros(len(prob.eu), dtype=bool)
     for e in pinned:
         if sub[e]:
             chosen[e] = True
             cap_a[prob.eu[e]] -= 1
             cap_b[prob.ev[e]] -= 1
+            if group_of is not None and group_cap is not None and group_of[prob.ev[e]] >= 0:
+                group_cap[group_of[prob.ev[e]]] -= 1
+    if group_cap is not None and bool((group_cap < 0).any()):
+        raise bad("pinned pairs exceed a group's capacity")
     rest = sub & ~chosen & how.usable
     if bool(rest.all()):  # nothing pinned, every edge in play: no copies
         eu, ev, w, s_a, s_b = prob.eu, prob.ev, prob.w, prob.s_mentee, prob.s_mentor
@@ -315,7 +348,22 @@ def _solve(how: _How, prob: Problem, sub: np.ndarray, pinned: list[int]) -> np.n
         s_a = prob.s_mentee[free]
         s_b = s_a if prob.s_mentor is prob.s_mentee else prob.s_mentor[free]
     if how.method == "optimal":
-        got = solve_optimal(eu, ev, w, cap_a, cap_b, cardinality=how.cardinality)
+        got = solve_optimal(
+            eu,
+            ev,
+            w,
+            cap_a,
+            cap_b,
+            cardinality=how.cardinality,
+            group_of=group_of,
+            group_cap=group_cap,
+            balance=how.balance,
+        )
+    elif group_of is not None and group_cap is not None:
+        if how.method == "greedy":
+            got = solve_grouped_greedy(eu, ev, w, cap_a, cap_b, group_of, group_cap)
+        else:
+            got = solve_grouped_stable(eu, ev, s_a, s_b, cap_a, cap_b, group_of, group_cap)
     elif how.method == "greedy":
         got = solve_greedy(eu, ev, w, cap_a, cap_b)
     elif how.proposing == "mentee":

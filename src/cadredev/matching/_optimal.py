@@ -11,6 +11,9 @@ is exact.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
+from collections.abc import Callable
+from fractions import Fraction
 
 import numpy as np
 
@@ -22,6 +25,7 @@ __all__ = [
     "PRUNE_PER_SLOT",
     "PRUNE_ROUNDS",
     "assignment",
+    "balanced",
     "best_per_group",
     "solve_optimal",
 ]
@@ -45,13 +49,20 @@ def solve_optimal(
     cap_b: np.ndarray,
     *,
     cardinality: bool = False,
+    group_of: np.ndarray | None = None,
+    group_cap: np.ndarray | None = None,
+    balance: bool = False,
 ) -> np.ndarray:
     """Maximum total weight, then most pairs; a mask over the edges.
 
     Edges of negative weight and nodes of capacity 0 never take part. With
     ``cardinality``: most pairs, then maximum total weight (negative weights
     take part), by adding to every weight a constant larger than what any
-    matching's weights can differ by.
+    matching's weights can differ by. ``group_of`` gives each mentor's group
+    (-1 for none) and ``group_cap`` each group's capacity: the flow then
+    passes through a group layer. With ``balance``, among the optimal
+    solutions one whose largest mentor load share (load / capacity) is
+    smallest (see :func:`balanced`).
     """
     chosen = np.zeros(len(w), dtype=bool)
     n = len(cap_a)
@@ -66,11 +77,63 @@ def solve_optimal(
         q = _cardinality_first(w[idx], a, b, cap_a, cap_b)
     else:
         q = _integer_weights(w[idx], n)
-    if np.all(cap_a <= 1):
-        chosen[idx[_certified_assignment(a, b, q, n, cap_b)]] = True
-    else:
-        chosen[idx[_flow_lp(a, b, q, cap_a, cap_b)]] = True
+
+    def solve(caps: np.ndarray) -> np.ndarray:
+        if group_of is None and bool(np.all(cap_a <= 1)):
+            return _certified_assignment(a, b, q, n, caps)
+        return _flow_lp(a, b, q, cap_a, caps, group_of=group_of, group_cap=group_cap)
+
+    got = solve(cap_b)
+    if balance and len(got):
+        got = balanced(solve, b, q, got, cap_b)
+    chosen[idx[got]] = True
     return chosen
+
+
+def _shares(cap_b: np.ndarray, deg: np.ndarray) -> list[Fraction]:
+    """Every load share ``k / capacity`` a mentor with edges can reach, sorted."""
+    most: dict[int, int] = {}
+    for c, d in zip(cap_b.tolist(), deg.tolist(), strict=True):
+        if c > 0 and d > 0:
+            most[c] = max(most.get(c, 0), min(c, d))
+    return sorted({Fraction(k, c) for c, top in most.items() for k in range(top + 1)})
+
+
+def balanced(
+    solve: Callable[[np.ndarray], np.ndarray],
+    b: np.ndarray,
+    q: np.ndarray,
+    best: np.ndarray,
+    cap_b: np.ndarray,
+) -> np.ndarray:
+    """Return an optimal solution whose largest mentor load share is smallest.
+
+    ``solve(caps)`` returns an optimal solution (edge positions) for mentor
+    capacities ``caps``; ``best`` is one for ``cap_b``. A solution with
+    every share at most ``t`` is one with capacities ``floor(t * cap)``, and
+    it is optimal for ``cap_b`` exactly when its value (the sum of ``q``,
+    then the number of pairs) equals that of ``best``: a binary search over
+    the shares a mentor can reach (exact fractions) finds the smallest such
+    ``t``.
+    """
+    m = len(cap_b)
+    target = (int(q[best].sum()), len(best))
+    shares = _shares(cap_b, np.bincount(b, minlength=m))
+    load = np.bincount(b[best], minlength=m).tolist()
+    caps = cap_b.tolist()
+    now = max(Fraction(k, c) for k, c in zip(load, caps, strict=True) if c > 0)
+    lo, hi = 0, bisect_left(shares, now)
+    found = best
+    while lo < hi:
+        mid = (lo + hi) // 2
+        t = shares[mid]
+        limit = np.array([(t.numerator * c) // t.denominator for c in caps], dtype=np.int64)
+        got = solve(limit)
+        if (int(q[got].sum()), len(got)) == target:
+            hi, found = mid, got
+        else:
+            lo = mid + 1
+    return found
 
 
 def _cardinality_first(
@@ -246,13 +309,22 @@ def assignment(
 
 
 def _flow_lp(
-    a: np.ndarray, b: np.ndarray, q: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+    a: np.ndarray,
+    b: np.ndarray,
+    q: np.ndarray,
+    cap_a: np.ndarray,
+    cap_b: np.ndarray,
+    *,
+    group_of: np.ndarray | None = None,
+    group_cap: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Exact b-matching with capacities on both sides through HiGHS.
+    """Exact b-matching with capacities on both sides (and groups) through HiGHS.
 
-    The constraint matrix of a bipartite b-matching is totally unimodular, so
-    the simplex method's vertex solution is integral. Returns the positions
-    of the chosen edges.
+    The constraint matrix of a bipartite b-matching is totally unimodular,
+    and stays so with a row per group of mentors (the mentor and group rows
+    form a laminar family, the mentee rows a partition: a network matrix),
+    so the simplex method's vertex solution is integral. Returns the
+    positions of the chosen edges.
     """
     from scipy.optimize import linprog  # noqa: PLC0415
     from scipy.sparse import coo_array, vstack  # noqa: PLC0415
@@ -261,10 +333,19 @@ def _flow_lp(
     n, m = len(cap_a), len(cap_b)
     cols = np.arange(ne)
     ones = np.ones(ne)
-    a_ub = vstack(
-        (coo_array((ones, (a, cols)), shape=(n, ne)), coo_array((ones, (b, cols)), shape=(m, ne)))
-    ).tocsr()
+    blocks = [
+        coo_array((ones, (a, cols)), shape=(n, ne)),
+        coo_array((ones, (b, cols)), shape=(m, ne)),
+    ]
     rhs = np.concatenate((cap_a, cap_b)).astype(np.float64)
+    if group_of is not None and group_cap is not None:
+        g = group_of[b]
+        inside = g >= 0
+        blocks.append(
+            coo_array((ones[inside], (g[inside], cols[inside])), shape=(len(group_cap), ne))
+        )
+        rhs = np.concatenate((rhs, group_cap.astype(np.float64)))
+    a_ub = vstack(blocks).tocsr()
     gain = q.astype(np.float64) * (ne + 1) + 1.0
     res = linprog(  # type: ignore[call-overload]
         -gain, A_ub=a_ub, b_ub=rhs, bounds=(0.0, 1.0), method="highs-ds"
