@@ -108,6 +108,16 @@ class Criteria:
     top_k
         Keep only the ``top_k`` best mentors per mentee (per role with roles),
         ties by mentor id; ``None`` keeps all.
+    top_per_slot
+        With ``top_k``: also keep the pairs of the greedy matching (pairs by
+        weight, highest first; ties by mentee id, then mentor id) in which
+        every capacity is multiplied by ``top_per_slot`` (a mentee takes
+        ``top_per_slot`` mentors per role, a mentor ``capacity *
+        top_per_slot`` mentees). Each mentor's candidate places are then
+        spread over the mentees, so a few mentors at the top of everyone's
+        list no longer leave most mentees without a free candidate. ``None``
+        keeps only each mentee's best. 2 is a good value (see the matching
+        tutorial).
     min_weight
         Drop pairs whose weight is below this; ``None`` keeps all.
     same_grid_only
@@ -152,8 +162,9 @@ class Criteria:
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
-       ``previous_mentor`` and ``previous_weight``; the repr shows only
-       what differs from the defaults.
+       ``previous_mentor``, ``previous_weight`` and ``top_per_slot``; the
+       repr shows only what differs from the defaults; weights of magnitude
+       above ``1e12`` are rejected.
     """
 
     industries: float = _weight_field()
@@ -172,6 +183,7 @@ class Criteria:
     previous_weight: float = field(
         default=1.0, validator=_check_non_negative, converter=_float_or_keep
     )
+    top_per_slot: int | None = field(default=None, validator=_check_top_k)
 
     def __repr__(self) -> str:
         changed = [

@@ -83,7 +83,7 @@ def preferences_graph(
     ...
     cadredev.errors.InvalidInputError: preferences_graph: mentee 'ana' lists 'wang' twice
 
-    .. versionadded:: 0.3
+    .. versionadded:: 0.2
     """
     for label, value in (
         ("mentee_prefs", mentee_prefs),
