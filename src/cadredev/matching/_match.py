@@ -16,7 +16,7 @@ from cadredev._validate import id_key
 
 from ._contract import EXCLUDED, Problem, bad, parse
 from ._greedy import solve_greedy
-from ._groups import Groups, check_groups, solve_grouped_greedy, solve_grouped_stable
+from ._groups import check_groups, solve_grouped_greedy, solve_grouped_stable
 from ._optimal import solve_optimal
 from ._result import METHODS, Matching, Method, Source, derived_matching
 from ._stable import solve_stable
@@ -60,10 +60,10 @@ def match(
     method: Method = "optimal",
     pinned: Mapping[Any, Any] | Iterable[tuple[Any, Any]] | Matching | None = None,
     weight: str = "weight",
-    objective: Objective = "max_weight",
-    proposing: Proposing = "mentee",
-    groups: Groups | None = None,
-    balance: Balance | None = None,
+    objective: Literal["max_weight", "min_cost", "max_cardinality_then_weight"] = "max_weight",
+    proposing: Literal["mentee", "mentor"] = "mentee",
+    groups: Mapping[Any, tuple[int, Iterable[Any]]] | None = None,
+    balance: Literal["load"] | None = None,
 ) -> Matching:
     """Match mentees to mentors with capacities.
 

@@ -53,7 +53,7 @@ def preferences_graph(
         ``mentee_score = -mentee_rank`` and ``mentor_score = -mentor_rank``
         (what ``match(method="stable")`` ranks by), ``rank_sum`` (the two
         ranks added, a cost for ``objective="min_cost"``) and ``weight`` 1.
-        Ties left in a list are broken by id in :func:`match`, as any tie
+        Ties left in a list are broken by id in :func:`~cadredev.match`, as any tie
         between equal scores.
 
     Raises
