@@ -13,6 +13,7 @@ mentors that would still take them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,7 +21,27 @@ import numpy as np
 if TYPE_CHECKING:
     from ._graph import Blocks
 
-__all__ = ["spread_candidates"]
+__all__ = ["CACHE", "spread_candidates"]
+
+
+CACHE = 32
+"""How many of its best mentors a mentee keeps between rounds of proposals."""
+
+
+@dataclass
+class _Ranked:
+    """Each mentee's best mentors that would take it when last scored, best first.
+
+    The set of mentors that would take a mentee only shrinks (the bars only
+    rise, held pairs are not proposed again), so while at least ``want`` of
+    the kept ones still would, they are its best ``want``; and a list that
+    held every such mentor (``complete``) stays complete.
+    """
+
+    mentor: np.ndarray
+    weight: np.ndarray
+    known: np.ndarray
+    complete: np.ndarray
 
 
 def spread_candidates(blocks: Blocks, k: int, quota: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -29,23 +50,32 @@ def spread_candidates(blocks: Blocks, k: int, quota: np.ndarray) -> tuple[np.nda
     ``quota`` is each mentor's most candidates; a mentee has at most ``k``.
     Only pairs not cut (hard filters, ``min_weight``, ``forbid``) take part.
     """
-    n = len(blocks.cadres)
+    n, m = len(blocks.cadres), len(quota)
+    width = max(CACHE, 2 * k)
+    ranked = _Ranked(
+        mentor=np.full((n, width), -1, dtype=np.int64),
+        weight=np.full((n, width), -np.inf),
+        known=np.zeros(n, dtype=bool),
+        complete=np.zeros(n, dtype=bool),
+    )
     held_i = np.zeros(0, dtype=np.int64)  # held pairs, sorted by (mentor, -weight, mentee)
     held_j = np.zeros(0, dtype=np.int64)
     held_w = np.zeros(0)
     count = np.zeros(n, dtype=np.int64)
     # the worst held pair of a full mentor: a proposal must beat it
-    bar_w, bar_i = _bars(held_i, held_j, held_w, quota)
+    bars = _bars(held_i, held_j, held_w, quota)
     exhausted = np.zeros(n, dtype=bool)  # no mentor left that would take it: for good,
     active = np.arange(n)  # as the bars only rise
     while len(active):
-        props_i, props_j, props_w, done = _propose(
-            blocks, active, k - count[active], (bar_w, bar_i), (held_i, held_j)
-        )
+        want = k - count[active]
+        taken = np.sort(held_i.astype(np.int64) * m + held_j)
+        fresh = _from_cache(ranked, active, want, bars, taken, m)
+        _rescore(blocks, ranked, active[~fresh], bars, taken)
+        props_i, props_j, props_w, done = _pick(ranked, active, want, bars, taken, m)
         exhausted[active[done]] = True
         held_i, held_j, held_w = _merge(held_i, held_j, held_w, props_i, props_j, props_w, quota)
         count = np.bincount(held_i, minlength=n)
-        bar_w, bar_i = _bars(held_i, held_j, held_w, quota)
+        bars = _bars(held_i, held_j, held_w, quota)
         active = np.flatnonzero((count < k) & ~exhausted)
     order = np.lexsort((held_j, held_i))
     return held_i[order], held_j[order]
@@ -65,52 +95,87 @@ def _bars(
     return bar_w, bar_i
 
 
-def _propose(
-    blocks: Blocks,
+def _eligible(  # noqa: PLR0917  (private: the arrays of one round)
+    rows: np.ndarray,
+    mentor: np.ndarray,
+    weight: np.ndarray,
+    bars: tuple[np.ndarray, np.ndarray],
+    taken: np.ndarray,
+    m: int,
+) -> np.ndarray:
+    """Mask of the (mentee ``rows``, ``mentor``) entries whose mentor would take the mentee."""
+    bar_w, bar_i = bars
+    j = np.maximum(mentor, 0)
+    beats = (weight > bar_w[j]) | ((weight == bar_w[j]) & (rows[:, None] < bar_i[j]))
+    key = rows[:, None] * m + j
+    pos = np.minimum(np.searchsorted(taken, key), max(len(taken) - 1, 0))
+    held = taken[pos] == key if len(taken) else np.zeros(key.shape, dtype=bool)
+    return np.asarray((mentor >= 0) & np.isfinite(weight) & beats & ~held, dtype=bool)
+
+
+def _from_cache(  # noqa: PLR0917  (private: the arrays of one round)
+    ranked: _Ranked,
     active: np.ndarray,
     want: np.ndarray,
     bars: tuple[np.ndarray, np.ndarray],
-    held: tuple[np.ndarray, np.ndarray],
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each active mentee's best ``want`` mentors among those that would take it.
+    taken: np.ndarray,
+    m: int,
+) -> np.ndarray:
+    """Mask of the active mentees whose kept list still answers this round."""
+    ok = _eligible(active, ranked.mentor[active], ranked.weight[active], bars, taken, m)
+    enough = ok.sum(axis=1) >= want
+    return np.asarray(ranked.known[active] & (enough | ranked.complete[active]), dtype=bool)
 
-    ``bars`` are what a proposal must beat per mentor; ``held`` the pairs held
-    (not proposed again).
-    Returns the proposals (mentee, mentor, weight) and, per active mentee,
-    whether it has no such mentor left beyond those proposed to.
-    """
-    out_i, out_j, out_w = [], [], []
-    done = np.zeros(len(active), dtype=bool)
-    bar_w, bar_i = bars
-    row_of = np.full(len(blocks.cadres), -1, dtype=np.int64)
-    chunk = blocks.chunk
-    for lo in range(0, len(active), chunk):
-        rows = active[lo : lo + chunk]
-        _, total, mask = blocks.score([blocks.cadres[i] for i in rows.tolist()])
-        beats = (total > bar_w[None, :]) | (
-            (total == bar_w[None, :]) & (rows[:, None] < bar_i[None, :])
-        )
-        row_of[rows] = np.arange(len(rows))
-        mine = row_of[held[0]] >= 0
-        beats[row_of[held[0][mine]], held[1][mine]] = False
-        row_of[rows] = -1
-        score = np.where(mask & beats, total, -np.inf)
+
+def _rescore(
+    blocks: Blocks,
+    ranked: _Ranked,
+    rows: np.ndarray,
+    bars: tuple[np.ndarray, np.ndarray],
+    taken: np.ndarray,
+) -> None:
+    """Score the mentees ``rows`` again and keep each one's best mentors that would take it."""
+    width = ranked.mentor.shape[1]
+    m = len(bars[0])
+    for lo in range(0, len(rows), blocks.chunk):
+        part = rows[lo : lo + blocks.chunk]
+        _, total, mask = blocks.score([blocks.cadres[i] for i in part.tolist()])
+        cols = np.broadcast_to(np.arange(m), total.shape)
+        ok = mask & _eligible(part, cols, total, bars, taken, m)
+        score = np.where(ok, total, -np.inf)
         # best first, ties by mentor position: a stable sort of the negated scores
-        order = np.argsort(-score, axis=1, kind="stable")
-        top = min(int(want[lo : lo + chunk].max()), score.shape[1])
-        pick = order[:, :top]
-        got = np.take_along_axis(score, pick, axis=1)
-        ok = np.isfinite(got) & (np.arange(top)[None, :] < want[lo : lo + chunk, None])
-        r, c = np.nonzero(ok)
-        out_i.append(rows[r])
-        out_j.append(pick[r, c])
-        out_w.append(got[r, c])
-        available = np.isfinite(score).sum(axis=1)
-        done[lo : lo + chunk] = available <= want[lo : lo + chunk]
-    if not out_i:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), done
-    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_w), done
+        order = np.argsort(-score, axis=1, kind="stable")[:, :width]
+        got = np.take_along_axis(score, order, axis=1)
+        fill = np.full((len(part), width), -np.inf)
+        fill[:, : got.shape[1]] = got
+        mentors = np.full((len(part), width), -1, dtype=np.int64)
+        mentors[:, : order.shape[1]] = np.where(np.isfinite(got), order, -1)
+        ranked.mentor[part] = mentors
+        ranked.weight[part] = fill
+        ranked.known[part] = True
+        ranked.complete[part] = ok.sum(axis=1) <= width
+
+
+def _pick(  # noqa: PLR0917  (private: the arrays of one round)
+    ranked: _Ranked,
+    active: np.ndarray,
+    want: np.ndarray,
+    bars: tuple[np.ndarray, np.ndarray],
+    taken: np.ndarray,
+    m: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each active mentee's best ``want`` mentors that would take it, from its kept list.
+
+    Returns the proposals (mentee, mentor, weight) and, per active mentee,
+    whether no mentor beyond those proposed to would take it.
+    """
+    mentor, weight = ranked.mentor[active], ranked.weight[active]
+    ok = _eligible(active, mentor, weight, bars, taken, m)
+    rank = np.cumsum(ok, axis=1)
+    chosen = ok & (rank <= want[:, None])
+    r, c = np.nonzero(chosen)
+    done = ranked.complete[active] & (ok.sum(axis=1) <= want)
+    return active[r], mentor[r, c], weight[r, c], done
 
 
 def _merge(  # noqa: PLR0917  (private: the arrays of one round)
