@@ -336,6 +336,7 @@ def test_negative_weight_pairs_are_left_out_by_optimal() -> None:
 def always_certify(monkeypatch: pytest.MonkeyPatch) -> None:
     """Take the candidate-and-certificate route of the optimal method on any size."""
     monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 1.0)
     monkeypatch.setattr(_optimal, "PRUNE_PER_MENTEE", 1)
     monkeypatch.setattr(_optimal, "PRUNE_PER_SLOT", 1)
 

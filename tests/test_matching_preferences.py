@@ -283,6 +283,7 @@ def test_max_cardinality_on_certified_sizes(seed: int, monkeypatch: pytest.Monke
     from cadredev.matching import _optimal  # noqa: PLC0415
 
     monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)  # take the certified path
+    monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 1.0)
     rng = np.random.default_rng(seed)
     g: nx.Graph[Any] = nx.Graph()
     g.add_nodes_from((f"a{i:03d}" for i in range(120)), bipartite=0)

@@ -20,6 +20,7 @@ import numpy as np
 from ._certify import certify
 
 __all__ = [
+    "PRUNE_MAX_SHARE",
     "PRUNE_MIN_SLOT_EDGES",
     "PRUNE_PER_MENTEE",
     "PRUNE_PER_SLOT",
@@ -39,6 +40,10 @@ PRUNE_PER_SLOT = 2
 """... and each mentor's best few per usable slot."""
 PRUNE_ROUNDS = 3
 """Rounds of growing the candidates before solving the whole problem."""
+PRUNE_MAX_SHARE = 0.5
+"""Candidates holding more than this share of the edges are not worth a
+separate solve (a graph already cut to a few mentors per mentee): the whole
+problem is solved at once."""
 
 
 def solve_optimal(
@@ -234,6 +239,8 @@ def _certified_assignment(
         keep |= best_per_group(a, q, np.full(n, PRUNE_PER_MENTEE << widen), tag)
         keep |= best_per_group(b, q, (PRUNE_PER_SLOT << widen) * cap, tag)
         sub = np.flatnonzero(keep)
+        if grow == 0 and len(sub) > PRUNE_MAX_SHARE * len(a):
+            break  # hardly smaller than the whole problem
         if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
             everyone = False
         try:
