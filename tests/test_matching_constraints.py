@@ -96,6 +96,30 @@ def test_a_forbidden_edge_is_never_matched(
     check_explanations(g, result)
 
 
+@settings(max_examples=40, deadline=None)
+@given(graphs_with_forbidden(), st.sampled_from(METHODS), st.booleans(), st.data())
+def test_forbidden_with_groups_pins_and_balance(
+    g: nx.Graph[Any], method: Any, balance: bool, data: st.DataObject
+) -> None:
+    mentors = sorted(v for v, d in g.nodes(data=True) if d["bipartite"] == 1)
+    groups = {"team": (data.draw(st.integers(0, 4)), mentors[: len(mentors) // 2 + 1])}
+    allowed = [
+        (a, b) if g.nodes[a]["bipartite"] == 0 else (b, a)
+        for a, b in g.edges
+        if (a, b) not in g.graph["forbidden"] and (b, a) not in g.graph["forbidden"]
+    ]
+    pins = data.draw(st.lists(st.sampled_from(allowed), max_size=1)) if allowed else []
+    extra: dict[str, Any] = {"balance": "load"} if balance and method == "optimal" else {}
+    try:
+        result = match(g, method=method, groups=groups, pinned=pins, **extra)
+    except InvalidInputError as exc:  # a pin over a capacity
+        if "exceed" not in str(exc):
+            raise
+        return
+    assert not set(result.assignments) & set(g.graph["forbidden"])
+    check_explanations(g, result)
+
+
 @settings(max_examples=30, deadline=None)
 @given(graphs_with_forbidden(), st.sampled_from(METHODS))
 def test_forbidden_with_roles(g: nx.Graph[Any], method: Any) -> None:
