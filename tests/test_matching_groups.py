@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from cadredev.errors import InvalidInputError
-from cadredev.matching import match
+from cadredev.matching import GROUP_FULL, match
 
 METHODS = ("optimal", "stable", "greedy")
 
@@ -364,3 +364,20 @@ def test_groups_with_roles_are_rejected() -> None:
 def test_pinned_pairs_count_against_their_group() -> None:
     result = match(small(), groups={"x": (1, ["b0", "b1"])}, pinned={"a0": "b0"})
     assert result.pairs == {"a0": "b0"}
+    assert result.unmatched["a1"] == GROUP_FULL
+
+
+@settings(max_examples=40, deadline=None)
+@given(grouped(), st.sampled_from(METHODS))
+def test_unmatched_reasons_name_full_groups(case: Any, method: Any) -> None:
+    g, groups = case
+    result = match(g, method=method, groups=groups)
+    load = Counter(result.pairs.values())
+    group_of = {b: name for name, (_, members) in groups.items() for b in members}
+    group_load = Counter(group_of[b] for _, b in result.assignments if b in group_of)
+    for u, why in result.unmatched.items():
+        if why == GROUP_FULL:
+            for v in g[u]:
+                if load[v] < g.nodes[v]["capacity"]:
+                    k = group_of[v]
+                    assert group_load[k] >= groups[k][0]

@@ -47,6 +47,7 @@ from ._explain import MatchExplanation
 from ._graph import compatibility_graph
 from ._match import ALL_FULL as ALL_FULL
 from ._match import FORBIDDEN as FORBIDDEN
+from ._match import GROUP_FULL as GROUP_FULL
 from ._match import METHODS as METHODS
 from ._match import NO_CAPACITY as NO_CAPACITY
 from ._match import NO_COMPATIBLE as NO_COMPATIBLE

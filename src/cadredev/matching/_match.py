@@ -24,6 +24,7 @@ from ._stable import solve_stable
 __all__ = [
     "ALL_FULL",
     "FORBIDDEN",
+    "GROUP_FULL",
     "METHODS",
     "NOT_WORTH",
     "NO_CAPACITY",
@@ -48,6 +49,7 @@ Balance: TypeAlias = Literal["load"]
 # reasons given for unmatched mentees
 NO_COMPATIBLE = "no compatible mentor"
 ALL_FULL = "all compatible mentors full"
+GROUP_FULL = "every compatible mentor with room is in a full group"
 FORBIDDEN = "forbidden: every candidate mentor is excluded (回避)"
 NOT_WORTH = "not matched: every remaining pair has negative weight"
 
@@ -193,7 +195,7 @@ def match(
     )
     if prob.roles is None:
         chosen = _solve(how, prob, everything, pins)
-        return _matching(method, prob, chosen, everything, None)
+        return _matching(method, prob, chosen, everything, None, grouping)
     edge_role = np.array([prob.mentor_role[j] for j in prob.ev.tolist()], dtype=object)
     parts_by_role: dict[str, Matching] = {}
     chosen = np.zeros(len(prob.eu), dtype=bool)
@@ -377,8 +379,13 @@ def _solve(how: _How, prob: Problem, sub: np.ndarray, pinned: list[int]) -> np.n
     return chosen
 
 
-def _matching(
-    method: str, prob: Problem, chosen: np.ndarray, sub: np.ndarray, role: str | None
+def _matching(  # noqa: PLR0917  (private: one matching's parts)
+    method: str,
+    prob: Problem,
+    chosen: np.ndarray,
+    sub: np.ndarray,
+    role: str | None,
+    grouping: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Matching:
     """Return the :class:`Matching` of the chosen edges among ``sub``, with reasons."""
     mentees, mentors = prob.mentees, prob.mentors
@@ -390,7 +397,14 @@ def _matching(
             strict=True,
         )
     )  # edges are in (mentee, mentor) id order already
-    unmatched = _unmatched(method, prob, idx, sub, role)
+    group_room = None
+    if grouping is not None:
+        group_of, group_cap = grouping
+        mine = group_of[prob.ev[idx]]
+        load = np.bincount(mine[mine >= 0], minlength=len(group_cap))
+        slot = np.where(group_of >= 0, group_of, len(group_cap))  # no group: a roomy one
+        group_room = np.append(load, 0)[slot] < np.append(group_cap, 1)[slot]
+    unmatched = _unmatched(method, prob, idx, sub, role, group_room)
     return derived_matching(
         Source(
             problem=prob,
@@ -406,10 +420,18 @@ def _matching(
     )
 
 
-def _unmatched(
-    method: str, prob: Problem, idx: np.ndarray, sub: np.ndarray, role: str | None
+def _unmatched(  # noqa: PLR0917  (private: one matching's parts)
+    method: str,
+    prob: Problem,
+    idx: np.ndarray,
+    sub: np.ndarray,
+    role: str | None,
+    group_room: np.ndarray | None = None,
 ) -> dict[Hashable, str]:
-    """Mentee id -> why, for the mentees without a chosen edge (``idx``) among ``sub``."""
+    """Mentee id -> why, for the mentees without a chosen edge (``idx``) among ``sub``.
+
+    ``group_room`` tells, per mentor, whether its group (if any) has room.
+    """
     matched = np.zeros(len(prob.mentees), dtype=bool)
     matched[prob.eu[idx]] = True
     load = np.bincount(prob.ev[idx], minlength=len(prob.mentors))
@@ -434,6 +456,8 @@ def _unmatched(
             room = load[prob.ev[mine]] < prob.mentor_cap[prob.ev[mine]]
             if not room.any():
                 out[u] = ALL_FULL
+            elif group_room is not None and not (room & group_room[prob.ev[mine]]).any():
+                out[u] = GROUP_FULL
             elif bool(np.all(prob.w[mine][room] < 0)):
                 out[u] = NOT_WORTH
             else:
