@@ -25,7 +25,7 @@ mentors per mentee, integer weights 1..100 (600k edges). Times, in one run:
   mentor-proposing ``stable``.
 
 Run ``python benchmarks/bench_matching.py`` (``--quick`` for a small smoke run,
-``--only new`` for the last two sections).
+``--only new`` to run only the last two sections).
 """
 
 from __future__ import annotations
@@ -426,6 +426,9 @@ def main() -> None:
     print(f"  stable @ {n2:<8,}              {t_stable200:6.3f} s  [<= 2 s]")
     print(f"  compatibility_graph / bare     {t_cg / t_bare:6.2f}x  [<= 2x]")
     print(f"  matching document @ {n:<8,}  {t_doc:6.3f} s  (no target)")
+    print()
+    lines = candidates(row, scale) + new_options(row, scale)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
