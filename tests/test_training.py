@@ -147,8 +147,8 @@ def violations(
 
 def brute_force(
     sessions: Sequence[Session], lecturers: Sequence[Lecturer], busy: Busy, preferred: set[str]
-) -> tuple[int, int, int]:
-    """The best (filled, -max turns, preferred cadre turns) over every rota."""
+) -> tuple[int, int, int, int]:
+    """The best (filled, -max turns, preferred cadre turns, lecturers used) over every rota."""
     options = []
     for s in sessions:
         ok = [
@@ -160,7 +160,7 @@ def brute_force(
             [c for r in range(min(s.slots, len(ok)) + 1) for c in itertools.combinations(ok, r)]
         )
     by_l = {x.id: x for x in lecturers}
-    best = (0, 0, 0)
+    best = (0, 0, 0, 0)
     for choice in itertools.product(*options):
         load = Counter(lid for group in choice for lid in group)
         if any(load[lid] > by_l[lid].max_turns for lid in load):
@@ -176,7 +176,8 @@ def brute_force(
             for lid in group
             if s.id in preferred and by_l[lid].kind == "cadre"
         )
-        key = (sum(load.values()), -max(load.values(), default=0), pref)
+        used = sum(1 for n in load.values() if n > 0)
+        key = (sum(load.values()), -max(load.values(), default=0), pref, used)
         best = max(best, key)
     return best
 
@@ -193,7 +194,7 @@ def test_rota_is_valid_and_optimal_against_brute_force(
     rota = lecturer_rota(sessions, lecturers, busy=busy, plans=plans)
     assert violations(rota, sessions, lecturers, busy) == []
     assert rota.optimal
-    got = (rota.filled, -rota.max_turns, rota.preferred_cadre_turns)
+    got = (rota.filled, -rota.max_turns, rota.preferred_cadre_turns, rota.lecturers_used)
     assert got == brute_force(sessions, lecturers, busy, preferred_sessions(sessions, plans))
     for s in sessions:
         assert rota.explain(s.id).startswith(s.id)

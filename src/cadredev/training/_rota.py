@@ -106,6 +106,11 @@ class LecturerRota:
         """Lecturer turns given."""
         return len(self.turns)
 
+    @property
+    def lecturers_used(self) -> int:
+        """How many different lecturers give a turn (maximised last)."""
+        return sum(1 for n in self.load.values() if n > 0)
+
     def lecturers_of(self, session_id: str) -> tuple[str, ...]:
         """Return the lecturers of a session, by id."""
         return tuple(t.lecturer_id for t in self.turns if t.session_id == session_id)
@@ -144,8 +149,9 @@ class LecturerRota:
         opt = "optimal" if self.optimal else "not proved optimal"
         kinds = ", ".join(f"{k} {n}" for k, n in self.turns_by_kind().items())
         return (
-            f"Lecturer rota: {self.filled} of {self.slots} turns filled ({kinds}), "
-            f"at most {self.max_turns} per lecturer, {len(self.unfilled)} session(s) short, {opt}"
+            f"Lecturer rota: {self.filled} of {self.slots} turns filled ({kinds}) "
+            f"by {self.lecturers_used} lecturers, at most {self.max_turns} each, "
+            f"{len(self.unfilled)} session(s) short, {opt}"
         )
 
     def __str__(self) -> str:
@@ -310,11 +316,14 @@ class _Model:
             if s.period not in busy.get(lecturers[j].id, frozenset())
         ]
         index = {(sessions[i].id, lecturers[j].id): e for e, (i, j) in enumerate(self.pairs)}
-        self.pinned = np.zeros(len(self.pairs) + 1, dtype=bool)
+        # variables: one per candidate pair, one per lecturer (gives a turn), the most turns T
+        self.n_pairs = len(self.pairs)
+        self.n = self.n_pairs + len(lecturers) + 1
+        self.pinned = np.zeros(self.n, dtype=bool)
         for sid, lid in sorted(pins):
             self._check_pin(sid, lid, index)
             self.pinned[index[sid, lid]] = True
-        self.n = len(self.pairs) + 1  # the last variable is the most turns, T
+        self._rows: list[LinearConstraint] | None = None
 
     def _check_pin(self, sid: str, lid: str, index: Mapping[tuple[str, str], int]) -> None:
         if (sid, lid) in index:
@@ -333,6 +342,11 @@ class _Model:
         )
 
     def constraints(self) -> list[LinearConstraint]:
+        if self._rows is None:
+            self._rows = self._constraints()
+        return self._rows
+
+    def _constraints(self) -> list[LinearConstraint]:
         rows: list[tuple[list[int], list[float], float, float]] = []
         by_s: defaultdict[int, list[int]] = defaultdict(list)
         by_l: defaultdict[int, list[int]] = defaultdict(list)
@@ -345,6 +359,9 @@ class _Model:
         for j, es in by_l.items():
             rows.append((es, [1.0] * len(es), 0.0, float(self.lecturers[j].max_turns)))
             rows.append(([*es, t], [1.0] * len(es) + [-1.0], -np.inf, 0.0))
+        for j in range(len(self.lecturers)):
+            es = by_l.get(j, [])
+            rows.append(([self.n_pairs + j, *es], [1.0] + [-1.0] * len(es), -np.inf, 0.0))
         pos = {pair: e for e, pair in enumerate(self.pairs)}
         for group in _clash_groups(self.sessions):
             for j in range(len(self.lecturers)):
@@ -381,21 +398,26 @@ def _solve(
 
 
 def _stages(model: _Model, preferred: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Most turns filled; then the least max turns; then the most preferred cadre turns."""
+    """Most turns filled; the least max turns; the most preferred cadre turns; most lecturers."""
     n = model.n
-    fill = np.ones(n)
-    fill[-1] = 0.0
+    fill = np.zeros(n)
+    fill[: model.n_pairs] = 1.0
     x, ok1 = _solve(model, -fill, [])
     filled = float(fill @ x)
     keep_fill = LinearConstraint(fill.reshape(1, -1), filled, filled)
     top = np.zeros(n)
     top[-1] = 1.0
     x, ok2 = _solve(model, top, [keep_fill])
-    keep_top = LinearConstraint(top.reshape(1, -1), -np.inf, float(x[-1]))
-    if not preferred.any():
-        return x, ok1 and ok2
-    x, ok3 = _solve(model, -preferred, [keep_fill, keep_top])
-    return x, ok1 and ok2 and ok3
+    keep = [keep_fill, LinearConstraint(top.reshape(1, -1), -np.inf, float(x[-1]))]
+    ok3 = True
+    if preferred.any():
+        x, ok3 = _solve(model, -preferred, keep)
+        best = float(preferred @ x)
+        keep.append(LinearConstraint(preferred.reshape(1, -1), best, np.inf))
+    spread = np.zeros(n)
+    spread[model.n_pairs : n - 1] = 1.0
+    x, ok4 = _solve(model, -spread, keep)
+    return x, ok1 and ok2 and ok3 and ok4
 
 
 def _reason(model: _Model, i: int, load: Mapping[str, int], given: Mapping[int, set[int]]) -> str:
@@ -448,7 +470,8 @@ def lecturer_rota(
     2. then make the most turns any one lecturer gives as small as possible
        (turns spread fairly);
     3. then give as many turns as possible to cadre lecturers in sessions
-       whose learning plan asks for them (``LearningPlan.cadre_lecturers``).
+       whose learning plan asks for them (``LearningPlan.cadre_lecturers``);
+    4. then let as many different lecturers as possible give a turn.
 
     Remaining ties are resolved by the solver over sessions and lecturers in
     id order, so the result does not depend on input order.
@@ -518,7 +541,7 @@ def lecturer_rota(
 
 def _check_pins_fit(model: _Model) -> None:
     per_l: defaultdict[int, list[int]] = defaultdict(list)
-    for e in np.flatnonzero(model.pinned[:-1]):
+    for e in np.flatnonzero(model.pinned[: model.n_pairs]):
         i, j = model.pairs[e]
         per_l[j].append(i)
     for j, items in sorted(per_l.items()):
@@ -539,7 +562,7 @@ def _check_pins_fit(model: _Model) -> None:
 
 def _result(model: _Model, x: np.ndarray, preferred: np.ndarray, optimal: bool) -> LecturerRota:
     ss, ls = model.sessions, model.lecturers
-    chosen = [e for e in range(len(model.pairs)) if x[e] > 0]
+    chosen = [e for e in range(model.n_pairs) if x[e] > 0]
     turns = tuple(
         Turn(
             session_id=ss[i].id,
