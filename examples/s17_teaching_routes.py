@@ -21,7 +21,7 @@ import datetime as dt
 
 import numpy as np
 
-from cadredev.training import Course, Site, Theme, Visit, plan_routes
+from cadredev.training import Booking, Course, Site, Theme, plan_routes
 
 cases = [
     Course(
@@ -129,20 +129,19 @@ assert round(plan.total_travel, 1) == 84.8
 
 # %%
 thursday = dt.date(2025, 10, 9)
-visits = [
-    Visit(id="class-1", theme="science", size=40, day=dt.date(2025, 10, 7)),
-    Visit(id="class-2", theme="open", size=50, day=dt.date(2025, 10, 8)),
-    Visit(id="class-3", theme="industry", size=35, day=thursday),
-    Visit(id="class-4", theme="ecology", size=35, day=thursday),
+bookings = [
+    Booking(id="class-1", theme="science", size=40, day=dt.date(2025, 10, 7)),
+    Booking(id="class-2", theme="open", size=50, day=dt.date(2025, 10, 8)),
+    Booking(id="class-3", theme="industry", size=35, day=thursday),
+    Booking(id="class-4", theme="ecology", size=35, day=thursday),
 ]
-booked = plan_routes(sites, themes, distance=distance, sites_per_route=3, visits=visits)
+booked = plan_routes(sites, themes, distance=distance, sites_per_route=3, bookings=bookings)
 for theme in themes:
     print(booked.explain(theme.id))
-capacity = {s.id: s.capacity for s in sites}
-assert all(n <= capacity[site] for (site, _), n in booked.load.items())
+assert all(x.people <= x.capacity for x in booked.load)
 assert (booked.gaps, booked.unrouted) == ({}, ())
 assert booked.route("industry").sites == ("bgi", "ranch", "farm")
-assert (booked.load["seaweed", thursday], booked.load["ranch", thursday]) == (35, 70)
+assert (booked.people_at("seaweed", thursday), booked.people_at("ranch", thursday)) == (35, 70)
 assert round(booked.total_travel - plan.total_travel, 1) == 4.4
 print(
     f"travel with the bookings: {booked.total_travel:.1f} km "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 from collections import Counter
 from collections.abc import Sequence
 
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadredev import Cadre, InvalidInputError
+from cadredev import Cadre, InvalidInputError, io
 from cadredev.calendar import Calendar
 from cadredev.rotation import Assignment, RotationPlan
 from cadredev.training import (
@@ -442,3 +443,37 @@ def test_training_records_and_rollup() -> None:
         training_records([s1], [att[0], att[0]])
     with pytest.raises(InvalidInputError, match="unknown session"):
         training_records([s1], [att[1]])
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _through_json(obj: object) -> object:
+    return io.load(type(obj), json.loads(json.dumps(io.dump(obj))))
+
+
+@given(rota_instances())
+def test_rota_and_records_round_trip_through_json(
+    case: tuple[list[Session], list[Lecturer], Busy, list[LearningPlan]],
+) -> None:
+    sessions, lecturers, busy, plans = case
+    rota = lecturer_rota(sessions, lecturers, busy=busy, plans=plans)
+    for obj in [rota, *sessions, *lecturers, *plans]:
+        assert _through_json(obj) == obj
+
+
+@given(enrol_instances())
+def test_enrolment_round_trips_through_json(
+    case: tuple[LearningPlan, list[str], dict[str, list[str]], list[Session]],
+) -> None:
+    plan, cadres, choices, sessions = case
+    e = enrol(plan, cadres, choices, sessions=sessions)
+    assert _through_json(e) == e
+
+
+def test_attendance_and_quiz_round_trip() -> None:
+    for obj in (
+        Attendance(cadre_id="c", session_id="s", attended=False, hours=1.5),
+        QuizResult(cadre_id="c", quiz="q", period="2025-01", score=70),
+    ):
+        assert _through_json(obj) == obj

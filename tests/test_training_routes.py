@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -13,13 +14,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadredev import InvalidInputError
-from cadredev.training import RoutePlan, Site, Theme, Visit, plan_routes
+from cadredev import InvalidInputError, io
+from cadredev.training import Booking, RoutePlan, Site, Theme, plan_routes
 
 TOPICS = ("a", "b", "c", "d")
 DAYS = (dt.date(2025, 5, 6), dt.date(2025, 5, 7))
 
-Case = tuple[list[Site], list[Theme], np.ndarray, int, list[Visit]]
+Case = tuple[list[Site], list[Theme], np.ndarray, int, list[Booking]]
 
 
 @st.composite
@@ -44,10 +45,10 @@ def route_instances(draw: st.DrawFn, *, with_visits: bool) -> Case:
     ).reshape(n, n)
     np.fill_diagonal(d, 0.0)
     k = draw(st.integers(1, 3))
-    visits = []
+    bookings = []
     if with_visits:
-        visits = [
-            Visit(
+        bookings = [
+            Booking(
                 id=f"v{i}",
                 theme=draw(st.sampled_from(themes)).id,
                 size=draw(st.integers(1, 3)),
@@ -55,7 +56,7 @@ def route_instances(draw: st.DrawFn, *, with_visits: bool) -> Case:
             )
             for i in range(draw(st.integers(0, 4)))
         ]
-    return sites, themes, d, k, visits
+    return sites, themes, d, k, bookings
 
 
 def travel(order: Sequence[int], d: np.ndarray) -> float:
@@ -64,16 +65,16 @@ def travel(order: Sequence[int], d: np.ndarray) -> float:
 
 def brute_force(case: Case) -> tuple[int, float]:
     """Most covered topics, then least travel, over every choice of ordered routes (or none)."""
-    sites, themes, d, k, visits = case
+    sites, themes, d, k, bookings = case
     options = []
     for t in themes:
         relevant = [i for i, s in enumerate(sites) if s.topics & t.topics]
         routes: list[tuple[int, ...] | None] = (
             list(itertools.permutations(relevant, min(k, len(relevant)))) if relevant else []
         )
-        options.append([*routes, None] if visits else routes or [None])
+        options.append([*routes, None] if bookings else routes or [None])
     people: Counter[tuple[str, dt.date]] = Counter()
-    for v in visits:
+    for v in bookings:
         people[v.theme, v.day] += v.size
     best: tuple[int, float] | None = None
     for pick in itertools.product(*options):
@@ -97,7 +98,7 @@ def brute_force(case: Case) -> tuple[int, float]:
 
 
 def check(plan: RoutePlan, case: Case) -> None:
-    sites, themes, _, k, visits = case
+    sites, themes, _, k, bookings = case
     by_id = {s.id: s for s in sites}
     for r in plan.routes:
         theme = next(t for t in themes if t.id == r.theme_id)
@@ -107,11 +108,12 @@ def check(plan: RoutePlan, case: Case) -> None:
     assert {r.theme_id for r in plan.routes} | {u.theme_id for u in plan.unrouted} == {
         t.id for t in themes
     }
-    for (site, _), n in plan.load.items():
-        assert n <= by_id[site].capacity
-    assert sum(plan.load.values()) == sum(
+    for x in plan.load:
+        assert x.people <= by_id[x.site_id].capacity == x.capacity
+        assert plan.people_at(x.site_id, x.day) == x.people
+    assert sum(x.people for x in plan.load) == sum(
         v.size * len(plan.route(v.theme).sites)
-        for v in visits
+        for v in bookings
         if v.theme in {r.theme_id for r in plan.routes}
     )
 
@@ -132,8 +134,8 @@ def test_routes_without_visits_match_brute_force(case: Case) -> None:
 
 @given(route_instances(with_visits=True))
 def test_routes_with_visits_match_brute_force(case: Case) -> None:
-    sites, themes, d, k, visits = case
-    plan = plan_routes(sites, themes, distance=d, sites_per_route=k, visits=visits)
+    sites, themes, d, k, bookings = case
+    plan = plan_routes(sites, themes, distance=d, sites_per_route=k, bookings=bookings)
     check(plan, case)
     cover, length = brute_force(case)
     assert covered(plan) == cover
@@ -152,6 +154,14 @@ def test_routes_do_not_depend_on_input_order(case: Case, rnd: object) -> None:
     assert again == first
 
 
+@given(route_instances(with_visits=True))
+def test_route_plans_round_trip_through_json(case: Case) -> None:
+    sites, themes, d, k, bookings = case
+    plan = plan_routes(sites, themes, distance=d, sites_per_route=k, bookings=bookings)
+    for obj in [plan, *sites, *themes, *bookings]:
+        assert io.load(type(obj), json.loads(json.dumps(io.dump(obj)))) == obj
+
+
 def test_a_theme_no_site_covers_is_explained() -> None:
     sites = [Site(id="port", topics={"trade"}), Site(id="lab", topics={"science"})]
     themes = [
@@ -168,8 +178,8 @@ def test_a_theme_no_site_covers_is_explained() -> None:
 def test_visits_beyond_capacity_are_explained() -> None:
     sites = [Site(id="port", topics={"trade"}, capacity=30)]
     themes = [Theme(id="open", topics={"trade"})]
-    visit = Visit(id="v1", theme="open", size=40, day=DAYS[0])
-    plan = plan_routes(sites, themes, distance=[[0]], visits=[visit])
+    visit = Booking(id="v1", theme="open", size=40, day=DAYS[0])
+    plan = plan_routes(sites, themes, distance=[[0]], bookings=[visit])
     assert plan.routes == ()
     assert "fewer than the 40 people" in plan.unrouted[0].reason
 
@@ -188,7 +198,7 @@ def test_bad_route_input_is_named() -> None:
             sites,
             [theme],
             distance=[[0, 1], [1, 0]],
-            visits=[Visit(id="v", theme="zz", size=1, day=DAYS[0])],
+            bookings=[Booking(id="v", theme="zz", size=1, day=DAYS[0])],
         )
     with pytest.raises(InvalidInputError, match="Theme 'u': topics must name at least one topic"):
         Theme(id="u", topics=())

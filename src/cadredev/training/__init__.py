@@ -2,7 +2,7 @@
 
 Records: :class:`Course`, :class:`Session`, :class:`LearningPlan`,
 :class:`Lecturer`, :class:`Attendance`, :class:`QuizResult`, and for
-teaching routes :class:`Site`, :class:`Theme` and :class:`Visit`.
+teaching routes :class:`Site`, :class:`Theme` and :class:`Booking`.
 Decisions, each a function returning a result that explains itself:
 
 * :func:`lecturer_rota`: qualified lecturers to sessions within turn budgets,
@@ -26,6 +26,7 @@ from ._records import (
     FORMATS,
     LECTURER_KINDS,
     Attendance,
+    Booking,
     Course,
     CourseFormat,
     LearningPlan,
@@ -35,10 +36,9 @@ from ._records import (
     Session,
     Site,
     Theme,
-    Visit,
 )
 from ._rota import LecturerRota, Turn, Unfilled, lecturer_rota
-from ._routes import Route, RoutePlan, Unrouted, plan_routes
+from ._routes import Route, RoutePlan, SiteLoad, Unrouted, plan_routes
 
 __all__ = [
     "FORMATS",
@@ -46,6 +46,7 @@ __all__ = [
     "LECTURER_KINDS",
     "TRAINING_INDICATORS",
     "Attendance",
+    "Booking",
     "Course",
     "CourseFormat",
     "Enrolment",
@@ -60,11 +61,11 @@ __all__ = [
     "Session",
     "Shortfall",
     "Site",
+    "SiteLoad",
     "Theme",
     "Turn",
     "Unfilled",
     "Unrouted",
-    "Visit",
     "enrol",
     "lecturer_rota",
     "plan_routes",

@@ -18,6 +18,7 @@ __all__ = [
     "FORMAT_LABELS",
     "LECTURER_KINDS",
     "Attendance",
+    "Booking",
     "Course",
     "CourseFormat",
     "LearningPlan",
@@ -27,7 +28,6 @@ __all__ = [
     "Session",
     "Site",
     "Theme",
-    "Visit",
 ]
 
 CourseFormat = Literal["lecture", "seminar", "site visit", "online"]
@@ -534,14 +534,14 @@ def _check_day(_: object, attribute: Any, value: Any) -> None:
 
 @named_errors
 @frozen(kw_only=True)
-class Visit:
+class Booking:
     """A cohort of trainees that follows a theme's route on one day.
 
     Examples
     --------
     >>> import datetime as dt
-    >>> from cadredev.training import Visit
-    >>> Visit(id="v1", theme="ecology", size=40, day=dt.date(2025, 5, 8)).size
+    >>> from cadredev.training import Booking
+    >>> Booking(id="v1", theme="ecology", size=40, day=dt.date(2025, 5, 8)).size
     40
 
     .. versionadded:: 0.3

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 from collections import defaultdict
@@ -17,14 +18,12 @@ from cadredev._frozendict import FrozenDict, id_key
 from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 
-from ._records import Site, Theme, Visit
+from ._records import Booking, Site, Theme
 
 if TYPE_CHECKING:
-    import datetime as dt
-
     import pandas as pd
 
-__all__ = ["Route", "RoutePlan", "Unrouted", "plan_routes"]
+__all__ = ["Route", "RoutePlan", "SiteLoad", "Unrouted", "plan_routes"]
 
 _WHERE = "plan_routes"
 MAX_SITES_PER_ROUTE = 7
@@ -49,6 +48,19 @@ class Route:
 
 
 @frozen(kw_only=True)
+class SiteLoad:
+    """Visitors at a site on a day, from the visits booked onto the routes.
+
+    .. versionadded:: 0.3
+    """
+
+    site_id: str
+    day: dt.date
+    people: int
+    capacity: int
+
+
+@frozen(kw_only=True)
 class Unrouted:
     """A theme that got no route, and why.
 
@@ -70,7 +82,8 @@ class RoutePlan:
     unrouted
         Themes without a route, each with the reason.
     load
-        People at each (site, day) from the visits (empty without visits).
+        Visitors at each site on each day of a booking (empty without bookings),
+        by site then day.
     sites_per_route
         The route length asked for.
 
@@ -88,7 +101,7 @@ class RoutePlan:
 
     routes: tuple[Route, ...]
     unrouted: tuple[Unrouted, ...]
-    load: FrozenDict[tuple[str, dt.date], int]
+    load: tuple[SiteLoad, ...]
     sites_per_route: int
 
     @property
@@ -98,9 +111,13 @@ class RoutePlan:
 
     @property
     def gaps(self) -> FrozenDict[str, frozenset[str]]:
-        """Theme id -> required topics left uncovered (unrouted themes: all of them)."""
+        """The required topics each routed theme's route leaves uncovered, by theme id."""
         out = {r.theme_id: r.missing for r in self.routes if r.missing}
         return FrozenDict(dict(sorted(out.items())))
+
+    def people_at(self, site_id: str, day: dt.date) -> int:
+        """Return the visitors booked at a site on a day."""
+        return sum(x.people for x in self.load if x.site_id == site_id and x.day == day)
 
     def route(self, theme_id: str) -> Route:
         """Return a theme's route."""
@@ -250,7 +267,7 @@ def plan_routes(
     *,
     distance: Any,
     sites_per_route: int = 3,
-    visits: Iterable[Visit] = (),
+    bookings: Iterable[Booking] = (),
 ) -> RoutePlan:
     """Choose, for each theme, a route of teaching sites in the shortest visiting order.
 
@@ -262,12 +279,12 @@ def plan_routes(
        (summed over themes); topics left uncovered are reported as gaps;
     2. then the total travel is as short as possible: each route is an open
        path through its sites by the ``distance`` matrix (every order is
-       tried), and when visits are given the routes are chosen together by a
+       tried), and when bookings are given the routes are chosen together by a
        small HiGHS program so that on each day the people visiting each
        site stay within its capacity.
 
-    Without visits, ties go to the route whose sites, in order, have the
-    smallest ids; with visits, remaining ties are resolved by the solver over
+    Without bookings, ties go to the route whose sites, in order, have the
+    smallest ids; with bookings, remaining ties are resolved by the solver over
     themes and candidate routes in that order, so the result never depends on
     input order.
 
@@ -283,19 +300,19 @@ def plan_routes(
         is read both ways).
     sites_per_route
         Sites on each route, from 1 to 7.
-    visits
+    bookings
         Cohorts scheduled onto the themes' routes, each on a day.
 
     Returns
     -------
     RoutePlan
-        The routes; a theme that no site covers, or whose visits no route can
+        The routes; a theme that no site covers, or whose bookings no route can
         take within the sites' capacities, is in ``unrouted`` with the reason.
 
     Raises
     ------
     InvalidInputError
-        For malformed input (a bad distance, a visit of an unknown theme).
+        For malformed input (a bad distance, a booking of an unknown theme).
 
     Examples
     --------
@@ -309,7 +326,7 @@ def plan_routes(
     """
     given = _records(sites, Site, "sites")
     ts = sorted(_records(themes, Theme, "themes"), key=lambda t: id_key(t.id))
-    vs = sorted(_records(visits, Visit, "visits"), key=lambda v: id_key(v.id))
+    vs = sorted(_records(bookings, Booking, "bookings"), key=lambda v: id_key(v.id))
     if not is_int(sites_per_route) or not 1 <= sites_per_route <= MAX_SITES_PER_ROUTE:
         raise InvalidInputError(
             f"{_WHERE}: sites_per_route must be an integer from 1 to {MAX_SITES_PER_ROUTE}, "
@@ -318,14 +335,14 @@ def plan_routes(
     theme_ids = {t.id for t in ts}
     for v in vs:
         if v.theme not in theme_ids:
-            raise InvalidInputError(f"{_WHERE}: visit {v.id!r} names unknown theme {v.theme!r}")
+            raise InvalidInputError(f"{_WHERE}: booking {v.id!r} names unknown theme {v.theme!r}")
     d = _matrix(given, distance)
     perm = sorted(range(len(given)), key=lambda k: id_key(given[k].id))
     ss = [given[k] for k in perm]
     return _plan(ss, ts, vs, d[np.ix_(perm, perm)], int(sites_per_route))
 
 
-def _plan(ss: list[Site], ts: list[Theme], vs: list[Visit], d: np.ndarray, k: int) -> RoutePlan:
+def _plan(ss: list[Site], ts: list[Theme], vs: list[Booking], d: np.ndarray, k: int) -> RoutePlan:
     cands = {t.id: _candidates(t, ss, d, k) for t in ts}
     unrouted = [
         Unrouted(
@@ -358,6 +375,7 @@ def _plan(ss: list[Site], ts: list[Theme], vs: list[Visit], d: np.ndarray, k: in
         )
     load: defaultdict[tuple[str, dt.date], int] = defaultdict(int)
     by_theme = {r.theme_id: r for r in routes}
+    capacity = {s.id: s.capacity for s in ss}
     for v in vs:
         if v.theme in by_theme:
             for s in by_theme[v.theme].sites:
@@ -365,7 +383,10 @@ def _plan(ss: list[Site], ts: list[Theme], vs: list[Visit], d: np.ndarray, k: in
     return RoutePlan(
         routes=tuple(routes),
         unrouted=tuple(sorted(unrouted, key=lambda u: id_key(u.theme_id))),
-        load=FrozenDict(dict(sorted(load.items(), key=lambda kv: (id_key(kv[0][0]), kv[0][1])))),
+        load=tuple(
+            SiteLoad(site_id=s, day=day, people=n, capacity=capacity[s])
+            for (s, day), n in sorted(load.items(), key=lambda kv: (id_key(kv[0][0]), kv[0][1]))
+        ),
         sites_per_route=k,
     )
 
@@ -374,13 +395,13 @@ def _choose_with_visits(
     themes: list[Theme],
     cands: Mapping[str, list[tuple[int, float, tuple[int, ...]]]],
     sites: list[Site],
-    visits: list[Visit],
+    bookings: list[Booking],
 ) -> tuple[dict[str, tuple[int, float, tuple[int, ...]]], list[Unrouted]]:
     """Choose one candidate (or none) per theme: most coverage, then least travel."""
     if not themes:
         return {}, []
     people: defaultdict[tuple[str, dt.date], int] = defaultdict(int)
-    for v in visits:
+    for v in bookings:
         people[v.theme, v.day] += v.size
     cols: list[tuple[int, int]] = []  # (theme index, candidate index); candidate -1 = no route
     for a, t in enumerate(themes):
@@ -398,7 +419,7 @@ def _choose_with_visits(
         rows.append(np.array([1.0 if col[0] == a else 0.0 for col in cols]))
         lo.append(1.0)
         hi.append(1.0)
-    days = sorted({v.day for v in visits})
+    days = sorted({v.day for v in bookings})
     for i, site in enumerate(sites):
         for day in days:
             row = np.zeros(n)
@@ -449,4 +470,4 @@ def _why_not(
     peak = max((n for (tid, _), n in people.items() if tid == theme.id), default=0)
     if not any(_fits_alone(theme, order, sites, people) for _, _, order in cands):
         return f"every route has a site taking fewer than the {peak} people of its busiest day"
-    return "the sites it could use are full on its days with other themes' visits"
+    return "the sites it could use are full on its days with other themes' bookings"
