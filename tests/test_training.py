@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cadredev import Cadre, InvalidInputError, io
@@ -477,3 +477,134 @@ def test_attendance_and_quiz_round_trip() -> None:
         QuizResult(cadre_id="c", quiz="q", period="2025-01", score=70),
     ):
         assert _through_json(obj) == obj
+
+
+# ---------------------------------------------------------------- CP-SAT oracle
+
+
+@st.composite
+def larger_rota_instances(
+    draw: st.DrawFn,
+) -> tuple[list[Session], list[Lecturer], Busy, list[LearningPlan]]:
+    topics = ("ai", "law", "port", "stats")
+    months = ("2025-01", "2025-02", "2025-03")
+    courses = [Course(id=f"k{t}", topic=t) for t in topics]
+    sessions = []
+    for i in range(draw(st.integers(4, 12))):
+        month = draw(st.sampled_from(months))
+        day = draw(st.sampled_from([None, 3, 5, 7]))
+        sessions.append(
+            Session(
+                id=f"s{i:02d}",
+                course=draw(st.sampled_from(courses)),
+                period=month,
+                date=None if day is None else dt.date(2025, int(month[-1]), day),
+                slots=draw(st.integers(1, 3)),
+            )
+        )
+    lecturers = [
+        Lecturer(
+            id=f"l{j:02d}",
+            kind=draw(st.sampled_from(["cadre", "expert"])),
+            industries=draw(st.frozensets(st.sampled_from(topics), max_size=2)),
+            max_turns=draw(st.integers(0, 4)),
+        )
+        for j in range(draw(st.integers(2, 10)))
+    ]
+    busy = {lec.id: draw(st.frozensets(st.sampled_from(months), max_size=2)) for lec in lecturers}
+    plans = [
+        LearningPlan(
+            id=f"p{m}",
+            period=m,
+            required={k.id for k in courses},
+            cadre_lecturers=draw(st.booleans()),
+        )
+        for m in months
+    ]
+    return sessions, lecturers, busy, plans
+
+
+def cp_sat_rota(
+    sessions: Sequence[Session], lecturers: Sequence[Lecturer], busy: Busy, preferred: set[str]
+) -> tuple[int, int, int, int]:
+    """The lexicographic optimum by an independent CP-SAT model, one stage at a time."""
+    from ortools.sat.python import cp_model  # noqa: PLC0415  (oracle, loaded on use)
+
+    model = cp_model.CpModel()
+    x = {
+        (s.id, lec.id): model.new_bool_var(f"{s.id}-{lec.id}")
+        for s in sessions
+        for lec in lecturers
+        if qualified(lec, s.course.topic) and s.period not in busy.get(lec.id, ())
+    }
+    for s in sessions:
+        model.add(sum(v for (sid, _), v in x.items() if sid == s.id) <= s.slots)
+    top = model.new_int_var(0, len(sessions), "top")
+    used = {lec.id: model.new_bool_var(f"used-{lec.id}") for lec in lecturers}
+    for lec in lecturers:
+        mine = [v for (_, lid), v in x.items() if lid == lec.id]
+        model.add(sum(mine) <= lec.max_turns)
+        model.add(sum(mine) <= top)
+        model.add(used[lec.id] <= sum(mine))
+    for a, b in itertools.combinations(sessions, 2):
+        if clashes(a, b):
+            for lec in lecturers:
+                if (a.id, lec.id) in x and (b.id, lec.id) in x:
+                    model.add_bool_or([x[a.id, lec.id].negated(), x[b.id, lec.id].negated()])
+    kind = {lec.id: lec.kind for lec in lecturers}
+    stages = [
+        (sum(x.values()), True),
+        (top, False),
+        (sum(v for (sid, lid), v in x.items() if sid in preferred and kind[lid] == "cadre"), True),
+        (sum(used.values()), True),
+    ]
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    values = []
+    for expr, maximise in stages:
+        if maximise:
+            model.maximize(expr)
+        else:
+            model.minimize(expr)
+        assert solver.solve(model) == cp_model.OPTIMAL
+        best = round(solver.objective_value)
+        values.append(best)
+        model.add(expr == best)
+    return values[0], -values[1], values[2], values[3]
+
+
+@settings(max_examples=20, deadline=None)
+@given(larger_rota_instances())
+def test_rota_agrees_with_cp_sat(
+    case: tuple[list[Session], list[Lecturer], Busy, list[LearningPlan]],
+) -> None:
+    pytest.importorskip("ortools")
+    sessions, lecturers, busy, plans = case
+    rota = lecturer_rota(sessions, lecturers, busy=busy, plans=plans)
+    assert violations(rota, sessions, lecturers, busy) == []
+    got = (rota.filled, -rota.max_turns, rota.preferred_cadre_turns, rota.lecturers_used)
+    assert got == cp_sat_rota(sessions, lecturers, busy, preferred_sessions(sessions, plans))
+
+
+def test_attended_events_from_a_ledger_feed_the_indicators() -> None:
+    from cadredev.events import Attended, Lectured  # noqa: PLC0415
+    from cadredev.ledger import Ledger  # noqa: PLC0415
+
+    s = Session(id="s1", course=Course(id="k", topic="ai", hours=3), period="2025-03")
+    ledger = Ledger()
+    day = dt.date(2025, 3, 12)
+    ledger.extend(
+        [
+            Attended(at=day, recorded_by="组织部", cadre_id="c1", session_id="s1"),
+            Attended(at=day, recorded_by="组织部", cadre_id="c2", session_id="s1", attended=False),
+            Lectured(at=day, recorded_by="组织部", lecturer_id="c3", session_id="s1"),
+        ]
+    )
+    events = [e for e in ledger.events(kind=Attended) if isinstance(e, Attended)]
+    assert len(events) == 2
+    r = training_records([s], events)
+    assert r.value("c1", "2025-03", "training_hours") == 3.0
+    assert r.value("c2", "2025-03", "attendance_rate.num") == 0.0
+    assert [e.subjects for e in ledger.events(kind=Lectured)] == [("c3",)]
+    with pytest.raises(InvalidInputError, match="Attendance records or Attended events"):
+        training_records([s], ["c1"])  # type: ignore[list-item]

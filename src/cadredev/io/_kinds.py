@@ -29,6 +29,8 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Matching": "cadredev.matching",
     "MentorLoad": "cadredev.matching",
     "Assessed": "cadredev.events",
+    "Attended": "cadredev.events",
+    "Lectured": "cadredev.events",
     "Completed": "cadredev.events",
     "Enrolled": "cadredev.events",
     "Exempted": "cadredev.events",

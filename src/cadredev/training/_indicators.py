@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError
+from cadredev.events import Attended
 from cadredev.scoring import Records
 
 from ._records import Attendance, QuizResult, Session
@@ -36,9 +37,23 @@ def _session_table(sessions: Iterable[Session]) -> dict[str, Session]:
     return out
 
 
+def _attendance(item: object) -> Attendance:
+    if isinstance(item, Attendance):
+        return item
+    if isinstance(item, Attended):
+        return Attendance(
+            cadre_id=item.cadre_id,
+            session_id=item.session_id,
+            attended=item.attended,
+            hours=item.hours,
+        )
+    msg = f"{_WHERE}: attendance must hold Attendance records or Attended events, got {item!r}"
+    raise InvalidInputError(msg)
+
+
 def training_records(
     sessions: Iterable[Session],
-    attendance: Iterable[Attendance],
+    attendance: Iterable[Attendance | Attended],
     *,
     quizzes: Iterable[QuizResult] = (),
     rota: LecturerRota | None = None,
@@ -49,6 +64,9 @@ def training_records(
     :func:`cadredev.scoring.score` and :func:`cadredev.scoring.rollup`.
 
     Per cadre and month (the session's or quiz's month):
+
+    Attendance is given as :class:`Attendance` records or as
+    :class:`cadredev.events.Attended` events read from a ledger.
 
     * ``training_hours`` (a flow): hours attended (the attendance's
       ``hours``, else the course's);
@@ -85,9 +103,8 @@ def training_records(
         lambda: defaultdict(float)
     )
     seen: set[tuple[str, str]] = set()
-    for a in attendance:
-        if not isinstance(a, Attendance):
-            raise InvalidInputError(f"{_WHERE}: attendance must hold Attendance records, got {a!r}")
+    for item in attendance:
+        a = _attendance(item)
         if a.session_id not in table:
             raise InvalidInputError(
                 f"{_WHERE}: attendance of {a.cadre_id!r} names unknown session {a.session_id!r}"
