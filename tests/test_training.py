@@ -608,3 +608,83 @@ def test_attended_events_from_a_ledger_feed_the_indicators() -> None:
     assert [e.subjects for e in ledger.events(kind=Lectured)] == [("c3",)]
     with pytest.raises(InvalidInputError, match="Attendance records or Attended events"):
         training_records([s], ["c1"])  # type: ignore[list-item]
+
+
+@st.composite
+def attendance_cases(draw: st.DrawFn) -> tuple[list[Session], list[Attendance], list[QuizResult]]:
+    sessions = [
+        Session(
+            id=f"s{i}",
+            course=Course(id=f"k{i}", topic="ai", hours=draw(st.sampled_from([1.0, 2.0, 3.5]))),
+            period=draw(st.sampled_from(MONTHS)),
+        )
+        for i in range(draw(st.integers(1, 4)))
+    ]
+    pairs = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["c1", "c2", "c3"]), st.sampled_from([s.id for s in sessions])
+            ),
+            unique=True,
+            max_size=8,
+        )
+    )
+    attendance = [
+        Attendance(
+            cadre_id=c,
+            session_id=s,
+            attended=draw(st.booleans()),
+            hours=draw(st.sampled_from([None, 0.5])),
+        )
+        for c, s in pairs
+    ]
+    quizzes = [
+        QuizResult(
+            cadre_id=draw(st.sampled_from(["c1", "c2", "c4"])),
+            quiz=f"q{i}",
+            period=draw(st.sampled_from(MONTHS)),
+            score=draw(st.integers(0, 100)),
+        )
+        for i in range(draw(st.integers(0, 4)))
+    ]
+    return sessions, attendance, quizzes
+
+
+@given(attendance_cases())
+def test_training_records_match_a_naive_count(
+    case: tuple[list[Session], list[Attendance], list[QuizResult]],
+) -> None:
+    sessions, attendance, quizzes = case
+    records = training_records(sessions, attendance, quizzes=quizzes)
+    by_id = {s.id: s for s in sessions}
+    cells = {(a.cadre_id, by_id[a.session_id].period) for a in attendance}
+    cells |= {(q.cadre_id, q.period) for q in quizzes}
+    rows = {
+        (c, p)
+        for c in records.cadres
+        for p in records.periods
+        if records.value(c, p, "training_hours") is not None
+    }
+    assert rows == cells
+    for cadre, period in cells:
+        mine = [
+            a for a in attendance if a.cadre_id == cadre and by_id[a.session_id].period == period
+        ]
+        hours = sum(
+            (by_id[a.session_id].course.hours if a.hours is None else a.hours)
+            for a in mine
+            if a.attended
+        )
+        assert records.value(cadre, period, "training_hours") == pytest.approx(hours)
+        if mine:
+            assert records.value(cadre, period, "attendance_rate.den") == len(mine)
+            assert records.value(cadre, period, "attendance_rate.num") == sum(
+                a.attended for a in mine
+            )
+        taken = [q for q in quizzes if q.cadre_id == cadre and q.period == period]
+        if taken:
+            assert records.value(cadre, period, "quiz_pass_rate.num") == sum(
+                q.score >= 60 for q in taken
+            )
+    shuffled = training_records(sessions[::-1], attendance[::-1], quizzes=quizzes[::-1])
+    assert shuffled == records

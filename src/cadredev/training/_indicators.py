@@ -85,8 +85,8 @@ def training_records(
     Raises
     ------
     InvalidInputError
-        For an attendance of an unknown session, a repeated attendance, or a
-        non-record.
+        For an attendance of an unknown session, a repeated attendance or
+        quiz result, or a non-record.
 
     Examples
     --------
@@ -120,9 +120,15 @@ def training_records(
         if a.attended:
             cell["attendance_rate.num"] += 1
             cell["training_hours"] += s.course.hours if a.hours is None else a.hours
+    taken: set[tuple[str, str]] = set()
     for q in quizzes:
         if not isinstance(q, QuizResult):
             raise InvalidInputError(f"{_WHERE}: quizzes must hold QuizResult records, got {q!r}")
+        if (q.cadre_id, q.quiz) in taken:
+            raise InvalidInputError(
+                f"{_WHERE}: quiz {q.quiz!r} of {q.cadre_id!r} is recorded twice"
+            )
+        taken.add((q.cadre_id, q.quiz))
         cell = cells[q.cadre_id, q.period]
         cell["quiz_pass_rate.den"] += 1
         cell["quiz_pass_rate.num"] += 1.0 if q.passed else 0.0
