@@ -8,6 +8,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,7 @@ from cadredev.training import (
     LecturerRota,
     QuizResult,
     Session,
+    Turn,
     enrol,
     lecturer_rota,
     training_records,
@@ -194,6 +196,7 @@ def test_rota_is_valid_and_optimal_against_brute_force(
     sessions, lecturers, busy, plans = case
     rota = lecturer_rota(sessions, lecturers, busy=busy, plans=plans)
     assert violations(rota, sessions, lecturers, busy) == []
+    assert rota.violations(sessions, lecturers, busy=busy) == ()
     assert rota.optimal
     got = (rota.filled, -rota.max_turns, rota.preferred_cadre_turns, rota.lecturers_used)
     assert got == brute_force(sessions, lecturers, busy, preferred_sessions(sessions, plans))
@@ -688,3 +691,24 @@ def test_training_records_match_a_naive_count(
             )
     shuffled = training_records(sessions[::-1], attendance[::-1], quizzes=quizzes[::-1])
     assert shuffled == records
+
+
+def test_the_rota_checker_finds_broken_rules() -> None:
+    k = Course(id="k", topic="ai")
+    s = [Session(id=f"s{i}", course=k, period="2025-01") for i in (1, 2)]
+    lec = [Lecturer(id="a", industries={"ai"}, max_turns=1), Lecturer(id="b")]
+    rota = lecturer_rota(s, lec)
+    bad = attrs.evolve(
+        rota,
+        turns=(
+            Turn(session_id="s1", lecturer_id="a", period="2025-01", topic="ai", kind="cadre"),
+            Turn(session_id="s2", lecturer_id="a", period="2025-01", topic="ai", kind="cadre"),
+            Turn(session_id="s2", lecturer_id="b", period="2025-01", topic="ai", kind="cadre"),
+        ),
+    )
+    found = bad.violations(s, lec, busy={"b": ["2025-01"]})
+    assert "b gives s2 but is not qualified for 'ai'" in found
+    assert "b gives s2 while away in 2025-01" in found
+    assert "s2 has 2 lecturers for 1 slot(s)" in found
+    assert "a gives 2 turns, over the budget of 1" in found
+    assert "a gives s1 and s2 at the same time" in found

@@ -16,6 +16,7 @@ from cadredev._frozendict import FrozenDict
 from cadredev._validate import id_key, is_real
 from cadredev.errors import InvalidInputError
 
+from ._check import rota_violations
 from ._records import LearningPlan, Lecturer, Session
 
 if TYPE_CHECKING:
@@ -110,6 +111,35 @@ class LecturerRota:
     def lecturers_used(self) -> int:
         """How many different lecturers give a turn (maximised last)."""
         return sum(1 for n in self.load.values() if n > 0)
+
+    def violations(
+        self,
+        sessions: Iterable[Session],
+        lecturers: Iterable[Lecturer],
+        *,
+        busy: RotationPlan | Mapping[str, Iterable[str]] | None = None,
+        calendar: Calendar | None = None,
+        min_level: float = 0.6,
+    ) -> tuple[str, ...]:
+        """Return the hard rules this rota breaks for the given input, in words.
+
+        An independent check (it shares no code with the solver) of
+        qualification, absence on rotation, slots, budgets and clashes;
+        empty for every rota :func:`lecturer_rota` returns for that input.
+
+        Examples
+        --------
+        >>> from cadredev.training import Course, Lecturer, Session, lecturer_rota
+        >>> s = [Session(id="s1", course=Course(id="k", topic="ai"), period="2025-01")]
+        >>> lec = [Lecturer(id="a", industries={"ai"})]
+        >>> lecturer_rota(s, lec).violations(s, lec)
+        ()
+        >>> lecturer_rota(s, lec).violations(s, lec, busy={"a": ["2025-01"]})
+        ('a gives s1 while away in 2025-01',)
+        """
+        return rota_violations(
+            self, sessions, lecturers, busy=busy, calendar=calendar, min_level=min_level
+        )
 
     def lecturers_of(self, session_id: str) -> tuple[str, ...]:
         """Return the lecturers of a session, by id."""
