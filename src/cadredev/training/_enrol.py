@@ -34,6 +34,14 @@ class Seat:
     ``choice`` is the rank of the course on the cadre's menu (1 = first
     choice), ``None`` for a required course.
 
+    Examples
+    --------
+    >>> from cadredev.training import Course, LearningPlan, Session, enrol
+    >>> plan = LearningPlan(id="p", period="2025-03", electives={"k1"})
+    >>> s = Session(id="s1", course=Course(id="k1", topic="t"), period="2025-03")
+    >>> enrol(plan, ["a"], {"a": ["k1"]}, sessions=[s]).seats[0].choice
+    1
+
     .. versionadded:: 0.3
     """
 
@@ -49,6 +57,13 @@ class Shortfall:
 
     ``course_id`` is the required course without a seat, or ``None`` for an
     elective pick not filled.
+
+    Examples
+    --------
+    >>> from cadredev.training import LearningPlan, enrol
+    >>> plan = LearningPlan(id="p", period="2025-03", electives={"k1"})
+    >>> enrol(plan, ["a"], {}, sessions=[]).shortfalls[0].reason
+    'made no choice from the menu (菜单式点选)'
 
     .. versionadded:: 0.3
     """
@@ -106,8 +121,13 @@ class Enrolment:
             for s in seats
         ]
         text = f"{cadre_id}: " + (", ".join(parts) if parts else "no seat")
-        for k, gap in enumerate(x for x in self.shortfalls if x.cadre_id == cadre_id):
-            what = f"required {gap.course_id}" if gap.course_id else f"elective pick {k + 1}"
+        pick = len([s for s in seats if s.choice is not None])
+        for gap in (x for x in self.shortfalls if x.cadre_id == cadre_id):
+            if gap.course_id:
+                what = f"required {gap.course_id}"
+            else:
+                pick += 1
+                what = f"elective pick {pick}"
             text += f"; {what} not filled: {gap.reason}"
         return text
 

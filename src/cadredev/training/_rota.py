@@ -34,6 +34,13 @@ _WHERE = "lecturer_rota"
 class Turn:
     """One lecturer turn: a lecturer giving a session.
 
+    Examples
+    --------
+    >>> from cadredev.training import Course, Lecturer, Session, lecturer_rota
+    >>> s = Session(id="s1", course=Course(id="k", topic="ai"), period="2025-01")
+    >>> lecturer_rota([s], [Lecturer(id="a", industries={"ai"})]).turns[0].lecturer_id
+    'a'
+
     .. versionadded:: 0.3
     """
 
@@ -48,6 +55,13 @@ class Turn:
 @frozen(kw_only=True)
 class Unfilled:
     """Lecturer turns a session still lacks, and why.
+
+    Examples
+    --------
+    >>> from cadredev.training import Course, Session, lecturer_rota
+    >>> s = Session(id="s1", course=Course(id="k", topic="ai"), period="2025-01", slots=2)
+    >>> lecturer_rota([s], []).unfilled[0].missing
+    2
 
     .. versionadded:: 0.3
     """
@@ -515,7 +529,8 @@ def lecturer_rota(
     busy
         Months each lecturer is away: a mapping lecturer id -> month labels,
         or a :class:`cadredev.rotation.RotationPlan` (its placements, read
-        through ``calendar``).
+        through ``calendar``). Entries for people who are not among the
+        lecturers do not matter.
     calendar
         Reads a rotation plan's period indices as months.
     pinned

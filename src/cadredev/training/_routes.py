@@ -37,6 +37,16 @@ class Route:
     ``missing`` lists the theme's topics no site on the route covers (a
     coverage gap); ``travel`` is the route's length by the distance matrix.
 
+    Examples
+    --------
+    >>> from cadredev.training import Site, Theme, plan_routes
+    >>> sites = [Site(id="a", topics={"x"}), Site(id="b", topics={"x"})]
+    >>> route = plan_routes(
+    ...     sites, [Theme(id="t", topics={"x", "y"})], distance=[[0, 3], [3, 0]]
+    ... ).routes[0]
+    >>> route.sites, route.travel, route.missing
+    (('a', 'b'), 3.0, frozenset({'y'}))
+
     .. versionadded:: 0.3
     """
 
@@ -49,7 +59,17 @@ class Route:
 
 @frozen(kw_only=True)
 class SiteLoad:
-    """Visitors at a site on a day, from the visits booked onto the routes.
+    """Visitors at a site on a day, from the cohorts booked onto the routes.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from cadredev.training import Booking, Site, Theme, plan_routes
+    >>> b = Booking(id="b1", theme="t", size=30, day=dt.date(2025, 5, 6))
+    >>> sites, themes = [Site(id="a", topics={"x"})], [Theme(id="t", topics={"x"})]
+    >>> plan = plan_routes(sites, themes, distance=[[0]], bookings=[b])
+    >>> plan.load[0].people, plan.load[0].capacity
+    (30, 50)
 
     .. versionadded:: 0.3
     """
@@ -63,6 +83,13 @@ class SiteLoad:
 @frozen(kw_only=True)
 class Unrouted:
     """A theme that got no route, and why.
+
+    Examples
+    --------
+    >>> from cadredev.training import Site, Theme, plan_routes
+    >>> sites, themes = [Site(id="a", topics={"x"})], [Theme(id="t", topics={"y"})]
+    >>> plan_routes(sites, themes, distance=[[0]]).unrouted[0].theme_id
+    't'
 
     .. versionadded:: 0.3
     """
