@@ -408,6 +408,11 @@ def test_enrolment_required_courses_and_reasons() -> None:
     assert "made no choice" in text
     assert "k2 (no session)" in e.explain("a") or "k1 (1 seat(s))" in e.explain("a")
     assert e.choice_counts() == {1: 1}
+    one = LearningPlan(id="q", period="2025-03", electives={"k1"})
+    ranked = {"a": ["k1"], "b": ["k1"]}
+    assert [s.cadre_id for s in enrol(one, ["a", "b"], ranked, sessions=ss[1:]).seats] == ["a"]
+    first = enrol(one, ["a", "b"], ranked, sessions=ss[1:], priority={"b": 1})
+    assert [s.cadre_id for s in first.seats] == ["b"]
     with pytest.raises(InvalidInputError, match="not on plan 'p''s elective menu"):
         enrol(plan, ["a"], {"a": ["k0"]}, sessions=ss)
     with pytest.raises(InvalidInputError, match="is not on plan"):

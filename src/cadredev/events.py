@@ -436,6 +436,8 @@ class Attended(Event):
     ``hours`` are the hours attended when not the course's.
     :func:`cadredev.training.training_records` reads these events as it
     reads :class:`cadredev.training.Attendance` records.
+
+    .. versionadded:: 0.3
     """
 
     cadre_id: str = field(validator=_check_id)
@@ -448,7 +450,10 @@ class Attended(Event):
 @named_errors
 @frozen(kw_only=True)
 class Lectured(Event):
-    """A lecturer gave a turn in a training session (干部上讲台)."""
+    """A lecturer gave a turn in a training session (干部上讲台).
+
+    .. versionadded:: 0.3
+    """
 
     lecturer_id: str = field(validator=_check_id)
     session_id: str = field(validator=_check_id)
