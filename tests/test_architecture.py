@@ -25,7 +25,9 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "_frozendict", "_version", "_strategy_hook"}),
     frozenset({"_validate", "_display"}),
     frozenset({"_vocab", "model", "calendar", "events"}),
-    frozenset({"matching", "teams", "rotation", "scoring", "service", "contests", "selection"}),
+    frozenset(
+        {"matching", "teams", "rotation", "scoring", "service", "contests", "selection", "training"}
+    ),
     frozenset({"io"}),
     frozenset({"ledger"}),
     frozenset({"datasets"}),

@@ -41,6 +41,7 @@ from ._validate import FieldError, is_int, is_real, named_errors
 
 __all__ = [
     "Assessed",
+    "Attended",
     "CaseOpened",
     "CaseStepped",
     "Completed",
@@ -53,6 +54,7 @@ __all__ = [
     "Goal",
     "GoalReached",
     "GradeOverride",
+    "Lectured",
     "Left",
     "Meeting",
     "MentorshipEnded",
@@ -488,3 +490,48 @@ class Demoted(Event):
     rank: str | None = field(default=None, validator=_check_optional_id)
     post_id: str | None = field(default=None, validator=_check_optional_id)
     subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+# --------------------------------------------------------------- training
+
+
+def _check_flag(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise FieldError(f"{attribute.name} must be a bool, got {value!r}")
+
+
+def _check_hours(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and (not is_real(value) or value < 0):
+        raise FieldError(f"{attribute.name} must be None or a finite number >= 0, got {value!r}")
+
+
+@named_errors
+@frozen(kw_only=True)
+class Attended(Event):
+    """A cadre attended a training session, or was recorded absent (``attended=False``).
+
+    ``hours`` are the hours attended when not the course's.
+    :func:`cadredev.training.training_records` reads these events as it
+    reads :class:`cadredev.training.Attendance` records.
+
+    .. versionadded:: 0.3
+    """
+
+    cadre_id: str = field(validator=_check_id)
+    session_id: str = field(validator=_check_id)
+    attended: bool = field(default=True, validator=_check_flag)
+    hours: float | None = field(default=None, validator=_check_hours)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+@named_errors
+@frozen(kw_only=True)
+class Lectured(Event):
+    """A lecturer gave a turn in a training session (干部上讲台).
+
+    .. versionadded:: 0.3
+    """
+
+    lecturer_id: str = field(validator=_check_id)
+    session_id: str = field(validator=_check_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("lecturer_id",)

@@ -19,6 +19,7 @@ __all__ = ["Row", "decode", "encode", "event_type", "register_event"]
 
 _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Assessed,
+    ev.Attended,
     ev.Completed,
     ev.Enrolled,
     ev.Exempted,
@@ -26,6 +27,7 @@ _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Goal,
     ev.GoalReached,
     ev.GradeOverride,
+    ev.Lectured,
     ev.Left,
     ev.Meeting,
     ev.MentorshipEnded,
