@@ -52,6 +52,7 @@ if TYPE_CHECKING:
         replan,
         schedule,
     )
+    from .roster import Roster
     from .scoring import (
         DEFAULT_GRADES,
         AppliedExemption,
@@ -76,11 +77,13 @@ if TYPE_CHECKING:
         Percentile,
         PoolEntry,
         PostFit,
+        Reciprocal,
         Records,
         ReservePool,
         Scheme,
         ScoredCadres,
         ScoreTable,
+        Step,
         Target,
         Veto,
         allocate_pay,
@@ -141,13 +144,16 @@ __all__ = [
     "Posting",
     "Program",
     "Rank",
+    "Reciprocal",
     "Records",
     "ReservePool",
     "RotationPlan",
     "RotationProblem",
+    "Roster",
     "Scheme",
     "ScoreTable",
     "ScoredCadres",
+    "Step",
     "Target",
     "Teams",
     "TeamsReport",
@@ -207,6 +213,8 @@ _LAZY: dict[str, str] = {
             "LookupTable",
             "MinMax",
             "Percentile",
+            "Reciprocal",
+            "Step",
             "Normaliser",
             "Indicator",
             "Penalty",
@@ -256,6 +264,7 @@ _LAZY: dict[str, str] = {
         ),
         "rotation",
     ),
+    "Roster": "roster",
 }
 
 

@@ -87,6 +87,7 @@ _BUILTIN_KINDS: dict[str, str] = {
     "PropertyReport": "cadredev.testing",
     "PropertyResult": "cadredev.testing",
     "Zone": "cadredev.datasets",
+    "Roster": "cadredev.roster",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []

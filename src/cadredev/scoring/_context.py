@@ -21,7 +21,7 @@ from cadredev.model import Line
 
 from ._cadres import ScoredCadres
 from ._grade import _grade_seats
-from ._normalise import Linear, Target
+from ._normalise import Linear, Target, attain
 from ._periods import period_months
 from ._scheme import Indicator, Scheme
 
@@ -62,13 +62,14 @@ class ScoreContext:
         self.n_p = len(periods)
         self.n = self.n_c * self.n_p
         self.w = np.array([i.weight for i in self.inds], dtype=np.float64)
-        lines: list[Line | None] = sorted(set(cadres.lines), key=_line_key)
+        self.relative_at = [bool(getattr(i.normalise, "relative", False)) for i in self.inds]
+        line_labels, line_c = cadres.codes("line")
+        lines: list[Line | None] = list(line_labels)
         self.lines = lines
         self.app_line = np.array(
             [[scheme.applies_to(i.id, line) for i in self.inds] for line in lines], dtype=bool
         ).reshape(len(lines), self.k)
-        lpos = {line: k for k, line in enumerate(lines)}
-        self.line_c = np.array([lpos[line] for line in cadres.lines], dtype=np.int64)
+        self.line_c = line_c
         self.single_line = len(lines) <= 1
         self.line_den = self.app_line.astype(np.float64) @ self.w
         self.pen = scheme.penalties
@@ -83,7 +84,6 @@ class ScoreContext:
         self.col_veto = [col.get(v.id) for v in scheme.vetoes]
         self.folded = self._fold()
         self.relative: dict[int, FloatArray] = {}
-        self.cadre_of: dict[str, int] = {cid: k for k, cid in enumerate(cadres.ids)}
         plen = np.array([_months(p) for p in periods], dtype=np.float64)
         self.scale: list[FloatArray | None] = [
             None if i.per is None else _months_per(i.per) / plen for i in self.inds
@@ -95,6 +95,11 @@ class ScoreContext:
             np.arange(self.n_p, dtype=np.int64)[:, None] * n_g + self.unit_code[None, :]
         ).ravel()
         self._seats: tuple[IntArray, IntArray] | None = None
+
+    @property
+    def cadre_of(self) -> Mapping[str, int]:
+        """Cadre id -> position in the table's cadres (built on first use)."""
+        return self.cadres.index()
 
     def seats(self) -> tuple[IntArray, IntArray]:
         """Return the graded groups (sorted codes) and the seats each grade's quota gives them.
@@ -190,13 +195,13 @@ class ScoreContext:
             raw[:, j] = np.where(na, np.nan, v) if na is not None else v
             if na is not None:
                 app[:, j] &= ~na
-            if ind.normalise.relative:
+            if self.relative_at[j]:
                 full = self.relative_column(j)
                 s[:, j] = full[rows]
             else:
                 if self.scale[j] is not None:
                     v = v * self.factor(j, rows)
-                s[:, j] = ind.normalise.apply(v)  # type: ignore[union-attr]
+                s[:, j] = attain(ind.normalise, v, where=f"indicator {ind.id!r}")
         if overlays is not None:
             for r, ov in enumerate(overlays):
                 for j, ind in enumerate(self.inds):
@@ -223,9 +228,11 @@ class ScoreContext:
         for p in range(self.n_p):
             rows = np.arange(p * self.n_c, (p + 1) * self.n_c)
             use = rows[app[rows]]
-            out[use] = ind.normalise.apply_relative(  # type: ignore[union-attr]
-                v[use], increasing=ind.direction == "max"
-            )
+            norm: Any = ind.normalise
+            if hasattr(norm, "apply_relative"):
+                out[use] = norm.apply_relative(v[use], increasing=ind.direction == "max")
+            else:  # a user's cohort-relative normaliser scores the cohort at once
+                out[use] = attain(norm, v[use], where=f"indicator {ind.id!r}")
         self.relative[j] = out
         return out
 
@@ -377,12 +384,12 @@ class ScoreContext:
                 block[j] = 0.0
                 continue
             v, na = self.raw_value(j, x)
-            if ind.normalise.relative:
+            if self.relative_at[j]:
                 sj = self.relative_column(j)[rows]
             else:
                 if self.scale[j] is not None:
                     v = v * self.factor(j, rows)
-                sj = ind.normalise.apply(v)  # type: ignore[union-attr]
+                sj = attain(ind.normalise, v, where=f"indicator {ind.id!r}")
             applies = None if lr is None else self.app_line[lr, j]
             if na is not None:
                 applies = ~na if applies is None else applies & ~na
@@ -439,9 +446,7 @@ def _group_codes(
 ) -> tuple[IntArray, tuple[str, ...]]:
     """Return each cadre's grading group code and the group labels (by ``group_by``)."""
     if scheme.group_by == "unit":
-        units = sorted(set(cadres.units))
-        upos = {u: k for k, u in enumerate(units)}
-        codes = np.array([upos[u] for u in cadres.units], dtype=np.int64)
+        units, codes = cadres.codes("unit")
         return codes, tuple(units) or ("zone",)
     if scheme.group_by == "line":
         labels = tuple("none" if ln is None else ln.value for ln in lines)
@@ -457,6 +462,3 @@ def _months(label: str) -> int:
 def _months_per(per: str) -> float:
     return {"month": 1.0, "quarter": 3.0, "year": 12.0}[per]
 
-
-def _line_key(line: Line | None) -> tuple[int, str]:
-    return (1, "") if line is None else (0, line.value)
