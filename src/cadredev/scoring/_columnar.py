@@ -35,13 +35,15 @@ def _objects(items: Sequence[Any]) -> ObjArray:
     return out
 
 
-def check_roster_records(roster: Roster, records: Records) -> None:
-    """Raise if the records hold a cadre the roster does not (the first such, by id)."""
-    if not records.cadres:
+def check_roster_records(roster: Roster, records: Records, scored: tuple[str, ...]) -> None:
+    """Raise if the records hold a cadre the roster does not (the first such, by id).
+
+    ``scored`` are the ids scored (sorted); records of exactly those cadres,
+    the usual case, are recognised by one comparison of the two id tuples.
+    """
+    if not records.cadres or records.cadres == scored:
         return
     ids = roster.ids[roster.order()]
-    if len(ids) == len(records.cadres) and records.cadres == tuple(ids.tolist()):
-        return
     want = _objects(records.cadres)
     pos = np.minimum(np.searchsorted(ids, want), max(ids.size - 1, 0))
     found = (ids[pos] == want) if ids.size else np.zeros(want.size, dtype=bool)
@@ -88,6 +90,11 @@ def roster_columns(
     order = roster.order()
     keep = scored[line_codes[order]] if order.size else np.zeros(0, dtype=bool)
     rows = order[keep]
+    in_place = bool(keep.all()) and bool(np.array_equal(order, np.arange(order.size)))
+
+    def column(values: ObjArray) -> tuple[Any, ...]:
+        return tuple((values if in_place else values[rows]).tolist())
+
     excluded = tuple(
         (
             str(roster.ids[r]),
@@ -100,8 +107,8 @@ def roster_columns(
     units, ucode = _recode(unit_labels, unit_codes[rows], None)
     lines, lcode = _recode(line_labels, line_codes[rows], line_key)
     cadres = ScoredCadres.trusted(
-        ids=tuple(roster.ids[rows].tolist()),
-        names=tuple(roster.names[rows].tolist()),
+        ids=column(roster.ids),
+        names=column(roster.names),
         units=tuple(_objects(units)[ucode].tolist()) if rows.size else (),
         lines=tuple(_objects(lines)[lcode].tolist()) if rows.size else (),
         joined=_joined(roster, rows),

@@ -31,7 +31,7 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
-_CHUNK = 16384
+_CHUNK = 4096  # rows per block: a block of 20 indicators stays in a core's cache
 
 # overlay: target id -> share still counted (0 waives), for one table row
 Overlay = Mapping[str, float]
@@ -285,23 +285,24 @@ class ScoreContext:
         return caps, hit
 
     def _fold(self) -> tuple[FloatArray, ...] | None:
-        """Fold every normaliser into per-record-column affine maps, if possible.
+        """Fold every normaliser into per-record-column clipped linear maps, if possible.
 
         When no value is missing (records from a dense matrix), every cadre
         is on one line and every indicator is a :class:`Target` or
-        :class:`Linear` without period scaling, each attainment is
-        ``clip(a*x + b, 0, hi) + e * clip(c*x + d, 0, 1)`` (an unclipped
-        ``Linear`` is just ``a*x + b``). The weights fold into ``e`` and into
-        the affine parts, so a chunk's weighted sum is a few whole-block
-        operations and matrix-vector products. Returns the parameter vectors
-        (aligned to the record columns) or ``None``.
+        :class:`Linear` without period scaling, each weighted attainment is
+        ``a * clip(x, lo, hi) + a2 * clip(x, lo2, hi2) + l * x`` plus a
+        constant (the second term only for targets with credit beyond them,
+        the last only for unclipped scales). A chunk's weighted sum is then
+        two clipping passes and a matrix-vector product over the columns,
+        and one more over the columns with a stretch. Returns the parameter
+        vectors (aligned to the record columns) or ``None``.
         """
         if not self.dense or not self.single_line or not self.k:
             return None
         k_rec = self.values.shape[1]
-        a, b, hi = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
-        c, d, e = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
-        lin_a, lin_b = np.zeros(k_rec), 0.0
+        lo, hi, a = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
+        lo2, hi2, a2 = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
+        lin, const = np.zeros(k_rec), 0.0
         w_all = self.w / self.line_den[0] * 100.0 if self.line_den[0] > 0 else self.w * 0.0
         used = np.zeros(k_rec, dtype=bool)
         for j, ind in enumerate(self.inds):
@@ -312,51 +313,46 @@ class ScoreContext:
                 return None
             if col is None or w == 0.0:
                 continue
-            if used[col]:
+            if used[col] or type(norm) not in (Target, Linear):
                 return None
             used[col] = True
-            if isinstance(norm, Target):
-                span = norm.target - norm.floor
-                a[col], b[col], hi[col] = w / span, -norm.floor * w / span, w
-                if norm.cap > 1.0:
-                    far = (
-                        norm.stretch
-                        if norm.stretch is not None
-                        else (norm.target + (norm.cap - 1.0) * span)
-                    )
-                    c[col] = 1.0 / (far - norm.target)
-                    d[col] = -norm.target / (far - norm.target)
-                    e[col] = w * (norm.cap - 1.0)
-            elif isinstance(norm, Linear):
-                span = norm.hi - norm.lo
-                if norm.clip:
-                    a[col], b[col], hi[col] = w / span, -norm.lo * w / span, w
-                else:
-                    lin_a[col] = w / span
-                    lin_b += -norm.lo * w / span
-            else:
-                return None
-        return a, b, hi, c, d, e, lin_a, np.array([lin_b])
+            if isinstance(norm, Linear) and not norm.clip:
+                lin[col] = w / (norm.hi - norm.lo)
+                const -= norm.lo * lin[col]
+                continue
+            zero, one = (norm.floor, norm.target) if isinstance(norm, Target) else (norm.lo, norm.hi)
+            a[col] = w / (one - zero)
+            lo[col], hi[col] = min(zero, one), max(zero, one)
+            const -= zero * a[col]
+            if isinstance(norm, Target) and norm.cap > 1.0:
+                far = (
+                    norm.stretch
+                    if norm.stretch is not None
+                    else norm.target + (norm.cap - 1.0) * (norm.target - norm.floor)
+                )
+                a2[col] = w * (norm.cap - 1.0) / (far - norm.target)
+                lo2[col], hi2[col] = min(norm.target, far), max(norm.target, far)
+                const -= norm.target * a2[col]
+        beyond = np.flatnonzero(a2).astype(np.float64)
+        return lo, hi, a, lo2, hi2, a2, beyond, lin, np.array([const])
 
     def folded_totals(self, rows: slice) -> FloatArray:
         """Return base scores of a dense slice with the folded normalisers."""
         assert self.folded is not None  # noqa: S101
-        a, b, hi, c, d, e, lin_a, lin_b = self.folded
+        lo, hi, a, lo2, hi2, a2, beyond, lin, const = self.folded
         x = self.values[rows]
-        ones = np.ones(a.size)
-        block = x * a
-        block += b
+        block = np.maximum(x, lo)
         np.minimum(block, hi, out=block)
-        np.maximum(block, 0.0, out=block)
-        base = block @ ones
-        if e.any():
-            block = np.multiply(x, c, out=block)
-            block += d
-            np.minimum(block, 1.0, out=block)
-            np.maximum(block, 0.0, out=block)
-            base += block @ e
-        if lin_a.any() or lin_b[0]:
-            base += x @ lin_a + lin_b[0]
+        base = block @ a
+        if beyond.size:
+            cols = beyond.astype(np.intp)
+            sub = np.take(x, cols, axis=1)
+            np.maximum(sub, lo2[cols], out=sub)
+            np.minimum(sub, hi2[cols], out=sub)
+            base += sub @ a2[cols]
+        if lin.any():
+            base += x @ lin
+        base += const[0]
         return np.asarray(base, dtype=np.float64)
 
     def fast_totals(self, rows: slice) -> tuple[FloatArray, FloatArray, IntArray]:

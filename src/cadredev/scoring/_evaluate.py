@@ -206,8 +206,8 @@ def score(
     _check_scheme_records(scheme, records)
     known: Container[str]
     if isinstance(cadres, Roster):
-        check_roster_records(cadres, records)
         roster, excluded = roster_columns(scheme, cadres)
+        check_roster_records(cadres, records, roster.ids)
         known = _RosterIds(cadres)
     else:
         people = _check_people(cadres, records)
