@@ -284,7 +284,7 @@ class Roster:
     def __attrs_post_init__(self) -> None:
         ids = _array(self.ids, "id", None)
         n = ids.size
-        ids = _Columns(ids).strings(ids, "id", empty=False)
+        ids = _Columns(np.empty(0, dtype=object)).strings(ids, "id", empty=False)
         cols = _Columns(ids)
         self._set("ids", ids)
         self._set("names", cols.strings(_array(self.names, "name", n), "name", empty=True))
