@@ -734,7 +734,7 @@ def attain(norm: Any, values: FloatArray, *, where: str) -> FloatArray:
     if bad.any():
         i = int(np.argmax(bad))
         raise InvalidInputError(
-            f"{where}: normaliser {norm!r} gave {s.flat[i]!r} for value "
-            f"{np.asarray(values).flat[i]!r}; attainments must be finite and >= 0"
+            f"{where}: normaliser {norm!r} gave {float(s.flat[i])!r} for value "
+            f"{float(np.asarray(values).flat[i])!r}; attainments must be finite and >= 0"
         )
     return s
