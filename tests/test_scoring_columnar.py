@@ -21,12 +21,10 @@ from cadredev.scoring._columnar import roster_columns
 from cadredev.scoring._records import _encode
 from cadredev.testing import cadres, records, schemes
 
-NESTED = {"industries": frozenset(), "competencies": {}, "history": (), "mentorships": ()}
-
 
 def flat(c: Cadre) -> Cadre:
     """Return the cadre without the fields a roster does not hold."""
-    return attrs.evolve(c, **NESTED)
+    return attrs.evolve(c, industries=frozenset(), competencies={}, history=(), mentorships=())
 
 
 people = st.lists(cadres(with_history=False), max_size=8, unique_by=lambda c: c.id).map(
@@ -181,12 +179,19 @@ def test_factorize_and_encode_agree_with_naive(items: list[str]) -> None:
 @st.composite
 def scored_cases(draw: st.DrawFn) -> tuple[Scheme, list[Cadre], Records]:
     scheme = draw(schemes(max_indicators=3))
-    cs = draw(st.lists(cadres(with_history=False, units=["u1", "u2", "u3"]), min_size=1,
-                       max_size=8, unique_by=lambda c: c.id))
+    cs = draw(
+        st.lists(
+            cadres(with_history=False, units=["u1", "u2", "u3"]),
+            min_size=1,
+            max_size=8,
+            unique_by=lambda c: c.id,
+        )
+    )
     cs = sorted((flat(c) for c in cs), key=lambda c: not scheme.for_line(c.line))
     assume(scheme.for_line(cs[0].line))
-    rec = draw(records(scheme, cs, periods=draw(st.sampled_from([("2025-01",),
-                                                                ("2025-01", "2025-02")]))))
+    rec = draw(
+        records(scheme, cs, periods=draw(st.sampled_from([("2025-01",), ("2025-01", "2025-02")])))
+    )
     return scheme, cs, rec
 
 
@@ -208,7 +213,9 @@ def test_roster_and_records_give_equal_tables(
 
 @given(people)
 def test_roster_columns_agree_with_the_records(cs: list[Cadre]) -> None:
-    scheme = Scheme(name="s", indicators={"investment": [Indicator(id="x", normalise=Target(0, 1))]})
+    scheme = Scheme(
+        name="s", indicators={"investment": [Indicator(id="x", normalise=Target(0, 1))]}
+    )
     roster = Roster.from_cadres(cs)
     fast, excluded = roster_columns(scheme, roster)
     kept = sorted((c for c in cs if c.line == Line.INVESTMENT), key=lambda c: c.id)
@@ -219,14 +226,17 @@ def test_roster_columns_agree_with_the_records(cs: list[Cadre]) -> None:
         labels, codes = fast.codes(name)
         values = naive.units if name == "unit" else naive.lines
         key = line_key if name == "line" else None
-        assert labels == tuple(sorted(set(values), key=key))  # type: ignore[arg-type]
+        assert labels == tuple(sorted(set(values), key=key))  # type: ignore[arg-type,type-var]
         assert [labels[k] for k in codes.tolist()] == list(values)
 
 
 def test_roster_scores_with_exemptions_and_unknown_cadres() -> None:
     scheme = Scheme(name="s", indicators=[Indicator(id="x", normalise=Target(0, 10))])
     roster = Roster.from_arrays(
-        id=["b", "a"], birth_year=[1990, 1990], rank=["section"] * 2, unit=["u"] * 2,
+        id=["b", "a"],
+        birth_year=[1990, 1990],
+        rank=["section"] * 2,
+        unit=["u"] * 2,
         joined_year=[2015, None],
     )
     rec = Records.from_rows([("a", "2025-01", "x", 5), ("b", "2025-01", "x", 2)])
@@ -250,8 +260,11 @@ def test_a_large_dense_roster_matches_the_record_path() -> None:
     scheme = Scheme(
         name="big",
         indicators=[
-            Indicator(id=i, normalise=Target(0, 10 + j, stretch=20 + j, cap=1.2) if j % 2 else
-                      Target(1, 8 + j), weight=1 + j)
+            Indicator(
+                id=i,
+                normalise=Target(0, 10 + j, stretch=20 + j, cap=1.2) if j % 2 else Target(1, 8 + j),
+                weight=1 + j,
+            )
             for j, i in enumerate(inds)
         ],
     )
@@ -259,5 +272,7 @@ def test_a_large_dense_roster_matches_the_record_path() -> None:
     roster = Roster.from_arrays(
         id=ids, birth_year=np.full(n, 1990), rank=np.full(n, "section", dtype=object), unit=units
     )
-    rec = Records.from_matrix(ids, inds, rng.gamma(2.0, 5.0, size=(n, k)), period="2025-03")
+    rec = Records.from_matrix(
+        ids.tolist(), inds, rng.gamma(2.0, 5.0, size=(n, k)), period="2025-03"
+    )
     assert score(scheme, roster, rec) == score(scheme, roster.to_cadres(), rec)

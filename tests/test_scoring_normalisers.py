@@ -18,8 +18,8 @@ from cadredev import Cadre, InvalidInputError, io
 from cadredev.scoring import (
     Indicator,
     Normaliser,
-    Records,
     Reciprocal,
+    Records,
     Scheme,
     ScoreTable,
     Step,
@@ -163,8 +163,7 @@ def test_indicator_checks_a_normaliser() -> None:
 
 def _people(n: int) -> list[Cadre]:
     return [
-        Cadre(id=f"c{i}", name=f"c{i}", birth_year=1990, rank="section", unit="u")
-        for i in range(n)
+        Cadre(id=f"c{i}", name=f"c{i}", birth_year=1990, rank="section", unit="u") for i in range(n)
     ]
 
 
@@ -174,8 +173,11 @@ def _scheme(norm: Any, direction: str = "max") -> Scheme:
         indicators=[
             Indicator(id="x", normalise=norm, direction=direction, weight=2),  # type: ignore[arg-type]
             Indicator(id="days", normalise=Reciprocal(10), direction="min"),
-            Indicator(id="complaints", normalise=Step([0, 2], [1, 0.5, 0], closed="right"),
-                      direction="min"),
+            Indicator(
+                id="complaints",
+                normalise=Step([0, 2], [1, 0.5, 0], closed="right"),
+                direction="min",
+            ),
         ],
     )
 
@@ -266,7 +268,7 @@ def test_topsis_without_normalisation_matches_scikit_criteria(
     if all(d == "max" for d in dirs):  # pymcdm's TOPSIS with the identity normalisation
         with warnings.catch_warnings(), np.errstate(invalid="ignore", divide="ignore"):
             warnings.simplefilter("ignore")
-            same = pm.TOPSIS(normalization_function=lambda m, cost: m)(  # noqa: ARG005
+            same = pm.TOPSIS(normalization_function=lambda m, cost: m)(
                 x, w / w.sum(), np.ones(x.shape[1]), validation=False
             )
         ok = np.isfinite(same)

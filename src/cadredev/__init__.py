@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         compatibility_graph,
         match,
     )
+    from .roster import Roster
     from .rotation import (
         Assignment,
         Program,
@@ -52,7 +53,6 @@ if TYPE_CHECKING:
         replan,
         schedule,
     )
-    from .roster import Roster
     from .scoring import (
         DEFAULT_GRADES,
         AppliedExemption,

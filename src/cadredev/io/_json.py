@@ -438,7 +438,8 @@ def normaliser_classes() -> dict[str, type[Any]]:
 
     out = {cls.__name__: cls for cls in BUILTIN_NORMALISERS}
     for name, cls in _KINDS.items():
-        if callable(getattr(cls, "__call__", None)) and callable(getattr(cls, "describe", None)):
+        calls = any("__call__" in vars(k) for k in cls.__mro__[:-1])
+        if calls and callable(getattr(cls, "describe", None)):
             out.setdefault(name, cls)
     return out
 

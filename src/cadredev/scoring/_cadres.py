@@ -218,11 +218,10 @@ class ScoredCadres:
         """
         if name not in self._cache:
             values = self.units if name == "unit" else self.lines
-            seen: dict[Any, int] = dict.fromkeys(values)  # type: ignore[arg-type]
+            seen: dict[Any, Any] = dict.fromkeys(values)
             key = line_key if name == "line" else None
-            labels = tuple(sorted(seen, key=key))  # type: ignore[arg-type]
-            for k, v in enumerate(labels):
-                seen[v] = k
+            labels = tuple(sorted(seen, key=key))
+            seen.update(zip(labels, range(len(labels)), strict=True))
             codes = np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=len(values))
             self._cache[name] = (labels, codes)
         out: tuple[tuple[Any, ...], IntArray] = self._cache[name]

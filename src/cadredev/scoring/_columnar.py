@@ -98,8 +98,10 @@ def roster_columns(
     excluded = tuple(
         (
             str(roster.ids[r]),
-            f"scheme {scheme.name!r} has no indicator for line "
-            f"{'none' if roster.lines[r] is None else roster.lines[r].value}",
+            (
+                f"scheme {scheme.name!r} has no indicator for line "
+                f"{'none' if roster.lines[r] is None else roster.lines[r].value}"
+            ),
         )
         for r in order[~keep].tolist()
     )

@@ -307,7 +307,7 @@ class ScoreContext:
         used = np.zeros(k_rec, dtype=bool)
         for j, ind in enumerate(self.inds):
             col = self.col_value[j]
-            norm = ind.normalise
+            norm: Any = ind.normalise
             w = float(w_all[j]) if self.app_line[0, j] else 0.0
             if ind.kind == "rate" or ind.per is not None or (col is None and w):
                 return None
@@ -320,7 +320,9 @@ class ScoreContext:
                 lin[col] = w / (norm.hi - norm.lo)
                 const -= norm.lo * lin[col]
                 continue
-            zero, one = (norm.floor, norm.target) if isinstance(norm, Target) else (norm.lo, norm.hi)
+            zero, one = (
+                (norm.floor, norm.target) if isinstance(norm, Target) else (norm.lo, norm.hi)
+            )
             a[col] = w / (one - zero)
             lo[col], hi[col] = min(zero, one), max(zero, one)
             const -= zero * a[col]
@@ -457,4 +459,3 @@ def _months(label: str) -> int:
 
 def _months_per(per: str) -> float:
     return {"month": 1.0, "quarter": 3.0, "year": 12.0}[per]
-

@@ -461,7 +461,6 @@ class Percentile:
         return None
 
 
-
 @frozen(kw_only=False)
 class Reciprocal:
     """Less is better without a floor: attainment ``target / x``, at most ``cap``.
@@ -595,9 +594,7 @@ class Step:
         if not (rising or falling):
             raise InvalidInputError(f"Step: scores must rise or fall monotonically, got {list(sc)}")
         if self.closed not in ("left", "right"):
-            raise InvalidInputError(
-                f"Step: closed must be 'left' or 'right', got {self.closed!r}"
-            )
+            raise InvalidInputError(f"Step: closed must be 'left' or 'right', got {self.closed!r}")
 
     @property
     def increasing(self) -> bool | None:
@@ -615,8 +612,8 @@ class Step:
     def __call__(self, values: FloatArray) -> FloatArray:
         """Return the score of each value (vectorised)."""
         x = np.asarray(values, dtype=np.float64)
-        side = "right" if self.closed == "left" else "left"
-        band = np.searchsorted(np.array(self.thresholds), x, side=side)
+        edges = np.array(self.thresholds, dtype=np.float64)
+        band = np.searchsorted(edges, x, side="right" if self.closed == "left" else "left")
         return np.asarray(np.array(self.scores)[band], dtype=np.float64)
 
     apply = __call__
@@ -680,8 +677,10 @@ class Normaliser(Protocol):
     >>> @attrs.frozen
     ... class Half:
     ...     increasing = True
+    ...
     ...     def __call__(self, values):
     ...         return np.minimum(np.asarray(values, dtype=float) / 2, 1.0)
+    ...
     ...     def describe(self):
     ...         return "half the value, at most 1"
     >>> isinstance(Half(), Normaliser), isinstance(Target(0, 1), Normaliser)

@@ -50,15 +50,14 @@ def _encode(items: Iterable[str], what: str) -> tuple[tuple[str, ...], IntArray]
     obj[:] = values
     if n < 2 or bool(np.all(obj[1:] > obj[:-1])):  # sorted and distinct: nothing to look up
         return tuple(values), np.arange(n, dtype=np.int64)
-    seen: dict[Any, int] = dict.fromkeys(values)  # type: ignore[arg-type]
+    seen: dict[Any, Any] = dict.fromkeys(values)
     if len(seen) == n:  # distinct: a sort, not a dictionary lookup per row
         order = np.argsort(obj, kind="stable")
         codes = np.empty(n, dtype=np.int64)
         codes[order] = np.arange(n, dtype=np.int64)
         return tuple(obj[order].tolist()), codes
     ordered = sorted(seen)
-    for k, key in enumerate(ordered):
-        seen[key] = k
+    seen.update(zip(ordered, range(len(ordered)), strict=True))
     return tuple(ordered), np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=n)
 
 
