@@ -78,6 +78,14 @@ def test_from_pandas_categorical_and_missing() -> None:
     assert roster.lines.tolist() == [Line.INVESTMENT, None, None]
     assert roster.joined_years.tolist() == [2019, None, 2020]
     assert roster.order().tolist() == [1, 0, 2]
+    few = Roster.from_arrays(
+        id=["a", "b", "c"],
+        birth_year=[1990] * 3,
+        rank=["section"] * 3,
+        unit=["u"] * 3,
+        gender=np.array(["F", np.nan, "M"], dtype=object),
+    )
+    assert few.genders.tolist() == ["F", None, "M"]
     with pytest.raises(InvalidInputError, match="expected a pandas DataFrame"):
         Roster.from_pandas({"id": ["a"]})
 

@@ -45,6 +45,7 @@ ROSTER_COLUMNS = (
 _REQUIRED = ("id", "birth_year", "rank", "unit")
 _NESTED = ("industries", "competencies", "history", "mentorships")
 _OPTIONAL = ("line", "grid", "gender")
+_FEW = 8  # distinct values up to which codes come from comparisons, not lookups
 
 
 def _is_missing(value: Any) -> bool:
@@ -89,6 +90,12 @@ def factorize(arr: np.ndarray[Any, Any]) -> tuple[list[Any], IntArray]:
     labels = list(seen)
     if len(labels) <= 1:
         return labels, np.zeros(len(items), dtype=np.int64)
+    if len(labels) <= _FEW and arr.dtype == object and set(map(type, labels)) == {str}:
+        # a few strings: a comparison pass each (NaN, which equals nothing, never gets here)
+        codes = np.zeros(len(items), dtype=np.int64)
+        for k, label in enumerate(labels[1:], start=1):
+            codes[arr == label] = k
+        return labels, codes
     seen.update(zip(labels, range(len(labels)), strict=True))
     codes = np.fromiter(map(seen.__getitem__, items), dtype=np.int64, count=len(items))
     return labels, codes
@@ -330,6 +337,8 @@ class Roster:
 
     def _check_unique(self) -> None:
         order = self.order()
+        if self._codes["order"][0]:  # ids strictly increasing as given: distinct
+            return
         ordered = self.ids[order]
         same = ordered[1:] == ordered[:-1] if ordered.size > 1 else np.zeros(0, dtype=bool)
         if same.any():
@@ -561,10 +570,10 @@ class Roster:
         if "order" not in self._codes:
             ids = self.ids
             if ids.size < 2 or bool(np.all(ids[1:] > ids[:-1])):
-                order = np.arange(ids.size, dtype=np.int64)
+                order, increasing = np.arange(ids.size, dtype=np.int64), [True]
             else:
-                order = np.argsort(ids, kind="stable").astype(np.int64)
-            self._codes["order"] = ([], order)
+                order, increasing = np.argsort(ids, kind="stable").astype(np.int64), []
+            self._codes["order"] = (increasing, order)
         return self._codes["order"][1]
 
     def column(self, name: str) -> np.ndarray[Any, Any]:

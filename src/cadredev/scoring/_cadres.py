@@ -5,9 +5,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -227,11 +229,20 @@ class ScoredCadres:
         out: tuple[tuple[Any, ...], IntArray] = self._cache[name]
         return out
 
-    def index(self) -> dict[str, int]:
-        """Return cadre id -> position in the columns (built on first use, then kept)."""
-        index: dict[str, int] | None = self._cache.get("index")
+    def index(self) -> Mapping[str, int]:
+        """Return cadre id -> position in the columns (built on first use, then kept).
+
+        Ids in order (as every table keeps them) are looked up by bisection,
+        so asking for one cadre of a million builds no million-entry mapping.
+        """
+        index: Mapping[str, int] | None = self._cache.get("index")
         if index is None:
-            index = self._cache["index"] = {cid: k for k, cid in enumerate(self.ids)}
+            ids = self.ids
+            if all(map(operator.lt, ids, ids[1:])):
+                index = _SortedIds(ids)
+            else:
+                index = {cid: k for k, cid in enumerate(ids)}
+            self._cache["index"] = index
         return index
 
     def __len__(self) -> int:
@@ -254,3 +265,22 @@ class ScoredCadres:
 def line_key(line: Line | None) -> tuple[int, str]:
     """Order lines by value, with ``None`` (no line) last."""
     return (1, "") if line is None else (0, line.value)
+
+
+class _SortedIds(Mapping[str, int]):
+    """Id -> position over ids in strictly increasing order, by bisection."""
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self.ids = ids
+
+    def __getitem__(self, cadre_id: str) -> int:
+        k = bisect.bisect_left(self.ids, cadre_id) if isinstance(cadre_id, str) else len(self.ids)
+        if k < len(self.ids) and self.ids[k] == cadre_id:
+            return k
+        raise KeyError(cadre_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
