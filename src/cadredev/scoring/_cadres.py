@@ -184,7 +184,7 @@ class ScoredCadres:
         )
 
     @classmethod
-    def trusted(
+    def _trusted(
         cls,
         *,
         ids: tuple[str, ...],

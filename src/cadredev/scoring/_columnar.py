@@ -108,7 +108,7 @@ def roster_columns(
     unit_labels, unit_codes = roster.codes("unit")
     units, ucode = _recode(unit_labels, unit_codes[rows], None)
     lines, lcode = _recode(line_labels, line_codes[rows], line_key)
-    cadres = ScoredCadres.trusted(
+    cadres = ScoredCadres._trusted(  # noqa: SLF001  (the roster checked every column)
         ids=column(roster.ids),
         names=column(roster.names),
         units=tuple(_objects(units)[ucode].tolist()) if rows.size else (),
