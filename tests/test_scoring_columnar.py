@@ -284,3 +284,20 @@ def test_a_large_dense_roster_matches_the_record_path() -> None:
         ids.tolist(), inds, rng.gamma(2.0, 5.0, size=(n, k)), period="2025-03"
     )
     assert score(scheme, roster, rec) == score(scheme, roster.to_cadres(), rec)
+
+
+@given(st.lists(st.sampled_from(["a", "b", "c", "d", "e"]), unique=True))
+def test_index_by_bisection_agrees_with_a_dictionary(ids: list[str]) -> None:
+    for order in (sorted(ids), ids):
+        n = len(order)
+        cadres = ScoredCadres(
+            ids=tuple(order),
+            names=("",) * n,
+            units=("u",) * n,
+            lines=(None,) * n,
+            joined=(None,) * n,
+        )
+        index = cadres.index()
+        assert dict(index) == {cid: k for k, cid in enumerate(order)}
+        assert index.get("z") is None
+        assert index.get(3) is None  # type: ignore[call-overload]
