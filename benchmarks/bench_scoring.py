@@ -143,6 +143,7 @@ def report(rows: list[tuple[str, float]], ours: float) -> None:
 def build_rosters(n: int, repeat: int) -> Roster:
     cols = columns(n)
     t_arrays, roster = timed(lambda: Roster.from_arrays(**cols), repeat)
+    assert isinstance(roster, Roster)
     frame = pd.DataFrame(cols)
     t_frame, again = timed(lambda: Roster.from_pandas(frame), repeat)
     assert again == roster

@@ -180,11 +180,11 @@ class Records:
     @classmethod
     def from_matrix(
         cls,
-        cadre_ids: Sequence[str],
+        cadre_ids: Sequence[str] | np.ndarray[Any, Any],
         indicator_ids: Sequence[str],
         values: Any,
         *,
-        period: str | Sequence[str],
+        period: str | Sequence[str] | np.ndarray[Any, Any],
     ) -> Records:
         """Build records from a dense ``(rows x indicators)`` matrix (the fast path).
 
@@ -194,7 +194,8 @@ class Records:
         Parameters
         ----------
         cadre_ids
-            One cadre id per row.
+            One cadre id per row (a sequence or a numpy array of strings;
+            ids already in order are recognised without a lookup per row).
         indicator_ids
             One indicator id per column.
         values
