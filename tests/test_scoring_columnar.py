@@ -301,3 +301,20 @@ def test_index_by_bisection_agrees_with_a_dictionary(ids: list[str]) -> None:
         assert dict(index) == {cid: k for k, cid in enumerate(order)}
         assert index.get("z") is None
         assert index.get(3) is None  # type: ignore[call-overload]
+
+
+def test_a_roster_is_scored_without_cadre_records(monkeypatch: pytest.MonkeyPatch) -> None:
+    scheme = Scheme(name="s", indicators=[Indicator(id="x", normalise=Target(0, 10))])
+    roster = Roster.from_arrays(
+        id=["a", "b"], birth_year=[1990, 1990], rank=["section"] * 2, unit=["u", "v"]
+    )
+    rec = Records.from_matrix(["a", "b"], ["x"], [[5.0], [2.0]], period="2025-01")
+    expected = score(scheme, roster.to_cadres(), rec)
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("a Cadre record or a per-cadre loop was used")
+
+    monkeypatch.setattr(ScoredCadres, "of", refuse)
+    monkeypatch.setattr(Cadre, "__init__", refuse)
+    monkeypatch.setattr(ScoredCadres, "index", refuse)
+    assert score(scheme, roster, rec) == expected
