@@ -104,7 +104,7 @@ class _Builder:
             return dict(_SCALARS[t])
         if t in (Any, Hashable, typing.Hashable, object):
             return {}
-        if getattr(t, "__name__", None) == "Normaliser" and not attrs.has(t):
+        if t is _normaliser_protocol():
             # any normaliser class, tagged by name (your own ones once registered)
             classes = normaliser_classes().values()
             return self._named(
@@ -206,6 +206,12 @@ class _Builder:
             }
 
         return self._named(name, build)
+
+
+def _normaliser_protocol() -> Any:
+    from cadredev.scoring import Normaliser  # noqa: PLC0415  (the domain loads on use)
+
+    return Normaliser
 
 
 def _array_items(dtype_kind: str) -> dict[str, Any]:
