@@ -24,7 +24,7 @@ ROOT = Path(cadredev.__file__).parent
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "_frozendict", "_version", "_strategy_hook"}),
     frozenset({"_validate", "_display"}),
-    frozenset({"_vocab", "model", "calendar", "events"}),
+    frozenset({"_vocab", "model", "calendar", "events", "roster"}),
     frozenset(
         {"matching", "teams", "rotation", "scoring", "service", "contests", "selection", "training"}
     ),

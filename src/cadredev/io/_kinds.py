@@ -120,6 +120,7 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Turn": "cadredev.training",
     "Unfilled": "cadredev.training",
     "Unrouted": "cadredev.training",
+    "Roster": "cadredev.roster",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []

@@ -26,7 +26,16 @@ from ._evaluate import score
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
-from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
+from ._normalise import (
+    Linear,
+    LookupTable,
+    MinMax,
+    Normaliser,
+    Percentile,
+    Reciprocal,
+    Step,
+    Target,
+)
 from ._override import AppliedOverride
 from ._pay import PayAllocation, allocate_pay
 from ._records import Records
@@ -67,11 +76,13 @@ __all__ = [
     "Percentile",
     "PoolEntry",
     "PostFit",
+    "Reciprocal",
     "Records",
     "ReservePool",
     "Scheme",
     "ScoreTable",
     "ScoredCadres",
+    "Step",
     "Target",
     "Veto",
     "allocate_pay",
