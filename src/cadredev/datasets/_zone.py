@@ -274,12 +274,23 @@ def sample_zone(seed: int | np.random.Generator | None = 0) -> Zone:
     .. versionadded:: 0.1
     """
     seed = check_seed(seed, where="sample_zone")
+    return build_zone(seed, name="Sample development zone", units=_UNITS, n_enterprises=1600)
+
+
+def build_zone(
+    seed: int | np.random.Generator | None,
+    *,
+    name: str,
+    units: Sequence[tuple[str, int, tuple[float, float, float]]],
+    n_enterprises: int,
+) -> Zone:
+    """Build a zone by the sample zone's rules with the given units and enterprise count."""
     rng = np.random.default_rng(seed)
     as_of = 2025
     lines3 = (Line.INVESTMENT, Line.PROJECT, Line.SERVICE)
     cadres: list[Cadre] = []
     index = 0
-    for unit_no, (unit, size, mix) in enumerate(_UNITS):
+    for unit_no, (unit, size, mix) in enumerate(units):
         for k in range(size):
             # one leadership member in each of the first 8 units
             age, rank = _age_and_rank(rng, 0 if (k == 0 and unit_no < 8) else 99)
@@ -373,7 +384,7 @@ def sample_zone(seed: int | np.random.Generator | None = 0) -> Zone:
                     name=f"{label}{k + 1}",
                 )
             )
-    for unit, _, _ in _UNITS:
+    for unit, _, _ in units:
         reqs = rng.choice(ABILITIES, size=2, replace=False)
         posts.append(
             Post(
@@ -413,8 +424,8 @@ def sample_zone(seed: int | np.random.Generator | None = 0) -> Zone:
         )
 
     weights = np.array([3, 2, 3, 4, 3, 4, 2, 1, 1, 4, 2], dtype=float)
-    industry_draw = rng.choice(len(INDUSTRIES), size=1600, p=weights / weights.sum())
-    area_draw = rng.choice(len(_AREAS), size=1600)
+    industry_draw = rng.choice(len(INDUSTRIES), size=n_enterprises, p=weights / weights.sum())
+    area_draw = rng.choice(len(_AREAS), size=n_enterprises)
     enterprises = [
         Enterprise(
             id=f"e{k + 1:04d}",
@@ -422,16 +433,16 @@ def sample_zone(seed: int | np.random.Generator | None = 0) -> Zone:
             industry=INDUSTRIES[int(industry_draw[k])],
             area=_AREAS[int(area_draw[k])],
         )
-        for k in range(1600)
+        for k in range(n_enterprises)
     ]
     zone = Zone(
-        name="Sample development zone",
+        name=name,
         as_of=as_of,
         cadres=cadres,
         mentors=mentors,
         posts=posts,
         enterprises=enterprises,
-        units=[u for u, _, _ in _UNITS],
+        units=[u for u, _, _ in units],
     )
     return attrs.evolve(
         zone,

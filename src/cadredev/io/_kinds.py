@@ -87,6 +87,8 @@ _BUILTIN_KINDS: dict[str, str] = {
     "PropertyReport": "cadredev.testing",
     "PropertyResult": "cadredev.testing",
     "Zone": "cadredev.datasets",
+    "Results": "cadredev.scenarios",
+    "Scenario": "cadredev.scenarios",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []
