@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 from typing import Any
 
 import attrs
@@ -32,6 +33,7 @@ from cadredev.scenarios import (
     run,
     scenario_seed,
 )
+from cadredev.scenarios._tasks import zone_problem
 
 TINY = tiny_rotation_problem()
 
@@ -277,3 +279,63 @@ def test_sample_zone_is_unchanged_by_the_province_builder() -> None:
     assert len(zone.cadres) == 246
     assert zone.name == "Sample development zone"
     assert len(zone.enterprises) == 1600
+
+
+# ------------------------------------------------------------------ the command line
+
+
+@pytest.fixture(scope="module")
+def zone_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("sweep") / "zone.json"
+    io.save_json(sample_zone(), path)
+    return str(path)
+
+
+def test_cli_sweep_writes_the_table(
+    zone_file: str, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cadredev.cli import main  # noqa: PLC0415
+
+    out = tmp_path / "table.csv"
+    args = ["sweep", zone_file, "--task", "schedule", "--axis", "length=2,3", "--workers", "1"]
+    assert main([*args, "--axis", "home_share=0.7,0.8", "--out", str(out)]) == 0
+    lines = out.read_text("utf-8").splitlines()
+    assert lines[0].startswith("scenario,home_share,length,status,objective")
+    assert len(lines) == 5
+    assert "4 finished, 0 failed" in capsys.readouterr().out
+    as_json = tmp_path / "table.json"
+    assert main([*args, "--out", str(as_json), "--format", "json"]) == 0
+    rows = json.loads(as_json.read_text("utf-8"))
+    assert [r["scenario"] for r in rows] == ["length=2", "length=3"]
+    expected = run(
+        grid(zone_problem(sample_zone()), length=[2, 3]),
+        "schedule",
+        executor="serial",
+        progress=False,
+    )
+    assert [r["objective"] for r in rows] == expected.table()["objective"].tolist()
+
+
+def test_cli_sweep_bad_input_is_one_line(
+    zone_file: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cadredev.cli import main  # noqa: PLC0415
+
+    assert main(["sweep", zone_file, "--axis", "lenght=2", "--workers", "1"]) == 2
+    assert "no field or knob 'lenght'" in capsys.readouterr().err
+    assert main(["sweep", zone_file, "--axis", "length", "--workers", "1"]) == 2
+    assert "NAME=V1,V2" in capsys.readouterr().err
+    code = main(
+        [
+            "sweep",
+            zone_file,
+            "--axis",
+            "length=2",
+            "--scheduler",
+            "tcp://127.0.0.1:1",
+            "--timeout",
+            "1",
+        ]
+    )
+    assert code == 2
+    assert "no dask scheduler answered at 'tcp://127.0.0.1:1' within 1 s" in capsys.readouterr().err
