@@ -4,7 +4,7 @@ A :class:`Scenario` is a name, a base input (a zone, a rotation problem...)
 and :class:`Change` records, so it can be saved with :mod:`cadredev.io`,
 diffed and run again. :func:`grid` builds the cartesian product of named
 axes; :func:`run` runs a task on every scenario on any
-:class:`concurrent.futures.Executor` or a ``dask.distributed`` client, with a
+``concurrent.futures.Executor`` or a ``dask.distributed`` client, with a
 seed per scenario so the results are equal wherever they ran;
 :class:`Results` compares them in one table. :func:`province` sweeps many
 zones at once.

@@ -344,7 +344,7 @@ def run(
         ``task(value, *, seed)``.
     executor
         ``None`` for a process pool sized to the machine, ``"serial"`` to run
-        here in order, any :class:`concurrent.futures.Executor`, or a
+        here in order, any ``concurrent.futures.Executor``, or a
         ``dask.distributed`` ``Client`` (``client.get_executor()`` too).
     progress
         Show a tqdm bar (its widget in notebooks) with finished, failed and

@@ -16,8 +16,6 @@ from cadredev.errors import InvalidInputError
 
 __all__ = ["Change", "Scenario", "grid", "knobs"]
 
-Op = Literal["set", "add", "remove"]
-
 _SEGMENT = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<key>[^\]]+)\])?$")
 
 
@@ -81,7 +79,7 @@ class Change:
 
     path: str = field(validator=_check_path)
     value: Any = field(default=None, converter=_freeze)
-    op: Op = field(default="set", validator=_check_op)
+    op: Literal["set", "add", "remove"] = field(default="set", validator=_check_op)
 
 
 def _records(value: Any) -> bool:
