@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import json
+import os
+import signal
 from typing import Any
 
 import attrs
@@ -339,3 +341,44 @@ def test_cli_sweep_bad_input_is_one_line(
     )
     assert code == 2
     assert "no dask scheduler answered at 'tcp://127.0.0.1:1' within 1 s" in capsys.readouterr().err
+
+
+def _kill_child(value: Any, *, seed: int) -> int:
+    """Kill the worker process on horizon 7 (never the test process itself)."""
+    if value.horizon == 7 and os.getpid() != int(os.environ["CADREDEV_TEST_PARENT"]):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return int(value.horizon) + seed % 7
+
+
+def test_a_killed_pool_worker_keeps_finished_results_and_reports_the_lost(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CADREDEV_TEST_PARENT", str(os.getpid()))
+    scenarios = grid(TINY, horizon=[4, 5, 6, 7, 8])
+    with cf.ProcessPoolExecutor(max_workers=1) as pool:
+        results = run(scenarios, _kill_child, executor=pool, progress=False)
+    serial = run(scenarios[:3], _kill_child, executor="serial", progress=False)
+    assert {n: results.outcomes[n] for n in serial.outcomes} == dict(serial.outcomes)
+    lost = {n: f.error for n, f in results.failures.items()}
+    assert lost.get("horizon=7") == "BrokenProcessPool"
+    assert set(results.outcomes) | set(results.failures) == {s.name for s in scenarios}
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    lengths=st.lists(st.integers(1, 4), min_size=1, max_size=3, unique=True),
+    shares=st.lists(st.sampled_from([0.0, 0.5, 0.75, 1.0]), min_size=1, max_size=2, unique=True),
+    seed=st.integers(0, 2**32),
+)
+def test_results_round_trip_and_do_not_depend_on_order(
+    lengths: list[int], shares: list[float], seed: int
+) -> None:
+    scenarios = grid(TINY, length=lengths, home_share=shares)
+    results = run(scenarios, "schedule", executor="serial", progress=False, seed=seed)
+    assert io.load(Results, io.dump(results)) == results
+    for s in scenarios:
+        assert io.load(Scenario, io.dump(s)) == s
+    backwards = run(scenarios[::-1], "schedule", executor="serial", progress=False, seed=seed)
+    assert dict(backwards.outcomes) == dict(results.outcomes)
+    for s in scenarios:
+        assert results[s.name].violations(s.apply()) == ()

@@ -143,7 +143,8 @@ class Results:
     scenarios
         The scenarios, in the order given to :func:`~cadredev.scenarios.run`.
     outcomes
-        Scenario name -> :class:`Outcome`, for those that finished.
+        Scenario name -> :class:`Outcome`, for those that finished (by name;
+        :meth:`table` keeps the scenario order).
     failures
         Scenario name -> :class:`Failure`, for those that raised or were lost.
     cancelled
