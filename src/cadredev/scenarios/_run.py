@@ -267,14 +267,15 @@ def _run_dask(
                 key=f"scenario-{name}-{uuid.uuid4().hex}",
             )
             futures[future] = name
-        for future in as_completed(list(futures), loop=client.loop):
+        # Results come back as they finish (one message each, no extra round
+        # trip), so a worker lost later cannot take them with it.
+        done = as_completed(list(futures), loop=client.loop, with_results=True, raise_errors=False)
+        for future, result in done:
             name = futures.pop(future)
-            try:
-                out.add(name, future.result())
-            except KeyboardInterrupt:
-                raise
-            except BaseException as exc:  # noqa: BLE001  (a lost task is reported, not raised)
-                out.lost(name, exc)
+            if future.status == "finished":
+                out.add(name, result)
+            else:  # "error": (type, exception, traceback)
+                out.lost(name, result[1] if isinstance(result, tuple) else RuntimeError(result))
             future.release()
     except KeyboardInterrupt:
         client.cancel(list(futures))
