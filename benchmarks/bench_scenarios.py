@@ -105,9 +105,9 @@ def _part_overhead(client: Any) -> None:
     big_zone = sample_province(n_zones=1, cadres=(5000, 5000))[0]
     big = cross_shadowing_problem(big_zone)
     size = len(pickle.dumps(big))
-    scenarios = grid(big, horizon=list(range(12, 60)))
+    scenarios = grid(big, horizon=list(range(12, 28)))
     print(
-        f"   large base: S4 problem of a {len(big.cadres)}-cadre zone, {size / 1e6:.2f} MB pickled"
+        f"   16 tasks on a large base: the S4 problem of a {len(big.cadres)}-cadre zone, {size / 1e6:.2f} MB pickled"
     )
     for broadcast in (True, False):
         for name, executor in (("process pool", None), ("dask", client)):

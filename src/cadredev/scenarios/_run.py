@@ -230,6 +230,24 @@ def _run_pool(
             pool.shutdown(wait=True)
 
 
+def _scatter(client: Any, shared: dict[str, Any], jobs: list[tuple[str, str]]) -> dict[str, Any]:
+    """Scatter every base in two calls: to every worker if several scenarios use it, else to one.
+
+    A base used by one scenario only is placed on one worker and its task is
+    scheduled there, rather than copied to workers that never need it.
+    """
+    uses: dict[str, int] = {}
+    for _, token in jobs:
+        uses[token] = uses.get(token, 0) + 1
+    refs: dict[str, Any] = {}
+    for everywhere in (True, False):
+        tokens = [t for t in shared if (uses[t] > 1) == everywhere]
+        if tokens:
+            placed = client.scatter([shared[t] for t in tokens], broadcast=everywhere, hash=False)
+            refs.update(zip(tokens, placed, strict=True))
+    return refs
+
+
 def _run_dask(
     scenarios: tuple[Scenario, ...],
     task: Any,
@@ -246,11 +264,7 @@ def _run_dask(
     shared, jobs = _jobs(scenarios)
     by_name = {s.name: s for s in scenarios}
     out.slots = sum(client.nthreads().values())
-    refs: dict[str, Any] = (
-        {token: client.scatter(base, broadcast=True, hash=False) for token, base in shared.items()}
-        if broadcast
-        else {}
-    )
+    refs = _scatter(client, shared, jobs) if broadcast else {}
     futures: dict[Any, str] = {}
     try:
         for name, token in jobs:
@@ -354,8 +368,9 @@ def run(
         The run's seed. Each scenario's task gets :func:`scenario_seed` of it
         and its name, so equal seeds give ``==`` results on every executor.
     broadcast
-        Send each distinct base once (scattered to every dask worker; set up
-        by the default pool's initializer) rather than with every task.
+        Send each distinct base once rather than with every task: scattered
+        to every dask worker (to one worker when a single scenario uses it),
+        installed in the default pool's workers by its initializer.
 
     Returns
     -------
