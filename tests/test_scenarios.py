@@ -218,6 +218,14 @@ def test_serial_equals_process_pool_and_schedule() -> None:
     assert serial.best(by="unplaced").scenario == "length=1,home_share=0.5"
 
 
+def test_no_scenarios_give_empty_results() -> None:
+    results = run([], "schedule", progress=False)
+    assert results.ok
+    assert results.table().empty
+    with pytest.raises(InvalidInputError, match="no scenario finished"):
+        results.best(by="objective")
+
+
 def test_seeds_do_not_depend_on_order() -> None:
     scenarios = grid(TINY, horizon=[4, 6, 8])
     a = run(scenarios, _flaky, executor="serial", progress=False, seed=5)

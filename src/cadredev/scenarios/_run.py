@@ -409,7 +409,7 @@ def run(
     out = _Collector(len(chosen), progress=progress, label=label, slots=1)
     start = time.perf_counter()
     try:
-        if backend == "serial":
+        if backend == "serial" or not chosen:
             _run_serial(chosen, fn, seeds, out)
         elif _dask_client_of(backend) is not None:
             _run_dask(chosen, fn, seeds, out, client=backend, broadcast=broadcast)
