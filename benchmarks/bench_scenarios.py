@@ -107,7 +107,8 @@ def _part_overhead(client: Any) -> None:
     size = len(pickle.dumps(big))
     scenarios = grid(big, horizon=list(range(12, 28)))
     print(
-        f"   16 tasks on a large base: the S4 problem of a {len(big.cadres)}-cadre zone, {size / 1e6:.2f} MB pickled"
+        f"   16 tasks on a large base: the S4 problem of a {len(big.cadres)}-cadre zone, "
+        f"{size / 1e6:.2f} MB pickled"
     )
     for broadcast in (True, False):
         for name, executor in (("process pool", None), ("dask", client)):
