@@ -451,7 +451,7 @@ def _with_reasons(demo: _pipeline.Demo) -> _pipeline.Demo:
 
 def _english_words(page: str, demo: _pipeline.Demo) -> set[str]:
     """The English words left in a page's body once the data's own names are set aside."""
-    body = re.sub(r"<(style|title)>.*?</\1>", " ", page, flags=re.S)
+    body = re.sub(r"<(style|title)>.*?</\1>", " ", page, flags=re.DOTALL)
     text = "\n".join(_parse(body).text)
     zone = demo.zone
     data = [zone.name, zone.scheme.name if zone.scheme else "", "cadredev", "pip install"]

@@ -248,6 +248,15 @@ def reason(text: str, lang: Lang, terms: Mapping[str, str] | None = None) -> str
     The library states its reasons in English; the Chinese page shows them in
     Chinese, phrase by phrase, with ids (grades, lines, programmes) by their
     Chinese labels from ``terms``. Words the report does not know are kept.
+
+    Examples
+    --------
+    >>> reason("tenure 2 < 3 years", "zh")
+    '任职 2 年，不足 3 年'
+    >>> reason("grade basic not admitted", "zh", {"basic": "基本称职"})
+    '等次基本称职不能入库'
+    >>> reason("tenure 2 < 3 years", "en")
+    'tenure 2 < 3 years'
     """
     if lang != "zh" or not text:
         return text
