@@ -139,7 +139,7 @@ ax = mentor_graph(result, compatibility_graph(placed, growth, criteria=criteria)
 
 # %% [markdown]
 # Each growth mentor with the trainees hosted in their unit: no mentor takes
-# more than two, and the hollow ones had no covering trainee this term.
+# more than two, and the hollow ones have no trainee this term.
 #
 # Why the first trainee got their mentor (their weakest ability and the
 # host unit are in the table):

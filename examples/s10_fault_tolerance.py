@@ -51,8 +51,8 @@ ex
 ax = explanation_waterfall(after, cadre_id, labels="zh")
 
 # %% [markdown]
-# The hatched step is the 10 points the exemption gives back; there is no
-# penalty step left.
+# The incident's 10-point penalty (the red step down) is matched by the
+# hatched step of the 10 points the exemption gives back.
 #
 # The audit records the exemption; a month's exemption also applies when
 # the year containing it is scored.

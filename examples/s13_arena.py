@@ -37,8 +37,9 @@ board
 ax = leaderboard_chart(board, scheme=scheme, top=9, labels="zh")
 
 # %% [markdown]
-# Each bar is one head's total split by indicator: the head of 建设管理局
-# leads on the on-time rate alone, the investment heads on four indicators.
+# Each bar is one head's total split by indicator: the project heads score
+# on the on-time rate alone (the head of 建设管理局 leads), the investment
+# heads on four indicators and the service heads on three.
 #
 # ## Checks
 
