@@ -131,7 +131,7 @@ while result.unmatched and rounds < 4:
     rounds += 1
 placed = place(host)
 first = trainees[0]
-print(f"{rounds} rounds; first left unmatched: {', '.join(sorted(first_unmatched))}")
+print(f"{rounds} matching round(s); left unmatched at first: {len(first_unmatched)} trainees")
 result
 
 # %%
