@@ -119,6 +119,15 @@ def check_assignments(
                     a,
                 )
             )
+        if a.cadre_id in problem.allowed and a.post_id not in problem.allowed[a.cadre_id]:
+            out.append(
+                _v(
+                    "allowed",
+                    f"{_who(a)}: post {a.post_id!r} is not among the cadre's allowed posts "
+                    f"{sorted(problem.allowed[a.cadre_id])}",
+                    a,
+                )
+            )
         blocked = sorted(set(a.periods) & set(problem.unavailable.get(a.cadre_id, ())))
         if blocked:
             out.append(
@@ -151,12 +160,15 @@ def check_assignments(
         for t in a.periods:
             load[a.post_id, t] += 1
     for (pid, t), n in sorted(load.items()):
-        if n > posts[pid].capacity:
+        # a capacity given for the period overrides the post's own
+        cap = posts[pid].capacity
+        if problem.capacity is not None and (pid, t) in problem.capacity:
+            cap = problem.capacity[pid, t]
+        if n > cap:
             out.append(
                 Violation(
                     kind="capacity",
-                    message=f"post {pid!r} holds {n} cadres in period {t}, "
-                    f"capacity {posts[pid].capacity}",
+                    message=f"post {pid!r} holds {n} cadres in period {t}, capacity {cap}",
                     post_id=pid,
                     period=t,
                 )

@@ -32,7 +32,7 @@ class State:
         self.pfull = [0] * m
         self.uaway = np.zeros((len(comp.units), horizon), dtype=np.int64)
         self.ufull = [0] * len(comp.units)
-        self.cap = comp.pcap.tolist()
+        self.cap: list[list[int]] = comp.pcap_t.tolist()
         self.lim = comp.away_limit.tolist()
         self.cunit = comp.cunit.tolist()
         self.pcat = comp.pcat.tolist()
@@ -59,8 +59,9 @@ class State:
         self.chosen: set[Key] = set()
         self.by_cadre: dict[int, set[Key]] = {}
         for p in range(m):
-            if self.cap[p] <= 0:
-                self.pfull[p] = (1 << horizon) - 1
+            for t in range(horizon):
+                if self.cap[p][t] <= 0:
+                    self.pfull[p] |= 1 << t
         for u in range(len(comp.units)):
             if self.lim[u] <= 0:
                 self.ufull[u] = (1 << horizon) - 1
@@ -136,7 +137,7 @@ class State:
         u = self.cunit[c]
         for t in range(s, s + length):
             self.pload[p, t] += 1
-            if self.pload[p, t] >= self.cap[p]:
+            if self.pload[p, t] >= self.cap[p][t]:
                 self.pfull[p] |= 1 << t
             self.uaway[u, t] += 1
             if self.uaway[u, t] >= self.lim[u]:
@@ -159,7 +160,7 @@ class State:
         u = self.cunit[c]
         for t in range(s, s + length):
             self.pload[p, t] -= 1
-            if self.pload[p, t] < self.cap[p]:
+            if self.pload[p, t] < self.cap[p][t]:
                 self.pfull[p] &= ~(1 << t)
             self.uaway[u, t] -= 1
             if self.uaway[u, t] < self.lim[u]:

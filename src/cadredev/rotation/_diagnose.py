@@ -83,7 +83,7 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
             )
         demand = int(len(need) * lo * prog.length)
         posts = [j for j, p in enumerate(problem.posts) if p.category in prog.categories]
-        supply = int(sum(problem.posts[j].capacity * horizon for j in posts))
+        supply = int(comp.pcap_t[posts].sum())
         if demand > supply:
             out.append(
                 Conflict(
@@ -326,7 +326,7 @@ def _flow_conflict(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
     rows = [np.zeros(n_ck, np.int64), 1 + inv, 1 + n_ck + np.arange(n_p)]
     cols = [1 + np.arange(n_ck), 1 + n_ck + pairs[:, 1], np.full(n_p, sink)]
     per_edge = np.where(comp.prepeat[pairs[:, 0] % nk], comp.plen[pairs[:, 0] % nk], demand_ck[inv])
-    caps = [demand_ck, per_edge.astype(np.int64), (comp.pcap * horizon).astype(np.int64)]
+    caps = [demand_ck, per_edge.astype(np.int64), comp.pcap_t.sum(axis=1).astype(np.int64)]
     graph = csr_matrix(
         (np.concatenate(caps).astype(np.int32), (np.concatenate(rows), np.concatenate(cols))),
         shape=(sink + 1, sink + 1),
@@ -334,7 +334,7 @@ def _flow_conflict(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
     flow = maximum_flow(graph, source, sink).flow_value  # type: ignore[arg-type]
     if flow >= total:
         return []
-    full = [comp.post_ids[j] for j in range(n_p) if comp.pcap[j] > 0]
+    full = [comp.post_ids[j] for j in range(n_p) if comp.pcap_t[j].any()]
     return [
         Conflict(
             kind="flow",

@@ -105,7 +105,7 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
     # one post per cadre per period
     push(_family(c[rep] * horizon + t, rep, lambda u: np.ones(len(u))))
     # post capacity
-    pres = comp.pcap[:, None] - state.pload
+    pres = comp.pcap_t - state.pload
     push(_family(p[rep] * horizon + t, rep, lambda u: pres[u // horizon, u % horizon]))
     # home staffing
     ures = comp.away_limit[:, None] - state.uaway
@@ -363,7 +363,7 @@ def aggregate_bound(
     u3, i3 = np.unique(c, return_inverse=True)
     add(i3, length.astype(float), free[u3].astype(float))
     u4, i4 = np.unique(p, return_inverse=True)
-    pres = (comp.pcap[:, None] - state.pload).sum(axis=1)
+    pres = (comp.pcap_t - state.pload).clip(min=0).sum(axis=1)
     add(i4, length.astype(float), pres[u4].astype(float))
     unit = comp.cunit[c]
     u5, i5 = np.unique(unit, return_inverse=True)

@@ -300,7 +300,8 @@ class Violation:
         ``category``, ``eligibility``, ``post_eligibility``, ``other_unit``,
         ``max_placements``, ``repeat`` (also a post held before, in the
         cadre's history), ``one_per_category``, ``gap``, ``career_max``,
-        ``cooldown``, ``home_staffing``, ``unavailable``, ``pinned``.
+        ``cooldown``, ``home_staffing``, ``unavailable``, ``pinned``,
+        ``allowed`` (a post outside the cadre's allowed posts).
     message
         A readable sentence naming the records involved.
     cadre_id, post_id, program, unit, period
