@@ -75,6 +75,7 @@ def rule_problems(draw: st.DrawFn) -> RotationProblem:
                 placements=(lo, hi),
                 categories=draw(st.sets(st.sampled_from(cats_present), min_size=1)),
                 no_repeat=draw(st.booleans()),
+                max_per_unit=draw(st.sampled_from((None, 1, 2))),
             )
         )
     post_ids = [p.id for p in posts]
@@ -168,6 +169,14 @@ class Oracle:
                 z = self.model.NewIntVar(0, prog.placements[0], f"z{c.id}{prog.name}")
                 self.model.Add(z <= mine)
                 placed.append(z)
+                if prog.max_per_unit is not None:
+                    for unit in {p.unit for p in self.problem.posts}:
+                        here = sum(
+                            self.where(cadre=c.id, program=prog.name, post=p.id)
+                            for p in self.problem.posts
+                            if p.unit == unit
+                        )
+                        self.model.Add(here <= prog.max_per_unit)
                 if prog.no_repeat:
                     for p in self.problem.posts:
                         self.model.Add(self.where(cadre=c.id, program=prog.name, post=p.id) <= 1)
@@ -316,3 +325,34 @@ def test_capacity_per_period_in_diagnose() -> None:
 def test_bad_capacity(capacity: Any, match: str) -> None:
     with pytest.raises(InvalidInputError, match=match):
         _problem(capacity=capacity)
+
+
+def test_max_per_unit_spreads_placements() -> None:
+    prog = Program(name="s", length=1, placements=(0, 3), categories="host", max_per_unit=1)
+    worth = {(c, p): 1 for c in "ab" for p in "pq"}
+    prob = _problem(programs=[prog], benefit=worth)
+    plan = schedule(prob)
+    assert plan.violations(prob) == ()
+    # p and q are both in unit u2: one placement there per cadre
+    assert len(plan.assignments) == 2
+    two = RotationPlan(assignments=[_a("a", "p", "s", 0), _a("a", "q", "s", 2)])
+    found = two.violations(prob)
+    assert [(v.kind, v.unit) for v in found] == [("max_per_unit", "u2")]
+
+
+def test_max_per_unit_in_diagnose() -> None:
+    prog = Program(name="s", length=1, placements=(2, 2), categories="host", max_per_unit=1)
+    prob = _problem(programs=[prog])
+    found = [c for c in diagnose(prob) if c.kind == "max_per_unit"]
+    assert len(found) == 1
+    assert found[0].cadres == ("a", "b")
+    assert (found[0].needed, found[0].available) == (4, 2)
+    assert {u.cadre_id for u in schedule(prob).unplaced} == {"a", "b"}
+
+
+@pytest.mark.parametrize("bad", [0, -1, 1.5, "2", True])
+def test_bad_max_per_unit(bad: Any) -> None:
+    with pytest.raises(
+        InvalidInputError, match=r"Program 's': max_per_unit must be an integer >= 1"
+    ):
+        Program(name="s", length=1, categories="host", max_per_unit=bad)

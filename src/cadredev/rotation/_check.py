@@ -231,6 +231,7 @@ def check_assignments(
                     )
                 )
     out.extend(_career_and_cooldown(problem, groups))
+    out.extend(_per_unit(problem, groups))
     # home staffing: a cadre on any placement is away from home
     away: dict[tuple[str, int], set[str]] = defaultdict(set)
     for a in known:
@@ -342,6 +343,31 @@ def _career_and_cooldown(
                             period=two.start,
                         )
                     )
+    return out
+
+
+def _per_unit(
+    problem: RotationProblem, groups: dict[tuple[str, str], list[Assignment]]
+) -> list[Violation]:
+    """Most placements of one cadre in one unit, per program."""
+    out: list[Violation] = []
+    for (cid, pname), group in sorted(groups.items()):
+        most = problem.programs_by_name[pname].max_per_unit
+        if most is None:
+            continue
+        units = Counter(problem.posts_by_id[a.post_id].unit for a in group)
+        for unit, n in sorted(units.items()):
+            if n > most:
+                out.append(
+                    Violation(
+                        kind="max_per_unit",
+                        message=f"cadre {cid!r} has {n} placements in unit {unit} in "
+                        f"program {pname!r}, at most {most} allowed",
+                        cadre_id=cid,
+                        program=pname,
+                        unit=unit,
+                    )
+                )
     return out
 
 

@@ -38,7 +38,9 @@ class Compiled:
     pcap_t: np.ndarray  # posts x periods: capacity in each period
     pcat: np.ndarray  # post -> category index
     punit: np.ndarray  # post -> unit index (-1 if no cadre has that unit)
+    pu: np.ndarray  # post -> index of its unit among every post's unit
     plen: np.ndarray  # program -> length
+    punitmax: np.ndarray  # program -> most placements of a cadre per unit (-1: none)
     pmin: np.ndarray
     pmax: np.ndarray
     pgap: np.ndarray
@@ -245,7 +247,12 @@ def compile_problem(
     pcap = pcap_t.max(axis=1) if horizon else np.zeros(m, dtype=np.int64)
     pcat = np.array([catidx[p.category] for p in posts], dtype=np.int64)
     punit = np.array([uidx.get(p.unit, -1) for p in posts], dtype=np.int64)
+    post_units = {u: i for i, u in enumerate(sorted({p.unit for p in posts}))}
+    pu = np.array([post_units[p.unit] for p in posts], dtype=np.int64)
     plen = np.array([k.length for k in progs], dtype=np.int64)
+    punitmax = np.array(
+        [-1 if k.max_per_unit is None else k.max_per_unit for k in progs], dtype=np.int64
+    )
     pmin = np.array([k.placements[0] for k in progs], dtype=np.int64)
     pmax = np.array([k.placements[1] for k in progs], dtype=np.int64)
     pgap = np.array([k.gap for k in progs], dtype=np.int64)
@@ -379,7 +386,9 @@ def compile_problem(
         pcap_t=pcap_t,
         pcat=pcat,
         punit=punit,
+        pu=pu,
         plen=plen,
+        punitmax=punitmax,
         pmin=pmin,
         pmax=pmax,
         pgap=pgap,

@@ -42,6 +42,9 @@ class State:
         self.pmin = comp.pmin.tolist()
         self.repeat = comp.prepeat.tolist()
         self.onecat = comp.ponecat.tolist()
+        self.pu: list[int] = comp.pu.tolist()
+        self.unitmax: list[int] = comp.punitmax.tolist()
+        self.used_unit: Counter[tuple[int, int, int]] = Counter()
         # career limits and cooldowns, per program and category
         self.climit: list[list[int]] = comp.pcareer.tolist()
         self.career = [any(x >= 0 for x in row) for row in self.climit]
@@ -101,6 +104,8 @@ class State:
             return False
         if self.onecat[k] and self.used_cat[c, k, self.pcat[p]]:
             return False
+        if self.unitmax[k] >= 0 and self.used_unit[c, k, self.pu[p]] >= self.unitmax[k]:
+            return False
         if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
             return False
         if self.career[k] and self.at_career_limit(c, p, k):
@@ -122,6 +127,8 @@ class State:
             return "no repeated post"
         if self.onecat[k] and self.used_cat[c, k, self.pcat[p]]:
             return "one per category"
+        if self.unitmax[k] >= 0 and self.used_unit[c, k, self.pu[p]] >= self.unitmax[k]:
+            return "placements per unit"
         if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
             return "gap between placements"
         if self.career[k] and self.at_career_limit(c, p, k):
@@ -145,6 +152,7 @@ class State:
         self.count[c, k] += 1
         self.used_post.add((c, k, p))
         self.used_cat[c, k, self.pcat[p]] += 1
+        self.used_unit[c, k, self.pu[p]] += 1
         if self.pgap[k]:
             self.gmask[c, k] |= self.ext(k, s, length)
         if self.cooling[k] and self.cool[k][self.pcat[p]]:
@@ -171,6 +179,7 @@ class State:
         if not any(kk == k and pp == p for _, pp, kk, _, _ in self.by_cadre[c]):
             self.used_post.discard((c, k, p))
         self.used_cat[c, k, self.pcat[p]] -= 1
+        self.used_unit[c, k, self.pu[p]] -= 1
         if self.pgap[k]:
             mask = 0
             for _, _, kk, ss, ll in self.by_cadre[c]:

@@ -30,6 +30,8 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
       categories than the posts offer over the horizon;
     - ``home_staffing``: a unit's cadres must be away more cadre-periods than
       the unit's staffing rule allows;
+    - ``max_per_unit``: cadres whose posts in a program lie in too few units
+      for its minimum, at ``max_per_unit`` placements per unit;
     - ``flow``: a maximum flow from cadres' minimums to the post-periods they
       may use falls short, even though each count above holds.
 
@@ -81,6 +83,7 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
                     available=0,
                 )
             )
+        out.extend(_unit_conflicts(problem, comp, k))
         demand = int(len(need) * lo * prog.length)
         posts = [j for j, p in enumerate(problem.posts) if p.category in prog.categories]
         supply = int(comp.pcap_t[posts].sum())
@@ -288,6 +291,39 @@ def _history_conflicts(
             cadres=tuple(c for c, _, _ in short),
             needed=lo * len(short),
             available=sum(m for _, m, _ in short),
+        )
+    ]
+
+
+def _unit_conflicts(problem: RotationProblem, comp: Compiled, k: int) -> list[Conflict]:
+    """Cadres who need more placements than ``max_per_unit`` times their units allows."""
+    prog = problem.programs[k]
+    lo, most = prog.placements[0], prog.max_per_unit
+    if most is None or lo <= most:
+        return []
+    mine = comp.ok == k
+    short: list[str] = []
+    reach = 0
+    for c in np.flatnonzero(comp.prog_elig[k]).tolist():
+        units = len(np.unique(comp.pu[comp.op[mine & (comp.oc == c)]]))
+        # cadres without any option are reported as having no eligible post
+        if units and lo > most * units:
+            short.append(comp.cadre_ids[c])
+            reach += most * units
+    if not short:
+        return []
+    return [
+        Conflict(
+            kind="max_per_unit",
+            message=f"program {prog.name} needs {lo} placements per cadre, at most {most} "
+            f"per unit, but {len(short)} cadre(s) may only hold posts in too few units: "
+            f"{', '.join(short[:5])}{' ...' if len(short) > 5 else ''}",
+            message_zh=f"项目“{prog.name}”每人须安排 {lo} 次、同一单位至多 {most} 次，"
+            f"但有 {len(short)} 名干部可去的单位不足",
+            program=prog.name,
+            cadres=tuple(short),
+            needed=lo * len(short),
+            available=reach,
         )
     ]
 

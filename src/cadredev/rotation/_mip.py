@@ -131,6 +131,22 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
     if cat_mask.any():
         key = ck * n_cat + comp.pcat[p]
         push(_family(key[cat_mask], j[cat_mask], lambda u: np.ones(len(u))))
+    # most placements per unit for one cadre
+    unit_lim = comp.punitmax[k]
+    if (unit_lim >= 0).any():
+        sel = np.flatnonzero(unit_lim >= 0)
+        n_pu = int(comp.pu.max()) + 1
+        ukey = ck[sel] * n_pu + comp.pu[p[sel]]
+
+        def unit_rhs(u: np.ndarray) -> np.ndarray:
+            ci, ki, gi = u // (nk * n_pu), (u // n_pu) % nk, u % n_pu
+            used = [
+                state.used_unit[int(a), int(b), int(g)] for a, b, g in zip(ci, ki, gi, strict=True)
+            ]
+            left: np.ndarray = comp.punitmax[ki] - np.array(used, dtype=np.int64)
+            return left
+
+        push(_family(ukey, sel, unit_rhs))
     # gap between placements (extended windows may not overlap)
     gap = comp.pgap[k]
     if (gap > 0).any():
