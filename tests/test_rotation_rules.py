@@ -89,6 +89,10 @@ def rule_problems(draw: st.DrawFn) -> RotationProblem:
         if draw(st.integers(0, 3)) == 0
     }
     benefit = {(c.id, p.id): draw(st.integers(0, 3)) for c in cadres for p in posts}
+    names = [p.name for p in programs]
+    precedence = []
+    if len(names) == 2 and draw(st.booleans()):
+        precedence.append(tuple(draw(st.permutations(names))))
     return RotationProblem(
         cadres=cadres,
         posts=posts,
@@ -97,6 +101,7 @@ def rule_problems(draw: st.DrawFn) -> RotationProblem:
         benefit=benefit,
         allowed=allowed,
         capacity=capacity,
+        precedence=precedence,
     )
 
 
@@ -182,8 +187,20 @@ class Oracle:
                         self.model.Add(self.where(cadre=c.id, program=prog.name, post=p.id) <= 1)
         return placed
 
+    def order_rules(self) -> None:
+        """No placement of a second program starts before one of the first ends."""
+        for first, then in self.problem.precedence:
+            for a, xa in self.x.items():
+                if a[1] != first:
+                    continue
+                end = self.periods(a)[-1]
+                for b, xb in self.x.items():
+                    if b[1] == then and b[0] == a[0] and b[3] <= end:
+                        self.model.Add(xa + xb <= 1)
+
     def solve(self) -> tuple[int, float]:
         self.period_rules()
+        self.order_rules()
         placed = self.cadre_rules()
         weight = 1 + sum(abs(v) for v in self.value.values())
         self.model.Maximize(
@@ -356,3 +373,71 @@ def test_bad_max_per_unit(bad: Any) -> None:
         InvalidInputError, match=r"Program 's': max_per_unit must be an integer >= 1"
     ):
         Program(name="s", length=1, categories="host", max_per_unit=bad)
+
+
+def _ordered(**changes: Any) -> RotationProblem:
+    programs = [
+        Program(name="f", length=1, placements=(1, 1), categories="front"),
+        Program(name="s", length=2, placements=(1, 1), categories="host"),
+    ]
+    changes.setdefault("precedence", [("f", "s")])
+    return _problem(programs=programs, **changes)
+
+
+def test_precedence_orders_each_cadre() -> None:
+    prob = _ordered()
+    plan = schedule(prob)
+    assert plan.violations(prob) == ()
+    assert plan.unplaced == ()
+    for cid in ("a", "b"):
+        (f,) = [a for a in plan.assignments if a.cadre_id == cid and a.program == "f"]
+        (s,) = [a for a in plan.assignments if a.cadre_id == cid and a.program == "s"]
+        assert f.end < s.start
+    wrong = RotationPlan(assignments=[_a("a", "r", "f", 2), _a("a", "p", "s", 0, 2)])
+    found = wrong.violations(prob)
+    assert [(v.kind, v.cadre_id, v.period) for v in found] == [("precedence", "a", 0)]
+    touching = RotationPlan(assignments=[_a("a", "r", "f", 1), _a("a", "p", "s", 1, 2)])
+    assert [v.kind for v in touching.violations(prob)] == ["overlap", "precedence"]
+
+
+def test_precedence_in_diagnose() -> None:
+    # f can only be taken in the last two periods: s cannot follow it
+    prob = _ordered(unavailable={"a": {0, 1}})
+    found = [c for c in diagnose(prob) if c.kind == "precedence"]
+    assert len(found) == 1
+    assert found[0].cadres == ("a",)
+    assert (found[0].needed, found[0].available) == (3, 2)
+    plan = schedule(prob)
+    assert [u.cadre_id for u in plan.unplaced] == ["a"]
+    assert plan.violations(prob) == ()
+
+
+def test_precedence_is_stored_sorted() -> None:
+    one = _ordered()
+    two = _problem(programs=one.programs, precedence=[["f", "s"], ("f", "s")])
+    assert one == two
+    assert one.precedence == (("f", "s"),)
+
+
+@pytest.mark.parametrize(
+    ("precedence", "match"),
+    [
+        ([("f", "zz")], "precedence names unknown program 'zz'"),
+        ([("f", "s"), ("s", "f")], "precedence has a cycle f -> s -> f"),
+        ([("f", "f")], "precedence has a cycle f -> f"),
+        (["fs"], r"must hold \(first, then\) pairs"),
+        ([("f", "s", "x")], r"must hold \(first, then\) pairs"),
+        (3, "precedence must be a sequence"),
+    ],
+)
+def test_bad_precedence(precedence: Any, match: str) -> None:
+    with pytest.raises(InvalidInputError, match=match):
+        _ordered(precedence=precedence)
+
+
+def test_precedence_cycle_over_three_programs() -> None:
+    programs = [
+        Program(name=n, length=1, placements=(0, 1), categories="host") for n in ("x", "y", "z")
+    ]
+    with pytest.raises(InvalidInputError, match="cycle x -> y -> z -> x"):
+        _problem(programs=programs, precedence=[("x", "y"), ("y", "z"), ("z", "x")])

@@ -232,6 +232,7 @@ def check_assignments(
                 )
     out.extend(_career_and_cooldown(problem, groups))
     out.extend(_per_unit(problem, groups))
+    out.extend(_precedence(problem, known))
     # home staffing: a cadre on any placement is away from home
     away: dict[tuple[str, int], set[str]] = defaultdict(set)
     for a in known:
@@ -368,6 +369,36 @@ def _per_unit(
                         unit=unit,
                     )
                 )
+    return out
+
+
+def _precedence(problem: RotationProblem, known: list[Assignment]) -> list[Violation]:
+    """Find placements of a second program that start before the first program's end."""
+    if not problem.precedence:
+        return []
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    for a in known:
+        mine[a.cadre_id].append(a)
+    out: list[Violation] = []
+    for first, then in problem.precedence:
+        for cid, held in sorted(mine.items()):
+            firsts = [a for a in held if a.program == first]
+            seconds = [b for b in held if b.program == then]
+            out.extend(
+                Violation(
+                    kind="precedence",
+                    message=f"cadre {cid!r} starts {then!r} in post {b.post_id!r} at "
+                    f"{b.start}, before the {first!r} placement in {a.post_id!r} ends at "
+                    f"{a.end}; {first!r} must come first",
+                    cadre_id=cid,
+                    post_id=b.post_id,
+                    program=then,
+                    period=b.start,
+                )
+                for a in firsts
+                for b in seconds
+                if b.start <= a.end
+            )
     return out
 
 

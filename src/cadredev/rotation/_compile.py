@@ -41,6 +41,7 @@ class Compiled:
     pu: np.ndarray  # post -> index of its unit among every post's unit
     plen: np.ndarray  # program -> length
     punitmax: np.ndarray  # program -> most placements of a cadre per unit (-1: none)
+    prec: list[tuple[int, int]]  # (first, then) program indices
     pmin: np.ndarray
     pmax: np.ndarray
     pgap: np.ndarray
@@ -371,6 +372,7 @@ def compile_problem(
             close_at[pidx[pid]] = min(close_at[pidx[pid]], t)
         open_ = os_ < close_at[op]
         oc, op, ok, os_, ol, ov = (x[open_] for x in (oc, op, ok, os_, ol, ov))
+    kidx_ = {k.name: i for i, k in enumerate(progs)}
     # ids are sorted, so index order is id order: cadre, program, post, start
     order = np.lexsort((os_, op, ok, oc))
     return Compiled(
@@ -389,6 +391,7 @@ def compile_problem(
         pu=pu,
         plen=plen,
         punitmax=punitmax,
+        prec=[(kidx_[a], kidx_[b]) for a, b in problem.precedence],
         pmin=pmin,
         pmax=pmax,
         pgap=pgap,

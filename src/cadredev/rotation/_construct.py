@@ -45,6 +45,12 @@ class State:
         self.pu: list[int] = comp.pu.tolist()
         self.unitmax: list[int] = comp.punitmax.tolist()
         self.used_unit: Counter[tuple[int, int, int]] = Counter()
+        # precedence: programs whose placements must start after / end before
+        self.later: list[set[int]] = [set() for _ in comp.prog_names]
+        self.earlier: list[set[int]] = [set() for _ in comp.prog_names]
+        for a, b in comp.prec:
+            self.later[a].add(b)
+            self.earlier[b].add(a)
         # career limits and cooldowns, per program and category
         self.climit: list[list[int]] = comp.pcareer.tolist()
         self.career = [any(x >= 0 for x in row) for row in self.climit]
@@ -91,6 +97,17 @@ class State:
         idle = self.cool[k][g]
         return bool(idle and self.cdmask[c, k, g] & self.window(s, length, idle))
 
+    def out_of_order(self, c: int, k: int, s: int, length: int) -> bool:
+        """Whether the placement breaks a precedence with the cadre's other placements."""
+        later, earlier = self.later[k], self.earlier[k]
+        end = s + length - 1
+        for _, _, kk, ss, ll in self.by_cadre.get(c, ()):
+            if kk in later and ss <= end:
+                return True
+            if kk in earlier and ss + ll - 1 >= s:
+                return True
+        return False
+
     def feasible(self, c: int, p: int, k: int, s: int, length: int) -> bool:
         """Return whether the placement can be added."""
         win = ((1 << length) - 1) << s
@@ -109,6 +126,8 @@ class State:
         if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
             return False
         if self.career[k] and self.at_career_limit(c, p, k):
+            return False
+        if (self.later[k] or self.earlier[k]) and self.out_of_order(c, k, s, length):
             return False
         return not (self.cooling[k] and self.cooling_down(c, p, k, s, length))
 
@@ -135,6 +154,8 @@ class State:
             return "career limit"
         if self.cooling[k] and self.cooling_down(c, p, k, s, length):
             return "cooldown"
+        if (self.later[k] or self.earlier[k]) and self.out_of_order(c, k, s, length):
+            return "precedence between programs"
         return ""
 
     def add(self, c: int, p: int, k: int, s: int, length: int) -> None:

@@ -32,6 +32,9 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
       the unit's staffing rule allows;
     - ``max_per_unit``: cadres whose posts in a program lie in too few units
       for its minimum, at ``max_per_unit`` placements per unit;
+    - ``precedence``: cadres whose minimums in two programs, one after the
+      other, do not fit between the first program's earliest start and the
+      second's latest end;
     - ``flow``: a maximum flow from cadres' minimums to the post-periods they
       may use falls short, even though each count above holds.
 
@@ -131,6 +134,7 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
                     available=free,
                 )
             )
+    out.extend(_precedence_conflicts(problem, comp))
     # home staffing
     sizes = problem.unit_sizes()
     for u, unit in enumerate(comp.units):
@@ -293,6 +297,48 @@ def _history_conflicts(
             available=sum(m for _, m, _ in short),
         )
     ]
+
+
+def _precedence_conflicts(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
+    """Cadres whose ordered minimums need more periods than the window they have."""
+    out: list[Conflict] = []
+    for first, then in comp.prec:
+        a, b = problem.programs[first], problem.programs[then]
+        lo_a, lo_b = a.placements[0], b.placements[0]
+        if not (lo_a and lo_b):
+            continue
+        short: list[str] = []
+        need = lo_a * a.length + lo_b * b.length
+        room = 0
+        for c in np.flatnonzero(comp.prog_elig[first] & comp.prog_elig[then]).tolist():
+            sa = comp.os[(comp.oc == c) & (comp.ok == first)]
+            sb = comp.os[(comp.oc == c) & (comp.ok == then)]
+            if len(sa) == 0 or len(sb) == 0:
+                continue  # reported as having no eligible post
+            # the first program's block starts no earlier than its earliest
+            # option, the second's ends no later than its latest
+            window = int(sb.max()) + b.length - int(sa.min())
+            if need > window:
+                short.append(comp.cadre_ids[c])
+                room = max(room, window)
+        if short:
+            out.append(
+                Conflict(
+                    kind="precedence",
+                    message=f"program {a.name} must come before {b.name}: their minimums "
+                    f"need {need} periods one after the other, but {len(short)} cadre(s) "
+                    f"have at most {room} between the first's earliest start and the "
+                    f"second's latest end: {', '.join(short[:5])}"
+                    f"{' ...' if len(short) > 5 else ''}",
+                    message_zh=f"项目“{a.name}”须在“{b.name}”之前完成：两者最低安排共需 "
+                    f"{need} 期，但有 {len(short)} 名干部可用时段最多 {room} 期",
+                    program=a.name,
+                    cadres=tuple(short),
+                    needed=need,
+                    available=room,
+                )
+            )
+    return out
 
 
 def _unit_conflicts(problem: RotationProblem, comp: Compiled, k: int) -> list[Conflict]:

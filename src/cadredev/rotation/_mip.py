@@ -184,6 +184,9 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         et = s[erep] + eoff
         ekey = ((ck[erep] * n_cat + cat[erep]) * horizon) + et
         push(_family(ekey, erep, lambda u: np.ones(len(u))))
+    # precedence: a placement in the first program keeps out the second's earlier starts
+    if comp.prec:
+        base += _precedence_rows(comp, cand, base, rows, cols, data, rhs)
     # counters toward minimums
     cadre_set = set(cadres.tolist())
     zkeys: list[tuple[int, int]] = []
@@ -231,6 +234,45 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         values=values,
         weight=weight,
     )
+
+
+def _precedence_rows(  # noqa: PLR0917
+    comp: Compiled,
+    cand: np.ndarray,
+    base: int,
+    rows: list[np.ndarray],
+    cols: list[np.ndarray],
+    data: list[np.ndarray],
+    rhs: list[np.ndarray],
+) -> int:
+    """Append ``M x_o + sum(x_b) <= M`` per option ``o`` of a first program; return rows.
+
+    The sum runs over the same cadre's options in the second program starting
+    no later than ``o`` ends; ``M`` bounds that sum (the second program's
+    maximum or the number of such options).
+    """
+    c, k, s = comp.oc[cand], comp.ok[cand], comp.os[cand]
+    end = s + comp.ol[cand] - 1
+    n = 0
+    for first, then in comp.prec:
+        by_cadre: dict[int, np.ndarray] = {}
+        seconds = np.flatnonzero(k == then)
+        for ci in np.unique(c[seconds]).tolist():
+            by_cadre[ci] = seconds[c[seconds] == ci]
+        for j in np.flatnonzero(k == first).tolist():
+            others = by_cadre.get(int(c[j]))
+            if others is None:
+                continue
+            clash = others[s[others] <= end[j]]
+            if len(clash) == 0:
+                continue
+            big = float(min(int(comp.pmax[then]), len(clash)))
+            rows.append(np.full(len(clash) + 1, base + n, dtype=np.int64))
+            cols.append(np.concatenate([[j], clash]).astype(np.int64))
+            data.append(np.concatenate([[big], np.ones(len(clash))]))
+            rhs.append(np.array([big]))
+            n += 1
+    return n
 
 
 def _matrix(model: Model) -> Any:

@@ -106,6 +106,18 @@ def _frozen_capacity(value: Any) -> Any:
     return value
 
 
+def _sorted_pairs(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
+        items = [tuple(v) if isinstance(v, list | tuple) else v for v in value]
+        try:
+            return tuple(sorted(set(items)))
+        except TypeError:
+            return tuple(items)
+    return value
+
+
 def _sorted_pinned(value: Any) -> Any:
     if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
         items = tuple(value)
@@ -180,6 +192,12 @@ class RotationProblem:
         :attr:`Post.capacity <cadredev.Post.capacity>` there (a holiday, a post
         opening mid-year); other periods keep the post's capacity. An empty
         mapping is stored as ``None``.
+    precedence
+        Pairs ``(first, then)`` of program names: a cadre's placements in
+        ``first`` all end before any of the cadre's placements in ``then``
+        starts (a frontline posting before a stationed one). Each pair binds
+        on its own: with ``(a, b)`` and ``(b, c)``, a cadre with no placement
+        in ``b`` may take ``a`` and ``c`` in any order.
     calendar
         A :class:`~cadredev.calendar.Calendar` whose period 0 is the plan's
         first period, or ``None``. It dates the plan's periods
@@ -248,11 +266,27 @@ class RotationProblem:
     >>> sorted(limited.allowed["a"]), limited.capacity_of("q", 0), limited.capacity_of("q", 1)
     (['q'], 0, 1)
 
+    Programmes may have to follow one another for each cadre:
+
+    >>> ordered = RotationProblem(
+    ...     cadres=cadres,
+    ...     posts=posts,
+    ...     horizon=4,
+    ...     programs=[
+    ...         Program(name="train", length=1, placements=1, categories="host"),
+    ...         Program(name="serve", length=2, placements=1, categories="host"),
+    ...     ],
+    ...     precedence=[("train", "serve")],
+    ... )
+    >>> ordered.precedence
+    (('train', 'serve'),)
+
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
        ``calendar``; a horizon given by its last period; posting history in the rules.
     .. versionchanged:: 0.3
-       ``allowed`` posts per cadre; ``capacity`` per post and period.
+       ``allowed`` posts per cadre; ``capacity`` per post and period;
+       ``precedence`` between programmes.
     """
 
     cadres: tuple[Cadre, ...] = field(converter=_sorted_records)
@@ -277,6 +311,8 @@ class RotationProblem:
     capacity: FrozenDict[tuple[str, int], int] | None = field(
         default=None, converter=_frozen_capacity
     )
+
+    precedence: tuple[tuple[str, str], ...] = field(default=(), converter=_sorted_pairs)
 
     def __attrs_post_init__(self) -> None:
         if _is_when(self.horizon):
@@ -510,6 +546,7 @@ def _validate(problem: RotationProblem) -> None:
     _validate_values(problem)
     _validate_allowed(problem)
     _validate_capacity(problem)
+    _validate_precedence(problem)
     _validate_pinned(problem)
 
 
@@ -721,6 +758,58 @@ def _validate_capacity(problem: RotationProblem) -> None:
             raise InvalidInputError(
                 f"{_WHERE}: capacity[{key!r}] must be an integer >= 0, got {value!r}"
             )
+
+
+def _validate_precedence(problem: RotationProblem) -> None:
+    """Check that precedence pairs name known programmes and form no cycle."""
+    pairs = problem.precedence
+    if not isinstance(pairs, tuple):
+        raise InvalidInputError(
+            f"{_WHERE}: precedence must be a sequence of (first, then) program names, got {pairs!r}"
+        )
+    after: dict[str, set[str]] = {}
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise InvalidInputError(
+                f"{_WHERE}: precedence must hold (first, then) pairs of program names, got {pair!r}"
+            )
+        for name in pair:
+            if not isinstance(name, str) or name not in problem.programs_by_name:
+                raise InvalidInputError(f"{_WHERE}: precedence names unknown program {name!r}")
+        after.setdefault(pair[0], set()).add(pair[1])
+    cycle = _find_cycle(after)
+    if cycle:
+        raise InvalidInputError(
+            f"{_WHERE}: precedence has a cycle {' -> '.join(cycle)}; no cadre could take "
+            "part in all of these programs"
+        )
+
+
+def _find_cycle(after: Mapping[str, set[str]]) -> list[str]:
+    """Return one cycle of the graph (first node repeated at the end), or ``[]``."""
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(after.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        state[node] = 2
+        path.pop()
+        return []
+
+    for start in sorted(after):
+        if start not in state:
+            found = visit(start)
+            if found:
+                return found
+    return []
 
 
 def _validate_pinned(problem: RotationProblem) -> None:

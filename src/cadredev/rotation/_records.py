@@ -314,7 +314,8 @@ class Violation:
         ``max_placements``, ``repeat`` (also a post held before, in the
         cadre's history), ``one_per_category``, ``gap``, ``career_max``,
         ``cooldown``, ``home_staffing``, ``unavailable``, ``pinned``,
-        ``allowed`` (a post outside the cadre's allowed posts), ``max_per_unit``.
+        ``allowed`` (a post outside the cadre's allowed posts), ``max_per_unit``,
+        ``precedence``.
     message
         A readable sentence naming the records involved.
     cadre_id, post_id, program, unit, period
