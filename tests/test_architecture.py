@@ -25,7 +25,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "_frozendict", "_version", "_strategy_hook"}),
     frozenset({"_validate", "_display"}),
     frozenset({"_vocab", "model", "calendar", "events"}),
-    frozenset({"matching", "teams", "rotation", "scoring"}),
+    frozenset({"matching", "teams", "rotation", "scoring", "service", "contests", "selection"}),
     frozenset({"io"}),
     frozenset({"ledger"}),
     frozenset({"datasets"}),

@@ -41,8 +41,12 @@ from ._validate import FieldError, is_int, is_real, named_errors
 
 __all__ = [
     "Assessed",
+    "CaseOpened",
+    "CaseStepped",
     "Completed",
+    "Demoted",
     "Enrolled",
+    "EnterpriseVisited",
     "Event",
     "Exempted",
     "Feedback",
@@ -411,3 +415,76 @@ class Retracted(Event):
     def __attrs_post_init__(self) -> None:
         if self.supersedes is None:
             raise FieldError("supersedes must name the event to retract")
+
+
+# ------------------------------------------------------- enterprise service
+
+
+@named_errors
+@frozen(kw_only=True)
+class EnterpriseVisited(Event):
+    """A grid cadre visited an enterprise (走访); :mod:`cadredev.service` counts them."""
+
+    cadre_id: str = field(validator=_check_id)
+    enterprise_id: str = field(validator=_check_id)
+    grid: str = field(validator=_check_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+@named_errors
+@frozen(kw_only=True)
+class CaseOpened(Event):
+    """A service case was opened for an enterprise's demand (a visit or a whistle-blower).
+
+    ``cadre_id`` is the grid cadre answerable for the case (包联干部);
+    ``source`` is ``"visit"`` (走访) or ``"whistle"`` (吹哨人 risk warning).
+    """
+
+    case_id: str = field(validator=_check_id)
+    cadre_id: str = field(validator=_check_id)
+    enterprise_id: str = field(validator=_check_id)
+    grid: str = field(validator=_check_id)
+    source: str = field(default="visit", validator=_check_id)
+    category: str = field(default="", validator=_check_text)
+    due: dt.date | None = field(default=None, validator=_check_optional_date)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+@named_errors
+@frozen(kw_only=True)
+class CaseStepped(Event):
+    """A service case took one step of the loop (collect, register, escalate, close ...).
+
+    ``step`` is the event's name in :mod:`cadredev.service`; ``owner`` and
+    ``level`` say who holds the case afterwards (level 1 a grid, 2 a unit, 3 a
+    leader); empty and 0 keep the current owner. ``due`` is the deadline of
+    the state the case is in afterwards, if any.
+    """
+
+    case_id: str = field(validator=_check_id)
+    step: str = field(validator=_check_id)
+    owner: str = field(default="", validator=_check_text)
+    level: int = field(default=0)
+    due: dt.date | None = field(default=None, validator=_check_optional_date)
+
+    @level.validator
+    def _check_level(self, _attribute: object, value: object) -> None:
+        if not is_int(value) or not 0 <= value <= 3:  # type: ignore[operator]
+            raise FieldError(f"level must be an integer from 0 to 3, got {value!r}")
+
+
+# -------------------------------------------------------------- selection
+
+
+@named_errors
+@frozen(kw_only=True)
+class Demoted(Event):
+    """A cadre stepped down (庸者下): to a lower rank, or from a post when ``rank`` is None.
+
+    .. versionadded:: 0.3
+    """
+
+    cadre_id: str = field(validator=_check_id)
+    rank: str | None = field(default=None, validator=_check_optional_id)
+    post_id: str | None = field(default=None, validator=_check_optional_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)

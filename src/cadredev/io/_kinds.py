@@ -46,6 +46,7 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Promoted": "cadredev.events",
     "Retracted": "cadredev.events",
     "Withdrawn": "cadredev.events",
+    "Demoted": "cadredev.events",
     "SchemeAdopted": "cadredev.ledger",
     "Assignment": "cadredev.rotation",
     "Bound": "cadredev.rotation",
@@ -87,6 +88,17 @@ _BUILTIN_KINDS: dict[str, str] = {
     "PropertyReport": "cadredev.testing",
     "PropertyResult": "cadredev.testing",
     "Zone": "cadredev.datasets",
+    "EnterpriseVisited": "cadredev.events",
+    "CaseOpened": "cadredev.events",
+    "CaseStepped": "cadredev.events",
+    "Case": "cadredev.service",
+    "Step": "cadredev.service",
+    "ServicePolicy": "cadredev.service",
+    "MetricRow": "cadredev.service",
+    "ServiceMetrics": "cadredev.service",
+    "Escalation": "cadredev.service",
+    "Sweep": "cadredev.service",
+    "ServiceYear": "cadredev.datasets",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []

@@ -37,6 +37,10 @@ _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Retracted,
     ev.Withdrawn,
     SchemeAdopted,
+    ev.EnterpriseVisited,
+    ev.CaseOpened,
+    ev.CaseStepped,
+    ev.Demoted,
 )
 _TYPES: dict[str, type[ev.Event]] = {cls.__name__: cls for cls in _BUILTIN}
 
