@@ -9,15 +9,13 @@ heuristic, has no violation).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from _rotation_oracle import heuristic_only
 from cadredev import Cadre, InvalidInputError, Post, io
 from cadredev.rotation import (
     Assignment,
@@ -27,19 +25,11 @@ from cadredev.rotation import (
     diagnose,
     schedule,
 )
-from cadredev.rotation import _solve as solve_module
 
 cp_model = pytest.importorskip("ortools.sat.python.cp_model")
 
 UNITS = ("u1", "u2")
 CATS = ("a", "b")
-
-
-@contextmanager
-def heuristic_only() -> Iterator[None]:
-    """Force the construction and neighbourhood search path on small problems."""
-    with mock.patch.object(solve_module, "EXACT_OPTIONS", -1):
-        yield
 
 
 @st.composite
