@@ -67,7 +67,7 @@ class State:
         self.gmask: Counter[tuple[int, int]] = Counter()
         self.chosen: set[Key] = set()
         self.by_cadre: dict[int, set[Key]] = {}
-        for p in range(m):
+        for p in np.flatnonzero((comp.pcap_t <= 0).any(axis=1)).tolist():
             for t in range(horizon):
                 if self.cap[p][t] <= 0:
                     self.pfull[p] |= 1 << t
