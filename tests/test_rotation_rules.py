@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,8 +24,10 @@ from cadredev.rotation import (
     RotationPlan,
     RotationProblem,
     diagnose,
+    replan,
     schedule,
 )
+from test_rotation import problems
 
 cp_model = pytest.importorskip("ortools.sat.python.cp_model")
 
@@ -235,6 +238,65 @@ def test_heuristic_plans_break_no_rule(problem: RotationProblem) -> None:
 @given(rule_problems())
 def test_rules_round_trip(problem: RotationProblem) -> None:
     assert io.load(RotationProblem, io.dump(problem)) == problem
+
+
+@st.composite
+def mixed_problems(draw: st.DrawFn) -> RotationProblem:
+    """The general problems of the rotation tests (every older rule), with the new rules."""
+    problem = draw(problems(max_cadres=4, max_posts=3))
+    post_ids = [p.id for p in problem.posts]
+    allowed = {
+        c.id: draw(st.sets(st.sampled_from(post_ids), min_size=1))
+        for c in problem.cadres
+        if draw(st.booleans())
+    }
+    capacity = {
+        (pid, t): draw(st.integers(0, 2))
+        for pid in post_ids
+        for t in range(problem.horizon)
+        if draw(st.integers(0, 3)) == 0
+    }
+    programs = [
+        attrs.evolve(p, max_per_unit=draw(st.sampled_from((None, 1)))) for p in problem.programs
+    ]
+    names = [p.name for p in programs]
+    precedence = [tuple(draw(st.permutations(names)))] if len(names) == 2 else []
+    return attrs.evolve(
+        problem, allowed=allowed, capacity=capacity, programs=programs, precedence=precedence
+    )
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mixed_problems(), st.randoms(use_true_random=False))
+def test_mixed_rules_valid_and_deterministic(problem: RotationProblem, rnd: Any) -> None:
+    plan = schedule(problem, seed=0)
+    assert plan.violations(problem) == ()
+    with heuristic_only():
+        heuristic = schedule(problem, seed=0)
+    assert heuristic.violations(problem) == ()
+    assert (heuristic.objective.placed, heuristic.objective.value) <= (
+        plan.objective.placed,
+        plan.objective.value + 1e-6,
+    ) or plan.method != "exact"
+    shuffled = attrs.evolve(
+        problem,
+        cadres=rnd.sample(problem.cadres, len(problem.cadres)),
+        posts=rnd.sample(problem.posts, len(problem.posts)),
+        precedence=list(reversed(problem.precedence)),
+    )
+    assert shuffled == problem
+    assert schedule(shuffled, seed=0) == plan
+    if problem.cadres:
+        now = rnd.randrange(problem.horizon + 1)
+        again = replan(problem, plan, released=[problem.cadres[0].id], now=now, seed=0)
+        assert again.violations(problem) == ()
+
+
+def test_pinned_must_respect_the_new_rules() -> None:
+    with pytest.raises(InvalidInputError, match="pinned assignments break a rule"):
+        _ordered(pinned=[_a("a", "r", "f", 2), _a("a", "p", "s", 0, 2)])
+    with pytest.raises(InvalidInputError, match="not among the cadre's allowed posts"):
+        _problem(allowed={"a": ["q"]}, pinned=[_a("a", "p", "s", 0)])
 
 
 # ------------------------------------------------------------ fixed examples
