@@ -189,7 +189,7 @@ class RotationProblem:
         listed with no posts gets no placement.
     capacity
         ``(post id, period) -> capacity`` in that period, overriding
-        :attr:`Post.capacity <cadredev.Post.capacity>` there (a holiday, a post
+        ``Post.capacity`` there (a holiday, a post
         opening mid-year); other periods keep the post's capacity. An empty
         mapping is stored as ``None``.
     precedence
