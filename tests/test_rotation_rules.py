@@ -234,6 +234,22 @@ def test_heuristic_plans_break_no_rule(problem: RotationProblem) -> None:
     assert plan.objective.placed <= plan.bound.placed
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rule_problems())
+def test_diagnose_rule_conflicts_are_real(problem: RotationProblem) -> None:
+    found = [c for c in diagnose(problem) if c.kind in {"max_per_unit", "precedence"}]
+    if not found:
+        return
+    plan = schedule(problem, seed=0)
+    short = {(u.cadre_id, u.program) for u in plan.unplaced}
+    for conflict in found:
+        names = (
+            {conflict.program} if conflict.kind == "max_per_unit" else set(problem.precedence[0])
+        )
+        for cid in conflict.cadres:
+            assert any((cid, name) in short for name in names), (conflict, plan.unplaced)
+
+
 @settings(max_examples=15, deadline=None)
 @given(rule_problems())
 def test_rules_round_trip(problem: RotationProblem) -> None:
