@@ -445,6 +445,16 @@ class RotationProblem:
     def capacity_of(self, post_id: str, period: int) -> int:
         """Return the capacity of a post in one period (``capacity``, else the post's).
 
+        Examples
+        --------
+        >>> import attrs
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> prob = tiny_rotation_problem()
+        >>> post = prob.posts[0]
+        >>> holiday = attrs.evolve(prob, capacity={(post.id, 1): 0})
+        >>> holiday.capacity_of(post.id, 1), holiday.capacity_of(post.id, 0) == post.capacity
+        (0, True)
+
         .. versionadded:: 0.3
         """
         key = (post_id, period)
