@@ -28,6 +28,7 @@ _ORDER = (
     "objective",
     "placed",
     "bound",
+    "bound_placed",
     "gap",
     "placements",
     "unplaced",
@@ -261,9 +262,10 @@ class Results:
         Columns: ``scenario``, the scenarios' tags (the grid's axes, the
         province's ``zone``), ``status`` (``ok``, ``failed``, ``cancelled``),
         the result's figures (for rotation: ``objective``, ``placed``,
-        ``bound``, ``gap``, ``placements``, ``unplaced``, ``violations``; for
-        scoring: a ``grade:<id>`` count per grade, then ``flips`` and ``tau``
-        against :meth:`reference`), ``runtime`` in seconds and ``error``.
+        ``bound`` (on the value), ``bound_placed`` (on placements), ``gap``,
+        ``placements``, ``unplaced``, ``violations``; for scoring: a
+        ``grade:<id>`` count per grade, then ``flips`` and ``tau`` against
+        :meth:`reference`), ``runtime`` in seconds and ``error``.
         """
         pd = need_pandas("Results.table()")
         header, rows = self._rows()

@@ -153,6 +153,7 @@ def metrics_of(result: Any) -> dict[str, Any]:
             "objective": float(result.objective.value),
             "placed": int(result.objective.placed),
             "bound": None if bound is None else float(bound.value),
+            "bound_placed": None if bound is None else int(bound.placed),
             "gap": _number(result.gap),
             "placements": len(result.assignments),
             "unplaced": len(result.unplaced),
