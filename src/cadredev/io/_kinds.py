@@ -58,6 +58,7 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Program": "cadredev.rotation",
     "RotationPlan": "cadredev.rotation",
     "RotationProblem": "cadredev.rotation",
+    "Understaffed": "cadredev.rotation",
     "Unplaced": "cadredev.rotation",
     "Violation": "cadredev.rotation",
     "EnterpriseSplit": "cadredev.teams",

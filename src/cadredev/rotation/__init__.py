@@ -17,7 +17,7 @@ from cadredev.model import Eligibility
 from ._diagnose import diagnose
 from ._plan import Bound, Objective, PlanDiff, RotationPlan
 from ._problem import RotationProblem
-from ._records import Assignment, Conflict, Program, Unplaced, Violation
+from ._records import Assignment, Conflict, Program, Understaffed, Unplaced, Violation
 from ._solve import replan, schedule
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Program",
     "RotationPlan",
     "RotationProblem",
+    "Understaffed",
     "Unplaced",
     "Violation",
     "diagnose",

@@ -69,6 +69,7 @@ class Compiled:
     pair_k: np.ndarray
     pair_p: np.ndarray
     pair_v: np.ndarray
+    need: np.ndarray  # posts x periods: minimum staffing (0: none)
 
     @property
     def n_options(self) -> int:
@@ -154,6 +155,16 @@ def _capacity_matrix(problem: RotationProblem) -> np.ndarray:
         for (pid, t), n in problem.capacity.items():
             cap[pidx[pid], t] = n
     return cap
+
+
+def _staffing_matrix(problem: RotationProblem) -> np.ndarray:
+    """Return each post's minimum staffing per period (posts x periods)."""
+    need = np.zeros((len(problem.posts), problem.horizon), dtype=np.int64)
+    if problem.min_staffing:
+        pidx = {p.id: j for j, p in enumerate(problem.posts)}
+        for (pid, t), n in problem.min_staffing.items():
+            need[pidx[pid], t] = n
+    return need
 
 
 def _history_rules(
@@ -416,6 +427,7 @@ def compile_problem(
         pair_k=pair_k.astype(np.int64),
         pair_p=pair_p.astype(np.int64),
         pair_v=np.round(pair_v.astype(float), 9),
+        need=_staffing_matrix(problem),
     )
 
 

@@ -216,9 +216,19 @@ class State:
             self.cdmask[c, k, g] = mask
 
     def placed(self) -> int:
-        """Placements counted toward minimums."""
+        """Placements counted toward programme minimums, plus staffed post-periods."""
         elig = self.comp.prog_elig
-        return sum(min(n, self.pmin[k]) for (c, k), n in self.count.items() if n > 0 and elig[k, c])
+        placed: int = sum(
+            min(n, self.pmin[k]) for (c, k), n in self.count.items() if n > 0 and elig[k, c]
+        )
+        return placed + self.staffed()
+
+    def staffed(self) -> int:
+        """Post-periods staffed toward the staffing minimums (each capped at its minimum)."""
+        need = self.comp.need
+        if not need.any():
+            return 0
+        return int(np.minimum(self.pload, need).sum())
 
 
 def option_groups(comp: Compiled) -> dict[tuple[int, int], np.ndarray]:
@@ -273,6 +283,8 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
                         break
             if best >= 0:
                 state.add(oc[best], op[best], ok[best], os_[best], ol[best])
+    if comp.need.any():
+        _staff(comp, state)
     # phase 2: every option with positive value, best first
     pos = np.flatnonzero(comp.ov > 0)
     by_value = pos[np.lexsort((pos, -comp.ov[pos]))].tolist()
@@ -292,3 +304,20 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
             if state.feasible(oc[o], op[o], ok[o], os_[o], ol[o]):
                 state.add(oc[o], op[o], ok[o], os_[o], ol[o])
                 break
+
+
+def _staff(comp: Compiled, state: State) -> None:
+    """Place cadres in post-periods short of their staffing minimum, best value first."""
+    if comp.n_options == 0:
+        return
+    oc, ok, os_, ol = (a.tolist() for a in (comp.oc, comp.ok, comp.os, comp.ol))
+    order = np.lexsort((np.arange(comp.n_options), -comp.ov, comp.op))
+    cuts = np.flatnonzero(np.diff(comp.op[order])) + 1
+    by_post = {int(comp.op[chunk[0]]): chunk.tolist() for chunk in np.split(order, cuts)}
+    for p, t in np.argwhere(comp.need > 0).tolist():
+        for o in by_post.get(p, ()):
+            if state.pload[p, t] >= comp.need[p, t]:
+                break
+            c, k, s, ln = oc[o], ok[o], os_[o], ol[o]
+            if s <= t < s + ln and state.feasible(c, p, k, s, ln):
+                state.add(c, p, k, s, ln)

@@ -36,7 +36,14 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
       other, do not fit between the first program's earliest start and the
       second's latest end;
     - ``flow``: a maximum flow from cadres' minimums to the post-periods they
-      may use falls short, even though each count above holds.
+      may use falls short, even though each count above holds;
+    - ``min_staffing``: a post whose staffing minimum
+      (``RotationProblem.min_staffing``) in some periods exceeds the cadres
+      who could ever hold it there (those with a placement option covering
+      the period); the conflict lists those periods, and ``needed`` and
+      ``available`` add up the minimums and those cadres over them. The
+      minimum is soft: the plan reports the shortfall in
+      ``RotationPlan.understaffed``.
 
     Examples
     --------
@@ -170,7 +177,50 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
             )
     if not out:
         out.extend(_flow_conflict(problem, comp))
+    out.extend(_staffing_conflicts(problem, comp))
     return tuple(out)
+
+
+def _staffing_conflicts(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
+    """Find posts whose staffing minimum exceeds, in some periods, who could ever be there."""
+    if not comp.need.any():
+        return []
+    horizon = problem.horizon
+    n = max(1, len(problem.cadres))
+    # distinct (post, period, cadre) that some option covers
+    length = comp.ol
+    rep = np.repeat(np.arange(comp.n_options), length)
+    offs = np.arange(len(rep)) - np.repeat(np.cumsum(length) - length, length)
+    t = comp.os[rep] + offs
+    cover = np.unique((comp.op[rep] * horizon + t) * n + comp.oc[rep])
+    can = np.bincount(cover // n, minlength=len(problem.posts) * horizon).reshape(
+        len(problem.posts), horizon
+    )
+    out: list[Conflict] = []
+    for j, post in enumerate(problem.posts):
+        short = np.flatnonzero(comp.need[j] > can[j]).tolist()
+        if not short:
+            continue
+        needed = int(comp.need[j, short].sum())
+        available = int(can[j, short].sum())
+        periods = ", ".join(str(x) for x in short[:6]) + (" ..." if len(short) > 6 else "")
+        worst = max(short, key=lambda x: (int(comp.need[j, x] - can[j, x]), -x))
+        out.append(
+            Conflict(
+                kind="min_staffing",
+                message=f"post {post.id} needs at least {int(comp.need[j, worst])} cadre(s) in "
+                f"period {worst} (min_staffing) but only {int(can[j, worst])} could ever hold "
+                f"it then; {len(short)} period(s) fall short: {periods}",
+                message_zh=f"岗位“{post.id}”第 {worst} 期至少需 {int(comp.need[j, worst])} "
+                f"人在岗，但当期最多只有 {int(can[j, worst])} 人可以安排；共 {len(short)} "
+                f"期人手不足：{periods}",
+                posts=(post.id,),
+                periods=tuple(short),
+                needed=needed,
+                available=available,
+            )
+        )
+    return out
 
 
 def history_notes(problem: RotationProblem, cadre: Cadre, prog: Program) -> list[str]:

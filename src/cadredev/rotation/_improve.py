@@ -20,7 +20,12 @@ REL_TOL = 1e-4
 
 
 def _part(state: State, comp: Compiled, cadres: list[int]) -> tuple[int, float]:
-    placed = 0
+    """First level and value of ``cadres``' placements, plus the whole plan's staffing.
+
+    Only ``cadres`` change between two calls compared, so the staffing of the
+    whole plan changes exactly as much as theirs does.
+    """
+    placed = state.staffed()
     value = 0.0
     elig = comp.prog_elig
     for c in cadres:

@@ -3,7 +3,9 @@
 Used three ways: on the whole problem when it is small (exact), on small
 neighbourhoods during improvement (exact sub-solves), and relaxed (LP) for a
 bound. Variables are one binary per option plus, per (cadre, program) still
-short of its minimum, a counter ``z`` of placements toward that minimum. The
+short of its minimum, a counter ``z`` of placements toward that minimum, and
+per (post, period) short of its staffing minimum a counter ``w`` of the
+cadres placed there toward it. The
 objective is lexicographic through a weight ``M`` larger than any change in
 total value, so the first level (placements toward minimums) always wins.
 """
@@ -17,7 +19,14 @@ import numpy as np
 from ._compile import Compiled
 from ._construct import State
 
-__all__ = ["Model", "Solution", "aggregate_bound", "build_model", "solve_model"]
+__all__ = [
+    "Model",
+    "Solution",
+    "aggregate_bound",
+    "build_model",
+    "solve_model",
+    "staffing_supply",
+]
 
 
 class Model:
@@ -34,6 +43,7 @@ class Model:
         zub: np.ndarray,
         values: np.ndarray,
         weight: float,
+        wub: np.ndarray | None = None,
     ) -> None:
         self.cand = cand
         self.rows = rows
@@ -44,10 +54,16 @@ class Model:
         self.zub = zub
         self.values = values
         self.weight = weight
+        self.wub = np.zeros(0) if wub is None else wub
+
+    @property
+    def n_counters(self) -> int:
+        """Counters of the first level: ``z`` then ``w``."""
+        return len(self.zkeys) + len(self.wub)
 
     @property
     def n_vars(self) -> int:
-        return len(self.cand) + len(self.zkeys)
+        return len(self.cand) + self.n_counters
 
 
 def _family(
@@ -216,6 +232,9 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         data.append(np.ones(len(zkeys)))
         rhs.append(np.zeros(len(zkeys)))
         base += len(zkeys)
+    wub, base = _staffing_rows(
+        comp, state, (rep, p[rep] * horizon + t), n_x + len(zkeys), base, (rows, cols, data, rhs)
+    )
     values = comp.ov[cand]
     weight = 1.0
     if len(values):
@@ -233,7 +252,40 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         zub=np.array(zub),
         values=values,
         weight=weight,
+        wub=wub,
     )
+
+
+def _staffing_rows(  # noqa: PLR0917
+    comp: Compiled,
+    state: State,
+    incidence: tuple[np.ndarray, np.ndarray],
+    first_col: int,
+    base: int,
+    out: tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray], list[np.ndarray]],
+) -> tuple[np.ndarray, int]:
+    """Append ``w - sum(x covering the post-period) <= 0`` per post-period short of staff.
+
+    ``incidence`` holds (column, post * horizon + period) of every period an
+    option occupies. Returns the counters' upper bounds (what each minimum
+    still lacks after ``state``'s placements) and the next row.
+    """
+    rows, cols, data, rhs = out
+    short = (comp.need - state.pload).clip(min=0).ravel()
+    col, key = incidence
+    if not short.any() or len(key) == 0:
+        return np.zeros(0), base
+    hit = short[key] > 0
+    uniq, inv = np.unique(key[hit], return_inverse=True)
+    n_w = len(uniq)
+    rows.append(base + inv)
+    cols.append(col[hit])
+    data.append(-np.ones(len(inv)))
+    rows.append(base + np.arange(n_w, dtype=np.int64))
+    cols.append(first_col + np.arange(n_w, dtype=np.int64))
+    data.append(np.ones(n_w))
+    rhs.append(np.zeros(n_w))
+    return short[uniq].astype(float), base + n_w
 
 
 def _precedence_rows(  # noqa: PLR0917
@@ -310,8 +362,8 @@ def solve_model(
     n_x = len(model.cand)
     if model.n_vars == 0:
         return Solution(np.zeros(0, dtype=np.int64), 0.0, optimal=True, timed_out=False)
-    cost = -np.concatenate([model.values, np.full(len(model.zkeys), model.weight)])
-    upper = np.concatenate([np.ones(n_x), model.zub])
+    cost = -np.concatenate([model.values, np.full(model.n_counters, model.weight)])
+    upper = np.concatenate([np.ones(n_x), model.zub, model.wub])
     integrality = np.zeros(model.n_vars, np.int64) if relax else np.ones(model.n_vars, np.int64)
     constraints = []
     if len(model.rhs):
@@ -436,29 +488,80 @@ def aggregate_bound(
     vals.append(np.ones(n_z))
     rhs.append(np.zeros(n_z))
     base += n_z
+    # staffing: per post, at most the post-periods its placements fill
+    w_posts, w_ub = _staffing_supply(comp, state)
+    n_w = len(w_posts)
+    if n_w:
+        wrow = np.full(len(comp.post_ids), -1, dtype=np.int64)
+        wrow[w_posts] = np.arange(n_w)
+        on = wrow[p] >= 0
+        rows.append(base + wrow[p[on]])
+        cols.append(cols_y[on])
+        vals.append(-length[on].astype(float))
+        rows.append(base + np.arange(n_w))
+        cols.append(n_y + n_z + np.arange(n_w))
+        vals.append(np.ones(n_w))
+        rhs.append(np.zeros(n_w))
+        base += n_w
+    n_c = n_z + n_w
     a_ub: Any = coo_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-        shape=(base, n_y + n_z),
+        shape=(base, n_y + n_c),
     ).tocsr()
     b_ub = np.concatenate(rhs)
-    bounds = np.stack([np.zeros(n_y + n_z), np.concatenate([ub_y, zub])], 1)
+    bounds = np.stack([np.zeros(n_y + n_c), np.concatenate([ub_y, zub, w_ub])], 1)
     out: list[float] = []
     for level in (0, 1):
         if level == 0:
-            cost = -np.concatenate([np.zeros(n_y), np.ones(n_z)])
+            cost = -np.concatenate([np.zeros(n_y), np.ones(n_c)])
         else:
-            cost = -np.concatenate([best, np.zeros(n_z)])
+            cost = -np.concatenate([best, np.zeros(n_c)])
             top = float(np.floor(out[0] + 1e-6))
             if reached is not None and reached >= top:
                 from scipy.sparse import vstack  # noqa: PLC0415
 
-                extra = coo_matrix(np.concatenate([np.zeros(n_y), -np.ones(n_z)])[None, :])
+                extra = coo_matrix(np.concatenate([np.zeros(n_y), -np.ones(n_c)])[None, :])
                 a_ub = vstack([a_ub, extra]).tocsr()
                 b_ub = np.concatenate([b_ub, [-(top - 1e-7)]])
             else:
-                cost = -np.concatenate([np.maximum(best, 0.0), np.zeros(n_z)])
+                cost = -np.concatenate([np.maximum(best, 0.0), np.zeros(n_c)])
         res = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")  # type: ignore[call-overload]
         if res.status != 0:
             return None
         out.append(float(-res.fun))
     return out[0], out[1]
+
+
+def staffing_supply(comp: Compiled, busy: np.ndarray | None = None) -> np.ndarray:
+    """Cadres who could hold each post in each period (posts x periods).
+
+    A cadre counts for a post-period when some (cadre, program, post) pair
+    with a free window exists and the cadre is free in that period (not
+    unavailable, nor ``busy``). Each cadre holds one post per period, so a
+    post-period's staffing never exceeds this count.
+    """
+    n_p, horizon = len(comp.post_ids), comp.horizon
+    out = np.zeros((n_p, horizon), dtype=np.int64)
+    if len(comp.pair_c) == 0 or horizon == 0:
+        return out
+    pairs = np.unique(comp.pair_p * max(1, len(comp.cadre_ids)) + comp.pair_c)
+    pp, cc = pairs // max(1, len(comp.cadre_ids)), pairs % max(1, len(comp.cadre_ids))
+    free = ~comp.unavail
+    if busy is not None:
+        free = free & ~busy
+    np.add.at(out, pp, free[cc].astype(np.int64))
+    return out
+
+
+def _staffing_supply(comp: Compiled, state: State) -> tuple[np.ndarray, np.ndarray]:
+    """Return the posts still short of staff and the most staffing placements can add."""
+    short = (comp.need - state.pload).clip(min=0)
+    if not short.any():
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    horizon = comp.horizon
+    busy = np.array(
+        [[(int(m) >> t) & 1 for t in range(horizon)] for m in state.cmask], dtype=bool
+    ).reshape(len(state.cmask), horizon)
+    room = np.minimum(short, staffing_supply(comp, busy)).sum(axis=1)
+    posts = np.flatnonzero(room > 0)
+    return posts.astype(np.int64), room[posts].astype(float)

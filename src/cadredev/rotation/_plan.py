@@ -15,12 +15,12 @@ from cadredev.calendar import Calendar
 from cadredev.errors import InvalidInputError, MissingDependencyError
 
 from ._check import check_assignments
-from ._records import Assignment, Unplaced, Violation
+from ._records import Assignment, Understaffed, Unplaced, Violation
 
 if TYPE_CHECKING:
     from ._problem import RotationProblem
 
-__all__ = ["Bound", "Objective", "PlanDiff", "RotationPlan", "evaluate"]
+__all__ = ["Bound", "Objective", "PlanDiff", "RotationPlan", "evaluate", "understaffed"]
 
 
 @frozen(kw_only=True, order=True)
@@ -30,7 +30,10 @@ class Objective:
     Parameters
     ----------
     placed
-        Placements counted toward each cadre's program minimums (first level).
+        Placements counted toward each cadre's program minimums, each
+        (cadre, program) capped at its minimum, plus cadres placed toward
+        ``RotationProblem.min_staffing``, each post-period capped at its
+        minimum (first level).
     value
         Total benefit plus period bonuses of all placements (second level).
     fairness
@@ -141,6 +144,9 @@ class RotationPlan:
         ``"no progress"`` (its patience ran out), ``"work budget"`` (the
         moves its effort allows were spent) or ``"time limit"``; empty for
         plans not made by :func:`schedule` or :func:`replan`.
+    understaffed
+        Post-periods the plan leaves below ``RotationProblem.min_staffing``,
+        sorted by post and period (empty when every minimum is met).
 
     Examples
     --------
@@ -155,6 +161,8 @@ class RotationPlan:
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
        ``calendar`` and :meth:`dates`; ``work`` and ``stopped_because``.
+    .. versionchanged:: 0.3
+       ``understaffed``.
     """
 
     assignments: tuple[Assignment, ...] = field(converter=_sorted_tuple)
@@ -169,6 +177,7 @@ class RotationPlan:
     calendar: Calendar | None = None
     work: int = 0
     stopped_because: str = ""
+    understaffed: tuple[Understaffed, ...] = field(default=(), converter=_sorted_tuple)
 
     def dates(self, assignment: Assignment) -> tuple[dt.date, dt.date]:
         """Return the first and the last day of an assignment, through :attr:`calendar`.
@@ -399,8 +408,33 @@ def evaluate(problem: RotationProblem, assignments: tuple[Assignment, ...]) -> O
         prog = problem.program(pname)
         if not problem.is_eligible(problem.cadre(cid), prog):
             placed += min(n, prog.placements[0])
+    if problem.min_staffing:
+        load = _load(assignments)
+        placed += sum(min(load[key], n) for key, n in problem.min_staffing.items())
     value = sum(problem.value_of(a) for a in assignments)
     return Objective(placed=placed, value=round(value, 9), fairness=len(counts))
+
+
+def _load(assignments: tuple[Assignment, ...]) -> Counter[tuple[str, int]]:
+    load: Counter[tuple[str, int]] = Counter()
+    for a in assignments:
+        for t in a.periods:
+            load[a.post_id, t] += 1
+    return load
+
+
+def understaffed(
+    problem: RotationProblem, assignments: tuple[Assignment, ...]
+) -> tuple[Understaffed, ...]:
+    """Return the post-periods ``assignments`` leave below their staffing minimum."""
+    if not problem.min_staffing:
+        return ()
+    load = _load(assignments)
+    return tuple(
+        Understaffed(post_id=pid, period=t, missing=n - load[pid, t])
+        for (pid, t), n in sorted(problem.min_staffing.items())
+        if load[pid, t] < n
+    )
 
 
 def plan_labels(problem: RotationProblem) -> FrozenDict[str, tuple[str, ...]]:

@@ -106,6 +106,18 @@ def _frozen_capacity(value: Any) -> Any:
     return value
 
 
+def _frozen_staffing(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        if not value:
+            return None
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            key = tuple(_to_int(x) for x in k) if isinstance(k, tuple | list) else k
+            out[key] = _to_int(v)
+        return FrozenDict(out)
+    return value
+
+
 def _sorted_pairs(value: Any) -> Any:
     if value is None:
         return ()
@@ -286,7 +298,7 @@ class RotationProblem:
        ``calendar``; a horizon given by its last period; posting history in the rules.
     .. versionchanged:: 0.3
        ``allowed`` posts per cadre; ``capacity`` per post and period;
-       ``precedence`` between programmes.
+       ``precedence`` between programmes; ``min_staffing`` per post and period.
     """
 
     cadres: tuple[Cadre, ...] = field(converter=_sorted_records)
@@ -314,11 +326,17 @@ class RotationProblem:
 
     precedence: tuple[tuple[str, str], ...] = field(default=(), converter=_sorted_pairs)
 
+    min_staffing: FrozenDict[tuple[str, int], int] | None = field(
+        default=None, converter=_frozen_staffing
+    )
+
     def __attrs_post_init__(self) -> None:
         if _is_when(self.horizon):
             # the documented way to set a field of a frozen attrs instance
             object.__setattr__(self, "horizon", _horizon_from_end(self))
         _validate(self)
+        # the documented way to set a field of a frozen attrs instance
+        object.__setattr__(self, "min_staffing", _expand_staffing(self))
 
     def period(self, when: int | dt.date | str) -> int:
         """Return the problem's period number of a period, a date or a period label.
@@ -557,6 +575,7 @@ def _validate(problem: RotationProblem) -> None:
     _validate_allowed(problem)
     _validate_capacity(problem)
     _validate_precedence(problem)
+    _validate_min_staffing(problem)
     _validate_pinned(problem)
 
 
@@ -793,6 +812,71 @@ def _validate_precedence(problem: RotationProblem) -> None:
             f"{_WHERE}: precedence has a cycle {' -> '.join(cycle)}; no cadre could take "
             "part in all of these programs"
         )
+
+
+def _staffing_periods(problem: RotationProblem, key: object) -> tuple[str, list[int]]:
+    """Return the post and the periods a ``min_staffing`` key covers (raise if unknown)."""
+    if isinstance(key, tuple):
+        if len(key) != 2:
+            raise InvalidInputError(
+                f"{_WHERE}: min_staffing keys must be post ids or (post id, period) pairs, "
+                f"got {key!r}"
+            )
+        pid, t = key
+        if not (_is_int(t) and 0 <= t < problem.horizon):
+            raise InvalidInputError(
+                f"{_WHERE}: min_staffing[{key!r}] names period {t!r}, "
+                f"expected 0..{problem.horizon - 1}"
+            )
+        periods = [int(t)]
+    else:
+        pid, periods = key, list(range(problem.horizon))
+    if not isinstance(pid, str) or pid not in problem.posts_by_id:
+        raise InvalidInputError(f"{_WHERE}: min_staffing names unknown post id {pid!r}")
+    return pid, periods
+
+
+def _validate_min_staffing(problem: RotationProblem) -> None:
+    """Check that staffing minimums name known posts and periods, within capacity."""
+    if problem.min_staffing is None:
+        return
+    if not isinstance(problem.min_staffing, Mapping):
+        raise InvalidInputError(
+            f"{_WHERE}: min_staffing must map post ids or (post id, period) pairs to "
+            f"integers, got {problem.min_staffing!r}"
+        )
+    given: Mapping[Any, Any] = problem.min_staffing  # keys as given: ids or pairs
+    for key, value in given.items():
+        pid, periods = _staffing_periods(problem, key)
+        if not _is_int(value) or value < 0:
+            raise InvalidInputError(
+                f"{_WHERE}: min_staffing[{key!r}] must be an integer >= 0, got {value!r}"
+            )
+        for t in periods:
+            if isinstance(key, str) and (pid, t) in given:
+                continue  # the period's own entry overrides the post's
+            cap = problem.capacity_of(pid, t)
+            if value > cap:
+                raise InvalidInputError(
+                    f"{_WHERE}: min_staffing[{key!r}] = {value} is above the capacity "
+                    f"{cap} of post {pid!r} in period {t}"
+                )
+
+
+def _expand_staffing(problem: RotationProblem) -> FrozenDict[tuple[str, int], int] | None:
+    """Return the minimums as ``(post id, period) -> n``, per-period entries first."""
+    if problem.min_staffing is None:
+        return None
+    given: Mapping[Any, Any] = problem.min_staffing  # keys as given: ids or pairs
+    out: dict[tuple[str, int], int] = {}
+    for key, value in given.items():
+        if isinstance(key, str):
+            for t in range(problem.horizon):
+                out.setdefault((key, t), int(value))
+    for key, value in given.items():
+        if isinstance(key, tuple):
+            out[(str(key[0]), int(key[1]))] = int(value)
+    return FrozenDict({k: out[k] for k in sorted(out)})
 
 
 def _find_cycle(after: Mapping[str, set[str]]) -> list[str]:

@@ -12,7 +12,7 @@ from cadredev._validate import is_int as _is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Eligibility
 
-__all__ = ["Assignment", "Conflict", "Program", "Unplaced", "Violation"]
+__all__ = ["Assignment", "Conflict", "Program", "Understaffed", "Unplaced", "Violation"]
 
 
 def _nonempty_str(where: str, name: str, value: Any) -> None:
@@ -303,6 +303,36 @@ class Unplaced:
 
 
 @frozen(kw_only=True, order=True)
+class Understaffed:
+    """A post-period that a plan leaves below its staffing minimum.
+
+    Parameters
+    ----------
+    post_id, period
+        Which post, in which period.
+    missing
+        How many cadres short of ``RotationProblem.min_staffing`` (>= 1).
+
+    Examples
+    --------
+    >>> from cadredev.rotation import Understaffed
+    >>> Understaffed(post_id="p1", period=2, missing=1).missing
+    1
+
+    .. versionadded:: 0.3
+    """
+
+    post_id: str
+    period: int = field(converter=_to_int)
+    missing: int = field(default=1, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        _nonempty_str("Understaffed", "post_id", self.post_id)
+        _int_ge("Understaffed", "period", self.period, 0)
+        _int_ge("Understaffed", "missing", self.missing, 1)
+
+
+@frozen(kw_only=True, order=True)
 class Violation:
     """A hard-constraint breach found by :meth:`RotationPlan.violations`.
 
@@ -347,7 +377,8 @@ class Conflict:
     ----------
     kind
         ``no_eligible_post``, ``history``, ``supply``, ``home_staffing``,
-        ``cadre_time``, ``max_per_unit``, ``precedence`` or ``flow``.
+        ``cadre_time``, ``max_per_unit``, ``precedence``, ``flow`` or
+        ``min_staffing``.
     message, message_zh
         English and Chinese text.
     program

@@ -20,8 +20,8 @@ from ._construct import Key, State, greedy
 from ._diagnose import history_notes
 from ._effort import Effort, effort_of
 from ._improve import Search, improve
-from ._mip import aggregate_bound, build_model, solve_model
-from ._plan import Bound, RotationPlan, evaluate, plan_labels
+from ._mip import aggregate_bound, build_model, solve_model, staffing_supply
+from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
 from ._problem import RotationProblem
 from ._records import Assignment, Program, Unplaced
 
@@ -232,6 +232,9 @@ def _fixed_value(problem: RotationProblem, fixed: tuple[Assignment, ...]) -> flo
 def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
     """Per cadre and program: at most ``min`` placements, each at most its best value.
 
+    Staffing minimums add, per post-period, at most the minimum and at most
+    the cadres who could be placed there in that period.
+
     Counts use every (cadre, program, post) pair with a free window, before any
     pruning of options, so the bound holds for the whole problem.
     """
@@ -277,6 +280,9 @@ def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
             post_supply += int(comp.pcap[j]) * horizon // min(lengths)
     unit_supply = int(sum(int(lim) * horizon // shortest for lim in comp.away_limit))
     placed = min(placed, post_supply, unit_supply)
+    # staffing: each post-period at most its minimum and the cadres who could be there
+    if comp.need.any():
+        placed += int(np.minimum(comp.need, staffing_supply(comp)).sum())
     return Bound(placed=placed, value=round(value, 9), method="counting")
 
 
@@ -386,10 +392,17 @@ def schedule(
         Raise :class:`~cadredev.InfeasibleError` instead of returning a plan
         with unmet minimums.
 
+    Staffing minimums (``RotationProblem.min_staffing``) are soft: each
+    cadre placed toward a post-period's minimum counts in the first level of
+    the objective like a placement toward a programme minimum, so the solver
+    weighs one against the other, never against benefit. What stays short is
+    in ``plan.understaffed``; ``strict`` does not look at it.
+
     Returns
     -------
     RotationPlan
-        Always valid; unmet minimums are in ``unplaced`` with a reason.
+        Always valid; unmet minimums are in ``unplaced`` with a reason, unmet
+        staffing minimums in ``understaffed``.
         ``method`` is ``"exact"`` (proved optimal), ``"heuristic"``, or
         ``"heuristic, time limit"`` when the time cap ended the work early.
 
@@ -443,6 +456,7 @@ def schedule(
         calendar=problem.calendar,
         work=search.iterations,
         stopped_because=_stopped(method, comp, search),
+        understaffed=understaffed(problem, assignments),
     )
 
 
@@ -648,6 +662,7 @@ def replan(
         calendar=problem.calendar,
         work=search.iterations,
         stopped_because=_stopped(method, comp, search),
+        understaffed=understaffed(problem, assignments),
     )
 
 
