@@ -230,8 +230,9 @@ class RotationProblem:
     InvalidInputError
         On duplicate ids, horizon 0, a program longer than the horizon, a
         category no post has, an unknown cadre, post, unit or program, staffing
-        above a unit's size, pinned assignments that break a hard rule, or a
-        date where there is no calendar to place it.
+        above a unit's size, a staffing minimum above a post's capacity in a
+        period, pinned assignments that break a hard rule, or a date where
+        there is no calendar to place it.
 
     Examples
     --------
@@ -292,6 +293,19 @@ class RotationProblem:
     ... )
     >>> ordered.precedence
     (('train', 'serve'),)
+
+    A post may need a minimum of cadres in every period, or in one period
+    (a soft rule, stored per post and period):
+
+    >>> staffed = RotationProblem(
+    ...     cadres=cadres,
+    ...     posts=posts,
+    ...     horizon=3,
+    ...     programs=[Program(name="s", length=1, placements=(0, 3), categories="host")],
+    ...     min_staffing={"p": 1, ("p", 2): 0},
+    ... )
+    >>> dict(staffed.min_staffing)
+    {('p', 0): 1, ('p', 1): 1, ('p', 2): 0}
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
