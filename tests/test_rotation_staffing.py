@@ -263,3 +263,37 @@ def test_bad_understaffed_records() -> None:
         Understaffed(post_id="p", period=0, missing=0)
     with pytest.raises(InvalidInputError, match="Understaffed: period must be an integer >= 0"):
         Understaffed(post_id="p", period=-1)
+
+
+def test_search_reaches_staffing_on_the_sample_zone() -> None:
+    # options on short posts enter each neighbourhood whatever their value
+    from cadredev import Eligibility, sample_zone  # noqa: PLC0415
+
+    zone = sample_zone()
+    program = Program(
+        name="cross-shadowing",
+        length=3,
+        placements=(1, 1),
+        categories="host",
+        eligibility=Eligibility(born_after=1990),
+        cadres=[c.id for c in zone.cadres if c.birth_year >= 1990][:27],
+        other_unit=True,
+    )
+    posts = [p for p in zone.posts if p.category == "host"]
+    problem = RotationProblem(
+        cadres=zone.cadres,
+        posts=posts,
+        horizon=12,
+        programs=[program],
+        min_home_staffing=dict.fromkeys(zone.units, 1),
+        as_of=zone.as_of,
+        min_staffing={p.id: 1 for p in posts[:6]},
+    )
+    exact = schedule(problem, seed=0)
+    with heuristic_only():
+        plan = schedule(problem, seed=0)
+    assert exact.method == "exact"
+    assert exact.objective.placed == 27 + 6 * 12
+    assert plan.objective.placed == exact.objective.placed
+    assert plan.understaffed == ()
+    assert plan.violations(problem) == ()

@@ -99,6 +99,7 @@ def improve(
     iterations = 0
     capped = False
     total_value = _part(state, comp, list(range(n)))[1]
+    staffing = bool(comp.need.any())
     stopped = "work budget"
     for _ in range(max_iters):
         if stale >= patience:
@@ -115,7 +116,10 @@ def improve(
             count[k, c] = m
         lacking: np.ndarray = np.any(comp.prog_elig & (count < comp.pmin[:, None]), axis=0)
         short = has_opts[lacking[has_opts]]
-        if len(short) and rng.random() < 0.6:
+        wanting = _wanting_understaffed(state, comp, pc, post_first) if staffing else None
+        if wanting is not None and rng.random() < 0.5:
+            seed = int(wanting[int(rng.integers(len(wanting)))])
+        elif len(short) and rng.random() < 0.6:
             seed = int(short[int(rng.integers(len(short)))])
         else:
             seed = int(has_opts[int(rng.integers(len(has_opts)))])
@@ -150,13 +154,20 @@ def improve(
         for key in removed:
             state.remove(*key)
         cand_list: list[int] = []
+        lacking_staff: np.ndarray = np.zeros(len(comp.post_ids), dtype=bool)
+        if staffing:
+            lacking_staff = np.asarray((state.pload < comp.need).any(axis=1))
         for c in cadres:
             lo, hi = int(first[c]), int(first[c + 1])
             if hi == lo:
                 continue
             idx = np.arange(lo, hi)
             if per_cadre is not None and len(idx) > per_cadre:
-                idx = idx[np.argsort(-comp.ov[idx], kind="stable")[:per_cadre]]
+                best = idx[np.argsort(-comp.ov[idx], kind="stable")[:per_cadre]]
+                if staffing:
+                    # options on posts still short of staff enter whatever their value
+                    best = np.union1d(best, idx[lacking_staff[comp.op[idx]]])
+                idx = best
             cand_list.extend(
                 o
                 for o in sorted(idx.tolist())
@@ -223,6 +234,18 @@ def improve(
     elif stopped == "work budget" and stale >= patience:
         stopped = "no progress"
     return Search(iterations=iterations, accepted=accepted, capped=capped, stopped=stopped)
+
+
+def _wanting_understaffed(
+    state: State, comp: Compiled, pc: np.ndarray, post_first: np.ndarray
+) -> np.ndarray | None:
+    """Cadres with options on the first post still short of its staffing minimum."""
+    short = np.flatnonzero((state.pload < comp.need).any(axis=1))
+    for p in short.tolist():
+        wants = pc[post_first[p] : post_first[p + 1], 1]
+        if len(wants):
+            return wants
+    return None
 
 
 def _find_options(comp: Compiled, keys: list[Key], first: np.ndarray) -> list[int]:
