@@ -368,6 +368,12 @@ def schedule(
     branch-and-bound nodes. The plan therefore depends only on the problem
     and the seed, not on the machine's speed.
 
+    Staffing minimums (``RotationProblem.min_staffing``) are soft: each
+    cadre placed toward a post-period's minimum counts in the first level of
+    the objective like a placement toward a programme minimum, so the solver
+    weighs one against the other, never against benefit. What stays short is
+    in ``plan.understaffed``; ``strict`` does not look at it.
+
     Parameters
     ----------
     problem
@@ -391,12 +397,6 @@ def schedule(
     strict
         Raise :class:`~cadredev.InfeasibleError` instead of returning a plan
         with unmet minimums.
-
-    Staffing minimums (``RotationProblem.min_staffing``) are soft: each
-    cadre placed toward a post-period's minimum counts in the first level of
-    the objective like a placement toward a programme minimum, so the solver
-    weighs one against the other, never against benefit. What stays short is
-    in ``plan.understaffed``; ``strict`` does not look at it.
 
     Returns
     -------
