@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from _rotation_oracle import heuristic_only
-from cadredev import Cadre, InvalidInputError, Post, io
+from cadredev import Cadre, InfeasibleError, InvalidInputError, Post, io
 from cadredev.rotation import (
     Assignment,
     Program,
@@ -297,3 +297,17 @@ def test_search_reaches_staffing_on_the_sample_zone() -> None:
     assert plan.objective.placed == exact.objective.placed
     assert plan.understaffed == ()
     assert plan.violations(problem) == ()
+
+
+def test_strict_and_html_with_staffing() -> None:
+    prob = _problem(
+        cadres=[_cadre("a")],
+        benefit={("a", "p"): 2},
+        programs=[Program(name="s", length=1, placements=(4, 4), categories="host")],
+        min_staffing={"p": 2},
+    )
+    with pytest.raises(InfeasibleError) as info:
+        schedule(prob, strict=True)
+    assert all(c.kind != "min_staffing" for c in info.value.conflicts)
+    plan = schedule(prob, seed=0)
+    assert "3 post-period(s) understaffed" in plan._repr_html_()

@@ -380,7 +380,13 @@ class RotationPlan:
         head = (
             f"<p>RotationPlan ({html.escape(self.method)}): {len(self.assignments)} "
             f"assignments, {len(self.unplaced)} unplaced; placed {self.objective.placed}, "
-            f"value {self.objective.value:.3f}</p>"
+            f"value {self.objective.value:.3f}"
+            + (
+                f"; {len(self.understaffed)} post-period(s) understaffed"
+                if self.understaffed
+                else ""
+            )
+            + "</p>"
         )
         rows = "".join(
             "<tr>"

@@ -438,7 +438,9 @@ def schedule(
     if strict and unplaced:
         from ._diagnose import diagnose  # noqa: PLC0415
 
-        conflicts = diagnose(problem) or unplaced
+        # staffing minimums are soft: their conflicts do not explain unmet placements
+        found = tuple(c for c in diagnose(problem) if c.kind != "min_staffing")
+        conflicts = found or unplaced
         raise InfeasibleError(
             f"schedule: {sum(u.missing for u in unplaced)} required placement(s) cannot be "
             f"made; first: {unplaced[0].cadre_id} in {unplaced[0].program}: {unplaced[0].reason}",
