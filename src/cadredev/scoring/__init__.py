@@ -29,6 +29,7 @@ from ._grade import Grading, grade, quota_seats
 from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
 from ._override import AppliedOverride
 from ._pay import PayAllocation, allocate_pay
+from ._quota_report import Paradox, QuotaReport, quota_report
 from ._records import Records
 from ._results import (
     Contribution,
@@ -62,11 +63,13 @@ __all__ = [
     "LookupTable",
     "MinMax",
     "Normaliser",
+    "Paradox",
     "PayAllocation",
     "Penalty",
     "Percentile",
     "PoolEntry",
     "PostFit",
+    "QuotaReport",
     "Records",
     "ReservePool",
     "Scheme",
@@ -77,6 +80,7 @@ __all__ = [
     "allocate_pay",
     "grade",
     "post_fit",
+    "quota_report",
     "quota_seats",
     "rollup",
     "score",

@@ -20,7 +20,7 @@ import numpy as np
 from cadredev.model import Line
 
 from ._cadres import ScoredCadres
-from ._grade import _grade_seats
+from ._grade import _grade_seats, pool_codes
 from ._normalise import Linear, Target
 from ._periods import period_months
 from ._scheme import Indicator, Scheme
@@ -116,6 +116,7 @@ class ScoreContext:
                         domain.astype(np.int64),
                         self.scheme.quota_rounding,
                         self.scheme.apportionment,
+                        min_seats=self.scheme.min_seats,
                     )
             self._seats = (groups.astype(np.int64), seats)
         return self._seats
@@ -442,6 +443,11 @@ def _group_codes(
         units = sorted(set(cadres.units))
         upos = {u: k for k, u in enumerate(units)}
         codes = np.array([upos[u] for u in cadres.units], dtype=np.int64)
+        if scheme.pool_below:
+            names = np.array(["none" if ln is None else ln.value for ln in lines], dtype=object)
+            by = None if scheme.pool_by == "zone" else names[line_c]
+            sizes = np.bincount(codes, minlength=len(units))
+            return pool_codes(codes, tuple(units), sizes, scheme.pool_below, by)
         return codes, tuple(units) or ("zone",)
     if scheme.group_by == "line":
         labels = tuple("none" if ln is None else ln.value for ln in lines)

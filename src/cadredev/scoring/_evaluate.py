@@ -312,6 +312,7 @@ def _grade_rows(ctx: ScoreContext, total: FloatArray, caps: IntArray) -> Grading
         if scheme.apportionment == "per_group"
         else np.repeat(np.arange(ctx.n_p), ctx.n_c),
         apportionment=scheme.apportionment,
+        min_seats=scheme.min_seats,
     )
 
 
