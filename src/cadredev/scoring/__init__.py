@@ -23,6 +23,7 @@ from cadredev import _strategy_hook
 from ._audit import AuditEntry
 from ._cadres import ScoredCadres
 from ._evaluate import score
+from ._comparison import Comparison, GradeFlip, UnitChange, compare, compare_schemes
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
@@ -49,12 +50,14 @@ __all__ = [
     "AppliedExemption",
     "AppliedOverride",
     "AuditEntry",
+    "Comparison",
     "Contribution",
     "Exemption",
     "Explanation",
     "ExposureWarning",
     "FitRow",
     "Grade",
+    "GradeFlip",
     "Grading",
     "Indicator",
     "Leaderboard",
@@ -76,8 +79,11 @@ __all__ = [
     "ScoreTable",
     "ScoredCadres",
     "Target",
+    "UnitChange",
     "Veto",
     "allocate_pay",
+    "compare",
+    "compare_schemes",
     "grade",
     "post_fit",
     "quota_report",
