@@ -41,12 +41,14 @@ from ._results import (
     ReservePool,
 )
 from ._rollup import ExposureWarning, rollup
+from ._sensitivity import Acceptability, Sensitivity, acceptability, sensitivity
 from ._scheme import DEFAULT_GRADES, Grade, Indicator, Penalty, Scheme, Veto
 from ._table import ScoreTable
 from ._topsis import topsis
 
 __all__ = [
     "DEFAULT_GRADES",
+    "Acceptability",
     "AppliedExemption",
     "AppliedOverride",
     "AuditEntry",
@@ -78,9 +80,11 @@ __all__ = [
     "Scheme",
     "ScoreTable",
     "ScoredCadres",
+    "Sensitivity",
     "Target",
     "UnitChange",
     "Veto",
+    "acceptability",
     "allocate_pay",
     "compare",
     "compare_schemes",
@@ -90,6 +94,7 @@ __all__ = [
     "quota_seats",
     "rollup",
     "score",
+    "sensitivity",
     "topsis",
 ]
 
