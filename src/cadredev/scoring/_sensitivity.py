@@ -258,7 +258,8 @@ def sensitivity(table: ScoreTable) -> Sensitivity:
     flat = ~rising & ~(100.0 * s * total_b - 100.0 * total_a < 0)
     low = np.where(rising, w_lo_t, w_hi_t)
     high = np.where(rising, w_hi_t, w_lo_t)
-    low = np.where(np.isfinite(low) & (low > 0), low, 0.0)
+    tiny = 1e-12 * float(w.max(initial=1.0))  # rounding noise around a zero weight
+    low = np.where(np.isfinite(low) & (low > tiny), low, 0.0)
     high = np.where(np.isfinite(high) & (high >= 0), high, np.inf)
     # an unreachable bound (the total's limit as w grows never crosses it) leaves the end open
     limit = 100.0 * s - pen
