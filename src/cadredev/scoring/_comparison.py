@@ -343,29 +343,33 @@ def _grade_order(scheme: Scheme) -> dict[str, int]:
     return {g.id: k for k, g in enumerate(scheme.grades)}
 
 
+def _overridden(table: ScoreTable) -> set[tuple[str, str]]:
+    return {(o.override.cadre_id, o.override.period) for o in table.overrides}
+
+
 def _reason(
-    a: ScoreTable, b: ScoreTable, ra: int, rb: int, shared: list[tuple[int, int, str]]
+    a: ScoreTable,
+    b: ScoreTable,
+    ra: int,
+    rb: int,
+    *,
+    key: tuple[str, str],
+    overridden: tuple[set[tuple[str, str]], set[tuple[str, str]]],
+    moves: list[tuple[float, str]],
 ) -> str:
     ta, tb = float(a.total[ra]), float(b.total[rb])
     parts: list[str] = []
     if bool(a.vetoed[ra]) != bool(b.vetoed[rb]):
         parts.append("vetoed" if bool(b.vetoed[rb]) else "veto lifted")
-    over_a = {(o.override.cadre_id, o.override.period) for o in a.overrides}
-    over_b = {(o.override.cadre_id, o.override.period) for o in b.overrides}
-    key = (str(a.cadre_ids[ra]), str(a.periods[ra]))
-    if (key in over_a) != (key in over_b):
-        parts.append("override in " + ("second" if key in over_b else "first"))
+    in_a, in_b = key in overridden[0], key in overridden[1]
+    if in_a != in_b:
+        parts.append("override in " + ("second" if in_b else "first"))
     if abs(tb - ta) > _TOL * max(1.0, abs(ta)):
         text = f"total {ta:.2f} -> {tb:.2f}"
-        if shared:
-            ca, cb = a.components_of(np.array([ra])), b.components_of(np.array([rb]))
-            moves = sorted(
-                ((float(cb[0, jb] - ca[0, ja]), name) for ja, jb, name in shared),
-                key=lambda m: (-abs(m[0]), m[1]),
-            )
-            shown = [f"{name} {d:+.2f}" for d, name in moves[:2] if abs(d) > _TOL]
-            if shown:
-                text += " (" + ", ".join(shown) + ")"
+        ranked = sorted(moves, key=lambda m: (-abs(m[0]), m[1]))
+        shown = [f"{name} {d:+.2f}" for d, name in ranked[:2] if abs(d) > _TOL]
+        if shown:
+            text += " (" + ", ".join(shown) + ")"
         parts.append(text)
     else:
         parts.append(
@@ -373,6 +377,47 @@ def _reason(
             "(rivals or seats changed)"
         )
     return "; ".join(parts)
+
+
+def _flips(
+    a: ScoreTable, b: ScoreTable, ra: IntArray, rb: IntArray, units: ObjArray
+) -> list[GradeFlip]:
+    """Return the matched rows whose grade differs, with why (vectorised per table)."""
+    grade_a = np.asarray(a.grade, dtype=object)[ra]
+    grade_b = np.asarray(b.grade, dtype=object)[rb]
+    hit = np.nonzero(grade_a != grade_b)[0]
+    if not hit.size:
+        return []
+    shared = [
+        (ja, b.indicator_ids.index(name), name)
+        for ja, name in enumerate(a.indicator_ids)
+        if name in b.indicator_ids
+    ]
+    ca, cb = a.components_of(ra[hit]), b.components_of(rb[hit])
+    order = _grade_order(a.scheme)
+    overridden = (_overridden(a), _overridden(b))
+    ids, periods = a.cadre_ids, a.periods
+    out: list[GradeFlip] = []
+    for m, k in enumerate(hit.tolist()):
+        ga, gb = str(grade_a[k]), str(grade_b[k])
+        key = (str(ids[ra[k]]), str(periods[ra[k]]))
+        moves = [(float(cb[m, jb] - ca[m, ja]), name) for ja, jb, name in shared]
+        out.append(
+            GradeFlip(
+                cadre_id=key[0],
+                period=key[1],
+                unit=str(units[k]),
+                grade_a=ga,
+                grade_b=gb,
+                total_a=float(a.total[ra[k]]),
+                total_b=float(b.total[rb[k]]),
+                better=order[gb] < order[ga] if ga in order and gb in order else None,
+                reason=_reason(
+                    a, b, int(ra[k]), int(rb[k]), key=key, overridden=overridden, moves=moves
+                ),
+            )
+        )
+    return out
 
 
 def compare(a: ScoreTable, b: ScoreTable) -> Comparison:
@@ -438,29 +483,7 @@ def compare(a: ScoreTable, b: ScoreTable) -> Comparison:
     grade_a = np.asarray(a.grade, dtype=object)[ra]
     grade_b = np.asarray(b.grade, dtype=object)[rb]
     units = _row_units(a)[ra] if ra.size else np.zeros(0, dtype=object)
-    order = _grade_order(a.scheme)
-    shared = [
-        (ja, b.indicator_ids.index(name), name)
-        for ja, name in enumerate(a.indicator_ids)
-        if name in b.indicator_ids
-    ]
-    flips: list[GradeFlip] = []
-    for k in np.nonzero(grade_a != grade_b)[0]:
-        ga, gb = str(grade_a[k]), str(grade_b[k])
-        better = order[gb] < order[ga] if ga in order and gb in order else None
-        flips.append(
-            GradeFlip(
-                cadre_id=ids_a[int(ra[k])][0],
-                period=ids_a[int(ra[k])][1],
-                unit=str(units[k]),
-                grade_a=ga,
-                grade_b=gb,
-                total_a=float(total_a[k]),
-                total_b=float(total_b[k]),
-                better=better,
-                reason=_reason(a, b, int(ra[k]), int(rb[k]), shared),
-            )
-        )
+    flips = _flips(a, b, ra, rb, units)
     return Comparison(
         name_a=a.scheme.name,
         name_b=b.scheme.name,

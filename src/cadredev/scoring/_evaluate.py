@@ -24,6 +24,7 @@ from ._cadres import ScoredCadres
 from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._grade import Grading, grade
+from ._inapplicable import inapplicable_cadres
 from ._override import apply_overrides
 from ._periods import check_period, contains
 from ._records import Records
@@ -194,6 +195,14 @@ def score(
     roster = ScoredCadres.of(included)
     values, dense = _aligned_values(records, roster, periods)
     ctx = ScoreContext(scheme, roster, periods, values, records.indicators, dense=dense)
+    void = inapplicable_cadres(ctx)
+    if void:  # nothing to score them on: excluded with the reason, not graded on a zero
+        gone = {k for k, _ in void}
+        excluded = tuple(sorted((*excluded, *((included[k].id, why) for k, why in void))))
+        included = [c for k, c in enumerate(included) if k not in gone]
+        roster = ScoredCadres.of(included)
+        values, dense = _aligned_values(records, roster, periods)
+        ctx = ScoreContext(scheme, roster, periods, values, records.indicators, dense=dense)
     # stage one: absolute totals, chunk by chunk, then the exemption overlays
     total = np.empty(ctx.n)
     pen = np.empty(ctx.n)

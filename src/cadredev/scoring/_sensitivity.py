@@ -202,6 +202,39 @@ class Sensitivity:
         )
 
 
+def _intervals(
+    s: FloatArray,
+    applies: Any,
+    w: FloatArray,
+    penalties: FloatArray,
+    lower: FloatArray,
+    upper: FloatArray,
+) -> tuple[FloatArray, FloatArray]:
+    """Return the weight intervals of a block of rows (see :func:`sensitivity`)."""
+    app = np.asarray(applies, dtype=np.float64)
+    sw = s * app * w
+    aw = app * w
+    total_a = sw.sum(axis=1, keepdims=True) - sw  # A: the other indicators' weighted attainment
+    total_b = aw.sum(axis=1, keepdims=True) - aw  # B: the other indicators' weights
+    pen = penalties[:, None]
+    w_lo_t = weight_at(total_a, total_b, s, pen, lower[:, None])
+    w_hi_t = weight_at(total_a, total_b, s, pen, upper[:, None])
+    # the total rises with w iff the indicator's attainment beats the others' mean
+    slope = s * total_b - total_a
+    rising = slope > 0
+    low = np.where(rising, w_lo_t, w_hi_t)
+    high = np.where(rising, w_hi_t, w_lo_t)
+    tiny = 1e-12 * float(w.max(initial=1.0))  # rounding noise around a zero weight
+    low = np.where(np.isfinite(low) & (low > tiny), low, 0.0)
+    high = np.where(np.isfinite(high) & (high >= 0), high, np.inf)
+    # an unreachable bound (the total's limit as w grows never crosses it) leaves the end open
+    limit = 100.0 * s - pen
+    reach_hi = np.where(rising, limit > upper[:, None], limit < lower[:, None])
+    high = np.where(reach_hi, high, np.inf)
+    none = (app == 0) | (slope == 0)
+    return np.where(none, 0.0, low), np.where(none, np.inf, high)
+
+
 def sensitivity(table: ScoreTable) -> Sensitivity:
     """Return, per row and indicator, the weight interval over which the row's grade holds.
 
@@ -243,31 +276,16 @@ def sensitivity(table: ScoreTable) -> Sensitivity:
     if not isinstance(table, ScoreTable):
         raise InvalidInputError(f"sensitivity: table must be a ScoreTable, got {table!r}")
     w = _weights(table)
-    s = np.nan_to_num(table.attainment)
-    app = table.applicable.astype(np.float64)
-    sw = s * app * w
-    aw = app * w
-    total_a = sw.sum(axis=1, keepdims=True) - sw  # A: the other indicators' weighted attainment
-    total_b = aw.sum(axis=1, keepdims=True) - aw  # B: the other indicators' weights
-    pen = table.penalties[:, None]
     lower, upper = _bands(table)
-    w_lo_t = weight_at(total_a, total_b, s, pen, lower[:, None])
-    w_hi_t = weight_at(total_a, total_b, s, pen, upper[:, None])
-    # the total rises with w iff the indicator's attainment beats the others' mean
-    rising = 100.0 * s * total_b - 100.0 * total_a > 0
-    flat = ~rising & ~(100.0 * s * total_b - 100.0 * total_a < 0)
-    low = np.where(rising, w_lo_t, w_hi_t)
-    high = np.where(rising, w_hi_t, w_lo_t)
-    tiny = 1e-12 * float(w.max(initial=1.0))  # rounding noise around a zero weight
-    low = np.where(np.isfinite(low) & (low > tiny), low, 0.0)
-    high = np.where(np.isfinite(high) & (high >= 0), high, np.inf)
-    # an unreachable bound (the total's limit as w grows never crosses it) leaves the end open
-    limit = 100.0 * s - pen
-    reach_hi = np.where(rising, limit > upper[:, None], limit < lower[:, None])
-    high = np.where(reach_hi, high, np.inf)
-    none = (app == 0) | flat
-    low = np.where(none, 0.0, low)
-    high = np.where(none, np.inf, high)
+    n = len(table)
+    low = np.empty((n, w.size))
+    high = np.empty((n, w.size))
+    ctx = table._ctx()  # noqa: SLF001 - the rows' attainment, a bounded block at a time
+    for sl in ctx.chunks():
+        s, app, _ = ctx.attain(sl)
+        low[sl], high[sl] = _intervals(
+            np.where(app, s, 0.0), app, w, table.penalties[sl], lower[sl], upper[sl]
+        )
     return Sensitivity(
         cadre_ids=tuple(str(c) for c in table.cadre_ids),
         periods=tuple(str(p) for p in table.periods),

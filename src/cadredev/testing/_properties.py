@@ -105,7 +105,9 @@ def _totality(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
 
     def check(case: Case) -> Verdict:
         table = ctx.score(case.cadres, case.rows)
-        scored = [c for c in case.cadres if ctx.scheme.for_line(c.line)]
+        excluded = {cid for cid, _ in table.excluded}
+        # a cadre none of whose indicators applies is excluded (with why), never graded on zero
+        scored = [c for c in case.cadres if ctx.scheme.for_line(c.line) and c.id not in excluded]
         periods = {p for _, p, _, _ in case.rows}
         if len(table) != len(scored) * len(periods):
             return Verdict(
@@ -113,7 +115,6 @@ def _totality(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
                 detail=f"{len(table)} rows scored, expected {len(scored)} cadres x "
                 f"{len(periods)} periods",
             )
-        excluded = {cid for cid, _ in table.excluded}
         for c in case.cadres:
             if c not in scored and c.id not in excluded:
                 return Verdict(
