@@ -47,8 +47,14 @@ def build(n: int, k: int, units: int, seed: int = 0) -> tuple[Scheme, list[Cadre
     rng = np.random.default_rng(seed)
     ids = [f"c{i:07d}" for i in range(n)]
     cadres = [
-        Cadre(id=c, name=c, birth_year=1990, rank="section", unit=f"u{i % units:04d}",
-              line="investment")
+        Cadre(
+            id=c,
+            name=c,
+            birth_year=1990,
+            rank="section",
+            unit=f"u{i % units:04d}",
+            line="investment",
+        )
         for i, c in enumerate(ids)
     ]
     inds = [
@@ -94,31 +100,42 @@ def main() -> None:
     finite = int(np.isfinite(sens.high).sum() + (sens.low > 0).sum())
     naive = 20 * 40 * t_score
     print(f"sensitivity: {n:,} cadres x {k} weights, {units:,} units, quota grading")
-    print(f"  cadredev sensitivity   {t_sens:8.3f} s   (target <= 1 s: "
-          f"{'met' if t_sens <= 1 else 'MISSED'})")
+    print(
+        f"  cadredev sensitivity   {t_sens:8.3f} s   (target <= 1 s: "
+        f"{'met' if t_sens <= 1 else 'MISSED'})"
+    )
     print(f"  score() once           {t_score:8.3f} s")
-    print(f"  naive re-scoring est.  {naive:8.1f} s   (20 weights x 40 probes x score(); "
-          f"ratio {naive / t_sens:,.0f}x)")
-    print(f"  peak memory            {mem / 2**20:8.1f} MiB = {mem / input_bytes:.1f}x the "
-          f"{input_bytes / 2**20:.1f} MiB value matrix")
+    print(
+        f"  naive re-scoring est.  {naive:8.1f} s   (20 weights x 40 probes x score(); "
+        f"ratio {naive / t_sens:,.0f}x)"
+    )
+    print(
+        f"  peak memory            {mem / 2**20:8.1f} MiB = {mem / input_bytes:.1f}x the "
+        f"{input_bytes / 2**20:.1f} MiB value matrix"
+    )
     print(f"  finite interval ends   {finite:,} of {2 * n * k:,}")
 
     samples = 20
     t_acc, _ = best_of(lambda: acceptability(table, bounds=0.2, samples=samples, seed=0), 1)
-    print(f"acceptability: {samples} weight draws over {n:,} cadres: {t_acc:.3f} s "
-          f"({t_acc / samples * 1000:.1f} ms per draw)")
+    print(
+        f"acceptability: {samples} weight draws over {n:,} cadres: {t_acc:.3f} s "
+        f"({t_acc / samples * 1000:.1f} ms per draw)"
+    )
 
     other = Scheme(
         name="other",
-        indicators={"investment": [
-            Indicator(id=i.id, normalise=i.normalise, weight=1.0) for i in scheme.all_indicators
-        ]},
+        indicators={
+            "investment": [
+                Indicator(id=i.id, normalise=i.normalise, weight=1.0) for i in scheme.all_indicators
+            ]
+        },
         grades=GRADES,
     )
     table_b = score(other, cadres, rec)
     t_cmp, c = best_of(lambda: compare(table, table_b), 1)
-    print(f"compare: {n:,} rows, {len(c.flips):,} grade flips, tau {c.kendall_tau:.4f}: "
-          f"{t_cmp:.3f} s")
+    print(
+        f"compare: {n:,} rows, {len(c.flips):,} grade flips, tau {c.kendall_tau:.4f}: {t_cmp:.3f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -151,7 +151,7 @@ def test_largest_remainder_agrees_with_the_oracle(
 ) -> None:
     total = sum(sizes)
     quota = data.draw(st.sampled_from((0.0, 0.1, 0.2, 0.25, 1 / 3, 0.5, 1.0)))
-    rounding = data.draw(st.sampled_from(("floor", "half_up", "ceil")))
+    rounding: Any = data.draw(st.sampled_from(("floor", "half_up", "ceil")))
     got = quota_seats(
         sizes, quota, rounding=rounding, apportionment="largest_remainder", min_seats=floor
     )
@@ -191,7 +191,7 @@ def _population_oracle(sizes: dict[str, int], quota: float) -> set[tuple[str, st
 
 
 def test_quota_report_finds_the_population_paradoxes_the_oracle_finds() -> None:
-    rng = random.Random(7)
+    rng = random.Random(7)  # noqa: S311 - reproducible test cases
     for _ in range(300):
         sizes = {f"u{i}": rng.randint(1, 40) for i in range(rng.randint(2, 6))}
         report = quota_report(sizes, 0.2)

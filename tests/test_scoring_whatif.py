@@ -41,7 +41,11 @@ values = st.lists(st.sampled_from((0.0, 1.0, 2.5, 3.0, 7.0, 50.0, 99.5)), min_si
 @given(st.data())
 def test_kendall_and_spearman_agree_with_scipy(data: st.DataObject) -> None:
     x = np.array(data.draw(values))
-    y = np.array(data.draw(st.lists(st.sampled_from(x.tolist() + [4.0, 8.0]), min_size=x.size, max_size=x.size)))
+    y = np.array(
+        data.draw(
+            st.lists(st.sampled_from([*x.tolist(), 4.0, 8.0]), min_size=x.size, max_size=x.size)
+        )
+    )
     tau = kendall_tau_b(x, y)
     rho = spearman_rho(x, y)
     ref_tau = scipy.stats.kendalltau(x, y).statistic if np.ptp(x) and np.ptp(y) else math.nan
@@ -125,9 +129,7 @@ def test_compare_finds_every_flip_and_is_order_free(
     a, b = score(_scheme(1.0), people, rec), score(_scheme(w), people, rec)
     c = compare(a, b)
     naive = {
-        str(cid)
-        for cid, ga, gb in zip(a.cadre_ids, a.grade, b.grade, strict=True)
-        if ga != gb
+        str(cid) for cid, ga, gb in zip(a.cadre_ids, a.grade, b.grade, strict=True) if ga != gb
     }
     assert {f.cadre_id for f in c.flips} == naive
     assert all(f.better is not None for f in c.flips)
@@ -172,6 +174,8 @@ def test_compare_lists_rows_in_one_table_only() -> None:
 
 def test_compare_schemes_on_the_sample_zone() -> None:
     zone = sample_zone()
+    assert zone.scheme is not None
+    assert zone.records is not None
     other = attrs.evolve(zone.scheme, name="ceil", quota_rounding="ceil")
     c = compare_schemes(zone.scheme, other, zone.cadres, zone.records, period="2025-01")
     assert c.kendall_tau == 1.0  # the totals are the same; only seats moved
@@ -243,6 +247,8 @@ def test_sensitivity_renders_and_checks() -> None:
 
 def test_acceptability_is_seeded_and_sums_to_one() -> None:
     zone = sample_zone()
+    assert zone.scheme is not None
+    assert zone.records is not None
     table = score(zone.scheme, zone.cadres, zone.records, period="2025-01")
     a = acceptability(table, bounds=0.3, samples=50, seed=4)
     assert a == acceptability(table, bounds=0.3, samples=50, seed=4)

@@ -22,8 +22,8 @@ from cadredev import _strategy_hook
 
 from ._audit import AuditEntry
 from ._cadres import ScoredCadres
-from ._evaluate import score
 from ._comparison import Comparison, GradeFlip, UnitChange, compare, compare_schemes
+from ._evaluate import score
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
@@ -41,8 +41,8 @@ from ._results import (
     ReservePool,
 )
 from ._rollup import ExposureWarning, rollup
-from ._sensitivity import Acceptability, Sensitivity, acceptability, sensitivity
 from ._scheme import DEFAULT_GRADES, Grade, Indicator, Penalty, Scheme, Veto
+from ._sensitivity import Acceptability, Sensitivity, acceptability, sensitivity
 from ._table import ScoreTable
 from ._topsis import topsis
 

@@ -57,9 +57,17 @@ class GradeFlip:
 
     Examples
     --------
-    >>> f = GradeFlip(cadre_id="a", period="2025-01", unit="u", grade_a="competent",
-    ...               grade_b="excellent", total_a=84.0, total_b=88.0, better=True,
-    ...               reason="total 84.00 -> 88.00 (visits +4.00)")
+    >>> f = GradeFlip(
+    ...     cadre_id="a",
+    ...     period="2025-01",
+    ...     unit="u",
+    ...     grade_a="competent",
+    ...     grade_b="excellent",
+    ...     total_a=84.0,
+    ...     total_b=88.0,
+    ...     better=True,
+    ...     reason="total 84.00 -> 88.00 (visits +4.00)",
+    ... )
     >>> print(f)
     a 2025-01 (u): competent -> excellent, total 84.00 -> 88.00 (visits +4.00)
 
@@ -99,6 +107,12 @@ class UnitChange:
         Rows whose grade got better or worse (by the first scheme's order).
     flips
         Rows whose grade changed.
+
+    Examples
+    --------
+    >>> from cadredev.datasets import demo_score_table
+    >>> compare(demo_score_table(), demo_score_table()).unit_changes
+    (UnitChange(unit='u', rows=2, mean_change=0.0, up=0, down=0, flips=0),)
 
     .. versionadded:: 0.3
     """
@@ -201,17 +215,17 @@ class Comparison:
 
         .. versionadded:: 0.3
         """
-        lines = [
+        head = (
             f"{self.name_a!r} vs {self.name_b!r}: {len(self.cadre_ids):,} rows, "
             f"{len(self.flips):,} grade flips, Kendall tau {_fmt(self.kendall_tau)}, "
             f"Spearman rho {_fmt(self.spearman)}"
-        ]
+        )
+        lines = [head]
         lines += [f"  {f}" for f in self.flips[:limit]]
         if len(self.flips) > limit:
             lines.append(f"  ... and {len(self.flips) - limit:,} more flips")
         lines += [
-            f"{u.unit}: {u.rows:,} rows, mean change {u.mean_change:+.2f}, "
-            f"{u.up} up, {u.down} down"
+            f"{u.unit}: {u.rows:,} rows, mean change {u.mean_change:+.2f}, {u.up} up, {u.down} down"
             for u in self.unit_changes
         ]
         if self.only_a or self.only_b:
@@ -277,7 +291,7 @@ def average_ranks(x: FloatArray) -> FloatArray:
 
 def spearman_rho(x: FloatArray, y: FloatArray) -> float | None:
     """Return Spearman's rho, or ``None`` if fewer than two rows or a constant column."""
-    if x.size < 2:  # noqa: PLR2004
+    if x.size < 2:
         return None
     rx, ry = average_ranks(x), average_ranks(y)
     rx -= rx.mean()
@@ -317,7 +331,7 @@ def _tied_pairs(*columns: FloatArray) -> int:
 def kendall_tau_b(x: FloatArray, y: FloatArray) -> float | None:
     """Return Kendall's tau-b, or ``None`` if fewer than two rows or a constant column."""
     n = x.size
-    if n < 2:  # noqa: PLR2004
+    if n < 2:
         return None
     order = np.lexsort((y, x))
     ys = y[order]
@@ -450,13 +464,24 @@ def compare(a: ScoreTable, b: ScoreTable) -> Comparison:
     ...     for i in ("a", "b", "c")
     ... ]
     >>> rec = Records.from_rows(
-    ...     [(c, "2025-01", k, v) for c, k, v in [("a", "visits", 20), ("a", "signed", 0),
-    ...      ("b", "visits", 10), ("b", "signed", 2), ("c", "visits", 12), ("c", "signed", 1)]]
+    ...     [
+    ...         (c, "2025-01", k, v)
+    ...         for c, k, v in [
+    ...             ("a", "visits", 20),
+    ...             ("a", "signed", 0),
+    ...             ("b", "visits", 10),
+    ...             ("b", "signed", 2),
+    ...             ("c", "visits", 12),
+    ...             ("c", "signed", 1),
+    ...         ]
+    ...     ]
     ... )
     >>> grades = (Grade("excellent", quota=0.34), Grade("competent"))
     >>> def scheme(w):
-    ...     inds = [Indicator(id="visits", normalise=Target(0, 20), weight=w),
-    ...             Indicator(id="signed", normalise=Target(0, 2))]
+    ...     inds = [
+    ...         Indicator(id="visits", normalise=Target(0, 20), weight=w),
+    ...         Indicator(id="signed", normalise=Target(0, 2)),
+    ...     ]
     ...     return Scheme(name=f"visits x{w}", indicators={"investment": inds}, grades=grades)
     >>> c = compare(score(scheme(1), people, rec), score(scheme(3), people, rec))
     >>> for flip in c.flips:

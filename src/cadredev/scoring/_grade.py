@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -58,9 +59,10 @@ def check_quota(where: str, quota: object) -> float:
 
 def check_min_seats(where: str, min_seats: object) -> int:
     """Return ``min_seats`` if it is an integer >= 0."""
-    if not is_int(min_seats) or int(min_seats) < 0:  # type: ignore[call-overload]
+    value = operator.index(min_seats) if is_int(min_seats) else -1  # type: ignore[arg-type]
+    if value < 0:
         raise InvalidInputError(f"{where}: min_seats must be an integer >= 0, got {min_seats!r}")
-    return int(min_seats)  # type: ignore[call-overload]
+    return value
 
 
 def _check_sizes(sizes: Sequence[int] | IntArray) -> IntArray:

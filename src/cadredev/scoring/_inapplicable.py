@@ -30,8 +30,5 @@ def inapplicable_cadres(ctx: ScoreContext) -> list[tuple[int, str]]:
         rows = np.arange(sl.start, sl.stop)[~app.any(axis=1)]
         np.add.at(count, rows % ctx.n_c, 1)
     void = np.nonzero(count == ctx.n_p)[0]
-    why = (
-        "no indicator applies in any scored period "
-        "(every rate has a zero or missing denominator)"
-    )
+    why = "no indicator applies in any scored period (every rate has a zero or missing denominator)"
     return [(int(c), why) for c in void]

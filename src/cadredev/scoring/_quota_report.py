@@ -56,8 +56,9 @@ class Paradox:
 
     Examples
     --------
-    >>> p = Paradox(kind="alabama", group="AL", change="house 299 -> 300",
-    ...             seats_before=8, seats_after=7)
+    >>> p = Paradox(
+    ...     kind="alabama", group="AL", change="house 299 -> 300", seats_before=8, seats_after=7
+    ... )
     >>> print(p)
     alabama paradox: house 299 -> 300 takes AL from 8 to 7 seats
 
@@ -186,8 +187,15 @@ class QuotaReport:
             (g, str(int(self.sizes[i])), *(str(int(self.seats[m][i])) for m in METHODS))
             for i, g in enumerate(self.groups)
         ]
-        width = [max(len(c), *(len(r[k]) for r in rows)) if rows else len(c) for k, c in enumerate(cols)]
-        lines = [head, "  ".join(c.ljust(width[0]) if k == 0 else c.rjust(width[k]) for k, c in enumerate(cols))]
+        width = [
+            max(len(c), *(len(r[k]) for r in rows)) if rows else len(c) for k, c in enumerate(cols)
+        ]
+        lines = [
+            head,
+            "  ".join(
+                c.ljust(width[0]) if k == 0 else c.rjust(width[k]) for k, c in enumerate(cols)
+            ),
+        ]
         lines += [
             "  ".join(v.ljust(width[0]) if k == 0 else v.rjust(width[k]) for k, v in enumerate(r))
             for r in rows
@@ -225,9 +233,7 @@ def _house(n_total: int, quota: float, rounding: str) -> int:
     return min(int(_round(np.array([quota * n_total]), rounding)[0]), n_total)
 
 
-def _alabama(
-    sizes: IntArray, labels: tuple[str, ...], house: int, floor: int
-) -> list[Paradox]:
+def _alabama(sizes: IntArray, labels: tuple[str, ...], house: int, floor: int) -> list[Paradox]:
     out: list[Paradox] = []
     total = int(sizes.sum())
     for h in (house - 1, house):
@@ -376,7 +382,9 @@ def quota_report(
     labels = tuple(str(k) for k in given)
     for k, v in given.items():
         if not is_int(v) or v < 0:
-            raise InvalidInputError(f"quota_report: size of group {k!r} must be an integer >= 0, got {v!r}")
+            raise InvalidInputError(
+                f"quota_report: size of group {k!r} must be an integer >= 0, got {v!r}"
+            )
     n = np.array([int(v) for v in given.values()], dtype=np.int64)
     total = int(n.sum())
     check_choice("quota_report", "rounding", rounding, ROUNDINGS)

@@ -123,6 +123,16 @@ class Sensitivity:
     other cadres' totals move with the weight too; exemption overlays are
     not taken into account.
 
+    Examples
+    --------
+    >>> from cadredev.datasets import demo_score_table
+    >>> s = sensitivity(demo_score_table())
+    >>> s.indicator_ids, s.weights.tolist()
+    (('visits',), [1.0])
+    >>> print(s.explain("a"))  # one indicator: its weight cannot move the total
+    a 2025-01: the grade holds while each weight stays in
+      visits: weight 1 in [0, inf]
+
     .. versionadded:: 0.3
     """
 
@@ -160,7 +170,9 @@ class Sensitivity:
             )
         return hits[0]
 
-    def interval(self, cadre_id: str, indicator: str, *, period: str | None = None) -> tuple[float, float]:
+    def interval(
+        self, cadre_id: str, indicator: str, *, period: str | None = None
+    ) -> tuple[float, float]:
         """Return the weights of ``indicator`` between which the cadre keeps its grade."""
         if indicator not in self.indicator_ids:
             raise InvalidInputError(f"Sensitivity: unknown indicator {indicator!r}")
@@ -202,7 +214,7 @@ class Sensitivity:
         )
 
 
-def _intervals(
+def _intervals(  # noqa: PLR0917 - one block's columns, all positional
     s: FloatArray,
     applies: Any,
     w: FloatArray,
@@ -257,11 +269,14 @@ def sensitivity(table: ScoreTable) -> Sensitivity:
     >>> from cadredev import Cadre
     >>> from cadredev.scoring import Grade, Indicator, Records, Scheme, Target, score
     >>> grades = (Grade("good", min_score=60), Grade("weak"))
-    >>> inds = [Indicator(id="visits", normalise=Target(0, 20)),
-    ...         Indicator(id="signed", normalise=Target(0, 2))]
+    >>> inds = [
+    ...     Indicator(id="visits", normalise=Target(0, 20)),
+    ...     Indicator(id="signed", normalise=Target(0, 2)),
+    ... ]
     >>> scheme = Scheme(name="s", indicators={"investment": inds}, grades=grades)
-    >>> ana = Cadre(id="ana", name="ana", birth_year=1990, rank="section", unit="u",
-    ...             line="investment")
+    >>> ana = Cadre(
+    ...     id="ana", name="ana", birth_year=1990, rank="section", unit="u", line="investment"
+    ... )
     >>> rec = Records.from_rows([("ana", "2025-01", "visits", 20), ("ana", "2025-01", "signed", 0)])
     >>> s = sensitivity(score(scheme, [ana], rec))
     >>> score(scheme, [ana], rec).grade.tolist()  # 100 w / (w + 1) = 50 at w = 1
@@ -313,6 +328,15 @@ class Acceptability:
         The number of weight draws.
     bounds
         Indicator id -> the (low, high) range its weight was drawn from.
+
+    Examples
+    --------
+    >>> from cadredev.datasets import demo_score_table
+    >>> a = acceptability(demo_score_table(), bounds=0.1, samples=10, seed=0)
+    >>> a
+    Acceptability(2 rows, 10 weight draws; 2 rows keep one grade in every draw)
+    >>> print(a.explain("b"))
+    b: excellent 100.0% over 10 weight draws
 
     .. versionadded:: 0.3
     """
@@ -390,7 +414,7 @@ def _check_bounds(
     for key, pair in bounds.items():
         if key not in ids:
             raise InvalidInputError(f"acceptability: bounds name unknown indicator {key!r}")
-        ok = isinstance(pair, Sequence) and len(pair) == 2 and all(is_real(x) for x in pair)  # noqa: PLR2004
+        ok = isinstance(pair, Sequence) and len(pair) == 2 and all(is_real(x) for x in pair)
         if not ok or not 0 <= float(pair[0]) <= float(pair[1]):
             raise InvalidInputError(
                 f"acceptability: bounds of {key!r} must be (low, high) with 0 <= low <= high, "
@@ -480,7 +504,5 @@ def acceptability(
         grade_ids=tuple(g.id for g in scheme.grades),
         probability=counts / float(samples),
         samples=int(samples),
-        bounds=tuple(
-            (i, float(lo[j]), float(hi[j])) for j, i in enumerate(table.indicator_ids)
-        ),
+        bounds=tuple((i, float(lo[j]), float(hi[j])) for j, i in enumerate(table.indicator_ids)),
     )

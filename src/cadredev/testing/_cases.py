@@ -25,10 +25,10 @@ from ._report import Counterexample
 __all__ = [
     "MONTHS",
     "Case",
-    "ScorerError",
     "CheckContext",
     "Row",
     "Scorer",
+    "ScorerError",
     "Verdict",
     "plain_case",
     "same",
@@ -61,6 +61,8 @@ class ScorerError(Exception):
 
     Not a property violation: the runner reports it as a failure of its own.
     """
+
+
 TOL = 1e-9
 
 
@@ -126,9 +128,7 @@ class CheckContext:
         except Exception as exc:
             raise ScorerError(f"the scorer raised {type(exc).__name__}: {exc}") from exc
         if not isinstance(table, ScoreTable):
-            raise ScorerError(
-                f"the scorer returned {type(table).__name__}, not a ScoreTable"
-            )
+            raise ScorerError(f"the scorer returned {type(table).__name__}, not a ScoreTable")
         return table
 
     def roster(

@@ -226,7 +226,7 @@ class PropertyReport:
 
     @property
     def scorer_failures(self) -> tuple[str, ...]:
-        """Names of the properties not checked because the scorer raised or returned a wrong type."""
+        """Names of the properties the scorer failed on (it raised or returned a wrong type)."""
         return tuple(k for k, r in self.results.items() if r.scorer_error)
 
     def __getitem__(self, name: str) -> PropertyResult:
