@@ -478,3 +478,12 @@ def test_period_labels_take_ascii_digits_only(label: str) -> None:
 def test_periods_are_ordered_by_date_whatever_the_input_order(labels: list[str]) -> None:
     rec = Records.from_rows([("a", p, "visits", 1.0) for p in labels])
     assert rec.periods == ("2024", "2024-12", "2025-01", "2025Q1", "2025", "2025-02", "2025Q2")
+
+
+def test_schemes_with_floors_and_pools_round_trip() -> None:
+    from cadredev import io  # noqa: PLC0415
+
+    scheme = Scheme(
+        name="s", indicators={"investment": [VISITS]}, min_seats=1, pool_below=4, pool_by="line"
+    )
+    assert io.load(Scheme, io.dump(scheme)) == scheme

@@ -113,3 +113,17 @@ def test_a_scorer_returning_the_wrong_type_is_its_own_failure() -> None:
     report = check_scheme(fixed_scheme(), properties=["boundedness"], scorer=wrong, max_examples=5)
     assert report.scorer_failures == ("boundedness",)
     assert "returned ndarray, not a ScoreTable" in report.results["boundedness"].scorer_error
+
+
+def test_schemes_draw_floors_and_pools() -> None:
+    from hypothesis import given, settings  # noqa: PLC0415
+
+    from cadredev.testing import schemes  # noqa: PLC0415
+
+    @settings(max_examples=20)
+    @given(schemes(min_seats=[0, 1, 2], pool_below=[0, 4], group_by=["unit"]))
+    def check(scheme: Scheme) -> None:
+        assert scheme.min_seats in (0, 1, 2)
+        assert scheme.pool_below in (0, 4)
+
+    check()
