@@ -114,8 +114,10 @@ def score(
         The :class:`Scheme`.
     cadres
         The cadres to score; every cadre in the records must be among them.
-        Cadres whose line has no indicator are listed in
-        :attr:`ScoreTable.excluded` with the reason.
+        Cadres whose line has no indicator, or none of whose indicators
+        applies in any scored period (every rate with a zero or missing
+        denominator), are listed in :attr:`ScoreTable.excluded` with the
+        reason and get no grade.
     records
         The measured values.
     period
