@@ -46,7 +46,7 @@ def _round(x: FloatArray, rounding: str) -> IntArray:
 
 def check_choice(where: str, name: str, value: object, choices: tuple[object, ...]) -> None:
     """Raise unless ``value`` is one of ``choices`` (an option of ``where``)."""
-    if not any(value == c and type(value) is type(c) for c in choices):
+    if not any(isinstance(value, type(c)) and value == c for c in choices):
         raise InvalidInputError(f"{where}: {name} must be one of {choices}, got {value!r}")
 
 

@@ -184,8 +184,13 @@ def _own_monotonicity(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]
         before = ctx.score(case.cadres, case.rows)
         rows, what, small = improve(case)
         after = ctx.score(case.cadres, rows)
-        r = table_rows(before)[(cid, "2025-01")]
-        a, b = float(before.total[r]), float(after.total[table_rows(after)[(cid, "2025-01")]])
+        r = table_rows(before).get((cid, "2025-01"))
+        if r is None:  # excluded: no indicator applies, there is no total to lower
+            return Verdict(ok=True)
+        r_after = table_rows(after).get((cid, "2025-01"))
+        if r_after is None:
+            return Verdict(ok=False, detail=f"improving {cid}'s {what} excluded it from scoring")
+        a, b = float(before.total[r]), float(after.total[r_after])
         cliff = b - a if small else None
         target(a - b, label="score drop")
         if b < a and not same(a, b):
