@@ -167,7 +167,7 @@ def allocate_pay(
         A :class:`ScoreTable`.
     pool
         The amount to share, a whole number of cents, at most 1e15: an int,
-        a :class:`decimal.Decimal`, or a float read as the decimal it prints
+        a ``decimal.Decimal``, or a float read as the decimal it prints
         as. The shares are computed exactly in integers.
     coefficients
         Grade id -> non-negative coefficient, for every grade.
