@@ -487,3 +487,11 @@ def test_schemes_with_floors_and_pools_round_trip() -> None:
         name="s", indicators={"investment": [VISITS]}, min_seats=1, pool_below=4, pool_by="line"
     )
     assert io.load(Scheme, io.dump(scheme)) == scheme
+
+
+@given(st.dictionaries(st.sampled_from("abcdefgh"), st.integers(0, 30), min_size=1), st.randoms())
+def test_quota_report_is_the_same_whatever_the_input_order(sizes: dict[str, int], rnd: Any) -> None:
+    items = list(sizes.items())
+    rnd.shuffle(items)
+    assert quota_report(dict(items), 0.2, min_seats=1) == quota_report(sizes, 0.2, min_seats=1)
+    assert quota_report(sizes, 0.2).groups == tuple(sorted(sizes))

@@ -12,6 +12,7 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
+from cadredev._frozendict import id_key
 from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
@@ -85,7 +86,8 @@ class QuotaReport:
     Attributes
     ----------
     groups
-        The group labels, in input order.
+        The group labels, sorted (largest remainder breaks exact ties
+        in favour of the earlier label).
     sizes
         Each group's size.
     quota
@@ -373,7 +375,8 @@ def quota_report(
             raise InvalidInputError("quota_report: a score table brings its own quota")
         given, quota, rounding, min_seats = _from_table(sizes, period, grade)  # type: ignore[assignment]
     elif isinstance(sizes, Mapping):
-        given = dict(sizes)
+        # groups in id order, so equal reports come from any input order (ties: earlier id)
+        given = {k: sizes[k] for k in sorted(sizes, key=id_key)}
     else:
         raise InvalidInputError(
             f"quota_report: sizes must be a mapping of group -> size or a ScoreTable, "
