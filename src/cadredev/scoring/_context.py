@@ -20,9 +20,10 @@ import numpy as np
 from cadredev.model import Line
 
 from ._cadres import ScoredCadres
-from ._grade import _grade_seats, pool_codes
+from ._grade import _grade_seats
 from ._normalise import Linear, Target
 from ._periods import period_months
+from ._pooling import pool_units
 from ._scheme import Indicator, Scheme
 
 __all__ = ["Overlay", "ScoreContext"]
@@ -90,6 +91,9 @@ class ScoreContext:
         ]
         # grading groups: quotas apply per group (unit, line or zone) and period
         self.unit_code, self.group_labels = _group_codes(scheme, cadres, self.line_c, lines)
+        self.unit_code, self.group_labels = pool_units(
+            scheme, self.unit_code, self.group_labels, self.line_c, lines
+        )
         n_g = len(self.group_labels)
         self.group_rows: IntArray = (
             np.arange(self.n_p, dtype=np.int64)[:, None] * n_g + self.unit_code[None, :]
@@ -443,11 +447,6 @@ def _group_codes(
         units = sorted(set(cadres.units))
         upos = {u: k for k, u in enumerate(units)}
         codes = np.array([upos[u] for u in cadres.units], dtype=np.int64)
-        if scheme.pool_below:
-            names = np.array(["none" if ln is None else ln.value for ln in lines], dtype=object)
-            by = None if scheme.pool_by == "zone" else names[line_c]
-            sizes = np.bincount(codes, minlength=len(units))
-            return pool_codes(codes, tuple(units), sizes, scheme.pool_below, by)
         return codes, tuple(units) or ("zone",)
     if scheme.group_by == "line":
         labels = tuple("none" if ln is None else ln.value for ln in lines)

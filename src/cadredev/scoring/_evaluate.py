@@ -24,7 +24,7 @@ from ._cadres import ScoredCadres
 from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._grade import Grading, grade
-from ._inapplicable import inapplicable_cadres
+from ._inapplicable import drop_cadres, inapplicable_cadres
 from ._override import apply_overrides
 from ._periods import check_period, contains
 from ._records import Records
@@ -114,10 +114,8 @@ def score(
         The :class:`Scheme`.
     cadres
         The cadres to score; every cadre in the records must be among them.
-        Cadres whose line has no indicator, or none of whose indicators
-        applies in any scored period (every rate with a zero or missing
-        denominator), are listed in :attr:`ScoreTable.excluded` with the
-        reason and get no grade.
+        Cadres whose line has no indicator are listed in
+        :attr:`ScoreTable.excluded` with the reason.
     records
         The measured values.
     period
@@ -199,10 +197,7 @@ def score(
     ctx = ScoreContext(scheme, roster, periods, values, records.indicators, dense=dense)
     void = inapplicable_cadres(ctx)
     if void:  # nothing to score them on: excluded with the reason, not graded on a zero
-        gone = {k for k, _ in void}
-        excluded = tuple(sorted((*excluded, *((included[k].id, why) for k, why in void))))
-        included = [c for k, c in enumerate(included) if k not in gone]
-        roster = ScoredCadres.of(included)
+        roster, excluded = drop_cadres(roster, void, excluded)
         values, dense = _aligned_values(records, roster, periods)
         ctx = ScoreContext(scheme, roster, periods, values, records.indicators, dense=dense)
     # stage one: absolute totals, chunk by chunk, then the exemption overlays

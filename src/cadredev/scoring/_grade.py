@@ -18,9 +18,10 @@ from cadredev.model import FrozenDict
 
 from ._compare import same_fields
 from ._labels import both, grade_labels
+from ._pooling import pool_codes
 from ._scheme import DEFAULT_GRADES, Apportionment, Grade, Rounding, Ties
 
-__all__ = ["Grading", "grade", "hamilton", "pool_codes", "quota_seats"]
+__all__ = ["Grading", "grade", "hamilton", "quota_seats"]
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
@@ -539,30 +540,6 @@ def _check_caps(caps: Any, n: int, n_grades: int) -> IntArray:
             f"grade: caps[{k}] must be a grade index in [0, {n_grades - 1}], got {int(cap[k])}"
         )
     return cap
-
-
-def pool_codes(
-    codes: IntArray, labels: tuple[Any, ...], sizes: IntArray, below: int, by: Any = None
-) -> tuple[IntArray, tuple[Any, ...]]:
-    """Merge the groups smaller than ``below`` into pools; return new codes and labels.
-
-    ``codes`` are per row (or per cadre), ``sizes`` per group. ``by`` gives
-    each row the label of its pool (``None``: one pool, ``"pooled"``); a
-    pooled group is labelled ``"pooled <by>"``. Labels come back sorted, so
-    codes stay in label order.
-    """
-    small = sizes < below
-    if not small.any():
-        return codes, labels
-    names = np.asarray([str(x) for x in labels], dtype=object)[codes]
-    row_small = small[codes]
-    if by is None:
-        names[row_small] = "pooled"
-    else:
-        pool = np.asarray(by, dtype=object)
-        names[row_small] = np.asarray(["pooled " + str(x) for x in pool[row_small]], dtype=object)
-    uniq, inv = np.unique(names.astype(str), return_inverse=True)
-    return inv.astype(np.int64), tuple(str(u) for u in uniq)
 
 
 def _pooled(
