@@ -130,15 +130,19 @@ assert len(ledger.events(kind="Placed")) == len(plan.assignments) == 27
 
 # %% [markdown]
 # **Monthly assessment.** Each month is scored with the scheme in force for
-# it, and every cadre's total and grade is recorded.
+# it, and every scored cadre's total and grade is recorded (a project cadre
+# with no milestone due that month has nothing to be scored on and is
+# excluded, with the reason).
 
 # %%
+unassessed = 0
 for month in range(12):
     label = months.label(month)
     table = score(ledger.scheme_for(label), zone.cadres, zone.records, period=label)
     ledger.record(table, at=period_span(label)[1], recorded_by="考核办")
+    unassessed += len(table.excluded)  # no milestone due that month: nothing to score
 assessed = ledger.events(kind="Assessed")
-assert len(assessed) == 12 * len(zone.cadres)
+assert len(assessed) + unassessed == 12 * len(zone.cadres)
 
 # %% [markdown]
 # **Fault tolerance and calibration.** A project cadre's safety incident is
