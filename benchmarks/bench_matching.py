@@ -13,9 +13,19 @@ mentors per mentee, integer weights 1..100 (600k edges). Times, in one run:
 * ``compatibility_graph`` vs a bare networkx build of the same edges;
 * a matching as a document at 20,000 mentees: deriving its candidates table,
   ``io.dump`` + JSON text (size), reading it back, and ``explain`` on the
-  loaded matching vs the one made from the graph.
+  loaded matching vs the one made from the graph;
+* candidates that respect capacity: ``compatibility_graph`` with ``top_k``
+  alone and with ``top_per_slot`` on a zone where a few mentors are
+  everybody's favourites (capacity for all, every pair compatible, so the
+  full graph matches everyone), and the mentees each leaves unmatched;
+* the new options at 20,000 mentees: ``balance="load"``, ``groups`` (vs
+  OR-Tools min-cost flow with a group layer, same total weight required),
+  ``objective="max_cardinality_then_weight"`` (vs networkx
+  ``hopcroft_karp_matching`` on the slots, same size required) and
+  mentor-proposing ``stable``.
 
-Run ``python benchmarks/bench_matching.py`` (``--quick`` for a small smoke run).
+Run ``python benchmarks/bench_matching.py`` (``--quick`` for a small smoke run,
+``--only new`` to run only the last two sections).
 """
 
 from __future__ import annotations
@@ -26,9 +36,11 @@ import json
 import sys
 import time
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import networkx as nx
 import numpy as np
 
@@ -167,6 +179,119 @@ def people(n: int, m: int, seed: int = 1) -> tuple[list[Cadre], list[Mentor]]:
     return cadres, mentors
 
 
+def popular_people(n: int, m: int, popular: int, seed: int = 2) -> tuple[list[Cadre], list[Mentor]]:
+    """Cadres and mentors of capacity 10 where the first ``popular`` mentors top every list."""
+    cadres, mentors = people(n, m, seed)
+    best = dict.fromkeys(ABILITIES, 1.0)
+    mentors = [
+        attrs.evolve(x, competencies=best, industries=set(INDUSTRIES)) if j < popular else x
+        for j, x in enumerate(mentors)
+    ]
+    return cadres, mentors
+
+
+def candidates(row: Callable[..., None], scale: int) -> list[str]:
+    """Time top_k alone and with top_per_slot on a popular-mentor zone; return summary lines."""
+    n, m = 10_000 // scale, 1_000 // scale  # capacity 10 each: room for everyone
+    cadres, mentors = popular_people(n, m, popular=10 // scale)
+    out = []
+    for label, crit in (
+        ("top_k=10", Criteria(as_of=2025, top_k=10)),
+        ("top_k=10, top_per_slot=2", Criteria(as_of=2025, top_k=10, top_per_slot=2)),
+    ):
+        t_g, g = timed(lambda: compatibility_graph(cadres, mentors, criteria=crit))  # noqa: B023
+        t_m, res = timed(lambda: match(g))  # noqa: B023
+        lost = len(res.unmatched)
+        row(f"compatibility_graph, {label}", n, t_g, f"{g.number_of_edges():,} edges")
+        row(f"match optimal, {label}", n, t_m, f"{lost:,} unmatched ({lost / n:.1%})")
+        out.append(f"  unmatched, {label:<26} {lost / n:6.1%}  [<= 2% with top_per_slot]")
+        g.clear()
+    return out
+
+
+def ortools_groups(  # noqa: PLR0917
+    n: int,
+    m: int,
+    cap: int,
+    u: np.ndarray,
+    v: np.ndarray,
+    w: np.ndarray,
+    group: np.ndarray,
+    gcap: int,
+) -> int:
+    """Maximum weight through a group layer: mentee -> mentor -> group -> sink."""
+    from ortools.graph.python import min_cost_flow  # noqa: PLC0415
+
+    k = int(group.max()) + 1
+    flow = min_cost_flow.SimpleMinCostFlow()
+    src, snk = n + m + k, n + m + k + 1
+    tails = np.concatenate((np.full(n, src), u, n + np.arange(m), n + m + np.arange(k), [src]))
+    heads = np.concatenate((np.arange(n), n + v, n + m + group, np.full(k, snk), [snk]))
+    caps = np.concatenate((np.ones(n), np.ones(len(u)), np.full(m, cap), np.full(k, gcap), [n]))
+    costs = np.concatenate((np.zeros(n), -w, np.zeros(m + k), [0]))
+    flow.add_arcs_with_capacity_and_unit_cost(
+        tails.astype(np.int64),
+        heads.astype(np.int64),
+        caps.astype(np.int64),
+        costs.astype(np.int64),
+    )
+    supply = np.zeros(n + m + k + 2, dtype=np.int64)
+    supply[src], supply[snk] = n, -n
+    flow.set_nodes_supplies(np.arange(n + m + k + 2), supply)
+    assert flow.solve() == flow.OPTIMAL
+    return int(-flow.optimal_cost())
+
+
+def new_options(row: Callable[..., None], scale: int) -> list[str]:
+    """Time balance, groups, max-cardinality and mentor-proposing stable; return summary lines."""
+    n, m, k, cap = 20_000 // scale, 2_000 // scale, 30, 10
+    u, v, w = workload(n, m, k)
+    g = to_graph(n, m, cap, u, v, w)
+    t_plain, plain = timed(lambda: match(g))
+    t_bal, bal = timed(lambda: match(g, balance="load"))
+    assert bal.total_weight == plain.total_weight
+
+    def share(res: Matching) -> float:
+        return max(Counter(res.pairs.values()).values()) / cap
+
+    row("match optimal", n, t_plain, f"busiest mentor {share(plain):.0%} full")
+    row('match optimal, balance="load"', n, t_bal, f"busiest mentor {share(bal):.0%} full")
+    # groups of 10 mentors, each group taking at most 60 of their 100 places
+    mentors = sorted(x for x, d in g.nodes(data=True) if d["bipartite"] == 1)
+    group = np.arange(m) // 10
+    groups = {f"g{t:04d}": (60, mentors[t * 10 : t * 10 + 10]) for t in range(int(group.max()) + 1)}
+    t_grp, grp = timed(lambda: match(g, groups=groups))
+    t_ort, total = timed(lambda: ortools_groups(n, m, cap, u, v, w, group, 60))
+    assert grp.total_weight == total, (grp.total_weight, total)
+    row("match optimal, groups", n, t_grp, f"total {total}")
+    row("OR-Tools min-cost flow with a group layer", n, t_ort)
+    # max cardinality vs Hopcroft-Karp on the mentor slots, on a tenth of the mentees
+    nh = n // 10
+    uh, vh, wh = workload(nh, m // 10, min(k, m // 10), seed=11)
+    gh = to_graph(nh, m // 10, cap, uh, vh, wh - 50)  # weights -49..50
+    t_card, card = timed(lambda: match(gh, objective="max_cardinality_then_weight"))
+    slots: nx.Graph[Any] = nx.Graph()
+    left = [("L", i) for i in range(nh)]
+    slots.add_nodes_from(left)
+    slots.add_edges_from(
+        (("L", a), ("R", b, t))
+        for a, b in zip(uh.tolist(), vh.tolist(), strict=True)
+        for t in range(cap)
+    )
+    t_hk, hk = timed(lambda: nx.bipartite.hopcroft_karp_matching(slots, top_nodes=left))
+    assert len(card.assignments) == len(hk) // 2
+    row("match, max_cardinality_then_weight", nh, t_card, f"{len(card.assignments):,} pairs")
+    row("networkx hopcroft_karp_matching (slots)", nh, t_hk, "same size")
+    t_ms, _ = timed(lambda: match(g, method="stable", proposing="mentor"))
+    row('match stable, proposing="mentor"', n, t_ms)
+    g.clear()
+    return [
+        f"  balance / plain optimal        {t_bal / t_plain:6.2f}x  (no target)",
+        f"  groups / OR-Tools groups       {t_grp / t_ort:6.2f}x  (no target)",
+        f"  max cardinality / hopcroft_karp {t_card / t_hk:5.2f}x  (no target)",
+    ]
+
+
 def documents(g: nx.Graph[Any], n: int, row: Callable[..., None]) -> float:
     """Time a matching's way out as a document and back; return dump + text seconds."""
     fresh = match(g, method="stable")
@@ -189,12 +314,20 @@ def documents(g: nx.Graph[Any], n: int, row: Callable[..., None]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small smoke run")
+    parser.add_argument("--only", choices=["all", "new"], default="all", help="sections to run")
     args = parser.parse_args()
     scale = 10 if args.quick else 1
     k, cap = 30, 10
 
     def row(what: str, size: int, seconds: float, note: str = "") -> None:
         print(f"{what:<42} {size:>10,} {seconds:9.3f} s  {note}", flush=True)
+
+    if args.only == "new":
+        lines = candidates(row, scale) + new_options(row, scale)
+        print()
+        print("ratios and targets (in brackets)")
+        print("\n".join(lines))
+        return
 
     # compatibility_graph vs a bare networkx build of the same edges
     nc, mc = 5_000 // scale, 500 // scale
@@ -293,6 +426,9 @@ def main() -> None:
     print(f"  stable @ {n2:<8,}              {t_stable200:6.3f} s  [<= 2 s]")
     print(f"  compatibility_graph / bare     {t_cg / t_bare:6.2f}x  [<= 2x]")
     print(f"  matching document @ {n:<8,}  {t_doc:6.3f} s  (no target)")
+    print()
+    lines = candidates(row, scale) + new_options(row, scale)
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -2,14 +2,17 @@
 period-by-period min-cost-flow greedy on synthetic problems (see rotation_problems.py).
 
 Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
-      [--sizes C ...] [--repeat] [--frontline] [--history]
+      [--sizes C ...] [--repeat] [--frontline] [--history] [--tight [--limit S]]
 
 ``--repeat`` solves each problem twice and says whether the plans are equal
 (the search ends on a work budget, so they should be unless the time cap hit);
 ``--frontline`` adds the sample zone's frontline problem with default options;
-``--history`` also solves each problem with a posting history (two past
-postings per cadre, before the plan) and career and cooldown rules, with
-cadredev only (the peers do not model those rules).
+``--tight`` runs the tight family instead (students x wards x periods, every
+student filling at least 95 % of the periods; rotation_problems.generate_tight)
+with each search effort, against CP-SAT; ``--history`` also solves each
+problem with a posting history (two past postings per cadre, before the plan)
+and career and cooldown rules, with cadredev only (the peers do not model
+those rules).
 
 CP-SAT and the greedy solve the same placement options cadredev enumerates
 (every (cadre, program, post, start) that passes the rules on its own), with the
@@ -24,20 +27,21 @@ import sys
 import time
 from pathlib import Path
 
+import attrs
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from rotation_problems import generate
+from rotation_problems import generate, generate_tight
 
 from cadredev.rotation import (
     Assignment,
     RotationPlan,
     RotationProblem,
-    _solve,
     schedule,
 )
 from cadredev.rotation._compile import compile_problem
+from cadredev.rotation._effort import EFFORTS
 from cadredev.rotation._plan import evaluate
 
 SCALE = 1000  # CP-SAT needs integer values: benefit in thousandths
@@ -175,14 +179,14 @@ def flow_greedy(problem: RotationProblem):
 
 
 def highs_mip(problem: RotationProblem, seconds: float):
-    old = _solve.EXACT_OPTIONS
-    _solve.EXACT_OPTIONS = 10**9
+    default = EFFORTS["default"]
+    EFFORTS["default"] = attrs.evolve(default, exact_options=10**9, exact_nodes=10**9)
     try:
         t0 = time.perf_counter()
         plan = schedule(problem, time_limit=seconds)
         return plan, time.perf_counter() - t0
     finally:
-        _solve.EXACT_OPTIONS = old
+        EFFORTS["default"] = default
 
 
 def fmt(obj) -> str:
@@ -242,6 +246,32 @@ def with_history(problem: RotationProblem, *, seed: int = 0) -> RotationProblem:
     return attrs.evolve(problem, cadres=cadres, programs=[program])
 
 
+TIGHT = ((40, 12, 0), (60, 18, 1), (80, 24, 2))
+
+
+def tight(cp_seconds: float, limit: float) -> None:
+    """The tight family: each effort level against CP-SAT on the same options."""
+    print(f"{'C x T':>7} {'solver':<22} {'time s':>8} {'objective':>18} {'viol':>5} note")
+    for n, horizon, seed in TIGHT:
+        problem = generate_tight(n, horizon, seed=seed)
+        size = f"{n}x{horizon}"
+        cp, cp_t, status = cpsat(problem, cp_seconds)
+        cp_obj = evaluate(problem, cp)
+        print(f"{size:>7} {'CP-SAT':<22} {cp_t:>8.2f} {fmt(cp_obj):>18} {'':>5} {status}")
+        for effort in ("default", "thorough"):
+            t0 = time.perf_counter()
+            plan = schedule(problem, seed=0, time_limit=limit, effort=effort)
+            took = time.perf_counter() - t0
+            short = 1 - plan.objective.placed / max(1, cp_obj.placed)
+            print(
+                f"{size:>7} {'cadredev ' + effort:<22} {took:>8.2f} {fmt(plan.objective):>18} "
+                f"{len(plan.violations(problem)):>5} placements {short:+.2%} below CP-SAT, "
+                f"bound {fmt(plan.bound) if plan.bound else '-'}, {plan.method}, "
+                f"{plan.work} moves, stopped: {plan.stopped_because}"
+            )
+        sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small smoke run")
@@ -250,7 +280,12 @@ def main() -> None:
     parser.add_argument("--repeat", action="store_true", help="solve twice, compare plans")
     parser.add_argument("--frontline", action="store_true", help="add the sample frontline")
     parser.add_argument("--history", action="store_true", help="add a posting-history variant")
+    parser.add_argument("--tight", action="store_true", help="the tight family only")
+    parser.add_argument("--limit", type=float, default=120.0, help="our time cap, --tight")
     args = parser.parse_args()
+    if args.tight:
+        tight(args.cpsat_seconds, args.limit)
+        return
     if args.frontline:
         frontline(repeat=args.repeat)
     sizes = args.sizes or ([100, 300] if args.quick else [100, 1000, 5000])

@@ -76,3 +76,77 @@ def generate(n_cadres: int, *, seed: int = 0, home_share: float = 0.85) -> Rotat
         min_home_staffing=home,
         unavailable=unavailable,
     )
+
+
+DISCIPLINES = ("medicine", "surgery", "paediatrics", "obstetrics", "psychiatry", "community")
+
+
+def generate_tight(
+    n_cadres: int, horizon: int, *, seed: int = 0, slack: float = 1.08
+) -> RotationProblem:
+    """A tight family shaped like a medical-student rotation: students x wards x periods.
+
+    Each student belongs to one of four tracks; every ward admits two or three
+    tracks (per-student ward eligibility). Each discipline is a programme of a
+    fixed block length with a required number of blocks, and the blocks fill at
+    least 95 % of a student's periods. Ward capacities give each discipline
+    only ``slack`` times the ward-periods its students need, so most
+    students' plans are nearly forced.
+    """
+    rng = np.random.default_rng(seed)
+    tracks = [f"track-{t}" for t in range(4)]
+    cadres = [
+        Cadre(
+            id=f"s{i:03d}",
+            name=f"student {i}",
+            birth_year=2000,
+            rank="section",
+            unit=tracks[i % len(tracks)],
+            competencies={
+                s: round(float(v), 2) for s, v in zip(SKILLS, rng.beta(2, 2, 6), strict=True)
+            },
+        )
+        for i in range(n_cadres)
+    ]
+    # block lengths and required blocks filling 95-100 % of the horizon
+    while True:
+        n_disc = int(rng.integers(4, len(DISCIPLINES) + 1))
+        lengths = rng.integers(1, 4, size=n_disc)
+        need = rng.integers(1, 3, size=n_disc)
+        filled = int((lengths * need).sum())
+        if 0.95 * horizon <= filled <= horizon:
+            break
+    programs = []
+    posts = []
+    for d in range(n_disc):
+        name = DISCIPLINES[d]
+        programs.append(
+            Program(
+                name=name,
+                length=int(lengths[d]),
+                placements=(int(need[d]), int(need[d])),
+                categories={name},
+                no_repeat=False,
+            )
+        )
+        demand = n_cadres * int(lengths[d]) * int(need[d])
+        supply = math.ceil(slack * demand / horizon)
+        n_wards = int(rng.integers(2, 5))
+        caps = np.full(n_wards, supply // n_wards)
+        caps[: supply % n_wards] += 1
+        for w in range(n_wards):
+            admitted = rng.choice(len(tracks), size=int(rng.integers(2, 4)), replace=False)
+            skills = rng.choice(len(SKILLS), size=2, replace=False)
+            posts.append(
+                Post(
+                    id=f"{name[:4]}-{w}",
+                    unit=f"ward-{name}",
+                    category=name,
+                    capacity=max(1, int(caps[w])),
+                    requirements={
+                        SKILLS[s]: round(float(rng.uniform(0.5, 0.9)), 2) for s in skills
+                    },
+                    eligibility=Eligibility(units={tracks[t] for t in admitted}),
+                )
+            )
+    return RotationProblem(cadres=cadres, posts=posts, horizon=horizon, programs=programs)

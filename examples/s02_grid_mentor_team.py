@@ -6,34 +6,49 @@
 # prefer cross-unit pairs (breaking departmental silos), then shared
 # industries, competency-gap cover and an older mentor.
 #
-# Grids are formed here with a simple deterministic rule: mentors are dealt to
-# the 6 grids in id order, and cadres, sorted by cohort and birth year, are
-# dealt in turn to one grid per mentor slot, so each grid is cohort-balanced
-# and sized to its mentors' capacity.
+# The grids are those of the grid shuffle (S1): `form_teams` balances the
+# cohorts and spreads the mentors over the grids, each led by one of the six
+# most senior mentors; `with_grids` writes that result onto the cadres' and
+# mentors' `grid` field, which the matching criteria read.
 
 # %%
 from collections import Counter
 
 import attrs
 
+from cadredev import Cadre
 from cadredev.datasets import sample_zone
 from cadredev.matching import Criteria, compatibility_graph, match
-from cadredev.model import Cohort
+from cadredev.teams import form_teams, with_grids
 
 zone = sample_zone()
-grid_mentors = sorted(zone.grid_mentors(), key=lambda m: m.id)
-grids = [f"grid-{k + 1}" for k in range(6)]
-mentors = [attrs.evolve(m, grid=grids[k % 6]) for k, m in enumerate(grid_mentors)]
-mentor_ids = {m.id for m in mentors}
-order = {Cohort.YOUNG: 0, Cohort.MIDDLE: 1, Cohort.OLD: 2}
-others = sorted(
-    (c for c in zone.cadres if c.id not in mentor_ids),
-    key=lambda c: (order[c.cohort(as_of=zone.as_of)], c.birth_year, c.id),
+by_id = {c.id: c for c in zone.cadres}
+mentor_ids = {m.id for m in zone.grid_mentors()}
+leaders = sorted(mentor_ids, key=lambda i: (-by_id[i].rank.level, by_id[i].birth_year, i))[:6]
+
+
+def grid_mentor(cadre: Cadre) -> bool:
+    """Whether the cadre is on the grid mentor team."""
+    return cadre.id in mentor_ids
+
+
+grids = form_teams(
+    zone.cadres,
+    n_teams=6,
+    balance=("cohort", grid_mentor),
+    leaders=leaders,
+    seed=0,
+    as_of=zone.as_of,
 )
-slots = [m.grid for m in mentors]  # one entry per mentor: grids with 3 mentors come up 3 times
-mentees = [attrs.evolve(c, grid=slots[k % len(slots)]) for k, c in enumerate(others)]
+mentors = sorted(with_grids(zone.grid_mentors(), grids), key=lambda m: m.id)
+mentees = [c for c in with_grids(zone.cadres, grids) if c.id not in mentor_ids]
 print(len(mentors), "mentors,", len(mentees), "mentees")
 print("grid sizes:", dict(sorted(Counter(c.grid for c in mentees).items())))
+print("mentors per grid:", dict(sorted(Counter(m.grid for m in mentors).items())))
+assert all(m.grid == f"grid-{grids.team_of(m.id) + 1}" for m in mentors)
+assert sum(m.capacity for m in mentors if m.grid == "grid-1") >= sum(
+    c.grid == "grid-1" for c in mentees
+)
 
 # %% [markdown]
 # Build the compatibility graph (only pairs within a grid) and match.

@@ -5,25 +5,33 @@
 # growth mentor **in the host unit** whose expertise covers the trainee's
 # weakest competency.
 #
-# Host units come from the shadowing plan (rotation scheduling decides them;
-# here a simple deterministic rule stands in: each trainee is hosted by the
-# next unit, counting from its own, that has a growth mentor who covers the
-# trainee's weakest ability and still has room). During the placement the
-# trainee works in the host unit, so the matching pairs trainees and mentors
-# of the same unit (`same_unit_only`) and keeps only mentors who cover the
-# weakest competency (`cover_weakest`).
+# Host units come from the shadowing plan of S4 (`cross_shadowing_problem`:
+# 27 trainees, 3 months each in a host post of another unit, host capacity
+# and home staffing respected). Scheduled on its own, that plan ignores
+# mentoring, and some hosts have no growth mentor at all; so the plan is
+# made with a development benefit that values a host post whose unit has a
+# growth mentor covering the trainee's weakest ability, and the hosts are
+# read from the plan. During the placement the trainee works in the host
+# unit, so the matching pairs trainees and mentors of the same unit
+# (`same_unit_only`) and keeps only mentors who cover the weakest
+# competency (`cover_weakest`).
 
 # %%
+from collections import Counter
+
 import attrs
 
-from cadredev.datasets import ABILITIES, sample_zone
-from cadredev.matching import Criteria, compatibility_graph, match
+from cadredev.datasets import ABILITIES, cross_shadowing_problem, sample_zone
+from cadredev.matching import Criteria, Matching, compatibility_graph, match
 from cadredev.model import Cadre, Mentor, MentorRole
+from cadredev.rotation import replan, schedule
 
 zone = sample_zone()
 growth = sorted((m for m in zone.mentors if m.role is MentorRole.GROWTH), key=lambda m: m.id)
-mentor_ids = {m.id for m in zone.mentors}
-trainees = [c for c in zone.cadres if c.birth_year >= 1990 and c.id not in mentor_ids][:27]
+shadowing = cross_shadowing_problem(zone)
+program = shadowing.program("cross-shadowing")
+by_id = {c.id: c for c in zone.cadres}
+trainees = [by_id[i] for i in sorted(program.cadres or ())]
 print(len(trainees), "trainees,", len(growth), "growth mentors")
 
 MARGIN = 0.1
@@ -35,23 +43,29 @@ def weakest(cadre: Cadre) -> str:
 
 
 def covers(mentor: Mentor, cadre: Cadre) -> bool:
+    """Whether the mentor is MARGIN above the trainee in its weakest ability (to rounding)."""
     k = weakest(cadre)
-    return mentor.competencies.get(k, 0.0) >= cadre.competencies.get(k, 0.0) + MARGIN
+    return mentor.competencies.get(k, 0.0) >= cadre.competencies.get(k, 0.0) + MARGIN - 1e-9
 
 
-room = {m.id: m.capacity for m in growth}
-host: dict[str, str] = {}
-units = list(zone.units)
+# %% [markdown]
+# The S4 problem, planned with the mentoring benefit: a placement is worth the
+# number of covering growth mentors in the host unit (at most 2, the places
+# a mentor has), plus the problem's own competency-gap benefit.
+
+# %%
+benefit = {}
 for c in trainees:
-    start = units.index(c.unit)
-    for step in range(1, len(units)):
-        unit = units[(start + step) % len(units)]
-        able = [m for m in growth if m.unit == unit and room[m.id] > 0 and covers(m, c)]
-        if able:
-            room[able[0].id] -= 1
-            host[c.id] = unit
-            break
-assert len(host) == len(trainees)
+    for post in shadowing.posts:
+        able = sum(m.unit == post.unit and covers(m, c) for m in growth)
+        benefit[(c.id, post.id)] = min(able, 2) + shadowing.benefit_of(c, post)
+plan = schedule(attrs.evolve(shadowing, benefit=benefit), seed=0)
+posts = {p.id: p for p in shadowing.posts}
+host = {a.cadre_id: posts[a.post_id].unit for a in plan.assignments}
+assert plan.violations(shadowing) == ()  # S4's constraints all hold
+assert sorted(host) == [c.id for c in trainees]
+assert all(host[c.id] != c.unit for c in trainees)
+print(plan.method, plan.objective)
 
 # %% [markdown]
 # Match: the weakest-competency gap dominates the weight; shared industries
@@ -59,12 +73,6 @@ assert len(host) == len(trainees)
 # abilities, so the trainees' profiles are restricted to them for the match.
 
 # %%
-placed = [
-    attrs.evolve(
-        c, unit=host[c.id], competencies={k: c.competencies.get(k, 0.0) for k in ABILITIES}
-    )
-    for c in trainees
-]
 criteria = Criteria(
     weakest=3.0,
     gap_cover=1.0,
@@ -75,9 +83,54 @@ criteria = Criteria(
     same_unit_only=True,
     cover_weakest=MARGIN,
 )
-graph = compatibility_graph(placed, growth, criteria=criteria)
-result = match(graph)
+
+
+def place(host: dict[str, str]) -> list[Cadre]:
+    """The trainees as they work during the placement: in the host unit, five abilities."""
+    return [
+        attrs.evolve(
+            c, unit=host[c.id], competencies={k: c.competencies.get(k, 0.0) for k in ABILITIES}
+        )
+        for c in trainees
+    ]
+
+
+def mentoring(host: dict[str, str]) -> Matching:
+    """Match every trainee, placed in their host unit, to a growth mentor there."""
+    return match(compatibility_graph(place(host), growth, criteria=criteria))
+
+
+result = mentoring(host)
 print(result.summary())
+
+# %% [markdown]
+# A mentor takes two trainees at most, which the shadowing plan does not
+# know: a trainee whose host unit's covering mentors are all taken is left
+# unmatched, with the reason. Their placements are released and re-planned
+# (`replan`, every other placement kept) with the benefit counting only
+# mentors who still have room, until everyone has a mentor.
+
+# %%
+rounds = 1
+while result.unmatched and rounds < 4:
+    print(f"round {rounds}: unmatched {dict(result.unmatched)}")
+    load = Counter(result.pairs.values())
+    for cid in result.unmatched:
+        c = by_id[cid]
+        for post in shadowing.posts:
+            room = sum(
+                m.unit == post.unit and covers(m, c) and load[m.id] < m.capacity for m in growth
+            )
+            benefit[(cid, post.id)] = min(room, 2) + shadowing.benefit_of(c, post)
+    plan = replan(
+        attrs.evolve(shadowing, benefit=benefit), plan, released=sorted(result.unmatched), seed=0
+    )
+    host = {a.cadre_id: posts[a.post_id].unit for a in plan.assignments}
+    result = mentoring(host)
+    rounds += 1
+assert plan.violations(shadowing) == ()
+placed = place(host)
+print(f"{rounds} round(s); moved in the last re-plan: {plan.moved}")
 first = trainees[0]
 print(f"{first.id} (weakest: {weakest(first)}, hosted by {host[first.id]})")
 print(result.explain(first.id))
@@ -87,11 +140,11 @@ print(result.explain(first.id))
 # unit) who covers the weakest competency, and no mentor exceeds capacity 2.
 
 # %%
-by_id = {m.id: m for m in growth}
+mentor_by_id = {m.id: m for m in growth}
 home = {c.id: c.unit for c in trainees}
 assert not result.unmatched, result.unmatched
 for c in trainees:
-    mentor = by_id[result.pairs[c.id]]
+    mentor = mentor_by_id[result.pairs[c.id]]
     assert mentor.unit == host[c.id] != home[c.id]
     assert covers(mentor, c), (c.id, mentor.id)
 assert all(load <= cap for load, cap in result.summary().loads.values())
@@ -121,7 +174,7 @@ print(why)
 # %%
 assert not second.unmatched, second.unmatched
 for c in trainees:
-    mentor = by_id[second.pairs[c.id]]
+    mentor = mentor_by_id[second.pairs[c.id]]
     assert mentor.id != result.pairs[c.id]
     assert mentor.unit == host[c.id]
     assert covers(mentor, c), (c.id, mentor.id)

@@ -1,13 +1,16 @@
 # %% [markdown]
 # # S6 Three-year rotation (轮岗交流)
 #
-# 23 investment cadres rotate through the 9 stationed out-of-town posts
-# (one cadre per post at a time) over three years. Periods are **quarters**
-# from 2025Q1 (12 periods); a placement lasts a year (4 quarters); each
-# cadre gets one or two placements and never holds a post twice, counting
-# the posts they held **before** this plan (their posting history).
+# 23 investment cadres rotate over three years; **9 of them** through the 9
+# stationed out-of-town posts (驻外招商岗位, one cadre per post at a time),
+# the other 14 through investment posts of other units at home. Periods are
+# **quarters** from 2025Q1 (12 periods); a placement lasts a year (4
+# quarters). The 9 are the 23 best suited to stationed work (investment and
+# communication); each takes one or two stationed placements and never holds
+# a post twice, counting the posts they held **before** this plan (their
+# posting history); the 14 take one home placement in another unit.
 #
-# Five cadres already served a year in a stationed office in 2023. To make
+# Five of the 9 already served a year in a stationed office in 2023. To make
 # the rule visible, their past post is the one a plan that ignored history
 # would give them.
 
@@ -19,16 +22,64 @@ import attrs
 from cadredev.calendar import Calendar
 from cadredev.datasets import sample_zone, stationed_rotation_problem
 from cadredev.events import Left
-from cadredev.model import Posting
-from cadredev.rotation import replan, schedule
+from cadredev.model import Eligibility, Line, Post, Posting
+from cadredev.rotation import Program, replan, schedule
 
 zone = sample_zone()
-blind_problem = stationed_rotation_problem(zone)
+base = stationed_rotation_problem(zone)
+members = sorted(base.program("stationed-rotation").cadres or ())
+by_id = {c.id: c for c in zone.cadres}
+
+
+def stationed_fit(cadre_id: str) -> float:
+    """Suitability for a stationed office: investment plus communication."""
+    comps = by_id[cadre_id].competencies
+    return comps.get("investment", 0.0) + comps.get("communication", 0.0)
+
+
+stationed_ids = sorted(sorted(members, key=lambda i: (-stationed_fit(i), i))[:9])
+home_ids = sorted(set(members) - set(stationed_ids))
+home_units = ("招商一局", "招商二局", "经济发展局", "产业投资公司", "重大项目办", "企业服务局")
+home_posts = [
+    Post(
+        id=f"rotate-{k + 1}",
+        unit=unit,
+        category="rotation",
+        capacity=1,
+        requirements={"investment": 0.5},
+        name=f"{unit}招商轮岗",
+    )
+    for k, unit in enumerate(home_units)
+]
+programs = [
+    Program(
+        name="stationed-rotation",
+        length=4,
+        placements=(1, 2),
+        categories="stationed",
+        eligibility=Eligibility(lines={Line.INVESTMENT}),
+        cadres=stationed_ids,
+        no_repeat=True,
+    ),
+    Program(
+        name="home-rotation",
+        length=4,
+        placements=(1, 1),
+        categories="rotation",
+        cadres=home_ids,
+        other_unit=True,
+    ),
+]
+blind_problem = attrs.evolve(
+    base, posts=[*base.posts, *home_posts], programs=programs, calendar=Calendar("2025Q1")
+)
 blind = schedule(blind_problem, seed=0)
+stationed_posts = {p.id for p in base.posts}
 
 first_post: dict[str, str] = {}
 for a in blind.assignments:
-    first_post.setdefault(a.cadre_id, a.post_id)
+    if a.post_id in stationed_posts:
+        first_post.setdefault(a.cadre_id, a.post_id)
 served = dict(sorted(first_post.items())[:5])
 in_2023 = {"start": dt.date(2023, 1, 1), "end": dt.date(2023, 12, 31)}
 cadres = [
@@ -43,17 +94,19 @@ cadres = [
     else c
     for c in blind_problem.cadres
 ]
-problem = attrs.evolve(blind_problem, cadres=cadres, calendar=Calendar("2025Q1"))
+problem = attrs.evolve(blind_problem, cadres=cadres)
 plan = schedule(problem, seed=0)
 print(plan.method, plan.objective, "gap", plan.gap)
 
 # %%
-prog = problem.program("stationed-rotation")
-members = set(prog.cadres or ())
+stationed = {a.cadre_id for a in plan.assignments if a.post_id in stationed_posts}
 assert len(members) == 23
-assert {a.cadre_id for a in plan.assignments} == members
+assert {a.cadre_id for a in plan.assignments} == set(members)
+assert len(stationed) == 9  # 其中驻外招商岗位占9人
+assert stationed == set(stationed_ids)
 assert not plan.unplaced
 assert plan.occupancy().max() <= 1
+print(f"{len(members)} cadres rotated, {len(stationed)} of them through stationed posts")
 held = [(a.cadre_id, a.post_id) for a in plan.assignments]
 assert len(held) == len(set(held))  # nobody repeats a post within the plan
 assert plan.violations(problem) == ()

@@ -1,9 +1,11 @@
 # %% [markdown]
 # # S8 Immersion groups (沉浸式 "一周员工")
 #
-# Post-90s cadres (born 1990 or later) spend a week working inside a company,
-# in four industry groups: smart manufacturing, biomedicine, home textiles
-# and project sites. A cadre can join a group when their background fits it:
+# Post-90s cadres (born 1990 or later) spend **one week** working inside a
+# company, in four industry groups: smart manufacturing, biomedicine, home
+# textiles and project sites. Twelve take part, three per group, and all
+# twelve complete the week (锻炼小组共计12人已全部完成实践). A cadre can join a
+# group when their background fits it:
 #
 # | group               | industries (or line)                                  |
 # |---------------------|-------------------------------------------------------|
@@ -12,9 +14,9 @@
 # | home_textiles       | home textiles, furniture & lighting, stone            |
 # | project_sites       | green energy, logistics, or the project line (项目建设) |
 #
-# `form_teams` takes this mapping as a cohesion function. Four groups of
-# (nearly) equal size, each sharing one group key; units are mixed as a
-# secondary balance.
+# `form_teams` takes this mapping as a cohesion function. The twelve are
+# nominated three per group from three different units; the groups are then
+# formed so that each shares one key, units mixed as a secondary balance.
 
 # %%
 from collections import Counter
@@ -45,21 +47,60 @@ fit_counts = Counter(g for c in post90s for g in immersion_group(c))
 print(f"{len(post90s)} post-90s cadres; eligible per group: {dict(sorted(fit_counts.items()))}")
 assert all(immersion_group(c) for c in post90s)
 
+# %% [markdown]
+# Nominate three per group: cadres whose background fits that group alone,
+# each from a different unit (cadres by id).
+
+# %%
+nominated: list[Cadre] = []
+for group in GROUPS:
+    units: set[str] = set()
+    for c in sorted(post90s, key=lambda c: c.id):
+        if immersion_group(c) == {group} and c.unit not in units and len(units) < 3:
+            nominated.append(c)
+            units.add(c.unit)
+print(f"{len(nominated)} nominated: {sorted(c.id for c in nominated)}")
+
 # %%
 groups = form_teams(
-    post90s, n_teams=4, cohesion=(immersion_group,), balance=("unit",), seed=0, as_of=zone.as_of
+    nominated, n_teams=4, cohesion=(immersion_group,), balance=("unit",), seed=0, as_of=zone.as_of
 )
 report = groups.report()
 for t, members in enumerate(groups.teams):
-    print(
-        f"group {t}: {len(members)} cadres, shared {sorted(report.shared[t])}, "
-        f"worst unit deviation {report.deviation[t]['unit']:.1f} points"
-    )
+    units = sorted({c.unit for c in nominated if c.id in members})
+    print(f"group {t}: {list(members)}, shared {sorted(report.shared[t])}, units {units}")
 
 # %%
-assert sum(groups.sizes) == len(post90s) == 111
-assert sorted(groups.sizes) == [27, 28, 28, 28]
+assert len(nominated) == sum(groups.sizes) == 12
+assert sorted(groups.sizes) == [3, 3, 3, 3]
+assert all(c.birth_year >= 1990 for c in nominated)
 assert report.cohesion_share == 1.0
 assert sorted(next(iter(s)) for s in report.shared) == sorted(GROUPS)
 assert all(len(s) == 1 for s in report.shared)
 assert report.worst_deviation <= report.initial_worst_deviation
+
+# %% [markdown]
+# The week: Monday to Friday, five working days, every one of the twelve
+# completing it.
+
+# %%
+import datetime as dt
+
+from cadredev.events import Completed, Enrolled
+
+monday = dt.date(2025, 5, 12)
+friday = monday + dt.timedelta(days=4)
+week = [
+    event
+    for t, members in enumerate(groups.teams)
+    for cid in members
+    for event in (
+        Enrolled(at=monday, recorded_by="组织部", cadre_id=cid, programme=f"一周员工-{t + 1}"),
+        Completed(at=friday, recorded_by="组织部", cadre_id=cid, programme=f"一周员工-{t + 1}"),
+    )
+]
+completed = {e.cadre_id for e in week if isinstance(e, Completed)}
+assert (monday.weekday(), friday.weekday()) == (0, 4)
+assert (friday - monday).days + 1 == 5
+assert completed == {c.id for c in nominated}
+print(f"{len(completed)} cadres completed the week {monday} to {friday} in {len(groups)} groups")

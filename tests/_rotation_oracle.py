@@ -5,11 +5,24 @@ Shared by the rotation test modules; each decides which placements to offer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from unittest import mock
+
+import attrs
 
 from cadredev.rotation import Assignment, RotationProblem
 from cadredev.rotation._check import check_assignments
+from cadredev.rotation._effort import EFFORTS
 from cadredev.rotation._plan import evaluate
+
+
+@contextmanager
+def heuristic_only() -> Iterator[None]:
+    """Force the construction + neighbourhood search path on small problems."""
+    levels = {name: attrs.evolve(level, exact_options=-1) for name, level in EFFORTS.items()}
+    with mock.patch.dict(EFFORTS, levels):
+        yield
 
 
 def best_over(problem: RotationProblem, options: Sequence[Assignment]) -> tuple[int, float]:

@@ -24,8 +24,10 @@ ROOT = Path(cadredev.__file__).parent
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "_frozendict", "_version", "_strategy_hook"}),
     frozenset({"_validate", "_display"}),
-    frozenset({"_vocab", "model", "calendar", "events"}),
-    frozenset({"matching", "teams", "rotation", "scoring"}),
+    frozenset({"_vocab", "model", "calendar", "events", "roster"}),
+    frozenset(
+        {"matching", "teams", "rotation", "scoring", "service", "contests", "selection", "training"}
+    ),
     frozenset({"io"}),
     frozenset({"ledger"}),
     frozenset({"datasets"}),

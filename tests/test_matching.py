@@ -217,7 +217,9 @@ def naive_greedy(g: nx.Graph[Any]) -> set[tuple[str, str]]:
     la: Counter[str] = Counter()
     lb: Counter[str] = Counter()
     out = set()
-    for a, b, _ in edges:
+    for a, b, w in edges:
+        if w < 0:  # never acceptable
+            continue
         if la[a] < g.nodes[a].get("capacity", 1) and lb[b] < g.nodes[b].get("capacity", 1):
             la[a] += 1
             lb[b] += 1
@@ -323,13 +325,18 @@ def test_negative_weight_pairs_are_left_out_by_optimal() -> None:
     result = match(g)
     assert result.pairs == {}
     assert "negative" in result.unmatched["a00"]
-    assert match(g, method="greedy").pairs == {"a00": "b00"}
+    for method in ("stable", "greedy"):  # the same rule for every method
+        assert match(g, method=method).pairs == {}
+    assert match(g, method="greedy", objective="max_cardinality_then_weight").pairs == {
+        "a00": "b00"
+    }
 
 
 @pytest.fixture
 def always_certify(monkeypatch: pytest.MonkeyPatch) -> None:
     """Take the candidate-and-certificate route of the optimal method on any size."""
     monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 1.0)
     monkeypatch.setattr(_optimal, "PRUNE_PER_MENTEE", 1)
     monkeypatch.setattr(_optimal, "PRUNE_PER_SLOT", 1)
 

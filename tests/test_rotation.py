@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 from unittest import mock
 
@@ -14,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _rotation_oracle import best_over
+from _rotation_oracle import best_over, heuristic_only
 from cadredev import Cadre, InfeasibleError, InvalidInputError, Post, io
 from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
@@ -30,17 +28,11 @@ from cadredev.rotation import (
 from cadredev.rotation import _solve as solve_module
 from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
+from cadredev.rotation._effort import effort_of
 from cadredev.rotation._plan import evaluate
 
 UNITS = ("u1", "u2", "u3")
 CATS = ("a", "b")
-
-
-@contextmanager
-def heuristic_only() -> Iterator[None]:
-    """Force the construction + neighbourhood search path on small problems."""
-    with mock.patch.object(solve_module, "EXACT_OPTIONS", -1):
-        yield
 
 
 @st.composite
@@ -442,6 +434,61 @@ def test_search_budget_grows_with_size() -> None:
     assert patience[0] == solve_module.PATIENCE
 
 
+@settings(max_examples=25)
+@given(problems(), st.sampled_from(["fast", "thorough", 3]))
+def test_every_effort_gives_a_valid_deterministic_plan(
+    problem: RotationProblem, effort: str | int
+) -> None:
+    with heuristic_only():
+        plan = schedule(problem, seed=5, effort=effort)
+        assert schedule(problem, seed=5, effort=effort) == plan
+    assert plan.violations(problem) == ()
+    assert plan.stopped_because in {"no progress", "work budget", "nothing to place"}
+    exact = schedule(problem, effort=effort)
+    assert exact.stopped_because in {"proved optimal", "nothing to place"}
+    assert exact.work == 0
+
+
+@settings(max_examples=20)
+@given(problems(max_cadres=3, max_posts=2))
+def test_thorough_search_reaches_brute_force(problem: RotationProblem) -> None:
+    # the whole neighbourhood of a tiny problem is every option: the search must find the best
+    if len(all_options(problem)) > 14:
+        return
+    with heuristic_only():
+        plan = schedule(problem, seed=1, effort="thorough")
+    placed, value = brute_force(problem)
+    assert plan.objective.placed == placed
+    assert plan.objective.value == pytest.approx(value, abs=1e-6)
+
+
+def test_effort_scales_the_work_budget() -> None:
+    levels = [effort_of(e, "t") for e in ("fast", "default", "thorough", 2)]
+    budgets = [solve_module.search_budget(1_000, level) for level in levels]
+    assert budgets[0] < budgets[1] < budgets[2]
+    assert budgets[3] == tuple(2 * b for b in budgets[1])
+    assert solve_module.search_budget(1_000) == budgets[1]
+
+
+def test_medium_problem_reports_its_work() -> None:
+    medium_problem = _medium_problem()
+    with heuristic_only():
+        plan = schedule(medium_problem, seed=0, effort="fast")
+    assert plan.work > 0
+    assert plan.stopped_because in {"no progress", "work budget"}
+    assert io.load(RotationPlan, io.dump(plan)) == plan
+
+
+@pytest.mark.parametrize("effort", ["nope", "", 0, -1, 1.5, True, None, 10**6])
+def test_bad_effort(effort: object) -> None:
+    prob = tiny_rotation_problem()
+    with pytest.raises(InvalidInputError, match=r"schedule: effort must be 'fast'.*got"):
+        schedule(prob, effort=effort)  # type: ignore[arg-type]
+    plan = schedule(prob)
+    with pytest.raises(InvalidInputError, match=r"replan: effort must be"):
+        replan(prob, plan, effort=effort)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- violations, one per kind
 
 
@@ -582,6 +629,21 @@ def test_bad_unknown_post_id() -> None:
         _problem(pinned=[_a("a", "p9", "s", 0, 2)])
     with pytest.raises(InvalidInputError, match="benefit names unknown post id 'p9'"):
         _problem(benefit={("a", "p9"): 1.0})
+
+
+def test_bad_program_flags_must_be_booleans() -> None:
+    flags: dict[str, Any] = {"other_unit": "no", "no_repeat": 1, "one_per_category": None}
+    for flag, value in flags.items():
+        with pytest.raises(InvalidInputError, match=f"{flag} must be True or False, got {value!r}"):
+            Program(name="x", length=1, categories="host", **{flag: value})
+
+
+def test_bad_period_bonus_outside_the_horizon() -> None:
+    with pytest.raises(InvalidInputError, match=r"period_bonus\[\('p1', 8\)\] names period 8"):
+        _problem(period_bonus={("p1", 8): 1.0})
+    with pytest.raises(InvalidInputError, match="names period -1"):
+        _problem(period_bonus={("p1", -1): 1.0})
+    assert _problem(period_bonus={("p1", 7): 1.0}).period_bonus == {("p1", 7): 1.0}
 
 
 def test_bad_pinned_capacity() -> None:

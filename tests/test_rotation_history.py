@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
-from unittest import mock
 
 import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _rotation_oracle import best_over
+from _rotation_oracle import best_over, heuristic_only
 from cadredev import Cadre, InvalidInputError, Post, io
 from cadredev.calendar import Calendar
 from cadredev.events import Left, Meeting, PlacementEnded, PostClosed
@@ -28,7 +25,6 @@ from cadredev.rotation import (
     replan,
     schedule,
 )
-from cadredev.rotation import _solve as solve_module
 from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
 
@@ -36,13 +32,6 @@ UNITS = ("u1", "u2", "u3")
 CATS = ("a", "b")
 MONTHS = Calendar("2025-01")
 DAY = dt.date(2025, 1, 1)
-
-
-@contextmanager
-def heuristic_only() -> Iterator[None]:
-    """Force the construction + neighbourhood search path on small problems."""
-    with mock.patch.object(solve_module, "EXACT_OPTIONS", -1):
-        yield
 
 
 @st.composite

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
         compatibility_graph,
         match,
     )
+    from .roster import Roster
     from .rotation import (
         Assignment,
         Program,
@@ -76,11 +77,13 @@ if TYPE_CHECKING:
         Percentile,
         PoolEntry,
         PostFit,
+        Reciprocal,
         Records,
         ReservePool,
         Scheme,
         ScoredCadres,
         ScoreTable,
+        Step,
         Target,
         Veto,
         allocate_pay,
@@ -141,13 +144,16 @@ __all__ = [
     "Posting",
     "Program",
     "Rank",
+    "Reciprocal",
     "Records",
     "ReservePool",
+    "Roster",
     "RotationPlan",
     "RotationProblem",
     "Scheme",
     "ScoreTable",
     "ScoredCadres",
+    "Step",
     "Target",
     "Teams",
     "TeamsReport",
@@ -207,6 +213,8 @@ _LAZY: dict[str, str] = {
             "LookupTable",
             "MinMax",
             "Percentile",
+            "Reciprocal",
+            "Step",
             "Normaliser",
             "Indicator",
             "Penalty",
@@ -256,6 +264,7 @@ _LAZY: dict[str, str] = {
         ),
         "rotation",
     ),
+    "Roster": "roster",
 }
 
 

@@ -41,14 +41,20 @@ from ._validate import FieldError, is_int, is_real, named_errors
 
 __all__ = [
     "Assessed",
+    "Attended",
+    "CaseOpened",
+    "CaseStepped",
     "Completed",
+    "Demoted",
     "Enrolled",
+    "EnterpriseVisited",
     "Event",
     "Exempted",
     "Feedback",
     "Goal",
     "GoalReached",
     "GradeOverride",
+    "Lectured",
     "Left",
     "Meeting",
     "MentorshipEnded",
@@ -411,3 +417,121 @@ class Retracted(Event):
     def __attrs_post_init__(self) -> None:
         if self.supersedes is None:
             raise FieldError("supersedes must name the event to retract")
+
+
+# ------------------------------------------------------- enterprise service
+
+
+@named_errors
+@frozen(kw_only=True)
+class EnterpriseVisited(Event):
+    """A grid cadre visited an enterprise (走访); :mod:`cadredev.service` counts them."""
+
+    cadre_id: str = field(validator=_check_id)
+    enterprise_id: str = field(validator=_check_id)
+    grid: str = field(validator=_check_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+@named_errors
+@frozen(kw_only=True)
+class CaseOpened(Event):
+    """A service case was opened for an enterprise's demand (a visit or a whistle-blower).
+
+    ``cadre_id`` is the grid cadre answerable for the case (包联干部);
+    ``source`` is ``"visit"`` (走访) or ``"whistle"`` (吹哨人 risk warning).
+    """
+
+    case_id: str = field(validator=_check_id)
+    cadre_id: str = field(validator=_check_id)
+    enterprise_id: str = field(validator=_check_id)
+    grid: str = field(validator=_check_id)
+    source: str = field(default="visit", validator=_check_id)
+    category: str = field(default="", validator=_check_text)
+    due: dt.date | None = field(default=None, validator=_check_optional_date)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+@named_errors
+@frozen(kw_only=True)
+class CaseStepped(Event):
+    """A service case took one step of the loop (collect, register, escalate, close ...).
+
+    ``step`` is the event's name in :mod:`cadredev.service`; ``owner`` and
+    ``level`` say who holds the case afterwards (level 1 a grid, 2 a unit, 3 a
+    leader); empty and 0 keep the current owner. ``due`` is the deadline of
+    the state the case is in afterwards, if any.
+    """
+
+    case_id: str = field(validator=_check_id)
+    step: str = field(validator=_check_id)
+    owner: str = field(default="", validator=_check_text)
+    level: int = field(default=0)
+    due: dt.date | None = field(default=None, validator=_check_optional_date)
+
+    @level.validator
+    def _check_level(self, _attribute: object, value: object) -> None:
+        if not is_int(value) or not 0 <= value <= 3:  # type: ignore[operator]
+            raise FieldError(f"level must be an integer from 0 to 3, got {value!r}")
+
+
+# -------------------------------------------------------------- selection
+
+
+@named_errors
+@frozen(kw_only=True)
+class Demoted(Event):
+    """A cadre stepped down (庸者下): to a lower rank, or from a post when ``rank`` is None.
+
+    .. versionadded:: 0.3
+    """
+
+    cadre_id: str = field(validator=_check_id)
+    rank: str | None = field(default=None, validator=_check_optional_id)
+    post_id: str | None = field(default=None, validator=_check_optional_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+# --------------------------------------------------------------- training
+
+
+def _check_flag(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, bool):
+        raise FieldError(f"{attribute.name} must be a bool, got {value!r}")
+
+
+def _check_hours(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and (not is_real(value) or value < 0):
+        raise FieldError(f"{attribute.name} must be None or a finite number >= 0, got {value!r}")
+
+
+@named_errors
+@frozen(kw_only=True)
+class Attended(Event):
+    """A cadre attended a training session, or was recorded absent (``attended=False``).
+
+    ``hours`` are the hours attended when not the course's.
+    :func:`cadredev.training.training_records` reads these events as it
+    reads :class:`cadredev.training.Attendance` records.
+
+    .. versionadded:: 0.3
+    """
+
+    cadre_id: str = field(validator=_check_id)
+    session_id: str = field(validator=_check_id)
+    attended: bool = field(default=True, validator=_check_flag)
+    hours: float | None = field(default=None, validator=_check_hours)
+    subject_fields: ClassVar[tuple[str, ...]] = ("cadre_id",)
+
+
+@named_errors
+@frozen(kw_only=True)
+class Lectured(Event):
+    """A lecturer gave a turn in a training session (干部上讲台).
+
+    .. versionadded:: 0.3
+    """
+
+    lecturer_id: str = field(validator=_check_id)
+    session_id: str = field(validator=_check_id)
+    subject_fields: ClassVar[tuple[str, ...]] = ("lecturer_id",)

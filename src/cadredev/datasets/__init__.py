@@ -25,12 +25,14 @@ from ._rotation import (
     tiny_rotation_problem,
 )
 from ._scoring import MONTHS, demo_score_table, sample_records, sample_scheme
+from ._service import ServiceYear, sample_service_year
 from ._zone import ABILITIES, INDUSTRIES, Zone, sample_zone
 
 __all__ = [
     "ABILITIES",
     "INDUSTRIES",
     "MONTHS",
+    "ServiceYear",
     "Zone",
     "cross_shadowing_problem",
     "demo_score_table",
@@ -38,6 +40,7 @@ __all__ = [
     "sample_programs",
     "sample_records",
     "sample_scheme",
+    "sample_service_year",
     "sample_zone",
     "stationed_rotation_problem",
     "tiny_rotation_problem",

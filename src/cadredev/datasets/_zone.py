@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 from attrs import field, frozen
 
-from cadredev._validate import check_seed
+from cadredev._validate import check_seed, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import (
     Cadre,
@@ -245,13 +245,32 @@ def _levels(rng: np.random.Generator, keys: Sequence[str], mean: float) -> dict[
     return {k: round(float(rng.beta(a, b)), 2) for k in keys}
 
 
-def sample_zone(seed: int | np.random.Generator | None = 0) -> Zone:
+def _unit_sizes(n_cadres: int) -> list[int]:
+    """Scale the units' sizes to ``n_cadres`` in total (largest remainders, ties by order)."""
+    base = [size for _, size, _ in _UNITS]
+    total = sum(base)
+    if n_cadres == total:
+        return base
+    exact = [size * n_cadres / total for size in base]
+    sizes = [int(x) for x in exact]
+    order = sorted(range(len(base)), key=lambda k: (-(exact[k] - sizes[k]), k))
+    for k in order[: n_cadres - sum(sizes)]:
+        sizes[k] += 1
+    return sizes
+
+
+def sample_zone(seed: int | np.random.Generator | None = 0, *, n_cadres: int = 246) -> Zone:
     """Return the embedded synthetic zone.
 
     Parameters
     ----------
     seed
         Seed for :func:`numpy.random.default_rng`; equal seeds give equal zones.
+    n_cadres
+        How many cadres (at least 24): the units' sizes are scaled to it, the
+        posts, mentors and enterprises stay. The default 246 is the grid
+        zone of the source reports; a larger zone stands in for a zone whose
+        programme needs more people (300+ frontline postings, scenario S5).
 
     Returns
     -------
@@ -270,16 +289,22 @@ def sample_zone(seed: int | np.random.Generator | None = 0) -> Zone:
     True
     >>> sum(p.category == "stationed" for p in zone.posts)
     9
+    >>> len(sample_zone(n_cadres=500).cadres)
+    500
 
     .. versionadded:: 0.1
     """
     seed = check_seed(seed, where="sample_zone")
+    if not is_int(n_cadres) or n_cadres < 24:
+        msg = f"sample_zone: n_cadres must be an integer >= 24, got {n_cadres!r}"
+        raise InvalidInputError(msg)
+    sizes = _unit_sizes(int(n_cadres))
     rng = np.random.default_rng(seed)
     as_of = 2025
     lines3 = (Line.INVESTMENT, Line.PROJECT, Line.SERVICE)
     cadres: list[Cadre] = []
     index = 0
-    for unit_no, (unit, size, mix) in enumerate(_UNITS):
+    for unit_no, ((unit, _, mix), size) in enumerate(zip(_UNITS, sizes, strict=True)):
         for k in range(size):
             # one leadership member in each of the first 8 units
             age, rank = _age_and_rank(rng, 0 if (k == 0 and unit_no < 8) else 99)

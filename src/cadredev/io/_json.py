@@ -109,11 +109,35 @@ _RECORDS_SCHEMA = {
 }
 
 
+_ROSTER_SCHEMA = {
+    "type": "object",
+    "description": "A columnar roster: one list per Cadre field, one entry per cadre.",
+    "properties": {
+        name: {"type": "array"}
+        for name in (
+            "id",
+            "name",
+            "birth_year",
+            "rank",
+            "unit",
+            "line",
+            "grid",
+            "gender",
+            "joined_year",
+            "rank_since",
+        )
+    },
+    "required": ["id", "birth_year", "rank", "unit"],
+    "additionalProperties": False,
+}
+
+
 def _custom_schemas() -> dict[type[Any], dict[str, Any]]:
     """Return the JSON Schema of every type written by a hook, by type."""
+    from cadredev.roster import Roster  # noqa: PLC0415
     from cadredev.scoring import Records  # noqa: PLC0415
 
-    return {Records: _RECORDS_SCHEMA, **_SCHEMAS}
+    return {Records: _RECORDS_SCHEMA, Roster: _ROSTER_SCHEMA, **_SCHEMAS}
 
 
 def _records_to_json(records: Records) -> dict[str, Any]:
@@ -396,13 +420,49 @@ def _converter(*, detailed: bool = True) -> cattrs.Converter:
         return conv.structure(value, mapping if isinstance(value, dict) else sequence)
 
     conv.register_structure_hook_func(lambda t: shape_members(t) is not None, structure_by_shape)
+    from cadredev.roster import Roster, roster_from_json, roster_to_json  # noqa: PLC0415
     from cadredev.scoring import Records  # noqa: PLC0415
 
+    _normaliser_hooks(conv)
     _apply_hook(conv, Records, _records_from_json, _records_to_json)
+    _apply_hook(conv, Roster, roster_from_json, roster_to_json)
     for cls, structure, unstructure in _HOOKS:
         _apply_hook(conv, cls, structure, unstructure)
     _BUILT.add(detailed)
     return conv
+
+
+def normaliser_classes() -> dict[str, type[Any]]:
+    """Return the normaliser classes a document may name: the built-in and the registered ones."""
+    from cadredev.scoring._normalise import BUILTIN_NORMALISERS  # noqa: PLC0415
+
+    out = {cls.__name__: cls for cls in BUILTIN_NORMALISERS}
+    for name, cls in _KINDS.items():
+        calls = any("__call__" in vars(k) for k in cls.__mro__[:-1])
+        if calls and callable(getattr(cls, "describe", None)):
+            out.setdefault(name, cls)
+    return out
+
+
+def _normaliser_hooks(conv: cattrs.Converter) -> None:
+    """Write any normaliser with a ``"type"`` tag naming its class; read it back by that name."""
+    from cadredev.scoring import Normaliser  # noqa: PLC0415
+
+    def unstructure(value: Any) -> Any:
+        return {"type": type(value).__name__, **conv.unstructure(value, type(value))}
+
+    def structure(value: Any, _: Any) -> Any:
+        classes = normaliser_classes()
+        if not isinstance(value, dict) or value.get("type") not in classes:
+            raise InvalidInputError(
+                f"expected a normaliser object with a 'type' of {sorted(classes)} "
+                f"(register your own class with cadredev.io.register), got {value!r}"
+            )
+        data = {k: v for k, v in value.items() if k != "type"}
+        return conv.structure(data, classes[value["type"]])
+
+    conv.register_unstructure_hook_func(lambda t: t is Normaliser, unstructure)
+    conv.register_structure_hook_func(lambda t: t is Normaliser, structure)
 
 
 def _unstructure(obj: Any) -> Any:

@@ -22,7 +22,7 @@ import attrs
 from cadredev._frozendict import FrozenDict
 from cadredev._vocab import LabelledEnum
 
-from ._json import SCHEMA_VERSION, _array_dtype, _custom_schemas, _pair_keys
+from ._json import SCHEMA_VERSION, _array_dtype, _custom_schemas, _pair_keys, normaliser_classes
 from ._kinds import kind
 
 __all__ = ["schema"]
@@ -104,6 +104,13 @@ class _Builder:
             return dict(_SCALARS[t])
         if t in (Any, Hashable, typing.Hashable, object):
             return {}
+        if t is _normaliser_protocol():
+            # any normaliser class, tagged by name (your own ones once registered)
+            classes = normaliser_classes().values()
+            return self._named(
+                "Normaliser",
+                lambda: {"anyOf": [self._tagged(c) for c in classes if attrs.has(c)]},
+            )
         custom = _custom_schemas().get(t)
         if custom is not None:
             return self._named(t.__name__, lambda: custom)
@@ -199,6 +206,12 @@ class _Builder:
             }
 
         return self._named(name, build)
+
+
+def _normaliser_protocol() -> Any:
+    from cadredev.scoring import Normaliser  # noqa: PLC0415  (the domain loads on use)
+
+    return Normaliser
 
 
 def _array_items(dtype_kind: str) -> dict[str, Any]:

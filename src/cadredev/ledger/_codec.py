@@ -19,6 +19,7 @@ __all__ = ["Row", "decode", "encode", "event_type", "register_event"]
 
 _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Assessed,
+    ev.Attended,
     ev.Completed,
     ev.Enrolled,
     ev.Exempted,
@@ -26,6 +27,7 @@ _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Goal,
     ev.GoalReached,
     ev.GradeOverride,
+    ev.Lectured,
     ev.Left,
     ev.Meeting,
     ev.MentorshipEnded,
@@ -37,6 +39,10 @@ _BUILTIN: tuple[type[ev.Event], ...] = (
     ev.Retracted,
     ev.Withdrawn,
     SchemeAdopted,
+    ev.EnterpriseVisited,
+    ev.CaseOpened,
+    ev.CaseStepped,
+    ev.Demoted,
 )
 _TYPES: dict[str, type[ev.Event]] = {cls.__name__: cls for cls in _BUILTIN}
 

@@ -1,7 +1,8 @@
 """Mentor matching over a bipartite networkx graph.
 
 Build a compatibility graph from cadres and mentors with explicit, weighted
-criteria (:class:`Criteria`, :func:`compatibility_graph`), then match mentees
+criteria (:class:`Criteria`, :func:`compatibility_graph`) or from ranked
+preference lists (:func:`preferences_graph`), then match mentees
 to mentors with capacities (:func:`match`): an exact maximum-weight matching,
 the mentee-optimal stable matching, or a greedy baseline. The result
 (:class:`Matching`) explains itself: why a mentee got a mentor, why not
@@ -18,9 +19,12 @@ another one, why someone stayed unmatched.
   pair for one side in the stable method.
 
 Optional graph attributes written by :func:`compatibility_graph` and read by
-:func:`match`: ``forbidden`` (pairs that must not be matched, for
-explanations: a mapping ``(mentee, mentor) -> why``, or plain pairs, which
-read as 回避), ``required`` (pairs that are always kept) and ``roles``.
+:func:`match`: ``forbidden`` (pairs that are never matched, by any method,
+even where the graph has their edge: a mapping ``(mentee, mentor) -> why``,
+or plain pairs, which read as 回避; each must name a mentee and a mentor of
+the graph), ``required`` (pairs that are always kept; never also
+forbidden) and ``roles``. A pair of negative weight is never matched
+unless the objective puts the number of pairs first (see :func:`match`).
 
 A :class:`Matching` keeps a ``Candidates`` table (each mentee's
 candidate mentors with weights, the chosen pairs' criterion contributions,
@@ -43,12 +47,17 @@ from ._explain import MatchExplanation
 from ._graph import compatibility_graph
 from ._match import ALL_FULL as ALL_FULL
 from ._match import FORBIDDEN as FORBIDDEN
+from ._match import GROUP_FULL as GROUP_FULL
 from ._match import METHODS as METHODS
 from ._match import NO_CAPACITY as NO_CAPACITY
 from ._match import NO_COMPATIBLE as NO_COMPATIBLE
 from ._match import NOT_WORTH as NOT_WORTH
+from ._match import OBJECTIVES as OBJECTIVES
 from ._match import Method as Method
+from ._match import Objective as Objective
+from ._match import Proposing as Proposing
 from ._match import match
+from ._prefs import preferences_graph
 from ._result import MatchDiff, Matching
 from ._summary import MatchSummary, MentorLoad
 from ._table import Candidates
@@ -63,6 +72,7 @@ __all__ = [
     "MentorLoad",
     "compatibility_graph",
     "match",
+    "preferences_graph",
 ]
 
 _strategy_hook.imported()  # lets the hypothesis plugin register the types above

@@ -57,6 +57,8 @@ class Problem:
     mentee_attrs: tuple[Mapping[str, Any], ...]
     mentor_attrs: tuple[Mapping[str, Any], ...]
     adjacency: Mapping[Hashable, Mapping[Hashable, Mapping[str, Any]]] = field(eq=False, repr=False)
+    weight_name: str = "weight"
+    """What ``w`` holds: ``"weight"``, another edge attribute, or ``"-cost"`` (negated)."""
 
     def role_of(self, mentor: Hashable) -> str | None:
         """Return the role of ``mentor`` (``None`` without roles or for an unknown id)."""
@@ -66,7 +68,13 @@ class Problem:
             return None
 
     def components(self, e: int) -> dict[str, float] | None:
-        """Return the ``components`` of edge ``e``, or ``None`` if it has none."""
+        """Return the ``components`` of edge ``e``, or ``None`` if it has none.
+
+        Components break down ``weight`` only: with another weight attribute
+        there are none.
+        """
+        if self.weight_name != "weight":
+            return None
         mentee, mentor = self.mentees[int(self.eu[e])], self.mentors[int(self.ev[e])]
         parts = self.adjacency.get(mentee, {}).get(mentor, {}).get("components")
         if not isinstance(parts, Mapping):
@@ -96,8 +104,14 @@ def _sort_ids(ids: list[Hashable]) -> None:
         ids.sort(key=id_key)
 
 
-def parse(graph: Any) -> Problem:
+def parse(graph: Any, *, weight: str = "weight") -> Problem:
     """Check ``graph`` against the contract and return it as a :class:`Problem`.
+
+    ``weight`` names the edge attribute read as the weight: ``"weight"``
+    defaults to 1 on an edge without it, any other attribute must be on
+    every edge. Forbidden pairs (``graph.graph["forbidden"]``) must name a
+    mentee and a mentor and are left out of the edges; a pair both
+    forbidden and required is an error.
 
     Raises
     ------
@@ -118,7 +132,14 @@ def parse(graph: Any) -> Problem:
     mentees, mentors = _sides(nodes)
     roles, mentor_role = _roles(graph, nodes, mentors)
     eu, ev, datas = _edges(adj, mentees, mentors)
-    w, weight_only = _weights(datas, eu, ev, mentees, mentors)
+    forbidden = _forbidden(graph.graph.get("forbidden", ()), nodes)
+    required = tuple(graph.graph.get("required", ()))
+    clash = sorted((p for p in map(tuple, required) if p in forbidden), key=pair_key)
+    if clash:
+        raise bad(f"pair {clash[0]!r} is both forbidden and required")
+    if forbidden:
+        eu, ev, datas = _drop_forbidden(eu, ev, datas, forbidden, mentees, mentors)
+    w, weight_only = _weights(datas, eu, ev, mentees, mentors, weight)
     # canonical edge order: by mentee, then mentor
     key = eu * max(1, len(mentors)) + ev
     order = None
@@ -144,23 +165,57 @@ def parse(graph: Any) -> Problem:
         s_mentor=s_mentor,
         mentor_role=mentor_role,
         roles=roles,
-        forbidden=_forbidden(graph.graph.get("forbidden", ())),
-        required=tuple(graph.graph.get("required", ())),
+        forbidden=forbidden,
+        required=required,
         mentee_attrs=tuple(map(nodes.__getitem__, mentees)),
         mentor_attrs=tuple(map(nodes.__getitem__, mentors)),
         adjacency=adj,
+        weight_name=weight,
     )
 
 
-def _forbidden(value: Any) -> dict[Pair, str]:
-    """Return the forbidden pairs with why: a mapping pair -> reason, or pairs (回避)."""
+def _forbidden(value: Any, nodes: Mapping[Hashable, Mapping[str, Any]]) -> dict[Pair, str]:
+    """Return the forbidden pairs with why: a mapping pair -> reason, or pairs (回避).
+
+    Each pair must name a mentee, then a mentor, of the graph.
+    """
     items = value.items() if isinstance(value, Mapping) else ((pair, EXCLUDED) for pair in value)
     out: dict[Pair, str] = {}
     for pair, why in items:
         if not isinstance(pair, tuple | list) or len(pair) != 2:
             raise bad(f"graph.graph['forbidden']: expected (mentee, mentor) pairs, got {pair!r}")
-        out[pair[0], pair[1]] = str(why)
+        a, b = pair
+        for node, side, label in ((a, 0, "mentee"), (b, 1, "mentor")):
+            try:
+                known = nodes[node].get("bipartite") == side
+            except (KeyError, TypeError):
+                known = False
+            if not known:
+                raise bad(
+                    f"graph.graph['forbidden'] pair {(a, b)!r}: {node!r} is not a {label} "
+                    "of the graph"
+                )
+        out[a, b] = str(why)
     return out
+
+
+def _drop_forbidden(  # noqa: PLR0917  (private: the arrays of one problem)
+    eu: np.ndarray,
+    ev: np.ndarray,
+    datas: list[Mapping[str, Any]],
+    forbidden: Mapping[Pair, str],
+    mentees: list[Hashable],
+    mentors: list[Hashable],
+) -> tuple[np.ndarray, np.ndarray, list[Mapping[str, Any]]]:
+    """Leave the forbidden pairs out of the edges: a forbidden pair is never matched."""
+    a_pos = {u: i for i, u in enumerate(mentees)}
+    b_pos = {v: j for j, v in enumerate(mentors)}
+    m = max(1, len(mentors))
+    banned = np.array([a_pos[a] * m + b_pos[b] for a, b in forbidden], dtype=np.int64)
+    keep = ~np.isin(eu * m + ev, banned)
+    if bool(keep.all()):
+        return eu, ev, datas
+    return eu[keep], ev[keep], list(compress(datas, keep.tolist()))
 
 
 def _sides(nodes: Mapping[Hashable, Mapping[str, Any]]) -> tuple[list[Hashable], list[Hashable]]:
@@ -188,9 +243,14 @@ def _sides(nodes: Mapping[Hashable, Mapping[str, Any]]) -> tuple[list[Hashable],
     return mentees, mentors
 
 
+_INT64_MAX = int(np.iinfo(np.int64).max)
+
+
 def _check_capacity(node: Hashable, value: Any) -> int:
     if not is_int(value) or value < 0:
         raise bad(f"node {node!r}: capacity must be an integer >= 0, got {value!r}")
+    if value > _INT64_MAX:
+        raise bad(f"node {node!r}: capacity must be at most 2**63 - 1, got {value!r}")
     return int(value)
 
 
@@ -198,7 +258,10 @@ def _capacities(ids: Sequence[Hashable], nodes: Mapping[Hashable, Mapping[str, A
     """Return the nodes' ``capacity`` (default 1) as a validated array."""
     raw = [nodes[x].get("capacity", 1) for x in ids]
     if set(map(type, raw)) <= _INT_TYPES:
-        caps = np.array(raw, dtype=np.int64)
+        try:
+            caps = np.array(raw, dtype=np.int64)
+        except OverflowError:  # a Python int beyond int64: named below
+            caps = np.full(1, -1)
         if not len(caps) or int(caps.min()) >= 0:
             return caps
     return np.array([_check_capacity(x, c) for x, c in zip(ids, raw, strict=True)], dtype=np.int64)
@@ -266,18 +329,26 @@ def _raise_inside(
     raise AssertionError(label)  # pragma: no cover - called only when such an edge exists
 
 
-def _weights(
+def _weights(  # noqa: PLR0917  (private: the arrays of one problem)
     datas: list[Mapping[str, Any]],
     eu: np.ndarray,
     ev: np.ndarray,
     mentees: list[Hashable],
     mentors: list[Hashable],
+    name: str = "weight",
 ) -> tuple[np.ndarray, bool]:
-    """Return the edge weights (default 1) and whether ``weight`` is every edge's only key."""
+    """Return the edge weights and whether ``name`` is every edge's only key.
+
+    ``weight`` defaults to 1; any other attribute must be on every edge.
+    """
     try:
-        raw = [d["weight"] for d in datas]
-        weight_only = sum(map(len, datas)) == len(datas)
+        raw = [d[name] for d in datas]
+        weight_only = name == "weight" and sum(map(len, datas)) == len(datas)
     except KeyError:
+        if name != "weight":
+            e = next(k for k, d in enumerate(datas) if name not in d)
+            pair = (mentees[int(eu[e])], mentors[int(ev[e])])
+            raise bad(f"edge {pair!r}: missing weight attribute {name!r}") from None
         raw = [d.get("weight", 1.0) for d in datas]
         weight_only = False
     kinds = set(map(type, raw))
@@ -288,7 +359,7 @@ def _weights(
     for e, x in enumerate(raw):
         if not is_real(x):
             pair = (mentees[int(eu[e])], mentors[int(ev[e])])
-            raise bad(f"edge {pair!r}: weight must be a finite number, got {x!r}")
+            raise bad(f"edge {pair!r}: {name} must be a finite number, got {x!r}")
     return np.array([float(x) for x in raw], dtype=np.float64), weight_only
 
 

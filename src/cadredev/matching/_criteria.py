@@ -8,7 +8,11 @@ from attrs import NOTHING, field, fields, frozen
 
 from cadredev._validate import FieldError, is_int, is_real, named_errors
 
-__all__ = ["PREVIOUS", "Criteria", "PreviousMentor"]
+__all__ = ["MAX_WEIGHT", "PREVIOUS", "Criteria", "PreviousMentor"]
+
+MAX_WEIGHT = 1e12
+"""The largest magnitude of a criterion weight (and ``previous_weight``): far
+beyond any sensible scale, and small enough that edge weights stay finite."""
 
 PreviousMentor: TypeAlias = Literal["ignore", "avoid", "forbid", "prefer"]
 """What a pair with a previous mentor gets: nothing, a penalty, no edge, a bonus."""
@@ -19,6 +23,14 @@ PREVIOUS: tuple[str, ...] = ("ignore", "avoid", "forbid", "prefer")
 def _finite(_: object, attribute: Any, value: Any) -> None:
     if not is_real(value):
         raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
+    _at_most(attribute, value)
+
+
+def _at_most(attribute: Any, value: Any) -> None:
+    if abs(value) > MAX_WEIGHT:
+        raise FieldError(
+            f"{attribute.name} must be of magnitude at most {MAX_WEIGHT:g}, got {value!r}"
+        )
 
 
 def _optional_finite(_: object, attribute: Any, value: Any) -> None:
@@ -53,6 +65,7 @@ def _check_previous(_: object, attribute: Any, value: Any) -> None:
 def _check_non_negative(_: object, attribute: Any, value: Any) -> None:
     if not is_real(value) or value < 0:
         raise FieldError(f"{attribute.name} must be a finite number >= 0, got {value!r}")
+    _at_most(attribute, value)
 
 
 def _check_bool(_: object, attribute: Any, value: Any) -> None:
@@ -67,7 +80,8 @@ class Criteria:
 
     Each criterion gives a contribution in ``[0, 1]`` times its weight; the
     edge ``weight`` is the sum of the contributions (each rounded to six
-    decimals). A weight of 0 switches a criterion off.
+    decimals). A weight of 0 switches a criterion off. Weights are finite
+    numbers of magnitude at most ``1e12`` (so that edge weights stay finite).
 
     Parameters
     ----------
@@ -94,6 +108,16 @@ class Criteria:
     top_k
         Keep only the ``top_k`` best mentors per mentee (per role with roles),
         ties by mentor id; ``None`` keeps all.
+    top_per_slot
+        With ``top_k``: also keep the pairs of the greedy matching (pairs by
+        weight, highest first; ties by mentee id, then mentor id) in which
+        every capacity is multiplied by ``top_per_slot`` (a mentee takes
+        ``top_per_slot`` mentors per role, a mentor ``capacity *
+        top_per_slot`` mentees). Each mentor's candidate places are then
+        spread over the mentees, so a few mentors at the top of everyone's
+        list no longer leave most mentees without a free candidate. ``None``
+        keeps only each mentee's best. 2 is a good value (see the matching
+        tutorial).
     min_weight
         Drop pairs whose weight is below this; ``None`` keeps all.
     same_grid_only
@@ -127,6 +151,10 @@ class Criteria:
     Traceback (most recent call last):
     ...
     cadredev.errors.InvalidInputError: Criteria: top_k must be an integer >= 1 or None, got 0
+    >>> Criteria(industries=1e308)
+    Traceback (most recent call last):
+    ...
+    cadredev.errors.InvalidInputError: Criteria: industries must be of magnitude at most 1e+12, ...
     >>> Criteria(previous_mentor="never")
     Traceback (most recent call last):
     ...
@@ -134,8 +162,9 @@ class Criteria:
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
-       ``previous_mentor`` and ``previous_weight``; the repr shows only
-       what differs from the defaults.
+       ``previous_mentor``, ``previous_weight`` and ``top_per_slot``; the
+       repr shows only what differs from the defaults; weights of magnitude
+       above ``1e12`` are rejected.
     """
 
     industries: float = _weight_field()
@@ -154,6 +183,7 @@ class Criteria:
     previous_weight: float = field(
         default=1.0, validator=_check_non_negative, converter=_float_or_keep
     )
+    top_per_slot: int | None = field(default=None, validator=_check_top_k)
 
     def __repr__(self) -> str:
         changed = [

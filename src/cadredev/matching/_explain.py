@@ -185,8 +185,8 @@ def _why_not(table: Candidates, e: int, worst: float | None, method: str) -> str
         return f"full (capacity {int(table.capacities[j])})"
     if worst is not None and we == worst:
         return "equal weight; tie broken by id"
-    if method == "stable":
-        return "ranked lower by the mentee's own scores"
     if we < 0:
         return f"negative weight ({we:g})"
+    if method == "stable":
+        return "ranked lower by the mentee's own scores"
     return "not chosen by the method"

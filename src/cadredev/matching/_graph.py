@@ -7,8 +7,10 @@ kept pairs are added to a fresh ``networkx.Graph`` through its public API.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
@@ -19,6 +21,7 @@ from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Cohort, Mentor, MentorRole, cohort_of
 
+from ._candidates import spread_candidates
 from ._contract import EXCLUDED, pair_key
 from ._criteria import Criteria
 
@@ -72,7 +75,9 @@ def compatibility_graph(
         ``bipartite=1``, ``capacity``, ``role``, ``unit``, ``grid``, ``name``;
         edges with ``weight`` and ``components`` (criterion -> contribution,
         summing to the weight); ``graph.graph["previous"]``, the pairs whose
-        mentor is a previous mentor of the mentee.
+        mentor is a previous mentor of the mentee; ``graph.graph["without_candidates"]``,
+        the mentees left without any candidate mentor (by the filters,
+        ``min_weight``, ``forbid`` or the ``top_k`` cut), in id order.
 
     Raises
     ------
@@ -135,6 +140,7 @@ def compatibility_graph(
         graph.add_edges_from(
             _edges(cadres, advisors, criteria, set(reasons), required, role_list, previous)
         )
+    graph.graph["without_candidates"] = tuple(c.id for c in cadres if not graph.degree(c.id))
     return graph
 
 
@@ -267,6 +273,71 @@ def _mentor_nodes(advisors: Sequence[Mentor]) -> Iterator[tuple[str, dict[str, A
         )
 
 
+@dataclass(frozen=True)
+class Blocks:
+    """The mentees scored against every mentor, block by block."""
+
+    cadres: Sequence[Cadre]
+    advisors: Sequence[Mentor]
+    criteria: Criteria
+    forbid_by: Mapping[str, list[int]]
+    previous_by: Mapping[str, list[int]]
+
+    @functools.cached_property
+    def _names(self) -> tuple[list[str], list[str], int]:
+        comp_names = sorted(
+            {k for c in self.cadres for k in c.competencies}
+            | {k for x in self.advisors for k in x.competencies}
+        )
+        ind_names = sorted({k for c in self.cadres for k in c.industries})
+        m = len(self.advisors)
+        chunk = max(1, _BLOCK_CELLS // max(1, m * max(1, len(comp_names))))
+        return comp_names, ind_names, chunk
+
+    @property
+    def chunk(self) -> int:
+        """Mentees scored at once."""
+        return self._names[2]
+
+    def score(self, block: Sequence[Cadre]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Return the contributions, totals and the pairs not cut of ``block`` (mentees)."""
+        comp_names, ind_names, _ = self._names
+        criteria, m = self.criteria, len(self.advisors)
+        was = np.zeros((len(block), m))
+        for i, c in enumerate(block):
+            was[i, self.previous_by.get(c.id, [])] = 1.0
+        comps, mask = _score_block(
+            criteria, block, self.advisors, comp_names, ind_names, previous=was
+        )
+        total = np.zeros((len(block), m))
+        for name in criteria.weights():
+            total += comps[name]
+        if criteria.min_weight is not None:
+            mask &= total >= criteria.min_weight
+        for i, c in enumerate(block):
+            if c.id in self.forbid_by:
+                mask[i, self.forbid_by[c.id]] = False
+        return comps, total, mask
+
+    def __iter__(
+        self,
+    ) -> Iterator[tuple[int, Sequence[Cadre], dict[str, np.ndarray], np.ndarray, np.ndarray]]:
+        """Yield each block: first row, mentees, contributions, totals and the pairs not cut."""
+        for start in range(0, len(self.cadres), self.chunk):
+            block = self.cadres[start : start + self.chunk]
+            yield (start, block, *self.score(block))
+
+
+def _by_mentee(
+    pairs: Iterable[tuple[str, str]], mentor_pos: Mapping[str, int]
+) -> dict[str, list[int]]:
+    """Mentee id -> positions of its mentors among the pairs."""
+    out: dict[str, list[int]] = defaultdict(list)
+    for a, b in pairs:
+        out[a].append(mentor_pos[b])
+    return out
+
+
 def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_graph)
     cadres: Sequence[Cadre],
     advisors: Sequence[Mentor],
@@ -279,46 +350,37 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     """Yield the kept pairs as ``(mentee, mentor, {"weight", "components"})``.
 
     Mentees are scored in blocks; the weight is the sum of the components
-    in criterion order, so it equals ``sum(components.values())``.
+    in criterion order, so it equals ``sum(components.values())``. With
+    ``top_per_slot`` the blocks are scored twice: once for each mentor's
+    best mentees, once for the edges.
     """
-    comp_names = sorted(
-        {k for c in cadres for k in c.competencies} | {k for x in advisors for k in x.competencies}
-    )
-    ind_names = sorted({k for c in cadres for k in c.industries})
     names = list(criteria.weights())
-    m = len(advisors)
     role_of = np.array(
         [role_list.index(a.role.value) if role_list else 0 for a in advisors], dtype=np.int64
     )
     n_roles = len(role_list) if role_list else 1
     mentor_pos = {a.id: j for j, a in enumerate(advisors)}
-    forbid_by: dict[str, list[int]] = defaultdict(list)
-    for a, b in forbidden:
-        forbid_by[a].append(mentor_pos[b])
-    require_by: dict[str, list[int]] = defaultdict(list)
-    for a, b in required:
-        require_by[a].append(mentor_pos[b])
-    previous_by: dict[str, list[int]] = defaultdict(list)
-    for a, b in previous:
-        previous_by[a].append(mentor_pos[b])
-    chunk = max(1, _BLOCK_CELLS // max(1, m * max(1, len(comp_names))))
+    require_by = _by_mentee(required, mentor_pos)
+    blocks = Blocks(
+        cadres=cadres,
+        advisors=advisors,
+        criteria=criteria,
+        forbid_by=_by_mentee(forbidden, mentor_pos),
+        previous_by=_by_mentee(previous, mentor_pos),
+    )
     mentor_ids = [a.id for a in advisors]
-    for start in range(0, len(cadres), chunk):
-        block = cadres[start : start + chunk]
-        was = np.zeros((len(block), m))
-        for i, c in enumerate(block):
-            was[i, previous_by.get(c.id, [])] = 1.0
-        comps, mask = _score_block(criteria, block, advisors, comp_names, ind_names, previous=was)
-        total = np.zeros((len(block), m))
-        for name in names:
-            total += comps[name]
-        if criteria.min_weight is not None:
-            mask &= total >= criteria.min_weight
-        for i, c in enumerate(block):
-            if c.id in forbid_by:
-                mask[i, forbid_by[c.id]] = False
+    best_rows = best_cols = np.zeros(0, dtype=np.int64)
+    if criteria.top_k is not None and criteria.top_per_slot is not None:
+        slots = [min(a.capacity * criteria.top_per_slot, len(cadres)) for a in advisors]
+        best_rows, best_cols = spread_candidates(
+            blocks, criteria.top_per_slot * n_roles, np.array(slots, dtype=np.int64)
+        )
+    for start, block, comps, total, allowed in blocks:
+        mask = allowed
         if criteria.top_k is not None:
-            mask &= _top_k_per_role(total, mask, criteria.top_k, role_of, n_roles)
+            mask = allowed & _top_k_per_role(total, allowed, criteria.top_k, role_of, n_roles)
+            lo, hi = np.searchsorted(best_rows, [start, start + len(block)])
+            mask[best_rows[lo:hi] - start, best_cols[lo:hi]] = True  # cut pairs never get here
         for i, c in enumerate(block):
             if c.id in require_by:
                 mask[i, require_by[c.id]] = True

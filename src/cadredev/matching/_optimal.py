@@ -11,17 +11,22 @@ is exact.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
+from collections.abc import Callable
+from fractions import Fraction
 
 import numpy as np
 
 from ._certify import certify
 
 __all__ = [
+    "PRUNE_MAX_SHARE",
     "PRUNE_MIN_SLOT_EDGES",
     "PRUNE_PER_MENTEE",
     "PRUNE_PER_SLOT",
     "PRUNE_ROUNDS",
     "assignment",
+    "balanced",
     "best_per_group",
     "solve_optimal",
 ]
@@ -35,36 +40,135 @@ PRUNE_PER_SLOT = 2
 """... and each mentor's best few per usable slot."""
 PRUNE_ROUNDS = 3
 """Rounds of growing the candidates before solving the whole problem."""
+PRUNE_MAX_SHARE = 0.5
+"""Candidates holding more than this share of the edges are not worth a
+separate solve (a graph already cut to a few mentors per mentee): the whole
+problem is solved at once."""
 
 
 def solve_optimal(
-    eu: np.ndarray, ev: np.ndarray, w: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+    eu: np.ndarray,
+    ev: np.ndarray,
+    w: np.ndarray,
+    cap_a: np.ndarray,
+    cap_b: np.ndarray,
+    *,
+    cardinality: bool = False,
+    group_of: np.ndarray | None = None,
+    group_cap: np.ndarray | None = None,
+    balance: bool = False,
 ) -> np.ndarray:
     """Maximum total weight, then most pairs; a mask over the edges.
 
-    Edges of negative weight and nodes of capacity 0 never take part.
+    Edges of negative weight and nodes of capacity 0 never take part. With
+    ``cardinality``: most pairs, then maximum total weight (negative weights
+    take part), by adding to every weight a constant larger than what any
+    matching's weights can differ by. ``group_of`` gives each mentor's group
+    (-1 for none) and ``group_cap`` each group's capacity: the flow then
+    passes through a group layer. With ``balance``, among the optimal
+    solutions one whose largest mentor load share (load / capacity) is
+    smallest (see :func:`balanced`).
     """
     chosen = np.zeros(len(w), dtype=bool)
     n = len(cap_a)
-    use = (w >= 0) & (cap_a[eu] > 0) & (cap_b[ev] > 0)
+    use = (cap_a[eu] > 0) & (cap_b[ev] > 0)
+    if not cardinality:
+        use &= w >= 0
     if not use.any():
         return chosen
     idx = np.nonzero(use)[0]
     a, b = eu[idx], ev[idx]
-    q = _integer_weights(w[idx], n)
-    if np.all(cap_a <= 1):
-        chosen[idx[_certified_assignment(a, b, q, n, cap_b)]] = True
+    if cardinality:
+        q = _cardinality_first(w[idx], a, b, cap_a, cap_b)
     else:
-        chosen[idx[_flow_lp(a, b, q, cap_a, cap_b)]] = True
+        q = _integer_weights(w[idx], n)
+
+    def solve(caps: np.ndarray) -> np.ndarray:
+        if group_of is None and bool(np.all(cap_a <= 1)):
+            return _certified_assignment(a, b, q, n, caps)
+        return _flow_lp(a, b, q, cap_a, caps, group_of=group_of, group_cap=group_cap)
+
+    got = solve(cap_b)
+    if balance and len(got):
+        got = balanced(solve, b, q, got, cap_b)
+    chosen[idx[got]] = True
     return chosen
 
 
-def _integer_weights(w: np.ndarray, n_rows: int) -> np.ndarray:
-    """Map weights to integers on which double arithmetic is exact."""
+def _shares(cap_b: np.ndarray, deg: np.ndarray) -> list[Fraction]:
+    """Every load share ``k / capacity`` a mentor with edges can reach, sorted."""
+    most: dict[int, int] = {}
+    for c, d in zip(cap_b.tolist(), deg.tolist(), strict=True):
+        if c > 0 and d > 0:
+            most[c] = max(most.get(c, 0), min(c, d))
+    return sorted({Fraction(k, c) for c, top in most.items() for k in range(top + 1)})
+
+
+def balanced(
+    solve: Callable[[np.ndarray], np.ndarray],
+    b: np.ndarray,
+    q: np.ndarray,
+    best: np.ndarray,
+    cap_b: np.ndarray,
+) -> np.ndarray:
+    """Return an optimal solution whose largest mentor load share is smallest.
+
+    ``solve(caps)`` returns an optimal solution (edge positions) for mentor
+    capacities ``caps``; ``best`` is one for ``cap_b``. A solution with
+    every share at most ``t`` is one with capacities ``floor(t * cap)``, and
+    it is optimal for ``cap_b`` exactly when its value (the sum of ``q``,
+    then the number of pairs) equals that of ``best``: a binary search over
+    the shares a mentor can reach (exact fractions) finds the smallest such
+    ``t``.
+    """
+    m = len(cap_b)
+    target = (int(q[best].sum()), len(best))
+    shares = _shares(cap_b, np.bincount(b, minlength=m))
+    load = np.bincount(b[best], minlength=m).tolist()
+    caps = cap_b.tolist()
+    now = max(Fraction(k, c) for k, c in zip(load, caps, strict=True) if c > 0)
+    lo, hi = 0, bisect_left(shares, now)
+    found = best
+    while lo < hi:
+        mid = (lo + hi) // 2
+        t = shares[mid]
+        limit = np.array([(t.numerator * c) // t.denominator for c in caps], dtype=np.int64)
+        got = solve(limit)
+        if (int(q[got].sum()), len(got)) == target:
+            hi, found = mid, got
+        else:
+            lo = mid + 1
+    return found
+
+
+def _cardinality_first(
+    w: np.ndarray, a: np.ndarray, b: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+) -> np.ndarray:
+    """Integer weights, all positive, whose maximum-weight matchings are the largest ones.
+
+    With at most ``k`` pairs in any matching and weights spanning ``span``,
+    adding ``k * span + 1`` to each makes one more pair worth more than any
+    difference in weight, while matchings of equal size keep their order.
+    """
+    n = len(cap_a)
+    deg_a = np.bincount(a, minlength=n)
+    deg_b = np.bincount(b, minlength=len(cap_b))
+    k = min(int(np.minimum(cap_a, deg_a).sum()), int(np.minimum(cap_b, deg_b).sum()))
+    q = _integer_weights(w, n, headroom=k + 2)
+    low = int(q.min())
+    span = int(q.max()) - low
+    return q - low + (k * span + 1)
+
+
+def _integer_weights(w: np.ndarray, n_rows: int, *, headroom: int = 1) -> np.ndarray:
+    """Map weights to integers on which double arithmetic is exact.
+
+    ``headroom`` leaves room for weights that many times larger.
+    """
     if len(w) == 0:
         return np.zeros(0, dtype=np.int64)
     top = float(np.max(np.abs(w)))
-    budget = 2.0**51 / ((n_rows + 2) * (n_rows + 2))
+    budget = 2.0**51 / ((n_rows + 2) * (n_rows + 2) * headroom)
     if np.all(w == np.round(w)) and top <= budget:
         return w.astype(np.int64)
     scale = 2.0 ** math.floor(math.log2(budget / max(top, 1e-300)))
@@ -135,6 +239,8 @@ def _certified_assignment(
         keep |= best_per_group(a, q, np.full(n, PRUNE_PER_MENTEE << widen), tag)
         keep |= best_per_group(b, q, (PRUNE_PER_SLOT << widen) * cap, tag)
         sub = np.flatnonzero(keep)
+        if grow == 0 and len(sub) > PRUNE_MAX_SHARE * len(a):
+            break  # hardly smaller than the whole problem
         if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
             everyone = False
         try:
@@ -210,13 +316,22 @@ def assignment(
 
 
 def _flow_lp(
-    a: np.ndarray, b: np.ndarray, q: np.ndarray, cap_a: np.ndarray, cap_b: np.ndarray
+    a: np.ndarray,
+    b: np.ndarray,
+    q: np.ndarray,
+    cap_a: np.ndarray,
+    cap_b: np.ndarray,
+    *,
+    group_of: np.ndarray | None = None,
+    group_cap: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Exact b-matching with capacities on both sides through HiGHS.
+    """Exact b-matching with capacities on both sides (and groups) through HiGHS.
 
-    The constraint matrix of a bipartite b-matching is totally unimodular, so
-    the simplex method's vertex solution is integral. Returns the positions
-    of the chosen edges.
+    The constraint matrix of a bipartite b-matching is totally unimodular,
+    and stays so with a row per group of mentors (the mentor and group rows
+    form a laminar family, the mentee rows a partition: a network matrix),
+    so the simplex method's vertex solution is integral. Returns the
+    positions of the chosen edges.
     """
     from scipy.optimize import linprog  # noqa: PLC0415
     from scipy.sparse import coo_array, vstack  # noqa: PLC0415
@@ -225,10 +340,19 @@ def _flow_lp(
     n, m = len(cap_a), len(cap_b)
     cols = np.arange(ne)
     ones = np.ones(ne)
-    a_ub = vstack(
-        (coo_array((ones, (a, cols)), shape=(n, ne)), coo_array((ones, (b, cols)), shape=(m, ne)))
-    ).tocsr()
+    blocks = [
+        coo_array((ones, (a, cols)), shape=(n, ne)),
+        coo_array((ones, (b, cols)), shape=(m, ne)),
+    ]
     rhs = np.concatenate((cap_a, cap_b)).astype(np.float64)
+    if group_of is not None and group_cap is not None:
+        g = group_of[b]
+        inside = g >= 0
+        blocks.append(
+            coo_array((ones[inside], (g[inside], cols[inside])), shape=(len(group_cap), ne))
+        )
+        rhs = np.concatenate((rhs, group_cap.astype(np.float64)))
+    a_ub = vstack(blocks).tocsr()
     gain = q.astype(np.float64) * (ne + 1) + 1.0
     res = linprog(  # type: ignore[call-overload]
         -gain, A_ub=a_ub, b_ub=rhs, bounds=(0.0, 1.0), method="highs-ds"

@@ -341,7 +341,8 @@ class Matching:
         in a role-typed graph), and ``b`` has a free slot or strictly prefers
         ``a`` to one of its mentees. Preferences follow ``mentee_score`` /
         ``mentor_score`` where present, else ``weight``. Empty for a stable
-        matching.
+        matching. A pair of negative weight is unacceptable and never blocks
+        (as :func:`match` never matches one), nor does a forbidden pair.
         """
         prob = parse(graph)
         held = set(self.assignments)
@@ -366,7 +367,7 @@ class Matching:
             b_load[b] += 1
             b_worst[b] = min(b_worst.get(b, math.inf), float(prob.s_mentor[e]))
         out: list[Pair] = []
-        for e in np.nonzero(~in_m)[0].tolist():
+        for e in np.nonzero(~in_m & (prob.w >= 0))[0].tolist():
             a, b = int(prob.eu[e]), int(prob.ev[e])
             key = (a, roles[b])
             cap_a = 1 if roles[b] is not None else int(prob.mentee_cap[a])

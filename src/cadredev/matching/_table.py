@@ -370,7 +370,7 @@ def _components(prob: Problem, edges: np.ndarray) -> tuple[tuple[str, ...], Floa
     rows: list[dict[str, float]] = []
     for e in edges.tolist():
         parts = prob.components(e)
-        rows.append({"weight": float(prob.w[e])} if parts is None else parts)
+        rows.append({prob.weight_name: float(prob.w[e])} if parts is None else parts)
     criteria = tuple(sorted({name for parts in rows for name in parts}))
     values = np.full((len(rows), len(criteria)), np.nan)
     column = {name: c for c, name in enumerate(criteria)}

@@ -42,6 +42,9 @@ class Search:
     accepted: int = 0
     capped: bool = False
     """True when the time cap, not the work budget, ended the search or a sub-solve."""
+    stopped: str = ""
+    """Why the search ended: ``"no progress"``, ``"work budget"``, ``"time limit"``
+    or ``"nothing to improve"``."""
 
 
 def improve(
@@ -56,7 +59,7 @@ def improve(
     node_limit: int = SUB_NODE_LIMIT,
     rel_tol: float = REL_TOL,
     size: int = 64,
-    per_cadre: int = 50,
+    per_cadre: int | None = 50,
 ) -> Search:
     """Improve ``state`` in place within a work budget.
 
@@ -67,14 +70,16 @@ def improve(
     is limited to ``node_limit`` branch-and-bound nodes, so the result does
     not depend on machine speed. ``deadline`` (a ``time.perf_counter``
     instant) is only a safety cap; hitting it is reported in ``capped``.
+    ``per_cadre`` options per freed cadre, best first, enter a sub-solve
+    (``None``: all of them).
     """
     n = len(comp.cadre_ids)
     if n == 0 or comp.n_options == 0:
-        return Search()
+        return Search(stopped="nothing to improve")
     first = np.searchsorted(comp.oc, np.arange(n + 1))
     has_opts = np.flatnonzero(np.diff(first) > 0)
     if len(has_opts) == 0:
-        return Search()
+        return Search(stopped="nothing to improve")
     # cadres with options on each post, for neighbourhoods around contested posts
     order = np.lexsort((comp.oc, comp.op))
     pc = np.stack([comp.op[order], comp.oc[order]], axis=1)
@@ -89,11 +94,14 @@ def improve(
     iterations = 0
     capped = False
     total_value = _part(state, comp, list(range(n)))[1]
+    stopped = "work budget"
     for _ in range(max_iters):
         if stale >= patience:
+            stopped = "no progress"
             break
         if deadline is not None and time.perf_counter() > deadline:
             capped = True
+            stopped = "time limit"
             break
         iterations += 1
         # cadres short of a program minimum, in index order
@@ -142,7 +150,7 @@ def improve(
             if hi == lo:
                 continue
             idx = np.arange(lo, hi)
-            if len(idx) > per_cadre:
+            if per_cadre is not None and len(idx) > per_cadre:
                 idx = idx[np.argsort(-comp.ov[idx], kind="stable")[:per_cadre]]
             cand_list.extend(
                 o
@@ -205,7 +213,11 @@ def improve(
             for key in removed:
                 state.add(*key)
             stale += 1
-    return Search(iterations=iterations, accepted=accepted, capped=capped)
+    if capped:
+        stopped = "time limit"
+    elif stopped == "work budget" and stale >= patience:
+        stopped = "no progress"
+    return Search(iterations=iterations, accepted=accepted, capped=capped, stopped=stopped)
 
 
 def _find_options(comp: Compiled, keys: list[Key], first: np.ndarray) -> list[int]:

@@ -134,6 +134,13 @@ class RotationPlan:
     calendar
         The problem's :class:`~cadredev.calendar.Calendar`, if it has one:
         it dates the periods (see :meth:`dates`).
+    work
+        Neighbourhood moves the search made (0 when one exact MIP decided).
+    stopped_because
+        Why the solver stopped: ``"proved optimal"``, ``"nothing to place"``,
+        ``"no progress"`` (its patience ran out), ``"work budget"`` (the
+        moves its effort allows were spent) or ``"time limit"``; empty for
+        plans not made by :func:`schedule` or :func:`replan`.
 
     Examples
     --------
@@ -147,7 +154,7 @@ class RotationPlan:
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
-       ``calendar`` and :meth:`dates`.
+       ``calendar`` and :meth:`dates`; ``work`` and ``stopped_because``.
     """
 
     assignments: tuple[Assignment, ...] = field(converter=_sorted_tuple)
@@ -160,6 +167,8 @@ class RotationPlan:
     labels: FrozenDict[str, tuple[str, ...]] = field(factory=FrozenDict)
     moved: int = 0
     calendar: Calendar | None = None
+    work: int = 0
+    stopped_because: str = ""
 
     def dates(self, assignment: Assignment) -> tuple[dt.date, dt.date]:
         """Return the first and the last day of an assignment, through :attr:`calendar`.

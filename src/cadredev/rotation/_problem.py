@@ -578,8 +578,16 @@ def _validate_values(problem: RotationProblem) -> None:
                     raise InvalidInputError(f"{_WHERE}: benefit names unknown cadre id {key[0]!r}")
                 if key[1] not in post_ids:
                     raise InvalidInputError(f"{_WHERE}: benefit names unknown post id {key[1]!r}")
-            elif key[0] not in post_ids:
-                raise InvalidInputError(f"{_WHERE}: period_bonus names unknown post id {key[0]!r}")
+            else:
+                if key[0] not in post_ids:
+                    raise InvalidInputError(
+                        f"{_WHERE}: period_bonus names unknown post id {key[0]!r}"
+                    )
+                if not (_is_int(key[1]) and 0 <= key[1] < problem.horizon):
+                    raise InvalidInputError(
+                        f"{_WHERE}: period_bonus[{key!r}] names period {key[1]!r}, "
+                        f"expected 0..{problem.horizon - 1}"
+                    )
             if (
                 isinstance(value, bool)
                 or not isinstance(value, numbers.Real)

@@ -198,6 +198,10 @@ class Program:
                 _nonempty_str(where, "cadres", cid)
         _check_limits(where, "career_max", self.career_max, self.categories)
         _check_limits(where, "cooldown", self.cooldown, self.categories)
+        for name in ("other_unit", "no_repeat", "one_per_category"):
+            value = getattr(self, name)
+            if not isinstance(value, bool):
+                raise InvalidInputError(f"{where}: {name} must be True or False, got {value!r}")
 
 
 @frozen(kw_only=True, order=True)

@@ -18,6 +18,7 @@ from cadredev.model import Cadre
 from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
 from ._diagnose import history_notes
+from ._effort import Effort, effort_of
 from ._improve import Search, improve
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels
@@ -26,16 +27,12 @@ from ._records import Assignment, Program, Unplaced
 
 __all__ = ["replan", "schedule"]
 
-EXACT_OPTIONS = 4_000
-"""Problems with at most this many options are solved exactly by the MIP."""
 MAX_OPTIONS = 2_500_000
 """Beyond this many options each cadre keeps only its best posts."""
 AGGREGATE_PAIRS = 250_000
 """Problems with at most this many (cadre, program, post) pairs get an LP bound."""
 DEFAULT_TIME_LIMIT = 60.0
 """Safety cap in seconds when ``time_limit`` is not given."""
-EXACT_NODE_LIMIT = 50_000
-"""Branch-and-bound nodes for the exact solve of a small problem."""
 CAPPED = ", time limit"
 """Appended to ``RotationPlan.method`` when the time cap cut the search short."""
 
@@ -47,17 +44,22 @@ PATIENCE = 30
 large problems, where each move touches a smaller share of the plan)."""
 
 
-def search_budget(n_cadres: int) -> tuple[int, int]:
+def search_budget(n_cadres: int, effort: Effort | None = None) -> tuple[int, int]:
     """Neighbourhood moves at most, and moves without progress before stopping.
 
     The budget grows with the number of cadres, so the work, not the clock,
-    decides when the search ends.
+    decides when the search ends; ``effort`` scales both figures.
     """
     max_iters = max(20, min(MAX_MOVES, 4 * n_cadres))
-    return max_iters, max(PATIENCE, n_cadres // 40)
+    patience = max(PATIENCE, n_cadres // 40)
+    if effort is None:
+        return max_iters, patience
+    return max(1, round(max_iters * effort.moves)), max(1, round(patience * effort.patience))
 
 
-def _check_options(seed: object, time_limit: object, where: str) -> Seed:
+def _check_options(
+    seed: object, time_limit: object, effort: object, where: str
+) -> tuple[Seed, Effort]:
     checked = check_seed(seed, where=where)
     if time_limit is not None and (
         isinstance(time_limit, bool)
@@ -67,7 +69,7 @@ def _check_options(seed: object, time_limit: object, where: str) -> Seed:
         raise InvalidInputError(
             f"{where}: time_limit must be a positive number of seconds or None, got {time_limit!r}"
         )
-    return checked
+    return checked, effort_of(effort, where)
 
 
 def _key(comp: Compiled, a: Assignment) -> Key:
@@ -81,10 +83,11 @@ def _solve(
     *,
     seed: Seed,
     time_limit: float | None,
+    effort: Effort,
     min_start: int = 0,
     exclude: Iterable[str] = (),
     closed: dict[str, int] | None = None,
-) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State]:
+) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State, Search]:
     started = time.perf_counter()
     limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
     # leave room for the bound and the plan record after the search
@@ -113,7 +116,7 @@ def _solve(
     base = State(comp)
     for key in fixed_keys:
         base.add(*key)
-    small = comp.n_options <= EXACT_OPTIONS
+    small = comp.n_options <= effort.exact_options
     feasible_opts = np.array(
         [
             o
@@ -129,15 +132,20 @@ def _solve(
         dtype=np.int64,
     )
     search = Search()
-    if 0 < comp.n_options <= EXACT_OPTIONS and not comp.pruned:
+    exact_tried = 0 < comp.n_options <= effort.exact_options and not comp.pruned
+    if exact_tried:
         model = build_model(comp, base, feasible_opts, np.arange(len(comp.cadre_ids)))
+        # with a search to follow, leave it time should the MIP not finish
+        share = 0.6 if effort.polish else 1.0
         result = solve_model(
             model,
-            time_limit=max(0.1, deadline - time.perf_counter()),
-            node_limit=EXACT_NODE_LIMIT,
+            time_limit=max(0.1, share * (deadline - time.perf_counter())),
+            node_limit=effort.exact_nodes,
         )
         if result is not None and result.timed_out:
-            search = Search(capped=True)
+            search = Search(capped=True, stopped="time limit")
+        elif result is None or not result.optimal:
+            search = Search(stopped="work budget")  # the MIP's node budget
         if result is not None:
             keys = [_opt_key(comp, int(feasible_opts[pos])) for pos in result.chosen.tolist()]
             trial = State(comp)
@@ -153,11 +161,11 @@ def _solve(
                 state = trial
                 if result.optimal:
                     method = "exact"
-    elif comp.n_options == 0:
+    if comp.n_options == 0:
         method = "exact"
-    else:
+    elif not exact_tried or (effort.polish and method != "exact" and not search.capped):
         rng = np.random.default_rng(seed)
-        max_iters, patience = search_budget(len(comp.cadre_ids))
+        max_iters, patience = search_budget(len(comp.cadre_ids), effort)
         search = improve(
             comp,
             state,
@@ -166,6 +174,9 @@ def _solve(
             deadline=deadline,
             max_iters=max_iters,
             patience=patience,
+            node_limit=effort.node_limit,
+            size=effort.size,
+            per_cadre=effort.per_cadre,
         )
     if search.capped:
         method += CAPPED
@@ -183,7 +194,13 @@ def _solve(
             )
     if bound is None and not exclude:
         bound = _counting_bound(problem, comp)
-    return assignments, bound, method, comp, state
+    return assignments, bound, method, comp, state, search
+
+
+def _stopped(method: str, comp: Compiled, search: Search) -> str:
+    if method.startswith("exact"):
+        return "nothing to place" if comp.n_options == 0 else "proved optimal"
+    return search.stopped or "no progress"
 
 
 def _opt_key(comp: Compiled, o: int) -> Key:
@@ -327,6 +344,7 @@ def schedule(
     *,
     seed: Seed = None,
     time_limit: float | None = None,
+    effort: str | int = "default",
     strict: bool = False,
 ) -> RotationPlan:
     """Make a rotation plan that breaks no hard rule.
@@ -356,6 +374,14 @@ def schedule(
         A safety cap in seconds (default 60): the search stops there even if
         its work budget is not spent. When the cap is hit, the plan may depend
         on machine speed, and ``plan.method`` ends with ``", time limit"``.
+    effort
+        How much work the search may do: ``"fast"``, ``"default"`` or
+        ``"thorough"``, or an integer ``n`` (``n`` times the default's moves
+        and patience). Higher levels free more cadres' options per
+        neighbourhood (``"thorough"``: all of them), search longer, and send
+        larger problems (up to 12,000 placement options) to one exact MIP.
+        Every level is a count of work, so the plan stays deterministic.
+        ``plan.work`` and ``plan.stopped_because`` say what was done.
     strict
         Raise :class:`~cadredev.InfeasibleError` instead of returning a plan
         with unmet minimums.
@@ -382,16 +408,18 @@ def schedule(
     [('a', 'p1', 2), ('b', 'p2', 0), ('c', 'p1', 0)]
     >>> plan.method, plan.gap
     ('exact', 0.0)
+    >>> plan.stopped_because
+    'proved optimal'
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``effort``; the plan reports ``work`` and ``stopped_because``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"schedule: problem must be a RotationProblem, got {problem!r}")
-    assignments, bound, method, comp, state = _solve(
-        problem,
-        problem.pinned,
-        seed=_check_options(seed, time_limit, "schedule"),
-        time_limit=time_limit,
+    checked, level = _check_options(seed, time_limit, effort, "schedule")
+    assignments, bound, method, comp, state, search = _solve(
+        problem, problem.pinned, seed=checked, time_limit=time_limit, effort=level
     )
     unplaced = _unplaced(problem, comp, state)
     if strict and unplaced:
@@ -413,6 +441,8 @@ def schedule(
         post_ids=tuple(p.id for p in problem.posts),
         labels=plan_labels(problem),
         calendar=problem.calendar,
+        work=search.iterations,
+        stopped_because=_stopped(method, comp, search),
     )
 
 
@@ -425,6 +455,7 @@ def replan(
     now: int | dt.date | str = 0,
     seed: Seed = None,
     time_limit: float | None = None,
+    effort: str | int = "default",
 ) -> RotationPlan:
     """Re-plan after a change, keeping every still-valid assignment not released.
 
@@ -474,7 +505,7 @@ def replan(
     now
         The first period that may still change: a period number, or with a
         calendar a date or a period label (the period holding it).
-    seed, time_limit
+    seed, time_limit, effort
         As for :func:`schedule`.
 
     Returns
@@ -523,14 +554,15 @@ def replan(
 
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
-       ``events``; ``now`` as a date or label; unknown ids in ``released`` raise.
+       ``events``; ``now`` as a date or label; unknown ids in ``released`` raise;
+       ``effort``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"replan: problem must be a RotationProblem, got {problem!r}")
     if not isinstance(plan, RotationPlan):
         raise InvalidInputError(f"replan: plan must be a RotationPlan, got {plan!r}")
     start = _now(problem, now)
-    checked = _check_options(seed, time_limit, "replan")
+    checked, level = _check_options(seed, time_limit, effort, "replan")
     # ids known to the problem, or to the problem the plan was made for
     cadre_ids = set(problem.cadres_by_id) | {a.cadre_id for a in plan.assignments}
     post_ids = set(problem.posts_by_id) | {a.post_id for a in plan.assignments}
@@ -591,11 +623,12 @@ def replan(
             kept.append(now_held)
     fixed = tuple(sorted(kept))
     # new placements may only start from `now`
-    assignments, _, method, comp, state = _solve(
+    assignments, _, method, comp, state, search = _solve(
         problem,
         fixed,
         seed=checked,
         time_limit=time_limit,
+        effort=level,
         min_start=start,
         exclude=sorted(c for c in change.left if c in problem.cadres_by_id),
         closed={p: t for p, t in change.closed.items() if p in problem.posts_by_id},
@@ -613,6 +646,8 @@ def replan(
         labels=plan_labels(problem),
         moved=moved,
         calendar=problem.calendar,
+        work=search.iterations,
+        stopped_because=_stopped(method, comp, search),
     )
 
 

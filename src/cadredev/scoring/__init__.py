@@ -27,7 +27,16 @@ from ._evaluate import score
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
 from ._grade import Grading, grade, quota_seats
-from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
+from ._normalise import (
+    Linear,
+    LookupTable,
+    MinMax,
+    Normaliser,
+    Percentile,
+    Reciprocal,
+    Step,
+    Target,
+)
 from ._override import AppliedOverride
 from ._pay import PayAllocation, allocate_pay
 from ._quota_report import Paradox, QuotaReport, quota_report
@@ -75,12 +84,14 @@ __all__ = [
     "PoolEntry",
     "PostFit",
     "QuotaReport",
+    "Reciprocal",
     "Records",
     "ReservePool",
     "Scheme",
     "ScoreTable",
     "ScoredCadres",
     "Sensitivity",
+    "Step",
     "Target",
     "UnitChange",
     "Veto",

@@ -5,19 +5,24 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import operator
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from operator import attrgetter
 from typing import Any
 
+import numpy as np
 from attrs import field, frozen
 
 from cadredev._validate import MAX_YEAR, MIN_YEAR, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Line, When
 
-__all__ = ["ScoredCadres", "tenure_start", "years_between"]
+__all__ = ["ScoredCadres", "line_key", "tenure_start", "years_between"]
+
+IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 
 _NONE = type(None)
@@ -125,6 +130,7 @@ class ScoredCadres:
     units: tuple[str, ...]
     lines: tuple[Line | None, ...] = field(converter=_lines)
     joined: tuple[dt.date | None, ...]
+    _cache: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         n = len(self.ids)
@@ -177,6 +183,68 @@ class ScoredCadres:
             joined=tuple(map(start, people)),
         )
 
+    @classmethod
+    def _trusted(
+        cls,
+        *,
+        ids: tuple[str, ...],
+        names: tuple[str, ...],
+        units: tuple[str, ...],
+        lines: tuple[Line | None, ...],
+        joined: tuple[dt.date | None, ...],
+        codes: dict[str, tuple[tuple[Any, ...], IntArray]],
+    ) -> ScoredCadres:
+        """Return columns already checked (by a :class:`~cadredev.Roster`), with their codes.
+
+        Skips the per-cadre checks of the constructor: the roster made them,
+        column by column. ``codes`` maps ``"unit"`` and ``"line"`` to the
+        sorted distinct values and each cadre's code (see :meth:`codes`).
+        """
+        out: ScoredCadres = object.__new__(cls)
+        for name, value in (
+            ("ids", ids),
+            ("names", names),
+            ("units", units),
+            ("lines", lines),
+            ("joined", joined),
+            ("_cache", dict(codes)),
+        ):
+            object.__setattr__(out, name, value)
+        return out
+
+    def codes(self, name: str) -> tuple[tuple[Any, ...], IntArray]:
+        """Return the sorted distinct units (``name="unit"``) or lines and each cadre's code.
+
+        Units sort as text; lines by value with ``None`` (no line) last.
+        Computed once per table, in C loops, never per cadre in Python.
+        """
+        if name not in self._cache:
+            values = self.units if name == "unit" else self.lines
+            seen: dict[Any, Any] = dict.fromkeys(values)
+            key = line_key if name == "line" else None
+            labels = tuple(sorted(seen, key=key))
+            seen.update(zip(labels, range(len(labels)), strict=True))
+            codes = np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=len(values))
+            self._cache[name] = (labels, codes)
+        out: tuple[tuple[Any, ...], IntArray] = self._cache[name]
+        return out
+
+    def index(self) -> Mapping[str, int]:
+        """Return cadre id -> position in the columns (built on first use, then kept).
+
+        Ids in order (as every table keeps them) are looked up by bisection,
+        so asking for one cadre of a million builds no million-entry mapping.
+        """
+        index: Mapping[str, int] | None = self._cache.get("index")
+        if index is None:
+            ids = self.ids
+            if all(map(operator.lt, ids, ids[1:])):
+                index = _SortedIds(ids)
+            else:
+                index = {cid: k for k, cid in enumerate(ids)}
+            self._cache["index"] = index
+        return index
+
     def __len__(self) -> int:
         return len(self.ids)
 
@@ -192,3 +260,27 @@ class ScoredCadres:
         """Return cadre ``i``'s line as text (``"none"`` for no line)."""
         line = self.lines[i]
         return "none" if line is None else line.value
+
+
+def line_key(line: Line | None) -> tuple[int, str]:
+    """Order lines by value, with ``None`` (no line) last."""
+    return (1, "") if line is None else (0, line.value)
+
+
+class _SortedIds(Mapping[str, int]):
+    """Id -> position over ids in strictly increasing order, by bisection."""
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self.ids = ids
+
+    def __getitem__(self, cadre_id: str) -> int:
+        k = bisect.bisect_left(self.ids, cadre_id) if isinstance(cadre_id, str) else len(self.ids)
+        if k < len(self.ids) and self.ids[k] == cadre_id:
+            return k
+        raise KeyError(cadre_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)

@@ -21,7 +21,7 @@ from cadredev.model import Line
 
 from ._cadres import ScoredCadres
 from ._grade import _grade_seats
-from ._normalise import Linear, Target
+from ._normalise import Linear, Target, attain
 from ._periods import period_months
 from ._pooling import pool_units
 from ._scheme import Indicator, Scheme
@@ -32,7 +32,7 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
-_CHUNK = 16384
+_CHUNK = 4096  # rows per block: a block of 20 indicators stays in a core's cache
 
 # overlay: target id -> share still counted (0 waives), for one table row
 Overlay = Mapping[str, float]
@@ -63,13 +63,14 @@ class ScoreContext:
         self.n_p = len(periods)
         self.n = self.n_c * self.n_p
         self.w = np.array([i.weight for i in self.inds], dtype=np.float64)
-        lines: list[Line | None] = sorted(set(cadres.lines), key=_line_key)
+        self.relative_at = [bool(getattr(i.normalise, "relative", False)) for i in self.inds]
+        line_labels, line_c = cadres.codes("line")
+        lines: list[Line | None] = list(line_labels)
         self.lines = lines
         self.app_line = np.array(
             [[scheme.applies_to(i.id, line) for i in self.inds] for line in lines], dtype=bool
         ).reshape(len(lines), self.k)
-        lpos = {line: k for k, line in enumerate(lines)}
-        self.line_c = np.array([lpos[line] for line in cadres.lines], dtype=np.int64)
+        self.line_c = line_c
         self.single_line = len(lines) <= 1
         self.line_den = self.app_line.astype(np.float64) @ self.w
         self.pen = scheme.penalties
@@ -84,7 +85,6 @@ class ScoreContext:
         self.col_veto = [col.get(v.id) for v in scheme.vetoes]
         self.folded = self._fold()
         self.relative: dict[int, FloatArray] = {}
-        self.cadre_of: dict[str, int] = {cid: k for k, cid in enumerate(cadres.ids)}
         plen = np.array([_months(p) for p in periods], dtype=np.float64)
         self.scale: list[FloatArray | None] = [
             None if i.per is None else _months_per(i.per) / plen for i in self.inds
@@ -99,6 +99,11 @@ class ScoreContext:
             np.arange(self.n_p, dtype=np.int64)[:, None] * n_g + self.unit_code[None, :]
         ).ravel()
         self._seats: tuple[IntArray, IntArray] | None = None
+
+    @property
+    def cadre_of(self) -> Mapping[str, int]:
+        """Cadre id -> position in the table's cadres (built on first use)."""
+        return self.cadres.index()
 
     def seats(self) -> tuple[IntArray, IntArray]:
         """Return the graded groups (sorted codes) and the seats each grade's quota gives them.
@@ -195,13 +200,13 @@ class ScoreContext:
             raw[:, j] = np.where(na, np.nan, v) if na is not None else v
             if na is not None:
                 app[:, j] &= ~na
-            if ind.normalise.relative:
+            if self.relative_at[j]:
                 full = self.relative_column(j)
                 s[:, j] = full[rows]
             else:
                 if self.scale[j] is not None:
                     v = v * self.factor(j, rows)
-                s[:, j] = ind.normalise.apply(v)  # type: ignore[union-attr]
+                s[:, j] = attain(ind.normalise, v, where=f"indicator {ind.id!r}")
         if overlays is not None:
             for r, ov in enumerate(overlays):
                 for j, ind in enumerate(self.inds):
@@ -228,9 +233,11 @@ class ScoreContext:
         for p in range(self.n_p):
             rows = np.arange(p * self.n_c, (p + 1) * self.n_c)
             use = rows[app[rows]]
-            out[use] = ind.normalise.apply_relative(  # type: ignore[union-attr]
-                v[use], increasing=ind.direction == "max"
-            )
+            norm: Any = ind.normalise
+            if hasattr(norm, "apply_relative"):
+                out[use] = norm.apply_relative(v[use], increasing=ind.direction == "max")
+            else:  # a user's cohort-relative normaliser scores the cohort at once
+                out[use] = attain(norm, v[use], where=f"indicator {ind.id!r}")
         self.relative[j] = out
         return out
 
@@ -283,78 +290,76 @@ class ScoreContext:
         return caps, hit
 
     def _fold(self) -> tuple[FloatArray, ...] | None:
-        """Fold every normaliser into per-record-column affine maps, if possible.
+        """Fold every normaliser into per-record-column clipped linear maps, if possible.
 
         When no value is missing (records from a dense matrix), every cadre
         is on one line and every indicator is a :class:`Target` or
-        :class:`Linear` without period scaling, each attainment is
-        ``clip(a*x + b, 0, hi) + e * clip(c*x + d, 0, 1)`` (an unclipped
-        ``Linear`` is just ``a*x + b``). The weights fold into ``e`` and into
-        the affine parts, so a chunk's weighted sum is a few whole-block
-        operations and matrix-vector products. Returns the parameter vectors
-        (aligned to the record columns) or ``None``.
+        :class:`Linear` without period scaling, each weighted attainment is
+        ``a * clip(x, lo, hi) + a2 * clip(x, lo2, hi2) + l * x`` plus a
+        constant (the second term only for targets with credit beyond them,
+        the last only for unclipped scales). A chunk's weighted sum is then
+        two clipping passes and a matrix-vector product over the columns,
+        and one more over the columns with a stretch. Returns the parameter
+        vectors (aligned to the record columns) or ``None``.
         """
         if not self.dense or not self.single_line or not self.k:
             return None
         k_rec = self.values.shape[1]
-        a, b, hi = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
-        c, d, e = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
-        lin_a, lin_b = np.zeros(k_rec), 0.0
+        lo, hi, a = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
+        lo2, hi2, a2 = np.zeros(k_rec), np.zeros(k_rec), np.zeros(k_rec)
+        lin, const = np.zeros(k_rec), 0.0
         w_all = self.w / self.line_den[0] * 100.0 if self.line_den[0] > 0 else self.w * 0.0
         used = np.zeros(k_rec, dtype=bool)
         for j, ind in enumerate(self.inds):
             col = self.col_value[j]
-            norm = ind.normalise
+            norm: Any = ind.normalise
             w = float(w_all[j]) if self.app_line[0, j] else 0.0
             if ind.kind == "rate" or ind.per is not None or (col is None and w):
                 return None
             if col is None or w == 0.0:
                 continue
-            if used[col]:
+            if used[col] or type(norm) not in (Target, Linear):
                 return None
             used[col] = True
-            if isinstance(norm, Target):
-                span = norm.target - norm.floor
-                a[col], b[col], hi[col] = w / span, -norm.floor * w / span, w
-                if norm.cap > 1.0:
-                    far = (
-                        norm.stretch
-                        if norm.stretch is not None
-                        else (norm.target + (norm.cap - 1.0) * span)
-                    )
-                    c[col] = 1.0 / (far - norm.target)
-                    d[col] = -norm.target / (far - norm.target)
-                    e[col] = w * (norm.cap - 1.0)
-            elif isinstance(norm, Linear):
-                span = norm.hi - norm.lo
-                if norm.clip:
-                    a[col], b[col], hi[col] = w / span, -norm.lo * w / span, w
-                else:
-                    lin_a[col] = w / span
-                    lin_b += -norm.lo * w / span
-            else:
-                return None
-        return a, b, hi, c, d, e, lin_a, np.array([lin_b])
+            if isinstance(norm, Linear) and not norm.clip:
+                lin[col] = w / (norm.hi - norm.lo)
+                const -= norm.lo * lin[col]
+                continue
+            zero, one = (
+                (norm.floor, norm.target) if isinstance(norm, Target) else (norm.lo, norm.hi)
+            )
+            a[col] = w / (one - zero)
+            lo[col], hi[col] = min(zero, one), max(zero, one)
+            const -= zero * a[col]
+            if isinstance(norm, Target) and norm.cap > 1.0:
+                far = (
+                    norm.stretch
+                    if norm.stretch is not None
+                    else norm.target + (norm.cap - 1.0) * (norm.target - norm.floor)
+                )
+                a2[col] = w * (norm.cap - 1.0) / (far - norm.target)
+                lo2[col], hi2[col] = min(norm.target, far), max(norm.target, far)
+                const -= norm.target * a2[col]
+        beyond = np.flatnonzero(a2).astype(np.float64)
+        return lo, hi, a, lo2, hi2, a2, beyond, lin, np.array([const])
 
     def folded_totals(self, rows: slice) -> FloatArray:
         """Return base scores of a dense slice with the folded normalisers."""
         assert self.folded is not None  # noqa: S101
-        a, b, hi, c, d, e, lin_a, lin_b = self.folded
+        lo, hi, a, lo2, hi2, a2, beyond, lin, const = self.folded
         x = self.values[rows]
-        ones = np.ones(a.size)
-        block = x * a
-        block += b
+        block = np.maximum(x, lo)
         np.minimum(block, hi, out=block)
-        np.maximum(block, 0.0, out=block)
-        base = block @ ones
-        if e.any():
-            block = np.multiply(x, c, out=block)
-            block += d
-            np.minimum(block, 1.0, out=block)
-            np.maximum(block, 0.0, out=block)
-            base += block @ e
-        if lin_a.any() or lin_b[0]:
-            base += x @ lin_a + lin_b[0]
+        base = block @ a
+        if beyond.size:
+            cols = beyond.astype(np.intp)
+            sub = np.take(x, cols, axis=1)
+            np.maximum(sub, lo2[cols], out=sub)
+            np.minimum(sub, hi2[cols], out=sub)
+            base += sub @ a2[cols]
+        if lin.any():
+            base += x @ lin
+        base += const[0]
         return np.asarray(base, dtype=np.float64)
 
     def fast_totals(self, rows: slice) -> tuple[FloatArray, FloatArray, IntArray]:
@@ -382,12 +387,12 @@ class ScoreContext:
                 block[j] = 0.0
                 continue
             v, na = self.raw_value(j, x)
-            if ind.normalise.relative:
+            if self.relative_at[j]:
                 sj = self.relative_column(j)[rows]
             else:
                 if self.scale[j] is not None:
                     v = v * self.factor(j, rows)
-                sj = ind.normalise.apply(v)  # type: ignore[union-attr]
+                sj = attain(ind.normalise, v, where=f"indicator {ind.id!r}")
             applies = None if lr is None else self.app_line[lr, j]
             if na is not None:
                 applies = ~na if applies is None else applies & ~na
@@ -444,9 +449,7 @@ def _group_codes(
 ) -> tuple[IntArray, tuple[str, ...]]:
     """Return each cadre's grading group code and the group labels (by ``group_by``)."""
     if scheme.group_by == "unit":
-        units = sorted(set(cadres.units))
-        upos = {u: k for k, u in enumerate(units)}
-        codes = np.array([upos[u] for u in cadres.units], dtype=np.int64)
+        units, codes = cadres.codes("unit")
         return codes, tuple(units) or ("zone",)
     if scheme.group_by == "line":
         labels = tuple("none" if ln is None else ln.value for ln in lines)
@@ -461,7 +464,3 @@ def _months(label: str) -> int:
 
 def _months_per(per: str) -> float:
     return {"month": 1.0, "quarter": 3.0, "year": 12.0}[per]
-
-
-def _line_key(line: Line | None) -> tuple[int, str]:
-    return (1, "") if line is None else (0, line.value)

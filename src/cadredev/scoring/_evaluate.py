@@ -11,7 +11,7 @@ from, so it explains any row later, also after a round trip through JSON.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -19,8 +19,10 @@ import numpy as np
 from cadredev.errors import InvalidInputError
 from cadredev.events import GradeOverride
 from cadredev.model import Cadre, FrozenDict
+from cadredev.roster import Roster
 
 from ._cadres import ScoredCadres
+from ._columnar import check_roster_records, roster_columns
 from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._grade import Grading, grade
@@ -46,8 +48,7 @@ def _source_rows(
     if records.cadres == cadre_ids:
         cmap = np.arange(len(records.cadres), dtype=np.int64)
     else:
-        cadre_of = {c: k for k, c in enumerate(cadre_ids)}
-        cmap = np.array([cadre_of.get(c, -1) for c in records.cadres], dtype=np.int64)
+        cmap = _positions(cadre_ids, records.cadres)
     ppos = {p: k for k, p in enumerate(periods)}
     pmap = np.array([ppos.get(p, -1) for p in records.periods], dtype=np.int64)
     rc = cmap[records.cadre_code] if cmap.size else records.cadre_code
@@ -60,6 +61,18 @@ def _source_rows(
     rows = np.nonzero(valid)[0]
     src[dest[rows]] = rows
     return src
+
+
+def _positions(sorted_ids: tuple[str, ...], wanted: tuple[str, ...]) -> IntArray:
+    """Return the position of each wanted id among sorted ids (-1 if absent), by bisection."""
+    if not sorted_ids or not wanted:
+        return np.full(len(wanted), -1, dtype=np.int64)
+    have = np.empty(len(sorted_ids), dtype=object)
+    have[:] = sorted_ids
+    want = np.empty(len(wanted), dtype=object)
+    want[:] = wanted
+    pos = np.minimum(np.searchsorted(have, want), len(sorted_ids) - 1)
+    return np.where(have[pos] == want, pos, -1).astype(np.int64)
 
 
 def _aligned_values(
@@ -83,7 +96,7 @@ def _aligned_values(
 
 def score(
     scheme: Scheme,
-    cadres: Iterable[Cadre],
+    cadres: Iterable[Cadre] | Roster,
     records: Records,
     *,
     period: str | None = None,
@@ -113,9 +126,11 @@ def score(
     scheme
         The :class:`Scheme`.
     cadres
-        The cadres to score; every cadre in the records must be among them.
-        Cadres whose line has no indicator are listed in
-        :attr:`ScoreTable.excluded` with the reason.
+        The cadres to score, as :class:`~cadredev.Cadre` records or a
+        columnar :class:`~cadredev.Roster` (the same table either way; a
+        roster is scored without a Python object per cadre). Every cadre
+        in the records must be among them. Cadres whose line has no
+        indicator are listed in :attr:`ScoreTable.excluded` with the reason.
     records
         The measured values.
     period
@@ -189,10 +204,18 @@ def score(
     .. versionchanged:: 0.2
        ``overrides`` and ``allow_over_quota``.
     """
-    people = _check_inputs(scheme, cadres, records)
+    _check_scheme_records(scheme, records)
+    known: Container[str]
+    if isinstance(cadres, Roster):
+        roster, excluded = roster_columns(scheme, cadres)
+        check_roster_records(cadres, records, roster.ids)
+        known = _RosterIds(cadres)
+    else:
+        people = _check_people(cadres, records)
+        included, excluded = _scored_cadres(scheme, people)
+        roster = ScoredCadres.of(included)
+        known = people
     periods = _scored_periods(records, period)
-    included, excluded = _scored_cadres(scheme, people)
-    roster = ScoredCadres.of(included)
     values, dense = _aligned_values(records, roster, periods)
     ctx = ScoreContext(scheme, roster, periods, values, records.indicators, dense=dense)
     void = inapplicable_cadres(ctx)
@@ -207,7 +230,7 @@ def score(
     for sl in ctx.chunks():
         total[sl], pen[sl], caps[sl] = ctx.fast_totals(sl)
     applied, unused = _apply_exemptions(
-        ctx, exemptions=tuple(exemptions), people=people, total=total, pen=pen, caps=caps
+        ctx, exemptions=tuple(exemptions), people=known, total=total, pen=pen, caps=caps
     )
     # stage two: grades per group and period, then the overrides
     graded = _grade_rows(ctx, total, caps)
@@ -237,12 +260,36 @@ def score(
     return attach_context(table, ctx)
 
 
-def _check_inputs(scheme: Scheme, cadres: Iterable[Cadre], records: Records) -> dict[str, Cadre]:
-    """Return the cadres by id after checking that the records fit them and the scheme."""
+class _RosterIds:
+    """The ids of a roster, as a container (the set is built on first use only)."""
+
+    def __init__(self, roster: Roster) -> None:
+        self.roster = roster
+        self.ids: set[str] | None = None
+
+    def __contains__(self, cadre_id: object) -> bool:
+        if self.ids is None:
+            self.ids = set(self.roster.ids.tolist())
+        return cadre_id in self.ids
+
+
+def _check_scheme_records(scheme: Scheme, records: Records) -> None:
+    """Check the types of the scheme and records, and that the scheme knows every record id."""
     if not isinstance(scheme, Scheme):
         raise InvalidInputError(f"score: scheme must be a Scheme, got {type(scheme).__name__}")
     if not isinstance(records, Records):
         raise InvalidInputError(f"score: records must be Records, got {type(records).__name__}")
+    known = scheme.known_ids()
+    for ind in records.indicators:
+        if ind not in known:
+            raise InvalidInputError(
+                f"score: records hold indicator {ind!r}, unknown to scheme {scheme.name!r}; "
+                f"expected one of {sorted(known)}"
+            )
+
+
+def _check_people(cadres: Iterable[Cadre], records: Records) -> dict[str, Cadre]:
+    """Return the cadres by id after checking that the records fit them."""
     people: dict[str, Cadre] = {}
     for c in cadres:
         if not isinstance(c, Cadre):
@@ -254,13 +301,6 @@ def _check_inputs(scheme: Scheme, cadres: Iterable[Cadre], records: Records) -> 
         if cid not in people:
             raise InvalidInputError(
                 f"score: records hold cadre {cid!r}, which is not among the cadres given"
-            )
-    known = scheme.known_ids()
-    for ind in records.indicators:
-        if ind not in known:
-            raise InvalidInputError(
-                f"score: records hold indicator {ind!r}, unknown to scheme {scheme.name!r}; "
-                f"expected one of {sorted(known)}"
             )
     return people
 
@@ -326,7 +366,7 @@ def _apply_exemptions(
     ctx: ScoreContext,
     *,
     exemptions: tuple[Exemption, ...],
-    people: Mapping[str, Cadre],
+    people: Container[str],
     total: FloatArray,
     pen: FloatArray,
     caps: IntArray,
@@ -376,7 +416,7 @@ def _apply_exemptions(
 
 
 def _check_exemption(
-    e: Exemption, people: Mapping[str, Cadre], targets: set[str], vetoes: set[str]
+    e: Exemption, people: Container[str], targets: set[str], vetoes: set[str]
 ) -> None:
     if e.cadre_id not in people:
         raise InvalidInputError(

@@ -1,10 +1,12 @@
 """Normalisers: turn an indicator's raw value into an attainment score.
 
-Absolute normalisers (:class:`Target`, :class:`Linear`, :class:`LookupTable`)
-compare a value with references fixed in advance, so one cadre's score never
-depends on anyone else's data. :class:`MinMax` and :class:`Percentile` are
-opt-in and *cohort-relative*: they rescale a value against the other cadres
-scored in the same period, so one cadre's data moves everybody's score.
+Absolute normalisers (:class:`Target`, :class:`Linear`, :class:`LookupTable`,
+:class:`Reciprocal`, :class:`Step`) compare a value with references fixed in
+advance, so one cadre's score never depends on anyone else's data.
+:class:`MinMax` and :class:`Percentile` are opt-in and *cohort-relative*:
+they rescale a value against the other cadres scored in the same period, so
+one cadre's data moves everybody's score. Any object that keeps the
+:class:`Normaliser` protocol can stand in for them.
 
 .. versionadded:: 0.1
 """
@@ -14,7 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 from attrs import field, frozen
@@ -22,7 +24,18 @@ from attrs import field, frozen
 from cadredev._validate import is_real
 from cadredev.errors import InvalidInputError
 
-__all__ = ["Linear", "LookupTable", "MinMax", "Normaliser", "Percentile", "Target"]
+__all__ = [
+    "BUILTIN_NORMALISERS",
+    "Linear",
+    "LookupTable",
+    "MinMax",
+    "Normaliser",
+    "Percentile",
+    "Reciprocal",
+    "Step",
+    "Target",
+    "attain",
+]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
@@ -135,6 +148,23 @@ class Target:
             s += extra
         return s
 
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """Return the attainment of each value (the same as :meth:`apply`)."""
+        return self.apply(np.asarray(values, dtype=np.float64))
+
+    def describe(self) -> str:
+        """Return the references in words, for explanations.
+
+        Examples
+        --------
+        >>> Target(0, 20, cap=1.2).describe()
+        '0 at 0, 1 at 20, up to 1.2 beyond'
+        """
+        beyond = "" if self.cap == 1 else f", up to {self.cap:g} beyond"
+        if self.stretch is not None and self.cap > 1:
+            beyond = f", {self.cap:g} at {self.stretch:g}"
+        return f"0 at {self.floor:g}, 1 at {self.target:g}{beyond}"
+
     def inverse(self, s: float) -> float | None:
         """Return the value that first reaches attainment ``s``, ``None`` if unreachable."""
         span = self.target - self.floor
@@ -201,6 +231,21 @@ class Linear:
         if self.clip:
             _clip(s, 0.0, 1.0)
         return s
+
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """Return the score of each value (the same as :meth:`apply`)."""
+        return self.apply(np.asarray(values, dtype=np.float64))
+
+    def describe(self) -> str:
+        """Return the scale in words, for explanations.
+
+        Examples
+        --------
+        >>> Linear(0, 50).describe()
+        'linear: 0 at 0, 1 at 50, clipped to [0, 1]'
+        """
+        tail = ", clipped to [0, 1]" if self.clip else ", unbounded"
+        return f"linear: 0 at {self.lo:g}, 1 at {self.hi:g}{tail}"
 
     def inverse(self, s: float) -> float | None:
         """Return the value that first reaches score ``s``, ``None`` if unreachable."""
@@ -296,6 +341,21 @@ class LookupTable:
         scores = np.array(self._scores)
         return np.asarray(scores[np.searchsorted(thresholds, x, side="right")], dtype=np.float64)
 
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """Return the score of each value (the same as :meth:`apply`)."""
+        return self.apply(np.asarray(values, dtype=np.float64))
+
+    def describe(self) -> str:
+        """Return the steps in words, for explanations.
+
+        Examples
+        --------
+        >>> LookupTable([(1, 0.5), (3, 1.0)]).describe()
+        'steps: 0 below 1, 0.5 from 1, 1 from 3'
+        """
+        steps = ", ".join(f"{s:g} from {t:g}" for t, s in self.steps)
+        return f"steps: {self.below:g} below {self.steps[0][0]:g}, {steps}"
+
     def inverse(self, s: float) -> float | None:
         """Return the threshold at which score ``s`` is first reached, ``None`` if never."""
         scores = self._scores
@@ -344,6 +404,14 @@ class MinMax:
         s = (x - lo) / (hi - lo)
         return s if increasing else 1.0 - s
 
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """Return the scaled scores of one cohort's values, more being better."""
+        return self.apply_relative(np.asarray(values, dtype=np.float64), increasing=True)
+
+    def describe(self) -> str:
+        """Return the scale in words, for explanations."""
+        return "min-max over the cadres scored in the period (cohort-relative)"
+
     def inverse(self, s: float) -> float | None:  # noqa: ARG002
         """Relative scales have no fixed inverse; always ``None``."""
         return None
@@ -380,10 +448,292 @@ class Percentile:
         equal = np.searchsorted(ordered, v, side="right") - less
         return np.asarray((less + 0.5 * (equal - 1)) / (n - 1), dtype=np.float64)
 
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """Return the percentile scores of one cohort's values, more being better."""
+        return self.apply_relative(np.asarray(values, dtype=np.float64), increasing=True)
+
+    def describe(self) -> str:
+        """Return the scale in words, for explanations."""
+        return "share of the cadres scored in the period beaten (cohort-relative)"
+
     def inverse(self, s: float) -> float | None:  # noqa: ARG002
         """Relative scales have no fixed inverse; always ``None``."""
         return None
 
 
-Normaliser = Target | Linear | LookupTable | MinMax | Percentile
-"""Any normaliser an :class:`~cadredev.scoring.Indicator` accepts."""
+@frozen(kw_only=False)
+class Reciprocal:
+    """Less is better without a floor: attainment ``target / x``, at most ``cap``.
+
+    A value at ``target`` attains 1, twice the target attains 0.5, ten times
+    the target 0.1: worse values always score less but never reach 0, so no
+    floor has to be set. A value at or below ``target * 1/cap`` (zero and
+    negative values included) attains ``cap``. Use it with
+    ``direction="min"`` (days taken, complaints per thousand enterprises).
+
+    Parameters
+    ----------
+    target
+        The value attaining 1, ``> 0``.
+    cap
+        The highest attainment, ``>= 1``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> Reciprocal(10)(np.array([0.0, 5.0, 10.0, 20.0, 40.0]))
+    array([1.  , 1.  , 1.  , 0.5 , 0.25])
+    >>> Reciprocal(10, cap=1.5)(np.array([5.0, 8.0]))
+    array([1.5 , 1.25])
+    >>> Reciprocal(10).describe()
+    '1 at 10 and below, target / value above (no floor)'
+
+    .. versionadded:: 0.3
+    """
+
+    target: float = field(converter=_float, validator=_finite("Reciprocal", "target"))
+    cap: float = field(default=1.0, converter=_float, validator=_finite("Reciprocal", "cap"))
+
+    relative: ClassVar[bool] = False
+    increasing: ClassVar[bool] = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.target <= 0:
+            raise InvalidInputError(f"Reciprocal: target must be > 0, got {self.target}")
+        if self.cap < 1:
+            raise InvalidInputError(f"Reciprocal: cap must be >= 1, got {self.cap}")
+
+    @property
+    def upper(self) -> float:
+        """The highest attainment."""
+        return self.cap
+
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """Return the attainment of each value (vectorised)."""
+        x = np.asarray(values, dtype=np.float64)
+        best = self.target / self.cap
+        out = np.divide(self.target, np.maximum(x, best))
+        return np.asarray(np.minimum(out, self.cap), dtype=np.float64)
+
+    apply = __call__
+
+    def describe(self) -> str:
+        """Return the scale in words, for explanations."""
+        top = "1" if self.cap == 1 else f"{self.cap:g}"
+        at = f"{self.target:g}" if self.cap == 1 else f"{self.target / self.cap:g}"
+        return f"{top} at {at} and below, target / value above (no floor)"
+
+    def inverse(self, s: float) -> float | None:
+        """Return the largest value still attaining ``s``, ``None`` if unreachable."""
+        if s <= 0 or s > self.cap:
+            return None
+        return self.target / s
+
+
+def _bands(value: Any) -> tuple[float, ...]:
+    if isinstance(value, str) or not isinstance(value, Sequence | np.ndarray):
+        raise InvalidInputError(f"Step: expected a sequence of numbers, got {value!r}")
+    out = []
+    for v in value:
+        _finite("Step", "threshold or score")(None, None, v)
+        out.append(float(v))
+    return tuple(out)
+
+
+@frozen(kw_only=False)
+class Step:
+    """Threshold bands: each band between two thresholds earns one score.
+
+    ``scores[0]`` is earned below ``thresholds[0]``, ``scores[i]`` between
+    ``thresholds[i-1]`` and ``thresholds[i]``, and ``scores[-1]`` above the
+    last threshold. ``closed`` says which band a value exactly at a threshold
+    belongs to: ``"left"`` (default) the band above it ("at least"),
+    ``"right"`` the band below it ("at most", for less-is-better counts).
+    Scores rise or fall monotonically, and are ``>= 0``.
+
+    Parameters
+    ----------
+    thresholds
+        Strictly increasing band edges.
+    scores
+        One more score than thresholds.
+    closed
+        ``"left"`` or ``"right"``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> complaints = Step([0, 2, 5], [1.0, 0.6, 0.3, 0.0], closed="right")
+    >>> complaints(np.array([0.0, 1.0, 2.0, 3.0, 9.0]))
+    array([1. , 0.6, 0.6, 0.3, 0. ])
+    >>> complaints.describe()
+    'bands: 1 up to 0, 0.6 up to 2, 0.3 up to 5, 0 above 5'
+
+    .. versionadded:: 0.3
+    """
+
+    thresholds: tuple[float, ...] = field(converter=_bands)
+    scores: tuple[float, ...] = field(converter=_bands)
+    closed: str = field(default="left", kw_only=True)
+
+    relative: ClassVar[bool] = False
+
+    def __attrs_post_init__(self) -> None:
+        t, sc = self.thresholds, self.scores
+        if not t or len(sc) != len(t) + 1:
+            raise InvalidInputError(
+                f"Step: need at least one threshold and one more score than thresholds, "
+                f"got {len(t)} thresholds and {len(sc)} scores"
+            )
+        if any(b <= a for a, b in itertools.pairwise(t)):
+            raise InvalidInputError(f"Step: thresholds must be strictly increasing, got {list(t)}")
+        if min(sc) < 0:
+            raise InvalidInputError(f"Step: scores must be >= 0, got {list(sc)}")
+        rising = all(b >= a for a, b in itertools.pairwise(sc))
+        falling = all(b <= a for a, b in itertools.pairwise(sc))
+        if not (rising or falling):
+            raise InvalidInputError(f"Step: scores must rise or fall monotonically, got {list(sc)}")
+        if self.closed not in ("left", "right"):
+            raise InvalidInputError(f"Step: closed must be 'left' or 'right', got {self.closed!r}")
+
+    @property
+    def increasing(self) -> bool | None:
+        """``True`` if scores rise, ``False`` if they fall, ``None`` if all equal."""
+        sc = self.scores
+        if len(set(sc)) == 1:
+            return None
+        return sc[-1] > sc[0]
+
+    @property
+    def upper(self) -> float:
+        """The highest score."""
+        return max(self.scores)
+
+    def __call__(self, values: FloatArray) -> FloatArray:
+        """Return the score of each value (vectorised)."""
+        x = np.asarray(values, dtype=np.float64)
+        edges = np.array(self.thresholds, dtype=np.float64)
+        band = np.searchsorted(edges, x, side="right" if self.closed == "left" else "left")
+        return np.asarray(np.array(self.scores)[band], dtype=np.float64)
+
+    apply = __call__
+
+    def describe(self) -> str:
+        """Return the bands in words, for explanations."""
+        word = "below" if self.closed == "left" else "up to"
+        parts = [f"{s:g} {word} {t:g}" for s, t in zip(self.scores, self.thresholds, strict=False)]
+        above = "from" if self.closed == "left" else "above"
+        parts.append(f"{self.scores[-1]:g} {above} {self.thresholds[-1]:g}")
+        return "bands: " + ", ".join(parts)
+
+    def inverse(self, s: float) -> float | None:
+        """Return the edge of the nearest band scoring at least ``s``, ``None`` if none does."""
+        sc, t = self.scores, self.thresholds
+        ok = [i for i, v in enumerate(sc) if v >= s]
+        if not ok:
+            return None
+        if self.increasing is False:
+            i = max(ok)
+            return t[i] if i < len(t) else t[-1]
+        i = min(ok)
+        return t[i - 1] if i > 0 else t[0]
+
+
+@runtime_checkable
+class Normaliser(Protocol):
+    """What an :class:`~cadredev.scoring.Indicator` needs of a normaliser.
+
+    A normaliser turns an array of raw values into attainments, vectorised,
+    and says in words what it does. The built-in ones are :class:`Target`,
+    :class:`Linear`, :class:`LookupTable`, :class:`Reciprocal`,
+    :class:`Step`, and the cohort-relative :class:`MinMax` and
+    :class:`Percentile`. Your own class keeps the protocol with:
+
+    - ``__call__(values)``: a float array of the same shape, finite, ``>= 0``;
+      an absolute normaliser must score each value on its own;
+    - ``describe()``: a short text for explanations.
+
+    and may declare:
+
+    - ``increasing``: ``True`` (more is better), ``False`` or ``None`` (not
+      declared); when declared it must agree with the indicator's
+      ``direction``;
+    - ``upper``: the highest attainment (default 1; the property checks hold
+      scores to it);
+    - ``relative``: ``True`` if it scores the whole cohort of a period at once
+      (then it is not independent of other cadres); default ``False``;
+    - ``inverse(s)``: the value that first reaches attainment ``s``, for the
+      distance to the next grade in explanations.
+
+    To save schemes that use it as JSON, make it an attrs class and
+    :func:`cadredev.io.register` it; it is written with a ``"type"`` tag
+    naming the class, like the built-in ones.
+
+    Examples
+    --------
+    >>> import attrs
+    >>> import numpy as np
+    >>> from cadredev.scoring import Normaliser, Target
+    >>> @attrs.frozen
+    ... class Half:
+    ...     increasing = True
+    ...
+    ...     def __call__(self, values):
+    ...         return np.minimum(np.asarray(values, dtype=float) / 2, 1.0)
+    ...
+    ...     def describe(self):
+    ...         return "half the value, at most 1"
+    >>> isinstance(Half(), Normaliser), isinstance(Target(0, 1), Normaliser)
+    (True, True)
+
+    .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       A protocol that users' own classes can keep, not a closed union.
+    """
+
+    def __call__(self, values: FloatArray, /) -> FloatArray:
+        """Return the attainment of each value."""
+
+    def describe(self) -> str:
+        """Return what the normaliser does, in words."""
+
+
+BUILTIN_NORMALISERS: tuple[type[Any], ...] = (
+    Target,
+    Linear,
+    LookupTable,
+    Reciprocal,
+    Step,
+    MinMax,
+    Percentile,
+)
+"""The normalisers cadredev defines (JSON documents name them by class)."""
+
+
+def attain(norm: Any, values: FloatArray, *, where: str) -> FloatArray:
+    """Return a normaliser's attainments, checked when the normaliser is not a built-in one.
+
+    A user's normaliser must return finite numbers ``>= 0``, one per value.
+    """
+    if type(norm) in BUILTIN_NORMALISERS:
+        out: FloatArray = norm.apply(values)
+        return out
+    try:
+        raw = norm(values)
+    except Exception as exc:
+        raise InvalidInputError(
+            f"{where}: normaliser {norm!r} raised {type(exc).__name__}: {exc}"
+        ) from exc
+    s = np.asarray(raw, dtype=np.float64)
+    if s.shape != np.shape(values):
+        raise InvalidInputError(
+            f"{where}: normaliser {norm!r} returned shape {s.shape} for {np.shape(values)} values"
+        )
+    bad = ~np.isfinite(s) | (s < 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise InvalidInputError(
+            f"{where}: normaliser {norm!r} gave {float(s.flat[i])!r} for value "
+            f"{float(np.asarray(values).flat[i])!r}; attainments must be finite and >= 0"
+        )
+    return s

@@ -34,17 +34,31 @@ def period_sort_key(label: str) -> tuple[int, int]:
 
 
 def _encode(items: Iterable[str], what: str) -> tuple[tuple[str, ...], IntArray]:
-    """Return the sorted distinct items and each item's code in that order."""
-    index: dict[str, int] = {}
-    raw = np.fromiter((index.setdefault(x, len(index)) for x in items), dtype=np.int64)
-    for key in index:
-        if not isinstance(key, str) or not key.strip():
-            raise InvalidInputError(f"Records: {what} must be non-empty strings, got {key!r}")
-    ordered = sorted(index)
-    remap = np.empty(len(index), dtype=np.int64)
-    for new, key in enumerate(ordered):
-        remap[index[key]] = new
-    return tuple(ordered), remap[raw] if raw.size else raw
+    """Return the sorted distinct items and each item's code in that order.
+
+    The work per item runs in C (``dict.fromkeys``, ``map``, numpy
+    comparisons and sorts), never in Python bytecode: a million ids are
+    encoded without a loop per row. Items already sorted and distinct (one
+    row per cadre, in id order) are recognised and cost one comparison pass.
+    """
+    values = items.tolist() if isinstance(items, np.ndarray) else list(items)
+    n = len(values)
+    if not set(map(type, values)) <= {str} or not all(map(str.strip, values)):
+        bad = next(k for k in values if not isinstance(k, str) or not k.strip())
+        raise InvalidInputError(f"Records: {what} must be non-empty strings, got {bad!r}")
+    obj = np.empty(n, dtype=object)
+    obj[:] = values
+    if n < 2 or bool(np.all(obj[1:] > obj[:-1])):  # sorted and distinct: nothing to look up
+        return tuple(values), np.arange(n, dtype=np.int64)
+    seen: dict[Any, Any] = dict.fromkeys(values)
+    if len(seen) == n:  # distinct: a sort, not a dictionary lookup per row
+        order = np.argsort(obj, kind="stable")
+        codes = np.empty(n, dtype=np.int64)
+        codes[order] = np.arange(n, dtype=np.int64)
+        return tuple(obj[order].tolist()), codes
+    ordered = sorted(seen)
+    seen.update(zip(ordered, range(len(ordered)), strict=True))
+    return tuple(ordered), np.fromiter(map(seen.__getitem__, values), dtype=np.int64, count=n)
 
 
 @frozen(eq=False)
@@ -166,11 +180,11 @@ class Records:
     @classmethod
     def from_matrix(
         cls,
-        cadre_ids: Sequence[str],
+        cadre_ids: Sequence[str] | np.ndarray[Any, Any],
         indicator_ids: Sequence[str],
         values: Any,
         *,
-        period: str | Sequence[str],
+        period: str | Sequence[str] | np.ndarray[Any, Any],
     ) -> Records:
         """Build records from a dense ``(rows x indicators)`` matrix (the fast path).
 
@@ -180,7 +194,8 @@ class Records:
         Parameters
         ----------
         cadre_ids
-            One cadre id per row.
+            One cadre id per row (a sequence or a numpy array of strings;
+            ids already in order are recognised without a lookup per row).
         indicator_ids
             One indicator id per column.
         values

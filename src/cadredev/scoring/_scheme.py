@@ -14,7 +14,7 @@ from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict, Line
 
-from ._normalise import Linear, LookupTable, MinMax, Normaliser, Percentile, Target
+from ._normalise import LookupTable, Normaliser, Target
 
 __all__ = ["DEFAULT_GRADES", "Grade", "Indicator", "Penalty", "Scheme", "Veto"]
 
@@ -25,7 +25,6 @@ Ties = Literal["exclude_block", "include_all", "secondary_keys"]
 GroupBy = Literal["unit", "line"] | None
 Apportionment = Literal["per_group", "largest_remainder"]
 
-_NORMALISERS = (Target, Linear, LookupTable, MinMax, Percentile)
 RATE_PARTS = (".num", ".den")
 
 
@@ -81,9 +80,10 @@ class Indicator:
     unit
         The unit of the raw value (``"家"``, ``"万元"``, ``"天"``).
     normalise
-        A :class:`Target`, :class:`Linear` or :class:`LookupTable` (fixed
-        references), or the opt-in cohort-relative :class:`MinMax` /
-        :class:`Percentile`.
+        A :class:`Target`, :class:`Linear`, :class:`LookupTable`,
+        :class:`Reciprocal` or :class:`Step` (fixed references), the opt-in
+        cohort-relative :class:`MinMax` / :class:`Percentile`, or your own
+        :class:`Normaliser`.
     weight
         Non-negative weight.
     lines
@@ -139,17 +139,18 @@ class Indicator:
             raise InvalidInputError(
                 f"{owner}: kind must be 'flow', 'stock', 'rate' or 'event', got {self.kind!r}"
             )
-        if not isinstance(self.normalise, _NORMALISERS):
+        if isinstance(self.normalise, type) or not isinstance(self.normalise, Normaliser):
             raise InvalidInputError(
-                f"{owner}: normalise must be Target, Linear, LookupTable, MinMax or "
-                f"Percentile, got {self.normalise!r}"
+                f"{owner}: normalise must be a Normaliser (Target, Linear, LookupTable, "
+                "Reciprocal, Step, MinMax, Percentile, or an object with __call__(values) "
+                f"and describe()), got {self.normalise!r}"
             )
         object.__setattr__(self, "weight", _number(owner, "weight", self.weight, minimum=0))
         object.__setattr__(self, "lines", _lines(owner, self.lines))
-        rising = self.normalise.increasing
+        rising = getattr(self.normalise, "increasing", None)
         if isinstance(self.normalise, LookupTable) and self.normalise.constant:
             rising = None
-        elif rising is None and not self.normalise.relative:
+        elif rising is None and isinstance(self.normalise, LookupTable):
             raise InvalidInputError(f"{owner}: LookupTable scores must be monotone")
         if rising is not None and rising != (self.direction == "max"):
             detail = ""

@@ -383,7 +383,8 @@ class ScoreTable:
             to_next = None
             if gap is not None and app[0, j] and unit_pts > 0:
                 need = s[0, j] + gap / unit_pts
-                value = ind.normalise.inverse(need)
+                inverse = getattr(ind.normalise, "inverse", None)
+                value = inverse(need) if callable(inverse) else None
                 rv = raw[0, j]
                 if value is not None and not np.isnan(rv):
                     to_next = (

@@ -22,7 +22,7 @@ def topsis(
     weights: Any,
     *,
     directions: Sequence[Literal["max", "min"]] | None = None,
-    normalisation: Literal["minmax", "vector"] = "minmax",
+    normalisation: Literal["minmax", "vector", "none"] = "minmax",
 ) -> FloatArray:
     """Return TOPSIS closeness to the ideal for each row of a decision matrix.
 
@@ -43,7 +43,11 @@ def topsis(
     directions
         ``"max"`` (benefit) or ``"min"`` (cost) per criterion; default all ``"max"``.
     normalisation
-        ``"minmax"`` (pymcdm's default) or ``"vector"``.
+        ``"minmax"`` (pymcdm's default), ``"vector"``, or ``"none"``: the
+        values are weighted as they are (already on one scale, such as
+        attainments from :func:`score`); the ideal point then takes the
+        smallest value of a ``"min"`` criterion and the largest of a
+        ``"max"`` one.
 
     Returns
     -------
@@ -62,8 +66,12 @@ def topsis(
     array([0. , 1. , 0.5])
     >>> topsis([[1.0, 1.0], [3.0, 3.0]], [1, 1]).tolist()
     [0.0, 1.0]
+    >>> topsis([[0.2, 0.9], [0.6, 0.3]], [1, 1], normalisation="none").round(3).tolist()
+    [0.6, 0.4]
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       ``normalisation="none"``.
     """
     x = np.asarray(values, dtype=np.float64)
     if x.ndim != 2:
@@ -82,9 +90,9 @@ def topsis(
         raise InvalidInputError(
             f"topsis: directions must give 'max' or 'min' per criterion, got {dirs}"
         )
-    if normalisation not in ("minmax", "vector"):
+    if normalisation not in ("minmax", "vector", "none"):
         raise InvalidInputError(
-            f"topsis: normalisation must be 'minmax' or 'vector', got {normalisation!r}"
+            f"topsis: normalisation must be 'minmax', 'vector' or 'none', got {normalisation!r}"
         )
     if x.shape[0] == 0:
         return np.zeros(0)
@@ -94,12 +102,16 @@ def topsis(
         span = np.where(hi > lo, hi - lo, 1.0)
         n = np.where(cost, hi - x, x - lo) / span
         n[:, hi == lo] = 1.0
-    else:
+    elif normalisation == "vector":
         norm = np.sqrt((x**2).sum(axis=0))
         norm = np.where(norm > 0, norm, 1.0)
         n = np.where(cost, 1.0 - x / norm, x / norm)
+    else:
+        n = x
     v = n * w
     best, worst = v.max(axis=0), v.min(axis=0)
+    if normalisation == "none":  # a cost criterion's ideal is its smallest value
+        best, worst = np.where(cost, worst, best), np.where(cost, best, worst)
     d_plus = np.sqrt(((v - best) ** 2).sum(axis=1))
     d_minus = np.sqrt(((v - worst) ** 2).sum(axis=1))
     both = d_plus + d_minus

@@ -8,6 +8,7 @@ asked for, together or apart:
 * **cohesion** (industry teams, immersion groups): the members of a team
   should share a key such as an industry.
 
+:func:`with_grids` writes the teams onto the records' ``grid`` field.
 :func:`assign_enterprises` then splits a list of enterprises across the
 teams as evenly as possible, optionally keeping an area or industry together.
 
@@ -50,6 +51,7 @@ from __future__ import annotations
 
 from ._enterprises import EnterpriseSplit, assign_enterprises
 from ._form import form_teams
+from ._grids import grid_names, with_grids
 from ._result import Teams, TeamsReport
 
 __all__ = [
@@ -58,4 +60,6 @@ __all__ = [
     "TeamsReport",
     "assign_enterprises",
     "form_teams",
+    "grid_names",
+    "with_grids",
 ]

@@ -49,7 +49,7 @@ __all__ = ["ALL", "PROPERTIES", "Property", "vacuous"]
 
 
 def _boundedness(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
-    uppers = [i.normalise.upper for i in ctx.scheme.all_indicators]
+    uppers = [getattr(i.normalise, "upper", 1.0) for i in ctx.scheme.all_indicators]
     # an unclipped scale has no upper bound: hold it to the attainment of a target (1)
     top = 100.0 * max([u for u in uppers if math.isfinite(u)] or [1.0])
     caps = [p.cap for p in ctx.scheme.penalties]

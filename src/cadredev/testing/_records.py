@@ -20,8 +20,10 @@ from cadredev.scoring import (
     Indicator,
     Linear,
     LookupTable,
+    Reciprocal,
     Records,
     Scheme,
+    Step,
     Target,
 )
 from cadredev.scoring._periods import check_period, period_months
@@ -95,6 +97,9 @@ def reference_span(ind: Indicator) -> float:
     if isinstance(norm, LookupTable):
         ts = [t for t, _ in norm.steps]
         return max(ts[-1] - ts[0], 1.0)
+    if isinstance(norm, Step | Reciprocal):
+        refs = _references(ind)
+        return max(max(refs) - min(refs), 1.0)
     return 1.0
 
 
@@ -109,6 +114,10 @@ def _references(ind: Indicator) -> list[float]:
         return [norm.lo, norm.hi]
     if isinstance(norm, LookupTable):
         return [t for t, _ in norm.steps]
+    if isinstance(norm, Step):
+        return list(norm.thresholds)
+    if isinstance(norm, Reciprocal):
+        return [norm.target / norm.cap, norm.target, 4 * norm.target]
     return [0.0, 1.0, 5.0, 10.0]
 
 
