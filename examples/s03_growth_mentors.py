@@ -1,9 +1,9 @@
 # %% [markdown]
 # # S3 Growth mentors for shadowing trainees (成长导师)
 #
-# Post-90s cadres shadow in another unit (跟班学习). Each trainee gets a
-# growth mentor **in the host unit** whose expertise covers the trainee's
-# weakest competency.
+# Post-90s cadres (90后干部) shadow in another unit (跟班学习). Each trainee
+# gets a growth mentor (成长导师) **in the host unit** whose expertise covers
+# the trainee's weakest competency (短板能力).
 #
 # Host units come from the shadowing plan of S4 (`cross_shadowing_problem`:
 # 27 trainees, 3 months each in a host post of another unit, host capacity
@@ -24,6 +24,7 @@ import attrs
 from cadredev.datasets import ABILITIES, cross_shadowing_problem, sample_zone
 from cadredev.matching import Criteria, Matching, compatibility_graph, match
 from cadredev.model import Cadre, Mentor, MentorRole
+from cadredev.plot import mentor_graph
 from cadredev.rotation import replan, schedule
 
 zone = sample_zone()
@@ -32,7 +33,6 @@ shadowing = cross_shadowing_problem(zone)
 program = shadowing.program("cross-shadowing")
 by_id = {c.id: c for c in zone.cadres}
 trainees = [by_id[i] for i in sorted(program.cadres or ())]
-print(len(trainees), "trainees,", len(growth), "growth mentors")
 
 MARGIN = 0.1
 
@@ -62,12 +62,13 @@ for c in trainees:
 plan = schedule(attrs.evolve(shadowing, benefit=benefit), seed=0)
 posts = {p.id: p for p in shadowing.posts}
 host = {a.cadre_id: posts[a.post_id].unit for a in plan.assignments}
-assert plan.violations(shadowing) == ()  # S4's constraints all hold
-assert sorted(host) == [c.id for c in trainees]
-assert all(host[c.id] != c.unit for c in trainees)
-print(plan.method, plan.objective)
+initial, initial_host = plan, host
+plan
 
 # %% [markdown]
+# The 27 placements of the plan, each three months in a host post of
+# another unit; the host units decide who can mentor whom.
+#
 # Match: the weakest-competency gap dominates the weight; shared industries
 # and the general competency gap break ties. Shadowing develops the five
 # abilities, so the trainees' profiles are restricted to them for the match.
@@ -101,7 +102,7 @@ def mentoring(host: dict[str, str]) -> Matching:
 
 
 result = mentoring(host)
-print(result.summary())
+result.summary()
 
 # %% [markdown]
 # A mentor takes two trainees at most, which the shadowing plan does not
@@ -112,8 +113,8 @@ print(result.summary())
 
 # %%
 rounds = 1
+first_unmatched = dict(result.unmatched)
 while result.unmatched and rounds < 4:
-    print(f"round {rounds}: unmatched {dict(result.unmatched)}")
     load = Counter(result.pairs.values())
     for cid in result.unmatched:
         c = by_id[cid]
@@ -128,27 +129,23 @@ while result.unmatched and rounds < 4:
     host = {a.cadre_id: posts[a.post_id].unit for a in plan.assignments}
     result = mentoring(host)
     rounds += 1
-assert plan.violations(shadowing) == ()
 placed = place(host)
-print(f"{rounds} round(s); moved in the last re-plan: {plan.moved}")
 first = trainees[0]
-print(f"{first.id} (weakest: {weakest(first)}, hosted by {host[first.id]})")
-print(result.explain(first.id))
-
-# %% [markdown]
-# Checks: every trainee has a growth mentor in the host unit (never the home
-# unit) who covers the weakest competency, and no mentor exceeds capacity 2.
+print(f"{rounds} matching round(s); left unmatched at first: {len(first_unmatched)} trainees")
+result
 
 # %%
-mentor_by_id = {m.id: m for m in growth}
-home = {c.id: c.unit for c in trainees}
-assert not result.unmatched, result.unmatched
-for c in trainees:
-    mentor = mentor_by_id[result.pairs[c.id]]
-    assert mentor.unit == host[c.id] != home[c.id]
-    assert covers(mentor, c), (c.id, mentor.id)
-assert all(load <= cap for load, cap in result.summary().loads.values())
-print(f"all {len(trainees)} trainees matched to a covering growth mentor in their host unit")
+ax = mentor_graph(result, compatibility_graph(placed, growth, criteria=criteria), labels="zh")
+
+# %% [markdown]
+# Each growth mentor with the trainees hosted in their unit: no mentor takes
+# more than two, and the hollow ones have no trainee this term.
+#
+# Why the first trainee got their mentor (their weakest ability and the
+# host unit are in the table):
+
+# %%
+result.explain(first.id)
 
 # %% [markdown]
 # A second term: the trainees stay in their host units, and each should now
@@ -167,11 +164,32 @@ history = [
 ]
 new_mentor = attrs.evolve(criteria, previous_mentor="forbid")
 second = match(compatibility_graph(history, growth, criteria=new_mentor))
-print(second)
 why = second.explain(first.id)
-print(why)
+why
+
+# %% [markdown]
+# The first trainee's explanation for the second term lists the previous
+# mentor as forbidden.
+#
+# ## Checks
+#
+# The plan keeps S4's constraints; every trainee has a growth mentor in the
+# host unit (never the home unit) who covers the weakest competency, no
+# mentor exceeds capacity 2, and in the second term every mentor is new.
 
 # %%
+mentor_by_id = {m.id: m for m in growth}
+home = {c.id: c.unit for c in trainees}
+for p, h in ((initial, initial_host), (plan, host)):
+    assert p.violations(shadowing) == ()  # S4's constraints all hold
+    assert sorted(h) == [c.id for c in trainees]
+    assert all(h[c.id] != c.unit for c in trainees)
+assert not result.unmatched, result.unmatched
+for c in trainees:
+    mentor = mentor_by_id[result.pairs[c.id]]
+    assert mentor.unit == host[c.id] != home[c.id]
+    assert covers(mentor, c), (c.id, mentor.id)
+assert all(load <= cap for load, cap in result.summary().loads.values())
 assert not second.unmatched, second.unmatched
 for c in trainees:
     mentor = mentor_by_id[second.pairs[c.id]]
@@ -180,4 +198,3 @@ for c in trainees:
     assert covers(mentor, c), (c.id, mentor.id)
 assert why.forbidden == ((result.pairs[first.id], "previous mentor"),)
 assert f"not {result.pairs[first.id]}: forbidden: previous mentor" in str(why)
-print(f"second term: all {len(trainees)} trainees have a new covering mentor in their host unit")

@@ -1,7 +1,7 @@
 # %% [markdown]
 # # S6 Three-year rotation (轮岗交流)
 #
-# 23 investment cadres rotate over three years; **9 of them** through the 9
+# 23 investment cadres (招商干部) rotate over three years; **9 of them** through the 9
 # stationed out-of-town posts (驻外招商岗位, one cadre per post at a time),
 # the other 14 through investment posts of other units at home. Periods are
 # **quarters** from 2025Q1 (12 periods); a placement lasts a year (4
@@ -18,11 +18,13 @@
 import datetime as dt
 
 import attrs
+import pandas as pd
 
 from cadredev.calendar import Calendar
 from cadredev.datasets import sample_zone, stationed_rotation_problem
 from cadredev.events import Left
 from cadredev.model import Eligibility, Line, Post, Posting
+from cadredev.plot import rotation_gantt
 from cadredev.rotation import Program, replan, schedule
 
 zone = sample_zone()
@@ -96,28 +98,37 @@ cadres = [
 ]
 problem = attrs.evolve(blind_problem, cadres=cadres)
 plan = schedule(problem, seed=0)
-print(plan.method, plan.objective, "gap", plan.gap)
+plan
+
+# %% [markdown]
+# The plan lists every placement, a year (four quarters) long.
+
+# %%
+ax = rotation_gantt(plan, problem, labels="zh")
+
+# %% [markdown]
+# One row per cadre over the three years: nine of them pass through the
+# stationed offices, the other fourteen through investment posts of other
+# units at home.
+#
+# The five who served in 2023 do not go back to the post they held then,
+# which the history-blind plan would have given them:
 
 # %%
 stationed = {a.cadre_id for a in plan.assignments if a.post_id in stationed_posts}
-assert len(members) == 23
-assert {a.cadre_id for a in plan.assignments} == set(members)
-assert len(stationed) == 9  # 其中驻外招商岗位占9人
-assert stationed == set(stationed_ids)
-assert not plan.unplaced
-assert plan.occupancy().max() <= 1
-print(f"{len(members)} cadres rotated, {len(stationed)} of them through stationed posts")
-held = [(a.cadre_id, a.post_id) for a in plan.assignments]
-assert len(held) == len(set(held))  # nobody repeats a post within the plan
-assert plan.violations(problem) == ()
-
-# the history-blind plan repeats the 2023 posts; the plan with history does not
-for cid, post in served.items():
-    now_held = [a.post_id for a in plan.assignments if a.cadre_id == cid]
-    assert post in {a.post_id for a in blind.assignments if a.cadre_id == cid}
-    assert post not in now_held
-    print(f"{cid} held {post} in 2023; history-blind plan: {post} again; now: {now_held}")
-print(blind.violations(problem)[0].message)
+pd.DataFrame(
+    [
+        {
+            "cadre": cid,
+            "held in 2023": post,
+            "history-blind plan": ", ".join(
+                a.post_id for a in blind.assignments if a.cadre_id == cid
+            ),
+            "plan": ", ".join(a.post_id for a in plan.assignments if a.cadre_id == cid),
+        }
+        for cid, post in served.items()
+    ]
+)
 
 # %% [markdown]
 # A cadre leaves in July 2026, halfway through a placement. The re-plan is
@@ -133,15 +144,49 @@ leaver = min(a.cadre_id for a in plan.assignments if a.start < start <= a.end)
 event = Left(at=dt.date(2026, 7, 10), recorded_by="组织部", cadre_id=leaver, reason="调任")
 again = replan(problem, plan, [event], now=now, seed=0)
 gone = [a for a in plan.assignments if a.cadre_id == leaver and a.end >= start]
-print(f"{leaver} leaves; moved {again.moved}; diff {len(plan.diff(again).added)} added")
-print(again.explain(leaver))
+again.explain(leaver)
+
+# %% [markdown]
+# What the re-plan says about the leaver; the placements it added in their
+# place:
+
+# %%
+pd.DataFrame(
+    [
+        {
+            "cadre": a.cadre_id,
+            "post": a.post_id,
+            "from": again.dates(a)[0],
+            "to": again.dates(a)[1],
+            "ended early": a.ended_early,
+        }
+        for a in plan.diff(again).added
+    ]
+)
+
+# %% [markdown]
+# ## Checks
+
+# %%
+assert len(members) == 23
+assert {a.cadre_id for a in plan.assignments} == set(members)
+assert len(stationed) == 9  # 其中驻外招商岗位占9人
+assert stationed == set(stationed_ids)
+assert not plan.unplaced
+assert plan.occupancy().max() <= 1
+held = [(a.cadre_id, a.post_id) for a in plan.assignments]
+assert len(held) == len(set(held))  # nobody repeats a post within the plan
+assert plan.violations(problem) == ()
+
+# the history-blind plan repeats the 2023 posts; the plan with history does not
+for cid, post in served.items():
+    assert post in {a.post_id for a in blind.assignments if a.cadre_id == cid}
+    assert post not in {a.post_id for a in plan.assignments if a.cadre_id == cid}
+assert blind.violations(problem)
+
 assert again.moved == len(gone)
 assert all(a in again.assignments for a in plan.assignments if a not in gone)
 assert [a.end for a in again.assignments if a.cadre_id == leaver] == [start - 1]
 assert [a.ended_early for a in again.assignments if a.cadre_id == leaver] == [True]
 assert leaver not in {u.cadre_id for u in again.unplaced}
 assert again.violations(problem) == ()
-for a in plan.diff(again).added:
-    first, last = again.dates(a)
-    print(f"{a.cadre_id} in {a.post_id} from {first} to {last}{' (ended early)' * a.ended_early}")
-print("S6 ok:", len(again.assignments), "placements after the re-plan")

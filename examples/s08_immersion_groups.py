@@ -19,10 +19,14 @@
 # formed so that each shares one key, units mixed as a secondary balance.
 
 # %%
-from collections import Counter
+import datetime as dt
+
+import pandas as pd
 
 from cadredev import Cadre, Line
 from cadredev.datasets import sample_zone
+from cadredev.events import Completed, Enrolled
+from cadredev.plot import team_balance
 from cadredev.teams import form_teams
 
 GROUPS = {
@@ -30,6 +34,12 @@ GROUPS = {
     "biomedicine": {"biomedicine", "in_vitro_diagnostics", "digital_economy"},
     "home_textiles": {"home_textiles", "furniture_lighting", "stone"},
     "project_sites": {"green_energy", "logistics"},
+}
+GROUP_NAMES = {
+    "smart_manufacturing": "智能制造组",
+    "biomedicine": "生物医药组",
+    "home_textiles": "家居纺织组",
+    "project_sites": "项目现场组",
 }
 
 
@@ -43,13 +53,10 @@ def immersion_group(cadre: Cadre) -> set[str]:
 
 zone = sample_zone()
 post90s = [c for c in zone.cadres if c.birth_year >= 1990]
-fit_counts = Counter(g for c in post90s for g in immersion_group(c))
-print(f"{len(post90s)} post-90s cadres; eligible per group: {dict(sorted(fit_counts.items()))}")
-assert all(immersion_group(c) for c in post90s)
 
 # %% [markdown]
 # Nominate three per group: cadres whose background fits that group alone,
-# each from a different unit (cadres by id).
+# each from a different unit (cadres by id). Then form the four groups.
 
 # %%
 nominated: list[Cadre] = []
@@ -59,35 +66,37 @@ for group in GROUPS:
         if immersion_group(c) == {group} and c.unit not in units and len(units) < 3:
             nominated.append(c)
             units.add(c.unit)
-print(f"{len(nominated)} nominated: {sorted(c.id for c in nominated)}")
-
-# %%
 groups = form_teams(
     nominated, n_teams=4, cohesion=(immersion_group,), balance=("unit",), seed=0, as_of=zone.as_of
 )
 report = groups.report()
-for t, members in enumerate(groups.teams):
-    units = sorted({c.unit for c in nominated if c.id in members})
-    print(f"group {t}: {list(members)}, shared {sorted(report.shared[t])}, units {units}")
-
-# %%
-assert len(nominated) == sum(groups.sizes) == 12
-assert sorted(groups.sizes) == [3, 3, 3, 3]
-assert all(c.birth_year >= 1990 for c in nominated)
-assert report.cohesion_share == 1.0
-assert sorted(next(iter(s)) for s in report.shared) == sorted(GROUPS)
-assert all(len(s) == 1 for s in report.shared)
-assert report.worst_deviation <= report.initial_worst_deviation
+by_id = {c.id: c for c in nominated}
+names = [GROUP_NAMES[next(iter(shared))] for shared in report.shared]
+pd.DataFrame(
+    [
+        {
+            "group": names[t],
+            "members": "、".join(f"{by_id[m].name}（{by_id[m].unit}）" for m in members),
+            "industries": ", ".join(sorted(i for m in members for i in by_id[m].industries)),
+        }
+        for t, members in enumerate(groups.teams)
+    ]
+).set_index("group")
 
 # %% [markdown]
-# The week: Monday to Friday, five working days, every one of the twelve
-# completing it.
+# The four groups of three, each from three different units, with the
+# industry backgrounds that put them in their group.
 
 # %%
-import datetime as dt
+ax = team_balance(groups, attribute="unit", names=names, labels="zh")
 
-from cadredev.events import Completed, Enrolled
+# %% [markdown]
+# Each group's mix of units: no unit fills a group on its own.
+#
+# The week: Monday to Friday, five working days, every one of the twelve
+# completing it (each enrolment and completion is an event).
 
+# %%
 monday = dt.date(2025, 5, 12)
 friday = monday + dt.timedelta(days=4)
 week = [
@@ -100,7 +109,22 @@ week = [
     )
 ]
 completed = {e.cadre_id for e in week if isinstance(e, Completed)}
+pd.DataFrame(
+    [{"date": e.at, "event": e.kind, "cadre": e.cadre_id, "programme": e.programme} for e in week]
+).head(6)
+
+# %% [markdown]
+# ## Checks
+
+# %%
+assert all(immersion_group(c) for c in post90s)
+assert len(nominated) == sum(groups.sizes) == 12
+assert sorted(groups.sizes) == [3, 3, 3, 3]
+assert all(c.birth_year >= 1990 for c in nominated)
+assert report.cohesion_share == 1.0
+assert sorted(next(iter(s)) for s in report.shared) == sorted(GROUPS)
+assert all(len(s) == 1 for s in report.shared)
+assert report.worst_deviation <= report.initial_worst_deviation
 assert (monday.weekday(), friday.weekday()) == (0, 4)
 assert (friday - monday).days + 1 == 5
 assert completed == {c.id for c in nominated}
-print(f"{len(completed)} cadres completed the week {monday} to {friday} in {len(groups)} groups")

@@ -31,7 +31,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"io"}),
     frozenset({"ledger"}),
     frozenset({"datasets"}),
-    frozenset({"testing", "plot"}),
+    frozenset({"testing", "plot", "scenarios"}),
     frozenset({"_pipeline", "report", "cli", "__main__", "_hypothesis_plugin", "__init__"}),
 )
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import SimpleNamespace as NS  # noqa: N814
 from typing import Any
 
+import attrs
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -37,12 +38,14 @@ from cadredev.plot import (
     occupancy,
     post_fit_chart,
     rotation_gantt,
+    scenario_chart,
     score_distribution,
     team_balance,
 )
 from cadredev.plot._fonts import font_for, needs_cjk
 from cadredev.plot._rotation import lanes
 from cadredev.rotation import Assignment, RotationPlan, schedule
+from cadredev.scenarios import Scenario, grid, run
 from cadredev.scoring import post_fit
 
 mpl.use("Agg")
@@ -166,6 +169,10 @@ def _every_plot(pieces: NS, zone: Any) -> dict[str, tuple[Callable[[], Axes], li
             lambda: leaderboard_chart(table.leaderboard(group="line"), scheme=zone.scheme, top=3),
             ["招商引资", f"1 {first.name}" if first.group == "zone" else "1 ", "指标"],
         ),
+        "scenario chart": (
+            lambda: scenario_chart(_sweep()),
+            ["各方案安排人次", "上界", "horizon=4", "失败"],
+        ),
         "post fit": (
             lambda: post_fit_chart(
                 post_fit(host, zone.cadres, as_of=zone.as_of), names=pieces.names
@@ -173,6 +180,50 @@ def _every_plot(pieces: NS, zone: Any) -> dict[str, tuple[Callable[[], Axes], li
             ["匹配度（1 = 全部达标）", "全部达标"],
         ),
     }
+
+
+def _sweep() -> Any:
+    """Two horizons of the tiny problem, and one scenario whose task fails."""
+    base = tiny_rotation_problem()
+    broken = Scenario(name="broken", base=attrs.evolve(base, horizon=5))
+    scenarios = [*grid(base, horizon=[4, 6]), broken]
+
+    def task(problem: Any, *, seed: int) -> Any:
+        if problem.horizon == 5:
+            raise ValueError("no plan today")
+        return schedule(problem, seed=seed)
+
+    return run(scenarios, task, executor="serial", progress=False)
+
+
+def test_scenario_chart_marks_failures_and_refuses_unknown_columns() -> None:
+    results = _sweep()
+    ax = scenario_chart(results, labels="en")
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["horizon=4", "horizon=6", "broken"]
+    assert any("failed" in t for t in _texts(ax))
+    assert len(ax.patches) == 2  # no bar for the failed scenario
+    ax = scenario_chart(results, by="runtime", labels="en")
+    assert ax.get_xlabel() == "runtime"
+    with pytest.raises(InvalidInputError, match="by must name a numeric column"):
+        scenario_chart(results, by="nope")
+    with pytest.raises(InvalidInputError, match="needs results of score tables"):
+        scenario_chart(results, by="grades")
+    plt.close("all")
+
+
+def test_scenario_chart_stacks_grade_counts() -> None:
+    table = demo_score_table()
+    results = run(
+        [Scenario(name="a", base=table), Scenario(name="b", base=table)],
+        lambda t, *, seed: t,
+        executor="serial",
+        progress=False,
+    )
+    ax = scenario_chart(results, labels="en")
+    assert ax.get_title() == "grade counts by scenario"
+    per_bar = sum(p.get_width() for p in ax.patches if isinstance(p, Rectangle))
+    assert per_bar == 2 * len(table.cadre_ids)
+    plt.close("all")
 
 
 def test_every_plot_draws_chinese_with_no_missing_glyph(

@@ -406,3 +406,131 @@ def test_the_report_in_headless_chromium(
     shot = shots / "report-en.png"
     assert _shoot(browser, english, shot, size=(1280, 3000), profile=tmp_path / "p-en") == []
     _assert_not_blank(shot)
+
+
+# ------------------------------------------------------- no stray English in Chinese
+
+
+def _with_reasons(demo: _pipeline.Demo) -> _pipeline.Demo:
+    """The demo with every kind of reason the page shows: unmatched, unplaced, unused."""
+    from cadredev.matching import match  # noqa: PLC0415
+    from cadredev.rotation import schedule  # noqa: PLC0415
+
+    zone = demo.zone
+    assert zone.scheme is not None
+    assert zone.records is not None
+    graph = demo.mentor_graph.copy()
+    for node, data in graph.nodes(data=True):
+        if data.get("bipartite") == 1:
+            graph.nodes[node]["capacity"] = 2
+    problem = demo.shadowing_problem
+    narrow = attrs.evolve(problem, posts=[attrs.evolve(problem.posts[0], capacity=1)])
+    exemptions = [
+        Exemption(
+            cadre_id="c001", period="2025", target="visits", reason="借调", approved_by="党工委"
+        ),
+        Exemption(
+            cadre_id="c002", period="2024", target="visits", reason="借调", approved_by="党工委"
+        ),
+    ]
+    year = score(
+        zone.scheme,
+        zone.cadres,
+        rollup(zone.records, zone.scheme, to="year"),
+        exemptions=exemptions,
+    )
+    return attrs.evolve(
+        demo,
+        mentor_graph=graph,
+        mentoring=match(graph),
+        shadowing_problem=narrow,
+        shadowing=schedule(narrow, seed=0),
+        year=year,
+    )
+
+
+def _english_words(page: str, demo: _pipeline.Demo) -> set[str]:
+    """The English words left in a page's body once the data's own names are set aside."""
+    body = re.sub(r"<(style|title)>.*?</\1>", " ", page, flags=re.DOTALL)
+    text = "\n".join(_parse(body).text)
+    zone = demo.zone
+    data = [zone.name, zone.scheme.name if zone.scheme else "", "cadredev", "pip install"]
+    data += [p.id for p in (*demo.shadowing_problem.posts, *demo.frontline_problem.posts)]
+    for value in data:
+        text = text.replace(value, " ")
+    text = re.sub(r"'cadredev\[\w+\]'|\bc\d{3}\b|\d+\.\d+\.\d+\S*", " ", text)
+    return set(re.findall(r"[A-Za-z][A-Za-z_-]{2,}", text))
+
+
+def test_the_chinese_page_says_the_reasons_in_chinese(demo: _pipeline.Demo) -> None:
+    odd = _with_reasons(demo)
+    assert odd.mentoring.unmatched
+    assert odd.shadowing.unplaced
+    assert odd.year.exemptions_unused
+    assert odd.pool.excluded
+    page = build(odd, lang="zh")
+    assert _english_words(page, odd) == set()
+    text = "".join(_parse(page).text)
+    assert "可匹配的导师均已满额" in text  # all compatible mentors full
+    assert "跨部门跟岗" in text  # the programme by its Chinese name
+    assert "任职 2 年，不足 3 年" in text  # tenure 2 < 3 years
+    assert "2024 期未计分" in text  # period 2024 not scored
+    assert "走访企业" in text  # the exempted indicator by its label
+    # the English page keeps the library's words
+    english = "".join(_parse(build(odd, lang="en")).text)
+    assert "all compatible mentors full" in english
+    assert "tenure 2 < 3 years" in english
+
+
+@pytest.mark.parametrize(
+    ("text", "chinese"),
+    [
+        ("no compatible mentor", "没有可匹配的导师"),
+        ("not matched by the greedy method", "贪心算法未匹配"),
+        (
+            "forbidden: every candidate mentor is kept out (excluded (回避); previous mentor)",
+            "所有候选导师均被排除（回避；曾任导师）",
+        ),
+        ("grade basic not admitted", "等次基本称职不能入库"),
+        ("joined 2026-01-01, after 2025-12-31", "2026-01-01 入区，晚于 2025-12-31"),
+        ("scheme 'x' has no indicator for line none", "考核方案x没有无条线的指标"),
+        (
+            (
+                "all 4 eligible post-start options are taken or blocked: post capacity (3), "
+                "home-unit staffing (1); posting history: held before, so not again: h1, h2"
+            ),
+            (
+                "全部 4 个可选岗位和开始时间均被占用或受限："
+                "岗位容量已满（3），原单位在岗人数不足（1）；"
+                "任职经历：曾任岗位不再安排：h1，h2"
+            ),
+        ),
+        (
+            (
+                "no eligible post in categories ['host'] (e.g. h1: post is in the cadre's own unit "
+                "招商一局; cohort old not admitted; rank section below division)"
+            ),
+            (
+                "没有符合条件的岗位（类别 跟岗；例如 h1：岗位在本人单位（招商一局）；"
+                "老年干部不在范围；职级科级及以下低于处级）"
+            ),
+        ),
+        (
+            (
+                "no 3-period window left in the horizon; posting history: cooldown: no 'stationed' "
+                "start before period 9 (last one ended in period 4, 4 idle period(s) needed)"
+            ),
+            (
+                "计划期内已没有连续 3 期的空档；任职经历：冷却期：第 9 期前不得开始驻外招商类岗位"
+                "（上次于第 4 期结束，需间隔 4 期）"
+            ),
+        ),
+    ],
+)
+def test_reasons_in_chinese(text: str, chinese: str) -> None:
+    from cadredev.model import Cohort, Rank  # noqa: PLC0415
+    from cadredev.report._text import reason  # noqa: PLC0415
+
+    terms = {m.value: m.label for e in (Cohort, Rank) for m in e} | {"basic": "基本称职"}
+    assert reason(text, "zh", terms) == chinese
+    assert reason(text, "en", terms) == text

@@ -4,7 +4,8 @@
 ``cadredev sample --out DIR`` writes that zone as files to start from;
 ``cadredev report ZONE.json --out report.html`` writes the zone report page; the
 step commands (``teams``, ``match``, ``schedule``, ``score``) run one step on
-a zone JSON file (``teams`` also reads a roster CSV). Every command prints a
+a zone JSON file (``teams`` also reads a roster CSV); ``cadredev sweep`` runs
+one over a grid of variants. Every command prints a
 readable table or ``--format json``. Bad input prints one line to stderr and
 exits with status 2, never a traceback.
 
@@ -14,6 +15,7 @@ exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 import sys
@@ -375,6 +377,78 @@ def _schema(args: argparse.Namespace) -> dict[str, Any]:
     return document
 
 
+# ------------------------------------------------------------------ sweep
+
+
+def _axis_value(text: str) -> Any:
+    for parse in (int, float):
+        try:
+            return parse(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False}.get(text.lower(), text)
+
+
+def _sweep(args: argparse.Namespace) -> dict[str, Any]:
+    from .io._atomic import write_text  # noqa: PLC0415
+    from .scenarios import connect, grid, run  # noqa: PLC0415
+    from .scenarios._tasks import zone_problem  # noqa: PLC0415
+
+    zone = _read_zone(args.file)
+    axes: dict[str, list[Any]] = {}
+    for given in args.axis or ():
+        name, sep, values = given.partition("=")
+        if not sep or not name:
+            raise InvalidInputError(f"--axis: expected NAME=V1,V2,..., got {given!r}")
+        axes[name] = [_axis_value(v) for v in values.split(",") if v]
+    base = zone_problem(zone) if args.task == "schedule" else zone
+    scenarios = grid(base, **axes)
+    client = connect(args.scheduler, timeout=args.timeout) if args.scheduler else None
+    try:
+        executor = client if client is not None else ("serial" if args.workers == 1 else None)
+        results = run(scenarios, args.task, executor=executor, progress=False, seed=args.seed)
+    finally:
+        if client is not None:
+            client.close()
+    records = results.to_records()
+    if args.out is not None:
+        out = Path(args.out)
+        if out.suffix.lower() == ".json":
+            write_text(out, json.dumps(records, ensure_ascii=False, indent=2, default=str) + "\n")
+        else:
+            text = io.StringIO()
+            writer = csv.DictWriter(text, fieldnames=list(records[0]) if records else [])
+            writer.writeheader()
+            writer.writerows(records)
+            write_text(out, text.getvalue())
+    if args.format == "text":
+        headers = [h for h in records[0] if h not in ("error", "runtime")] if records else []
+        print(_table(headers, [[_cell(r[h]) for h in headers] for r in records]))
+        print(results.explain())
+        if args.out is not None:
+            print(f"wrote {args.out}")
+    return {"rows": records, "failed": len(results.failures)}
+
+
+def _cell(value: Any) -> str:
+    return f"{value:.4g}" if isinstance(value, float) else ("" if value is None else str(value))
+
+
+def _add_sweep(command: Any) -> None:
+    sweep = command("sweep", _sweep, "run a task over a grid of policy variants", needs_file=True)
+    sweep.add_argument(
+        "--task", choices=("schedule", "match", "score", "form_teams"), default="schedule"
+    )
+    sweep.add_argument(
+        "--axis", action="append", help="NAME=V1,V2,... (repeatable), e.g. length=2,3"
+    )
+    sweep.add_argument("--scheduler", help="a dask scheduler address, e.g. tcp://host:8786")
+    sweep.add_argument("--timeout", type=float, default=10.0, help="seconds to reach it")
+    sweep.add_argument("--workers", type=int, default=0, help="1 runs here; default a pool")
+    sweep.add_argument("--out", help="write the table to a .csv or .json file")
+    sweep.add_argument("--seed", type=int, default=0)
+
+
 def _build_parser() -> _Parser:
     parser = _Parser(
         prog="cadredev",
@@ -448,6 +522,7 @@ def _build_parser() -> _Parser:
     score.add_argument("--to", choices=("month", "quarter", "year"), default="year")
     score.add_argument("--period", help="period label (default: the last one)")
     score.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    _add_sweep(command)
     return parser
 
 

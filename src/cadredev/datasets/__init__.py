@@ -17,6 +17,7 @@ rotation problem and a two-cadre score table.
 
 from __future__ import annotations
 
+from ._province import sample_province
 from ._rotation import (
     cross_shadowing_problem,
     frontline_problem,
@@ -38,6 +39,7 @@ __all__ = [
     "demo_score_table",
     "frontline_problem",
     "sample_programs",
+    "sample_province",
     "sample_records",
     "sample_scheme",
     "sample_service_year",

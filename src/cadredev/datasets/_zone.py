@@ -299,12 +299,24 @@ def sample_zone(seed: int | np.random.Generator | None = 0, *, n_cadres: int = 2
         msg = f"sample_zone: n_cadres must be an integer >= 24, got {n_cadres!r}"
         raise InvalidInputError(msg)
     sizes = _unit_sizes(int(n_cadres))
+    units = [(unit, size, mix) for (unit, _, mix), size in zip(_UNITS, sizes, strict=True)]
+    return build_zone(seed, name="Sample development zone", units=units, n_enterprises=1600)
+
+
+def build_zone(
+    seed: int | np.random.Generator | None,
+    *,
+    name: str,
+    units: Sequence[tuple[str, int, tuple[float, float, float]]],
+    n_enterprises: int,
+) -> Zone:
+    """Build a zone by the sample zone's rules with the given units and enterprise count."""
     rng = np.random.default_rng(seed)
     as_of = 2025
     lines3 = (Line.INVESTMENT, Line.PROJECT, Line.SERVICE)
     cadres: list[Cadre] = []
     index = 0
-    for unit_no, ((unit, _, mix), size) in enumerate(zip(_UNITS, sizes, strict=True)):
+    for unit_no, (unit, size, mix) in enumerate(units):
         for k in range(size):
             # one leadership member in each of the first 8 units
             age, rank = _age_and_rank(rng, 0 if (k == 0 and unit_no < 8) else 99)
@@ -398,7 +410,7 @@ def sample_zone(seed: int | np.random.Generator | None = 0, *, n_cadres: int = 2
                     name=f"{label}{k + 1}",
                 )
             )
-    for unit, _, _ in _UNITS:
+    for unit, _, _ in units:
         reqs = rng.choice(ABILITIES, size=2, replace=False)
         posts.append(
             Post(
@@ -438,8 +450,8 @@ def sample_zone(seed: int | np.random.Generator | None = 0, *, n_cadres: int = 2
         )
 
     weights = np.array([3, 2, 3, 4, 3, 4, 2, 1, 1, 4, 2], dtype=float)
-    industry_draw = rng.choice(len(INDUSTRIES), size=1600, p=weights / weights.sum())
-    area_draw = rng.choice(len(_AREAS), size=1600)
+    industry_draw = rng.choice(len(INDUSTRIES), size=n_enterprises, p=weights / weights.sum())
+    area_draw = rng.choice(len(_AREAS), size=n_enterprises)
     enterprises = [
         Enterprise(
             id=f"e{k + 1:04d}",
@@ -447,16 +459,16 @@ def sample_zone(seed: int | np.random.Generator | None = 0, *, n_cadres: int = 2
             industry=INDUSTRIES[int(industry_draw[k])],
             area=_AREAS[int(area_draw[k])],
         )
-        for k in range(1600)
+        for k in range(n_enterprises)
     ]
     zone = Zone(
-        name="Sample development zone",
+        name=name,
         as_of=as_of,
         cadres=cadres,
         mentors=mentors,
         posts=posts,
         enterprises=enterprises,
-        units=[u for u, _, _ in _UNITS],
+        units=[u for u, _, _ in units],
     )
     return attrs.evolve(
         zone,

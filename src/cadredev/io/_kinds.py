@@ -121,6 +121,8 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Unfilled": "cadredev.training",
     "Unrouted": "cadredev.training",
     "Roster": "cadredev.roster",
+    "Results": "cadredev.scenarios",
+    "Scenario": "cadredev.scenarios",
 }
 _KINDS: dict[str, type[Any]] = {}
 _HOOKS: list[tuple[type[Any], Any, Any]] = []

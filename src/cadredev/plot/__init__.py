@@ -17,6 +17,8 @@ the data (cadres, units, posts) are drawn as they are either way.
    A CJK font with the ``plot`` extra; :func:`occupancy`,
    :func:`explanation_waterfall`, :func:`leaderboard_chart`,
    :func:`post_fit_chart` and :func:`enterprise_split_map`.
+.. versionchanged:: 0.3
+   :func:`scenario_chart`.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from __future__ import annotations
 from ._fonts import cjk_font
 from ._matching import mentor_graph
 from ._rotation import occupancy, rotation_gantt
+from ._scenarios import scenario_chart
 from ._scoring import explanation_waterfall, leaderboard_chart, post_fit_chart, score_distribution
 from ._teams import enterprise_split_map, team_balance
 
@@ -36,6 +39,7 @@ __all__ = [
     "occupancy",
     "post_fit_chart",
     "rotation_gantt",
+    "scenario_chart",
     "score_distribution",
     "team_balance",
 ]

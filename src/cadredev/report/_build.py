@@ -11,7 +11,7 @@ from cadredev._version import __version__
 from cadredev.errors import InvalidInputError, MissingDependencyError
 
 from ._assets import FONT_FAMILY, can_draw, font_face, svg_data
-from ._text import Lang, words
+from ._text import POLICIES, Lang, reason, term, words
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -87,8 +87,31 @@ class _Page:
         self.calendar = Calendar(f"{self.zone.as_of}-01")
         self.draw = can_draw()
         self.figures_missing = False
+        self.terms = self._terms()
 
     # -- helpers
+
+    def _terms(self) -> dict[str, str]:
+        """Chinese labels of the ids the library's reasons name."""
+        from cadredev.model import Cohort, Line, Rank  # noqa: PLC0415
+
+        out: dict[str, str] = {m.value: m.label for e in (Cohort, Line, Rank) for m in e}
+        scheme = self.zone.scheme
+        if scheme is not None:
+            out |= {g.id: g.label for g in scheme.grades if g.label}
+            out |= {i.id: i.label for i in scheme.all_indicators if i.label}
+            out |= {p.id: p.label for p in scheme.penalties if p.label}
+            out |= {v.id: v.label for v in scheme.vetoes if v.label}
+        return out
+
+    def why(self, text: str) -> str:
+        """Return a reason of the library's in the page's language."""
+        return reason(str(text), self.lang, self.terms)
+
+    def name_of(self, value: Any) -> str:
+        """Return a programme, indicator or policy id by its Chinese name on a Chinese page."""
+        text = str(value)
+        return (POLICIES.get(text) or term(text, self.terms)) if self.zh else text
 
     def figure(
         self, draw: Callable[[Axes], Any], size: tuple[float, float], alt: str
@@ -263,7 +286,7 @@ class _Page:
             self.say("mentors and their mentees", "导师与徒弟"),
         )
         unmatched = [
-            [self.who(m), reason]
+            [self.who(m), self.why(reason)]
             for m, reason in sorted(matching.unmatched.items(), key=lambda kv: str(kv[0]))
         ]
         tables = [_table([w["mentor"], w["unit"], w["grid"], w["load"]], rows, w)]
@@ -363,7 +386,10 @@ class _Page:
                     rows,
                     w,
                 )
-            unplaced = [[self.who(u.cadre_id), u.program, u.reason] for u in plan.unplaced]
+            unplaced = [
+                [self.who(u.cadre_id), self.name_of(u.program), self.why(u.reason)]
+                for u in plan.unplaced
+            ]
             parts.append(
                 {
                     "title": title,
@@ -460,15 +486,18 @@ class _Page:
         applied = [
             [
                 self.who(a.exemption.cadre_id),
-                a.exemption.target,
-                a.exemption.policy,
+                self.name_of(a.exemption.target),
+                self.name_of(a.exemption.policy),
                 a.exemption.reason,
                 a.exemption.approved_by,
                 f"{a.gain:.2f}",
             ]
             for a in table.exemptions_applied
         ]
-        unused = [[self.who(e.cadre_id), e.target, reason] for e, reason in table.exemptions_unused]
+        unused = [
+            [self.who(e.cadre_id), self.name_of(e.target), self.why(reason)]
+            for e, reason in table.exemptions_unused
+        ]
         overridden = [
             [
                 self.who(o.override.cadre_id),
@@ -480,7 +509,7 @@ class _Page:
             ]
             for o in table.overrides
         ]
-        excluded = [[self.who(c), reason] for c, reason in table.excluded]
+        excluded = [[self.who(c), self.why(reason)] for c, reason in table.excluded]
         audit = [
             (w["vetoed"], _table([w["cadre"], w["unit"], w["veto"], w["grade"]], vetoed, w)),
             (
@@ -545,7 +574,7 @@ class _Page:
         tables = [
             _table([w["line"], w["cadre"], w["unit"], w["total"], w["grade"], w["tenure"]], rows, w)
         ]
-        kept_out = [[self.who(c), reason] for c, reason in pool.excluded]
+        kept_out = [[self.who(c), self.why(reason)] for c, reason in pool.excluded]
         return {
             "id": "reserve",
             "title": w["reserve"],

@@ -119,6 +119,15 @@ def check_assignments(
                     a,
                 )
             )
+        if a.cadre_id in problem.allowed and a.post_id not in problem.allowed[a.cadre_id]:
+            out.append(
+                _v(
+                    "allowed",
+                    f"{_who(a)}: post {a.post_id!r} is not among the cadre's allowed posts "
+                    f"{sorted(problem.allowed[a.cadre_id])}",
+                    a,
+                )
+            )
         blocked = sorted(set(a.periods) & set(problem.unavailable.get(a.cadre_id, ())))
         if blocked:
             out.append(
@@ -151,12 +160,15 @@ def check_assignments(
         for t in a.periods:
             load[a.post_id, t] += 1
     for (pid, t), n in sorted(load.items()):
-        if n > posts[pid].capacity:
+        # a capacity given for the period overrides the post's own
+        cap = posts[pid].capacity
+        if problem.capacity is not None and (pid, t) in problem.capacity:
+            cap = problem.capacity[pid, t]
+        if n > cap:
             out.append(
                 Violation(
                     kind="capacity",
-                    message=f"post {pid!r} holds {n} cadres in period {t}, "
-                    f"capacity {posts[pid].capacity}",
+                    message=f"post {pid!r} holds {n} cadres in period {t}, capacity {cap}",
                     post_id=pid,
                     period=t,
                 )
@@ -219,6 +231,8 @@ def check_assignments(
                     )
                 )
     out.extend(_career_and_cooldown(problem, groups))
+    out.extend(_per_unit(problem, groups))
+    out.extend(_precedence(problem, known))
     # home staffing: a cadre on any placement is away from home
     away: dict[tuple[str, int], set[str]] = defaultdict(set)
     for a in known:
@@ -330,6 +344,61 @@ def _career_and_cooldown(
                             period=two.start,
                         )
                     )
+    return out
+
+
+def _per_unit(
+    problem: RotationProblem, groups: dict[tuple[str, str], list[Assignment]]
+) -> list[Violation]:
+    """Most placements of one cadre in one unit, per program."""
+    out: list[Violation] = []
+    for (cid, pname), group in sorted(groups.items()):
+        most = problem.programs_by_name[pname].max_per_unit
+        if most is None:
+            continue
+        units = Counter(problem.posts_by_id[a.post_id].unit for a in group)
+        for unit, n in sorted(units.items()):
+            if n > most:
+                out.append(
+                    Violation(
+                        kind="max_per_unit",
+                        message=f"cadre {cid!r} has {n} placements in unit {unit} in "
+                        f"program {pname!r}, at most {most} allowed",
+                        cadre_id=cid,
+                        program=pname,
+                        unit=unit,
+                    )
+                )
+    return out
+
+
+def _precedence(problem: RotationProblem, known: list[Assignment]) -> list[Violation]:
+    """Find placements of a second program that start before the first program's end."""
+    if not problem.precedence:
+        return []
+    mine: dict[str, list[Assignment]] = defaultdict(list)
+    for a in known:
+        mine[a.cadre_id].append(a)
+    out: list[Violation] = []
+    for first, then in problem.precedence:
+        for cid, held in sorted(mine.items()):
+            firsts = [a for a in held if a.program == first]
+            seconds = [b for b in held if b.program == then]
+            out.extend(
+                Violation(
+                    kind="precedence",
+                    message=f"cadre {cid!r} starts {then!r} in post {b.post_id!r} at "
+                    f"{b.start}, before the {first!r} placement in {a.post_id!r} ends at "
+                    f"{a.end}; {first!r} must come first",
+                    cadre_id=cid,
+                    post_id=b.post_id,
+                    program=then,
+                    period=b.start,
+                )
+                for a in firsts
+                for b in seconds
+                if b.start <= a.end
+            )
     return out
 
 

@@ -34,10 +34,14 @@ class Compiled:
     categories: list[str]
     cunit: np.ndarray  # cadre -> unit index
     away_limit: np.ndarray  # unit -> most away per period
-    pcap: np.ndarray  # post -> capacity
+    pcap: np.ndarray  # post -> largest capacity in any period
+    pcap_t: np.ndarray  # posts x periods: capacity in each period
     pcat: np.ndarray  # post -> category index
     punit: np.ndarray  # post -> unit index (-1 if no cadre has that unit)
+    pu: np.ndarray  # post -> index of its unit among every post's unit
     plen: np.ndarray  # program -> length
+    punitmax: np.ndarray  # program -> most placements of a cadre per unit (-1: none)
+    prec: list[tuple[int, int]]  # (first, then) program indices
     pmin: np.ndarray
     pmax: np.ndarray
     pgap: np.ndarray
@@ -138,6 +142,20 @@ def _benefit_matrix(problem: RotationProblem) -> np.ndarray:
     return np.round(out, 9)
 
 
+def _capacity_matrix(problem: RotationProblem) -> np.ndarray:
+    """Return each post's capacity per period (posts x periods), with the overrides."""
+    cap = np.repeat(
+        np.array([p.capacity for p in problem.posts], dtype=np.int64)[:, None],
+        problem.horizon,
+        axis=1,
+    )
+    if problem.capacity is not None:
+        pidx = {p.id: j for j, p in enumerate(problem.posts)}
+        for (pid, t), n in problem.capacity.items():
+            cap[pidx[pid], t] = n
+    return cap
+
+
 def _history_rules(
     problem: RotationProblem, categories: list[str]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -226,10 +244,16 @@ def compile_problem(
     catidx = {c: i for i, c in enumerate(categories)}
     cunit = np.array([uidx[c.unit] for c in cadres], dtype=np.int64)
     away_limit = np.array([problem.away_limit(u) for u in units], dtype=np.int64)
-    pcap = np.array([p.capacity for p in posts], dtype=np.int64)
+    pcap_t = _capacity_matrix(problem)
+    pcap = pcap_t.max(axis=1) if horizon else np.zeros(m, dtype=np.int64)
     pcat = np.array([catidx[p.category] for p in posts], dtype=np.int64)
     punit = np.array([uidx.get(p.unit, -1) for p in posts], dtype=np.int64)
+    post_units = {u: i for i, u in enumerate(sorted({p.unit for p in posts}))}
+    pu = np.array([post_units[p.unit] for p in posts], dtype=np.int64)
     plen = np.array([k.length for k in progs], dtype=np.int64)
+    punitmax = np.array(
+        [-1 if k.max_per_unit is None else k.max_per_unit for k in progs], dtype=np.int64
+    )
     pmin = np.array([k.placements[0] for k in progs], dtype=np.int64)
     pmax = np.array([k.placements[1] for k in progs], dtype=np.int64)
     pgap = np.array([k.gap for k in progs], dtype=np.int64)
@@ -253,6 +277,13 @@ def compile_problem(
     for rule, cols in by_rule.items():
         admits = np.array([rule.admits(c, as_of=problem.as_of) for c in cadres], dtype=np.bool_)
         post_ok[:, cols] = admits[:, None]
+    if problem.allowed:
+        pidx_ = {p.id: j for j, p in enumerate(posts)}
+        for i, c in enumerate(cadres):
+            if c.id in problem.allowed:
+                only = np.zeros(m, dtype=bool)
+                only[[pidx_[q] for q in problem.allowed[c.id]]] = True
+                post_ok[i] &= only
     benefit = _benefit_matrix(problem)
     bonus = np.zeros((m, horizon))
     if problem.period_bonus is not None:
@@ -341,6 +372,7 @@ def compile_problem(
             close_at[pidx[pid]] = min(close_at[pidx[pid]], t)
         open_ = os_ < close_at[op]
         oc, op, ok, os_, ol, ov = (x[open_] for x in (oc, op, ok, os_, ol, ov))
+    kidx_ = {k.name: i for i, k in enumerate(progs)}
     # ids are sorted, so index order is id order: cadre, program, post, start
     order = np.lexsort((os_, op, ok, oc))
     return Compiled(
@@ -353,9 +385,13 @@ def compile_problem(
         cunit=cunit,
         away_limit=away_limit,
         pcap=pcap,
+        pcap_t=pcap_t,
         pcat=pcat,
         punit=punit,
+        pu=pu,
         plen=plen,
+        punitmax=punitmax,
+        prec=[(kidx_[a], kidx_[b]) for a, b in problem.precedence],
         pmin=pmin,
         pmax=pmax,
         pgap=pgap,

@@ -32,7 +32,7 @@ class State:
         self.pfull = [0] * m
         self.uaway = np.zeros((len(comp.units), horizon), dtype=np.int64)
         self.ufull = [0] * len(comp.units)
-        self.cap = comp.pcap.tolist()
+        self.cap: list[list[int]] = comp.pcap_t.tolist()
         self.lim = comp.away_limit.tolist()
         self.cunit = comp.cunit.tolist()
         self.pcat = comp.pcat.tolist()
@@ -42,6 +42,15 @@ class State:
         self.pmin = comp.pmin.tolist()
         self.repeat = comp.prepeat.tolist()
         self.onecat = comp.ponecat.tolist()
+        self.pu: list[int] = comp.pu.tolist()
+        self.unitmax: list[int] = comp.punitmax.tolist()
+        self.used_unit: Counter[tuple[int, int, int]] = Counter()
+        # precedence: programs whose placements must start after / end before
+        self.later: list[set[int]] = [set() for _ in comp.prog_names]
+        self.earlier: list[set[int]] = [set() for _ in comp.prog_names]
+        for a, b in comp.prec:
+            self.later[a].add(b)
+            self.earlier[b].add(a)
         # career limits and cooldowns, per program and category
         self.climit: list[list[int]] = comp.pcareer.tolist()
         self.career = [any(x >= 0 for x in row) for row in self.climit]
@@ -58,9 +67,10 @@ class State:
         self.gmask: Counter[tuple[int, int]] = Counter()
         self.chosen: set[Key] = set()
         self.by_cadre: dict[int, set[Key]] = {}
-        for p in range(m):
-            if self.cap[p] <= 0:
-                self.pfull[p] = (1 << horizon) - 1
+        for p in np.flatnonzero((comp.pcap_t <= 0).any(axis=1)).tolist():
+            for t in range(horizon):
+                if self.cap[p][t] <= 0:
+                    self.pfull[p] |= 1 << t
         for u in range(len(comp.units)):
             if self.lim[u] <= 0:
                 self.ufull[u] = (1 << horizon) - 1
@@ -87,6 +97,17 @@ class State:
         idle = self.cool[k][g]
         return bool(idle and self.cdmask[c, k, g] & self.window(s, length, idle))
 
+    def out_of_order(self, c: int, k: int, s: int, length: int) -> bool:
+        """Whether the placement breaks a precedence with the cadre's other placements."""
+        later, earlier = self.later[k], self.earlier[k]
+        end = s + length - 1
+        for _, _, kk, ss, ll in self.by_cadre.get(c, ()):
+            if kk in later and ss <= end:
+                return True
+            if kk in earlier and ss + ll - 1 >= s:
+                return True
+        return False
+
     def feasible(self, c: int, p: int, k: int, s: int, length: int) -> bool:
         """Return whether the placement can be added."""
         win = ((1 << length) - 1) << s
@@ -100,9 +121,13 @@ class State:
             return False
         if self.onecat[k] and self.used_cat[c, k, self.pcat[p]]:
             return False
+        if self.unitmax[k] >= 0 and self.used_unit[c, k, self.pu[p]] >= self.unitmax[k]:
+            return False
         if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
             return False
         if self.career[k] and self.at_career_limit(c, p, k):
+            return False
+        if (self.later[k] or self.earlier[k]) and self.out_of_order(c, k, s, length):
             return False
         return not (self.cooling[k] and self.cooling_down(c, p, k, s, length))
 
@@ -121,12 +146,16 @@ class State:
             return "no repeated post"
         if self.onecat[k] and self.used_cat[c, k, self.pcat[p]]:
             return "one per category"
+        if self.unitmax[k] >= 0 and self.used_unit[c, k, self.pu[p]] >= self.unitmax[k]:
+            return "placements per unit"
         if self.pgap[k] and self.gmask[c, k] & self.ext(k, s, length):
             return "gap between placements"
         if self.career[k] and self.at_career_limit(c, p, k):
             return "career limit"
         if self.cooling[k] and self.cooling_down(c, p, k, s, length):
             return "cooldown"
+        if (self.later[k] or self.earlier[k]) and self.out_of_order(c, k, s, length):
+            return "precedence between programs"
         return ""
 
     def add(self, c: int, p: int, k: int, s: int, length: int) -> None:
@@ -136,7 +165,7 @@ class State:
         u = self.cunit[c]
         for t in range(s, s + length):
             self.pload[p, t] += 1
-            if self.pload[p, t] >= self.cap[p]:
+            if self.pload[p, t] >= self.cap[p][t]:
                 self.pfull[p] |= 1 << t
             self.uaway[u, t] += 1
             if self.uaway[u, t] >= self.lim[u]:
@@ -144,6 +173,7 @@ class State:
         self.count[c, k] += 1
         self.used_post.add((c, k, p))
         self.used_cat[c, k, self.pcat[p]] += 1
+        self.used_unit[c, k, self.pu[p]] += 1
         if self.pgap[k]:
             self.gmask[c, k] |= self.ext(k, s, length)
         if self.cooling[k] and self.cool[k][self.pcat[p]]:
@@ -159,7 +189,7 @@ class State:
         u = self.cunit[c]
         for t in range(s, s + length):
             self.pload[p, t] -= 1
-            if self.pload[p, t] < self.cap[p]:
+            if self.pload[p, t] < self.cap[p][t]:
                 self.pfull[p] &= ~(1 << t)
             self.uaway[u, t] -= 1
             if self.uaway[u, t] < self.lim[u]:
@@ -170,6 +200,7 @@ class State:
         if not any(kk == k and pp == p for _, pp, kk, _, _ in self.by_cadre[c]):
             self.used_post.discard((c, k, p))
         self.used_cat[c, k, self.pcat[p]] -= 1
+        self.used_unit[c, k, self.pu[p]] -= 1
         if self.pgap[k]:
             mask = 0
             for _, _, kk, ss, ll in self.by_cadre[c]:

@@ -30,6 +30,11 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
       categories than the posts offer over the horizon;
     - ``home_staffing``: a unit's cadres must be away more cadre-periods than
       the unit's staffing rule allows;
+    - ``max_per_unit``: cadres whose posts in a program lie in too few units
+      for its minimum, at ``max_per_unit`` placements per unit;
+    - ``precedence``: cadres whose minimums in two programs, one after the
+      other, do not fit between the first program's earliest start and the
+      second's latest end;
     - ``flow``: a maximum flow from cadres' minimums to the post-periods they
       may use falls short, even though each count above holds.
 
@@ -81,9 +86,10 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
                     available=0,
                 )
             )
+        out.extend(_unit_conflicts(problem, comp, k))
         demand = int(len(need) * lo * prog.length)
         posts = [j for j, p in enumerate(problem.posts) if p.category in prog.categories]
-        supply = int(sum(problem.posts[j].capacity * horizon for j in posts))
+        supply = int(comp.pcap_t[posts].sum())
         if demand > supply:
             out.append(
                 Conflict(
@@ -128,6 +134,7 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
                     available=free,
                 )
             )
+    out.extend(_precedence_conflicts(problem, comp))
     # home staffing
     sizes = problem.unit_sizes()
     for u, unit in enumerate(comp.units):
@@ -292,6 +299,81 @@ def _history_conflicts(
     ]
 
 
+def _precedence_conflicts(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
+    """Cadres whose ordered minimums need more periods than the window they have."""
+    out: list[Conflict] = []
+    for first, then in comp.prec:
+        a, b = problem.programs[first], problem.programs[then]
+        lo_a, lo_b = a.placements[0], b.placements[0]
+        if not (lo_a and lo_b):
+            continue
+        short: list[str] = []
+        need = lo_a * a.length + lo_b * b.length
+        room = 0
+        for c in np.flatnonzero(comp.prog_elig[first] & comp.prog_elig[then]).tolist():
+            sa = comp.os[(comp.oc == c) & (comp.ok == first)]
+            sb = comp.os[(comp.oc == c) & (comp.ok == then)]
+            if len(sa) == 0 or len(sb) == 0:
+                continue  # reported as having no eligible post
+            # the first program's block starts no earlier than its earliest
+            # option, the second's ends no later than its latest
+            window = int(sb.max()) + b.length - int(sa.min())
+            if need > window:
+                short.append(comp.cadre_ids[c])
+                room = max(room, window)
+        if short:
+            out.append(
+                Conflict(
+                    kind="precedence",
+                    message=f"program {a.name} must come before {b.name}: their minimums "
+                    f"need {need} periods one after the other, but {len(short)} cadre(s) "
+                    f"have at most {room} between the first's earliest start and the "
+                    f"second's latest end: {', '.join(short[:5])}"
+                    f"{' ...' if len(short) > 5 else ''}",
+                    message_zh=f"项目“{a.name}”须在“{b.name}”之前完成：两者最低安排共需 "
+                    f"{need} 期，但有 {len(short)} 名干部可用时段最多 {room} 期",
+                    program=a.name,
+                    cadres=tuple(short),
+                    needed=need,
+                    available=room,
+                )
+            )
+    return out
+
+
+def _unit_conflicts(problem: RotationProblem, comp: Compiled, k: int) -> list[Conflict]:
+    """Cadres who need more placements than ``max_per_unit`` times their units allows."""
+    prog = problem.programs[k]
+    lo, most = prog.placements[0], prog.max_per_unit
+    if most is None or lo <= most:
+        return []
+    mine = comp.ok == k
+    short: list[str] = []
+    reach = 0
+    for c in np.flatnonzero(comp.prog_elig[k]).tolist():
+        units = len(np.unique(comp.pu[comp.op[mine & (comp.oc == c)]]))
+        # cadres without any option are reported as having no eligible post
+        if units and lo > most * units:
+            short.append(comp.cadre_ids[c])
+            reach += most * units
+    if not short:
+        return []
+    return [
+        Conflict(
+            kind="max_per_unit",
+            message=f"program {prog.name} needs {lo} placements per cadre, at most {most} "
+            f"per unit, but {len(short)} cadre(s) may only hold posts in too few units: "
+            f"{', '.join(short[:5])}{' ...' if len(short) > 5 else ''}",
+            message_zh=f"项目“{prog.name}”每人须安排 {lo} 次、同一单位至多 {most} 次，"
+            f"但有 {len(short)} 名干部可去的单位不足",
+            program=prog.name,
+            cadres=tuple(short),
+            needed=lo * len(short),
+            available=reach,
+        )
+    ]
+
+
 def _cats_zh(categories: frozenset[str]) -> str:
     return "、".join(f"“{n}”" for n in sorted(categories))
 
@@ -326,7 +408,7 @@ def _flow_conflict(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
     rows = [np.zeros(n_ck, np.int64), 1 + inv, 1 + n_ck + np.arange(n_p)]
     cols = [1 + np.arange(n_ck), 1 + n_ck + pairs[:, 1], np.full(n_p, sink)]
     per_edge = np.where(comp.prepeat[pairs[:, 0] % nk], comp.plen[pairs[:, 0] % nk], demand_ck[inv])
-    caps = [demand_ck, per_edge.astype(np.int64), (comp.pcap * horizon).astype(np.int64)]
+    caps = [demand_ck, per_edge.astype(np.int64), comp.pcap_t.sum(axis=1).astype(np.int64)]
     graph = csr_matrix(
         (np.concatenate(caps).astype(np.int32), (np.concatenate(rows), np.concatenate(cols))),
         shape=(sink + 1, sink + 1),
@@ -334,7 +416,7 @@ def _flow_conflict(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
     flow = maximum_flow(graph, source, sink).flow_value  # type: ignore[arg-type]
     if flow >= total:
         return []
-    full = [comp.post_ids[j] for j in range(n_p) if comp.pcap[j] > 0]
+    full = [comp.post_ids[j] for j in range(n_p) if comp.pcap_t[j].any()]
     return [
         Conflict(
             kind="flow",

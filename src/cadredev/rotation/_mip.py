@@ -105,7 +105,7 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
     # one post per cadre per period
     push(_family(c[rep] * horizon + t, rep, lambda u: np.ones(len(u))))
     # post capacity
-    pres = comp.pcap[:, None] - state.pload
+    pres = comp.pcap_t - state.pload
     push(_family(p[rep] * horizon + t, rep, lambda u: pres[u // horizon, u % horizon]))
     # home staffing
     ures = comp.away_limit[:, None] - state.uaway
@@ -131,6 +131,22 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
     if cat_mask.any():
         key = ck * n_cat + comp.pcat[p]
         push(_family(key[cat_mask], j[cat_mask], lambda u: np.ones(len(u))))
+    # most placements per unit for one cadre
+    unit_lim = comp.punitmax[k]
+    if (unit_lim >= 0).any():
+        sel = np.flatnonzero(unit_lim >= 0)
+        n_pu = int(comp.pu.max()) + 1
+        ukey = ck[sel] * n_pu + comp.pu[p[sel]]
+
+        def unit_rhs(u: np.ndarray) -> np.ndarray:
+            ci, ki, gi = u // (nk * n_pu), (u // n_pu) % nk, u % n_pu
+            used = [
+                state.used_unit[int(a), int(b), int(g)] for a, b, g in zip(ci, ki, gi, strict=True)
+            ]
+            left: np.ndarray = comp.punitmax[ki] - np.array(used, dtype=np.int64)
+            return left
+
+        push(_family(ukey, sel, unit_rhs))
     # gap between placements (extended windows may not overlap)
     gap = comp.pgap[k]
     if (gap > 0).any():
@@ -168,6 +184,9 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         et = s[erep] + eoff
         ekey = ((ck[erep] * n_cat + cat[erep]) * horizon) + et
         push(_family(ekey, erep, lambda u: np.ones(len(u))))
+    # precedence: a placement in the first program keeps out the second's earlier starts
+    if comp.prec:
+        base += _precedence_rows(comp, cand, base, rows, cols, data, rhs)
     # counters toward minimums
     cadre_set = set(cadres.tolist())
     zkeys: list[tuple[int, int]] = []
@@ -215,6 +234,45 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         values=values,
         weight=weight,
     )
+
+
+def _precedence_rows(  # noqa: PLR0917
+    comp: Compiled,
+    cand: np.ndarray,
+    base: int,
+    rows: list[np.ndarray],
+    cols: list[np.ndarray],
+    data: list[np.ndarray],
+    rhs: list[np.ndarray],
+) -> int:
+    """Append ``M x_o + sum(x_b) <= M`` per option ``o`` of a first program; return rows.
+
+    The sum runs over the same cadre's options in the second program starting
+    no later than ``o`` ends; ``M`` bounds that sum (the second program's
+    maximum or the number of such options).
+    """
+    c, k, s = comp.oc[cand], comp.ok[cand], comp.os[cand]
+    end = s + comp.ol[cand] - 1
+    n = 0
+    for first, then in comp.prec:
+        by_cadre: dict[int, np.ndarray] = {}
+        seconds = np.flatnonzero(k == then)
+        for ci in np.unique(c[seconds]).tolist():
+            by_cadre[ci] = seconds[c[seconds] == ci]
+        for j in np.flatnonzero(k == first).tolist():
+            others = by_cadre.get(int(c[j]))
+            if others is None:
+                continue
+            clash = others[s[others] <= end[j]]
+            if len(clash) == 0:
+                continue
+            big = float(min(int(comp.pmax[then]), len(clash)))
+            rows.append(np.full(len(clash) + 1, base + n, dtype=np.int64))
+            cols.append(np.concatenate([[j], clash]).astype(np.int64))
+            data.append(np.concatenate([[big], np.ones(len(clash))]))
+            rhs.append(np.array([big]))
+            n += 1
+    return n
 
 
 def _matrix(model: Model) -> Any:
@@ -363,7 +421,7 @@ def aggregate_bound(
     u3, i3 = np.unique(c, return_inverse=True)
     add(i3, length.astype(float), free[u3].astype(float))
     u4, i4 = np.unique(p, return_inverse=True)
-    pres = (comp.pcap[:, None] - state.pload).sum(axis=1)
+    pres = (comp.pcap_t - state.pload).clip(min=0).sum(axis=1)
     add(i4, length.astype(float), pres[u4].astype(float))
     unit = comp.cunit[c]
     u5, i5 = np.unique(unit, return_inverse=True)

@@ -76,6 +76,48 @@ def _optional_map(value: Any) -> Any:
     return value
 
 
+def _frozen_allowed(value: Any) -> Any:
+    if value is None:
+        return FrozenDict()
+    if isinstance(value, Mapping):
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            if isinstance(v, str):
+                out[k] = frozenset((v,))
+            elif isinstance(v, Iterable):
+                out[k] = frozenset(v)
+            else:
+                out[k] = v
+        return FrozenDict(out)
+    return value
+
+
+def _frozen_capacity(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        if not value:
+            return None
+        out: dict[Any, Any] = {}
+        for k, v in value.items():
+            key = tuple(_to_int(x) for x in k) if isinstance(k, tuple | list) else k
+            out[key] = _to_int(v)
+        return FrozenDict(out)
+    return value
+
+
+def _sorted_pairs(value: Any) -> Any:
+    if value is None:
+        return ()
+    if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
+        items = [tuple(v) if isinstance(v, list | tuple) else v for v in value]
+        try:
+            return tuple(sorted(set(items)))
+        except TypeError:
+            return tuple(items)
+    return value
+
+
 def _sorted_pinned(value: Any) -> Any:
     if isinstance(value, Iterable) and not isinstance(value, str | Mapping):
         items = tuple(value)
@@ -141,6 +183,21 @@ class RotationProblem:
         occupies (a season when a post matters more).
     as_of
         Reference year for cohort-based eligibility.
+    allowed
+        Cadre id -> the only post ids the cadre may hold (in any program).
+        Cadres not listed may hold any post the other rules allow; a cadre
+        listed with no posts gets no placement.
+    capacity
+        ``(post id, period) -> capacity`` in that period, overriding
+        ``Post.capacity`` there (a holiday, a post
+        opening mid-year); other periods keep the post's capacity. An empty
+        mapping is stored as ``None``.
+    precedence
+        Pairs ``(first, then)`` of program names: a cadre's placements in
+        ``first`` all end before any of the cadre's placements in ``then``
+        starts (a frontline posting before a stationed one). Each pair binds
+        on its own: with ``(a, b)`` and ``(b, c)``, a cadre with no placement
+        in ``b`` may take ``a`` and ``c`` in any order.
     calendar
         A :class:`~cadredev.calendar.Calendar` whose period 0 is the plan's
         first period, or ``None``. It dates the plan's periods
@@ -192,9 +249,44 @@ class RotationProblem:
     >>> dated.horizon, dated.period("2026Q1")
     (12, 4)
 
+    A cadre may be limited to some posts, and a post's capacity may change
+    over the horizon:
+
+    >>> limited = RotationProblem(
+    ...     cadres=cadres,
+    ...     posts=[
+    ...         Post(id="p", unit="u2", category="host"),
+    ...         Post(id="q", unit="u2", category="host"),
+    ...     ],
+    ...     horizon=4,
+    ...     programs=[Program(name="s", length=2, placements=1, categories="host")],
+    ...     allowed={"a": ["q"]},
+    ...     capacity={("q", 0): 0},
+    ... )
+    >>> sorted(limited.allowed["a"]), limited.capacity_of("q", 0), limited.capacity_of("q", 1)
+    (['q'], 0, 1)
+
+    Programmes may have to follow one another for each cadre:
+
+    >>> ordered = RotationProblem(
+    ...     cadres=cadres,
+    ...     posts=posts,
+    ...     horizon=4,
+    ...     programs=[
+    ...         Program(name="train", length=1, placements=1, categories="host"),
+    ...         Program(name="serve", length=2, placements=1, categories="host"),
+    ...     ],
+    ...     precedence=[("train", "serve")],
+    ... )
+    >>> ordered.precedence
+    (('train', 'serve'),)
+
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
        ``calendar``; a horizon given by its last period; posting history in the rules.
+    .. versionchanged:: 0.3
+       ``allowed`` posts per cadre; ``capacity`` per post and period;
+       ``precedence`` between programmes.
     """
 
     cadres: tuple[Cadre, ...] = field(converter=_sorted_records)
@@ -215,6 +307,12 @@ class RotationProblem:
     )
     as_of: int | None = field(default=None, converter=_to_int)
     calendar: Calendar | None = None
+    allowed: FrozenDict[str, frozenset[str]] = field(factory=FrozenDict, converter=_frozen_allowed)
+    capacity: FrozenDict[tuple[str, int], int] | None = field(
+        default=None, converter=_frozen_capacity
+    )
+
+    precedence: tuple[tuple[str, str], ...] = field(default=(), converter=_sorted_pairs)
 
     def __attrs_post_init__(self) -> None:
         if _is_when(self.horizon):
@@ -344,6 +442,26 @@ class RotationProblem:
         counts = Counter(c.unit for c in self.cadres)
         return {u: counts[u] for u in sorted(counts)}
 
+    def capacity_of(self, post_id: str, period: int) -> int:
+        """Return the capacity of a post in one period (``capacity``, else the post's).
+
+        Examples
+        --------
+        >>> import attrs
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> prob = tiny_rotation_problem()
+        >>> post = prob.posts[0]
+        >>> holiday = attrs.evolve(prob, capacity={(post.id, 1): 0})
+        >>> holiday.capacity_of(post.id, 1), holiday.capacity_of(post.id, 0) == post.capacity
+        (0, True)
+
+        .. versionadded:: 0.3
+        """
+        key = (post_id, period)
+        if self.capacity is not None and key in self.capacity:
+            return int(self.capacity[key])
+        return int(self.post(post_id).capacity)
+
     def away_limit(self, unit: str) -> int:
         """Return the most cadres of ``unit`` that may be away in one period."""
         size = sum(c.unit == unit for c in self.cadres)
@@ -367,6 +485,8 @@ class RotationProblem:
             out.append(f"category {post.category!r} not in the program")
         if program.other_unit and post.unit == cadre.unit:
             out.append(f"post is in the cadre's own unit {cadre.unit}")
+        if cadre.id in self.allowed and post.id not in self.allowed[cadre.id]:
+            out.append("post is not among the cadre's allowed posts")
         out.extend(post.eligibility.reasons(cadre, as_of=self.as_of))
         return tuple(out)
 
@@ -434,6 +554,9 @@ def _validate(problem: RotationProblem) -> None:
     _validate_staffing(problem)
     _validate_unavailable(problem)
     _validate_values(problem)
+    _validate_allowed(problem)
+    _validate_capacity(problem)
+    _validate_precedence(problem)
     _validate_pinned(problem)
 
 
@@ -596,6 +719,107 @@ def _validate_values(problem: RotationProblem) -> None:
                 raise InvalidInputError(
                     f"{_WHERE}: {label}[{key!r}] must be a finite number, got {value!r}"
                 )
+
+
+def _validate_allowed(problem: RotationProblem) -> None:
+    """Check that allowed posts map known cadres to collections of known posts."""
+    if not isinstance(problem.allowed, Mapping):
+        raise InvalidInputError(
+            f"{_WHERE}: allowed must map cadre id to post ids, got {problem.allowed!r}"
+        )
+    cadre_ids = problem.cadres_by_id
+    post_ids = problem.posts_by_id
+    for cid, pids in problem.allowed.items():
+        if not isinstance(cid, str) or cid not in cadre_ids:
+            raise InvalidInputError(f"{_WHERE}: allowed names unknown cadre id {cid!r}")
+        if not isinstance(pids, frozenset):
+            raise InvalidInputError(
+                f"{_WHERE}: allowed[{cid!r}] must be a collection of post ids, got {pids!r}"
+            )
+        unknown = sorted(repr(p) for p in pids if not isinstance(p, str) or p not in post_ids)
+        if unknown:
+            raise InvalidInputError(
+                f"{_WHERE}: allowed[{cid!r}] names unknown post id {unknown[0]}"
+            )
+
+
+def _validate_capacity(problem: RotationProblem) -> None:
+    """Check that capacities per period name known posts, periods of the horizon, counts."""
+    if problem.capacity is None:
+        return
+    if not isinstance(problem.capacity, Mapping):
+        raise InvalidInputError(
+            f"{_WHERE}: capacity must map (post id, period) to an integer, got {problem.capacity!r}"
+        )
+    post_ids = problem.posts_by_id
+    for key, value in problem.capacity.items():
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise InvalidInputError(
+                f"{_WHERE}: capacity keys must be (post id, period) pairs, got {key!r}"
+            )
+        pid, t = key
+        if not isinstance(pid, str) or pid not in post_ids:
+            raise InvalidInputError(f"{_WHERE}: capacity names unknown post id {pid!r}")
+        if not (_is_int(t) and 0 <= t < problem.horizon):
+            raise InvalidInputError(
+                f"{_WHERE}: capacity[{key!r}] names period {t!r}, expected 0..{problem.horizon - 1}"
+            )
+        if not _is_int(value) or value < 0:
+            raise InvalidInputError(
+                f"{_WHERE}: capacity[{key!r}] must be an integer >= 0, got {value!r}"
+            )
+
+
+def _validate_precedence(problem: RotationProblem) -> None:
+    """Check that precedence pairs name known programmes and form no cycle."""
+    pairs = problem.precedence
+    if not isinstance(pairs, tuple):
+        raise InvalidInputError(
+            f"{_WHERE}: precedence must be a sequence of (first, then) program names, got {pairs!r}"
+        )
+    after: dict[str, set[str]] = {}
+    for pair in pairs:
+        if not (isinstance(pair, tuple) and len(pair) == 2):
+            raise InvalidInputError(
+                f"{_WHERE}: precedence must hold (first, then) pairs of program names, got {pair!r}"
+            )
+        for name in pair:
+            if not isinstance(name, str) or name not in problem.programs_by_name:
+                raise InvalidInputError(f"{_WHERE}: precedence names unknown program {name!r}")
+        after.setdefault(pair[0], set()).add(pair[1])
+    cycle = _find_cycle(after)
+    if cycle:
+        raise InvalidInputError(
+            f"{_WHERE}: precedence has a cycle {' -> '.join(cycle)}; no cadre could take "
+            "part in all of these programs"
+        )
+
+
+def _find_cycle(after: Mapping[str, set[str]]) -> list[str]:
+    """Return one cycle of the graph (first node repeated at the end), or ``[]``."""
+    state: dict[str, int] = {}  # 1: on the path, 2: done
+    path: list[str] = []
+
+    def visit(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for nxt in sorted(after.get(node, ())):
+            if state.get(nxt) == 1:
+                return [*path[path.index(nxt) :], nxt]
+            if nxt not in state:
+                found = visit(nxt)
+                if found:
+                    return found
+        state[node] = 2
+        path.pop()
+        return []
+
+    for start in sorted(after):
+        if start not in state:
+            found = visit(start)
+            if found:
+                return found
+    return []
 
 
 def _validate_pinned(problem: RotationProblem) -> None:

@@ -120,6 +120,9 @@ class Program:
         postings count, placed on the problem's periods (see
         :class:`RotationProblem`; one still ongoing blocks the category for
         the whole horizon), and so do this program's own placements.
+    max_per_unit
+        Most placements of one cadre in posts of one unit in this program
+        (``None``: no limit), so a cadre sees several units.
 
     Notes
     -----
@@ -144,9 +147,16 @@ class Program:
     >>> dict(stationed.career_max), dict(stationed.cooldown)
     ({'stationed': 2}, {'frontline': 6})
 
+    At most one placement per unit, so three placements visit three units:
+
+    >>> Program(name="tour", length=2, placements=3, categories="host", max_per_unit=1).max_per_unit
+    1
+
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
        ``career_max`` and ``cooldown``; ``no_repeat`` reads the posting history.
+    .. versionchanged:: 0.3
+       ``max_per_unit``.
     """
 
     name: str
@@ -161,12 +171,15 @@ class Program:
     gap: int = field(default=0, converter=_to_int)
     career_max: FrozenDict[str, int] = field(factory=FrozenDict, converter=_to_limits)
     cooldown: FrozenDict[str, int] = field(factory=FrozenDict, converter=_to_limits)
+    max_per_unit: int | None = field(default=None, converter=_to_int)
 
     def __attrs_post_init__(self) -> None:
         _nonempty_str("Program", "name", self.name)
         where = f"Program {self.name!r}"
         _int_ge(where, "length", self.length, 1)
         _int_ge(where, "gap", self.gap, 0)
+        if self.max_per_unit is not None:
+            _int_ge(where, "max_per_unit", self.max_per_unit, 1)
         pair = self.placements
         if not (isinstance(pair, tuple) and len(pair) == 2 and all(_is_int(v) for v in pair)):
             raise InvalidInputError(
@@ -300,7 +313,9 @@ class Violation:
         ``category``, ``eligibility``, ``post_eligibility``, ``other_unit``,
         ``max_placements``, ``repeat`` (also a post held before, in the
         cadre's history), ``one_per_category``, ``gap``, ``career_max``,
-        ``cooldown``, ``home_staffing``, ``unavailable``, ``pinned``.
+        ``cooldown``, ``home_staffing``, ``unavailable``, ``pinned``,
+        ``allowed`` (a post outside the cadre's allowed posts), ``max_per_unit``,
+        ``precedence``.
     message
         A readable sentence naming the records involved.
     cadre_id, post_id, program, unit, period
@@ -332,7 +347,7 @@ class Conflict:
     ----------
     kind
         ``no_eligible_post``, ``history``, ``supply``, ``home_staffing``,
-        ``cadre_time`` or ``flow``.
+        ``cadre_time``, ``max_per_unit``, ``precedence`` or ``flow``.
     message, message_zh
         English and Chinese text.
     program
