@@ -138,13 +138,17 @@ placed = len(ledger.events(kind="Placed"))
 
 # %% [markdown]
 # **Monthly assessment.** Each month is scored with the scheme in force for
-# it, and every cadre's total and grade is recorded.
+# it, and every scored cadre's total and grade is recorded (a project cadre
+# with no milestone due that month has nothing to be scored on and is
+# excluded, with the reason).
 
 # %%
+unassessed = 0
 for month in range(12):
     label = months.label(month)
     table = score(ledger.scheme_for(label), zone.cadres, zone.records, period=label)
     ledger.record(table, at=period_span(label)[1], recorded_by="考核办")
+    unassessed += len(table.excluded)
 assessed = ledger.events(kind="Assessed")
 
 # %% [markdown]
@@ -241,7 +245,7 @@ pd.DataFrame([attrs.asdict(e) for e in final.audit(cadre)])
 # %%
 assert adopted == zone.scheme
 assert placed == len(plan.assignments) == 27
-assert len(assessed) == 12 * len(zone.cadres)
+assert len(assessed) + unassessed == 12 * len(zone.cadres)
 assert final.explain("c049").grade == "excellent"
 assert len(pool.entries) > 0
 assert len(again) > 0

@@ -36,9 +36,9 @@ __all__ = ["Calendar", "PeriodLevel", "period_of", "period_span"]
 PeriodLevel = Literal["month", "quarter", "year"]
 """The three levels of assessment periods."""
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_YEAR = re.compile(r"^(\d{4})$")
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])\Z", re.ASCII)
+_QUARTER = re.compile(r"(\d{4})Q([1-4])\Z", re.ASCII)
+_YEAR = re.compile(r"(\d{4})\Z", re.ASCII)
 _MONTHS_PER = {"month": 1, "quarter": 3, "year": 12}
 
 

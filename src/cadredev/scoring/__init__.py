@@ -22,6 +22,7 @@ from cadredev import _strategy_hook
 
 from ._audit import AuditEntry
 from ._cadres import ScoredCadres
+from ._comparison import Comparison, GradeFlip, UnitChange, compare, compare_schemes
 from ._evaluate import score
 from ._exempt import AppliedExemption, Exemption
 from ._fit import FitRow, PostFit, post_fit
@@ -38,6 +39,7 @@ from ._normalise import (
 )
 from ._override import AppliedOverride
 from ._pay import PayAllocation, allocate_pay
+from ._quota_report import Paradox, QuotaReport, quota_report
 from ._records import Records
 from ._results import (
     Contribution,
@@ -49,20 +51,24 @@ from ._results import (
 )
 from ._rollup import ExposureWarning, rollup
 from ._scheme import DEFAULT_GRADES, Grade, Indicator, Penalty, Scheme, Veto
+from ._sensitivity import Acceptability, Sensitivity, acceptability, sensitivity
 from ._table import ScoreTable
 from ._topsis import topsis
 
 __all__ = [
     "DEFAULT_GRADES",
+    "Acceptability",
     "AppliedExemption",
     "AppliedOverride",
     "AuditEntry",
+    "Comparison",
     "Contribution",
     "Exemption",
     "Explanation",
     "ExposureWarning",
     "FitRow",
     "Grade",
+    "GradeFlip",
     "Grading",
     "Indicator",
     "Leaderboard",
@@ -71,26 +77,35 @@ __all__ = [
     "LookupTable",
     "MinMax",
     "Normaliser",
+    "Paradox",
     "PayAllocation",
     "Penalty",
     "Percentile",
     "PoolEntry",
     "PostFit",
+    "QuotaReport",
     "Reciprocal",
     "Records",
     "ReservePool",
     "Scheme",
     "ScoreTable",
     "ScoredCadres",
+    "Sensitivity",
     "Step",
     "Target",
+    "UnitChange",
     "Veto",
+    "acceptability",
     "allocate_pay",
+    "compare",
+    "compare_schemes",
     "grade",
     "post_fit",
+    "quota_report",
     "quota_seats",
     "rollup",
     "score",
+    "sensitivity",
     "topsis",
 ]
 

@@ -23,6 +23,7 @@ from ._cadres import ScoredCadres
 from ._grade import _grade_seats
 from ._normalise import Linear, Target, attain
 from ._periods import period_months
+from ._pooling import pool_units
 from ._scheme import Indicator, Scheme
 
 __all__ = ["Overlay", "ScoreContext"]
@@ -90,6 +91,9 @@ class ScoreContext:
         ]
         # grading groups: quotas apply per group (unit, line or zone) and period
         self.unit_code, self.group_labels = _group_codes(scheme, cadres, self.line_c, lines)
+        self.unit_code, self.group_labels = pool_units(
+            scheme, self.unit_code, self.group_labels, self.line_c, lines
+        )
         n_g = len(self.group_labels)
         self.group_rows: IntArray = (
             np.arange(self.n_p, dtype=np.int64)[:, None] * n_g + self.unit_code[None, :]
@@ -121,6 +125,7 @@ class ScoreContext:
                         domain.astype(np.int64),
                         self.scheme.quota_rounding,
                         self.scheme.apportionment,
+                        min_seats=self.scheme.min_seats,
                     )
             self._seats = (groups.astype(np.int64), seats)
         return self._seats

@@ -26,6 +26,7 @@ from ._columnar import check_roster_records, roster_columns
 from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._grade import Grading, grade
+from ._inapplicable import drop_cadres, inapplicable_cadres
 from ._override import apply_overrides
 from ._periods import check_period, contains
 from ._records import Records
@@ -217,6 +218,11 @@ def score(
     periods = _scored_periods(records, period)
     values, dense = _aligned_values(records, roster, periods)
     ctx = ScoreContext(scheme, roster, periods, values, records.indicators, dense=dense)
+    void = inapplicable_cadres(ctx)
+    if void:  # nothing to score them on: excluded with the reason, not graded on a zero
+        roster, excluded = drop_cadres(roster, void, excluded)
+        values, dense = _aligned_values(records, roster, periods)
+        ctx = ScoreContext(scheme, roster, periods, values, records.indicators, dense=dense)
     # stage one: absolute totals, chunk by chunk, then the exemption overlays
     total = np.empty(ctx.n)
     pen = np.empty(ctx.n)
@@ -352,6 +358,7 @@ def _grade_rows(ctx: ScoreContext, total: FloatArray, caps: IntArray) -> Grading
         if scheme.apportionment == "per_group"
         else np.repeat(np.arange(ctx.n_p), ctx.n_c),
         apportionment=scheme.apportionment,
+        min_seats=scheme.min_seats,
     )
 
 

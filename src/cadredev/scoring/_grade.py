@@ -5,26 +5,34 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
 from ._compare import same_fields
 from ._labels import both, grade_labels
+from ._pooling import pool_codes
 from ._scheme import DEFAULT_GRADES, Apportionment, Grade, Rounding, Ties
 
-__all__ = ["Grading", "grade", "quota_seats"]
+__all__ = ["Grading", "grade", "hamilton", "quota_seats"]
 
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 
 _EPS = 1e-9
+
+
+ROUNDINGS = ("floor", "half_up", "ceil")
+APPORTIONMENTS = ("per_group", "largest_remainder")
+MAX_DECIMALS = 12
 
 
 def _round(x: FloatArray, rounding: str) -> IntArray:
@@ -37,12 +45,79 @@ def _round(x: FloatArray, rounding: str) -> IntArray:
     return np.maximum(out, 0).astype(np.int64)
 
 
+def check_choice(where: str, name: str, value: object, choices: tuple[object, ...]) -> None:
+    """Raise unless ``value`` is one of ``choices`` (an option of ``where``)."""
+    if not any(isinstance(value, type(c)) and value == c for c in choices):
+        raise InvalidInputError(f"{where}: {name} must be one of {choices}, got {value!r}")
+
+
+def check_quota(where: str, quota: object) -> float:
+    """Return ``quota`` as a float if it is a real number in ``[0, 1]`` (not NaN, not a bool)."""
+    if not is_real(quota) or not 0.0 <= float(quota) <= 1.0:  # type: ignore[arg-type]
+        raise InvalidInputError(f"{where}: quota must be a real number in [0, 1], got {quota!r}")
+    return float(quota)  # type: ignore[arg-type]
+
+
+def check_min_seats(where: str, min_seats: object) -> int:
+    """Return ``min_seats`` if it is an integer >= 0."""
+    value = operator.index(min_seats) if is_int(min_seats) else -1  # type: ignore[arg-type]
+    if value < 0:
+        raise InvalidInputError(f"{where}: min_seats must be an integer >= 0, got {min_seats!r}")
+    return value
+
+
+def _check_sizes(sizes: Sequence[int] | IntArray) -> IntArray:
+    arr = np.asarray(sizes)
+    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
+        raise InvalidInputError(
+            f"quota_seats: sizes must be a 1-D sequence of integers, got {np.asarray(sizes)!r}"
+        )
+    n = arr.astype(np.int64)
+    if n.size and int(n.min()) < 0:
+        raise InvalidInputError(f"quota_seats: sizes must be >= 0, got {int(n.min())}")
+    return n
+
+
+def hamilton(sizes: IntArray, house: int, *, min_seats: int = 0) -> IntArray:
+    """Share ``house`` seats in proportion to ``sizes`` by largest remainder, exactly.
+
+    Each group first gets the whole part of its share ``house * n / N``, raised
+    to ``min(min_seats, n)``; the seats left go one each to the largest
+    remainders (share less seats), ties to the earlier group. When the floors
+    alone exceed the house, each group keeps its floor (the total grows).
+    Integer arithmetic throughout: no rounding error at any size.
+    """
+    n = sizes.astype(np.int64)
+    total = int(n.sum())
+    if total == 0:
+        return np.zeros(n.size, dtype=np.int64)
+    floor = np.minimum(n, min_seats)
+    if house * total < 2**62:
+        scaled = house * n
+        base = scaled // total
+        rem = scaled - base * total
+        lifted = np.maximum(base, floor)
+        # a group lifted to its floor holds more than its share: no remainder left
+        rem = np.where(lifted > base, -1, rem)
+        order = np.lexsort((np.arange(n.size), -rem))
+    else:  # Python integers: exact for any house and sizes
+        parts = [divmod(house * int(x), total) for x in n.tolist()]
+        lifted = np.maximum(np.array([p[0] for p in parts], dtype=np.int64), floor)
+        keys = [-1 if lifted[i] > p[0] else p[1] for i, p in enumerate(parts)]
+        order = np.array(sorted(range(n.size), key=lambda i: (-keys[i], i)), dtype=np.int64)
+    left = house - int(lifted.sum())
+    if left > 0:
+        lifted[order[:left]] += 1
+    return np.asarray(lifted, dtype=np.int64)
+
+
 def quota_seats(
     sizes: Sequence[int] | IntArray,
     quota: float,
     *,
     rounding: Rounding = "floor",
     apportionment: Apportionment = "per_group",
+    min_seats: int = 0,
 ) -> IntArray:
     """Return the seats a quota gives each group.
 
@@ -52,6 +127,37 @@ def quota_seats(
     remainders, ties to the earlier group). It keeps the total but can show
     the Alabama paradox: raising the total can take a seat from a group.
 
+    ``min_seats`` gives every group at least ``min(min_seats, size)`` seats
+    when ``quota > 0``. Per group, a group's seats are the larger of its
+    rounded quota and that floor (so the total may exceed the rounded
+    zone-wide quota). By largest remainder, the floor is granted first and
+    the remaining seats of the rounded total go to the largest remainders
+    among the groups above their floor (the total is kept unless the floors
+    alone exceed it). The floor is what US apportionment calls the one-seat
+    minimum; with it, the 1880 census shows the Alabama paradox (see
+    :func:`quota_report`).
+
+    Parameters
+    ----------
+    sizes
+        Group sizes, integers >= 0.
+    quota
+        A real number in ``[0, 1]``.
+    rounding
+        ``"floor"``, ``"half_up"`` or ``"ceil"`` (of each group's, or the
+        zone's, ``quota * size``).
+    apportionment
+        ``"per_group"`` or ``"largest_remainder"``.
+    min_seats
+        Integer >= 0: the fewest seats a group of at least that size gets.
+
+    Raises
+    ------
+    InvalidInputError
+        For sizes that are not non-negative integers, a quota outside
+        ``[0, 1]`` (NaN included), an unknown rounding or apportionment, or
+        a negative ``min_seats``.
+
     Examples
     --------
     >>> quota_seats([7, 7, 6], 0.2).tolist()
@@ -60,24 +166,35 @@ def quota_seats(
     [1, 1, 1]
     >>> quota_seats([7, 7, 6], 0.2, apportionment="largest_remainder").tolist()
     [2, 1, 1]
+    >>> quota_seats([12, 4, 3], 0.2).tolist()  # small units get no seat
+    [2, 0, 0]
+    >>> quota_seats([12, 4, 3], 0.2, min_seats=1).tolist()
+    [2, 1, 1]
+    >>> quota_seats([12, 4, 3], 0.2, apportionment="largest_remainder", min_seats=1).tolist()
+    [1, 1, 1]
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       ``min_seats``; every option is checked.
     """
-    n = np.asarray(sizes, dtype=np.int64)
+    n = _check_sizes(sizes)
+    q = check_quota("quota_seats", quota)
+    check_choice("quota_seats", "rounding", rounding, ROUNDINGS)
+    check_choice("quota_seats", "apportionment", apportionment, APPORTIONMENTS)
+    floor = check_min_seats("quota_seats", min_seats) if q > 0 else 0
+    return _seats(n, q, rounding, apportionment, floor)
+
+
+def _seats(n: IntArray, quota: float, rounding: str, apportionment: str, floor: int) -> IntArray:
+    """Return the seats of checked arguments (see :func:`quota_seats`)."""
     if apportionment == "per_group":
-        return _round(quota * n.astype(np.float64), rounding)
+        out = _round(quota * n.astype(np.float64), rounding)
+        return np.maximum(out, np.minimum(n, floor)) if floor else out
     total_size = int(n.sum())
     if total_size == 0:
         return np.zeros(n.size, dtype=np.int64)
-    total = int(_round(np.array([quota * total_size]), rounding)[0])
-    exact = total * n / total_size
-    base = np.floor(exact + _EPS).astype(np.int64)
-    left = total - int(base.sum())
-    if left > 0:
-        frac = exact - base
-        order = np.lexsort((np.arange(n.size), -frac))
-        base[order[:left]] += 1
-    return base
+    house = int(_round(np.array([quota * total_size]), rounding)[0])
+    return hamilton(n, min(house, total_size), min_seats=floor)
 
 
 def _seat_columns(value: Any) -> FrozenDict[str, IntArray]:
@@ -175,6 +292,9 @@ def grade(
     domains: Any = None,
     apportionment: Apportionment = "per_group",
     decimals: int = 9,
+    min_seats: int = 0,
+    pool_below: int = 0,
+    pools: Any = None,
 ) -> Grading:
     """Give grades from scores: quotas per group, rounding, ties and caps.
 
@@ -212,7 +332,18 @@ def grade(
     apportionment
         ``"per_group"`` or ``"largest_remainder"`` (see :func:`quota_seats`).
     decimals
-        Scores are compared after rounding to this many decimals.
+        Scores are compared after rounding to this many decimals, an
+        integer in ``[0, 12]``.
+    min_seats
+        Every group of at least this size gets at least this many seats of
+        each grade with a positive quota (see :func:`quota_seats`).
+    pool_below
+        Groups with fewer rows than this are graded together as one pooled
+        group (``0``: no pooling). Pooled groups are labelled ``"pooled"``,
+        or ``"pooled <label>"`` by ``pools``.
+    pools
+        Per row, the label of the pool its group joins when it is small (a
+        work line), or ``None``: one pool.
 
     Returns
     -------
@@ -222,7 +353,8 @@ def grade(
     ------
     InvalidInputError
         For NaN or infinite scores, mismatched lengths, a quota outside
-        ``[0, 1]`` or an unknown option.
+        ``[0, 1]``, an unknown option, ``decimals`` outside ``[0, 12]`` or
+        caps outside the grades.
 
     Examples
     --------
@@ -232,22 +364,37 @@ def grade(
     >>> grade([90, 90, 70, 60, 50], ties="include_all").grade.tolist()[:2]
     ['excellent', 'excellent']
 
+    A unit of four gets no 20 % seat under floor rounding, unless it is
+    given a floor of one seat or pooled with the other small units:
+
+    >>> g = grade([95, 70, 70, 70], ["u"] * 4, min_seats=1)
+    >>> g.grade.tolist()
+    ['excellent', 'competent', 'competent', 'competent']
+    >>> g = grade([95, 70, 70, 70, 90], ["u", "u", "u", "u", "v"], pool_below=5)
+    >>> g.grade.tolist(), g.groups
+    (['excellent', 'competent', 'competent', 'competent', 'competent'], ('pooled',))
+
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       ``min_seats``, ``pool_below`` and ``pools``; ``decimals`` and
+       ``caps`` are checked.
     """
     score = _check_scores(scores)
     n = score.size
     grades = _check_options(
         grades, quota_rounding=quota_rounding, ties=ties, apportionment=apportionment
     )
+    floor = check_min_seats("grade", min_seats)
     gcode, glabels = _codes(groups, n, "groups")
+    if pool_below:
+        gcode, glabels = _pooled(gcode, glabels, pool_below, pools, n)
     n_groups = len(glabels)
-    if caps is None:
-        cap = np.zeros(n, dtype=np.int64)
-    else:
-        cap = np.asarray(caps, dtype=np.int64)
-        if cap.shape != (n,):
-            raise InvalidInputError(f"grade: caps must have one entry per score, got {cap.shape}")
-    scale = 10.0**decimals
+    cap = _check_caps(caps, n, len(grades))
+    if not is_int(decimals) or not 0 <= int(decimals) <= MAX_DECIMALS:
+        raise InvalidInputError(
+            f"grade: decimals must be an integer in [0, {MAX_DECIMALS}], got {decimals!r}"
+        )
+    scale = 10.0 ** int(decimals)
     key = np.rint(score * scale)  # equal keys = scores equal to `decimals` places
     position = _positions(ids, n)
     order = _order(key, gcode, n_groups, position, secondary if ties == "secondary_keys" else None)
@@ -274,7 +421,7 @@ def grade(
         if g.quota is None:
             assigned[elig] = gi
             continue
-        s = _grade_seats(g, sizes, dom_of_group, quota_rounding, apportionment)
+        s = _grade_seats(g, sizes, dom_of_group, quota_rounding, apportionment, min_seats=floor)
         seats[g.id] = s
         csum = np.cumsum(elig)
         before = np.where(starts > 0, csum[np.maximum(starts - 1, 0)], 0)
@@ -312,12 +459,11 @@ def _check_options(
             f"grade: the last grade {checked[-1].id!r} must have no quota and no min_score"
         )
     for name, value, choices in (
-        ("quota_rounding", quota_rounding, ("floor", "half_up", "ceil")),
+        ("quota_rounding", quota_rounding, ROUNDINGS),
         ("ties", ties, ("exclude_block", "include_all", "secondary_keys")),
-        ("apportionment", apportionment, ("per_group", "largest_remainder")),
+        ("apportionment", apportionment, APPORTIONMENTS),
     ):
-        if value not in choices:
-            raise InvalidInputError(f"grade: {name} must be one of {choices}, got {value!r}")
+        check_choice("grade", name, value, choices)
     for g in checked:
         if g.quota is not None and not 0.0 <= g.quota <= 1.0:
             raise InvalidInputError(f"grade: grade {g.id!r} quota must be in [0, 1], got {g.quota}")
@@ -357,19 +503,54 @@ def _order(
 
 
 def _grade_seats(
-    g: Grade, sizes: IntArray, dom_of_group: IntArray, rounding: Rounding, apportionment: str
+    g: Grade,
+    sizes: IntArray,
+    dom_of_group: IntArray,
+    rounding: Rounding,
+    apportionment: str,
+    *,
+    min_seats: int = 0,
 ) -> IntArray:
     """Return the seats grade ``g``'s quota gives each group."""
     quota = float(g.quota or 0.0)
+    floor = min_seats if quota > 0 else 0
     if apportionment == "per_group":
-        return quota_seats(sizes, quota, rounding=rounding)
+        return _seats(sizes, quota, rounding, "per_group", floor)
     s = np.zeros(sizes.size, dtype=np.int64)
     for d in np.unique(dom_of_group):
         members = np.nonzero(dom_of_group == d)[0]
-        s[members] = quota_seats(
-            sizes[members], quota, rounding=rounding, apportionment="largest_remainder"
-        )
+        s[members] = _seats(sizes[members], quota, rounding, "largest_remainder", floor)
     return s
+
+
+def _check_caps(caps: Any, n: int, n_grades: int) -> IntArray:
+    """Return the caps as integers, each a grade index (``0`` for none)."""
+    if caps is None:
+        return np.zeros(n, dtype=np.int64)
+    raw = np.asarray(caps)
+    if raw.shape != (n,):
+        raise InvalidInputError(f"grade: caps must have one entry per score, got {raw.shape}")
+    if n and raw.dtype.kind not in "iu":
+        raise InvalidInputError(f"grade: caps must be grade indices (integers), got {raw.dtype}")
+    cap = raw.astype(np.int64)
+    bad = np.nonzero((cap < 0) | (cap >= n_grades))[0]
+    if bad.size:
+        k = int(bad[0])
+        raise InvalidInputError(
+            f"grade: caps[{k}] must be a grade index in [0, {n_grades - 1}], got {int(cap[k])}"
+        )
+    return cap
+
+
+def _pooled(
+    gcode: IntArray, glabels: tuple[Any, ...], pool_below: Any, pools: Any, n: int
+) -> tuple[IntArray, tuple[Any, ...]]:
+    if not is_int(pool_below) or int(pool_below) < 0:
+        raise InvalidInputError(f"grade: pool_below must be an integer >= 0, got {pool_below!r}")
+    if pools is not None and np.asarray(pools, dtype=object).shape != (n,):
+        raise InvalidInputError("grade: pools must have one entry per score")
+    sizes = np.bincount(gcode, minlength=len(glabels))
+    return pool_codes(gcode, glabels, sizes, int(pool_below), pools)
 
 
 def _within_quota(

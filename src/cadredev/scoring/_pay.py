@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import is_real
+from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
@@ -165,7 +166,9 @@ def allocate_pay(
     table
         A :class:`ScoreTable`.
     pool
-        The amount to share, a whole number of cents.
+        The amount to share, a whole number of cents, at most 1e15: an int,
+        a ``decimal.Decimal``, or a float read as the decimal it prints
+        as. The shares are computed exactly in integers.
     coefficients
         Grade id -> non-negative coefficient, for every grade.
     period
@@ -181,7 +184,9 @@ def allocate_pay(
     ------
     InvalidInputError
         For a missing or negative coefficient, coefficients that rise as
-        grades fall, a pool that is not whole cents, or no cadre in a paid grade.
+        grades fall, a pool that is not whole cents or above 1e15, a
+        ``score_share`` that is not a real number in ``[0, 1]``, or no cadre
+        in a paid grade.
 
     Examples
     --------
@@ -192,14 +197,29 @@ def allocate_pay(
     >>> pay.amounts.tolist(), int(pay.cents.sum())
     ([400.0, 600.0], 100000)
 
+    A large pool is shared to the cent:
+
+    >>> from decimal import Decimal
+    >>> big = allocate_pay(
+    ...     demo_score_table(),
+    ...     pool=Decimal("999999999999999.99"),
+    ...     coefficients={"excellent": 1.5, "competent": 1},
+    ... )
+    >>> sum(int(c) for c in big.cents) == 99999999999999999
+    True
+
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       Exact integer shares for any pool up to 1e15; ``Decimal`` pools.
     """
     if not isinstance(table, ScoreTable):
         raise InvalidInputError(f"allocate_pay: table must be a ScoreTable, got {table!r}")
     grades = table.scheme.grades
     coef = _coefficients(grades, coefficients)
     if not is_real(score_share) or not 0.0 <= score_share <= 1.0:
-        raise InvalidInputError(f"allocate_pay: score_share must be in [0, 1], got {score_share!r}")
+        raise InvalidInputError(
+            f"allocate_pay: score_share must be a real number in [0, 1], got {score_share!r}"
+        )
     pool_cents = _cents(pool)
     label = table._period(period)  # noqa: SLF001
     rows = np.nonzero(table.periods == label)[0]
@@ -223,17 +243,7 @@ def allocate_pay(
         raise InvalidInputError(
             f"allocate_pay: no cadre in period {label!r} holds a grade with a positive coefficient"
         )
-    exact = pool_cents * points / weight
-    cents = np.floor(exact + 1e-9).astype(np.int64)
-    left = pool_cents - int(cents.sum())
-    if left > 0:
-        frac = exact - cents
-        order = np.lexsort((np.arange(rows.size), -total, codes, -points, -frac))
-        cents[order[:left]] += 1
-    elif left < 0:  # floating slack: take back from the smallest remainders
-        frac = exact - cents
-        order = np.lexsort((-np.arange(rows.size), total, -codes, points, frac))
-        cents[order[:-left]] -= 1
+    cents = _share(pool_cents, points, codes=codes, total=total)
     return PayAllocation(
         period=label,
         pool=float(pool),
@@ -270,14 +280,51 @@ def _coefficients(grades: Sequence[Grade], coefficients: Mapping[str, float]) ->
     return coef
 
 
+MAX_POOL = 10**15
+"""The largest pool :func:`allocate_pay` shares (yuan): 1e17 cents fit any int64 sum."""
+
+
 def _cents(pool: Any) -> int:
-    """Return the pool in whole cents."""
-    if not is_real(pool):
+    """Return the pool in whole cents, exactly (ints, decimals and floats by their repr)."""
+    if isinstance(pool, Decimal):
+        amount = pool if pool.is_finite() else None
+    elif is_real(pool):
+        # a float is read as the decimal it prints as (100.01 is 10001 cents)
+        amount = Decimal(int(pool)) if is_int(pool) else Decimal(repr(float(pool)))
+    else:
+        amount = None
+    if amount is None:
         raise InvalidInputError(f"allocate_pay: pool must be a finite number, got {pool!r}")
-    amount = float(pool)
-    cents = round(amount * 100)
-    if cents < 0 or abs(amount * 100 - cents) > 1e-6:
+    scaled = amount * 100
+    if amount < 0 or scaled != scaled.to_integral_value():
         raise InvalidInputError(
             f"allocate_pay: pool must be a non-negative whole number of cents, got {pool!r}"
         )
+    if amount > MAX_POOL:
+        raise InvalidInputError(f"allocate_pay: pool must be at most {MAX_POOL:.0e}, got {pool!r}")
+    return int(scaled)
+
+
+def _share(pool_cents: int, points: FloatArray, *, codes: IntArray, total: FloatArray) -> IntArray:
+    """Share ``pool_cents`` in proportion to ``points`` exactly, in Python integers.
+
+    Every float is a dyadic rational, so the points are scaled to integers
+    with one common power of two; each cadre gets the whole part of its exact
+    share and the leftover cents go to the largest remainders (ties: more
+    points, better grade, higher total, then row order).
+    """
+    n = points.size
+    ratios = [float(p).as_integer_ratio() for p in points.tolist()]
+    common = max((d for _, d in ratios), default=1)
+    nums = [a * (common // d) for a, d in ratios]
+    weight = sum(nums)
+    parts = [divmod(pool_cents * a, weight) for a in nums]
+    cents = np.array([q for q, _ in parts], dtype=np.int64)
+    left = pool_cents - sum(q for q, _ in parts)
+    if left:
+        neg_points, code, neg_total = (-points).tolist(), codes.tolist(), (-total).tolist()
+        order = sorted(
+            range(n), key=lambda i: (-parts[i][1], neg_points[i], code[i], neg_total[i], i)
+        )
+        cents[order[:left]] += 1
     return cents

@@ -342,6 +342,22 @@ class Scheme:
         show the Alabama paradox: a larger total can give a group fewer seats.
     secondary_keys
         Indicator ids used by ``ties="secondary_keys"``.
+    min_seats
+        The fewest seats (integer >= 0) each grading group gets in every grade
+        with a positive quota, if it has that many cadres. With
+        ``"per_group"`` apportionment a group gets the larger of its rounded
+        quota (floor, half_up or ceil) and this floor, so the zone may hold
+        more seats than its quota; with ``"largest_remainder"`` the floor is
+        granted first and the rest of the zone's rounded seats go by largest
+        remainder (the total is kept unless the floors alone exceed it).
+        See :func:`~cadredev.scoring.quota_seats`.
+    pool_below
+        Grading groups with fewer cadres than this (integer >= 0; ``0``: none)
+        are graded together in one pooled group per period, labelled
+        ``"pooled"`` (``pool_by="zone"``) or ``"pooled <line>"`` per work line
+        (``pool_by="line"``). Only with ``group_by="unit"``.
+    pool_by
+        ``"zone"`` or ``"line"``: how small units are pooled.
 
     Examples
     --------
@@ -369,6 +385,9 @@ class Scheme:
     group_by: GroupBy = "unit"
     apportionment: Apportionment = "per_group"
     secondary_keys: tuple[str, ...] = field(default=(), converter=_tuple)
+    min_seats: int = 0
+    pool_below: int = 0
+    pool_by: Literal["zone", "line"] = "zone"
     _unique: tuple[Indicator, ...] = field(init=False, repr=False, eq=False, hash=False)
     _applies: dict[str, frozenset[Line] | None] = field(
         init=False, repr=False, eq=False, hash=False
@@ -427,9 +446,26 @@ class Scheme:
         ):
             if value not in choices:
                 raise InvalidInputError(f"{owner}: {name} must be one of {choices}, got {value!r}")
+        self._check_seats(owner)
         for key in self.secondary_keys:
             if key not in unique:
                 raise InvalidInputError(f"{owner}: secondary_keys names unknown indicator {key!r}")
+
+    def _check_seats(self, owner: str) -> None:
+        for name in ("min_seats", "pool_below"):
+            value: Any = getattr(self, name)
+            if not is_int(value) or value < 0:
+                raise InvalidInputError(f"{owner}: {name} must be an integer >= 0, got {value!r}")
+            object.__setattr__(self, name, int(value))
+        if self.pool_by not in ("zone", "line"):
+            raise InvalidInputError(
+                f"{owner}: pool_by must be one of ('zone', 'line'), got {self.pool_by!r}"
+            )
+        if self.pool_below and self.group_by != "unit":
+            raise InvalidInputError(
+                f"{owner}: pool_below pools small units; it needs group_by='unit', "
+                f"got {self.group_by!r}"
+            )
 
     @staticmethod
     def _add(owner: str, unique: dict[str, Indicator], ind: Any) -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "CheckContext",
     "Row",
     "Scorer",
+    "ScorerError",
     "Verdict",
     "plain_case",
     "same",
@@ -53,6 +54,15 @@ class Scorer(Protocol):
 
 
 MONTHS = tuple(f"2025-{m:02d}" for m in range(1, 13))
+
+
+class ScorerError(Exception):
+    """The scorer under test raised or returned something other than a score table.
+
+    Not a property violation: the runner reports it as a failure of its own.
+    """
+
+
 TOL = 1e-9
 
 
@@ -100,9 +110,26 @@ class CheckContext:
     def score(
         self, cadres: Sequence[Cadre], rows: Iterable[Row], ex: Sequence[Exemption] = ()
     ) -> ScoreTable:
-        return self.scorer(
+        return self.call(
             self.scheme, list(cadres), Records.from_rows(list(rows)), exemptions=tuple(ex)
         )
+
+    def call(
+        self,
+        scheme: Scheme,
+        cadres: list[Cadre],
+        records: Records,
+        *,
+        exemptions: tuple[Exemption, ...] = (),
+    ) -> ScoreTable:
+        """Call the scorer; raise :class:`ScorerError` if it raises or returns a wrong type."""
+        try:
+            table = self.scorer(scheme, cadres, records, exemptions=exemptions)
+        except Exception as exc:
+            raise ScorerError(f"the scorer raised {type(exc).__name__}: {exc}") from exc
+        if not isinstance(table, ScoreTable):
+            raise ScorerError(f"the scorer returned {type(table).__name__}, not a ScoreTable")
+        return table
 
     def roster(
         self, *, min_size: int = 1, max_size: int | None = None

@@ -105,7 +105,9 @@ def _totality(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
 
     def check(case: Case) -> Verdict:
         table = ctx.score(case.cadres, case.rows)
-        scored = [c for c in case.cadres if ctx.scheme.for_line(c.line)]
+        excluded = {cid for cid, _ in table.excluded}
+        # a cadre none of whose indicators applies is excluded (with why), never graded on zero
+        scored = [c for c in case.cadres if ctx.scheme.for_line(c.line) and c.id not in excluded]
         periods = {p for _, p, _, _ in case.rows}
         if len(table) != len(scored) * len(periods):
             return Verdict(
@@ -113,7 +115,6 @@ def _totality(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
                 detail=f"{len(table)} rows scored, expected {len(scored)} cadres x "
                 f"{len(periods)} periods",
             )
-        excluded = {cid for cid, _ in table.excluded}
         for c in case.cadres:
             if c not in scored and c.id not in excluded:
                 return Verdict(
@@ -183,8 +184,13 @@ def _own_monotonicity(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]
         before = ctx.score(case.cadres, case.rows)
         rows, what, small = improve(case)
         after = ctx.score(case.cadres, rows)
-        r = table_rows(before)[(cid, "2025-01")]
-        a, b = float(before.total[r]), float(after.total[table_rows(after)[(cid, "2025-01")]])
+        r = table_rows(before).get((cid, "2025-01"))
+        if r is None:  # excluded: no indicator applies, there is no total to lower
+            return Verdict(ok=True)
+        r_after = table_rows(after).get((cid, "2025-01"))
+        if r_after is None:
+            return Verdict(ok=False, detail=f"improving {cid}'s {what} excluded it from scoring")
+        a, b = float(before.total[r]), float(after.total[r_after])
         cliff = b - a if small else None
         target(a - b, label="score drop")
         if b < a and not same(a, b):
@@ -482,8 +488,12 @@ def _quota(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
     quotas = [(k, g) for k, g in enumerate(scheme.grades) if g.quota is not None]
 
     def seats_of(groups: dict[tuple[str, str], list[int]], q: float) -> dict[tuple[str, str], int]:
+        floor = scheme.min_seats if q > 0 else 0
         if scheme.apportionment == "per_group":
-            return {k: _naive_seats(len(v), q, scheme.quota_rounding) for k, v in groups.items()}
+            return {
+                k: max(_naive_seats(len(v), q, scheme.quota_rounding), min(floor, len(v)))
+                for k, v in groups.items()
+            }
         out: dict[tuple[str, str], int] = {}
         for period in sorted({p for p, _ in groups}):
             keys = sorted(k for k in groups if k[0] == period)
@@ -492,6 +502,7 @@ def _quota(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
                 q,
                 rounding=scheme.quota_rounding,
                 apportionment="largest_remainder",
+                min_seats=scheme.min_seats,
             )
             out.update(zip(keys, (int(x) for x in s), strict=True))
         return out
@@ -615,8 +626,8 @@ def _rollup_consistency(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdic
                     detail=f"{key[0]} {key[2]} for {key[1]}: month -> year gives {v:.9g}, "
                     f"month -> quarter -> year gives {b[key]:.9g}",
                 )
-        ta = ctx.scorer(ctx.scheme, list(c.cadres), direct, exemptions=())
-        tb = ctx.scorer(ctx.scheme, list(c.cadres), stepped, exemptions=())
+        ta = ctx.call(ctx.scheme, list(c.cadres), direct)
+        tb = ctx.call(ctx.scheme, list(c.cadres), stepped)
         rb = table_rows(tb)
         for row_key, r in table_rows(ta).items():
             x, y = float(ta.total[r]), float(tb.total[rb[row_key]])
@@ -629,6 +640,68 @@ def _rollup_consistency(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdic
         return Verdict(ok=True)
 
     return case(), check
+
+
+@st.composite
+def _twin_case(draw: st.DrawFn, ctx: CheckContext) -> Case:
+    """Draw a case, then add a twin of one cadre: same line, unit and record rows."""
+    base = draw(plain_case(ctx, min_size=1))
+    model = draw(st.sampled_from(base.cadres))
+    twin = attrs.evolve(model, id="t" + model.id, name="t" + model.id)
+    rows = base.rows + tuple((twin.id, p, k, v) for cid, p, k, v in base.rows if cid == model.id)
+    cadres = list(base.cadres)
+    cadres.insert(draw(st.integers(0, len(cadres))), twin)
+    return Case(
+        cadres=tuple(cadres),
+        rows=rows,
+        extra={**base.extra, "twins": f"{model.id} and {twin.id}"},
+    )
+
+
+def _equal_records(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
+    def check(c: Case) -> Verdict:
+        table = ctx.score(c.cadres, c.rows)
+        rows = table_rows(table)
+        a_id, b_id = str(c.extra["twins"]).split(" and ")
+        for (cid, period), r in rows.items():
+            if cid != a_id:
+                continue
+            t = rows[(b_id, period)]
+            ta, tb = float(table.total[r]), float(table.total[t])
+            if not same(ta, tb) or table.grade_code[r] != table.grade_code[t]:
+                return Verdict(
+                    ok=False,
+                    detail=f"{a_id} and {b_id} have the same line, unit and records in {period} "
+                    f"but got {ta:.6g} ({table.grade[r]}) and {tb:.6g} ({table.grade[t]})",
+                )
+        return Verdict(ok=True)
+
+    return _twin_case(ctx), check
+
+
+def _grades_follow_totals(ctx: CheckContext) -> tuple[Any, Callable[[Case], Verdict]]:
+    def check(c: Case) -> Verdict:
+        table = ctx.score(c.cadres, c.rows)
+        free = ~np.asarray(table.vetoed, dtype=bool)
+        for o in table.overrides:
+            r = table_rows(table).get((o.override.cadre_id, o.override.period))
+            if r is not None:
+                free[r] = False
+        for members in _groups(table).values():
+            kept = [r for r in members if free[r]]
+            for hi, lo in ((i, j) for i in kept for j in kept):
+                higher = float(table.total[hi]) > float(table.total[lo]) + 1e-9
+                if higher and table.grade_code[hi] > table.grade_code[lo]:
+                    return Verdict(
+                        ok=False,
+                        detail=f"{table.cadre_ids[hi]} scored {table.total[hi]:.6g} > "
+                        f"{table.cadre_ids[lo]}'s {table.total[lo]:.6g} in "
+                        f"{table.periods[hi]} ({table.groups[hi]}) but got the worse grade "
+                        f"{table.grade[hi]} (vs {table.grade[lo]})",
+                    )
+        return Verdict(ok=True)
+
+    return plain_case(ctx, min_size=2), check
 
 
 @frozen
@@ -693,6 +766,15 @@ PROPERTIES: dict[str, Property] = {
     "grade_monotonicity": Property(
         "a higher total (with no stricter veto cap) never gets a worse grade in its group",
         _grade_monotonicity,
+    ),
+    "equal_records": Property(
+        "two cadres of the same line and unit with the same records get the same total and grade",
+        _equal_records,
+    ),
+    "grades_follow_totals": Property(
+        "within a group, ignoring vetoed and overridden rows, a higher total never gets a "
+        "worse grade",
+        _grades_follow_totals,
     ),
     "veto_caps": Property(
         "a vetoed cadre never gets a grade better than the veto's cap",

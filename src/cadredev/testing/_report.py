@@ -121,6 +121,10 @@ class PropertyResult:
         The example that gave ``worst``.
     note
         A remark, such as why a property holds vacuously.
+    scorer_error
+        Non-empty when the property could not be checked because the scorer
+        under test raised or returned a wrong type (what happened); the
+        counterexample is then the input it failed on.
 
     Examples
     --------
@@ -144,15 +148,22 @@ class PropertyResult:
     worst_label: str = ""
     worst_case: Counterexample | None = None
     note: str = ""
+    scorer_error: str = ""
+
+    @property
+    def status(self) -> str:
+        """``"holds"``, ``"FAILS"`` or ``"SCORER FAILED"``."""
+        if self.scorer_error:
+            return "SCORER FAILED"
+        return "holds" if self.holds else "FAILS"
 
     def __repr__(self) -> str:
-        status = "holds" if self.holds else "FAILS"
+        status = self.status
         shrunk = ", with a counterexample" if self.counterexample is not None else ""
         return f"PropertyResult({self.name}: {status}, {self.examples} examples{shrunk})"
 
     def __str__(self) -> str:
-        status = "holds" if self.holds else "FAILS"
-        text = f"{self.name}: {status} ({self.examples} examples)"
+        text = f"{self.name}: {self.status} ({self.examples} examples)"
         if self.note:
             text += f" - {self.note}"
         if self.worst is not None:
@@ -210,8 +221,13 @@ class PropertyReport:
 
     @property
     def failed(self) -> tuple[str, ...]:
-        """Names of the properties that fail."""
-        return tuple(k for k, r in self.results.items() if not r.holds)
+        """Names of the properties that fail (not counting the scorer's own failures)."""
+        return tuple(k for k, r in self.results.items() if not r.holds and not r.scorer_error)
+
+    @property
+    def scorer_failures(self) -> tuple[str, ...]:
+        """Names of the properties the scorer failed on (it raised or returned a wrong type)."""
+        return tuple(k for k, r in self.results.items() if r.scorer_error)
 
     def __getitem__(self, name: str) -> PropertyResult:
         return self.results[name]
@@ -220,9 +236,14 @@ class PropertyReport:
         n = len(self.results)
         noun = "property" if n == 1 else "properties"
         head = f"{self.subject}: {n} {noun} checked, "
-        return head + (
-            "all hold" if self.ok else f"{len(self.failed)} fail ({', '.join(self.failed)})"
-        )
+        if self.ok:
+            return head + "all hold"
+        parts = []
+        if self.failed:
+            parts.append(f"{len(self.failed)} fail ({', '.join(self.failed)})")
+        if self.scorer_failures:
+            parts.append(f"the scorer failed on {', '.join(self.scorer_failures)}")
+        return head + "; ".join(parts)
 
     def __repr__(self) -> str:
         return f"PropertyReport({self._head()})"
@@ -236,7 +257,7 @@ class PropertyReport:
         rows = [
             (
                 r.name,
-                "holds" if r.holds else "FAILS",
+                r.status,
                 r.examples,
                 "" if r.worst is None else f"{r.worst_label}: {_fmt(r.worst)}",
                 "" if r.counterexample is None else str(r.counterexample),

@@ -23,7 +23,7 @@ from cadredev._validate import Seed, check_seed, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.scoring import Scheme, score
 
-from ._cases import Case, CheckContext, Scorer, Verdict
+from ._cases import Case, CheckContext, Scorer, ScorerError, Verdict
 from ._properties import ALL, PROPERTIES, vacuous
 from ._records import record_ids, scored_lines
 from ._report import PropertyReport, PropertyResult
@@ -66,12 +66,16 @@ def _run_property(
 ) -> PropertyResult:
     prop = PROPERTIES[name]
     strategy, check = prop.build(ctx)
-    state: dict[str, Any] = {"runs": 0, "failure": None, "worst": None}
+    state: dict[str, Any] = {"runs": 0, "failure": None, "worst": None, "scorer": ""}
 
     def test(case: Case) -> None:
         state["runs"] += 1
         try:
             verdict = check(case)
+        except ScorerError as exc:  # the scorer's own failure, not the property's
+            state["failure"] = (case, f"{exc} on this input")
+            state["scorer"] = str(exc)
+            raise _PropertyFailedError(str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - any crash is a counterexample
             verdict = Verdict(ok=False, detail=f"raised {type(exc).__name__}: {exc}")
         if verdict.measure is not None:
@@ -82,6 +86,7 @@ def _run_property(
                 state["worst"] = (verdict.measure, case, verdict.measure_case or verdict.detail)
         if not verdict.ok:
             state["failure"] = (case, verdict.detail)
+            state["scorer"] = ""
             raise _PropertyFailedError(verdict.detail)
 
     config = settings(
@@ -118,6 +123,7 @@ def _run_property(
         worst_label=prop.measure,
         worst_case=worst_case,
         note=vacuous(name, ctx.scheme),
+        scorer_error=state["scorer"] if state["failure"] is not None else "",
     )
 
 
@@ -157,7 +163,17 @@ def check_scheme(
     ``permutation_invariance``, ``weight_homogeneity``, ``exemption_safety``
     (an exemption never penalises), ``exemption_idempotence``,
     ``exemption_locality``, ``quota``, ``equal_treatment``,
-    ``grade_monotonicity``, ``veto_caps`` and ``rollup_consistency``.
+    ``grade_monotonicity``, ``equal_records`` (two cadres of one line and
+    unit with the same records get the same total and grade),
+    ``grades_follow_totals`` (within a group, vetoed and overridden rows
+    aside, a higher total never gets a worse grade), ``veto_caps`` and
+    ``rollup_consistency``.
+
+    A scorer that raises or returns something other than a score table is
+    not a property violation: the property's result says so in
+    ``scorer_error`` (``"the scorer raised ZeroDivisionError: ..."``), with
+    the shrunk input as its counterexample, and the report lists it in
+    ``PropertyReport.scorer_failures`` rather than ``failed``.
 
     Parameters
     ----------

@@ -231,6 +231,8 @@ def schemes(
     quota_rounding: Iterable[str] = ROUNDINGS,
     group_by: Iterable[str | None] = GROUP_BY,
     apportionment: Iterable[str] = ("per_group", "largest_remainder"),
+    min_seats: Iterable[int] = (0,),
+    pool_below: Iterable[int] = (0,),
 ) -> st.SearchStrategy[Scheme]:
     """Draw a valid :class:`~cadredev.scoring.Scheme`.
 
@@ -250,6 +252,11 @@ def schemes(
         Whether to draw penalties and vetoes.
     ties, quota_rounding, group_by, apportionment
         The scheme settings to draw from.
+    min_seats, pool_below
+        Integers >= 0 to draw the scheme's seat floor and pooling threshold
+        from (pooling only when the drawn ``group_by`` is ``"unit"``).
+
+        .. versionadded:: 0.3
 
     Raises
     ------
@@ -290,6 +297,8 @@ def schemes(
     appo_set = checked_choices(
         "schemes", "apportionment", apportionment, ("per_group", "largest_remainder")
     )
+    floors = _counts("min_seats", min_seats)
+    pools = _counts("pool_below", pool_below)
 
     @st.composite
     def build(draw: st.DrawFn) -> Scheme:
@@ -317,20 +326,30 @@ def schemes(
         secondary: tuple[str, ...] = ()
         if tie == "secondary_keys":
             secondary = tuple(draw(st.lists(st.sampled_from(used), unique=True, max_size=2)))
+        grouping = draw(st.sampled_from(group_set))
         return Scheme(
             name="drawn",
+            min_seats=draw(st.sampled_from(floors)),
+            pool_below=draw(st.sampled_from(pools)) if grouping == "unit" else 0,
             indicators=mapping,
             penalties=tuple(pens),
             vetoes=tuple(vets),
             grades=tuple(grades),
             quota_rounding=draw(st.sampled_from(rounding_set)),
             ties=tie,
-            group_by=draw(st.sampled_from(group_set)),
+            group_by=grouping,
             apportionment=draw(st.sampled_from(appo_set)),
             secondary_keys=secondary,
         )
 
     return build()
+
+
+def _counts(name: str, values: Iterable[int]) -> tuple[int, ...]:
+    chosen = tuple(values)
+    if not chosen or not all(is_int(v) and v >= 0 for v in chosen):
+        raise InvalidArgument(f"schemes: {name} must be integers >= 0, got {chosen!r}")
+    return chosen
 
 
 def _draw_lines(
