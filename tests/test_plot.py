@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace as NS  # noqa: N814
@@ -11,6 +12,7 @@ import attrs
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -33,6 +35,7 @@ from cadredev.plot import (
     cjk_font,
     enterprise_split_map,
     explanation_waterfall,
+    grade_flows,
     leaderboard_chart,
     mentor_graph,
     occupancy,
@@ -40,13 +43,14 @@ from cadredev.plot import (
     rotation_gantt,
     scenario_chart,
     score_distribution,
+    sensitivity_bars,
     team_balance,
 )
 from cadredev.plot._fonts import font_for, needs_cjk
 from cadredev.plot._rotation import lanes
 from cadredev.rotation import Assignment, RotationPlan, schedule
 from cadredev.scenarios import Scenario, grid, run
-from cadredev.scoring import post_fit
+from cadredev.scoring import compare, post_fit, sensitivity
 
 mpl.use("Agg")
 
@@ -76,7 +80,11 @@ def pieces(zone: Any) -> NS:
     grids, split = form_grids(zone, seed=0)
     graph, matching = match_grid_mentors(zone, grids)
     problem = cross_shadowing_problem(zone)
-    year = score(zone.scheme, zone.cadres, rollup(zone.records, zone.scheme, to="year"))
+    yearly = rollup(zone.records, zone.scheme, to="year")
+    year = score(zone.scheme, zone.cadres, yearly)
+    zone_wide = score(
+        attrs.evolve(zone.scheme, name="全区统排", group_by=None), zone.cadres, yearly
+    )
     return NS(
         grids=grids,
         split=split,
@@ -85,6 +93,7 @@ def pieces(zone: Any) -> NS:
         problem=problem,
         plan=schedule(problem, seed=0),
         year=year,
+        zone_wide=zone_wide,
         names={c.id: c.name for c in zone.cadres},
     )
 
@@ -173,6 +182,14 @@ def _every_plot(pieces: NS, zone: Any) -> dict[str, tuple[Callable[[], Axes], li
             lambda: scenario_chart(_sweep()),
             ["各方案安排人次", "上界", "horizon=4", "失败"],
         ),
+        "grade flows": (
+            lambda: grade_flows(compare(table, pieces.zone_wide), scheme=zone.scheme),
+            ["等次流向", "全区统排", "优秀", "称职"],
+        ),
+        "sensitivity bars": (
+            lambda: sensitivity_bars(sensitivity(table), "c001", scheme=zone.scheme),
+            ["等次不变的权重范围", "走访企业", "现行权重"],
+        ),
         "post fit": (
             lambda: post_fit_chart(
                 post_fit(host, zone.cadres, as_of=zone.as_of), names=pieces.names
@@ -224,6 +241,46 @@ def test_scenario_chart_stacks_grade_counts() -> None:
     per_bar = sum(p.get_width() for p in ax.patches if isinstance(p, Rectangle))
     assert per_bar == 2 * len(table.cadre_ids)
     plt.close("all")
+
+
+def test_grade_flows_bands_count_the_flips(pieces: NS, zone: Any) -> None:
+    comparison = compare(pieces.year, pieces.zone_wide)
+    ax = grade_flows(comparison, scheme=zone.scheme, labels="en")
+    flips = len(comparison.flips)
+    assert flips > 0
+    assert f"({flips} of {len(comparison.cadre_ids)} cadres change grade)" in ax.get_title()
+    # each grade's column bar holds its cadres on either side
+    left = Counter(comparison.grade_a.tolist())
+    right = Counter(comparison.grade_b.tolist())
+    texts = _texts(ax)
+    for grade, count in (*left.items(), *right.items()):
+        assert f"{grade} {count}" in texts
+    plt.close("all")
+
+
+def test_sensitivity_bars_draw_each_interval(pieces: NS, zone: Any) -> None:
+    s = sensitivity(pieces.year)
+    ax = sensitivity_bars(s, "c001", scheme=zone.scheme, labels="en")
+    bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(bars) == len(s.indicator_ids)
+    edge = ax.get_xlim()[1]
+    for bar, ind in zip(bars, s.indicator_ids, strict=True):
+        low, high = s.interval("c001", ind)
+        assert bar.get_x() == pytest.approx(low)
+        if np.isfinite(high):
+            assert bar.get_x() + bar.get_width() == pytest.approx(high)
+        else:
+            assert bar.get_x() + bar.get_width() <= edge
+    with pytest.raises(InvalidInputError, match="0 rows for cadre 'nobody'"):
+        sensitivity_bars(s, "nobody")
+    plt.close("all")
+
+
+def test_grade_flows_refuses_an_empty_comparison() -> None:
+    table = demo_score_table()
+    empty = attrs.evolve(compare(table, table), cadre_ids=(), periods=(), units=())
+    with pytest.raises(InvalidInputError, match="matched no row"):
+        grade_flows(empty)
 
 
 def test_every_plot_draws_chinese_with_no_missing_glyph(

@@ -18,7 +18,7 @@ the data (cadres, units, posts) are drawn as they are either way.
    :func:`explanation_waterfall`, :func:`leaderboard_chart`,
    :func:`post_fit_chart` and :func:`enterprise_split_map`.
 .. versionchanged:: 0.3
-   :func:`scenario_chart`.
+   :func:`scenario_chart`, :func:`grade_flows` and :func:`sensitivity_bars`.
 """
 
 from __future__ import annotations
@@ -29,11 +29,13 @@ from ._rotation import occupancy, rotation_gantt
 from ._scenarios import scenario_chart
 from ._scoring import explanation_waterfall, leaderboard_chart, post_fit_chart, score_distribution
 from ._teams import enterprise_split_map, team_balance
+from ._whatif import grade_flows, sensitivity_bars
 
 __all__ = [
     "cjk_font",
     "enterprise_split_map",
     "explanation_waterfall",
+    "grade_flows",
     "leaderboard_chart",
     "mentor_graph",
     "occupancy",
@@ -41,5 +43,6 @@ __all__ = [
     "rotation_gantt",
     "scenario_chart",
     "score_distribution",
+    "sensitivity_bars",
     "team_balance",
 ]
