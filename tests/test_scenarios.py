@@ -26,7 +26,6 @@ from cadredev.rotation import PlanDiff, schedule
 from cadredev.scenarios import (
     Change,
     Failure,
-    GradeShift,
     Results,
     Scenario,
     grid,
@@ -36,6 +35,7 @@ from cadredev.scenarios import (
     scenario_seed,
 )
 from cadredev.scenarios._tasks import zone_problem
+from cadredev.scoring import Comparison
 
 TINY = tiny_rotation_problem()
 
@@ -259,7 +259,7 @@ def test_score_table_compares_against_the_base() -> None:
     assert table.loc[0, "flips"] == 0
     assert table.loc[0, "tau"] == pytest.approx(1.0)
     assert {c for c in table.columns if c.startswith("grade:")}
-    assert isinstance(results.diff("base", "stricter"), GradeShift)
+    assert isinstance(results.diff("base", "stricter"), Comparison)
 
 
 def test_province_has_a_zone_column() -> None:

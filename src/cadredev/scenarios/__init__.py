@@ -14,7 +14,6 @@ zones at once.
 
 from __future__ import annotations
 
-from ._compare import GradeShift
 from ._io import register as _register
 from ._results import Failure, Outcome, Results
 from ._run import connect, province, run, scenario_seed
@@ -23,7 +22,6 @@ from ._scenario import Change, Scenario, grid, knobs
 __all__ = [
     "Change",
     "Failure",
-    "GradeShift",
     "Outcome",
     "Results",
     "Scenario",

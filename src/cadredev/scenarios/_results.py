@@ -12,8 +12,8 @@ from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
 from cadredev._version import __version__
 from cadredev.errors import InvalidInputError
+from cadredev.scoring import Comparison, compare
 
-from ._compare import GradeShift, grade_shift
 from ._scenario import Scenario, _freeze
 
 __all__ = ["Failure", "Outcome", "Results"]
@@ -231,7 +231,7 @@ class Results:
             status = "ok" if out else ("failed" if fail else "cancelled")
             figures = [out.metrics.get(m) if out else None for m in metrics]
             shift = shifts.get(s.name)
-            more = [shift.flips, shift.tau] if shift else [None, None]
+            more = [len(shift.flips), shift.kendall_tau] if shift else [None, None]
             rows.append(
                 [
                     s.name,
@@ -245,13 +245,13 @@ class Results:
             )
         return header, rows
 
-    def _shifts(self) -> dict[str, GradeShift]:
+    def _shifts(self) -> dict[str, Comparison]:
         ref = self.reference()
         if ref is None or type(self.outcomes[ref].value).__name__ != "ScoreTable":
             return {}
         base = self.outcomes[ref].value
         return {
-            name: grade_shift(base, o.value)
+            name: compare(base, o.value)
             for name, o in self.outcomes.items()
             if type(o.value).__name__ == "ScoreTable"
         }
@@ -283,11 +283,12 @@ class Results:
 
         A :class:`~cadredev.rotation.PlanDiff` for rotation plans, a
         :class:`~cadredev.matching.MatchDiff` for matchings, a
-        :class:`GradeShift` for score tables.
+        :class:`~cadredev.scoring.Comparison` (from
+        :func:`~cadredev.scoring.compare`) for score tables.
         """
         first, second = self[a], self[b]
         if type(first).__name__ == "ScoreTable":
-            return grade_shift(first, second)
+            return compare(first, second)
         if not hasattr(first, "diff"):
             raise InvalidInputError(
                 f"Results.diff: results of type {type(first).__name__} have no diff"
