@@ -146,6 +146,8 @@ def _number(value: Any) -> float | _Missing:
         text = value.strip()
         if not text:
             return MISSING
+        if "_" in text:  # Python reads '1_000' as 1000; no spreadsheet does
+            raise BadCell(f"a number, got {text!r}")
         try:
             return float(text)
         except ValueError:

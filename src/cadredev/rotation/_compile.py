@@ -14,12 +14,46 @@ from collections.abc import Iterable
 import numpy as np
 from attrs import define
 
+from cadredev.errors import InvalidInputError
 from cadredev.model import Eligibility
 
 from ._problem import RotationProblem
 from ._records import Assignment
 
-__all__ = ["Compiled", "compile_problem"]
+__all__ = ["MAX_COMPILE_BYTES", "Compiled", "compile_problem", "memory_estimate"]
+
+MAX_COMPILE_BYTES = 4 * 2**30
+"""The most memory a problem may need to compile (4 GiB); larger ones are refused first."""
+_BYTES_PER_OPTION = 96  # the option arrays and their intermediates
+_BYTES_PER_CELL = 25  # per (cadre or post) x period: unavailability, bonuses, their sums
+
+
+def memory_estimate(problem: RotationProblem, *, min_start: int = 0) -> int:
+    """Return an upper estimate of the bytes compiling ``problem`` allocates.
+
+    It is computed from the dimensions alone, before any array exists:
+    cadres x posts of each program's categories x start periods, plus the
+    per-period tables.
+    """
+    n, horizon = len(problem.cadres), int(problem.horizon)
+    options = 0
+    for prog in problem.programs:
+        starts = max(0, horizon - prog.length + 1 - min_start)
+        posts = sum(p.category in prog.categories for p in problem.posts)
+        options += n * posts * starts
+    cells = (n + len(problem.posts)) * (horizon + 1)
+    return options * _BYTES_PER_OPTION + cells * _BYTES_PER_CELL
+
+
+def _check_memory(problem: RotationProblem, min_start: int) -> None:
+    need = memory_estimate(problem, min_start=min_start)
+    if need > MAX_COMPILE_BYTES:
+        raise InvalidInputError(
+            f"RotationProblem: {len(problem.cadres)} cadres, {len(problem.posts)} posts and "
+            f"{len(problem.programs)} program(s) over a horizon of {problem.horizon} periods "
+            f"would need about {need / 2**30:,.1f} GiB of memory, more than the "
+            f"{MAX_COMPILE_BYTES / 2**30:g} GiB limit; plan a shorter horizon or fewer posts"
+        )
 
 
 @define
@@ -217,6 +251,7 @@ def compile_problem(
     ``closed`` maps post ids to the first period from which no placement may
     start in them.
     """
+    _check_memory(problem, min_start)
     cadres, posts, progs = problem.cadres, problem.posts, problem.programs
     horizon = problem.horizon
     n, m, nk = len(cadres), len(posts), len(progs)
