@@ -430,7 +430,7 @@ def _parse_levels(value: Any) -> dict[str, Any] | _Missing:
     for part in _split(text):  # type: ignore[arg-type]
         name, sep, level = part.replace("＝", "=").partition("=")
         try:
-            number = float(level)
+            number = math.nan if "_" in level else float(level)
         except ValueError:
             number = math.nan
         if not sep or not name.strip() or math.isnan(number):
