@@ -10,6 +10,7 @@ import json
 import os
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,7 @@ HOSTILE_IDS = [" c1", "c1 ", "\tc1", "c1\n", "c\x00", "c\x1b1", "c\ud800", "\uff
 
 @pytest.mark.parametrize("bad", HOSTILE_IDS)
 def test_ids_follow_one_rule_in_every_record(bad: str) -> None:
-    builders = [
+    builders: list[Callable[[], object]] = [
         lambda: cadre(bad),
         lambda: cadre(unit=bad),
         lambda: cadre(grid=bad),
@@ -112,23 +113,23 @@ def test_text_keeps_what_names_need() -> None:
 @pytest.mark.parametrize(
     ("call", "fragment"),
     [
-        (lambda: cohort_of("1990", as_of=2025), "cohort_of: birth_year must be an integer year"),
-        (lambda: cohort_of(1990, as_of="2025"), "cohort_of: as_of must be an integer year"),
-        (lambda: cohort_of(1990, as_of=2025.0), "as_of must be an integer year"),
+        (lambda: cohort_of("1990", as_of=2025), "cohort_of: birth_year must be an integer year"),  # type: ignore[arg-type]
+        (lambda: cohort_of(1990, as_of="2025"), "cohort_of: as_of must be an integer year"),  # type: ignore[arg-type]
+        (lambda: cohort_of(1990, as_of=2025.0), "as_of must be an integer year"),  # type: ignore[arg-type]
         (lambda: cohort_of(1990, as_of=True), "as_of must be an integer year"),
-        (lambda: cohort_of(1990, as_of=2025, bounds=(35.5, 50)), "bounds must be a"),
-        (lambda: cohort_of(1990, as_of=2025, bounds="ab"), "bounds must be a"),
-        (lambda: cadre().cohort(as_of=2025.5), "as_of must be an integer year, got 2025.5"),
+        (lambda: cohort_of(1990, as_of=2025, bounds=(35.5, 50)), "bounds must be a"),  # type: ignore[arg-type]
+        (lambda: cohort_of(1990, as_of=2025, bounds="ab"), "bounds must be a"),  # type: ignore[arg-type]
+        (lambda: cadre().cohort(as_of=2025.5), "as_of must be an integer year, got 2025.5"),  # type: ignore[arg-type]
         (
-            lambda: Eligibility(born_after=1990).admits(cadre(), as_of="2025"),
+            lambda: Eligibility(born_after=1990).admits(cadre(), as_of="2025"),  # type: ignore[arg-type]
             "Eligibility: as_of must be an integer year",
         ),
-        (lambda: Eligibility().admits("c1", as_of=2025), "Eligibility: expected a Cadre"),
+        (lambda: Eligibility().admits("c1", as_of=2025), "Eligibility: expected a Cadre"),  # type: ignore[arg-type]
         (
             lambda: post_fit(
                 Post(id="p", unit="u", category="host", eligibility=Eligibility(cohorts={"青"})),
                 [cadre()],
-                as_of="2025",
+                as_of="2025",  # type: ignore[arg-type]
             ),
             "as_of must be an integer year",
         ),
@@ -149,19 +150,19 @@ def test_types_are_named_errors(call: Any, fragment: str) -> None:
 def test_zone_checks_its_fields() -> None:
     zone = sample_zone()
     with pytest.raises(InvalidInputError, match="Zone: as_of must be an integer year"):
-        attrs.evolve(zone, as_of="2025")
+        attrs.evolve(zone, as_of="2025")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"Zone: cadres\[0\] must be a Cadre, got 1"):
         attrs.evolve(zone, cadres=[1, 2])
     with pytest.raises(InvalidInputError, match="Zone: expected a collection of records"):
-        attrs.evolve(zone, posts=3)
+        attrs.evolve(zone, posts=3)  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"Zone: units\[0\] must be"):
         attrs.evolve(zone, units=[" 招商局"])
     with pytest.raises(InvalidInputError, match="Zone: name must be a string"):
         attrs.evolve(zone, name="z\x00")
     with pytest.raises(InvalidInputError, match="Zone: scheme must be a Scheme"):
-        attrs.evolve(zone, scheme="s")
+        attrs.evolve(zone, scheme="s")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match="Zone: records must be Records"):
-        attrs.evolve(zone, records=[])
+        attrs.evolve(zone, records=[])  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"Zone: programs\[0\] must be a Program"):
         attrs.evolve(zone, programs=["p"])
     assert attrs.evolve(zone, as_of=2024).as_of == 2024
@@ -182,7 +183,7 @@ def test_empty_roster_gives_no_teams_however_asked() -> None:
 def test_balance_function_must_return_a_category() -> None:
     roster = [cadre(f"c{i}") for i in range(4)]
     with pytest.raises(InvalidInputError, match="balance function returned \\['x'\\]"):
-        form_teams(roster, n_teams=2, balance=[lambda c: ["x"]])
+        form_teams(roster, n_teams=2, balance=[lambda c: ["x"]])  # type: ignore[list-item, return-value]
     teams = form_teams(roster, n_teams=2, balance=[lambda c: ("t", c.unit)])
     assert sorted(x for t in teams.teams for x in t) == [c.id for c in roster]
 
@@ -224,9 +225,9 @@ def test_json_depth_and_size_limits(tmp_path: Path) -> None:
         load_json(Zone, shallow, max_bytes=100)
     for bad in (0, -1, 1.5, "64", True):
         with pytest.raises(InvalidInputError, match="load_json: max_"):
-            load_json(Zone, shallow, max_depth=bad)
+            load_json(Zone, shallow, max_depth=bad)  # type: ignore[arg-type]
         with pytest.raises(InvalidInputError, match="load_json: max_bytes"):
-            load_json(Zone, shallow, max_bytes=bad)
+            load_json(Zone, shallow, max_bytes=bad)  # type: ignore[arg-type]
 
 
 def test_json_huge_integer_is_a_named_error(tmp_path: Path) -> None:

@@ -183,6 +183,9 @@ def sample_records(zone: Zone, seed: int | np.random.Generator | None = 0) -> Re
 
     .. versionadded:: 0.1
     """
+    from ._rotation import _check_zone  # noqa: PLC0415
+
+    _check_zone(zone, "sample_records")
     rng = rng_from(seed, where="sample_records")
     rows: list[tuple[str, str, str, float]] = []
     cadres = sorted(zone.cadres, key=lambda c: c.id)

@@ -130,13 +130,14 @@ class Zone:
     def __attrs_post_init__(self) -> None:
         check_text(self.name, where="Zone", name="name")
         require_as_of(self.as_of, where="Zone", why="ages and cohorts")
-        for label, records, kind in (
+        kinds: tuple[tuple[str, tuple[Any, ...], type], ...] = (
             ("cadres", self.cadres, Cadre),
             ("mentors", self.mentors, Mentor),
             ("posts", self.posts, Post),
             ("enterprises", self.enterprises, Enterprise),
             ("programs", self.programs, Program),
-        ):
+        )
+        for label, records, kind in kinds:
             for i, record in enumerate(records):
                 if not isinstance(record, kind):
                     raise InvalidInputError(

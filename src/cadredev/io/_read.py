@@ -28,6 +28,8 @@ def check_regular_file(path: str | os.PathLike[str], *, where: str) -> os.stat_r
     InvalidInputError
         For a missing file, a directory, a FIFO, a device or a socket.
     """
+    if not isinstance(path, str | os.PathLike):
+        raise InvalidInputError(f"{where}: expected a file path, got {type(path).__name__}")
     try:
         info = Path(path).stat()
     except OSError as exc:
