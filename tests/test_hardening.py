@@ -439,3 +439,39 @@ def test_cli_reads_a_zone_from_stdin(
         code, _, err = _run(["score", "-"], capsys)
         assert code == 2
         assert fragment in err
+
+
+# ------------------------------------------- found by fuzzing, in these areas
+
+
+def _any(value: object) -> Any:
+    """Return *value* typed as anything: the wrong types these tests pass on purpose."""
+    return value
+
+
+def test_fuzz_findings_are_named_errors(tmp_path: Path) -> None:
+    from cadredev import FrozenDict, datasets  # noqa: PLC0415
+    from cadredev.events import Event  # noqa: PLC0415
+    from cadredev.io import kind, schema  # noqa: PLC0415
+
+    cases: list[tuple[Callable[[], object], str]] = [
+        (lambda: Event(at=_any(None), recorded_by="x"), "Event: at must be a datetime.date"),
+        (lambda: FrozenDict(_any([1, 2])), "FrozenDict: expected a mapping"),
+        (lambda: FrozenDict(_any(3)), "FrozenDict: expected a mapping"),
+        (lambda: kind(_any(["Cadre"])), "unknown document kind"),
+        (lambda: schema(_any({})), "unknown document kind"),
+        (lambda: load_json(Zone, _any({"a": 1})), "expected a file path, got dict"),
+        (lambda: read_roster_csv(_any(None)), "expected a file path, got NoneType"),
+        (lambda: read_records_csv(_any(["r.csv"])), "expected a file path, got list"),
+        (lambda: datasets.sample_programs(_any(None)), "sample_programs: expected a Zone"),
+        (lambda: datasets.frontline_problem(_any(())), "frontline_problem: expected a Zone"),
+        (lambda: datasets.cross_shadowing_problem(_any(1)), "cross_shadowing_problem: expected"),
+        (lambda: datasets.stationed_rotation_problem(_any("z")), "stationed_rotation_problem"),
+        (lambda: datasets.sample_records(_any({})), "sample_records: expected a Zone"),
+        (lambda: datasets.tiny_rotation_problem(without=_any(["a"])), "without must be a cadre id"),
+    ]
+    for call, fragment in cases:
+        with pytest.raises(InvalidInputError) as info:
+            call()
+        assert fragment in str(info.value)
+    assert datasets.tiny_rotation_problem(without="a").cadres[0].id == "b"
