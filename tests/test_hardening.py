@@ -475,3 +475,11 @@ def test_fuzz_findings_are_named_errors(tmp_path: Path) -> None:
             call()
         assert fragment in str(info.value)
     assert datasets.tiny_rotation_problem(without="a").cadres[0].id == "b"
+
+
+def test_table_of_blank_cells_has_no_header() -> None:
+    import io  # noqa: PLC0415
+
+    for raw in (b",", b",,\n,\n", b"\t\n"):
+        with pytest.raises(InvalidInputError, match="header row"):
+            read_table("Cadre", io.BytesIO(raw), format="tsv" if b"\t" in raw else "csv")
