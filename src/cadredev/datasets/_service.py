@@ -185,6 +185,9 @@ def sample_service_year(
 
     .. versionadded:: 0.3
     """
+    from ._rotation import _check_zone  # noqa: PLC0415
+
+    _check_zone(zone, "sample_service_year")
     rng = rng_from(seed, where="sample_service_year")
     if not is_int(year) or not 1900 <= year <= 2200:
         raise InvalidInputError(f"sample_service_year: year must be an integer year, got {year!r}")
