@@ -179,6 +179,7 @@ KNOWN: dict[str, str] = {
     "MatchExplanation": "matching: result constructor takes unchecked rows",
     "MatchSummary": "matching: result constructor takes unchecked loads",
     "Candidates": "matching: result constructor takes unchecked rows",
+    "Event": "events: the base class lets FieldError escape",
     "Case": "service: unchecked visits and events",
     "ServicePolicy": "service: unhashable grid names give TypeError",
     "advance": "service: no check that the case is a Case",
