@@ -559,8 +559,8 @@ def test_bad_roster() -> None:
         form_teams([cadre(0), "c1"], n_teams=1)  # type: ignore[list-item]
     with pytest.raises(InvalidInputError, match="iterable of Cadre"):
         form_teams("c000", n_teams=1)  # type: ignore[arg-type]
-    with pytest.raises(InvalidInputError, match="more teams than the 0 cadres"):
-        form_teams([], n_teams=1)
+    with pytest.raises(InvalidInputError, match="more teams than the 1 cadres"):
+        form_teams([cadre(0)], n_teams=2, as_of=AS_OF)
     with pytest.raises(InvalidInputError, match="cohesion function returned"):
         form_teams([cadre(0)], n_teams=1, cohesion=lambda c: "ai", as_of=AS_OF)
 

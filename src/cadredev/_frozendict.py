@@ -51,7 +51,14 @@ class FrozenDict(Mapping[K, V]):
     __slots__ = ("_data", "_hash")
 
     def __init__(self, data: Mapping[K, V] | None = None) -> None:
-        items = dict(data or {})
+        try:
+            items = dict(data or {})
+        except (TypeError, ValueError):
+            from .errors import InvalidInputError  # noqa: PLC0415
+
+            raise InvalidInputError(
+                f"FrozenDict: expected a mapping or (key, value) pairs, got {data!r}"
+            ) from None
         # for text keys plain sorting gives the same order without building keys
         texts = set(map(type, items)) <= _TEXT
         order: list[K] = sorted(items) if texts else sorted(items, key=id_key)  # type: ignore[type-var]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import math
 import numbers
+import re
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ._frozendict import id_key
@@ -22,17 +23,24 @@ if TYPE_CHECKING:
     import numpy as np
 
 __all__ = [
+    "MAX_COUNT",
     "MAX_YEAR",
     "MIN_YEAR",
     "FieldError",
     "Seed",
+    "check_hashable",
+    "check_id",
     "check_seed",
+    "check_text",
+    "check_year",
     "id_key",
+    "id_problem",
     "is_int",
     "is_real",
     "named_errors",
     "require_as_of",
     "rng_from",
+    "text_problem",
 ]
 
 T = TypeVar("T")
@@ -42,8 +50,104 @@ MIN_YEAR = 1900
 MAX_YEAR = 2200
 """The latest year accepted as a reference year; fixed, never the wall clock."""
 
+MAX_COUNT = 1_000_000_000
+"""The largest count (a capacity, a number of periods) a record accepts.
+
+Counts become numpy ``int64`` arrays and are summed; this bound keeps every
+sum far from overflow and every message readable."""
+
 Seed: TypeAlias = "int | np.random.Generator | None"
 """What every ``seed`` option accepts."""
+
+_BAD_CHAR = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_BAD_CHAR_MULTILINE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_TEXT = "a string without control characters or lone surrogates"
+ID_RULE = "a non-empty string without surrounding whitespace, control characters or lone surrogates"
+"""What every id must be: ids are compared exactly, so ``' c1 '`` is refused, never stripped."""
+
+
+def text_problem(value: object, *, multiline: bool = False) -> str | None:
+    r"""Return what *value* should have been as text, or ``None`` when it is valid text.
+
+    Valid text is a ``str`` holding no lone surrogate (which no file can
+    encode), no non-character U+FFFE/U+FFFF and no control character (tab,
+    line feed and carriage return allowed only when *multiline*: names and
+    notes may span lines, ids and labels never do).
+
+    Examples
+    --------
+    >>> text_problem("李娜") is None
+    True
+    >>> text_problem("a\ud800b")
+    'a string without control characters or lone surrogates'
+    """
+    if not isinstance(value, str):
+        return "a string"
+    bad = _BAD_CHAR_MULTILINE if multiline else _BAD_CHAR
+    if bad.search(value) is not None:
+        return _TEXT
+    return None
+
+
+def id_problem(value: object) -> str | None:
+    """Return what *value* should have been as an id, or ``None`` when it is a valid id.
+
+    The one rule for ids everywhere (records, io, command line): a non-empty
+    string, no surrounding whitespace (refused, never stripped), no control
+    character and no lone surrogate.
+
+    Examples
+    --------
+    >>> id_problem("c1") is None
+    True
+    >>> id_problem(" c1 ")
+    'a non-empty string without surrounding whitespace, control characters or lone surrogates'
+    """
+    if (
+        not isinstance(value, str)
+        or not value
+        or value != value.strip()
+        or _BAD_CHAR.search(value) is not None
+    ):
+        return ID_RULE
+    return None
+
+
+def check_text(value: object, *, where: str, name: str, multiline: bool = False) -> str:
+    """Return *value* if it is valid text (:func:`text_problem`), else raise naming *where*."""
+    problem = text_problem(value, multiline=multiline)
+    if problem is not None:
+        raise InvalidInputError(f"{where}: {name} must be {problem}, got {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def check_id(value: object, *, where: str, name: str = "id") -> str:
+    """Return *value* if it is a valid id (:func:`id_problem`), else raise naming *where*."""
+    if id_problem(value) is not None:
+        raise InvalidInputError(f"{where}: {name} must be {ID_RULE}, got {value!r}")
+    return value  # type: ignore[return-value]
+
+
+def check_year(value: object, *, where: str, name: str) -> int:
+    """Return *value* as ``int`` if it is an integer (numpy's too), else raise naming *where*.
+
+    Strings, floats and bools are refused: ``"2025"`` and ``2025.5`` are not years.
+    """
+    if not is_int(value):
+        raise InvalidInputError(f"{where}: {name} must be an integer year, got {value!r}")
+    return int(value)  # type: ignore[call-overload, no-any-return]
+
+
+def check_hashable(value: object, *, where: str, what: str) -> object:
+    """Return *value* if it can be hashed (a category, a key), else raise naming *where*."""
+    try:
+        hash(value)
+    except TypeError:
+        raise InvalidInputError(
+            f"{where}: {what} must be hashable (a string, a number, a tuple), "
+            f"got {type(value).__name__} {value!r}"
+        ) from None
+    return value
 
 
 def is_int(value: object) -> bool:

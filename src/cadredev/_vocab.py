@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 from typing import Self
 
+from ._validate import check_year, is_int
 from .errors import InvalidInputError
 
 __all__ = ["Cohort", "LabelledEnum", "Line", "MentorRole", "Rank", "cohort_of"]
@@ -210,8 +211,9 @@ def cohort_of(birth_year: int, *, as_of: int, bounds: tuple[int, int] = (35, 50)
     Raises
     ------
     InvalidInputError
-        If the bounds are not increasing positive ages or the person is not
-        yet born in ``as_of``.
+        If a year is not an integer (``"2025"`` and ``2025.5`` are refused),
+        the bounds are not increasing positive ages or the person is not yet
+        born in ``as_of``.
 
     Examples
     --------
@@ -224,6 +226,16 @@ def cohort_of(birth_year: int, *, as_of: int, bounds: tuple[int, int] = (35, 50)
 
     .. versionadded:: 0.1
     """
+    birth_year = check_year(birth_year, where="cohort_of", name="birth_year")
+    as_of = check_year(as_of, where="cohort_of", name="as_of")
+    if (
+        not isinstance(bounds, tuple | list)
+        or len(bounds) != 2
+        or not all(is_int(b) for b in bounds)
+    ):
+        raise InvalidInputError(
+            f"cohort_of: bounds must be a (young_below, old_from) pair of integers, got {bounds!r}"
+        )
     young_below, old_from = bounds
     if not 0 < young_below < old_from:
         raise InvalidInputError(

@@ -7,7 +7,9 @@ step commands (``teams``, ``match``, ``schedule``, ``score``) run one step on
 a zone JSON file (``teams`` also reads a roster CSV); ``cadredev sweep`` runs
 one over a grid of variants. Every command prints a
 readable table or ``--format json``. Bad input prints one line to stderr and
-exits with status 2, never a traceback.
+exits with status 2, never a traceback; an internal error prints one line
+naming it and exits with status 70 (``--debug`` adds the traceback and shows
+warnings). Inputs are regular files, or ``-`` for a zone on standard input.
 
 .. versionadded:: 0.1
 """
@@ -18,8 +20,11 @@ import argparse
 import csv
 import io
 import json
+import math
 import sys
+import traceback
 import unicodedata
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -38,7 +43,12 @@ __all__ = ["main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 70  # EX_SOFTWARE
 SLOW_STEP_S = 1.0
+STDIN = "-"
+
+# Everything a user's input or environment can cause: one line, exit 2.
+_INPUT_ERRORS = (CadreError, OSError, UnicodeError, RecursionError, MemoryError, ValueError)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -69,11 +79,49 @@ def _progress(name: str, seconds: float) -> None:
         print(f"  {name}: {seconds:.1f} s", file=sys.stderr)
 
 
+def _count(text: str) -> int:
+    """Return *text* as an integer >= 0 (an argparse type)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return value
+
+
+def _finite(text: str) -> float:
+    """Return *text* as a finite number (an argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
+    return value
+
+
+def _read_stdin_zone() -> Zone:
+    from .datasets import Zone  # noqa: PLC0415
+    from .io import load  # noqa: PLC0415
+    from .io._json import parse_json_text  # noqa: PLC0415
+    from .io._read import MAX_FILE_BYTES  # noqa: PLC0415
+
+    raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise InvalidInputError(f"<stdin>: more than {MAX_FILE_BYTES:,} bytes")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInputError("<stdin>: not UTF-8; send the zone as UTF-8 JSON") from None
+    return load(Zone, parse_json_text(text, where="<stdin>"), source="<stdin>")
+
+
 def _read_zone(path: str) -> Zone:
     from .datasets import Zone  # noqa: PLC0415
     from .io import load_json  # noqa: PLC0415
 
-    zone = load_json(Zone, path)
+    zone = _read_stdin_zone() if path == STDIN else load_json(Zone, path)
     if not isinstance(zone, Zone):
         raise InvalidInputError(f"{path}: expected one Zone document, got a list")
     return zone
@@ -443,10 +491,13 @@ def _add_sweep(command: Any) -> None:
         "--axis", action="append", help="NAME=V1,V2,... (repeatable), e.g. length=2,3"
     )
     sweep.add_argument("--scheduler", help="a dask scheduler address, e.g. tcp://host:8786")
-    sweep.add_argument("--timeout", type=float, default=10.0, help="seconds to reach it")
-    sweep.add_argument("--workers", type=int, default=0, help="1 runs here; default a pool")
+    sweep.add_argument("--timeout", type=_finite, default=10.0, help="seconds to reach it")
+    sweep.add_argument("--workers", type=_count, default=0, help="1 runs here; default a pool")
     sweep.add_argument("--out", help="write the table to a .csv or .json file")
     sweep.add_argument("--seed", type=int, default=0)
+
+
+_DEBUG = "show tracebacks of internal errors and warnings"
 
 
 def _build_parser() -> _Parser:
@@ -455,14 +506,16 @@ def _build_parser() -> _Parser:
         description="Mentor matching, rotation scheduling and incentive scoring for cadres.",
     )
     parser.add_argument("--version", action="version", version=f"cadredev {__version__}")
+    parser.add_argument("--debug", action="store_true", help=_DEBUG)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     sub.required = True
 
     def command(name: str, run: Any, help_text: str, *, needs_file: bool = False) -> Any:
         p = sub.add_parser(name, help=help_text)
         if needs_file:
-            p.add_argument("file", help="a zone JSON file (see `cadredev sample`)")
+            p.add_argument("file", help="a zone JSON file (see `cadredev sample`), or - for stdin")
         p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=_DEBUG)
         p.set_defaults(run=run)
         return p
 
@@ -499,7 +552,7 @@ def _build_parser() -> _Parser:
     match = command("match", _match, "match cadres to mentors", needs_file=True)
     match.add_argument("--method", choices=("optimal", "stable", "greedy"), default="optimal")
     match.add_argument("--role", default="grid", help="mentor role to match (default grid)")
-    match.add_argument("--cross-unit", type=float, default=1.0, help="weight of cross-unit pairs")
+    match.add_argument("--cross-unit", type=_finite, default=1.0, help="weight of cross-unit pairs")
 
     plan = command("schedule", _schedule, "plan rotation programs", needs_file=True)
     plan.add_argument(
@@ -507,13 +560,13 @@ def _build_parser() -> _Parser:
     )
     plan.add_argument("--horizon", type=int, default=12, help="periods to plan (default 12)")
     plan.add_argument(
-        "--home-share", type=float, default=0.8, help="share of each unit kept home (default 0.8)"
+        "--home-share", type=_finite, default=0.8, help="share of each unit kept home (default 0.8)"
     )
     plan.add_argument(
-        "--time-limit", type=float, default=None, help="safety cap in seconds (default 60)"
+        "--time-limit", type=_finite, default=None, help="safety cap in seconds (default 60)"
     )
     plan.add_argument("--seed", type=int, default=0)
-    plan.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    plan.add_argument("--top", type=_count, default=20, help="rows to print (default 20)")
 
     schema = command("schema", _schema, "print the JSON Schema of a document kind")
     schema.add_argument("kind", nargs="?", help="a document kind; without one, list the kinds")
@@ -521,7 +574,7 @@ def _build_parser() -> _Parser:
     score = command("score", _score, "score and grade one period", needs_file=True)
     score.add_argument("--to", choices=("month", "quarter", "year"), default="year")
     score.add_argument("--period", help="period label (default: the last one)")
-    score.add_argument("--top", type=int, default=20, help="rows to print (default 20)")
+    score.add_argument("--top", type=_count, default=20, help="rows to print (default 20)")
     _add_sweep(command)
     return parser
 
@@ -537,7 +590,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on bad input (after one line on stderr).
+        0 on success, 2 on bad input (after one line on stderr), 70 on an
+        internal error (one line naming it; ``--debug`` adds the traceback).
 
     Examples
     --------
@@ -554,14 +608,69 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     .. versionadded:: 0.1
     """
+    _tolerant_output()
     parser = _build_parser()
     args = parser.parse_args(argv)
-    try:
-        result = args.run(args)
-    except (CadreError, OSError) as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        print(f"cadredev {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.format == "json":
-        print(json.dumps(result, ensure_ascii=False))
+    debug = bool(getattr(args, "debug", False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("default" if debug else "ignore")
+        try:
+            _preflight(args)
+            result = args.run(args)
+            if args.format == "json":
+                print(json.dumps(result, ensure_ascii=False))
+        except _INPUT_ERRORS as exc:
+            if debug:
+                traceback.print_exc()
+            print(f"cadredev {args.command}: error: {_one_line(exc)}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except Exception as exc:  # noqa: BLE001  (the promise: one line, never a traceback)
+            if debug:
+                traceback.print_exc()
+            print(
+                f"cadredev {args.command}: internal error: {type(exc).__name__}: "
+                f"{_one_line(exc)} (please report this with the command that caused it; "
+                "--debug shows the traceback)",
+                file=sys.stderr,
+            )
+            return EXIT_INTERNAL
     return EXIT_OK
+
+
+def _one_line(exc: BaseException) -> str:
+    """Return the first line of an error's message, or a plain description."""
+    if isinstance(exc, RecursionError):
+        return "the input is nested too deeply"
+    if isinstance(exc, MemoryError):
+        return "not enough memory for this input"
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _tolerant_output() -> None:
+    """Write characters the console cannot show as backslash escapes, never fail on them."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            reconfigure(errors="backslashreplace")
+
+
+def _preflight(args: argparse.Namespace) -> None:
+    """Check inputs and outputs before any work: a bad ``--out`` is refused first."""
+    from .io._read import check_regular_file  # noqa: PLC0415
+
+    path = getattr(args, "file", None)
+    if path is not None and path != STDIN:
+        check_regular_file(path, where=path)
+    out = getattr(args, "out", None)
+    if out is None:
+        return
+    target = Path(out)
+    if args.command in ("demo", "sample"):
+        if target.exists() and not target.is_dir():
+            raise InvalidInputError(f"--out: {out} exists and is not a directory")
+    else:
+        if target.is_dir():
+            raise InvalidInputError(f"--out: {out} is a directory; expected a file name")
+        if not target.absolute().parent.is_dir():
+            raise InvalidInputError(f"--out: the directory of {out} does not exist")

@@ -19,9 +19,13 @@ from typing import Any, TypeVar
 from attrs import field, frozen
 
 from ._frozendict import FrozenDict
+from ._validate import MAX_COUNT as _MAX_COUNT
 from ._validate import FieldError as _FieldError
+from ._validate import check_year as _check_year_arg
+from ._validate import id_problem as _id_problem
 from ._validate import is_int as _is_int
 from ._validate import named_errors as _named_errors
+from ._validate import text_problem as _text_problem
 from ._vocab import Cohort, LabelledEnum, Line, MentorRole, Rank, cohort_of
 from .errors import InvalidInputError
 
@@ -59,18 +63,20 @@ E = TypeVar("E", bound="LabelledEnum")
 
 
 def _check_id(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str) or not value.strip():
-        raise _FieldError(f"{attribute.name} must be a non-empty string, got {value!r}")
+    problem = _id_problem(value)
+    if problem is not None:
+        raise _FieldError(f"{attribute.name} must be {problem}, got {value!r}")
 
 
 def _check_str(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str):
-        raise _FieldError(f"{attribute.name} must be a string, got {value!r}")
+    problem = _text_problem(value, multiline=True)
+    if problem is not None:
+        raise _FieldError(f"{attribute.name} must be {problem}, got {value!r}")
 
 
 def _check_optional_str(_: object, attribute: Any, value: Any) -> None:
-    if value is not None and (not isinstance(value, str) or not value.strip()):
-        raise _FieldError(f"{attribute.name} must be a non-empty string or None, got {value!r}")
+    if value is not None and _id_problem(value) is not None:
+        raise _FieldError(f"{attribute.name} must be None or {_id_problem(value)}, got {value!r}")
 
 
 def _optional_int_at_least(minimum: int) -> Callable[[object, Any, Any], None]:
@@ -87,6 +93,11 @@ def _int_at_least(minimum: int) -> Callable[[object, Any, Any], None]:
     def check(_: object, attribute: Any, value: Any) -> None:
         if not _is_int(value) or value < minimum:
             raise _FieldError(f"{attribute.name} must be an integer >= {minimum}, got {value!r}")
+        if value > _MAX_COUNT:
+            raise _FieldError(
+                f"{attribute.name} must be an integer from {minimum} to {_MAX_COUNT:_}, "
+                f"got {value!r}"
+            )
 
     return check
 
@@ -132,11 +143,15 @@ def _str_set(name: str, *, optional: bool = False) -> Callable[[Any], Any]:
             return None
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise _FieldError(f"{name} must be a collection of strings, got {value!r}")
-        items = frozenset(value)
+        items = tuple(value)
         for item in items:
-            if not isinstance(item, str) or not item.strip():
-                raise _FieldError(f"{name} must hold non-empty strings, got {item!r}")
-        return items
+            problem = _id_problem(item)
+            if problem is not None:
+                raise _FieldError(
+                    f"{name} must hold {problem.replace('a non-empty string', 'non-empty strings')}"
+                    f", got {item!r}"
+                )
+        return frozenset(items)
 
     return convert
 
@@ -160,8 +175,9 @@ def _levels(name: str) -> Callable[[Any], FrozenDict[str, float]]:
             raise _FieldError(f"{name} must be a mapping of name to level, got {value!r}")
         out: dict[str, float] = {}
         for key, level in value.items():
-            if not isinstance(key, str) or not key.strip():
-                raise _FieldError(f"{name} keys must be non-empty strings, got {key!r}")
+            problem = _id_problem(key)
+            if problem is not None:
+                raise _FieldError(f"{name} keys must be {problem}, got {key!r}")
             if type(level) is not float and (
                 isinstance(level, bool) or not isinstance(level, numbers.Real)
             ):
@@ -412,6 +428,14 @@ class Cadre:
     joined_year: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)
     rank_since: int | None = field(default=None, converter=_to_int, validator=_check_optional_year)
 
+    def __attrs_post_init__(self) -> None:
+        for name in ("joined_year", "rank_since"):
+            year = getattr(self, name)
+            if year is not None and year < self.birth_year:
+                raise _FieldError(
+                    f"{name} must not be before birth_year ({self.birth_year}), got {year!r}"
+                )
+
     def cohort(self, *, as_of: int, bounds: tuple[int, int] = (35, 50)) -> Cohort:
         """Return the cadre's cohort in year ``as_of`` (see :func:`cohort_of`)."""
         return cohort_of(self.birth_year, as_of=as_of, bounds=bounds)
@@ -533,6 +557,10 @@ class Eligibility:
         InvalidInputError
             If ``cohorts`` is set and ``as_of`` is not given.
         """
+        if not isinstance(cadre, Cadre):
+            raise InvalidInputError(f"Eligibility: expected a Cadre, got {cadre!r}")
+        if as_of is not None:
+            as_of = _check_year_arg(as_of, where="Eligibility", name="as_of")
         out: list[str] = []
         if self.cohorts is not None:
             if as_of is None:

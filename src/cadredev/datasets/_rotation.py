@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Cohort, Eligibility, Line, Post, Rank
 from cadredev.rotation import Program, RotationProblem
 
@@ -39,6 +40,19 @@ def _round_robin(cadres: list[Cadre], count: int) -> list[str]:
     return sorted(out)
 
 
+def _check_zone(zone: object, where: str) -> None:
+    """Raise unless *zone* is a :class:`~cadredev.datasets.Zone` (or a subclass).
+
+    The zone module builds on this one, so the class is recognised by name
+    rather than imported.
+    """
+    if not any(
+        k.__name__ == "Zone" and k.__module__ == "cadredev.datasets._zone"
+        for k in type(zone).__mro__
+    ):
+        raise InvalidInputError(f"{where}: expected a Zone, got {type(zone).__name__}")
+
+
 def sample_programs(zone: Zone) -> dict[str, Program]:
     """Return the sample zone's programs, by name.
 
@@ -61,6 +75,7 @@ def sample_programs(zone: Zone) -> dict[str, Program]:
 
     .. versionadded:: 0.1
     """
+    _check_zone(zone, "sample_programs")
     post90 = [c for c in zone.cadres if c.birth_year >= 1990]
     investment = [
         c for c in zone.cadres if c.line is Line.INVESTMENT and c.rank is not Rank.LEADERSHIP
@@ -128,6 +143,7 @@ def cross_shadowing_problem(zone: Zone) -> RotationProblem:
 
     .. versionadded:: 0.2
     """
+    _check_zone(zone, "cross_shadowing_problem")
     prog = sample_programs(zone)["cross-shadowing"]
     return RotationProblem(
         cadres=zone.cadres,
@@ -153,6 +169,7 @@ def frontline_problem(zone: Zone) -> RotationProblem:
 
     .. versionadded:: 0.2
     """
+    _check_zone(zone, "frontline_problem")
     progs = sample_programs(zone)
     return RotationProblem(
         cadres=zone.cadres,
@@ -176,6 +193,7 @@ def stationed_rotation_problem(zone: Zone) -> RotationProblem:
 
     .. versionadded:: 0.2
     """
+    _check_zone(zone, "stationed_rotation_problem")
     prog = sample_programs(zone)["stationed-rotation"]
     return RotationProblem(
         cadres=zone.cadres,
@@ -240,6 +258,10 @@ def tiny_rotation_problem(*, capacity: int = 1, without: str | None = None) -> R
             id="p2", unit="u3", category="host", capacity=capacity, requirements={"investment": 0.6}
         ),
     ]
+    if without is not None and not isinstance(without, str):
+        raise InvalidInputError(
+            f"tiny_rotation_problem: without must be a cadre id or None, got {without!r}"
+        )
     return RotationProblem(
         cadres=[c for c in cadres if c.id != without],
         posts=posts,

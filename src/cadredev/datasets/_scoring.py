@@ -13,6 +13,8 @@ from cadredev._validate import rng_from
 from cadredev.model import Cadre, Line
 from cadredev.scoring import Grade, Indicator, Penalty, Records, Scheme, Target, Veto
 
+from ._rotation import _check_zone
+
 if TYPE_CHECKING:
     from cadredev.scoring import ScoreTable
 
@@ -183,6 +185,7 @@ def sample_records(zone: Zone, seed: int | np.random.Generator | None = 0) -> Re
 
     .. versionadded:: 0.1
     """
+    _check_zone(zone, "sample_records")
     rng = rng_from(seed, where="sample_records")
     rows: list[tuple[str, str, str, float]] = []
     cadres = sorted(zone.cadres, key=lambda c: c.id)

@@ -19,6 +19,8 @@ from cadredev.events import EnterpriseVisited
 from cadredev.service import Case, ServicePolicy, advance, escalate_overdue, open_case
 from cadredev.teams import Teams, assign_enterprises, form_teams, grid_names
 
+from ._rotation import _check_zone
+
 if TYPE_CHECKING:
     from ._zone import Zone
 
@@ -185,6 +187,7 @@ def sample_service_year(
 
     .. versionadded:: 0.3
     """
+    _check_zone(zone, "sample_service_year")
     rng = rng_from(seed, where="sample_service_year")
     if not is_int(year) or not 1900 <= year <= 2200:
         raise InvalidInputError(f"sample_service_year: year must be an integer year, got {year!r}")

@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 from attrs import field, frozen
 
-from cadredev._validate import check_seed, is_int
+from cadredev._validate import check_id, check_seed, check_text, is_int, require_as_of
 from cadredev.errors import InvalidInputError
 from cadredev.model import (
     Cadre,
@@ -81,6 +81,8 @@ _SECONDMENT = (("苏州工业园区", "苏州"), ("南京江北新区", "南京"
 
 
 def _as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidInputError(f"Zone: expected a collection of records, got {value!r}")
     return tuple(value)
 
 
@@ -126,13 +128,29 @@ class Zone:
     programs: tuple[Program, ...] = field(default=(), converter=_as_tuple)
 
     def __attrs_post_init__(self) -> None:
-        for label, records in (
-            ("cadres", self.cadres),
-            ("mentors", self.mentors),
-            ("posts", self.posts),
-            ("enterprises", self.enterprises),
-        ):
-            _check_unique(label, [r.id for r in records])
+        check_text(self.name, where="Zone", name="name")
+        require_as_of(self.as_of, where="Zone", why="ages and cohorts")
+        kinds: tuple[tuple[str, tuple[Any, ...], type], ...] = (
+            ("cadres", self.cadres, Cadre),
+            ("mentors", self.mentors, Mentor),
+            ("posts", self.posts, Post),
+            ("enterprises", self.enterprises, Enterprise),
+            ("programs", self.programs, Program),
+        )
+        for label, records, kind in kinds:
+            for i, record in enumerate(records):
+                if not isinstance(record, kind):
+                    raise InvalidInputError(
+                        f"Zone: {label}[{i}] must be a {kind.__name__}, got {record!r}"
+                    )
+            if kind is not Program:
+                _check_unique(label, [r.id for r in records])
+        for i, unit in enumerate(self.units):
+            check_id(unit, where="Zone", name=f"units[{i}]")
+        if self.scheme is not None and not isinstance(self.scheme, Scheme):
+            raise InvalidInputError(f"Zone: scheme must be a Scheme or None, got {self.scheme!r}")
+        if self.records is not None and not isinstance(self.records, Records):
+            raise InvalidInputError(f"Zone: records must be Records or None, got {self.records!r}")
 
     def cadre(self, cadre_id: str) -> Cadre:
         """Return the cadre with id ``cadre_id``.

@@ -146,6 +146,8 @@ def _number(value: Any) -> float | _Missing:
         text = value.strip()
         if not text:
             return MISSING
+        if "_" in text:  # Python reads '1_000' as 1000; no spreadsheet does
+            raise BadCell(f"a number, got {text!r}")
         try:
             return float(text)
         except ValueError:
@@ -428,7 +430,7 @@ def _parse_levels(value: Any) -> dict[str, Any] | _Missing:
     for part in _split(text):  # type: ignore[arg-type]
         name, sep, level = part.replace("＝", "=").partition("=")
         try:
-            number = float(level)
+            number = math.nan if "_" in level else float(level)
         except ValueError:
             number = math.nan
         if not sep or not name.strip() or math.isnan(number):

@@ -127,6 +127,8 @@ def read_delimited(text: str, *, delimiter: str, where: str) -> RawTable:
             header_row = next(reader)
     except csv.Error as exc:
         raise fail(exc, reader.line_num) from None
+    except StopIteration:  # only separators and blank cells: no header at all
+        raise InvalidInputError(f"{where}: no header row; every line is blank") from None
     header = [h.strip() for h in header_row]
     n = len(header)
 

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 
 from cadredev._frozendict import FrozenDict
+from cadredev._validate import is_int
 from cadredev._vocab import LabelledEnum
 from cadredev.errors import InvalidInputError
 
 from ._atomic import write_bytes
 from ._kinds import _HOOKS, _KINDS
+from ._read import MAX_FILE_BYTES, read_input
 
 if TYPE_CHECKING:
     import cattrs
@@ -30,6 +32,9 @@ __all__ = ["SCHEMA_VERSION", "dump", "load", "load_json", "load_many", "register
 
 SCHEMA_VERSION = 1
 """The version written into every JSON document; newer documents are refused."""
+
+MAX_JSON_DEPTH = 64
+"""The deepest nesting of JSON arrays and objects read by default."""
 
 T = TypeVar("T")
 
@@ -613,6 +618,10 @@ def _structure(cls: type[T], value: Any, path: str) -> T:
         raise InvalidInputError("; ".join(messages)) from None
     except (TypeError, AttributeError) as exc:
         raise InvalidInputError(f"{path}: expected a {cls.__name__} object ({exc})") from None
+    except RecursionError:
+        raise InvalidInputError(f"{path}: nested too deeply to be a {cls.__name__}") from None
+    except (ValueError, OverflowError) as exc:
+        raise InvalidInputError(f"{path}: not a valid {cls.__name__} ({exc})") from None
 
 
 def load(cls: type[T], data: Any, *, source: str = "") -> T:
@@ -749,12 +758,9 @@ def _unencodable(value: Any, path: str) -> str | None:
     return None
 
 
-def _read_text(path: str | Path) -> str:
+def _read_text(path: str | Path, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """Read a UTF-8 file (a byte-order mark is allowed) with errors that name it."""
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise InvalidInputError(f"{path}: cannot read file ({exc.strerror})") from None
+    raw = read_input(path, where=str(path), max_bytes=max_bytes)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -765,29 +771,117 @@ def _read_text(path: str | Path) -> str:
         ) from None
 
 
-def _read_json(path: str | Path) -> Any:
-    text = _read_text(path)
+def _depth(value: Any) -> int:
+    """Return the nesting depth of a parsed JSON value (a scalar is 0), without recursion."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        depth += 1
+        deepest = max(deepest, depth)
+        stack.extend((child, depth) for child in item if isinstance(child, dict | list))
+    return deepest
+
+
+def parse_json_text(text: str, *, where: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """Parse JSON text strictly (no NaN or Infinity) within a nesting depth.
+
+    Raises
+    ------
+    InvalidInputError
+        For malformed JSON, a number too long to read, or nesting deeper
+        than *max_depth*.
+    """
+    too_deep = InvalidInputError(
+        f"{where}: JSON nested more than {max_depth} levels deep (max_depth={max_depth})"
+    )
     try:
-        return json.loads(text, parse_constant=_reject_constant)
+        data = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         raise InvalidInputError(
-            f"{path}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+            f"{where}: malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
         ) from None
+    except RecursionError:
+        raise too_deep from None
+    except ValueError as exc:  # an integer beyond the interpreter's digit limit
+        raise InvalidInputError(f"{where}: a number in the JSON cannot be read ({exc})") from None
+    if _depth(data) > max_depth:
+        raise too_deep
+    return data
+
+
+def _read_json(
+    path: str | Path, *, max_bytes: int = MAX_FILE_BYTES, max_depth: int = MAX_JSON_DEPTH
+) -> Any:
+    return parse_json_text(
+        _read_text(path, max_bytes=max_bytes), where=str(path), max_depth=max_depth
+    )
 
 
 def _reject_constant(name: str) -> Any:
     raise json.JSONDecodeError(f"{name} is not valid JSON", name, 0)
 
 
-def load_json(cls: type[T], path: str | Path) -> T | tuple[T, ...]:
+def _check_limit(value: Any, name: str) -> int:
+    if not is_int(value) or value < 1:
+        raise InvalidInputError(f"load_json: {name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def load_json(
+    cls: type[T],
+    path: str | Path,
+    *,
+    max_bytes: int = MAX_FILE_BYTES,
+    max_depth: int = MAX_JSON_DEPTH,
+) -> T | tuple[T, ...]:
     """Read a JSON file written by :func:`save_json`.
 
     Returns one record for a ``data`` document and a tuple for an ``items``
     document.
 
+    Parameters
+    ----------
+    cls
+        The record type expected.
+    path
+        A regular file (a FIFO, a device or a directory is refused).
+    max_bytes
+        The largest file read, 256 MiB by default; a larger one is refused
+        before it is read.
+    max_depth
+        The deepest nesting of arrays and objects accepted, 64 by default
+        (cadredev's own documents nest less than 10 deep).
+
+    Raises
+    ------
+    InvalidInputError
+        For a file that cannot be read, is not a regular file, is larger than
+        *max_bytes*, is not UTF-8 or not JSON, nests deeper than *max_depth*,
+        or is not a valid document of *cls*.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from cadredev import Post
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "deep.json"
+    >>> _ = p.write_text("[" * 100 + "]" * 100, encoding="utf-8")
+    >>> load_json(Post, p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cadredev.errors.InvalidInputError: ...: JSON nested more than 64 levels deep (max_depth=64)
+
     .. versionadded:: 0.1
+    .. versionchanged:: 0.2
+       ``max_bytes`` and ``max_depth``; only regular files are read.
     """
-    data = _read_json(path)
+    max_bytes = _check_limit(max_bytes, "max_bytes")
+    max_depth = _check_limit(max_depth, "max_depth")
+    data = _read_json(path, max_bytes=max_bytes, max_depth=max_depth)
     if isinstance(data, dict) and "items" in data:
         return load_many(cls, data, source=str(path))
     return load(cls, data, source=str(path))

@@ -147,7 +147,7 @@ def kind(name: str) -> type[Any]:
 
     .. versionadded:: 0.1
     """
-    if name in _KINDS:
+    if isinstance(name, str) and name in _KINDS:
         return _KINDS[name]
     module = _BUILTIN_KINDS.get(name) if isinstance(name, str) else None
     if module is None:

@@ -69,7 +69,7 @@ def _values(
     raw: Sequence[Any], *, texts: bool
 ) -> tuple[FloatArray, Any, int | None, BadCell | None]:
     """Parse the value column: the values, a mask of empty cells, or the first bad row."""
-    if texts:
+    if texts and "_" not in "".join(raw):  # numpy, like Python, reads '1_000' as 1000
         try:
             return np.array(raw, dtype=np.float64), None, None, None
         except ValueError:

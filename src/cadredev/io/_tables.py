@@ -32,6 +32,7 @@ from ._cells import (
 from ._columns import TABLE_KINDS, Column, Spec, map_header, spec, write_cells
 from ._delimited import FieldTooLargeError, decode, larger_fields, read_delimited, write_delimited
 from ._kinds import kind as _kind_class
+from ._read import check_regular_file, read_input
 from ._xlsx import read_xlsx, sheet_source, write_xlsx
 
 if TYPE_CHECKING:
@@ -235,6 +236,8 @@ def read_table(
         reader = getattr(source, "read", None)
         if reader is not None and isinstance(reader(0), str):
             raise InvalidInputError(f"{where}: a workbook must be opened in binary mode ('rb')")
+        if not hasattr(source, "read"):
+            check_regular_file(source, where=where)
         table = read_xlsx(sheet_source(source), sheet=sheet, where=where)
         return _build(s, table, columns=columns, extra=extra)
     if sheet is not None:
@@ -317,10 +320,7 @@ def _read_text(source: Any, *, encoding: str, where: str) -> str:
         if isinstance(data, str):
             return data.removeprefix("\ufeff")
         return decode(bytes(data), encoding=encoding, where=where)
-    try:
-        raw = Path(source).read_bytes()
-    except OSError as exc:
-        raise InvalidInputError(f"{where}: cannot read file ({exc.strerror})") from None
+    raw = read_input(source, where=where)
     return decode(raw, encoding=encoding, where=where)
 
 

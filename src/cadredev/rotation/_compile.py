@@ -10,16 +10,72 @@ independent of input order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 from attrs import define
 
+from cadredev.errors import InvalidInputError
 from cadredev.model import Eligibility
 
 from ._problem import RotationProblem
 from ._records import Assignment
 
-__all__ = ["Compiled", "compile_problem"]
+__all__ = ["MAX_COMPILE_BYTES", "Compiled", "compile_problem", "memory_estimate"]
+
+MAX_COMPILE_BYTES = 4 * 2**30
+"""The most memory a problem may need to compile (4 GiB); larger ones are refused first."""
+_BYTES_PER_OPTION = 176  # the option arrays and their intermediates (measured: about 165)
+_BYTES_PER_CELL = 25  # per (cadre or post) x period: unavailability, bonuses, their sums
+
+
+def _cells(problem: RotationProblem) -> int:
+    return (len(problem.cadres) + len(problem.posts)) * (int(problem.horizon) + 1)
+
+
+def _starts(problem: RotationProblem, length: int, min_start: int) -> int:
+    return max(0, int(problem.horizon) - length + 1 - min_start)
+
+
+def memory_estimate(problem: RotationProblem, *, min_start: int = 0) -> int:
+    """Return an upper estimate of the bytes compiling ``problem`` allocates.
+
+    It is computed from the dimensions alone, before any array exists:
+    the program's cadres x posts of its categories x start periods, plus the
+    per-period tables. Eligibility is not evaluated, so this is an upper
+    bound; compiling checks a tighter one (eligible pairs only) before it
+    enumerates the options.
+    """
+    n = len(problem.cadres)
+    options = 0
+    for prog in problem.programs:
+        posts = sum(p.category in prog.categories for p in problem.posts)
+        who = n if prog.cadres is None else min(n, len(prog.cadres))
+        options += who * posts * _starts(problem, prog.length, min_start)
+    return options * _BYTES_PER_OPTION + _cells(problem) * _BYTES_PER_CELL
+
+
+def _check_memory(problem: RotationProblem, need: int) -> None:
+    if need > MAX_COMPILE_BYTES:
+        raise InvalidInputError(
+            f"RotationProblem: {len(problem.cadres)} cadres, {len(problem.posts)} posts and "
+            f"{len(problem.programs)} program(s) over a horizon of {problem.horizon} periods "
+            f"would need about {need / 2**30:,.1f} GiB of memory, more than the "
+            f"{MAX_COMPILE_BYTES / 2**30:g} GiB limit; plan a shorter horizon or fewer posts"
+        )
+
+
+def _eligible_need(
+    problem: RotationProblem,
+    allowed_pairs: list[int],
+    min_start: int,
+) -> int:
+    """Return the bytes the options need, from each program's count of eligible pairs."""
+    options = sum(
+        pairs * _starts(problem, prog.length, min_start)
+        for pairs, prog in zip(allowed_pairs, problem.programs, strict=True)
+    )
+    return options * _BYTES_PER_OPTION + _cells(problem) * _BYTES_PER_CELL
 
 
 @define
@@ -233,6 +289,24 @@ def _history_filter(  # noqa: PLR0917
     return ready
 
 
+def _allowed(
+    prog: Any,
+    k: int,
+    posts: Any,
+    *,
+    prog_elig: np.ndarray,
+    post_ok: np.ndarray,
+    cunit: np.ndarray,
+    punit: np.ndarray,
+) -> np.ndarray:
+    """Return the (cadre, post) pairs program ``k`` allows: eligibility, category, unit."""
+    cat_ok = np.array([p.category in prog.categories for p in posts], dtype=bool)
+    allowed: np.ndarray = prog_elig[k][:, None] & cat_ok[None, :] & post_ok
+    if prog.other_unit:
+        allowed &= cunit[:, None] != punit[None, :]
+    return allowed
+
+
 def compile_problem(
     problem: RotationProblem,
     *,
@@ -246,6 +320,7 @@ def compile_problem(
     ``closed`` maps post ids to the first period from which no placement may
     start in them.
     """
+    _check_memory(problem, _cells(problem) * _BYTES_PER_CELL)
     cadres, posts, progs = problem.cadres, problem.posts, problem.programs
     horizon = problem.horizon
     n, m, nk = len(cadres), len(posts), len(progs)
@@ -276,10 +351,6 @@ def compile_problem(
     for k, prog in enumerate(progs):
         for i, c in enumerate(cadres):
             prog_elig[k, i] = c.id not in excluded and not problem.is_eligible(c, prog)
-    unavail = np.zeros((n, horizon), dtype=bool)
-    for i, c in enumerate(cadres):
-        for t in problem.unavailable.get(c.id, ()):
-            unavail[i, t] = True
     # post eligibility, evaluated once per distinct Eligibility
     post_ok = np.ones((n, m), dtype=bool)
     by_rule: dict[Eligibility, list[int]] = {}
@@ -295,6 +366,19 @@ def compile_problem(
                 only = np.zeros(m, dtype=bool)
                 only[[pidx_[q] for q in problem.allowed[c.id]]] = True
                 post_ok[i] &= only
+    pairs = [
+        int(
+            _allowed(
+                prog, k, posts, prog_elig=prog_elig, post_ok=post_ok, cunit=cunit, punit=punit
+            ).sum()
+        )
+        for k, prog in enumerate(progs)
+    ]
+    _check_memory(problem, _eligible_need(problem, pairs, min_start))
+    unavail = np.zeros((n, horizon), dtype=bool)
+    for i, c in enumerate(cadres):
+        for t in problem.unavailable.get(c.id, ()):
+            unavail[i, t] = True
     benefit = _benefit_matrix(problem)
     bonus = np.zeros((m, horizon))
     if problem.period_bonus is not None:
@@ -312,10 +396,9 @@ def compile_problem(
         starts = np.arange(min_start, horizon - length + 1)
         if len(starts) == 0:
             continue
-        cat_ok = np.array([p.category in prog.categories for p in posts], dtype=bool)
-        allowed = prog_elig[k][:, None] & cat_ok[None, :] & post_ok
-        if prog.other_unit:
-            allowed &= cunit[:, None] != punit[None, :]
+        allowed = _allowed(
+            prog, k, posts, prog_elig=prog_elig, post_ok=post_ok, cunit=cunit, punit=punit
+        )
         ready = _history_filter(problem, k, allowed, pcat, pcareer, pcool, hist_count)
         free = (cum_un[:, starts + length] - cum_un[:, starts]) == 0  # cadres x starts
         win_bonus = cum_bonus[:, starts + length] - cum_bonus[:, starts]  # posts x starts

@@ -89,6 +89,8 @@ def _team_count(n: int, n_teams: int | None, bounds: tuple[int, int] | None) -> 
         return -(-n // bounds[1])
     if not is_int(n_teams) or n_teams < 1:
         raise InvalidInputError(f"form_teams: n_teams must be an integer >= 1, got {n_teams!r}")
+    if n == 0:  # no cadres: no teams, whatever the request (docs/security.md)
+        return 0
     if n_teams > n:
         raise InvalidInputError(
             f"form_teams: n_teams={n_teams} is more teams than the {n} cadres given"
@@ -221,7 +223,19 @@ def label(value: object) -> str:
 def value_getter(attr: Any, as_of: int | None) -> Callable[[Cadre], Hashable]:
     """Return the function giving a cadre's category for a balanced attribute."""
     if callable(attr):
-        return attr  # type: ignore[no-any-return]
+
+        def category(cadre: Cadre) -> Hashable:
+            got = attr(cadre)
+            try:
+                hash(got)
+            except TypeError:
+                raise InvalidInputError(
+                    f"form_teams: balance function returned {got!r} for cadre {cadre.id!r}; "
+                    "expected a hashable category (a string, a number, a tuple)"
+                ) from None
+            return got  # type: ignore[no-any-return]
+
+        return category
     if attr == "cohort":
         year = require_as_of(as_of, where=WHERE, why="the 'cohort' attribute")
 

@@ -192,10 +192,11 @@ def cadres(
 
     @st.composite
     def build(draw: st.DrawFn) -> Cadre:
+        birth_year = draw(st.integers(min_value=low, max_value=high))
         return Cadre(
             id=draw(id_strategy),
             name=draw(_names(min_size=1, max_size=4)),
-            birth_year=draw(st.integers(min_value=low, max_value=high)),
+            birth_year=birth_year,
             rank=draw(st.sampled_from(Rank)),
             unit=draw(unit_strategy),
             line=draw(st.none() | st.sampled_from(Line)),
@@ -204,7 +205,12 @@ def cadres(
             history=tuple(draw(st.lists(postings(), max_size=2))) if with_history else (),
             grid=draw(st.none() | st.sampled_from(("g1", "g2", "g3"))),
             gender=draw(st.none() | st.sampled_from(("F", "M"))),
-            joined_year=draw(st.none() | st.integers(min_value=2000, max_value=2024)),
+            joined_year=draw(
+                st.none()
+                | st.integers(min_value=min(max(2000, birth_year), 2024), max_value=2024).filter(
+                    lambda year: year >= birth_year
+                )
+            ),
         )
 
     return build()
