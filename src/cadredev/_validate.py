@@ -14,6 +14,7 @@ import functools
 import math
 import numbers
 import re
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from ._frozendict import id_key
@@ -30,9 +31,11 @@ __all__ = [
     "Seed",
     "check_hashable",
     "check_id",
+    "check_items",
     "check_seed",
     "check_text",
     "check_year",
+    "id_field",
     "id_key",
     "id_problem",
     "is_int",
@@ -40,6 +43,7 @@ __all__ = [
     "named_errors",
     "require_as_of",
     "rng_from",
+    "text_field",
     "text_problem",
 ]
 
@@ -126,6 +130,43 @@ def check_id(value: object, *, where: str, name: str = "id") -> str:
     if id_problem(value) is not None:
         raise InvalidInputError(f"{where}: {name} must be {ID_RULE}, got {value!r}")
     return value  # type: ignore[return-value]
+
+
+def id_field(_: object, attribute: Any, value: Any) -> None:
+    """Check, as an attrs validator, that a field holds a valid id (:func:`id_problem`).
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    problem = id_problem(value)
+    if problem is not None:
+        raise FieldError(f"{attribute.name} must be {problem}, got {value!r}")
+
+
+def text_field(_: object, attribute: Any, value: Any) -> None:
+    """Check, as an attrs validator, that a field holds valid text; lines are allowed.
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    problem = text_problem(value, multiline=True)
+    if problem is not None:
+        raise FieldError(f"{attribute.name} must be {problem}, got {value!r}")
+
+
+def check_items(value: object, *, where: str, name: str) -> tuple[Any, ...]:
+    """Return the items of *value*, a collection (not text or a mapping), else raise naming *where*.
+
+    Examples
+    --------
+    >>> check_items([1, 2], where="f", name="xs")
+    (1, 2)
+    >>> check_items(None, where="f", name="xs")
+    Traceback (most recent call last):
+    ...
+    cadredev.errors.InvalidInputError: f: xs must be a collection, got None
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInputError(f"{where}: {name} must be a collection, got {value!r}")
+    return tuple(value)
 
 
 def check_year(value: object, *, where: str, name: str) -> int:

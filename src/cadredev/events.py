@@ -38,6 +38,8 @@ from typing import Any, ClassVar, Literal
 from attrs import field, frozen
 
 from ._validate import FieldError, is_int, is_real, named_errors
+from ._validate import id_field as _check_id
+from ._validate import text_field as _check_text
 
 __all__ = [
     "Assessed",
@@ -76,18 +78,6 @@ def _check_date(_: object, attribute: Any, value: Any) -> None:
 def _check_optional_date(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
         _check_date(instance, attribute, value)
-
-
-def _check_text(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str):
-        raise FieldError(f"{attribute.name} must be a string, got {value!r}")
-
-
-def _check_id(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-empty string without edge spaces, got {value!r}"
-        )
 
 
 def _check_optional_id(instance: object, attribute: Any, value: Any) -> None:

@@ -22,10 +22,11 @@ from ._frozendict import FrozenDict
 from ._validate import MAX_COUNT as _MAX_COUNT
 from ._validate import FieldError as _FieldError
 from ._validate import check_year as _check_year_arg
+from ._validate import id_field as _check_id
 from ._validate import id_problem as _id_problem
 from ._validate import is_int as _is_int
 from ._validate import named_errors as _named_errors
-from ._validate import text_problem as _text_problem
+from ._validate import text_field as _check_str
 from ._vocab import Cohort, LabelledEnum, Line, MentorRole, Rank, cohort_of
 from .errors import InvalidInputError
 
@@ -60,18 +61,6 @@ E = TypeVar("E", bound="LabelledEnum")
 
 # --------------------------------------------------------------------------
 # field validators and converters
-
-
-def _check_id(_: object, attribute: Any, value: Any) -> None:
-    problem = _id_problem(value)
-    if problem is not None:
-        raise _FieldError(f"{attribute.name} must be {problem}, got {value!r}")
-
-
-def _check_str(_: object, attribute: Any, value: Any) -> None:
-    problem = _text_problem(value, multiline=True)
-    if problem is not None:
-        raise _FieldError(f"{attribute.name} must be {problem}, got {value!r}")
 
 
 def _check_optional_str(_: object, attribute: Any, value: Any) -> None:

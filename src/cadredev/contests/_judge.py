@@ -13,6 +13,7 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict, id_key
+from cadredev._validate import check_items
 from cadredev.errors import InvalidInputError
 
 from ._aggregate import Part, aggregate, score_of
@@ -258,7 +259,7 @@ class ContestResult:
 
 def _marks(items: Iterable[Any]) -> list[Mark]:
     out: list[Mark] = []
-    for n, m in enumerate(items):
+    for n, m in enumerate(check_items(items, where="judge", name="marks")):
         if isinstance(m, Mark):
             out.append(m)
         elif isinstance(m, Mapping):
@@ -422,6 +423,8 @@ def judge(
     """
     if ties not in ("criteria", "share"):
         raise InvalidInputError(f"judge: ties must be 'criteria' or 'share', got {ties!r}")
+    if not isinstance(panel, Panel):
+        raise InvalidInputError(f"judge: panel must be a Panel, got {panel!r}")
     people = as_contestants(contestants)
     cells = _check(panel, people, _marks(marks))
     counted, recusals, unscored = _split(panel, people, cells)

@@ -10,27 +10,15 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from cadredev._validate import FieldError, id_key, is_real, named_errors
+from cadredev._validate import FieldError, check_items, id_key, is_real, named_errors
+from cadredev._validate import id_field as check_id
+from cadredev._validate import text_field as check_text
 from cadredev.errors import InvalidInputError
 
 __all__ = ["Contestant", "Criterion", "Judge", "Mark", "Method", "Panel", "as_contestants"]
 
 Method = Literal["mean", "trimmed", "median", "zscore", "additive"]
 METHODS: tuple[str, ...] = ("mean", "trimmed", "median", "zscore", "additive")
-
-
-def check_id(_: object, attribute: Any, value: Any) -> None:
-    """Validate a non-empty id without edge spaces."""
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-empty string without edge spaces, got {value!r}"
-        )
-
-
-def check_text(_: object, attribute: Any, value: Any) -> None:
-    """Validate a text field."""
-    if not isinstance(value, str):
-        raise FieldError(f"{attribute.name} must be a string, got {value!r}")
 
 
 def _to_float(value: Any) -> Any:
@@ -127,7 +115,7 @@ class Mark:
 
 
 def _judges(value: Any) -> tuple[Judge, ...]:
-    items = tuple(value)
+    items = check_items(value, where="Panel", name="judges")
     for j in items:
         if not isinstance(j, Judge):
             raise FieldError(f"judges must be Judge records, got {j!r}")
@@ -135,7 +123,7 @@ def _judges(value: Any) -> tuple[Judge, ...]:
 
 
 def _criteria(value: Any) -> tuple[Criterion, ...]:
-    items = tuple(value)
+    items = check_items(value, where="Panel", name="criteria")
     for c in items:
         if not isinstance(c, Criterion):
             raise FieldError(f"criteria must be Criterion records, got {c!r}")
@@ -235,7 +223,7 @@ def as_contestants(people: Iterable[Any]) -> tuple[Contestant, ...]:
     .. versionadded:: 0.3
     """
     out: list[Contestant] = []
-    for p in people:
+    for p in check_items(people, where="as_contestants", name="people"):
         if isinstance(p, Contestant):
             out.append(p)
             continue

@@ -13,6 +13,8 @@ from attrs import field, frozen
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict, id_key
 from cadredev._validate import FieldError, is_int, is_real, named_errors
+from cadredev._validate import id_field as _check_id
+from cadredev._validate import text_field as _check_text
 from cadredev.errors import InvalidInputError
 
 __all__ = ["Funnel", "Nominee", "Rejection", "Route", "Stage", "StageOutcome", "funnel"]
@@ -23,18 +25,6 @@ ROUTES: dict[str, str] = {
     "recommended": "部门举荐",
     "organisational": "组织考察",
 }
-
-
-def _check_id(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-empty string without edge spaces, got {value!r}"
-        )
-
-
-def _check_text(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str):
-        raise FieldError(f"{attribute.name} must be a string, got {value!r}")
 
 
 @named_errors

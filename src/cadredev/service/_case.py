@@ -11,6 +11,8 @@ import attrs
 from attrs import field, frozen
 
 from cadredev._validate import FieldError, is_int, named_errors
+from cadredev._validate import id_field as _check_id
+from cadredev._validate import text_field as _check_text
 from cadredev.errors import InvalidInputError
 
 from ._policy import EVENTS, LEVELS, CaseState, ServicePolicy, check_level
@@ -29,18 +31,6 @@ def _check_date(_: object, attribute: Any, value: Any) -> None:
 def _check_optional_date(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
         _check_date(instance, attribute, value)
-
-
-def _check_id(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str) or not value.strip() or value != value.strip():
-        raise FieldError(
-            f"{attribute.name} must be a non-empty string without edge spaces, got {value!r}"
-        )
-
-
-def _check_text(_: object, attribute: Any, value: Any) -> None:
-    if not isinstance(value, str):
-        raise FieldError(f"{attribute.name} must be a string, got {value!r}")
 
 
 def _state(value: Any) -> CaseState:

@@ -10,7 +10,9 @@ from typing import Any, Literal
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import FieldError, is_int, is_real, named_errors
+from cadredev._validate import FieldError, id_problem, is_int, is_real, named_errors, text_problem
+from cadredev._validate import id_field as _check_id
+from cadredev._validate import text_field as _check_text
 from cadredev.model import Cadre, Line
 
 __all__ = [
@@ -44,23 +46,12 @@ LECTURER_KINDS: tuple[LecturerKind, ...] = ("cadre", "expert")
 """The lecturer kinds."""
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-_BAD_CHARS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff]")
 
 
 def _text(value: object, name: str, *, empty: bool = False) -> None:
-    if not isinstance(value, str) or (not empty and not value.strip()):
-        want = "a string" if empty else "a non-empty string"
-        raise FieldError(f"{name} must be {want}, got {value!r}")
-    if _BAD_CHARS.search(value):
-        raise FieldError(f"{name} must not contain control or surrogate characters, got {value!r}")
-
-
-def _check_id(_: object, attribute: Any, value: Any) -> None:
-    _text(value, attribute.name)
-
-
-def _check_text(_: object, attribute: Any, value: Any) -> None:
-    _text(value, attribute.name, empty=True)
+    problem = text_problem(value, multiline=True) if empty else id_problem(value)
+    if problem is not None:
+        raise FieldError(f"{name} must be {problem}, got {value!r}")
 
 
 def _check_month(_: object, attribute: Any, value: Any) -> None:
@@ -91,10 +82,10 @@ def _ids(name: str) -> Callable[[Any], frozenset[str]]:
     def convert(value: Any) -> frozenset[str]:
         if isinstance(value, str) or not isinstance(value, Iterable):
             raise FieldError(f"{name} must be a collection of ids, got {value!r}")
-        items = frozenset(value)
-        for item in items:
+        listed = tuple(value)
+        for item in listed:
             _text(item, f"{name} item")
-        return items
+        return frozenset(listed)
 
     return convert
 
