@@ -32,6 +32,7 @@ __all__ = [
     "check_hashable",
     "check_id",
     "check_items",
+    "check_records",
     "check_seed",
     "check_text",
     "check_year",
@@ -167,6 +168,40 @@ def check_items(value: object, *, where: str, name: str) -> tuple[Any, ...]:
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise InvalidInputError(f"{where}: {name} must be a collection, got {value!r}")
     return tuple(value)
+
+
+def check_records(value: object, kind: type[Any], *, where: str, name: str) -> list[Any]:
+    """Return the records of *value*: a collection of *kind* records with unique ``id``.
+
+    Raises :class:`~cadredev.errors.InvalidInputError` naming *where* and
+    *name* otherwise.
+
+    Examples
+    --------
+    >>> from cadredev import Post
+    >>> [
+    ...     p.id
+    ...     for p in check_records(
+    ...         [Post(id="p", unit="u", category="c")], Post, where="f", name="posts"
+    ...     )
+    ... ]
+    ['p']
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise InvalidInputError(
+            f"{where}: {name} must be a collection of {kind.__name__}, got {value!r}"
+        )
+    out = list(value)
+    seen: set[Any] = set()
+    for item in out:
+        if not isinstance(item, kind):
+            raise InvalidInputError(
+                f"{where}: {name} must hold {kind.__name__} records, got {item!r}"
+            )
+        if item.id in seen:
+            raise InvalidInputError(f"{where}: {name} repeat the id {item.id!r}")
+        seen.add(item.id)
+    return out
 
 
 def check_year(value: object, *, where: str, name: str) -> int:

@@ -114,27 +114,16 @@ _RECORDS_SCHEMA = {
 }
 
 
-_ROSTER_SCHEMA = {
-    "type": "object",
-    "description": "A columnar roster: one list per Cadre field, one entry per cadre.",
-    "properties": {
-        name: {"type": "array"}
-        for name in (
-            "id",
-            "name",
-            "birth_year",
-            "rank",
-            "unit",
-            "line",
-            "grid",
-            "gender",
-            "joined_year",
-            "rank_since",
-        )
-    },
-    "required": ["id", "birth_year", "rank", "unit"],
-    "additionalProperties": False,
-}
+def _roster_schema() -> dict[str, Any]:
+    from cadredev.roster import ROSTER_COLUMNS  # noqa: PLC0415 - numpy only when asked
+
+    return {
+        "type": "object",
+        "description": "A columnar roster: one list per Cadre field, one entry per cadre.",
+        "properties": {name: {"type": "array"} for name in ROSTER_COLUMNS},
+        "required": ["id", "birth_year", "rank", "unit"],
+        "additionalProperties": False,
+    }
 
 
 def _custom_schemas() -> dict[type[Any], dict[str, Any]]:
@@ -142,7 +131,7 @@ def _custom_schemas() -> dict[type[Any], dict[str, Any]]:
     from cadredev.roster import Roster  # noqa: PLC0415
     from cadredev.scoring import Records  # noqa: PLC0415
 
-    return {Records: _RECORDS_SCHEMA, Roster: _ROSTER_SCHEMA, **_SCHEMAS}
+    return {Records: _RECORDS_SCHEMA, Roster: _roster_schema(), **_SCHEMAS}
 
 
 def _records_to_json(records: Records) -> dict[str, Any]:

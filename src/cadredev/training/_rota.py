@@ -13,7 +13,7 @@ from scipy.sparse import coo_array
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import id_key, is_real
+from cadredev._validate import check_records, id_key, is_real
 from cadredev.errors import InvalidInputError
 
 from ._check import rota_violations
@@ -228,22 +228,8 @@ class LecturerRota:
         return frame
 
 
-def _checked(items: Iterable[Any], kind: type[Any], name: str) -> list[Any]:
-    if isinstance(items, str | bytes) or not isinstance(items, Iterable):
-        raise InvalidInputError(
-            f"{_WHERE}: {name} must be a collection of {kind.__name__}, got {items!r}"
-        )
-    out = list(items)
-    seen: set[str] = set()
-    for item in out:
-        if not isinstance(item, kind):
-            raise InvalidInputError(
-                f"{_WHERE}: {name} must hold {kind.__name__} records, got {item!r}"
-            )
-        if item.id in seen:
-            raise InvalidInputError(f"{_WHERE}: {name} repeat the id {item.id!r}")
-        seen.add(item.id)
-    return sorted(out, key=lambda x: id_key(x.id))
+def _by_id(record: Any) -> tuple[str, str]:
+    return id_key(record.id)
 
 
 def _busy_periods(
@@ -565,8 +551,8 @@ def lecturer_rota(
 
     .. versionadded:: 0.3
     """
-    ss = _checked(sessions, Session, "sessions")
-    ls = _checked(lecturers, Lecturer, "lecturers")
+    ss = sorted(check_records(sessions, Session, where=_WHERE, name="sessions"), key=_by_id)
+    ls = sorted(check_records(lecturers, Lecturer, where=_WHERE, name="lecturers"), key=_by_id)
     if not is_real(min_level) or not 0 <= min_level <= 1:
         raise InvalidInputError(
             f"{_WHERE}: min_level must be a number in [0, 1], got {min_level!r}"

@@ -15,7 +15,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict, id_key
-from cadredev._validate import is_int, is_real
+from cadredev._validate import check_records, is_int, is_real
 from cadredev.errors import InvalidInputError
 
 from ._records import Booking, Site, Theme
@@ -195,24 +195,6 @@ class RoutePlan:
         return frame
 
 
-def _records(items: Iterable[Any], kind: type[Any], name: str) -> list[Any]:
-    if isinstance(items, str) or not isinstance(items, Iterable):
-        raise InvalidInputError(
-            f"{_WHERE}: {name} must be a collection of {kind.__name__}, got {items!r}"
-        )
-    out = list(items)
-    ids: set[str] = set()
-    for x in out:
-        if not isinstance(x, kind):
-            raise InvalidInputError(
-                f"{_WHERE}: {name} must hold {kind.__name__} records, got {x!r}"
-            )
-        if x.id in ids:
-            raise InvalidInputError(f"{_WHERE}: {name} repeat the id {x.id!r}")
-        ids.add(x.id)
-    return out
-
-
 def _matrix(sites: Sequence[Site], distance: Any) -> np.ndarray:
     n = len(sites)
     if isinstance(distance, Mapping):
@@ -351,9 +333,13 @@ def plan_routes(
 
     .. versionadded:: 0.3
     """
-    given = _records(sites, Site, "sites")
-    ts = sorted(_records(themes, Theme, "themes"), key=lambda t: id_key(t.id))
-    vs = sorted(_records(bookings, Booking, "bookings"), key=lambda v: id_key(v.id))
+    given = check_records(sites, Site, where=_WHERE, name="sites")
+    ts = sorted(
+        check_records(themes, Theme, where=_WHERE, name="themes"), key=lambda t: id_key(t.id)
+    )
+    vs = sorted(
+        check_records(bookings, Booking, where=_WHERE, name="bookings"), key=lambda v: id_key(v.id)
+    )
     if not is_int(sites_per_route) or not 1 <= sites_per_route <= MAX_SITES_PER_ROUTE:
         raise InvalidInputError(
             f"{_WHERE}: sites_per_route must be an integer from 1 to {MAX_SITES_PER_ROUTE}, "
