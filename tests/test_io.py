@@ -3,11 +3,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cadredev import Cadre, Eligibility, Enterprise, InvalidInputError, Mentor, Post, Posting
+from cadredev import Cadre, Eligibility, Enterprise, InvalidInputError, Mentor, Post, Posting, io
 from cadredev.io import (
     SCHEMA_VERSION,
     dump,
@@ -224,3 +225,23 @@ def test_roster_writer_refuses_unrepresentable_names(tmp_path: Path) -> None:
     c = Cadre(id="c1", name="a", birth_year=1990, rank="section", unit="u", industries={"a;b"})
     with pytest.raises(InvalidInputError, match="cannot hold"):
         write_roster_csv([c], tmp_path / "r.csv")
+
+
+@attrs.frozen
+class _Late:
+    text: str
+
+
+@attrs.frozen
+class _HoldsLate:
+    late: _Late
+
+
+def test_a_hook_registered_after_first_use_reaches_every_dump_and_load() -> None:
+    # the converters exist already (every earlier test used them); a later hook must still apply
+    io.dump(Mentor(id="m1", unit="u"))
+    io.register(_Late, unstructure=lambda v: v.text.upper(), structure=lambda v: _Late(v.lower()))
+    io.register(_HoldsLate)
+    doc = io.dump(_HoldsLate(late=_Late("abc")))
+    assert doc["data"] == {"late": "ABC"}
+    assert io.load(_HoldsLate, doc) == _HoldsLate(late=_Late("abc"))

@@ -51,14 +51,16 @@ def test_fast_path_equals_naive_reference(problem: Any) -> None:
     table = score(scheme, cadres, Records.from_rows(rows))
     ref = naive_scores(scheme, cadres, rows)
     # a cadre none of whose indicators applies in any period is excluded, not scored 0
+    # (a rate given as a plain value, without numerator and denominator, applies)
     dens = {(c, p, k[: -len(".den")]): v for c, p, k, v in rows if k.endswith(".den")}
+    plain = {(c, p, k) for c, p, k, _ in rows if not k.endswith((".num", ".den"))}
     periods = {p for _, p, _, _ in rows}
     void = {
         c.id
         for c in cadres
         if scheme.for_line(c.line)
         and all(
-            i.kind == "rate" and not dens.get((c.id, p, i.id))
+            i.kind == "rate" and not dens.get((c.id, p, i.id)) and (c.id, p, i.id) not in plain
             for i in scheme.for_line(c.line)
             for p in periods
         )

@@ -287,13 +287,19 @@ def _attrs_union_members(t: Any) -> tuple[type[Any], ...] | None:
     return members
 
 
-@cache
 def _converter(*, detailed: bool = True) -> cattrs.Converter:
     """Return the converter; ``detailed=False`` is the fast one, without error paths.
 
     Loading tries the fast converter first and, only when it fails, structures
-    again with the detailed one to say where the document is wrong.
+    again with the detailed one to say where the document is wrong. There is
+    one converter of each kind however it is asked for, so hooks registered
+    later reach the converter every caller uses.
     """
+    return _build_converter(bool(detailed))
+
+
+@cache
+def _build_converter(detailed: bool) -> cattrs.Converter:
     import cattrs  # noqa: PLC0415  (deferred: keeps `import cadredev` fast)
 
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=detailed)

@@ -65,7 +65,26 @@ def _scenario_out(s: Scenario) -> dict[str, Any]:
     }
 
 
+_MALFORMED = (KeyError, TypeError, ValueError, AttributeError)
+"""What a document missing a key or holding a wrong shape raises while it is read."""
+
+
+def _malformed(what: str, keys: str, exc: Exception) -> InvalidInputError:
+    return InvalidInputError(
+        f"{what}: malformed document ({type(exc).__name__}: {exc}); expected an object with {keys}"
+    )
+
+
 def _scenario_in(data: Any) -> Scenario:
+    try:
+        return _scenario_from(data)
+    except InvalidInputError:
+        raise
+    except _MALFORMED as exc:
+        raise _malformed("Scenario", "name, base, changes and tags", exc) from None
+
+
+def _scenario_from(data: Any) -> Scenario:
     return Scenario(
         name=data["name"],
         base=decode(data["base"]),
@@ -108,6 +127,16 @@ def _results_in(data: Any) -> Results:
             f"Results: made by cadredev {version}, but this is cadredev {__version__}; "
             "results of another version are not compared: run the scenarios again"
         )
+    try:
+        return _results_from(data, version)
+    except InvalidInputError:
+        raise
+    except _MALFORMED as exc:
+        keys = "task, scenarios, outcomes, failures, cancelled, seed, executor and wall_time"
+        raise _malformed("Results", keys, exc) from None
+
+
+def _results_from(data: Any, version: str) -> Results:
     outcomes = [
         Outcome(
             scenario=o["scenario"],
