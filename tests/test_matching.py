@@ -911,6 +911,7 @@ def test_default_weight_and_capacity() -> None:
         (lambda g: g.add_node("x"), "node 'x': missing 'bipartite'"),
         (lambda g: g.add_node("x", bipartite=2), "node 'x': bipartite must be 0"),
         (lambda g: g.add_node("x", bipartite=True), "node 'x': bipartite must be 0"),
+        (lambda g: g.add_node("x", bipartite=0.0), "node 'x': bipartite must be 0"),
         (
             lambda g: g.nodes["b00"].update(capacity=-1),
             "node 'b00': capacity must be an integer >= 0",

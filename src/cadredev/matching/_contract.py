@@ -233,7 +233,7 @@ def _sides(nodes: Mapping[Hashable, Mapping[str, Any]]) -> tuple[list[Hashable],
                 raise bad(
                     f"node {node!r}: missing 'bipartite' (expected 0 for mentee, 1 for mentor)"
                 )
-            if isinstance(side, bool) or side not in (0, 1):
+            if not is_int(side) or side not in (0, 1):  # 0.0 and True are not sides
                 raise bad(
                     f"node {node!r}: bipartite must be 0 (mentee) or 1 (mentor), got {side!r}"
                 )
