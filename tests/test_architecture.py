@@ -139,7 +139,7 @@ def test_the_walk_sees_imports() -> None:
     # The checks above are only worth something if the walk finds the edges.
     graph = _graph()
     assert graph.has_edge("cadredev.datasets._zone", "cadredev.model")
-    assert graph.has_edge("cadredev.rotation._problem", "cadredev.rotation._check")
+    assert graph.has_edge("cadredev.rotation._validate_problem", "cadredev.rotation._check")
     assert graph.has_edge("cadredev.io._json", "cadredev.scoring")  # a deferred import counts
 
 
