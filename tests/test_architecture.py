@@ -140,7 +140,7 @@ def test_the_walk_sees_imports() -> None:
     graph = _graph()
     assert graph.has_edge("cadredev.datasets._zone", "cadredev.model")
     assert graph.has_edge("cadredev.rotation._validate_problem", "cadredev.rotation._check")
-    assert graph.has_edge("cadredev.io._json", "cadredev.scoring")  # a deferred import counts
+    assert graph.has_edge("cadredev.io._convert", "cadredev.scoring")  # a deferred import counts
 
 
 @pytest.mark.parametrize("kind", ["Zone", "Records", "RotationProblem", "Criteria", "Cadre"])

@@ -16,6 +16,7 @@ are written ``name=level;name=level``.
 
 from __future__ import annotations
 
+from ._convert import register
 from ._csv import (
     RECORD_COLUMNS,
     ROSTER_COLUMNS,
@@ -24,7 +25,7 @@ from ._csv import (
     write_records_csv,
     write_roster_csv,
 )
-from ._json import SCHEMA_VERSION, dump, load, load_json, load_many, register, save_json
+from ._json import SCHEMA_VERSION, dump, load, load_json, load_many, save_json
 from ._kinds import kind, kinds
 from ._schema import schema
 from ._tables import from_pandas, read_table, to_pandas, write_table

@@ -22,7 +22,8 @@ import attrs
 from cadredev._frozendict import FrozenDict
 from cadredev._vocab import LabelledEnum
 
-from ._json import SCHEMA_VERSION, _array_dtype, _custom_schemas, _pair_keys, normaliser_classes
+from ._convert import _array_dtype, _custom_schemas, _pair_keys, normaliser_classes
+from ._json import SCHEMA_VERSION
 from ._kinds import kind
 
 __all__ = ["schema"]

@@ -11,7 +11,8 @@ import attrs
 from cadredev import events as ev
 from cadredev.errors import InvalidInputError
 from cadredev.io import register
-from cadredev.io._json import _structure, to_json_text
+from cadredev.io._convert import to_json_text
+from cadredev.io._json import _structure
 
 from ._scheme import SchemeAdopted
 
