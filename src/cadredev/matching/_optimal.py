@@ -2,7 +2,9 @@
 
 With mentee capacity 1 the problem is a sparse rectangular assignment on
 mentor slots (scipy's LAPJVsp); a large one is first solved on candidate
-edges and accepted only with the certificate of :mod:`._certify`. With
+edges and accepted only with the certificate of :mod:`._certify`; with
+weights on a small integer scale that large assignment is replaced by the
+shortest-path phases of :mod:`._phases`. With
 larger mentee capacities it is the b-matching linear program, solved by
 HiGHS. Weights are compared on an integer grid on which double arithmetic
 is exact.
@@ -18,6 +20,7 @@ from fractions import Fraction
 import numpy as np
 
 from ._certify import certify
+from ._phases import PHASE_WEIGHT_MAX, shortest_path_phases
 
 __all__ = [
     "PRUNE_MAX_SHARE",
@@ -244,7 +247,7 @@ def _certified_assignment(
         if everyone and not bool(np.bincount(a[sub], minlength=n).all()):
             everyone = False
         try:
-            local = assignment(a[sub], b[sub], q[sub], n, cap_b, everyone=everyone)
+            local = _large(a[sub], b[sub], q[sub], n, cap_b, everyone=everyone)
         except ValueError:  # no candidate matching covers every mentee
             everyone = False
             continue
@@ -261,7 +264,39 @@ def _certified_assignment(
         broken = proof.undervalued
         keep |= broken | np.isin(a, a[broken])
         grow += 1
+    if _small_weights(q):
+        whole = np.arange(len(a))
+        got = shortest_path_phases(a, b, q, n, cap_b)
+        proof = None if got is None else certify(a, b, gain, whole, got, n, cap)
+        if got is not None and proof is not None and proof.optimal:
+            return got
     return assignment(a, b, q, n, cap_b)
+
+
+def _small_weights(q: np.ndarray) -> bool:
+    """Whether the weights suit :func:`~._phases.shortest_path_phases` (a few phases)."""
+    return len(q) > 0 and int(q.min()) >= 0 and int(q.max()) <= PHASE_WEIGHT_MAX
+
+
+def _large(
+    a: np.ndarray,
+    b: np.ndarray,
+    q: np.ndarray,
+    n: int,
+    cap_b: np.ndarray,
+    *,
+    everyone: bool,
+) -> np.ndarray:
+    """Exact b-matching of a large problem (positions of the chosen edges).
+
+    Shortest-path phases for small integer weights, else the assignment on
+    mentor slots (``everyone`` as there).
+    """
+    if _small_weights(q):
+        got = shortest_path_phases(a, b, q, n, cap_b)
+        if got is not None:
+            return got
+    return assignment(a, b, q, n, cap_b, everyone=everyone)
 
 
 def assignment(
