@@ -183,23 +183,31 @@ def best_per_group(group: np.ndarray, q: np.ndarray, k: np.ndarray, tag: np.ndar
 
     Ties go by ``tag`` (small non-negative integers), then by position.
     """
-    order = np.argsort(tag.astype(np.uint16), kind="stable")
-    top = int(q.max())
-    span = top - int(q.min()) + 1
-    groups = int(group.max()) + 1
-    if groups <= 65536 and span <= 65536:  # linear-time radix sorts
-        order = order[np.argsort((top - q[order]).astype(np.uint16), kind="stable")]
-        order = order[np.argsort(group[order].astype(np.uint16), kind="stable")]
-    elif groups * span < 2**62:
-        key = group.astype(np.int64) * span + (top - q)
-        order = order[np.argsort(key[order], kind="stable")]
-    else:  # the combined key would overflow
-        order = order[np.lexsort(((top - q)[order], group[order]))]
+    order = _group_order(group, q, tag)
     in_order = group[order]
     first = np.searchsorted(in_order, in_order)
     keep = np.zeros(len(q), dtype=bool)
     keep[order[(np.arange(len(order)) - first) < k[in_order]]] = True
     return keep
+
+
+def _group_order(group: np.ndarray, q: np.ndarray, tag: np.ndarray) -> np.ndarray:
+    """Order the edges by group, highest ``q`` first, then by ``tag``, then by position."""
+    top = int(q.max())
+    span = top - int(q.min()) + 1
+    groups = int(group.max()) + 1
+    if groups * span < 2**46 and bool(np.all(group[1:] >= group[:-1])):
+        # grouped already (edges by mentee): one key, sorted in nearly sorted runs
+        key = (group.astype(np.int64) * span + (top - q)) * 65536 + tag.astype(np.int64)
+        return np.argsort(key, kind="stable")
+    order = np.argsort(tag.astype(np.uint16), kind="stable")
+    if groups <= 65536 and span <= 65536:  # linear-time radix sorts
+        order = order[np.argsort((top - q[order]).astype(np.uint16), kind="stable")]
+        return order[np.argsort(group[order].astype(np.uint16), kind="stable")]
+    if groups * span < 2**62:
+        key = group.astype(np.int64) * span + (top - q)
+        return order[np.argsort(key[order], kind="stable")]
+    return order[np.lexsort(((top - q)[order], group[order]))]  # a combined key would overflow
 
 
 def _scrambled_tags(a: np.ndarray, b: np.ndarray) -> np.ndarray:
