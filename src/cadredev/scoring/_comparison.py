@@ -27,6 +27,7 @@ from cadredev._validate import (
     real_array,
 )
 from cadredev.errors import InvalidInputError
+from cadredev.roster import Roster
 
 from ._compare import same_fields
 from ._periods import check_periods
@@ -607,7 +608,7 @@ def _unit_changes(
 def compare_schemes(
     scheme_a: Scheme,
     scheme_b: Scheme,
-    cadres: Iterable[Any],
+    cadres: Iterable[Any] | Roster,
     records: Records,
     **options: Any,
 ) -> Comparison:
@@ -630,7 +631,11 @@ def compare_schemes(
     """
     from ._evaluate import score  # noqa: PLC0415 - the evaluator sits above this module
 
-    people = list(cadres)
+    people: Any = (
+        cadres
+        if isinstance(cadres, Roster)
+        else check_items(cadres, where="compare_schemes", name="cadres")
+    )
     return compare(
         score(scheme_a, people, records, **options), score(scheme_b, people, records, **options)
     )

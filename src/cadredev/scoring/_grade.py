@@ -144,7 +144,7 @@ def quota_seats(
     Parameters
     ----------
     sizes
-        Group sizes, integers >= 0.
+        Group sizes, integers from 0 to 1,000,000,000.
     quota
         A real number in ``[0, 1]``.
     rounding
@@ -158,9 +158,10 @@ def quota_seats(
     Raises
     ------
     InvalidInputError
-        For sizes that are not non-negative integers, a quota outside
-        ``[0, 1]`` (NaN included), an unknown rounding or apportionment, or
-        a negative ``min_seats``.
+        For sizes that are not integers in ``[0, 1e9]`` (text, floats,
+        booleans, ragged lists), a quota outside ``[0, 1]`` (NaN included),
+        an unknown rounding or apportionment, or a ``min_seats`` that is
+        not an integer in ``[0, 1e9]``.
 
     Examples
     --------
@@ -412,9 +413,12 @@ def grade(
     Raises
     ------
     InvalidInputError
-        For NaN or infinite scores, mismatched lengths, a quota outside
-        ``[0, 1]``, an unknown option, ``decimals`` outside ``[0, 12]`` or
-        caps outside the grades.
+        For scores that are not finite real numbers (NaN, infinities,
+        text, booleans, ragged lists), labels that are not text or
+        integers, mismatched lengths, a quota outside ``[0, 1]``, an
+        unknown option, ``decimals`` outside ``[0, 12]``, counts
+        (``min_seats``, ``pool_below``) outside ``[0, 1e9]`` or caps
+        outside the grades.
 
     Examples
     --------
