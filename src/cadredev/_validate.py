@@ -627,7 +627,8 @@ def check_ids(values: object, *, where: str, name: str, ids: bool = True) -> tup
         raise InvalidInputError(f"{where}: {name}[{k}] must be {rule}, got {items[k]!r}")
     bad = _BAD_CHAR if ids else _BAD_CHAR_MULTILINE
     joined = " ".join(items)
-    clean = bad.search(joined) is None
+    # every character the patterns refuse is unprintable: printable text needs no search
+    clean = joined.isprintable() or bad.search(joined) is None
     if ids:
         clean = clean and "" not in items and tuple(map(str.strip, items)) == items
     if not clean:
