@@ -186,21 +186,9 @@ KNOWN: dict[str, str] = {
     "case_events": "service: no check that the case is a Case",
     "open_case": "service: no check that the policy is a ServicePolicy",
     "grid_names": "teams grids: no check that the teams are Teams",
-    "Grading": "scoring: unchecked quotas (TypeError, ValueError, OverflowError)",
     "Matching": "matching: result constructor takes unchecked pairs",
-    "PayAllocation": "scoring: unchecked amounts (TypeError, OverflowError)",
     "Program": "rotation: unhashable categories/cadres give TypeError",
     "RotationPlan": "rotation: result constructor takes unchecked assignments",
-    "ScoredCadres": "scoring: result constructor takes unchecked arrays",
-    "ScoreTable": "scoring: result constructor takes unchecked arrays",
-    "Scheme": "scoring: unchecked indicators, vetoes and grades",
-    "grade": "scoring: unchecked totals reach numpy",
-    "quota_seats": "scoring: unchecked shares reach numpy (MemoryError for huge counts)",
-    "topsis": "scoring: unchecked matrix reaches numpy",
-    "Acceptability": "scoring: result constructor takes unchecked arrays",
-    "Sensitivity": "scoring: result constructor takes unchecked arrays",
-    "Comparison": "scoring: result constructor takes unchecked arrays",
-    "QuotaReport": "scoring: result constructor takes unchecked rows",
 }
 
 
@@ -354,12 +342,6 @@ RECORD_KNOWN: set[tuple[str, str]] = {
     ("Program", "no_repeat"),
     ("Program", "one_per_category"),
     ("Program", "other_unit"),
-    ("Scheme", "grades"),
-    ("Scheme", "indicators"),
-    ("Scheme", "name"),
-    ("Scheme", "penalties"),
-    ("Scheme", "secondary_keys"),
-    ("Scheme", "vetoes"),
 }
 
 
