@@ -757,3 +757,41 @@ def test_scheme_still_takes_single_items_and_mappings() -> None:
     assert one.vetoes == (Veto(id="v"),)
     by_line = Scheme(name="s", indicators={"investment": visits, Line.SERVICE: [visits]})
     assert by_line.for_line(Line.SERVICE) == (visits,)
+
+
+def test_low_level_records_constructor_checks_its_arrays() -> None:
+    good = Records(("c1", "c2"), ("2025-01",), ("x",), np.array([0, 1]), np.array([0, 0]),
+                   np.array([[1.0], [np.nan]]), np.array([1.0, 0.5]))  # fmt: skip
+    assert good.value("c1", "2025-01", "x") == 1.0
+    cases: dict[str, dict[str, Any]] = {
+        "cadre_code\\[1\\] must be <= 1, got 2": {"cadre_code": np.array([0, 2])},
+        "period_code\\[0\\] must be >= 0, got -1": {"period_code": np.array([-1, 0])},
+        "period_code must have one code per row \\(2\\), got 1": {"period_code": np.array([0])},
+        "matrix\\[1, 0\\] must be finite, got inf": {"matrix": np.array([[1.0], [np.inf]])},
+        "matrix must have shape \\(2, 1\\), got shape \\(2, 2\\)": {"matrix": np.ones((2, 2))},
+        "exposure must be at most 1": {"exposure": np.array([1.0, 1.5])},
+        "cadres\\[0\\] must be a non-empty string": {"cadres": (" c1", "c2")},
+        "periods must hold period labels, got 3": {"periods": (3,)},
+        "dense must be True or False": {"dense": 1},
+    }
+    for message, change in cases.items():
+        fields: dict[str, Any] = {
+            "cadres": good.cadres,
+            "periods": good.periods,
+            "indicators": good.indicators,
+            "cadre_code": good.cadre_code,
+            "period_code": good.period_code,
+            "matrix": good.matrix,
+            "exposure": good.exposure,
+        }
+        dense = change.pop("dense", False)
+        fields.update(change)
+        with pytest.raises(InvalidInputError, match=f"Records: {message}"):
+            Records(*fields.values(), dense=dense)
+
+
+def test_records_rows_follow_the_id_rule() -> None:
+    with pytest.raises(InvalidInputError, match="cadre_id must be a non-empty string"):
+        Records.from_rows([(" c1", "2025-01", "x", 1.0)])
+    with pytest.raises(InvalidInputError, match="indicator must be a non-empty string"):
+        Records.from_rows([("c1", "2025-01", "x\x1f", 1.0)])
