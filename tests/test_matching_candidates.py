@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from cadredev.errors import InvalidInputError
 from cadredev.io import dump, load
-from cadredev.matching import Criteria, _candidates, _graph, compatibility_graph, match
+from cadredev.matching import Criteria, _candidates, _score, compatibility_graph, match
 from cadredev.model import Cadre, Mentor
 
 SKILLS = ("communication", "judgment", "coordination")
@@ -89,14 +89,14 @@ def test_candidates_are_each_sides_best(
     rng = np.random.default_rng(seed)
     cadres, mentors = roster(rng, n, m, popular=int(rng.integers(0, 3)))
     criteria = Criteria(top_k=top_k, top_per_slot=per_slot)
-    old, old_cache = _graph._BLOCK_CELLS, _candidates.CACHE
+    old, old_cache = _score._BLOCK_CELLS, _candidates.CACHE
     try:
         if small_blocks:  # several blocks, and short kept lists that run out
-            _graph._BLOCK_CELLS = 7
+            _score._BLOCK_CELLS = 7
             _candidates.CACHE = 1
         g = compatibility_graph(cadres, mentors, criteria=criteria)
     finally:
-        _graph._BLOCK_CELLS, _candidates.CACHE = old, old_cache
+        _score._BLOCK_CELLS, _candidates.CACHE = old, old_cache
     assert edges_of(g) == expected_edges(cadres, mentors, criteria)
     assert g.graph["without_candidates"] == tuple(c.id for c in cadres if not g.degree(c.id))
     # a mentor's extra candidates never replace a mentee's own best

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ._graph import Blocks
+    from ._score import Scorer
 
 __all__ = ["CACHE", "spread_candidates"]
 
@@ -44,13 +44,13 @@ class _Ranked:
     complete: np.ndarray
 
 
-def spread_candidates(blocks: Blocks, k: int, quota: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def spread_candidates(scorer: Scorer, k: int, quota: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Return the pairs of the greedy b-matching as mentee and mentor positions, sorted by mentee.
 
     ``quota`` is each mentor's most candidates; a mentee has at most ``k``.
     Only pairs not cut (hard filters, ``min_weight``, ``forbid``) take part.
     """
-    n, m = len(blocks.cadres), len(quota)
+    n, m = scorer.n, len(quota)
     width = max(CACHE, 2 * k)
     ranked = _Ranked(
         mentor=np.full((n, width), -1, dtype=np.int64),
@@ -70,7 +70,7 @@ def spread_candidates(blocks: Blocks, k: int, quota: np.ndarray) -> tuple[np.nda
         want = k - count[active]
         taken = np.sort(held_i.astype(np.int64) * m + held_j)
         fresh = _from_cache(ranked, active, want, bars, taken, m)
-        _rescore(blocks, ranked, active[~fresh], bars, taken)
+        _rescore(scorer, ranked, active[~fresh], bars, taken)
         props_i, props_j, props_w, done = _pick(ranked, active, want, bars, taken, m)
         exhausted[active[done]] = True
         held_i, held_j, held_w = _merge(held_i, held_j, held_w, props_i, props_j, props_w, quota)
@@ -128,7 +128,7 @@ def _from_cache(  # noqa: PLR0917  (private: the arrays of one round)
 
 
 def _rescore(
-    blocks: Blocks,
+    scorer: Scorer,
     ranked: _Ranked,
     rows: np.ndarray,
     bars: tuple[np.ndarray, np.ndarray],
@@ -137,9 +137,9 @@ def _rescore(
     """Score the mentees ``rows`` again and keep each one's best mentors that would take it."""
     width = ranked.mentor.shape[1]
     m = len(bars[0])
-    for lo in range(0, len(rows), blocks.chunk):
-        part = rows[lo : lo + blocks.chunk]
-        _, total, mask = blocks.score([blocks.cadres[i] for i in part.tolist()])
+    for lo in range(0, len(rows), scorer.chunk):
+        part = rows[lo : lo + scorer.chunk]
+        _, total, mask = scorer.score(part)
         cols = np.broadcast_to(np.arange(m), total.shape)
         ok = mask & _eligible(part, cols, total, bars, taken, m)
         score = np.where(ok, total, -np.inf)

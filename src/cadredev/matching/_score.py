@@ -1,0 +1,303 @@
+"""Scoring mentee-mentor pairs: each side's features once, then numpy per block of mentees.
+
+Every record is read once into arrays (levels, industries, units, grids,
+cohorts); a block of mentees is then scored against every mentor without
+touching a record again. Each contribution is rounded to six decimals
+after weighting, exactly as documented by :class:`~cadredev.matching.Criteria`,
+so equal inputs give bit-equal weights whatever the block size.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cadredev.model import Cadre, Cohort, Mentor, cohort_of
+
+from ._criteria import Criteria
+
+__all__ = ["ROUND", "Scorer"]
+
+ROUND = 6
+"""Decimals each weighted contribution is rounded to."""
+_BLOCK_CELLS = 1_000_000  # mentee-mentor pairs scored at once (a few arrays of this size)
+_COHORT_ORDER = {Cohort.YOUNG: 0, Cohort.MIDDLE: 1, Cohort.OLD: 2}
+_NO_COHORT = -9.0  # a mentor without a known cohort is never older
+
+
+def _rounded(values: np.ndarray, weight: float) -> np.ndarray:
+    """Return ``values * weight`` rounded to :data:`ROUND` decimals, without ``-0.0``."""
+    out: np.ndarray = np.multiply(values, weight)
+    np.round(out, ROUND, out=out)
+    out += 0.0
+    return out
+
+
+def _codes(
+    left: Sequence[str | None], right: Sequence[str | None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes of two label lists over their common vocabulary (``None`` -> -1 / -2)."""
+    vocab = {u: k for k, u in enumerate(sorted({x for x in (*left, *right) if x}))}
+    a = np.array([vocab[x] if x else -1 for x in left], dtype=np.int64)
+    b = np.array([vocab[x] if x else -2 for x in right], dtype=np.int64)
+    return a, b
+
+
+@dataclass(frozen=True)
+class Scorer:
+    """The mentees scored against every mentor, by blocks of mentee positions.
+
+    ``forbid`` and ``previous`` map a mentee position to mentor positions.
+    """
+
+    cadres: Sequence[Cadre]
+    advisors: Sequence[Mentor]
+    criteria: Criteria
+    forbid: Mapping[int, list[int]]
+    previous: Mapping[int, list[int]]
+
+    @property
+    def n(self) -> int:
+        """How many mentees."""
+        return len(self.cadres)
+
+    @functools.cached_property
+    def chunk(self) -> int:
+        """Mentees scored at once."""
+        return max(1, _BLOCK_CELLS // max(1, len(self.advisors)))
+
+    @functools.cached_property
+    def weights(self) -> dict[str, float]:
+        """The non-zero criterion weights, in criterion order."""
+        return self.criteria.weights()
+
+    # ---------------------------------------------------------------- features
+
+    @functools.cached_property
+    def _units(self) -> tuple[np.ndarray, np.ndarray]:
+        a, b = _codes([c.unit for c in self.cadres], [x.unit for x in self.advisors])
+        return a, b
+
+    @functools.cached_property
+    def _grids(self) -> tuple[np.ndarray, np.ndarray]:
+        return _codes([c.grid for c in self.cadres], [x.grid for x in self.advisors])
+
+    @functools.cached_property
+    def _levels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mentee levels (and which they have) and mentor levels, by competency name."""
+        names = sorted(
+            {k for c in self.cadres for k in c.competencies}
+            | {k for x in self.advisors for k in x.competencies}
+        )
+        index = {c: k for k, c in enumerate(names)}
+        levels_a = np.zeros((len(self.cadres), len(names)))
+        present = np.zeros((len(self.cadres), len(names)), dtype=bool)
+        for i, c in enumerate(self.cadres):
+            for name, level in c.competencies.items():
+                levels_a[i, index[name]] = level
+                present[i, index[name]] = True
+        levels_b = np.zeros((len(self.advisors), len(names)))
+        for j, mentor in enumerate(self.advisors):
+            for name, level in mentor.competencies.items():
+                levels_b[j, index[name]] = level
+        return levels_a, present, levels_b
+
+    @functools.cached_property
+    def _own(self) -> tuple[np.ndarray, np.ndarray]:
+        """Mentee levels by competency (``+inf`` where absent: no gap), and competency counts."""
+        levels_a, present, _ = self._levels
+        return np.where(present, levels_a, np.inf).T.copy(), present.sum(axis=1)
+
+    @functools.cached_property
+    def _theirs(self) -> np.ndarray:
+        """Mentor levels by competency."""
+        return self._levels[2].T.copy()
+
+    @functools.cached_property
+    def _weakest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each mentee's weakest competency (ties by name), its level, and whether it has one."""
+        levels_a, present, _ = self._levels
+        n, kc = present.shape
+        has = np.asarray(present.any(axis=1), dtype=bool)
+        if not kc:
+            return np.zeros(n, dtype=np.int64), np.zeros(n), has
+        weak = np.argmin(np.where(present, levels_a, np.inf), axis=1)
+        return weak, levels_a[np.arange(n), weak], has
+
+    @functools.cached_property
+    def _industries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mentee industry indicators and counts, mentor indicators (transposed).
+
+        Only the mentees' industries count.
+        """
+        names = sorted({k for c in self.cadres for k in c.industries})
+        index = {c: k for k, c in enumerate(names)}
+        ia = np.zeros((len(self.cadres), len(names)))
+        for i, c in enumerate(self.cadres):
+            ia[i, [index[k] for k in c.industries]] = 1.0
+        ib = np.zeros((len(names), len(self.advisors)))
+        for j, mentor in enumerate(self.advisors):
+            ib[[index[k] for k in mentor.industries if k in index], j] = 1.0
+        return ia, ia.sum(axis=1), ib
+
+    @functools.cached_property
+    def _industry_bits(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The industry indicators as bit masks of mentees and mentors.
+
+        ``None`` beyond 64 industries or without :func:`numpy.bitwise_count`
+        (numpy before 2.0): shared industries are then counted by a product.
+        """
+        ia, _, ib = self._industries
+        if len(ib) > 64 or not hasattr(np, "bitwise_count"):
+            return None
+        bits_a = np.zeros(len(ia), dtype=np.uint64)
+        bits_b = np.zeros(ib.shape[1], dtype=np.uint64)
+        for k in range(len(ib)):
+            bits_a |= (ia[:, k] > 0).astype(np.uint64) << np.uint64(k)
+            bits_b |= (ib[k] > 0).astype(np.uint64) << np.uint64(k)
+        return bits_a, bits_b
+
+    @functools.cached_property
+    def _cohorts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Cohort order of mentees and mentors (young 0, middle 1, old 2; unknown mentor -9)."""
+        as_of = self.criteria.as_of
+        if as_of is None:
+            return np.zeros(len(self.cadres)), np.zeros(len(self.advisors))
+
+        @functools.cache
+        def order(year: int) -> float:
+            return float(_COHORT_ORDER[cohort_of(year, as_of=as_of)])
+
+        ca = np.array([order(c.birth_year) for c in self.cadres], dtype=np.float64)
+        cb = np.array(
+            [
+                order(x.birth_year)
+                if x.birth_year is not None and x.birth_year <= as_of
+                else _NO_COHORT
+                for x in self.advisors
+            ],
+            dtype=np.float64,
+        )
+        return ca, cb
+
+    # ---------------------------------------------------------------- scoring
+
+    def score(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """Return the contributions, totals and the pairs not cut of the mentees ``rows``.
+
+        Cut pairs are those a hard filter, ``min_weight`` or ``forbid`` removes.
+        """
+        comps = self._contributions(rows)
+        total = np.zeros((len(rows), len(self.advisors)))
+        for part in comps.values():  # in criterion order: the weight is their sum
+            total += part
+        mask = self._filters(rows)
+        if self.criteria.min_weight is not None:
+            mask &= total >= self.criteria.min_weight
+        for i, r in enumerate(rows.tolist()):
+            if r in self.forbid:
+                mask[i, self.forbid[r]] = False
+        return comps, total, mask
+
+    def _filters(self, rows: np.ndarray) -> np.ndarray:
+        """Mask of the pairs the hard filters keep."""
+        criteria = self.criteria
+        mask = np.ones((len(rows), len(self.advisors)), dtype=bool)
+        if criteria.same_unit_only:
+            ua, ub = self._units
+            mask &= ua[rows][:, None] == ub[None, :]
+        if criteria.same_grid_only:
+            ga, gb = self._grids
+            mask &= ga[rows][:, None] == gb[None, :]
+        if criteria.cover_weakest is not None:
+            gap, has = self._weakest_gap(rows)
+            mask &= (gap >= criteria.cover_weakest - 1e-12) | ~has[:, None]
+        return mask
+
+    def _weakest_gap(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Mentor level minus mentee level on the mentee's weakest competency (0 without any)."""
+        weak, level, has = self._weakest
+        if not self._theirs.shape[0]:
+            return np.zeros((len(rows), len(self.advisors))), has[rows]
+        gap = self._theirs[weak[rows]] - level[rows][:, None]
+        gap[~has[rows]] = 0.0
+        return gap, has[rows]
+
+    def _contributions(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+        """Return each criterion's weighted, rounded contribution, in criterion order."""
+        out: dict[str, np.ndarray] = {}
+        for name, weight in self.weights.items():
+            out[name] = getattr(self, f"_c_{name}")(rows, weight)
+        return out
+
+    def _c_industries(self, rows: np.ndarray, weight: float) -> np.ndarray:
+        ia, count, ib = self._industries
+        bits = self._industry_bits
+        if bits is None:
+            common = (ia[rows] @ ib).astype(np.int64)
+        else:
+            common = np.bitwise_count(bits[0][rows][:, None] & bits[1][None, :])
+        # the weighted share of k shared industries out of c is table[c, k]
+        size = len(ib) + 1
+        shared = np.arange(size, dtype=np.float64)
+        of = shared[:, None]
+        share = np.zeros((size, size))
+        np.divide(shared[None, :], of, out=share, where=of > 0)
+        table = _rounded(share, weight).ravel()
+        at = np.add(common, (count[rows].astype(np.int64) * size)[:, None], dtype=np.int64)
+        out: np.ndarray = table.take(at)
+        return out
+
+    def _c_gap_cover(self, rows: np.ndarray, weight: float) -> np.ndarray:
+        own, count = self._own
+        theirs = self._theirs
+        m = len(self.advisors)
+        total = np.zeros((len(rows), m))
+        gap = np.empty((len(rows), m))
+        for k in range(len(theirs)):
+            np.subtract(theirs[k][None, :], own[k][rows][:, None], out=gap)
+            np.add(total, np.maximum(gap, 0.0, out=gap), out=total)
+        # without competencies every gap is 0: dividing by 1 keeps it
+        total /= np.maximum(count[rows], 1)[:, None]
+        return _rounded(total, weight)
+
+    def _c_weakest(self, rows: np.ndarray, weight: float) -> np.ndarray:
+        gap, _ = self._weakest_gap(rows)
+        return _rounded(np.maximum(gap, 0.0, out=gap), weight)
+
+    def _c_cross_unit(self, rows: np.ndarray, weight: float) -> np.ndarray:
+        ua, ub = self._units
+        return self._indicator(ua[rows][:, None] != ub[None, :], weight)
+
+    def _c_same_grid(self, rows: np.ndarray, weight: float) -> np.ndarray:
+        ga, gb = self._grids
+        return self._indicator(ga[rows][:, None] == gb[None, :], weight)
+
+    @staticmethod
+    def _indicator(where: np.ndarray, weight: float) -> np.ndarray:
+        """Return a 0/1 criterion weighted and rounded (as :func:`_rounded` would)."""
+        on = _rounded(np.ones(1), weight)[0]
+        return np.where(where, on, 0.0)
+
+    def _c_cohort_gap(self, rows: np.ndarray, weight: float) -> np.ndarray:
+        ca, cb = self._cohorts
+        # few cohorts: the weighted gap of each (mentee cohort, mentor cohort) from a table
+        levels_a, code_a = np.unique(ca, return_inverse=True)
+        levels_b, code_b = np.unique(cb, return_inverse=True)
+        gap = np.subtract(levels_b[None, :], levels_a[:, None])
+        np.maximum(gap, 0.0, out=gap)
+        gap /= 2.0
+        table = _rounded(gap, weight).ravel()
+        at = code_a[rows][:, None] * len(levels_b) + code_b[None, :]
+        out: np.ndarray = table.take(at)
+        return out
+
+    def _c_previous_mentor(self, rows: np.ndarray, weight: float) -> np.ndarray:
+        was = np.zeros((len(rows), len(self.advisors)))
+        for i, r in enumerate(rows.tolist()):
+            if r in self.previous:
+                was[i, self.previous[r]] = 1.0
+        return _rounded(was, weight)
