@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._score import best_cells
+
 if TYPE_CHECKING:
     from ._score import Scorer
 
@@ -137,21 +139,25 @@ def _rescore(
     """Score the mentees ``rows`` again and keep each one's best mentors that would take it."""
     width = ranked.mentor.shape[1]
     m = len(bars[0])
+    bar_w, bar_i = bars
+    held_i, held_j = np.divmod(taken, m)
     for lo in range(0, len(rows), scorer.chunk):
         part = rows[lo : lo + scorer.chunk]
-        _, total, mask = scorer.score(part)
-        cols = np.broadcast_to(np.arange(m), total.shape)
-        ok = mask & _eligible(part, cols, total, bars, taken, m)
+        _, total, ok = scorer.score(part)
+        # the mentors that would take it: beat the bar (weight, then mentee position) ...
+        ok &= (total > bar_w) | ((total == bar_w) & (part[:, None] < bar_i))
+        # ... and do not hold it already
+        at = np.searchsorted(part, held_i)
+        mine = part[np.minimum(at, len(part) - 1)] == held_i
+        ok[at[mine], held_j[mine]] = False
         score = np.where(ok, total, -np.inf)
-        # best first, ties by mentor position: a stable sort of the negated scores
-        order = np.argsort(-score, axis=1, kind="stable")[:, :width]
-        got = np.take_along_axis(score, order, axis=1)
-        fill = np.full((len(part), width), -np.inf)
-        fill[:, : got.shape[1]] = got
+        r, c, rank = best_cells(score, width)
         mentors = np.full((len(part), width), -1, dtype=np.int64)
-        mentors[:, : order.shape[1]] = np.where(np.isfinite(got), order, -1)
+        weight = np.full((len(part), width), -np.inf)
+        mentors[r, rank] = c
+        weight[r, rank] = score[r, c]
         ranked.mentor[part] = mentors
-        ranked.weight[part] = fill
+        ranked.weight[part] = weight
         ranked.known[part] = True
         ranked.complete[part] = ok.sum(axis=1) <= width
 

@@ -23,7 +23,7 @@ from cadredev.model import Cadre, Mentor, MentorRole, cohort_of
 from ._candidates import spread_candidates
 from ._contract import EXCLUDED, pair_key
 from ._criteria import Criteria
-from ._score import Scorer
+from ._score import Scorer, top_k_mask
 
 __all__ = ["compatibility_graph"]
 
@@ -40,6 +40,7 @@ def compatibility_graph(
     forbid: Iterable[tuple[str, str]] | Mapping[str, str] = (),
     require: Iterable[tuple[str, str]] | Mapping[str, str] = (),
     roles: Iterable[MentorRole | str] | None = None,
+    components: bool = True,
 ) -> nx.Graph[Any]:
     """Build the bipartite compatibility graph of mentees and mentors.
 
@@ -63,6 +64,13 @@ def compatibility_graph(
         Role-typed slots (三级导师): each mentee gets at most one mentor per
         role. Every mentor's role must be one of them; ``top_k`` then applies
         per role.
+    components
+        Whether each edge carries its ``components``. ``False`` gives edges
+        with ``weight`` alone: the same edges and weights, built faster and
+        in less memory (a mapping per edge costs about as much as the rest of
+        the edge), for graphs of millions of pairs; :func:`match` finds the
+        same matching, and explanations show each pair's weight without its
+        breakdown.
 
     Returns
     -------
@@ -70,9 +78,10 @@ def compatibility_graph(
         Mentee nodes with ``bipartite=0``, ``capacity=1``, ``unit``, ``grid``,
         ``name`` and (with ``criteria.as_of``) ``cohort``; mentor nodes with
         ``bipartite=1``, ``capacity``, ``role``, ``unit``, ``grid``, ``name``;
-        edges with ``weight`` and ``components`` (criterion -> contribution,
-        summing to the weight); ``graph.graph["previous"]``, the pairs whose
-        mentor is a previous mentor of the mentee; ``graph.graph["without_candidates"]``,
+        edges with ``weight`` and (unless ``components=False``) ``components``
+        (criterion -> contribution, summing to the weight);
+        ``graph.graph["previous"]``, the pairs whose mentor is a previous
+        mentor of the mentee; ``graph.graph["without_candidates"]``,
         the mentees left without any candidate mentor (by the filters,
         ``min_weight``, ``forbid`` or the ``top_k`` cut), in id order.
 
@@ -81,7 +90,8 @@ def compatibility_graph(
     InvalidInputError
         On records of the wrong type, duplicate ids, an id on both sides,
         unknown ids in ``forbid``/``require``, a pair both forbidden and
-        required, or a mentor whose role is not in ``roles``.
+        required, a mentor whose role is not in ``roles``, or ``components``
+        not a bool.
 
     Examples
     --------
@@ -93,13 +103,23 @@ def compatibility_graph(
     {'industries': 0.0, 'gap_cover': 0.0, 'cross_unit': 1.0, 'same_grid': 0.0}
     >>> g.edges["ana", "wang"]["weight"]
     1.0
+    >>> lean = compatibility_graph(
+    ...     [ana], [wang], criteria=Criteria(cohort_gap=0.0), components=False
+    ... )
+    >>> lean.edges["ana", "wang"]
+    {'weight': 1.0}
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       ``components``; scoring reads each record once and sorts only each
+       mentee's best candidates.
     """
     if criteria is None:
         criteria = Criteria()
     if not isinstance(criteria, Criteria):
         raise InvalidInputError(f"{_WHERE}: criteria must be a Criteria, got {criteria!r}")
+    if not isinstance(components, bool):
+        raise InvalidInputError(f"{_WHERE}: components must be True or False, got {components!r}")
     cadres = _check_records(mentees, Cadre, "mentees")
     advisors = _check_records(mentors, Mentor, "mentors")
     mentee_ids = {c.id for c in cadres}
@@ -135,7 +155,16 @@ def compatibility_graph(
     graph.add_nodes_from(_mentor_nodes(advisors))
     if cadres and advisors:
         graph.add_edges_from(
-            _edges(cadres, advisors, criteria, set(reasons), required, role_list, previous)
+            _edges(
+                cadres,
+                advisors,
+                criteria,
+                set(reasons),
+                required,
+                role_list,
+                previous,
+                components=components,
+            )
         )
     graph.graph["without_candidates"] = tuple(c.id for c in cadres if not graph.degree(c.id))
     return graph
@@ -294,6 +323,8 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     required: set[tuple[str, str]],
     role_list: tuple[str, ...] | None,
     previous: set[tuple[str, str]],
+    *,
+    components: bool,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield the kept pairs as ``(mentee, mentor, {"weight", "components"})``.
 
@@ -329,7 +360,7 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
         block = np.arange(start, min(start + scorer.chunk, len(cadres)))
         comps, total, mask = scorer.score(block)
         if criteria.top_k is not None:
-            mask &= _top_k_per_role(total, mask, criteria.top_k, role_of, n_roles)
+            mask &= top_k_mask(total, mask, criteria.top_k, role_of, n_roles)
             lo, hi = np.searchsorted(best_rows, [start, start + len(block)])
             mask[best_rows[lo:hi] - start, best_cols[lo:hi]] = True  # cut pairs never get here
         for i in range(start, start + len(block)):
@@ -339,7 +370,9 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
         yield from zip(
             map(mentee_ids.__getitem__, (rows + start).tolist()),
             map(mentor_ids.__getitem__, cols.tolist()),
-            _edge_attrs(names, comps, total, rows, cols),
+            _edge_attrs(names, comps, total, rows, cols)
+            if components
+            else ({"weight": w} for w in total[rows, cols].tolist()),
             strict=True,
         )
 
@@ -365,67 +398,3 @@ def _edge_attrs(
         parts = map(dict, repeat((), len(rows)))
     weights = zip(repeat("weight"), total[rows, cols].tolist())
     return map(dict, zip(weights, zip(repeat("components"), parts), strict=True))
-
-
-def _top_k_per_role(
-    total: np.ndarray, keep: np.ndarray, k: int, role_of: np.ndarray, n_roles: int
-) -> np.ndarray:
-    """Mask of each row's ``k`` best kept columns within each role."""
-    score = total if keep.all() else np.where(keep, total, -np.inf)
-    top = np.zeros_like(keep)
-    if n_roles == 1:
-        r, c = _top_k(score, k)
-        top[r, c] = True
-        return top
-    for role in range(n_roles):
-        cols = np.flatnonzero(role_of == role)
-        r, c = _top_k(score[:, cols], k)
-        top[r, cols[c]] = True
-    return top
-
-
-def _top_k(score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the ``k`` best cells of each row: score desc, then column (id) order.
-
-    Entries at ``-inf`` are never selected. On long rows, the ``k``-th
-    largest of the row's chunk maxima is at most the row's ``k``-th best
-    score (``k`` chunks reach it), so only the cells at or above it are
-    sorted; rows with many cells there (ties) are cut by :func:`_top_k_dense`.
-    """
-    n, m = score.shape
-    if m <= k:
-        r, c = np.nonzero(score > -np.inf)
-        return r, c
-    if m < 32 * k:  # short rows: one pass over each is cheaper
-        return _top_k_dense(score, k)
-    chunks = min(m, max(4 * k, 64))
-    starts = (np.arange(chunks) * m) // chunks
-    peaks = np.maximum.reduceat(score, starts, axis=1)
-    low = np.partition(peaks, chunks - k, axis=1)[:, chunks - k]
-    r, c = np.nonzero(score >= low[:, None])
-    tied = np.bincount(r, minlength=n) > 8 * k + 64
-    if tied.any():
-        dense_r, dense_c = _top_k_dense(score[tied], k)
-        sparse = ~tied[r]
-        r = np.concatenate((r[sparse], np.flatnonzero(tied)[dense_r]))
-        c = np.concatenate((c[sparse], dense_c))
-    s = score[r, c]
-    finite = s > -np.inf
-    r, c, s = r[finite], c[finite], s[finite]
-    order = np.lexsort((c, -s, r))
-    r, c = r[order], c[order]
-    rank = np.arange(len(r)) - np.searchsorted(r, r)
-    best = rank < k
-    return r[best], c[best]
-
-
-def _top_k_dense(score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the ``k`` best cells of each row (``k`` < columns), by a full pass over each row."""
-    m = score.shape[1]
-    kth = np.partition(score, m - k, axis=1)[:, m - k : m - k + 1]  # the k-th best per row
-    better = score > kth
-    ties = score == kth
-    need = k - better.sum(axis=1, keepdims=True)
-    chosen = better | (ties & (np.cumsum(ties, axis=1) <= need))
-    r, c = np.nonzero(chosen & (score > -np.inf))
-    return r, c

@@ -19,7 +19,7 @@ from cadredev.model import Cadre, Cohort, Mentor, cohort_of
 
 from ._criteria import Criteria
 
-__all__ = ["ROUND", "Scorer"]
+__all__ = ["ROUND", "Scorer", "best_cells", "top_k_mask"]
 
 ROUND = 6
 """Decimals each weighted contribution is rounded to."""
@@ -301,3 +301,73 @@ class Scorer:
             if r in self.previous:
                 was[i, self.previous[r]] = 1.0
         return _rounded(was, weight)
+
+
+# --------------------------------------------------------------------------
+# each row's best cells
+
+
+def top_k_mask(
+    total: np.ndarray, keep: np.ndarray, k: int, role_of: np.ndarray, n_roles: int
+) -> np.ndarray:
+    """Mask of each row's ``k`` best kept columns within each role (ties by column)."""
+    score = total if keep.all() else np.where(keep, total, -np.inf)
+    top = np.zeros_like(keep)
+    if n_roles == 1:
+        r, c, _ = best_cells(score, k)
+        top[r, c] = True
+        return top
+    for role in range(n_roles):
+        cols = np.flatnonzero(role_of == role)
+        r, c, _ = best_cells(score[:, cols], k)
+        top[r, cols[c]] = True
+    return top
+
+
+def best_cells(score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the ``k`` best cells of each row and their rank in it.
+
+    Cells are ordered by row, then score descending, then column (ties
+    by column); cells at ``-inf`` are never selected. On long rows, the
+    ``k``-th largest of the row's chunk maxima is at most the row's
+    ``k``-th best score (``k`` chunks reach it), so only the cells at or
+    above it are sorted; rows with many cells there (ties) are cut by a
+    pass over the whole row first.
+    """
+    n, m = score.shape
+    if m <= k:
+        r, c = np.nonzero(score > -np.inf)
+    elif m < 32 * k:  # short rows: one pass over each is cheaper
+        r, c = _top_k_dense(score, k)
+    else:
+        chunks = min(m, max(4 * k, 64))
+        starts = (np.arange(chunks) * m) // chunks
+        peaks = np.maximum.reduceat(score, starts, axis=1)
+        low = np.partition(peaks, chunks - k, axis=1)[:, chunks - k]
+        r, c = np.nonzero(score >= low[:, None])
+        tied = np.bincount(r, minlength=n) > 8 * k + 64
+        if tied.any():
+            dense_r, dense_c = _top_k_dense(score[tied], k)
+            sparse = ~tied[r]
+            r = np.concatenate((r[sparse], np.flatnonzero(tied)[dense_r]))
+            c = np.concatenate((c[sparse], dense_c))
+    s = score[r, c]
+    finite = s > -np.inf
+    r, c, s = r[finite], c[finite], s[finite]
+    order = np.lexsort((c, -s, r))
+    r, c = r[order], c[order]
+    rank = np.arange(len(r)) - np.searchsorted(r, r)
+    best = rank < k
+    return r[best], c[best], rank[best]
+
+
+def _top_k_dense(score: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Return the ``k`` best cells of each row (``k`` < columns), by a pass over each row."""
+    m = score.shape[1]
+    kth = np.partition(score, m - k, axis=1)[:, m - k : m - k + 1]  # the k-th best per row
+    better = score > kth
+    ties = score == kth
+    need = k - better.sum(axis=1, keepdims=True)
+    chosen = better | (ties & (np.cumsum(ties, axis=1) <= need))
+    r, c = np.nonzero(chosen)
+    return r, c
