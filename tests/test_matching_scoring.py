@@ -243,3 +243,36 @@ def test_components_must_be_a_bool(value: Any) -> None:
     cadres, mentors = roster(1, 2, 2)
     with pytest.raises(InvalidInputError, match="components must be True or False"):
         compatibility_graph(cadres, mentors, components=value)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rosters(), criterias, st.data())
+def test_pairs_scored_alone_equal_their_cells_in_a_block(
+    roster: tuple[list[Cadre], list[Mentor]], criteria: Criteria, data: st.DataObject
+) -> None:
+    cadres, mentors = roster
+    if not cadres or not mentors:
+        return
+    previous = {
+        i: sorted(
+            {j for j, x in enumerate(mentors) if x.id in {s.mentor_id for s in c.mentorships}}
+        )
+        for i, c in enumerate(cadres)
+    }
+    scorer = _score.Scorer(
+        cadres=cadres,
+        advisors=mentors,
+        criteria=criteria,
+        forbid={},
+        previous={i: js for i, js in previous.items() if js},
+    )
+    comps, total, _ = scorer.score(np.arange(len(cadres)))
+    cells = st.tuples(st.integers(0, len(cadres) - 1), st.integers(0, len(mentors) - 1))
+    pairs = data.draw(st.lists(cells, min_size=1, max_size=20))
+    rows = np.array([i for i, _ in pairs], dtype=np.int64)
+    cols = np.array([j for _, j in pairs], dtype=np.int64)
+    alone, weights = scorer.score_pairs(rows, cols)
+    assert weights.tolist() == total[rows, cols].tolist()
+    assert {k: v.tolist() for k, v in alone.items()} == {
+        k: v[rows, cols].tolist() for k, v in comps.items()
+    }

@@ -13,8 +13,9 @@ mentors that would still take them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CACHE", "spread_candidates"]
 
+
+Visit: TypeAlias = Callable[[np.ndarray, np.ndarray, np.ndarray], None]
+"""Called with a block's mentee positions, totals and pairs not cut."""
 
 CACHE = 32
 """How many of its best mentors a mentee keeps between rounds of proposals."""
@@ -46,11 +50,15 @@ class _Ranked:
     complete: np.ndarray
 
 
-def spread_candidates(scorer: Scorer, k: int, quota: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def spread_candidates(
+    scorer: Scorer, k: int, quota: np.ndarray, *, visit: Visit | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Return the pairs of the greedy b-matching as mentee and mentor positions, sorted by mentee.
 
     ``quota`` is each mentor's most candidates; a mentee has at most ``k``.
     Only pairs not cut (hard filters, ``min_weight``, ``forbid``) take part.
+    The first round scores every mentee: ``visit`` is then called with each
+    block's mentee positions, totals and pairs not cut.
     """
     n, m = scorer.n, len(quota)
     width = max(CACHE, 2 * k)
@@ -72,7 +80,8 @@ def spread_candidates(scorer: Scorer, k: int, quota: np.ndarray) -> tuple[np.nda
         want = k - count[active]
         taken = np.sort(held_i.astype(np.int64) * m + held_j)
         fresh = _from_cache(ranked, active, want, bars, taken, m)
-        _rescore(scorer, ranked, active[~fresh], bars, taken)
+        _rescore(scorer, ranked, active[~fresh], bars, taken, visit=visit)
+        visit = None
         props_i, props_j, props_w, done = _pick(ranked, active, want, bars, taken, m)
         exhausted[active[done]] = True
         held_i, held_j, held_w = _merge(held_i, held_j, held_w, props_i, props_j, props_w, quota)
@@ -135,6 +144,8 @@ def _rescore(
     rows: np.ndarray,
     bars: tuple[np.ndarray, np.ndarray],
     taken: np.ndarray,
+    *,
+    visit: Visit | None,
 ) -> None:
     """Score the mentees ``rows`` again and keep each one's best mentors that would take it."""
     width = ranked.mentor.shape[1]
@@ -144,6 +155,8 @@ def _rescore(
     for lo in range(0, len(rows), scorer.chunk):
         part = rows[lo : lo + scorer.chunk]
         _, total, ok = scorer.score(part)
+        if visit is not None:
+            visit(part, total, ok)
         # the mentors that would take it: beat the bar (weight, then mentee position) ...
         ok &= (total > bar_w) | ((total == bar_w) & (part[:, None] < bar_i))
         # ... and do not hold it already

@@ -330,10 +330,10 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
 
     Mentees are scored in blocks; the weight is the sum of the components
     in criterion order, so it equals ``sum(components.values())``. With
-    ``top_per_slot`` the blocks are scored twice: once for each mentor's
-    best mentees, once for the edges.
+    ``top_per_slot`` every mentee is scored once for the candidates, some
+    again when their kept lists run out, and the kept pairs once more on
+    their own for their data.
     """
-    names = list(criteria.weights())
     role_of = np.array(
         [role_list.index(a.role.value) if role_list else 0 for a in advisors], dtype=np.int64
     )
@@ -350,51 +350,100 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     )
     mentee_ids = [c.id for c in cadres]
     mentor_ids = [a.id for a in advisors]
-    best_rows = best_cols = np.zeros(0, dtype=np.int64)
     if criteria.top_k is not None and criteria.top_per_slot is not None:
-        slots = [min(a.capacity * criteria.top_per_slot, len(cadres)) for a in advisors]
-        best_rows, best_cols = spread_candidates(
-            scorer, criteria.top_per_slot * n_roles, np.array(slots, dtype=np.int64)
+        rows, cols = _spread_edges(
+            scorer, (criteria.top_k, criteria.top_per_slot), role_of, n_roles, require_by
         )
+        for lo in range(0, len(rows), scorer.chunk * 8):
+            r, c = rows[lo : lo + scorer.chunk * 8], cols[lo : lo + scorer.chunk * 8]
+            comps, total = scorer.score_pairs(r, c)
+            yield from _edge_list(mentee_ids, mentor_ids, r, c, comps, total, components=components)
+        return
     for start in range(0, len(cadres), scorer.chunk):
         block = np.arange(start, min(start + scorer.chunk, len(cadres)))
         comps, total, mask = scorer.score(block)
         if criteria.top_k is not None:
             mask &= top_k_mask(total, mask, criteria.top_k, role_of, n_roles)
-            lo, hi = np.searchsorted(best_rows, [start, start + len(block)])
-            mask[best_rows[lo:hi] - start, best_cols[lo:hi]] = True  # cut pairs never get here
         for i in range(start, start + len(block)):
             if i in require_by:
                 mask[i - start, require_by[i]] = True
-        rows, cols = np.nonzero(mask)
-        yield from zip(
-            map(mentee_ids.__getitem__, (rows + start).tolist()),
-            map(mentor_ids.__getitem__, cols.tolist()),
-            _edge_attrs(names, comps, total, rows, cols)
-            if components
-            else ({"weight": w} for w in total[rows, cols].tolist()),
-            strict=True,
+        r, c = np.nonzero(mask)
+        comps = {name: part[r, c] for name, part in comps.items()}
+        yield from _edge_list(
+            mentee_ids, mentor_ids, r + start, c, comps, total[r, c], components=components
         )
 
 
-def _edge_attrs(
-    names: list[str],
-    comps: Mapping[str, np.ndarray],
-    total: np.ndarray,
+def _spread_edges(
+    scorer: Scorer,
+    cut: tuple[int, int],
+    role_of: np.ndarray,
+    n_roles: int,
+    require_by: Mapping[int, list[int]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the kept pairs with ``(top_k, top_per_slot)`` as sorted positions.
+
+    They are each mentee's ``top_k`` best, the pairs of the greedy
+    b-matching and the required pairs; every mentee is scored once by the
+    b-matching's first round, which also finds each one's best.
+    """
+    k, per_slot = cut
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def visit(part: np.ndarray, total: np.ndarray, mask: np.ndarray) -> None:
+        r, c = np.nonzero(top_k_mask(total, mask, k, role_of, n_roles))
+        found.append((part[r], c))
+
+    slots = [min(a.capacity * per_slot, scorer.n) for a in scorer.advisors]
+    best = spread_candidates(
+        scorer,
+        per_slot * n_roles,
+        np.array(slots, dtype=np.int64),
+        visit=visit,
+    )
+    found.append(best)
+    need = [(np.full(len(js), i), np.array(js)) for i, js in require_by.items()]
+    rows = np.concatenate([r for r, _ in found + need]).astype(np.int64)
+    cols = np.concatenate([c for _, c in found + need]).astype(np.int64)
+    key = np.unique(rows * len(scorer.advisors) + cols)
+    return np.divmod(key, len(scorer.advisors))
+
+
+def _edge_list(  # noqa: PLR0917  (private: the columns of the kept pairs)
+    mentee_ids: list[str],
+    mentor_ids: list[str],
     rows: np.ndarray,
     cols: np.ndarray,
+    comps: Mapping[str, np.ndarray],
+    total: np.ndarray,
+    *,
+    components: bool,
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Return the edges of the pairs ``(rows[e], cols[e])`` with their data."""
+    return zip(
+        map(mentee_ids.__getitem__, rows.tolist()),
+        map(mentor_ids.__getitem__, cols.tolist()),
+        _edge_attrs(list(comps), comps, total)
+        if components
+        else ({"weight": w} for w in total.tolist()),
+        strict=True,
+    )
+
+
+def _edge_attrs(
+    names: list[str], comps: Mapping[str, np.ndarray], total: np.ndarray
 ) -> Iterator[dict[str, Any]]:
-    """Return ``{"weight": w, "components": {name: value}}`` for each kept cell.
+    """Return ``{"weight": w, "components": {name: value}}`` for each kept pair.
 
     The dicts are built by ``map`` over the value columns, without a Python
     loop per edge.
     """
     if names:
-        columns = [comps[name][rows, cols].tolist() for name in names]
+        columns = [comps[name].tolist() for name in names]
         parts: Iterator[dict[str, float]] = map(
             dict, map(zip, repeat(names), zip(*columns, strict=True))
         )
     else:
-        parts = map(dict, repeat((), len(rows)))
-    weights = zip(repeat("weight"), total[rows, cols].tolist())
+        parts = map(dict, repeat((), len(total)))
+    weights = zip(repeat("weight"), total.tolist())
     return map(dict, zip(weights, zip(repeat("components"), parts), strict=True))

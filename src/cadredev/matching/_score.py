@@ -188,13 +188,13 @@ class Scorer:
     def score(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         """Return the contributions, totals and the pairs not cut of the mentees ``rows``.
 
-        Cut pairs are those a hard filter, ``min_weight`` or ``forbid`` removes.
+        Each is a matrix, mentees ``rows`` by every mentor. Cut pairs are
+        those a hard filter, ``min_weight`` or ``forbid`` removes.
         """
-        comps = self._contributions(rows)
-        total = np.zeros((len(rows), len(self.advisors)))
-        for part in comps.values():  # in criterion order: the weight is their sum
-            total += part
-        mask = self._filters(rows)
+        at, to = rows[:, None], np.arange(len(self.advisors))[None, :]
+        comps = self._contributions(at, to)
+        total = self._total(comps, (len(rows), len(self.advisors)))
+        mask = self._filters(at, to)
         if self.criteria.min_weight is not None:
             mask &= total >= self.criteria.min_weight
         for i, r in enumerate(rows.tolist()):
@@ -202,44 +202,68 @@ class Scorer:
                 mask[i, self.forbid[r]] = False
         return comps, total, mask
 
-    def _filters(self, rows: np.ndarray) -> np.ndarray:
+    def score_pairs(
+        self, rows: np.ndarray, cols: np.ndarray
+    ) -> tuple[dict[str, np.ndarray], np.ndarray]:
+        """Return the contributions and totals of the pairs ``(rows[e], cols[e])``.
+
+        The same arithmetic as :meth:`score`, element by element, so the
+        values are equal to the bit.
+        """
+        comps = self._contributions(rows, cols)
+        return comps, self._total(comps, rows.shape)
+
+    @staticmethod
+    def _total(comps: Mapping[str, np.ndarray], shape: tuple[int, ...]) -> np.ndarray:
+        total = np.zeros(shape)
+        for part in comps.values():  # in criterion order: the weight is their sum
+            total += part
+        return total
+
+    # The criteria take mentee positions ``at`` and mentor positions ``to``
+    # that broadcast together: a column and a row for a block, or two
+    # vectors for a list of pairs.
+
+    def _filters(self, at: np.ndarray, to: np.ndarray) -> np.ndarray:
         """Mask of the pairs the hard filters keep."""
         criteria = self.criteria
-        mask = np.ones((len(rows), len(self.advisors)), dtype=bool)
+        mask = np.ones(np.broadcast_shapes(at.shape, to.shape), dtype=bool)
         if criteria.same_unit_only:
             ua, ub = self._units
-            mask &= ua[rows][:, None] == ub[None, :]
+            mask &= ua[at] == ub[to]
         if criteria.same_grid_only:
             ga, gb = self._grids
-            mask &= ga[rows][:, None] == gb[None, :]
+            mask &= ga[at] == gb[to]
         if criteria.cover_weakest is not None:
-            gap, has = self._weakest_gap(rows)
-            mask &= (gap >= criteria.cover_weakest - 1e-12) | ~has[:, None]
+            gap = self._weakest_gap(at, to)
+            mask &= (gap >= criteria.cover_weakest - 1e-12) | ~self._weakest[2][at]
         return mask
 
-    def _weakest_gap(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _weakest_gap(self, at: np.ndarray, to: np.ndarray) -> np.ndarray:
         """Mentor level minus mentee level on the mentee's weakest competency (0 without any)."""
         weak, level, has = self._weakest
+        shape = np.broadcast_shapes(at.shape, to.shape)
         if not self._theirs.shape[0]:
-            return np.zeros((len(rows), len(self.advisors))), has[rows]
-        gap = self._theirs[weak[rows]] - level[rows][:, None]
-        gap[~has[rows]] = 0.0
-        return gap, has[rows]
+            return np.zeros(shape)
+        gap = self._theirs[weak[at], to] - level[at]
+        return np.where(has[at], gap, 0.0)
 
-    def _contributions(self, rows: np.ndarray) -> dict[str, np.ndarray]:
+    def _contributions(self, at: np.ndarray, to: np.ndarray) -> dict[str, np.ndarray]:
         """Return each criterion's weighted, rounded contribution, in criterion order."""
         out: dict[str, np.ndarray] = {}
         for name, weight in self.weights.items():
-            out[name] = getattr(self, f"_c_{name}")(rows, weight)
+            out[name] = getattr(self, f"_c_{name}")(at, to, weight)
         return out
 
-    def _c_industries(self, rows: np.ndarray, weight: float) -> np.ndarray:
+    def _c_industries(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
         ia, count, ib = self._industries
         bits = self._industry_bits
-        if bits is None:
-            common = (ia[rows] @ ib).astype(np.int64)
+        if bits is not None:
+            common = np.bitwise_count(bits[0][at] & bits[1][to])
+        elif at.ndim == 2:  # a block: one product
+            common = (ia[at[:, 0]] @ ib).astype(np.int64)
         else:
-            common = np.bitwise_count(bits[0][rows][:, None] & bits[1][None, :])
+            common = np.einsum("ek,ek->e", ia[at], ib.T[to]).astype(np.int64)
         # the weighted share of k shared industries out of c is table[c, k]
         size = len(ib) + 1
         shared = np.arange(size, dtype=np.float64)
@@ -247,34 +271,34 @@ class Scorer:
         share = np.zeros((size, size))
         np.divide(shared[None, :], of, out=share, where=of > 0)
         table = _rounded(share, weight).ravel()
-        at = np.add(common, (count[rows].astype(np.int64) * size)[:, None], dtype=np.int64)
-        out: np.ndarray = table.take(at)
+        key = np.add(common, count[at].astype(np.int64) * size, dtype=np.int64)
+        out: np.ndarray = table.take(key)
         return out
 
-    def _c_gap_cover(self, rows: np.ndarray, weight: float) -> np.ndarray:
+    def _c_gap_cover(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
         own, count = self._own
         theirs = self._theirs
-        m = len(self.advisors)
-        total = np.zeros((len(rows), m))
-        gap = np.empty((len(rows), m))
+        shape = np.broadcast_shapes(at.shape, to.shape)
+        total = np.zeros(shape)
+        gap = np.empty(shape)
         for k in range(len(theirs)):
-            np.subtract(theirs[k][None, :], own[k][rows][:, None], out=gap)
+            np.subtract(theirs[k][to], own[k][at], out=gap)
             np.add(total, np.maximum(gap, 0.0, out=gap), out=total)
         # without competencies every gap is 0: dividing by 1 keeps it
-        total /= np.maximum(count[rows], 1)[:, None]
+        total /= np.maximum(count[at], 1)
         return _rounded(total, weight)
 
-    def _c_weakest(self, rows: np.ndarray, weight: float) -> np.ndarray:
-        gap, _ = self._weakest_gap(rows)
+    def _c_weakest(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
+        gap = self._weakest_gap(at, to)
         return _rounded(np.maximum(gap, 0.0, out=gap), weight)
 
-    def _c_cross_unit(self, rows: np.ndarray, weight: float) -> np.ndarray:
+    def _c_cross_unit(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
         ua, ub = self._units
-        return self._indicator(ua[rows][:, None] != ub[None, :], weight)
+        return self._indicator(ua[at] != ub[to], weight)
 
-    def _c_same_grid(self, rows: np.ndarray, weight: float) -> np.ndarray:
+    def _c_same_grid(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
         ga, gb = self._grids
-        return self._indicator(ga[rows][:, None] == gb[None, :], weight)
+        return self._indicator(ga[at] == gb[to], weight)
 
     @staticmethod
     def _indicator(where: np.ndarray, weight: float) -> np.ndarray:
@@ -282,7 +306,7 @@ class Scorer:
         on = _rounded(np.ones(1), weight)[0]
         return np.where(where, on, 0.0)
 
-    def _c_cohort_gap(self, rows: np.ndarray, weight: float) -> np.ndarray:
+    def _c_cohort_gap(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
         ca, cb = self._cohorts
         # few cohorts: the weighted gap of each (mentee cohort, mentor cohort) from a table
         levels_a, code_a = np.unique(ca, return_inverse=True)
@@ -291,15 +315,23 @@ class Scorer:
         np.maximum(gap, 0.0, out=gap)
         gap /= 2.0
         table = _rounded(gap, weight).ravel()
-        at = code_a[rows][:, None] * len(levels_b) + code_b[None, :]
-        out: np.ndarray = table.take(at)
+        out: np.ndarray = table.take(code_a[at] * len(levels_b) + code_b[to])
         return out
 
-    def _c_previous_mentor(self, rows: np.ndarray, weight: float) -> np.ndarray:
-        was = np.zeros((len(rows), len(self.advisors)))
-        for i, r in enumerate(rows.tolist()):
-            if r in self.previous:
-                was[i, self.previous[r]] = 1.0
+    def _c_previous_mentor(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
+        if at.ndim == 2:  # a block: mark each mentee's previous mentors
+            was = np.zeros((len(at), len(self.advisors)))
+            for i, r in enumerate(at[:, 0].tolist()):
+                if r in self.previous:
+                    was[i, self.previous[r]] = 1.0
+        else:
+            m = len(self.advisors)
+            known = np.array(
+                sorted(i * m + j for i, js in self.previous.items() for j in js), dtype=np.int64
+            )
+            key = at.astype(np.int64) * m + to
+            pos = np.minimum(np.searchsorted(known, key), max(len(known) - 1, 0))
+            was = (known[pos] == key).astype(np.float64) if len(known) else np.zeros(key.shape)
         return _rounded(was, weight)
 
 
