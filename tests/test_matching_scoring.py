@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -15,7 +16,15 @@ from hypothesis.extra.numpy import arrays
 
 from cadredev.errors import InvalidInputError
 from cadredev.io import dump, load
-from cadredev.matching import Criteria, Matching, _candidates, _score, compatibility_graph, match
+from cadredev.matching import (
+    Criteria,
+    Matching,
+    _bounds,
+    _candidates,
+    _score,
+    compatibility_graph,
+    match,
+)
 from cadredev.model import Cadre, Cohort, Mentor, Mentorship, cohort_of
 
 SKILLS = ("communication", "judgment", "coordination", "problem_discovery")
@@ -276,3 +285,75 @@ def test_pairs_scored_alone_equal_their_cells_in_a_block(
     assert {k: v.tolist() for k, v in alone.items()} == {
         k: v[rows, cols].tolist() for k, v in comps.items()
     }
+
+
+@contextmanager
+def pruning(on: bool, group: int = 32, rows: int = 256) -> Iterator[None]:
+    """Find the best mentors by groups (``on``, whatever the zone's size) or by every pair."""
+    old = _bounds.PRUNE_FROM, _bounds.GROUP, _bounds.BLOCK_ROWS
+    _bounds.PRUNE_FROM = 0 if on else 10**9
+    _bounds.GROUP, _bounds.BLOCK_ROWS = group, rows
+    try:
+        yield
+    finally:
+        _bounds.PRUNE_FROM, _bounds.GROUP, _bounds.BLOCK_ROWS = old
+
+
+def edge_data(g: Any) -> list[tuple[str, str, float, tuple[tuple[str, float], ...]]]:
+    return sorted(
+        (min(a, b), max(a, b), d["weight"], tuple(d["components"].items()))
+        for a, b, d in g.edges(data=True)
+    )
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    rosters(),
+    criterias,
+    st.tuples(st.integers(1, 4), st.integers(1, 5), st.integers(1, 4)),
+    st.sampled_from(["", "unit", "grid", "weakest", "min"]),
+    st.data(),
+)
+def test_best_by_groups_of_mentors_equal_every_pair_scored(
+    roster: tuple[list[Cadre], list[Mentor]],
+    criteria: Criteria,
+    sizes: tuple[int, int, int],
+    cut: str,
+    data: st.DataObject,
+) -> None:
+    cadres, mentors = roster
+    top_k, group, rows = sizes
+    cuts: dict[str, dict[str, Any]] = {
+        "unit": {"same_unit_only": True},
+        "grid": {"same_grid_only": True},
+        "weakest": {"cover_weakest": 0.1},
+        "min": {"min_weight": 1.0},
+    }
+    criteria = attrs.evolve(criteria, top_k=top_k, **cuts.get(cut, {}))
+    pairs = [(c.id, x.id) for c in cadres for x in mentors]
+    forbid = data.draw(st.lists(st.sampled_from(pairs), unique=True, max_size=4)) if pairs else []
+    with pruning(on=False):
+        want = compatibility_graph(cadres, mentors, criteria=criteria, forbid=forbid)
+    with pruning(on=True, group=group, rows=rows), small_blocks(7, _candidates.CACHE):
+        got = compatibility_graph(cadres, mentors, criteria=criteria, forbid=forbid)
+    assert edge_data(got) == edge_data(want)
+    assert got.graph == want.graph
+
+
+def test_best_by_groups_on_a_larger_zone() -> None:
+    cadres, mentors = roster(11, 300, 150)
+    forbid = [(c.id, mentors[i % 150].id) for i, c in enumerate(cadres[:40])]
+    require = [(cadres[-1].id, mentors[3].id)]
+    for criteria in (
+        Criteria(as_of=2025, top_k=5),
+        Criteria(top_k=3, cross_unit=-1.0, weakest=2.0, min_weight=0.5),
+    ):
+        with pruning(on=False):
+            want = compatibility_graph(
+                cadres, mentors, criteria=criteria, forbid=forbid, require=require
+            )
+        with pruning(on=True, group=8, rows=32):
+            got = compatibility_graph(
+                cadres, mentors, criteria=criteria, forbid=forbid, require=require
+            )
+        assert edge_data(got) == edge_data(want)

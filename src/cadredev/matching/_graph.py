@@ -20,6 +20,7 @@ from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Mentor, MentorRole, cohort_of
 
+from . import _bounds
 from ._candidates import spread_candidates
 from ._contract import EXCLUDED, pair_key
 from ._criteria import Criteria
@@ -350,10 +351,14 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     )
     mentee_ids = [c.id for c in cadres]
     mentor_ids = [a.id for a in advisors]
+    rows = cols = None
     if criteria.top_k is not None and criteria.top_per_slot is not None:
         rows, cols = _spread_edges(
             scorer, (criteria.top_k, criteria.top_per_slot), role_of, n_roles, require_by
         )
+    elif criteria.top_k is not None and n_roles == 1 and _prunable(scorer):
+        rows, cols = _pruned_edges(scorer, criteria.top_k, require_by)
+    if rows is not None and cols is not None:
         for lo in range(0, len(rows), scorer.chunk * 8):
             r, c = rows[lo : lo + scorer.chunk * 8], cols[lo : lo + scorer.chunk * 8]
             comps, total = scorer.score_pairs(r, c)
@@ -402,11 +407,46 @@ def _spread_edges(
         visit=visit,
     )
     found.append(best)
+    return _union(found, require_by, len(scorer.advisors))
+
+
+def _prunable(scorer: Scorer) -> bool:
+    """Whether to find each mentee's best by groups of mentors rather than every pair."""
+    return len(scorer.advisors) >= _bounds.PRUNE_FROM and scorer.industry_bits is not None
+
+
+def _pruned_edges(
+    scorer: Scorer, k: int, require_by: Mapping[int, list[int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return each mentee's ``k`` best pairs and the required pairs as sorted positions.
+
+    Mentees go by blocks of like mentees (grid, industries, unit), whose
+    best mentors lie in the same few groups.
+    """
+    groups = _bounds.MentorGroups(scorer)
+    units, grids = scorer.units[0], scorer.grids[0]
+    bits = scorer.industry_bits
+    inds = bits[0] if bits is not None else np.zeros(scorer.n, dtype=np.uint64)
+    order = np.lexsort((units, inds, grids))
+    size = max(scorer.chunk, _bounds.BLOCK_ROWS)
+    found = []
+    for lo in range(0, scorer.n, size):
+        part = np.sort(order[lo : lo + size])
+        r, c = _bounds.best_pruned(groups, part, k)
+        found.append((part[r], c))
+    return _union(found, require_by, len(scorer.advisors))
+
+
+def _union(
+    found: list[tuple[np.ndarray, np.ndarray]], require_by: Mapping[int, list[int]], m: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs found and the required pairs, once each, sorted (mentee, mentor)."""
     need = [(np.full(len(js), i), np.array(js)) for i, js in require_by.items()]
-    rows = np.concatenate([r for r, _ in found + need]).astype(np.int64)
-    cols = np.concatenate([c for _, c in found + need]).astype(np.int64)
-    key = np.unique(rows * len(scorer.advisors) + cols)
-    return np.divmod(key, len(scorer.advisors))
+    rows = np.concatenate([r for r, _ in found + need] or [np.zeros(0)]).astype(np.int64)
+    cols = np.concatenate([c for _, c in found + need] or [np.zeros(0)]).astype(np.int64)
+    key = np.unique(rows * m + cols)
+    got: tuple[np.ndarray, np.ndarray] = np.divmod(key, m)
+    return got
 
 
 def _edge_list(  # noqa: PLR0917  (private: the columns of the kept pairs)

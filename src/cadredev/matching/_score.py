@@ -77,16 +77,16 @@ class Scorer:
     # ---------------------------------------------------------------- features
 
     @functools.cached_property
-    def _units(self) -> tuple[np.ndarray, np.ndarray]:
+    def units(self) -> tuple[np.ndarray, np.ndarray]:
         a, b = _codes([c.unit for c in self.cadres], [x.unit for x in self.advisors])
         return a, b
 
     @functools.cached_property
-    def _grids(self) -> tuple[np.ndarray, np.ndarray]:
+    def grids(self) -> tuple[np.ndarray, np.ndarray]:
         return _codes([c.grid for c in self.cadres], [x.grid for x in self.advisors])
 
     @functools.cached_property
-    def _levels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def levels(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Mentee levels (and which they have) and mentor levels, by competency name."""
         names = sorted(
             {k for c in self.cadres for k in c.competencies}
@@ -106,20 +106,20 @@ class Scorer:
         return levels_a, present, levels_b
 
     @functools.cached_property
-    def _own(self) -> tuple[np.ndarray, np.ndarray]:
+    def own(self) -> tuple[np.ndarray, np.ndarray]:
         """Mentee levels by competency (``+inf`` where absent: no gap), and competency counts."""
-        levels_a, present, _ = self._levels
+        levels_a, present, _ = self.levels
         return np.where(present, levels_a, np.inf).T.copy(), present.sum(axis=1)
 
     @functools.cached_property
-    def _theirs(self) -> np.ndarray:
+    def theirs(self) -> np.ndarray:
         """Mentor levels by competency."""
-        return self._levels[2].T.copy()
+        return self.levels[2].T.copy()
 
     @functools.cached_property
-    def _weakest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def weakest(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each mentee's weakest competency (ties by name), its level, and whether it has one."""
-        levels_a, present, _ = self._levels
+        levels_a, present, _ = self.levels
         n, kc = present.shape
         has = np.asarray(present.any(axis=1), dtype=bool)
         if not kc:
@@ -128,7 +128,7 @@ class Scorer:
         return weak, levels_a[np.arange(n), weak], has
 
     @functools.cached_property
-    def _industries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def industries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Mentee industry indicators and counts, mentor indicators (transposed).
 
         Only the mentees' industries count.
@@ -144,13 +144,13 @@ class Scorer:
         return ia, ia.sum(axis=1), ib
 
     @functools.cached_property
-    def _industry_bits(self) -> tuple[np.ndarray, np.ndarray] | None:
+    def industry_bits(self) -> tuple[np.ndarray, np.ndarray] | None:
         """The industry indicators as bit masks of mentees and mentors.
 
         ``None`` beyond 64 industries or without :func:`numpy.bitwise_count`
         (numpy before 2.0): shared industries are then counted by a product.
         """
-        ia, _, ib = self._industries
+        ia, _, ib = self.industries
         if len(ib) > 64 or not hasattr(np, "bitwise_count"):
             return None
         bits_a = np.zeros(len(ia), dtype=np.uint64)
@@ -161,7 +161,7 @@ class Scorer:
         return bits_a, bits_b
 
     @functools.cached_property
-    def _cohorts(self) -> tuple[np.ndarray, np.ndarray]:
+    def cohorts(self) -> tuple[np.ndarray, np.ndarray]:
         """Cohort order of mentees and mentors (young 0, middle 1, old 2; unknown mentor -9)."""
         as_of = self.criteria.as_of
         if as_of is None:
@@ -185,21 +185,28 @@ class Scorer:
 
     # ---------------------------------------------------------------- scoring
 
-    def score(self, rows: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+    def score(
+        self, rows: np.ndarray, cols: np.ndarray | None = None
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
         """Return the contributions, totals and the pairs not cut of the mentees ``rows``.
 
-        Each is a matrix, mentees ``rows`` by every mentor. Cut pairs are
-        those a hard filter, ``min_weight`` or ``forbid`` removes.
+        Each is a matrix, mentees ``rows`` by every mentor (or by the
+        mentors ``cols``, in increasing position). Cut pairs are those a
+        hard filter, ``min_weight`` or ``forbid`` removes.
         """
-        at, to = rows[:, None], np.arange(len(self.advisors))[None, :]
-        comps = self._contributions(at, to)
-        total = self._total(comps, (len(rows), len(self.advisors)))
-        mask = self._filters(at, to)
+        to = np.arange(len(self.advisors)) if cols is None else cols
+        at = rows[:, None]
+        comps = self._contributions(at, to[None, :])
+        total = self._total(comps, (len(rows), len(to)))
+        mask = self._filters(at, to[None, :])
         if self.criteria.min_weight is not None:
             mask &= total >= self.criteria.min_weight
         for i, r in enumerate(rows.tolist()):
-            if r in self.forbid:
-                mask[i, self.forbid[r]] = False
+            if r in self.forbid and len(to):
+                js = np.array(self.forbid[r], dtype=np.int64)
+                pos = np.minimum(np.searchsorted(to, js), len(to) - 1)
+                hit = to[pos] == js
+                mask[i, pos[hit]] = False
         return comps, total, mask
 
     def score_pairs(
@@ -229,23 +236,23 @@ class Scorer:
         criteria = self.criteria
         mask = np.ones(np.broadcast_shapes(at.shape, to.shape), dtype=bool)
         if criteria.same_unit_only:
-            ua, ub = self._units
+            ua, ub = self.units
             mask &= ua[at] == ub[to]
         if criteria.same_grid_only:
-            ga, gb = self._grids
+            ga, gb = self.grids
             mask &= ga[at] == gb[to]
         if criteria.cover_weakest is not None:
             gap = self._weakest_gap(at, to)
-            mask &= (gap >= criteria.cover_weakest - 1e-12) | ~self._weakest[2][at]
+            mask &= (gap >= criteria.cover_weakest - 1e-12) | ~self.weakest[2][at]
         return mask
 
     def _weakest_gap(self, at: np.ndarray, to: np.ndarray) -> np.ndarray:
         """Mentor level minus mentee level on the mentee's weakest competency (0 without any)."""
-        weak, level, has = self._weakest
+        weak, level, has = self.weakest
         shape = np.broadcast_shapes(at.shape, to.shape)
-        if not self._theirs.shape[0]:
+        if not self.theirs.shape[0]:
             return np.zeros(shape)
-        gap = self._theirs[weak[at], to] - level[at]
+        gap = self.theirs[weak[at], to] - level[at]
         return np.where(has[at], gap, 0.0)
 
     def _contributions(self, at: np.ndarray, to: np.ndarray) -> dict[str, np.ndarray]:
@@ -256,12 +263,12 @@ class Scorer:
         return out
 
     def _c_industries(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
-        ia, count, ib = self._industries
-        bits = self._industry_bits
+        ia, count, ib = self.industries
+        bits = self.industry_bits
         if bits is not None:
             common = np.bitwise_count(bits[0][at] & bits[1][to])
         elif at.ndim == 2:  # a block: one product
-            common = (ia[at[:, 0]] @ ib).astype(np.int64)
+            common = (ia[at[:, 0]] @ ib[:, to[0]]).astype(np.int64)
         else:
             common = np.einsum("ek,ek->e", ia[at], ib.T[to]).astype(np.int64)
         # the weighted share of k shared industries out of c is table[c, k]
@@ -276,8 +283,8 @@ class Scorer:
         return out
 
     def _c_gap_cover(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
-        own, count = self._own
-        theirs = self._theirs
+        own, count = self.own
+        theirs = self.theirs
         shape = np.broadcast_shapes(at.shape, to.shape)
         total = np.zeros(shape)
         gap = np.empty(shape)
@@ -293,11 +300,11 @@ class Scorer:
         return _rounded(np.maximum(gap, 0.0, out=gap), weight)
 
     def _c_cross_unit(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
-        ua, ub = self._units
+        ua, ub = self.units
         return self._indicator(ua[at] != ub[to], weight)
 
     def _c_same_grid(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
-        ga, gb = self._grids
+        ga, gb = self.grids
         return self._indicator(ga[at] == gb[to], weight)
 
     @staticmethod
@@ -306,11 +313,17 @@ class Scorer:
         on = _rounded(np.ones(1), weight)[0]
         return np.where(where, on, 0.0)
 
-    def _c_cohort_gap(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
-        ca, cb = self._cohorts
-        # few cohorts: the weighted gap of each (mentee cohort, mentor cohort) from a table
+    @functools.cached_property
+    def _cohort_codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The distinct cohort orders of each side and each one's index among them."""
+        ca, cb = self.cohorts
         levels_a, code_a = np.unique(ca, return_inverse=True)
         levels_b, code_b = np.unique(cb, return_inverse=True)
+        return levels_a, code_a, levels_b, code_b
+
+    def _c_cohort_gap(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
+        # few cohorts: the weighted gap of each (mentee cohort, mentor cohort) from a table
+        levels_a, code_a, levels_b, code_b = self._cohort_codes
         gap = np.subtract(levels_b[None, :], levels_a[:, None])
         np.maximum(gap, 0.0, out=gap)
         gap /= 2.0
@@ -319,7 +332,7 @@ class Scorer:
         return out
 
     def _c_previous_mentor(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
-        if at.ndim == 2:  # a block: mark each mentee's previous mentors
+        if at.ndim == 2 and to.shape[-1] == len(self.advisors):  # a block of every mentor
             was = np.zeros((len(at), len(self.advisors)))
             for i, r in enumerate(at[:, 0].tolist()):
                 if r in self.previous:
