@@ -13,13 +13,15 @@ reaches it are then scored. A pair of a group left out weighs less than
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import numpy as np
 
 from ._score import ROUND, Scorer, best_cells
 
-__all__ = ["BLOCK_ROWS", "GROUP", "PRUNE_FROM", "MentorGroups", "best_pruned"]
+__all__ = ["BLOCK_ROWS", "GROUP", "PRUNE_FROM", "Eligible", "MentorGroups", "best_pruned"]
 
 GROUP = 32
 """Mentors per group."""
@@ -54,6 +56,23 @@ class MentorGroups:
         inds = bits[1] if bits is not None else np.zeros(len(units), dtype=np.uint64)
         level = s.theirs.sum(axis=0) if len(s.theirs) else np.zeros(len(units))
         return np.lexsort((-level, s.cohorts[1], units, inds, grids))
+
+    @functools.cached_property
+    def mentee_rank(self) -> np.ndarray:
+        """Each mentee's place when like mentees (grid, industries, unit) go together."""
+        s = self.scorer
+        bits = s.industry_bits
+        inds = bits[0] if bits is not None else np.zeros(s.n, dtype=np.uint64)
+        order = np.lexsort((s.units[0], inds, s.grids[0]))
+        rank = np.empty(s.n, dtype=np.int64)
+        rank[order] = np.arange(s.n)
+        return rank
+
+    def blocks(self, rows: np.ndarray) -> list[np.ndarray]:
+        """Return the mentees ``rows`` in blocks of like mentees, each in increasing position."""
+        ordered = rows[np.argsort(self.mentee_rank[rows], kind="stable")]
+        size = max(self.scorer.chunk, BLOCK_ROWS)
+        return [np.sort(ordered[lo : lo + size]) for lo in range(0, len(ordered), size)]
 
     @functools.cached_property
     def members(self) -> np.ndarray:
@@ -176,11 +195,18 @@ class MentorGroups:
         return np.broadcast_to(had[:, None], shape)
 
 
-def best_pruned(groups: MentorGroups, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+Eligible: TypeAlias = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+"""Mask of the pairs (mentees, mentor positions, their weights) that may be chosen."""
+
+
+def best_pruned(
+    groups: MentorGroups, rows: np.ndarray, k: int, *, eligible: Eligible | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return each of the mentees ``rows``'s ``k`` best mentors not cut (ties by position).
 
-    Returns (index into ``rows``, mentor position) pairs, as
-    :func:`~cadredev.matching._score.best_cells` over every mentor would.
+    Returns (index into ``rows``, mentor position, weight), sorted as
+    :func:`~cadredev.matching._score.best_cells` over every mentor would
+    (also leaving out the pairs ``eligible`` rejects, if given).
     Groups are scored in rounds, those of highest bound first, each round
     twice the size of the last, until no group left may hold a pair as
     heavy as some mentee's ``k``-th best so far.
@@ -196,7 +222,7 @@ def best_pruned(groups: MentorGroups, rows: np.ndarray, k: int) -> tuple[np.ndar
         # the groups that may still hold a pair at least as heavy as a mentee's k-th best
         may = left & (bound >= kth[:, None]).any(axis=0)
         if not may.any():
-            return top_r, top_c
+            return top_r, top_c, top_s
         which = np.flatnonzero(may)
         if len(which) > batch:
             reach = (bound[:, which] - kth[:, None]).max(axis=0)
@@ -204,6 +230,8 @@ def best_pruned(groups: MentorGroups, rows: np.ndarray, k: int) -> tuple[np.ndar
         left[which] = False
         cols = _columns(groups, which)
         _, total, mask = scorer.score(rows, cols)
+        if eligible is not None:
+            mask &= eligible(rows, cols, total)
         score = np.where(mask, total, -np.inf)
         r, c, _ = best_cells(score, k)
         # merge with the best so far: weight desc, then mentor position

@@ -19,9 +19,11 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
+from ._bounds import best_pruned
 from ._score import best_cells
 
 if TYPE_CHECKING:
+    from ._bounds import MentorGroups
     from ._score import Scorer
 
 __all__ = ["CACHE", "spread_candidates"]
@@ -51,14 +53,21 @@ class _Ranked:
 
 
 def spread_candidates(
-    scorer: Scorer, k: int, quota: np.ndarray, *, visit: Visit | None = None
+    scorer: Scorer,
+    k: int,
+    quota: np.ndarray,
+    *,
+    visit: Visit | None = None,
+    groups: MentorGroups | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the pairs of the greedy b-matching as mentee and mentor positions, sorted by mentee.
 
     ``quota`` is each mentor's most candidates; a mentee has at most ``k``.
     Only pairs not cut (hard filters, ``min_weight``, ``forbid``) take part.
     The first round scores every mentee: ``visit`` is then called with each
-    block's mentee positions, totals and pairs not cut.
+    block's mentee positions, totals and pairs not cut. With ``groups``, a
+    mentee's best mentors are found by groups of mentors (and ``visit`` is
+    not called).
     """
     n, m = scorer.n, len(quota)
     width = max(CACHE, 2 * k)
@@ -80,7 +89,10 @@ def spread_candidates(
         want = k - count[active]
         taken = np.sort(held_i.astype(np.int64) * m + held_j)
         fresh = _from_cache(ranked, active, want, bars, taken, m)
-        _rescore(scorer, ranked, active[~fresh], bars, taken, visit=visit)
+        if groups is not None:
+            _rescore_by_groups(groups, ranked, active[~fresh], bars, taken)
+        else:
+            _rescore(scorer, ranked, active[~fresh], bars, taken, visit=visit)
         visit = None
         props_i, props_j, props_w, done = _pick(ranked, active, want, bars, taken, m)
         exhausted[active[done]] = True
@@ -173,6 +185,39 @@ def _rescore(
         ranked.weight[part] = weight
         ranked.known[part] = True
         ranked.complete[part] = ok.sum(axis=1) <= width
+
+
+def _rescore_by_groups(
+    groups: MentorGroups,
+    ranked: _Ranked,
+    rows: np.ndarray,
+    bars: tuple[np.ndarray, np.ndarray],
+    taken: np.ndarray,
+) -> None:
+    """As :func:`_rescore`, scoring only the groups of mentors that may hold a mentee's best."""
+    width = ranked.mentor.shape[1]
+    m = len(bars[0])
+    bar_w, bar_i = bars
+
+    def eligible(part: np.ndarray, cols: np.ndarray, total: np.ndarray) -> np.ndarray:
+        beats = (total > bar_w[cols]) | ((total == bar_w[cols]) & (part[:, None] < bar_i[cols]))
+        key = part[:, None] * m + cols[None, :]
+        pos = np.minimum(np.searchsorted(taken, key), max(len(taken) - 1, 0))
+        held = taken[pos] == key if len(taken) else np.zeros(key.shape, dtype=bool)
+        return np.asarray(beats & ~held, dtype=bool)
+
+    for part in groups.blocks(rows):
+        r, c, s = best_pruned(groups, part, width, eligible=eligible)
+        rank = np.arange(len(r)) - np.searchsorted(r, r)
+        mentors = np.full((len(part), width), -1, dtype=np.int64)
+        weight = np.full((len(part), width), -np.inf)
+        mentors[r, rank] = c
+        weight[r, rank] = s
+        ranked.mentor[part] = mentors
+        ranked.weight[part] = weight
+        ranked.known[part] = True
+        # fewer than asked: the search went through every mentor that would take it
+        ranked.complete[part] = np.bincount(r, minlength=len(part)) < width
 
 
 def _pick(  # noqa: PLR0917  (private: the arrays of one round)

@@ -399,13 +399,13 @@ def _spread_edges(
         r, c = np.nonzero(top_k_mask(total, mask, k, role_of, n_roles))
         found.append((part[r], c))
 
-    slots = [min(a.capacity * per_slot, scorer.n) for a in scorer.advisors]
-    best = spread_candidates(
-        scorer,
-        per_slot * n_roles,
-        np.array(slots, dtype=np.int64),
-        visit=visit,
-    )
+    slots = np.array([min(a.capacity * per_slot, scorer.n) for a in scorer.advisors])
+    if n_roles == 1 and _prunable(scorer):  # each side's best by groups of mentors
+        groups = _bounds.MentorGroups(scorer)
+        top = _pruned_edges(scorer, k, {}, groups=groups)
+        best = spread_candidates(scorer, per_slot, slots, groups=groups)
+        return _union([top, best], require_by, len(scorer.advisors))
+    best = spread_candidates(scorer, per_slot * n_roles, slots, visit=visit)
     found.append(best)
     return _union(found, require_by, len(scorer.advisors))
 
@@ -416,23 +416,22 @@ def _prunable(scorer: Scorer) -> bool:
 
 
 def _pruned_edges(
-    scorer: Scorer, k: int, require_by: Mapping[int, list[int]]
+    scorer: Scorer,
+    k: int,
+    require_by: Mapping[int, list[int]],
+    *,
+    groups: _bounds.MentorGroups | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return each mentee's ``k`` best pairs and the required pairs as sorted positions.
 
     Mentees go by blocks of like mentees (grid, industries, unit), whose
     best mentors lie in the same few groups.
     """
-    groups = _bounds.MentorGroups(scorer)
-    units, grids = scorer.units[0], scorer.grids[0]
-    bits = scorer.industry_bits
-    inds = bits[0] if bits is not None else np.zeros(scorer.n, dtype=np.uint64)
-    order = np.lexsort((units, inds, grids))
-    size = max(scorer.chunk, _bounds.BLOCK_ROWS)
+    if groups is None:
+        groups = _bounds.MentorGroups(scorer)
     found = []
-    for lo in range(0, scorer.n, size):
-        part = np.sort(order[lo : lo + size])
-        r, c = _bounds.best_pruned(groups, part, k)
+    for part in groups.blocks(np.arange(scorer.n)):
+        r, c, _ = _bounds.best_pruned(groups, part, k)
         found.append((part[r], c))
     return _union(found, require_by, len(scorer.advisors))
 
