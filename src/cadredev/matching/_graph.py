@@ -373,7 +373,7 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
             if i in require_by:
                 mask[i - start, require_by[i]] = True
         r, c = np.nonzero(mask)
-        comps = {name: part[r, c] for name, part in comps.items()}
+        comps = {name: part[r, c] for name, part in comps.items()} if components else {}
         yield from _edge_list(
             mentee_ids, mentor_ids, r + start, c, comps, total[r, c], components=components
         )
