@@ -331,6 +331,13 @@ class Scorer:
         out: np.ndarray = table.take(code_a[at] * len(levels_b) + code_b[to])
         return out
 
+    @functools.cached_property
+    def _previous_keys(self) -> np.ndarray:
+        """The previous pairs as ``mentee * mentors + mentor``, sorted."""
+        m = len(self.advisors)
+        keys = sorted(i * m + j for i, js in self.previous.items() for j in js)
+        return np.array(keys, dtype=np.int64)
+
     def _c_previous_mentor(self, at: np.ndarray, to: np.ndarray, weight: float) -> np.ndarray:
         if at.ndim == 2 and to.shape[-1] == len(self.advisors):  # a block of every mentor
             was = np.zeros((len(at), len(self.advisors)))
@@ -339,9 +346,7 @@ class Scorer:
                     was[i, self.previous[r]] = 1.0
         else:
             m = len(self.advisors)
-            known = np.array(
-                sorted(i * m + j for i, js in self.previous.items() for j in js), dtype=np.int64
-            )
+            known = self._previous_keys
             key = at.astype(np.int64) * m + to
             pos = np.minimum(np.searchsorted(known, key), max(len(known) - 1, 0))
             was = (known[pos] == key).astype(np.float64) if len(known) else np.zeros(key.shape)
