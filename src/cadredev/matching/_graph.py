@@ -359,8 +359,9 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     elif criteria.top_k is not None and n_roles == 1 and _prunable(scorer):
         rows, cols = _pruned_edges(scorer, criteria.top_k, require_by)
     if rows is not None and cols is not None:
-        for lo in range(0, len(rows), scorer.chunk * 8):
-            r, c = rows[lo : lo + scorer.chunk * 8], cols[lo : lo + scorer.chunk * 8]
+        step = scorer.pair_chunk
+        for lo in range(0, len(rows), step):
+            r, c = rows[lo : lo + step], cols[lo : lo + step]
             comps, total = scorer.score_pairs(r, c)
             yield from _edge_list(mentee_ids, mentor_ids, r, c, comps, total, components=components)
         return

@@ -69,6 +69,11 @@ class Scorer:
         """Mentees scored at once."""
         return max(1, _BLOCK_CELLS // max(1, len(self.advisors)))
 
+    @property
+    def pair_chunk(self) -> int:
+        """Pairs scored at once by :meth:`score_pairs`."""
+        return max(1, _BLOCK_CELLS)
+
     @functools.cached_property
     def weights(self) -> dict[str, float]:
         """The non-zero criterion weights, in criterion order."""
