@@ -444,7 +444,8 @@ def _union(
     need = [(np.full(len(js), i), np.array(js)) for i, js in require_by.items()]
     rows = np.concatenate([r for r, _ in found + need] or [np.zeros(0)]).astype(np.int64)
     cols = np.concatenate([c for _, c in found + need] or [np.zeros(0)]).astype(np.int64)
-    key = np.unique(rows * m + cols)
+    key = np.sort(rows * m + cols)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
     got: tuple[np.ndarray, np.ndarray] = np.divmod(key, m)
     return got
 
