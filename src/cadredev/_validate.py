@@ -14,6 +14,7 @@ import functools
 import math
 import numbers
 import re
+import sys
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
@@ -36,6 +37,9 @@ __all__ = [
     "check_seed",
     "check_text",
     "check_year",
+    "field_ids",
+    "field_items",
+    "field_records",
     "id_field",
     "id_key",
     "id_problem",
@@ -234,12 +238,17 @@ def is_int(value: object) -> bool:
 
 
 def is_real(value: object) -> bool:
-    """Return whether *value* is a finite real number, not a bool."""
-    if type(value) is float or type(value) is int:
+    """Return whether *value* is a finite real number, not a bool (nor an int beyond a float)."""
+    if type(value) is float:
         return math.isfinite(value)
+    if type(value) is int:  # compared exactly: no float conversion to overflow
+        return -sys.float_info.max <= value <= sys.float_info.max
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         return False
-    return math.isfinite(float(value))
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer such as 10**400
+        return False
 
 
 def check_seed(seed: object, *, where: str) -> int | np.random.Generator | None:
@@ -324,3 +333,38 @@ def named_errors(cls: type[T]) -> type[T]:
 
     cls.__init__ = __init__  # type: ignore[method-assign]
     return cls
+
+
+def field_items(value: object, *, name: str) -> tuple[Any, ...]:
+    """Return the items of *value*, a collection (not text or a mapping), else raise.
+
+    The converter-side twin of :func:`check_items`: it raises
+    :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise FieldError(f"{name} must be a collection, got {value!r}")
+    return tuple(value)
+
+
+def field_ids(value: object, *, name: str) -> tuple[str, ...]:
+    """Return the ids of *value*, a collection of valid ids (:func:`id_problem`), else raise.
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    items = field_items(value, name=name)
+    for item in items:
+        if id_problem(item) is not None:
+            raise FieldError(f"{name} must hold ids ({ID_RULE}), got {item!r}")
+    return items
+
+
+def field_records(value: object, kind: type[T], *, name: str) -> tuple[T, ...]:
+    """Return the items of *value*, a collection of *kind* records, else raise.
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    items = field_items(value, name=name)
+    for item in items:
+        if not isinstance(item, kind):
+            raise FieldError(f"{name} must hold {kind.__name__} records, got {item!r}")
+    return items

@@ -8,6 +8,7 @@ from typing import Any
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
+from cadredev._validate import ID_RULE, id_problem
 from cadredev._validate import is_int as _is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Eligibility
@@ -41,11 +42,25 @@ def _to_pair(value: Any) -> Any:
 
 
 def _to_strset(value: Any) -> Any:
+    """Return a string or a collection as a frozenset; anything else is left for the check."""
     if isinstance(value, str):
         return frozenset((value,))
-    if isinstance(value, Iterable):
-        return frozenset(value)
+    if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = tuple(value)
+        try:
+            return frozenset(items)
+        except TypeError:  # an unhashable item: the check names it
+            return items
     return value
+
+
+def _check_ids(where: str, name: str, value: Any, what: str) -> None:
+    """Raise unless *value* is a set of valid ids (``cadredev._validate.id_problem``)."""
+    if not isinstance(value, frozenset | tuple):
+        raise InvalidInputError(f"{where}: {name} must be a collection of {what}, got {value!r}")
+    for item in sorted(value, key=repr):
+        if id_problem(item) is not None:
+            raise InvalidInputError(f"{where}: {name} must hold ids ({ID_RULE}), got {item!r}")
 
 
 def _to_optional_strset(value: Any) -> Any:
@@ -192,23 +207,17 @@ class Program:
             raise InvalidInputError(
                 f"{where}: placements min {lo} is greater than max {hi}; expected min <= max"
             )
-        if not isinstance(self.categories, frozenset) or not self.categories:
+        _check_ids(where, "categories", self.categories, "post categories")
+        if not self.categories:
             raise InvalidInputError(
                 f"{where}: categories must name at least one post category, got {self.categories!r}"
             )
-        for cat in self.categories:
-            _nonempty_str(where, "categories", cat)
         if not isinstance(self.eligibility, Eligibility):
             raise InvalidInputError(
                 f"{where}: eligibility must be an Eligibility, got {self.eligibility!r}"
             )
         if self.cadres is not None:
-            if not isinstance(self.cadres, frozenset):
-                raise InvalidInputError(
-                    f"{where}: cadres must be a collection of ids, got {self.cadres!r}"
-                )
-            for cid in self.cadres:
-                _nonempty_str(where, "cadres", cid)
+            _check_ids(where, "cadres", self.cadres, "cadre ids")
         _check_limits(where, "career_max", self.career_max, self.categories)
         _check_limits(where, "cooldown", self.cooldown, self.categories)
         for name in ("other_unit", "no_repeat", "one_per_category"):

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
 from typing import Any, Literal
 
 import attrs
 from attrs import field, frozen
 
-from cadredev._validate import FieldError, is_int, named_errors
+from cadredev._validate import FieldError, field_records, is_int, named_errors
 from cadredev._validate import id_field as _check_id
 from cadredev._validate import text_field as _check_text
 from cadredev.errors import InvalidInputError
 
-from ._policy import EVENTS, LEVELS, CaseState, ServicePolicy, check_level
+from ._policy import EVENTS, LEVELS, CaseState, ServicePolicy, check_level, check_policy
 
 __all__ = ["Case", "Step", "advance", "open_case"]
 
@@ -94,8 +93,8 @@ class Step:
             raise FieldError(f"due must not be before at ({self.at}), got {value}")
 
 
-def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
-    return tuple(value)
+def _steps(value: Any) -> tuple[Step, ...]:
+    return field_records(value, Step, name="steps")
 
 
 def _first_state(source: str) -> CaseState:
@@ -341,6 +340,7 @@ def open_case(
 
     .. versionadded:: 0.3
     """
+    check_policy(policy, where=f"open_case {case_id!r}")
     if policy is not None and not policy.knows(1, grid):
         raise InvalidInputError(f"Case {case_id!r}: unknown owner {grid!r} at level 1 (网格)")
     state = _first_state(source) if source in ("visit", "whistle") else CaseState.VISITED
@@ -441,6 +441,9 @@ def advance(
 
     .. versionadded:: 0.3
     """
+    if not isinstance(case, Case):
+        raise InvalidInputError(f"advance: case must be a Case, got {case!r}")
+    check_policy(policy, where=f"Case {case.id!r}")
     rule = EVENTS.get(event) if isinstance(event, str) else None
     if rule is None:
         raise InvalidInputError(
