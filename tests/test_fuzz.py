@@ -175,22 +175,8 @@ EXCLUDED = {
 # Findings in other areas, left to their owners: callables from which an
 # error other than CadreError (or a numpy warning) still escapes today.
 KNOWN: dict[str, str] = {
-    "MatchDiff": "matching: result constructor takes unchecked pairs",
-    "MatchExplanation": "matching: result constructor takes unchecked rows",
-    "MatchSummary": "matching: result constructor takes unchecked loads",
-    "Candidates": "matching: result constructor takes unchecked rows",
-    "Event": "events: the base class lets FieldError escape",
-    "Case": "service: unchecked visits and events",
-    "ServicePolicy": "service: unhashable grid names give TypeError",
-    "advance": "service: no check that the case is a Case",
-    "case_events": "service: no check that the case is a Case",
-    "open_case": "service: no check that the policy is a ServicePolicy",
-    "grid_names": "teams grids: no check that the teams are Teams",
     "Grading": "scoring: unchecked quotas (TypeError, ValueError, OverflowError)",
-    "Matching": "matching: result constructor takes unchecked pairs",
     "PayAllocation": "scoring: unchecked amounts (TypeError, OverflowError)",
-    "Program": "rotation: unhashable categories/cadres give TypeError",
-    "RotationPlan": "rotation: result constructor takes unchecked assignments",
     "ScoredCadres": "scoring: result constructor takes unchecked arrays",
     "ScoreTable": "scoring: result constructor takes unchecked arrays",
     "Scheme": "scoring: unchecked indicators, vetoes and grades",
@@ -349,11 +335,6 @@ def test_records_refuse_or_keep_hostile_fields(profile: str) -> None:
 # Fields that accept values they should refuse (or crash on them), left to
 # their owners: booleans without a type check, unhashable items, unchecked names.
 RECORD_KNOWN: set[tuple[str, str]] = {
-    ("Program", "cadres"),
-    ("Program", "categories"),
-    ("Program", "no_repeat"),
-    ("Program", "one_per_category"),
-    ("Program", "other_unit"),
     ("Scheme", "grades"),
     ("Scheme", "indicators"),
     ("Scheme", "name"),
@@ -451,7 +432,6 @@ def _sample_tables() -> dict[str, str]:
         "Cadre": zone.cadres[:3],
         "Mentor": zone.mentors[:2],
         "Post": zone.posts[:2],
-        "Program": problem.programs,
         "Records": cadredev.Records.from_rows(
             [("c1", "2025-01", "visits", 3.0), ("c2", "2025-02", "visits", 1.5)]
         ),

@@ -14,9 +14,13 @@ from cadredev._frozendict import FrozenDict
 from cadredev._validate import FieldError, field_items, id_key, is_int, is_real, named_errors
 from cadredev.errors import InvalidInputError
 
-from ._table import Candidates, check_id, each_first, each_id, to_ids, to_rows
+from ._table import Candidates, check_id, each_first, each_id, to_rows
 
 __all__ = ["MatchExplanation", "explain"]
+
+
+def _mentors(value: Any) -> tuple[Hashable, ...]:
+    return field_items(value, name="mentors")
 
 
 def _parts(value: Any) -> tuple[FrozenDict[str, float], ...]:
@@ -40,7 +44,7 @@ def _alternatives(value: Any) -> tuple[tuple[Hashable, float, str], ...]:
                 "alternatives must hold (mentor, weight, why not) rows with a finite weight "
                 f"and text, got {(_, weight, why)!r}"
             )
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 def _forbidden(value: Any) -> tuple[tuple[Hashable, str], ...]:
@@ -48,7 +52,7 @@ def _forbidden(value: Any) -> tuple[tuple[Hashable, str], ...]:
     for row in rows:
         if not isinstance(row[1], str):
             raise FieldError(f"forbidden must hold (mentor, why) rows with text, got {row!r}")
-    return rows  # type: ignore[return-value]
+    return rows
 
 
 def _check_text(_: object, attribute: Any, value: Any) -> None:
@@ -109,7 +113,7 @@ class MatchExplanation:
     """
 
     mentee: Hashable = field(validator=check_id)
-    mentors: tuple[Hashable, ...] = field(converter=to_ids, validator=each_id)
+    mentors: tuple[Hashable, ...] = field(converter=_mentors, validator=each_id)
     weight: float = field(validator=_check_weight)
     contributions: tuple[FrozenDict[str, float], ...] = field(converter=_parts)
     alternatives: tuple[tuple[Hashable, float, str], ...] = field(

@@ -15,13 +15,13 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import FieldError, id_key, is_int, is_real, named_errors
+from cadredev._validate import FieldError, field_items, id_key, is_int, is_real, named_errors
 from cadredev.errors import InvalidInputError
 
 from ._contract import Pair, Problem, pair_key, parse
 from ._explain import MatchExplanation, explain
 from ._summary import MatchSummary, summarise
-from ._table import Candidates, build_candidates, each_id, each_pair, to_ids, to_pairs
+from ._table import Candidates, build_candidates, each_id, each_pair, pairs_field
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -36,6 +36,22 @@ METHODS: tuple[str, ...] = ("optimal", "stable", "greedy")
 def _figure(value: float) -> str:
     """Format a weight for a one-line summary: thousands separated, at most two decimals."""
     return f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def _added(value: Any) -> tuple[Pair, ...]:
+    return pairs_field(value, name="added")
+
+
+def _removed(value: Any) -> tuple[Pair, ...]:
+    return pairs_field(value, name="removed")
+
+
+def _assignments(value: Any) -> tuple[Pair, ...]:
+    return pairs_field(value, name="assignments")
+
+
+def _moved(value: Any) -> tuple[Hashable, ...]:
+    return field_items(value, name="moved")
 
 
 def _roles(value: Any) -> FrozenDict[str, Matching]:
@@ -96,9 +112,9 @@ class MatchDiff:
     .. versionadded:: 0.1
     """
 
-    added: tuple[Pair, ...] = field(converter=to_pairs, validator=each_pair)
-    removed: tuple[Pair, ...] = field(converter=to_pairs, validator=each_pair)
-    moved: tuple[Hashable, ...] = field(converter=to_ids, validator=each_id)
+    added: tuple[Pair, ...] = field(converter=_added, validator=each_pair)
+    removed: tuple[Pair, ...] = field(converter=_removed, validator=each_pair)
+    moved: tuple[Hashable, ...] = field(converter=_moved, validator=each_id)
     kept: int = field(validator=_check_count)
 
     def __bool__(self) -> bool:
@@ -197,7 +213,7 @@ class Matching:
     """
 
     method: str
-    assignments: tuple[Pair, ...] = field(converter=to_pairs, validator=each_pair)
+    assignments: tuple[Pair, ...] = field(converter=_assignments, validator=each_pair)
     total_weight: float = field(validator=_check_weight)
     role: str | None = field(default=None, validator=_check_role)
     by_role: FrozenDict[str, Matching] = field(factory=FrozenDict, converter=_roles)

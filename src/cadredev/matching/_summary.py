@@ -7,7 +7,7 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
-from attrs import Converter, field, frozen
+from attrs import field, frozen
 
 from cadredev._display import html_table
 from cadredev._frozendict import FrozenDict
@@ -18,11 +18,11 @@ from ._table import Candidates, check_id
 __all__ = ["MatchSummary", "MentorLoad", "summarise"]
 
 
-def _counts(value: Any, attribute: Any) -> FrozenDict[str, int]:
+def _counts(value: Any, *, name: str) -> FrozenDict[str, int]:
     if not isinstance(value, Mapping) or not all(
         isinstance(k, str) and is_int(v) and v >= 0 for k, v in value.items()
     ):
-        raise FieldError(f"{attribute.name} must map text to integers >= 0, got {value!r}")
+        raise FieldError(f"{name} must map text to integers >= 0, got {value!r}")
     return FrozenDict({k: int(v) for k, v in value.items()})
 
 
@@ -55,7 +55,12 @@ def _check_share(_: object, attribute: Any, value: Any) -> None:
         raise FieldError(f"{attribute.name} must be None or a number in [0, 1], got {value!r}")
 
 
-_COUNTS = Converter(_counts, takes_field=True)
+def _units(value: Any) -> FrozenDict[str, int]:
+    return _counts(value, name="units")
+
+
+def _cohorts(value: Any) -> FrozenDict[str, int]:
+    return _counts(value, name="cohorts")
 
 
 @named_errors
@@ -89,8 +94,8 @@ class MentorLoad:
     mentor: Hashable = field(validator=check_id)
     mentees: int = field(validator=_check_count)
     capacity: int = field(validator=_check_count)
-    units: FrozenDict[str, int] = field(factory=FrozenDict, converter=_COUNTS)
-    cohorts: FrozenDict[str, int] = field(factory=FrozenDict, converter=_COUNTS)
+    units: FrozenDict[str, int] = field(factory=FrozenDict, converter=_units)
+    cohorts: FrozenDict[str, int] = field(factory=FrozenDict, converter=_cohorts)
 
     def __repr__(self) -> str:
         return f"MentorLoad({self.mentor}: {self.mentees}/{self.capacity} mentees)"

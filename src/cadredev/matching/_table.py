@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import Converter, frozen
+from attrs import frozen
 
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import FieldError, field_items, id_key
@@ -30,8 +30,7 @@ __all__ = [
     "each_first",
     "each_id",
     "each_pair",
-    "to_ids",
-    "to_pairs",
+    "pairs_field",
     "to_rows",
 ]
 
@@ -106,19 +105,9 @@ def to_rows(value: Any, *, name: str, size: int, what: str) -> tuple[tuple[Any, 
     return tuple(tuple(row) for row in items)
 
 
-def _to_pairs(value: Any, attribute: Any) -> tuple[tuple[Any, Any], ...]:
-    return to_rows(value, name=attribute.name, size=2, what="(mentee, mentor) pairs")  # type: ignore[return-value]
-
-
-def _to_ids(value: Any, attribute: Any) -> tuple[Any, ...]:
-    return field_items(value, name=attribute.name)
-
-
-to_pairs = Converter(_to_pairs, takes_field=True)
-"""Convert a field of ``(mentee, mentor)`` pairs (lists from a document become tuples)."""
-
-to_ids = Converter(_to_ids, takes_field=True)
-"""Convert a field holding a collection of ids to a tuple."""
+def pairs_field(value: Any, *, name: str) -> tuple[tuple[Any, Any], ...]:
+    """Convert the field *name* of ``(mentee, mentor)`` pairs (a document's lists become tuples)."""
+    return to_rows(value, name=name, size=2, what="(mentee, mentor) pairs")
 
 
 def _text(value: Any) -> str | None:
@@ -268,9 +257,7 @@ class Candidates:
                 unique = len(set(ids)) == len(ids)
             except TypeError:
                 bad = _unhashable(ids)
-                raise InvalidInputError(
-                    f"Candidates: {side} must be {_ID}, got {bad!r}"
-                ) from None
+                raise InvalidInputError(f"Candidates: {side} must be {_ID}, got {bad!r}") from None
             _need(unique, f"{side} must be unique")
         self._check_positions(n, m, e)
         _need(
@@ -284,9 +271,7 @@ class Candidates:
             hash(self.forbidden)
         except TypeError:
             bad = _unhashable(self.forbidden)
-            raise InvalidInputError(
-                f"Candidates: forbidden must hold {_ID}, got {bad!r}"
-            ) from None
+            raise InvalidInputError(f"Candidates: forbidden must hold {_ID}, got {bad!r}") from None
 
     def _check_positions(self, n: int, m: int, e: int) -> None:
         offsets, chosen = self.offsets, self.chosen

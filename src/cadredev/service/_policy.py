@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from attrs import Converter, field, frozen
+from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import FieldError, field_items, is_int, named_errors
@@ -101,13 +101,18 @@ def _names(value: Any) -> frozenset[str]:
     return frozenset(items)
 
 
-def _text_map(value: Any, attribute: Any) -> FrozenDict[str, str]:
+def _text_map(value: Any, *, name: str) -> FrozenDict[str, str]:
     if not isinstance(value, Mapping):
-        raise FieldError(f"{attribute.name} must map text to text, got {value!r}")
+        raise FieldError(f"{name} must map text to text, got {value!r}")
     return FrozenDict(dict(value))
 
 
-_TEXT_MAP = Converter(_text_map, takes_field=True)
+def _units(value: Any) -> FrozenDict[str, str]:
+    return _text_map(value, name="units")
+
+
+def _leaders(value: Any) -> FrozenDict[str, str]:
+    return _text_map(value, name="leaders")
 
 
 def _check_text_map(_: object, attribute: Any, value: Mapping[str, str]) -> None:
@@ -162,11 +167,11 @@ class ServicePolicy:
     grids: frozenset[str] = field(factory=frozenset, converter=_names)
 
     units: FrozenDict[str, str] = field(
-        factory=FrozenDict, converter=_TEXT_MAP, validator=_check_text_map
+        factory=FrozenDict, converter=_units, validator=_check_text_map
     )
     default_unit: str = field(default="企业服务局", validator=_check_name)
     leaders: FrozenDict[str, str] = field(
-        factory=FrozenDict, converter=_TEXT_MAP, validator=_check_text_map
+        factory=FrozenDict, converter=_leaders, validator=_check_text_map
     )
     default_leader: str = field(default="分管领导", validator=_check_name)
 
