@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from _rotation_oracle import best_over, heuristic_only
 from cadredev import Cadre, InfeasibleError, InvalidInputError, Post, io
+from cadredev.calendar import Calendar
 from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
     Assignment,
@@ -829,3 +830,119 @@ def test_max_away_limits_like_home_staffing() -> None:
     assert {v.kind for v in broken} >= {"home_staffing"}
     with pytest.raises(InvalidInputError, match=r"max_away\['u1'\] must be an integer >= 0"):
         _problem(max_away={"u1": -1})
+
+
+# ------------------------------------------------------------ hostile input
+
+hostile = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=4),
+        st.binary(max_size=3),
+        st.sampled_from([" a ", "\ud800", 10**400, float("nan")]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.frozensets(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
+        st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    ),
+    max_leaves=5,
+)
+
+
+def _init_fields(record: Any) -> dict[str, Any]:
+    return {a.name: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
+
+
+def _outcome(make: Any) -> Any:
+    """Return what ``make()`` returns, or the InvalidInputError it raises."""
+    try:
+        return make()
+    except InvalidInputError as exc:
+        return exc
+
+
+def _sample_plan() -> RotationPlan:
+    problem = attrs.evolve(tiny_rotation_problem(), calendar=Calendar("2025Q1"))
+    return replan(problem, schedule(problem, seed=0), now=1, seed=0)
+
+
+HOSTILE_TARGETS: list[Any] = [_sample_plan(), *tiny_rotation_problem().programs]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(HOSTILE_TARGETS), st.data())
+def test_plans_and_programs_from_hostile_fields_are_named_errors_or_round_trip(
+    record: Any, data: st.DataObject
+) -> None:
+    fields = _init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(hostile)
+    cls = type(record)
+    built = _outcome(lambda: cls(**fields))
+    if isinstance(built, InvalidInputError):  # the record first, then the field
+        assert str(built).startswith(cls.__name__)
+        assert name in str(built)
+        return
+    assert io.load(cls, io.dump(built)) == built
+
+
+@settings(max_examples=20, deadline=None)
+@given(problems())
+def test_a_plan_rebuilt_from_its_fields_is_equal_valid_and_round_trips(
+    problem: RotationProblem,
+) -> None:
+    plan = schedule(problem, seed=0)
+    rebuilt = RotationPlan(**_init_fields(plan))
+    assert rebuilt == plan
+    assert rebuilt.violations(problem) == ()
+    assert io.load(RotationPlan, io.dump(rebuilt)) == rebuilt
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"assignments": None}, "assignments must be a collection"),
+        ({"assignments": [("a", "p1")]}, "assignments must hold Assignment records"),
+        ({"unplaced": [1]}, "unplaced must hold Unplaced records"),
+        ({"understaffed": "p1"}, "understaffed must be a collection"),
+        ({"objective": (3, 1.0, 2)}, "objective must be a Objective"),
+        ({"bound": 1}, "bound must be a Bound or None"),
+        ({"calendar": "2025Q1"}, "calendar must be a Calendar or None"),
+        ({"method": None}, "method must be a string"),
+        ({"stopped_because": "a\x00b"}, "stopped_because must be a string without control"),
+        ({"horizon": -1}, "horizon must be an integer from 0"),
+        ({"moved": 1.0}, "moved must be an integer from 0"),
+        ({"work": 10**30}, "work must be an integer from 0"),
+        ({"post_ids": [" p1 "]}, "post_ids must hold ids"),
+        ({"labels": {"a": "u1"}}, "labels must map ids to tuples of text"),
+        ({"labels": [("a", ("u1",))]}, "labels must map ids to tuples of text"),
+    ],
+)
+def test_a_hand_built_plan_names_the_field(change: dict[str, Any], message: str) -> None:
+    fields = _init_fields(HOSTILE_TARGETS[0]) | change
+    with pytest.raises(InvalidInputError, match=f"^RotationPlan: {message}"):
+        RotationPlan(**fields)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"categories": [["host"]]}, r"categories must hold ids .*, got \['host'\]"),
+        ({"categories": {"host": 1}}, "categories must be a collection of post categories"),
+        ({"categories": [" host "]}, "categories must hold ids"),
+        ({"cadres": [{"a"}]}, r"cadres must hold ids .*, got \{'a'\}"),
+        ({"cadres": [1]}, "cadres must hold ids"),
+        ({"cadres": 1}, "cadres must be a collection of cadre ids"),
+    ],
+)
+def test_a_program_names_unhashable_or_malformed_categories_and_cadres(
+    change: dict[str, Any], message: str
+) -> None:
+    base: dict[str, Any] = {"name": "s", "length": 1, "placements": 1, "categories": "host"}
+    with pytest.raises(InvalidInputError, match=f"^Program 's': {message}"):
+        Program(**(base | change))

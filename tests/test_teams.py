@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cadredev import Cadre, Enterprise, InvalidInputError, MissingDependencyError
+from cadredev._validate import id_problem
 from cadredev.datasets import sample_zone
 from cadredev.teams import (
     EnterpriseSplit,
@@ -22,6 +23,7 @@ from cadredev.teams import (
     TeamsReport,
     assign_enterprises,
     form_teams,
+    grid_names,
 )
 from cadredev.teams._form import build_teams
 
@@ -727,3 +729,32 @@ def test_to_pandas_without_pandas_says_how_to_install(monkeypatch: pytest.Monkey
     for obj in (teams, teams.report(), split):
         with pytest.raises(MissingDependencyError, match=r"pip install 'cadredev\[pandas\]'"):
             obj.to_pandas()
+
+
+# ------------------------------------------------------------ grid names
+
+
+@pytest.mark.parametrize("teams", [None, [["c001"]], "grid-1", ("c001", "c002")])
+def test_grid_names_need_a_teams_result(teams: Any) -> None:
+    with pytest.raises(InvalidInputError, match=r"^grid_names: teams must be a Teams result"):
+        grid_names(teams)
+
+
+@pytest.mark.parametrize("prefix", [None, 1, "\x00", "网格\ud800", " grid-"])
+def test_grid_names_need_a_prefix_that_can_start_an_id(prefix: Any) -> None:
+    teams = form_teams(sample_zone().cadres[:4], n_teams=2, seed=0, as_of=AS_OF)
+    with pytest.raises(InvalidInputError, match=r"^grid_names: prefix must"):
+        grid_names(teams, prefix=prefix)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 4), st.text(min_size=1, max_size=5))
+def test_grid_names_are_distinct_ids_one_per_team(n_teams: int, prefix: str) -> None:
+    teams = form_teams(sample_zone().cadres[:8], n_teams=n_teams, seed=0, as_of=AS_OF)
+    try:
+        names = grid_names(teams, prefix=prefix)
+    except InvalidInputError:  # a prefix that cannot start an id
+        assert prefix != prefix.lstrip() or any(not c.isprintable() for c in prefix)
+        return
+    assert len(names) == len(set(names)) == n_teams
+    assert all(id_problem(name) is None for name in names)
