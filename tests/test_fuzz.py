@@ -432,6 +432,7 @@ def _sample_tables() -> dict[str, str]:
         "Cadre": zone.cadres[:3],
         "Mentor": zone.mentors[:2],
         "Post": zone.posts[:2],
+        "Program": problem.programs,
         "Records": cadredev.Records.from_rows(
             [("c1", "2025-01", "visits", 3.0), ("c2", "2025-02", "visits", 1.5)]
         ),

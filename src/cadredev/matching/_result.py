@@ -172,7 +172,8 @@ class Matching:
     ------
     InvalidInputError
         If ``assignments`` or ``total_weight`` disagree with ``candidates``,
-        or ``method`` is unknown (for example in a hand-edited document).
+        or ``method`` is unknown (for example in a hand-edited document), or
+        a field has the wrong type or shape; the message names the field.
 
     Notes
     -----

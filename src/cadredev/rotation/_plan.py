@@ -207,6 +207,13 @@ class RotationPlan:
         Post-periods the plan leaves below ``RotationProblem.min_staffing``,
         sorted by post and period (empty when every minimum is met).
 
+    Raises
+    ------
+    InvalidInputError
+        If a field has the wrong type (``assignments`` not
+        :class:`Assignment` records, a negative count, ...); the message
+        names the field and the value.
+
     Examples
     --------
     >>> from cadredev.rotation import schedule
