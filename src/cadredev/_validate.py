@@ -341,6 +341,8 @@ def field_items(value: object, *, name: str) -> tuple[Any, ...]:
     The converter-side twin of :func:`check_items`: it raises
     :class:`FieldError`, which :func:`named_errors` names with the record.
     """
+    if type(value) is tuple:  # the common case, without the abstract-class checks
+        return value
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
         raise FieldError(f"{name} must be a collection, got {value!r}")
     return tuple(value)

@@ -26,7 +26,7 @@ def _mentors(value: Any) -> tuple[Hashable, ...]:
 def _parts(value: Any) -> tuple[FrozenDict[str, float], ...]:
     items = field_items(value, name="contributions")
     for parts in items:
-        if not isinstance(parts, Mapping) or not all(
+        if not isinstance(parts, FrozenDict | dict | Mapping) or not all(
             isinstance(k, str) and is_real(v) for k, v in parts.items()
         ):
             raise FieldError(

@@ -19,7 +19,7 @@ __all__ = ["MatchSummary", "MentorLoad", "summarise"]
 
 
 def _counts(value: Any, *, name: str) -> FrozenDict[str, int]:
-    if not isinstance(value, Mapping) or not all(
+    if not isinstance(value, dict | FrozenDict | Mapping) or not all(
         isinstance(k, str) and is_int(v) and v >= 0 for k, v in value.items()
     ):
         raise FieldError(f"{name} must map text to integers >= 0, got {value!r}")
