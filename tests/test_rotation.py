@@ -18,10 +18,13 @@ from cadredev.calendar import Calendar
 from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
     Assignment,
+    Bound,
     Eligibility,
+    Objective,
     Program,
     RotationPlan,
     RotationProblem,
+    Unplaced,
     diagnose,
     replan,
     schedule,
@@ -946,3 +949,54 @@ def test_a_program_names_unhashable_or_malformed_categories_and_cadres(
     base: dict[str, Any] = {"name": "s", "length": 1, "placements": 1, "categories": "host"}
     with pytest.raises(InvalidInputError, match=f"^Program 's': {message}"):
         Program(**(base | change))
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Objective(placed=-1), r"^Objective: placed must be an integer >= 0"),
+        (lambda: Objective(value=float("nan")), r"^Objective: value must be a finite number"),
+        (lambda: Objective(fairness=_any("2")), r"^Objective: fairness must be an integer"),
+        (lambda: Bound(placed=1, value=_any(None), method="lp"), r"^Bound: value must be"),
+        (lambda: Bound(placed=1, value=1.0, method=""), r"^Bound: method must be a non-empty"),
+        (
+            lambda: Unplaced(cadre_id=_any(0), program="s", reason="r"),
+            r"^Unplaced \(0, 's'\): cadre_id must be a non-empty string",
+        ),
+        (
+            lambda: Unplaced(cadre_id="a", program="s", reason=_any(None)),
+            r"^Unplaced \('a', 's'\): reason must be text",
+        ),
+        (
+            lambda: Unplaced(cadre_id="a", program="s", reason="r", missing=0),
+            r"^Unplaced \('a', 's'\): missing must be an integer >= 1",
+        ),
+    ],
+)
+def test_the_records_a_plan_holds_name_their_bad_fields(build: Any, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        build()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["objective", "bound", "unplaced"]), st.data())
+def test_a_plan_with_hostile_inner_records_is_a_named_error_or_round_trips(
+    which: str, data: st.DataObject
+) -> None:
+    value = data.draw(hostile)
+    make = {
+        "objective": lambda: Objective(placed=value, value=1.0, fairness=0),
+        "bound": lambda: Bound(placed=0, value=value, method="lp"),
+        "unplaced": lambda: Unplaced(cadre_id="a", program="s", reason=value),
+    }[which]
+    inner = _outcome(make)
+    if isinstance(inner, InvalidInputError):
+        return
+    fields: dict[str, Any] = {which: [inner] if which == "unplaced" else inner}
+    plan = RotationPlan(assignments=(), **fields)
+    assert io.load(RotationPlan, io.dump(plan)) == plan
+
+
+def _any(value: Any) -> Any:
+    """Return *value* typed as ``Any``: a wrong value passed on purpose."""
+    return value

@@ -613,6 +613,11 @@ def test_service_functions_check_what_they_are_given(value: Any, where: str) -> 
         (lambda: ServicePolicy(grids="grid-1"), "ServicePolicy: grids must be a collection"),
         (lambda: ServicePolicy(units=["用地"]), "ServicePolicy: units must map text to text"),
         (lambda: ServicePolicy(leaders=None), "ServicePolicy: leaders must map text to text"),
+        (lambda: service_metrics(_any(None)), "service_metrics: cases must be a collection"),
+        (
+            lambda: service_metrics([], visits=_any(1)),
+            "service_metrics: visits must be a collection, got 1",
+        ),
     ],
 )
 def test_bad_service_input_names_the_function_or_record(call: Any, message: str) -> None:

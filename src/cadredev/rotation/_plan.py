@@ -18,6 +18,7 @@ from cadredev._validate import (
     field_ids,
     field_records,
     is_int,
+    is_real,
     named_errors,
     text_problem,
 )
@@ -25,12 +26,19 @@ from cadredev.calendar import Calendar
 from cadredev.errors import InvalidInputError, MissingDependencyError
 
 from ._check import check_assignments
-from ._records import Assignment, Understaffed, Unplaced, Violation
+from ._records import Assignment, Understaffed, Unplaced, Violation, _int_ge, _nonempty_str, _to_int
 
 if TYPE_CHECKING:
     from ._problem import RotationProblem
 
 __all__ = ["Bound", "Objective", "PlanDiff", "RotationPlan", "evaluate", "understaffed"]
+
+
+def _check_levels(where: str, placed: object, value: object) -> None:
+    """Check the first two objective levels: placements (an integer >= 0) and a finite value."""
+    _int_ge(where, "placed", placed, 0)
+    if not is_real(value):
+        raise InvalidInputError(f"{where}: value must be a finite number, got {value!r}")
 
 
 @frozen(kw_only=True, order=True)
@@ -59,9 +67,13 @@ class Objective:
     .. versionadded:: 0.1
     """
 
-    placed: int = 0
+    placed: int = field(default=0, converter=_to_int)
     value: float = 0.0
-    fairness: int = 0
+    fairness: int = field(default=0, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        _check_levels("Objective", self.placed, self.value)
+        _int_ge("Objective", "fairness", self.fairness, 0)
 
 
 @frozen(kw_only=True)
@@ -87,9 +99,13 @@ class Bound:
     .. versionadded:: 0.1
     """
 
-    placed: int
+    placed: int = field(converter=_to_int)
     value: float
     method: str
+
+    def __attrs_post_init__(self) -> None:
+        _check_levels("Bound", self.placed, self.value)
+        _nonempty_str("Bound", "method", self.method)
 
 
 @frozen(kw_only=True)

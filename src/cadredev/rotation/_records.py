@@ -308,7 +308,15 @@ class Unplaced:
     cadre_id: str
     program: str
     reason: str
-    missing: int = 1
+    missing: int = field(default=1, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"Unplaced ({self.cadre_id!r}, {self.program!r})"
+        _nonempty_str(where, "cadre_id", self.cadre_id)
+        _nonempty_str(where, "program", self.program)
+        if not isinstance(self.reason, str):
+            raise InvalidInputError(f"{where}: reason must be text, got {self.reason!r}")
+        _int_ge(where, "missing", self.missing, 1)
 
 
 @frozen(kw_only=True, order=True)

@@ -11,6 +11,7 @@ from attrs import frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
+from cadredev._validate import check_items
 from cadredev.calendar import PeriodLevel, period_of
 from cadredev.errors import InvalidInputError
 from cadredev.events import EnterpriseVisited
@@ -155,7 +156,7 @@ class ServiceMetrics:
 def _check(
     cases: Iterable[Case], visits: Iterable[EnterpriseVisited]
 ) -> tuple[list[Case], list[EnterpriseVisited]]:
-    case_list = list(cases)
+    case_list = list(check_items(cases, where="service_metrics", name="cases"))
     seen: set[str] = set()
     for n, case in enumerate(case_list):
         if not isinstance(case, Case):
@@ -163,7 +164,7 @@ def _check(
         if case.id in seen:
             raise InvalidInputError(f"service_metrics: duplicate case id {case.id!r}")
         seen.add(case.id)
-    visit_list = list(visits)
+    visit_list = list(check_items(visits, where="service_metrics", name="visits"))
     for n, visit in enumerate(visit_list):
         if not isinstance(visit, EnterpriseVisited):
             raise InvalidInputError(
