@@ -623,3 +623,46 @@ def test_service_functions_check_what_they_are_given(value: Any, where: str) -> 
 def test_bad_service_input_names_the_function_or_record(call: Any, message: str) -> None:
     with pytest.raises(InvalidInputError, match=f"^{message}"):
         call()
+
+
+def _service_results() -> list[Any]:
+    case = _open(policy=POLICY)
+    sweep = escalate_overdue([case], POLICY, as_of=DAY + dt.timedelta(days=30))
+    metrics = service_metrics([sweep.cases[0]])
+    assert sweep.escalations
+    assert metrics.rows
+    return [sweep, sweep.escalations[0], metrics, metrics.rows[0]]
+
+
+SERVICE_RESULTS = _service_results()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SERVICE_RESULTS), st.data())
+def test_sweeps_and_metrics_from_hostile_fields_are_named_errors_or_round_trip(
+    record: Any, data: st.DataObject
+) -> None:
+    fields = _init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(hostile)
+    cls = type(record)
+    built = _outcome(lambda: cls(**fields))
+    if isinstance(built, InvalidInputError):  # the record first, then the field
+        assert str(built).startswith(cls.__name__)
+        assert name in str(built)
+        return
+    assert io.load(cls, io.dump(built)) == built
+
+
+@pytest.mark.parametrize("record", SERVICE_RESULTS, ids=lambda r: type(r).__name__)
+def test_sweeps_and_metrics_rebuilt_from_their_fields_are_equal(record: Any) -> None:
+    assert type(record)(**_init_fields(record)) == record
+
+
+def test_escalate_overdue_checks_its_cases() -> None:
+    with pytest.raises(InvalidInputError, match=r"^escalate_overdue: cases must be a collection"):
+        escalate_overdue(_any(None), POLICY, as_of=DAY)
+    with pytest.raises(InvalidInputError, match=r"^escalate_overdue: cases\[0\] must be a Case"):
+        escalate_overdue(_any(["k1"]), POLICY, as_of=DAY)
+    with pytest.raises(InvalidInputError, match=r"^escalate_overdue: cases repeat the id 'k1'"):
+        escalate_overdue([_open(), _open()], POLICY, as_of=DAY)

@@ -16,20 +16,21 @@ from cadredev.errors import InvalidInputError
 
 from ._policy import EVENTS, LEVELS, CaseState, ServicePolicy, check_level, check_policy
 
-__all__ = ["Case", "Step", "advance", "open_case"]
+__all__ = ["Case", "Step", "advance", "check_date", "open_case"]
 
 _Source = Literal["visit", "whistle"]
 _ONE_DAY = dt.timedelta(days=1)
 
 
-def _check_date(_: object, attribute: Any, value: Any) -> None:
+def check_date(_: object, attribute: Any, value: Any) -> None:
+    """Check, as an attrs validator, that a field holds a day (a date, not a datetime)."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise FieldError(f"{attribute.name} must be a datetime.date, got {value!r}")
 
 
 def _check_optional_date(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
-        _check_date(instance, attribute, value)
+        check_date(instance, attribute, value)
 
 
 def _state(value: Any) -> CaseState:
@@ -74,7 +75,7 @@ class Step:
     """
 
     event: str = field(validator=_check_id)
-    at: dt.date = field(validator=_check_date)
+    at: dt.date = field(validator=check_date)
     state: CaseState = field(converter=_state)
     level: int = field()
     owner: str = field(validator=_check_id)
