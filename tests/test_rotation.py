@@ -25,6 +25,7 @@ from cadredev.rotation import (
     RotationPlan,
     RotationProblem,
     Unplaced,
+    Violation,
     diagnose,
     replan,
     schedule,
@@ -874,7 +875,14 @@ def _sample_plan() -> RotationPlan:
     return replan(problem, schedule(problem, seed=0), now=1, seed=0)
 
 
-HOSTILE_TARGETS: list[Any] = [_sample_plan(), *tiny_rotation_problem().programs]
+def _sample_records() -> list[Any]:
+    plan = _sample_plan()
+    other = RotationPlan(assignments=plan.assignments[1:])
+    violation = Violation(kind="capacity", message="over", post_id="p1", period=2)
+    return [plan, *tiny_rotation_problem().programs, plan.diff(other), violation]
+
+
+HOSTILE_TARGETS: list[Any] = _sample_records()
 
 
 @settings(max_examples=300, deadline=None)

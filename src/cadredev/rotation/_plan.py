@@ -108,6 +108,19 @@ class Bound:
         _nonempty_str("Bound", "method", self.method)
 
 
+def _added(value: Any) -> tuple[Assignment, ...]:
+    return field_records(value, Assignment, name="added")
+
+
+def _removed(value: Any) -> tuple[Assignment, ...]:
+    return field_records(value, Assignment, name="removed")
+
+
+def _kept(value: Any) -> tuple[Assignment, ...]:
+    return field_records(value, Assignment, name="kept")
+
+
+@named_errors
 @frozen(kw_only=True)
 class PlanDiff:
     """What changed between two plans.
@@ -121,9 +134,9 @@ class PlanDiff:
     .. versionadded:: 0.1
     """
 
-    added: tuple[Assignment, ...]
-    removed: tuple[Assignment, ...]
-    kept: tuple[Assignment, ...]
+    added: tuple[Assignment, ...] = field(converter=_added)
+    removed: tuple[Assignment, ...] = field(converter=_removed)
+    kept: tuple[Assignment, ...] = field(converter=_kept)
 
     @property
     def moved(self) -> int:

@@ -383,7 +383,21 @@ class Violation:
     post_id: str | None = None
     program: str | None = None
     unit: str | None = None
-    period: int | None = None
+    period: int | None = field(default=None, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        _nonempty_str("Violation", "kind", self.kind)
+        where = f"Violation {self.kind!r}"
+        if not isinstance(self.message, str):
+            raise InvalidInputError(f"{where}: message must be text, got {self.message!r}")
+        for name in ("cadre_id", "post_id", "program", "unit"):
+            value = getattr(self, name)
+            if value is not None:
+                _nonempty_str(where, name, value)
+        if self.period is not None and not _is_int(self.period):
+            raise InvalidInputError(
+                f"{where}: period must be None or an integer, got {self.period!r}"
+            )
 
 
 @frozen(kw_only=True)
