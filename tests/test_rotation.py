@@ -19,6 +19,7 @@ from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
     Assignment,
     Bound,
+    Conflict,
     Eligibility,
     Objective,
     Program,
@@ -879,7 +880,18 @@ def _sample_records() -> list[Any]:
     plan = _sample_plan()
     other = RotationPlan(assignments=plan.assignments[1:])
     violation = Violation(kind="capacity", message="over", post_id="p1", period=2)
-    return [plan, *tiny_rotation_problem().programs, plan.diff(other), violation]
+    conflict = Conflict(
+        kind="supply",
+        message="too few",
+        message_zh="岗位不足",
+        program="s",
+        posts=("p1",),
+        periods=(0, 1),
+        cadres=("a",),
+        needed=3,
+        available=2,
+    )
+    return [plan, *tiny_rotation_problem().programs, plan.diff(other), violation, conflict]
 
 
 HOSTILE_TARGETS: list[Any] = _sample_records()

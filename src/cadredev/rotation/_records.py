@@ -63,6 +63,13 @@ def _check_ids(where: str, name: str, value: Any, what: str) -> None:
             raise InvalidInputError(f"{where}: {name} must hold ids ({ID_RULE}), got {item!r}")
 
 
+def _to_tuple(value: Any) -> Any:
+    """Return a collection (not text or a mapping) as a tuple; anything else for the check."""
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
+        return tuple(_to_int(v) for v in value)
+    return value
+
+
 def _to_optional_strset(value: Any) -> Any:
     return None if value is None else _to_strset(value)
 
@@ -439,12 +446,41 @@ class Conflict:
     message: str
     message_zh: str
     program: str | None = None
-    posts: tuple[str, ...] = ()
+    posts: tuple[str, ...] = field(default=(), converter=_to_tuple)
     unit: str | None = None
-    periods: tuple[int, ...] = ()
-    cadres: tuple[str, ...] = ()
-    needed: int = 0
-    available: int = 0
+    periods: tuple[int, ...] = field(default=(), converter=_to_tuple)
+    cadres: tuple[str, ...] = field(default=(), converter=_to_tuple)
+    needed: int = field(default=0, converter=_to_int)
+    available: int = field(default=0, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        _nonempty_str("Conflict", "kind", self.kind)
+        where = f"Conflict {self.kind!r}"
+        for name in ("message", "message_zh"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidInputError(
+                    f"{where}: {name} must be text, got {getattr(self, name)!r}"
+                )
+        for name in ("program", "unit"):
+            if getattr(self, name) is not None:
+                _nonempty_str(where, name, getattr(self, name))
+        for name in ("posts", "cadres"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                raise InvalidInputError(
+                    f"{where}: {name} must be a collection of ids, got {value!r}"
+                )
+            for item in value:
+                _nonempty_str(where, name, item)
+        if not isinstance(self.periods, tuple) or not all(_is_int(t) for t in self.periods):
+            raise InvalidInputError(
+                f"{where}: periods must be a collection of integers, got {self.periods!r}"
+            )
+        for name in ("needed", "available"):
+            if not _is_int(getattr(self, name)):
+                raise InvalidInputError(
+                    f"{where}: {name} must be an integer, got {getattr(self, name)!r}"
+                )
 
     def __str__(self) -> str:
         return f"{self.message} / {self.message_zh}"
