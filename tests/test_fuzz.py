@@ -174,20 +174,7 @@ EXCLUDED = {
 
 # Findings in other areas, left to their owners: callables from which an
 # error other than CadreError (or a numpy warning) still escapes today.
-KNOWN: dict[str, str] = {
-    "Grading": "scoring: unchecked quotas (TypeError, ValueError, OverflowError)",
-    "PayAllocation": "scoring: unchecked amounts (TypeError, OverflowError)",
-    "ScoredCadres": "scoring: result constructor takes unchecked arrays",
-    "ScoreTable": "scoring: result constructor takes unchecked arrays",
-    "Scheme": "scoring: unchecked indicators, vetoes and grades",
-    "grade": "scoring: unchecked totals reach numpy",
-    "quota_seats": "scoring: unchecked shares reach numpy (MemoryError for huge counts)",
-    "topsis": "scoring: unchecked matrix reaches numpy",
-    "Acceptability": "scoring: result constructor takes unchecked arrays",
-    "Sensitivity": "scoring: result constructor takes unchecked arrays",
-    "Comparison": "scoring: result constructor takes unchecked arrays",
-    "QuotaReport": "scoring: result constructor takes unchecked rows",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _packages() -> list[Any]:
@@ -334,14 +321,7 @@ def test_records_refuse_or_keep_hostile_fields(profile: str) -> None:
 
 # Fields that accept values they should refuse (or crash on them), left to
 # their owners: booleans without a type check, unhashable items, unchecked names.
-RECORD_KNOWN: set[tuple[str, str]] = {
-    ("Scheme", "grades"),
-    ("Scheme", "indicators"),
-    ("Scheme", "name"),
-    ("Scheme", "penalties"),
-    ("Scheme", "secondary_keys"),
-    ("Scheme", "vetoes"),
-}
+RECORD_KNOWN: set[tuple[str, str]] = set()
 
 
 # ------------------------------------------------------------ JSON documents

@@ -115,7 +115,7 @@ exemptions = st.builds(
 )
 finite = st.floats(allow_nan=False, allow_infinity=False)
 record_rows = st.lists(
-    st.tuples(texts, st.sampled_from(PERIODS), texts, finite),
+    st.tuples(record_ids, st.sampled_from(PERIODS), record_ids, finite),
     max_size=12,
     unique_by=lambda r: r[:3],
 )

@@ -149,5 +149,14 @@ def _relax(heads: np.ndarray, costs: np.ndarray, indptr: np.ndarray, src: int) -
         better = reach < dist[head]
         head = head[better]
         np.minimum.at(dist, head, reach[better])
-        front = np.unique(head)
+        front = _distinct(head, size)
     return None  # a negative cycle, or paths too long to be worth following
+
+
+def _distinct(nodes: np.ndarray, size: int) -> np.ndarray:
+    """Return the distinct ``nodes`` (all below ``size``), sorted."""
+    if len(nodes) < size // 64:  # few: sorting them is cheaper than a pass over every node
+        return np.unique(nodes)
+    seen = np.zeros(size, dtype=bool)
+    seen[nodes] = True
+    return np.flatnonzero(seen)

@@ -94,7 +94,10 @@ def solve_stable(  # noqa: PLR0917  (private: the arrays of one problem)
         np.add.at(held_a, owner[gained], 1)
         np.add.at(held_a, owner[lost], -1)
         hold = np.concatenate((hold[~mine], cand[keep]))
-        again = np.unique(np.concatenate((owner[cand[~keep]], active)))
-        active = again[(held_a[again] < cap_a[again]) & (ptr[again] < ends[again])]
+        # the mentees that lost a place or still have room propose again
+        again = np.zeros(n, dtype=bool)
+        again[owner[cand[~keep]]] = True
+        again[active] = True
+        active = np.flatnonzero(again & (held_a < cap_a) & (ptr < ends))
     chosen[by_a[hold]] = True
     return chosen

@@ -1,0 +1,197 @@
+"""The shortest-path phases of the optimal method (small integer weights at scale).
+
+The phases are checked against the assignment on mentor slots (the naive
+reference kept beside them), against OR-Tools' min-cost flow and against
+the independent optimality certificate, on arrays and through ``match``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cadredev.matching import _optimal, _phases, match
+from cadredev.matching._certify import certify
+from cadredev.matching._optimal import assignment
+from cadredev.matching._phases import PHASE_WEIGHT_MAX, shortest_path_phases
+from test_matching import check_valid, make_graph, ortools_weight
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
+    """Edges (sorted by mentee, then mentor), integer weights, mentees and mentor capacities."""
+    n = draw(st.integers(1, 12))
+    m = draw(st.integers(1, 5))
+    top = draw(st.sampled_from([0, 1, 3, 20, PHASE_WEIGHT_MAX]))
+    pairs = draw(
+        st.sets(st.tuples(st.integers(0, n - 1), st.integers(0, m - 1)), min_size=1, max_size=40)
+    )
+    ordered = sorted(pairs)
+    a = np.array([i for i, _ in ordered], dtype=np.int64)
+    b = np.array([j for _, j in ordered], dtype=np.int64)
+    q = np.array(draw(st.lists(st.integers(0, top), min_size=len(a), max_size=len(a))))
+    cap = np.array(draw(st.lists(st.integers(0, 4), min_size=m, max_size=m)), dtype=np.int64)
+    return a, b, q.astype(np.int64), n, cap
+
+
+def _value(q: np.ndarray, chosen: np.ndarray) -> tuple[int, int]:
+    return int(q[chosen].sum()), len(chosen)
+
+
+def _check_valid(a: np.ndarray, b: np.ndarray, chosen: np.ndarray, n: int, cap: np.ndarray) -> None:
+    assert len(np.unique(chosen)) == len(chosen)
+    assert np.bincount(a[chosen], minlength=n).max(initial=0) <= 1
+    assert np.all(np.bincount(b[chosen], minlength=len(cap)) <= cap)
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_phases_equal_the_slot_assignment(
+    problem: tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray],
+) -> None:
+    a, b, q, n, cap = problem
+    use = cap[b] > 0  # as the optimal method calls them: no edge to a full mentor
+    a, b, q = a[use], b[use], q[use]
+    got = shortest_path_phases(a, b, q, n, cap)
+    assert got is not None
+    _check_valid(a, b, got, n, cap)
+    reference = assignment(a, b, q, n, cap) if len(a) else np.zeros(0, dtype=np.int64)
+    # maximum weight first, then the most pairs
+    assert _value(q, got) == _value(q, reference)
+    # and the independent certificate agrees, on the same gains the method uses
+    gain = q * (n + 1) + 1
+    usable = np.minimum(cap, np.bincount(b, minlength=len(cap)))
+    proof = certify(a, b, gain, np.arange(len(a)), got, n, usable)
+    assert proof is None or proof.optimal
+
+
+@settings(max_examples=60, deadline=None)
+@given(problems(), st.randoms(use_true_random=False))
+def test_phases_do_not_depend_on_the_edge_order(
+    problem: tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray], rnd: Any
+) -> None:
+    a, b, q, n, cap = problem
+    order = list(range(len(a)))
+    rnd.shuffle(order)
+    p = np.array(order, dtype=np.int64)
+    sorted_got = shortest_path_phases(a, b, q, n, cap)
+    shuffled_got = shortest_path_phases(a[p], b[p], q[p], n, cap)
+    assert sorted_got is not None
+    assert shuffled_got is not None
+    _check_valid(a[p], b[p], shuffled_got, n, cap)
+    assert _value(q, sorted_got) == _value(q[p], shuffled_got)
+
+
+def test_phases_on_nothing() -> None:
+    empty = np.zeros(0, dtype=np.int64)
+    got = shortest_path_phases(empty, empty, empty, 3, np.array([2]))
+    assert got is not None
+    assert len(got) == 0
+
+
+def _large_graph(seed: int, weights: str) -> nx.Graph[Any]:
+    """3,000 mentees, 300 mentors: large enough for the candidate route."""
+    rng = np.random.default_rng(seed)
+    n, m, k = 3000, 300, 12
+    edges = []
+    for i in range(n):
+        for j in rng.choice(m, size=k, replace=False).tolist():
+            w = float(rng.integers(1, 101)) if weights == "integer" else float(rng.random())
+            edges.append((i, j, w))
+    caps = rng.integers(5, 15, m) if seed % 2 else np.full(m, n // m)
+    return make_graph(n, m, edges, caps.tolist())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_large_integer_weights_take_the_phases(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+    real = shortest_path_phases
+
+    def spy(*args: Any) -> Any:
+        calls.append(len(args[0]))
+        return real(*args)
+
+    monkeypatch.setattr(_optimal, "shortest_path_phases", spy)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 1000)  # the route of 10,000 and more
+    g = _large_graph(seed, "integer")
+    result = match(g)
+    assert calls  # the route taken
+    check_valid(g, result)
+    assert result.total_weight == ortools_weight(g)
+
+
+def test_float_weights_keep_the_slot_assignment(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: Any) -> Any:
+        raise AssertionError("float weights are not on a small integer scale")
+
+    monkeypatch.setattr(_optimal, "shortest_path_phases", never)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 1000)
+    g = _large_graph(1, "float")
+    check_valid(g, match(g))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_whole_problem_by_phases_is_certified(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # no rounds of candidates: the whole problem goes to the phases, then the certificate
+    monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 1.0)
+    monkeypatch.setattr(_optimal, "PRUNE_ROUNDS", 0)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 0)
+    rng = np.random.default_rng(900 + seed)
+    n, m = int(rng.integers(1, 120)), int(rng.integers(1, 25))
+    edges = [
+        (i, j, float(rng.integers(0, 6)))
+        for i in range(n)
+        for j in rng.choice(m, size=int(rng.integers(1, min(m, 6) + 1)), replace=False).tolist()
+    ]
+    g = make_graph(n, m, edges, rng.integers(0, 6, m).tolist())
+    result = match(g)
+    check_valid(g, result)
+    assert result.total_weight == ortools_weight(g)
+
+
+def test_an_inconsistent_phase_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    # a phase that reports failure hands the problem back to the slot assignment
+    monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 1.0)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 0)
+    monkeypatch.setattr(_optimal, "shortest_path_phases", lambda *args: None)
+    g = make_graph(3, 2, [(0, 0, 3.0), (1, 0, 2.0), (1, 1, 1.0), (2, 1, 4.0)], [1, 1])
+    result = match(g)
+    assert result.total_weight == ortools_weight(g) == 7
+    assert _phases.PHASE_WEIGHT_MAX >= 100  # points on a 0..100 scale take the phases
+
+
+@settings(max_examples=80)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 5, 70_000]),
+            st.sampled_from([0, 3, 9, 2**40]),
+            st.integers(0, 3),
+        ),
+        min_size=1,
+        max_size=30,
+    ),
+    st.integers(0, 4),
+)
+def test_best_per_group_on_grouped_edges(edges: list[tuple[int, int, int]], k: int) -> None:
+    # edges already grouped (as edges come by mentee) take a one-key sort: same answer
+    edges = sorted(edges, key=lambda e: e[0])
+    group = np.array([g for g, _, _ in edges], dtype=np.int64)
+    q = np.array([x for _, x, _ in edges], dtype=np.int64)
+    tag = np.array([t for _, _, t in edges], dtype=np.int64)
+    limit = np.full(int(group.max()) + 1, k)
+    got = _optimal.best_per_group(group, q, limit, tag)
+    expected = np.zeros(len(edges), dtype=bool)
+    for g in set(group.tolist()):
+        mine = sorted(
+            np.flatnonzero(group == g).tolist(), key=lambda e: (-int(q[e]), int(tag[e]), e)
+        )
+        expected[mine[:k]] = True
+    assert got.tolist() == expected.tolist()
