@@ -40,6 +40,9 @@ __all__ = [
     "check_seed",
     "check_text",
     "check_year",
+    "field_ids",
+    "field_items",
+    "field_records",
     "id_field",
     "id_key",
     "id_problem",
@@ -637,4 +640,41 @@ def check_ids(values: object, *, where: str, name: str, ids: bool = True) -> tup
         raise InvalidInputError(
             f"{where}: {name}[{k}] must be {rule if ids else _TEXT}, got {items[k]!r}"
         )
+    return items
+
+
+def field_items(value: object, *, name: str) -> tuple[Any, ...]:
+    """Return the items of *value*, a collection (not text or a mapping), else raise.
+
+    The converter-side twin of :func:`check_items`: it raises
+    :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    if type(value) is tuple:  # the common case, without the abstract-class checks
+        return value
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, Iterable):
+        raise FieldError(f"{name} must be a collection, got {value!r}")
+    return tuple(value)
+
+
+def field_ids(value: object, *, name: str) -> tuple[str, ...]:
+    """Return the ids of *value*, a collection of valid ids (:func:`id_problem`), else raise.
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    items = field_items(value, name=name)
+    for item in items:
+        if id_problem(item) is not None:
+            raise FieldError(f"{name} must hold ids ({ID_RULE}), got {item!r}")
+    return items
+
+
+def field_records(value: object, kind: type[T], *, name: str) -> tuple[T, ...]:
+    """Return the items of *value*, a collection of *kind* records, else raise.
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+    """
+    items = field_items(value, name=name)
+    for item in items:
+        if not isinstance(item, kind):
+            raise FieldError(f"{name} must hold {kind.__name__} records, got {item!r}")
     return items
