@@ -306,9 +306,10 @@ def test_run_arguments() -> None:
         run(["s"], _double, executor="serial")  # type: ignore[list-item]
     with pytest.raises(InvalidInputError, match=r"^run: progress and broadcast must be True"):
         run([], _double, executor="serial", progress=1)  # type: ignore[arg-type]
-    # A generator seed draws the run's seed from it: equal generators, equal runs.
+    # A generator seed draws the run's seed from it: equal generators, equal runs (and one
+    # scenario alone is accepted in place of a collection).
     a = run(
-        Scenario(name="s", base=2),  # type: ignore[arg-type]  (one scenario alone is accepted)
+        Scenario(name="s", base=2),  # type: ignore[arg-type]
         _double,
         executor="serial",
         progress=False,
