@@ -297,3 +297,68 @@ class _Pair(NamedTuple):
 def test_jsonable_tuple_subclasses_enums_and_other_leaves() -> None:
     value = [_Pair(Rank.DIVISION, {"a"}), Decimal("1.5")]
     assert _convert._jsonable(value) == [["division", ["a"]], Decimal("1.5")]
+
+
+class _CoverFussy:
+    """A plain class whose structure hook fails in the ways a user's hook may."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _fussy(value: Any) -> _CoverFussy:
+    if value == "type":
+        raise TypeError("wants a number")
+    if value == "value":
+        raise ValueError("out of range")
+    if value == "deep":
+        raise RecursionError
+    return _CoverFussy(value)
+
+
+@attrs.frozen
+class _CoverHoldsFussy:
+    fussy: _CoverFussy
+
+
+io.register(_CoverFussy, structure=_fussy, unstructure=lambda f: f.value)
+io.register(_CoverHoldsFussy)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("type", "$.data: expected a _CoverFussy object (wants a number)"),
+        ("value", "$.data: not a valid _CoverFussy (out of range)"),
+        ("deep", "$.data: nested too deeply to be a _CoverFussy"),
+    ],
+)
+def test_a_hook_that_fails_is_named(value: str, message: str) -> None:
+    # The document holds the hooked class itself, so the hook's error is its own.
+    doc = {"schema_version": io.SCHEMA_VERSION, "kind": "_CoverFussy", "data": value}
+    with pytest.raises(InvalidInputError) as info:
+        io.load(_CoverFussy, doc)
+    assert str(info.value) == message
+    doc["data"] = 3
+    assert io.load(_CoverFussy, doc).value == 3
+    nested = {
+        "schema_version": io.SCHEMA_VERSION,
+        "kind": "_CoverHoldsFussy",
+        "data": {"fussy": value},
+    }
+    with pytest.raises(InvalidInputError, match=r"^\$\.data\.fussy: "):
+        io.load(_CoverHoldsFussy, nested)
+
+
+def test_load_many_needs_a_list_of_items() -> None:
+    doc = {"schema_version": io.SCHEMA_VERSION, "kind": "Records", "items": {"a": 1}}
+    with pytest.raises(InvalidInputError) as info:
+        io.load_many(Records, doc)
+    assert str(info.value) == "$.items: expected a list of Records objects, got {'a': 1}"
+
+
+def test_frozendict_equals_mappings_only() -> None:
+    d = FrozenDict({"a": 1})
+    assert d == {"a": 1}
+    assert d != [("a", 1)]
+    assert d.__eq__(3) is NotImplemented
