@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import types
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -23,6 +23,7 @@ import pytest
 from cadredev import Cadre, InvalidInputError, Rank, io
 from cadredev._frozendict import FrozenDict
 from cadredev.io import _convert
+from cadredev.io._kinds import _KINDS
 from cadredev.scoring import Records
 
 
@@ -67,10 +68,6 @@ class _CoverHoldsPoint:
 
 
 _POINT_SCHEMA = {"type": "integer", "description": "x"}
-io.register(_CoverDrawing)
-io.register(_CoverGrid)
-io.register(_CoverPoint, structure=_CoverPoint, schema=_POINT_SCHEMA)
-io.register(_CoverHoldsPoint)
 
 
 def _through_text(value: Any) -> Any:
@@ -281,10 +278,6 @@ class _CoverHoldsStamp:
     stamp: _CoverStamp
 
 
-io.register(_CoverStamp, unstructure=lambda s: s.text.upper())
-io.register(_CoverHoldsStamp)
-
-
 def test_an_unstructure_only_hook_writes() -> None:
     assert io.dump(_CoverHoldsStamp(_CoverStamp("ok")))["data"] == {"stamp": "OK"}
 
@@ -319,10 +312,6 @@ def _fussy(value: Any) -> _CoverFussy:
 @attrs.frozen
 class _CoverHoldsFussy:
     fussy: _CoverFussy
-
-
-io.register(_CoverFussy, structure=_fussy, unstructure=lambda f: f.value)
-io.register(_CoverHoldsFussy)
 
 
 @pytest.mark.parametrize(
@@ -362,3 +351,44 @@ def test_frozendict_equals_mappings_only() -> None:
     assert d == {"a": 1}
     assert d != [("a", 1)]
     assert d.__eq__(3) is NotImplemented
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _registered() -> Iterator[None]:
+    """Register this module's classes while its tests run, and forget them afterwards.
+
+    Other tests enumerate the registered kinds; these exist only for this module.
+    """
+    classes = [
+        _CoverDrawing,
+        _CoverGrid,
+        _CoverHoldsPoint,
+        _CoverHoldsStamp,
+        _CoverHoldsFussy,
+    ]
+    for cls in classes:
+        io.register(cls)
+    io.register(_CoverPoint, structure=_CoverPoint, schema=_POINT_SCHEMA)
+    io.register(_CoverStamp, unstructure=_shout)
+    io.register(_CoverFussy, structure=_fussy, unstructure=_value_of)
+    yield
+    for cls in (*classes, _CoverPoint, _CoverStamp, _CoverFussy):
+        _KINDS.pop(cls.__name__, None)
+
+
+def _shout(stamp: _CoverStamp) -> str:
+    return stamp.text.upper()
+
+
+def _value_of(fussy: _CoverFussy) -> Any:
+    return fussy.value
+
+
+def test_a_class_without_a_structure_hook_cannot_be_loaded() -> None:
+    doc = {"schema_version": io.SCHEMA_VERSION, "kind": "_CoverHoldsStamp", "data": {"stamp": "ok"}}
+    with pytest.raises(InvalidInputError) as info:
+        io.load(_CoverHoldsStamp, doc)
+    message = str(info.value)
+    assert message.startswith("$.data: a _CoverHoldsStamp cannot be loaded (")
+    assert "_CoverStamp" in message
+    assert message.endswith("; pass structure= to cadredev.io.register")
