@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from cadredev._validate import ID_RULE
 from cadredev.errors import InvalidInputError
 from cadredev.scoring import Linear, LookupTable, MinMax, Percentile, Records, Step, Target
 from cadredev.scoring._normalise import attain
@@ -193,11 +194,11 @@ def test_from_matrix_with_a_period_per_row_equals_from_rows() -> None:
         (5, "Records row 0: expected (cadre_id, period, indicator, value), got 5"),
         (
             ("a", "2025", "", 1.0),
-            "Records row 0 ('a', '2025', ''): indicator must be a non-empty string",
+            "Records row 0 ('a', '2025', ''): indicator must be " + ID_RULE + ", got ''",
         ),
         (
             (3, "2025", "x", 1.0),
-            "Records row 0 (3, '2025', 'x'): cadre_id must be a non-empty string",
+            "Records row 0 (3, '2025', 'x'): cadre_id must be " + ID_RULE + ", got 3",
         ),
     ],
 )
