@@ -278,7 +278,22 @@ def test_sensitivity_bars_draw_each_interval(pieces: NS, zone: Any) -> None:
 
 def test_grade_flows_refuses_an_empty_comparison() -> None:
     table = demo_score_table()
-    empty = attrs.evolve(compare(table, table), cadre_ids=(), periods=(), units=())
+    nothing = np.zeros(0)
+    no_grade = np.zeros(0, dtype=object)
+    empty = attrs.evolve(
+        compare(table, table),
+        cadre_ids=(),
+        periods=(),
+        units=(),
+        total_a=nothing,
+        total_b=nothing,
+        grade_a=no_grade,
+        grade_b=no_grade,
+        flips=(),
+        unit_changes=(),
+        kendall_tau=None,
+        spearman=None,
+    )
     with pytest.raises(InvalidInputError, match="matched no row"):
         grade_flows(empty)
 
