@@ -5,12 +5,12 @@ alone: for each program they may join, the sum of the best values of as many
 placements as the program's rules let them make in the horizon (its
 maximum, the periods they are free, distinct posts under ``no_repeat``, one
 per category, career limits), each placement valued at the post's best
-window in the horizon, negative values left out. Other cadres, capacities and staffing are ignored, so no
-plan gives a cadre more. A cadre's *benefit share* is the value of their
-placements in a plan divided by their ideal value; cadres whose ideal value
-is zero (nothing possible, or nothing of positive value) have no share. The
-fair objective maximises the smallest share (after the first level, before
-total value).
+window in the horizon, negative values left out. Other cadres, capacities
+and staffing are ignored, so a plan's shares are at most 1. A cadre's
+*benefit share* is the value of their placements in a plan divided by their
+ideal value; cadres whose ideal value is zero (nothing possible, or nothing
+of positive value) have no share. The fair objective maximises the smallest
+share (after the first level, before total value).
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def benefit_shares(
 
 
 def min_share(shares: dict[str, float]) -> float:
-    """The smallest share, or 1.0 when no cadre has an ideal value."""
+    """Return the smallest share, or 1.0 when no cadre has an ideal value."""
     return min(shares.values(), default=1.0)
 
 
@@ -160,7 +160,7 @@ def state_share(values: np.ndarray, ideal: np.ndarray) -> float:
 
 
 def at_least(a: tuple[int, float, float], b: tuple[int, float, float]) -> bool:
-    """``a`` is at least as good as ``b`` on (first level, smallest share, value).
+    """Tell whether ``a`` is at least as good as ``b`` on (first level, share, value).
 
     Shares within twice :data:`SHARE_TOL` count as equal.
     """
@@ -172,7 +172,7 @@ def at_least(a: tuple[int, float, float], b: tuple[int, float, float]) -> bool:
     return a[2] >= b[2] - 1e-9
 
 
-def solve_fair(  # noqa: PLR0913
+def solve_fair(
     model: Model,
     comp: Compiled,
     ideal: np.ndarray,
@@ -191,7 +191,10 @@ def solve_fair(  # noqa: PLR0913
     first level fixed, then value with ``t >= t* - SHARE_TOL``. Returns the
     last solution found and ``t*`` (None when the share solve failed).
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+    from scipy.optimize import Bounds, LinearConstraint  # noqa: PLC0415
+    from scipy.optimize import milp as _milp  # noqa: PLC0415
+
+    milp: Any = _milp
     from scipy.sparse import coo_matrix, hstack, vstack  # noqa: PLC0415
 
     n_x, n_v = len(model.cand), model.n_vars

@@ -267,7 +267,7 @@ def improve(
 
 
 def removed_kept(state: State, cadres: list[int]) -> list[Key]:
-    """The placements ``state`` holds for ``cadres``."""
+    """Return the placements ``state`` holds for ``cadres``."""
     return [key for c in cadres for key in state.by_cadre.get(c, ())]
 
 
@@ -278,8 +278,10 @@ def _smallest(values: np.ndarray | None, ideal: np.ndarray | None) -> float:
 
 
 def _fair_better(a: tuple[int, float, float], b: tuple[int, float, float]) -> bool:
-    """``a`` is strictly better on (first level, smallest share, value); shares
-    closer than 1e-9 count as equal."""
+    """Tell whether ``a`` beats ``b`` on (first level, smallest share, value).
+
+    Shares closer than 1e-9 count as equal.
+    """
     if a[0] != b[0]:
         return a[0] > b[0]
     if abs(a[1] - b[1]) > 1e-9:

@@ -224,7 +224,7 @@ def _ideal(
 
 
 def _at_least(comp: Compiled, a: State, b: State, ideal: np.ndarray | None) -> bool:
-    """``a`` is at least as good as ``b`` on the chosen objective."""
+    """Tell whether ``a`` is at least as good as ``b`` on the chosen objective."""
     if ideal is None:
         return _score(comp, a) >= _score(comp, b)
     return at_least(_fair_score(comp, a, ideal), _fair_score(comp, b, ideal))
