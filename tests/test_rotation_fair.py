@@ -302,3 +302,38 @@ def test_bad_objective(objective: object) -> None:
     plan = schedule(prob)
     with pytest.raises(InvalidInputError, match="replan: objective must be one of"):
         replan(prob, plan, objective=objective)  # type: ignore[arg-type]
+
+
+def test_share_solve_out_of_nodes_reports_a_share_bound() -> None:
+    from cadredev import Eligibility, sample_zone  # noqa: PLC0415
+
+    zone = sample_zone()
+    young = [c.id for c in zone.cadres if c.birth_year >= 1990][:27]
+    prog = Program(
+        name="cross-shadowing",
+        length=3,
+        placements=(0, 1),
+        categories="host",
+        eligibility=Eligibility(born_after=1990),
+        cadres=young,
+        other_unit=True,
+    )
+    prob = RotationProblem(
+        cadres=zone.cadres,
+        posts=[p for p in zone.posts if p.category == "host"][:4],
+        horizon=6,
+        programs=[prog],
+        min_home_staffing=dict.fromkeys(zone.units, 1),
+        as_of=zone.as_of,
+    )
+    plan = schedule(prob, seed=0, objective="fair")
+    # 24 places for 27 cadres: someone gets nothing, which the share solve
+    # cannot prove within its nodes; it reports its dual bound instead
+    assert plan.violations(prob) == ()
+    assert plan.method == "heuristic"
+    assert plan.min_share == 0.0
+    assert plan.bound is not None
+    assert plan.bound.share is not None
+    assert 0.0 < plan.bound.share <= 1.0
+    assert plan.gap == 1.0
+    assert "smallest benefit share: 0.000" in plan.explain(young[0])

@@ -41,6 +41,9 @@ __all__ = [
 
 OBJECTIVES = ("total", "fair")
 """Objective levels a user may choose."""
+SHARE_NODES = 50
+"""The share solve gets this fraction of the node budget: max-min programs
+have weak relaxations, and a solve that stops early still gives a bound."""
 SHARE_TOL = 1e-6
 """The fair solve keeps the smallest share within this of its optimum when it
 maximises total value (it absorbs the solver's feasibility tolerance)."""
@@ -180,7 +183,7 @@ def solve_fair(
     *,
     time_limit: float | None,
     node_limit: int | None,
-) -> tuple[Solution | None, float | None]:
+) -> tuple[Solution | None, float | None, float | None]:
     """Solve ``model`` lexicographically: first level, smallest share, total value.
 
     Cadres with ``ideal > 0`` and options in the model get a row
@@ -188,8 +191,10 @@ def solve_fair(
     their placements outside the model); ``t`` is capped at the smallest
     share ``held_c / ideal_c`` of the other cadres with an ideal value, whose
     shares the model cannot change. Three solves: the model as is (first level), then ``t`` with the
-    first level fixed, then value with ``t >= t* - SHARE_TOL``. Returns the
-    last solution found and ``t*`` (None when the share solve failed).
+    first level fixed (on a fiftieth of the node budget), then value with
+    ``t >= t* - SHARE_TOL``. Returns the last solution found, ``t*`` (None
+    when the share solve failed) and an upper bound on ``t`` over plans
+    reaching the first solve's first level (None when unknown).
     """
     from scipy.optimize import Bounds, LinearConstraint  # noqa: PLC0415
     from scipy.optimize import milp as _milp  # noqa: PLC0415
@@ -199,11 +204,11 @@ def solve_fair(
 
     n_x, n_v = len(model.cand), model.n_vars
     options: dict[str, Any] = {"mip_rel_gap": 1e-9, "presolve": True}
-    if node_limit is not None:
-        options["node_limit"] = int(node_limit)
 
-    def run(cost: np.ndarray, a: Any, rhs: np.ndarray) -> Any:
+    def run(cost: np.ndarray, a: Any, rhs: np.ndarray, nodes: int | None = node_limit) -> Any:
         opts = dict(options)
+        if nodes is not None:
+            opts["node_limit"] = int(nodes)
         if time_limit is not None:
             opts["time_limit"] = max(0.05, float(time_limit))
         upper = np.concatenate([np.ones(n_x), model.zub, model.wub, [cap]])
@@ -245,21 +250,22 @@ def solve_fair(
     first = -np.concatenate([model.values, np.full(model.n_counters, model.weight), [0.0]])
     res = run(first, a1, rhs1)
     if res.x is None:
-        return None, None
+        return None, None, None
     x = np.asarray(res.x)
     reached = float(np.round(x[n_x:n_v].sum()))
     best = _solution(res, n_x)
     if len(mine) == 0:
-        return best, None
+        return best, None, None
     # level 2: the smallest share, the first level kept
     keep_first = coo_matrix(np.concatenate([np.zeros(n_x), -np.ones(model.n_counters), [0.0]]))
     a2: Any = vstack([a1, keep_first]).tocsr()
     rhs2 = np.concatenate([rhs1, [-(reached - 0.5)]])
     t_cost = np.zeros(n_v + 1)
     t_cost[-1] = -1.0
-    res2 = run(t_cost, a2, rhs2)
+    res2 = run(t_cost, a2, rhs2, None if node_limit is None else max(50, node_limit // SHARE_NODES))
+    t_bound = _share_bound(res2)
     if res2.x is None:
-        return best, None
+        return best, None, t_bound
     t_star = float(np.asarray(res2.x)[-1])
     # level 3: total value, the smallest share kept
     keep_t = coo_matrix(np.concatenate([np.zeros(n_v), [-1.0]])[None, :])
@@ -268,11 +274,21 @@ def solve_fair(
     value_cost = -np.concatenate([model.values, np.zeros(model.n_counters), [0.0]])
     res3 = run(value_cost, a3, rhs3)
     if res3.x is None:
-        return _solution(res2, n_x), t_star
+        return _solution(res2, n_x), t_star, t_bound
     out = _solution(res3, n_x)
     optimal = out.optimal and bool(res.status == 0) and bool(res2.status == 0)
     timed_out = any("time limit" in str(r.message).lower() for r in (res, res2, res3))
-    return out._replace(optimal=optimal, timed_out=timed_out), t_star
+    return out._replace(optimal=optimal, timed_out=timed_out), t_star, t_bound
+
+
+def _share_bound(res: Any) -> float | None:
+    """Upper bound on ``t`` from a share solve: its optimum, or the MIP's dual bound."""
+    if res.status == 0 and res.x is not None:
+        return float(np.asarray(res.x)[-1])
+    dual = getattr(res, "mip_dual_bound", None)
+    if dual is None or not np.isfinite(dual):
+        return None
+    return float(-dual)
 
 
 def _solution(res: Any, n_x: int) -> Solution:

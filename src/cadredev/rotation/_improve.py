@@ -199,7 +199,7 @@ def improve(
             else:
                 held = values.copy()
                 held[cadres] = cadre_values(comp, removed_kept(state, cadres))[cadres]
-                result, _ = solve_fair(
+                result, _, _ = solve_fair(
                     model, comp, ideal, held, time_limit=remaining, node_limit=node_limit
                 )
             if result is not None and result.timed_out:

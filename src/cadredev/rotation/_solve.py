@@ -135,6 +135,7 @@ def _solve(
         dtype=np.int64,
     )
     search = Search()
+    share_bound: float | None = None  # from the whole-problem fair solve
     exact_tried = 0 < comp.n_options <= effort.exact_options and not comp.pruned
     if exact_tried:
         model = build_model(comp, base, feasible_opts, np.arange(len(comp.cadre_ids)))
@@ -144,7 +145,7 @@ def _solve(
         if ideal is None:
             result = solve_model(model, time_limit=mip_time, node_limit=effort.exact_nodes)
         else:
-            result, _ = solve_fair(
+            result, _, share_bound = solve_fair(
                 model,
                 comp,
                 ideal,
@@ -208,6 +209,9 @@ def _solve(
             )
     if bound is None and not exclude:
         bound = _counting_bound(problem, comp)
+    if bound is not None and share_bound is not None and method != "exact":
+        # the share solve's dual bound, for plans reaching its first level
+        bound = attrs.evolve(bound, share=max(share_bound, achieved or 0.0))
     return assignments, bound, method, comp, state, search, achieved
 
 
@@ -436,6 +440,19 @@ def schedule(
     strict
         Raise :class:`~cadredev.InfeasibleError` instead of returning a plan
         with unmet minimums.
+    objective
+        ``"total"`` (the default): after the first level, maximise total
+        value. ``"fair"``: after the first level (unchanged), maximise the
+        smallest benefit share over cadres (each cadre's value divided by
+        their ideal value, see :meth:`RotationPlan.benefit_shares`), then
+        total value. Exact on the MIP path: the share level is a continuous
+        ``t <= share`` per cadre maximised with the first level fixed, then
+        value is maximised with ``t`` kept within ``1e-6`` of its optimum
+        (the solver's tolerances). The search compares plans by (first level,
+        smallest share, value); it has no bound on the share, so
+        ``plan.bound.share`` is then ``None`` and ``plan.gap`` is ``inf``
+        once the bound's placements are reached. ``plan.min_share`` reports
+        the smallest share.
 
     Returns
     -------
@@ -466,6 +483,8 @@ def schedule(
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
        ``effort``; the plan reports ``work`` and ``stopped_because``.
+    .. versionchanged:: 0.3
+       ``objective``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"schedule: problem must be a RotationProblem, got {problem!r}")
@@ -563,8 +582,9 @@ def replan(
     now
         The first period that may still change: a period number, or with a
         calendar a date or a period label (the period holding it).
-    seed, time_limit, effort
-        As for :func:`schedule`.
+    seed, time_limit, effort, objective
+        As for :func:`schedule`. With ``objective="fair"`` cadres who left
+        (a :class:`~cadredev.events.Left` event) have no share.
 
     Returns
     -------
@@ -614,6 +634,8 @@ def replan(
     .. versionchanged:: 0.2
        ``events``; ``now`` as a date or label; unknown ids in ``released`` raise;
        ``effort``.
+    .. versionchanged:: 0.3
+       ``objective``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"replan: problem must be a RotationProblem, got {problem!r}")
