@@ -256,6 +256,13 @@ def solve_fair(
     best = _solution(res, n_x)
     if len(mine) == 0:
         return best, None, None
+    got = held[mine].copy()
+    np.add.at(got, rows[on], model.values[on] * np.round(x[:n_x][on]))
+    if np.isfinite(cap) and float((np.round(got, 9) / ideal[mine]).min()) >= cap:
+        # the cadres outside the model hold the smallest share and this
+        # solution keeps everyone in it at least there: t* = cap, and no plan
+        # of the first level has more value, so it is optimal on every level
+        return best, cap, cap
     # level 2: the smallest share, the first level kept
     keep_first = coo_matrix(np.concatenate([np.zeros(n_x), -np.ones(model.n_counters), [0.0]]))
     a2: Any = vstack([a1, keep_first]).tocsr()
