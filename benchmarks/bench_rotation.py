@@ -275,11 +275,27 @@ def tight(cp_seconds: float, limit: float) -> None:
         sys.stdout.flush()
 
 
+def roomy(problem: RotationProblem) -> RotationProblem:
+    """The same problem with room for every cadre: triple capacity, half the units at home.
+
+    In ``generate``'s problems places are fewer than cadres, so some cadre gets
+    nothing in every plan and the smallest share is 0 whatever the objective.
+    """
+    posts = [attrs.evolve(p, capacity=3 * p.capacity) for p in problem.posts]
+    sizes: dict[str, int] = {}
+    for c in problem.cadres:
+        sizes[c.unit] = sizes.get(c.unit, 0) + 1
+    home = {u: n // 2 for u, n in sorted(sizes.items())}
+    return attrs.evolve(problem, posts=posts, min_home_staffing=home)
+
+
 def fairness(sizes: list[int]) -> None:
     """``objective="total"`` against ``"fair"``: total value and the smallest share."""
-    print(f"{'C':>5} {'objective':<10} {'time s':>8} {'objective':>18} {'min share':>10} note")
-    for n in sizes:
+    print(f"{'C':>5} {'objective':<16} {'time s':>8} {'objective':>18} {'min share':>10} note")
+    for n, kind in [(n, kind) for n in sizes for kind in ("", " roomy")]:
         problem = generate(n, seed=0)
+        if kind:
+            problem = roomy(problem)
         limit = 1.0 if n <= 100 else (30.0 if n <= 1000 else 60.0)
         for objective in ("total", "fair"):
             t0 = time.perf_counter()
@@ -290,7 +306,8 @@ def fairness(sizes: list[int]) -> None:
             bound = plan.bound
             share_bound = "-" if bound is None or bound.share is None else f"{bound.share:.4f}"
             print(
-                f"{n:>5} {objective:<10} {took:>8.2f} {fmt(plan.objective):>18} {low:>10.4f} "
+                f"{n:>5} {objective + kind:<16} {took:>8.2f} {fmt(plan.objective):>18} "
+                f"{low:>10.4f} "
                 f"{len(plan.violations(problem))} violations, cadres with a share "
                 f"{len(shares)}, below 0.5 {sum(v < 0.5 for v in shares.values())}, "
                 f"share bound {share_bound}, {plan.method}, stopped: {plan.stopped_because}"
