@@ -124,8 +124,12 @@ def improve(
         lacking: np.ndarray = np.any(comp.prog_elig & (count < comp.pmin[:, None]), axis=0)
         short = has_opts[lacking[has_opts]]
         wanting = _wanting_understaffed(state, comp, pc, post_first) if staffing else None
+        lowest = _lowest(values, ideal, has_opts)
         if wanting is not None and rng.random() < 0.5:
             seed = int(wanting[int(rng.integers(len(wanting)))])
+        elif lowest is not None and rng.random() < 0.5:
+            # the fair level: free a cadre among those with the smallest shares
+            seed = int(lowest[int(rng.integers(len(lowest)))])
         elif len(short) and rng.random() < 0.6:
             seed = int(short[int(rng.integers(len(short)))])
         else:
@@ -275,6 +279,24 @@ def _smallest(values: np.ndarray | None, ideal: np.ndarray | None) -> float:
     if values is None or ideal is None:
         return 0.0
     return state_share(values, ideal)
+
+
+LOWEST = 8
+"""The fair search seeds neighbourhoods among this many cadres with the smallest shares."""
+
+
+def _lowest(
+    values: np.ndarray | None, ideal: np.ndarray | None, has_opts: np.ndarray
+) -> np.ndarray | None:
+    """Cadres with options and an ideal value, smallest share first (ties by index)."""
+    if values is None or ideal is None:
+        return None
+    cand = has_opts[ideal[has_opts] > 0]
+    if len(cand) == 0:
+        return None
+    share = np.round(values[cand], 9) / ideal[cand]
+    out: np.ndarray = cand[np.argsort(share, kind="stable")[:LOWEST]]
+    return out
 
 
 def _fair_better(a: tuple[int, float, float], b: tuple[int, float, float]) -> bool:
