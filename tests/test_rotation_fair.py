@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import pathlib
 import random
 
 import numpy as np
@@ -337,3 +339,20 @@ def test_share_solve_out_of_nodes_reports_a_share_bound() -> None:
     assert 0.0 < plan.bound.share <= 1.0
     assert plan.gap == 1.0
     assert "smallest benefit share: 0.000" in plan.explain(young[0])
+
+
+def test_cli_schedule_objective(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cadredev.cli import main  # noqa: PLC0415
+
+    assert main(["sample", "--out", str(tmp_path)]) == 0
+    capsys.readouterr()
+    argv = ["schedule", str(tmp_path / "zone.json"), "--program", "cross-shadowing"]
+    assert main([*argv, "--format", "json"]) == 0
+    total = json.loads(capsys.readouterr().out)
+    assert total["min_share"] is None
+    assert main([*argv, "--format", "json", "--objective", "fair"]) == 0
+    fair = json.loads(capsys.readouterr().out)
+    assert 0.0 <= fair["min_share"] <= 1.0
+    assert fair["objective"]["placed"] == total["objective"]["placed"]
+    assert main([*argv, "--objective", "fair", "--top", "1"]) == 0
+    assert "smallest benefit share" in capsys.readouterr().out
