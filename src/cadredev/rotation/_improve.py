@@ -127,11 +127,11 @@ def improve(
         lowest = _lowest(values, ideal, has_opts)
         if wanting is not None and rng.random() < 0.5:
             seed = int(wanting[int(rng.integers(len(wanting)))])
+        elif len(short) and rng.random() < 0.6:
+            seed = int(short[int(rng.integers(len(short)))])
         elif lowest is not None and rng.random() < 0.5:
             # the fair level: free a cadre among those with the smallest shares
             seed = int(lowest[int(rng.integers(len(lowest)))])
-        elif len(short) and rng.random() < 0.6:
-            seed = int(short[int(rng.integers(len(short)))])
         else:
             seed = int(has_opts[int(rng.integers(len(has_opts)))])
         chosen_set: list[int] = [seed]
@@ -288,13 +288,19 @@ LOWEST = 8
 def _lowest(
     values: np.ndarray | None, ideal: np.ndarray | None, has_opts: np.ndarray
 ) -> np.ndarray | None:
-    """Cadres with options and an ideal value, smallest share first (ties by index)."""
+    """Cadres with options and an ideal value, smallest share first (ties by index).
+
+    None when more than :data:`LOWEST` cadres hold the smallest share.
+    """
     if values is None or ideal is None:
         return None
     cand = has_opts[ideal[has_opts] > 0]
     if len(cand) == 0:
         return None
     share = np.round(values[cand], 9) / ideal[cand]
+    if int((share <= share.min() + 1e-9).sum()) > LOWEST:
+        # more cadres share the minimum than a few moves could lift together
+        return None
     out: np.ndarray = cand[np.argsort(share, kind="stable")[:LOWEST]]
     return out
 
