@@ -356,3 +356,18 @@ def test_cli_schedule_objective(tmp_path: pathlib.Path, capsys: pytest.CaptureFi
     assert fair["objective"]["placed"] == total["objective"]["placed"]
     assert main([*argv, "--objective", "fair", "--top", "1"]) == 0
     assert "smallest benefit share" in capsys.readouterr().out
+
+
+def test_fair_search_is_deterministic_on_a_medium_problem() -> None:
+    from test_rotation import _medium_problem  # noqa: PLC0415
+
+    prob = _medium_problem()
+    plan = schedule(prob, seed=0, objective="fair")
+    assert plan.method == "heuristic"
+    assert plan.violations(prob) == ()
+    assert plan.min_share == pytest.approx(min(plan.benefit_shares(prob).values()), abs=1e-9)
+    assert plan.bound is not None
+    assert plan.bound.share is None
+    assert plan.gap == float("inf")
+    assert "no bound on it" in plan.explain(plan.assignments[0].cadre_id)
+    assert schedule(_medium_problem(order=3), seed=0, objective="fair") == plan
