@@ -448,11 +448,13 @@ def schedule(
         total value. Exact on the MIP path: the share level is a continuous
         ``t <= share`` per cadre maximised with the first level fixed, then
         value is maximised with ``t`` kept within ``1e-6`` of its optimum
-        (the solver's tolerances). The search compares plans by (first level,
-        smallest share, value); it has no bound on the share, so
-        ``plan.bound.share`` is then ``None`` and ``plan.gap`` is ``inf``
-        once the bound's placements are reached. ``plan.min_share`` reports
-        the smallest share.
+        (the solver's tolerances); the share solve has a fiftieth of the
+        MIP's node budget and, when it stops there, its dual bound becomes
+        ``plan.bound.share``. The search compares plans by (first level,
+        smallest share, value) and has no bound of its own on the share:
+        without the MIP's, ``plan.bound.share`` is ``None`` and ``plan.gap``
+        is ``inf`` once the bound's placements are reached.
+        ``plan.min_share`` reports the smallest share.
 
     Returns
     -------
