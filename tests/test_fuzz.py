@@ -174,34 +174,7 @@ EXCLUDED = {
 
 # Findings in other areas, left to their owners: callables from which an
 # error other than CadreError (or a numpy warning) still escapes today.
-KNOWN: dict[str, str] = {
-    "MatchDiff": "matching: result constructor takes unchecked pairs",
-    "MatchExplanation": "matching: result constructor takes unchecked rows",
-    "MatchSummary": "matching: result constructor takes unchecked loads",
-    "Candidates": "matching: result constructor takes unchecked rows",
-    "Event": "events: the base class lets FieldError escape",
-    "Case": "service: unchecked visits and events",
-    "ServicePolicy": "service: unhashable grid names give TypeError",
-    "advance": "service: no check that the case is a Case",
-    "case_events": "service: no check that the case is a Case",
-    "open_case": "service: no check that the policy is a ServicePolicy",
-    "grid_names": "teams grids: no check that the teams are Teams",
-    "Grading": "scoring: unchecked quotas (TypeError, ValueError, OverflowError)",
-    "Matching": "matching: result constructor takes unchecked pairs",
-    "PayAllocation": "scoring: unchecked amounts (TypeError, OverflowError)",
-    "Program": "rotation: unhashable categories/cadres give TypeError",
-    "RotationPlan": "rotation: result constructor takes unchecked assignments",
-    "ScoredCadres": "scoring: result constructor takes unchecked arrays",
-    "ScoreTable": "scoring: result constructor takes unchecked arrays",
-    "Scheme": "scoring: unchecked indicators, vetoes and grades",
-    "grade": "scoring: unchecked totals reach numpy",
-    "quota_seats": "scoring: unchecked shares reach numpy (MemoryError for huge counts)",
-    "topsis": "scoring: unchecked matrix reaches numpy",
-    "Acceptability": "scoring: result constructor takes unchecked arrays",
-    "Sensitivity": "scoring: result constructor takes unchecked arrays",
-    "Comparison": "scoring: result constructor takes unchecked arrays",
-    "QuotaReport": "scoring: result constructor takes unchecked rows",
-}
+KNOWN: dict[str, str] = {}
 
 
 def _packages() -> list[Any]:
@@ -348,19 +321,7 @@ def test_records_refuse_or_keep_hostile_fields(profile: str) -> None:
 
 # Fields that accept values they should refuse (or crash on them), left to
 # their owners: booleans without a type check, unhashable items, unchecked names.
-RECORD_KNOWN: set[tuple[str, str]] = {
-    ("Program", "cadres"),
-    ("Program", "categories"),
-    ("Program", "no_repeat"),
-    ("Program", "one_per_category"),
-    ("Program", "other_unit"),
-    ("Scheme", "grades"),
-    ("Scheme", "indicators"),
-    ("Scheme", "name"),
-    ("Scheme", "penalties"),
-    ("Scheme", "secondary_keys"),
-    ("Scheme", "vetoes"),
-}
+RECORD_KNOWN: set[tuple[str, str]] = set()
 
 
 # ------------------------------------------------------------ JSON documents

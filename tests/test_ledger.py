@@ -597,3 +597,44 @@ def test_events_survive_json(open_ledger: Callable[..., Ledger]) -> None:
     for event in ledger.events():
         doc = json.loads(json.dumps(io.dump(event)))
         assert io.load(type(event), doc) == event
+
+
+# ------------------------------------------------------- the base's checks
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"at": None, "recorded_by": BY}, "at must be a datetime.date, got None"),
+        ({"at": "2025-04-01", "recorded_by": BY}, "at must be a datetime.date"),
+        ({"at": D(2025, 4, 1), "recorded_by": " hr "}, "recorded_by must be a non-empty string"),
+        ({"at": D(2025, 4, 1), "recorded_by": BY, "reason": 1}, "reason must be a string"),
+        ({"at": D(2025, 4, 1), "recorded_by": BY, "id": ["e1"]}, "id must be a non-empty"),
+    ],
+)
+def test_the_event_base_names_its_bad_fields(fields: dict[str, Any], message: str) -> None:
+    # the record's name first (with the id given, if any), then the field
+    with pytest.raises(InvalidInputError, match=f"^Event[^:]*: {message}"):
+        Event(**fields)
+    with pytest.raises(InvalidInputError, match=f"^Left[^:]*: {message}"):
+        Left(**fields, cadre_id="c1")
+    with pytest.raises(InvalidInputError, match=f"^_SiteVisit[^:]*: {message}"):
+        _SiteVisit(**fields, cadre_id="c1", site="x")  # registered: named like the built-ins
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["at", "recorded_by", "reason", "id", "supersedes"]),
+    st.one_of(
+        st.none(), st.integers(), st.floats(), st.text(max_size=4), st.dates(), st.lists(st.none())
+    ),
+)
+def test_events_take_any_field_value_or_name_it(name: str, value: Any) -> None:
+    fields: dict[str, Any] = {"at": D(2025, 4, 1), "recorded_by": BY, name: value}
+    try:
+        event = Left(**fields, cadre_id="c1")
+    except InvalidInputError as exc:
+        assert str(exc).startswith("Left")  # noqa: PT017
+        assert f": {name} must" in str(exc)  # noqa: PT017
+        return
+    assert io.load(Left, io.dump(event)) == event

@@ -11,7 +11,14 @@ from hypothesis import strategies as st
 
 from cadredev.errors import InvalidInputError
 from cadredev.io import dump, load
-from cadredev.matching import Criteria, _candidates, _graph, compatibility_graph, match
+from cadredev.matching import (
+    Criteria,
+    _bounds,
+    _candidates,
+    _score,
+    compatibility_graph,
+    match,
+)
 from cadredev.model import Cadre, Mentor
 
 SKILLS = ("communication", "judgment", "coordination")
@@ -81,22 +88,31 @@ def edges_of(g: Any) -> set[tuple[str, str]]:
     st.integers(1, 3),
     st.one_of(st.none(), st.integers(1, 3)),
     st.booleans(),
+    st.booleans(),
 )
 def test_candidates_are_each_sides_best(
-    size: tuple[int, int, int], top_k: int, per_slot: int | None, small_blocks: bool
+    size: tuple[int, int, int],
+    top_k: int,
+    per_slot: int | None,
+    small_blocks: bool,
+    by_groups: bool,
 ) -> None:
     seed, n, m = size
     rng = np.random.default_rng(seed)
     cadres, mentors = roster(rng, n, m, popular=int(rng.integers(0, 3)))
     criteria = Criteria(top_k=top_k, top_per_slot=per_slot)
-    old, old_cache = _graph._BLOCK_CELLS, _candidates.CACHE
+    old, old_cache = _score._BLOCK_CELLS, _candidates.CACHE
+    old_groups = _bounds.PRUNE_FROM, _bounds.GROUP, _bounds.BLOCK_ROWS
     try:
         if small_blocks:  # several blocks, and short kept lists that run out
-            _graph._BLOCK_CELLS = 7
+            _score._BLOCK_CELLS = 7
             _candidates.CACHE = 1
+        if by_groups:  # each side's best by small groups of mentors, small blocks of mentees
+            _bounds.PRUNE_FROM, _bounds.GROUP, _bounds.BLOCK_ROWS = 0, 1 + seed % 4, 1 + seed % 5
         g = compatibility_graph(cadres, mentors, criteria=criteria)
     finally:
-        _graph._BLOCK_CELLS, _candidates.CACHE = old, old_cache
+        _score._BLOCK_CELLS, _candidates.CACHE = old, old_cache
+        _bounds.PRUNE_FROM, _bounds.GROUP, _bounds.BLOCK_ROWS = old_groups
     assert edges_of(g) == expected_edges(cadres, mentors, criteria)
     assert g.graph["without_candidates"] == tuple(c.id for c in cadres if not g.degree(c.id))
     # a mentor's extra candidates never replace a mentee's own best

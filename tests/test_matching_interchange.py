@@ -374,3 +374,255 @@ def test_candidates_need_unique_ids() -> None:
     doc = broken(lambda d: d["candidates"].update(mentors=[["m"]]))
     with pytest.raises(InvalidInputError, match="mentors must be ids"):
         io.load(Matching, doc)
+
+
+# ------------------------------------------------------------ hostile input
+
+hostile = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=4),
+        st.binary(max_size=3),
+        st.sampled_from([" m ", "\ud800", 10**400, float("nan")]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    ),
+    max_leaves=5,
+)
+
+
+class _Bad:
+    """``BAD[x]`` is ``x`` typed as ``Any``: a wrong value passed on purpose."""
+
+    def __getitem__(self, value: Any) -> Any:
+        return value
+
+
+BAD = _Bad()
+
+
+def _results() -> list[Any]:
+    graph, result = sample_matching()
+    other = match(graph, method="greedy")
+    mentee = next(u for u, d in graph.nodes(data=True) if d["bipartite"] == 0)
+    summary = result.summary()
+    return [
+        result,
+        result.candidates,
+        result.diff(other),
+        result.explain(mentee),
+        summary,
+        summary.mentor_loads[0],
+    ]
+
+
+RESULTS = _results()
+
+
+def _init_fields(record: Any) -> dict[str, Any]:
+    return {a.name: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(RESULTS), st.data())
+def test_results_built_from_hostile_fields_are_named_errors_or_round_trip(
+    record: Any, data: st.DataObject
+) -> None:
+    fields = _init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(hostile)
+    cls = type(record)
+    built = _outcome(lambda: cls(**fields))
+    if isinstance(built, InvalidInputError):  # named: the record, then what must hold
+        assert str(built).startswith(cls.__name__)
+        assert " must " in str(built)
+        return
+    back = _outcome(lambda: io.load(cls, io.dump(built)))
+    if isinstance(back, InvalidInputError):  # an id a document cannot hold, such as a tuple
+        assert "ids (text or integers)" in str(back)
+        return
+    assert back == built
+
+
+def _outcome(make: Any) -> Any:
+    """Return what ``make()`` returns, or the InvalidInputError it raises."""
+    try:
+        return make()
+    except InvalidInputError as exc:
+        return exc
+
+
+@pytest.mark.parametrize("record", RESULTS, ids=lambda r: type(r).__name__)
+def test_results_built_by_hand_from_their_fields_are_equal(record: Any) -> None:
+    built = type(record)(**_init_fields(record))
+    assert built == record
+    assert io.load(type(built), io.dump(built)) == built
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: MatchDiff(added=None, removed=[], moved=[], kept=0), "added must be a collection"),
+        (lambda: MatchDiff(added=["am"], removed=[], moved=[], kept=0), r"\(mentee, mentor\)"),
+        (lambda: MatchDiff(added=[([], "m")], removed=[], moved=[], kept=0), "must hold ids"),
+        (lambda: MatchDiff(added=[], removed=[], moved=[[1]], kept=0), "moved must hold ids"),
+        (lambda: MatchDiff(added=[], removed=[], moved=[], kept=-1), "kept must be an integer"),
+        (
+            lambda: MatchDiff(added=[], removed=[], moved=[], kept=BAD["1"]),
+            "kept must be an integer",
+        ),
+        (
+            lambda: MatchExplanation(
+                mentee="a", mentors=[], weight=float("nan"), contributions=[], alternatives=[]
+            ),
+            "weight must be a finite number",
+        ),
+        (
+            lambda: MatchExplanation(
+                mentee="a", mentors=["m"], weight=1, contributions=[{"x": "1"}], alternatives=[]
+            ),
+            "contributions must hold mappings",
+        ),
+        (
+            lambda: MatchExplanation(
+                mentee="a", mentors=[], weight=1, contributions=[], alternatives=[("m", 1.0)]
+            ),
+            r"alternatives must hold \(mentor, weight, why not\)",
+        ),
+        (
+            lambda: MatchExplanation(
+                mentee="a", mentors=[], weight=1, contributions=[], alternatives=None
+            ),
+            "alternatives must be a collection",
+        ),
+        (
+            lambda: MatchExplanation(
+                mentee="a", mentors=[], weight=1, contributions=[], alternatives=[], forbidden=[1]
+            ),
+            r"forbidden must hold \(mentor, why\)",
+        ),
+        (
+            lambda: MatchExplanation(
+                mentee="a",
+                mentors=[],
+                weight=1,
+                contributions=[],
+                alternatives=[],
+                reason=BAD[None],
+            ),
+            "reason must be text",
+        ),
+        (
+            lambda: MentorLoad(mentor="m", mentees=1, capacity=BAD[1.5]),
+            "capacity must be an integer",
+        ),
+        (lambda: MentorLoad(mentor="m", mentees=1, capacity=1, units={"u": -1}), "units must map"),
+        (lambda: MentorLoad(mentor="m", mentees=1, capacity=1, units=None), "units must map"),
+        (
+            lambda: MatchSummary(
+                n_mentees=1,
+                n_matched=1,
+                n_pairs=1,
+                total_weight=1.0,
+                cross_unit_share=2.0,
+                mentor_loads=[],
+                rank_profile={},
+            ),
+            r"cross_unit_share must be None or a number in \[0, 1\]",
+        ),
+        (
+            lambda: MatchSummary(
+                n_mentees=BAD[None],
+                n_matched=1,
+                n_pairs=1,
+                total_weight=1.0,
+                cross_unit_share=None,
+                mentor_loads=[],
+                rank_profile={},
+            ),
+            "n_mentees must be an integer",
+        ),
+        (
+            lambda: MatchSummary(
+                n_mentees=1,
+                n_matched=1,
+                n_pairs=1,
+                total_weight=1.0,
+                cross_unit_share=None,
+                mentor_loads=[1],
+                rank_profile={},
+            ),
+            "mentor_loads must hold MentorLoad records",
+        ),
+        (
+            lambda: MatchSummary(
+                n_mentees=1,
+                n_matched=1,
+                n_pairs=1,
+                total_weight=1.0,
+                cross_unit_share=None,
+                mentor_loads=[],
+                rank_profile={0: 1},
+            ),
+            "rank_profile must map ranks",
+        ),
+    ],
+)
+def test_hand_built_results_name_the_record_and_the_field(build: Any, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message) as info:
+        build()
+    assert str(info.value).split(":")[0] in {"MatchDiff", "MatchExplanation", "MentorLoad",
+                                            "MatchSummary"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"method": ["optimal"]}, "method must be one of"),
+        ({"total_weight": "2"}, "total_weight must be a finite number"),
+        ({"total_weight": 10**400}, "total_weight must be a finite number"),
+        ({"assignments": None}, "assignments must be a collection"),
+        ({"assignments": [("a", "m", "x")]}, r"assignments must hold \(mentee, mentor\) pairs"),
+        ({"role": 1}, "role must be None or text"),
+        ({"by_role": None}, "by_role must map roles"),
+        ({"by_role": {"growth": 1}}, r"by_role must map roles \(text\) to Matching"),
+    ],
+)
+def test_a_hand_built_matching_names_the_field(change: dict[str, Any], message: str) -> None:
+    fields = _init_fields(RESULTS[0]) | change
+    with pytest.raises(InvalidInputError, match=f"^Matching: {message}"):
+        Matching(**fields)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"mentee_units": None}, "mentee_units must be a tuple of strings or None"),
+        ({"reasons": [""]}, "reasons must be a tuple of strings"),
+        ({"criteria": (1,)}, "criteria must be a tuple of strings"),
+        ({"forbidden": (("a", "m"),)}, r"forbidden must be a tuple of \(mentee, mentor, why\)"),
+        ({"forbidden": (([], "m", "why"),)}, "forbidden must hold ids"),
+        ({"mentees": np.array([[1], [2]], dtype=object)}, "mentees must be a one-dimensional"),
+        ({"pair_weights": None}, "pair_weights must be a one-dimensional float64 array"),
+    ],
+)
+def test_a_hand_built_candidates_table_names_the_column(
+    change: dict[str, Any], message: str
+) -> None:
+    fields = _init_fields(RESULTS[1]) | change
+    with pytest.raises(InvalidInputError, match=f"^Candidates: {message}"):
+        Candidates(**fields)
+
+
+def test_candidates_with_unhashable_ids_are_named_errors() -> None:
+    table = RESULTS[1]
+    mentees = table.mentees.copy()
+    mentees[0] = ([],)  # a tuple is Hashable by type, yet cannot be hashed
+    with pytest.raises(InvalidInputError, match=r"^Candidates: mentees must be ids"):
+        attrs.evolve(table, mentees=mentees)

@@ -117,6 +117,7 @@ def test_large_integer_weights_take_the_phases(seed: int, monkeypatch: pytest.Mo
         return real(*args)
 
     monkeypatch.setattr(_optimal, "shortest_path_phases", spy)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 1000)  # the route of 10,000 and more
     g = _large_graph(seed, "integer")
     result = match(g)
     assert calls  # the route taken
@@ -129,6 +130,7 @@ def test_float_weights_keep_the_slot_assignment(monkeypatch: pytest.MonkeyPatch)
         raise AssertionError("float weights are not on a small integer scale")
 
     monkeypatch.setattr(_optimal, "shortest_path_phases", never)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 1000)
     g = _large_graph(1, "float")
     check_valid(g, match(g))
 
@@ -139,6 +141,7 @@ def test_whole_problem_by_phases_is_certified(seed: int, monkeypatch: pytest.Mon
     monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
     monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 1.0)
     monkeypatch.setattr(_optimal, "PRUNE_ROUNDS", 0)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 0)
     rng = np.random.default_rng(900 + seed)
     n, m = int(rng.integers(1, 120)), int(rng.integers(1, 25))
     edges = [
@@ -156,6 +159,7 @@ def test_an_inconsistent_phase_falls_back(monkeypatch: pytest.MonkeyPatch) -> No
     # a phase that reports failure hands the problem back to the slot assignment
     monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
     monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 1.0)
+    monkeypatch.setattr(_optimal, "PHASE_MIN_MENTEES", 0)
     monkeypatch.setattr(_optimal, "shortest_path_phases", lambda *args: None)
     g = make_graph(3, 2, [(0, 0, 3.0), (1, 0, 2.0), (1, 1, 1.0), (2, 1, 4.0)], [1, 1])
     result = match(g)

@@ -14,13 +14,19 @@ from hypothesis import strategies as st
 
 from _rotation_oracle import best_over, heuristic_only
 from cadredev import Cadre, InfeasibleError, InvalidInputError, Post, io
+from cadredev.calendar import Calendar
 from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
     Assignment,
+    Bound,
+    Conflict,
     Eligibility,
+    Objective,
     Program,
     RotationPlan,
     RotationProblem,
+    Unplaced,
+    Violation,
     diagnose,
     replan,
     schedule,
@@ -829,3 +835,188 @@ def test_max_away_limits_like_home_staffing() -> None:
     assert {v.kind for v in broken} >= {"home_staffing"}
     with pytest.raises(InvalidInputError, match=r"max_away\['u1'\] must be an integer >= 0"):
         _problem(max_away={"u1": -1})
+
+
+# ------------------------------------------------------------ hostile input
+
+hostile = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=4),
+        st.binary(max_size=3),
+        st.sampled_from([" a ", "\ud800", 10**400, float("nan")]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.frozensets(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
+        st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    ),
+    max_leaves=5,
+)
+
+
+def _init_fields(record: Any) -> dict[str, Any]:
+    return {a.name: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
+
+
+def _outcome(make: Any) -> Any:
+    """Return what ``make()`` returns, or the InvalidInputError it raises."""
+    try:
+        return make()
+    except InvalidInputError as exc:
+        return exc
+
+
+def _sample_plan() -> RotationPlan:
+    problem = attrs.evolve(tiny_rotation_problem(), calendar=Calendar("2025Q1"))
+    return replan(problem, schedule(problem, seed=0), now=1, seed=0)
+
+
+def _sample_records() -> list[Any]:
+    plan = _sample_plan()
+    other = RotationPlan(assignments=plan.assignments[1:])
+    violation = Violation(kind="capacity", message="over", post_id="p1", period=2)
+    conflict = Conflict(
+        kind="supply",
+        message="too few",
+        message_zh="岗位不足",
+        program="s",
+        posts=("p1",),
+        periods=(0, 1),
+        cadres=("a",),
+        needed=3,
+        available=2,
+    )
+    return [plan, *tiny_rotation_problem().programs, plan.diff(other), violation, conflict]
+
+
+HOSTILE_TARGETS: list[Any] = _sample_records()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(HOSTILE_TARGETS), st.data())
+def test_plans_and_programs_from_hostile_fields_are_named_errors_or_round_trip(
+    record: Any, data: st.DataObject
+) -> None:
+    fields = _init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(hostile)
+    cls = type(record)
+    built = _outcome(lambda: cls(**fields))
+    if isinstance(built, InvalidInputError):  # the record first, then the field
+        assert str(built).startswith(cls.__name__)
+        assert name in str(built)
+        return
+    assert io.load(cls, io.dump(built)) == built
+
+
+@settings(max_examples=20, deadline=None)
+@given(problems())
+def test_a_plan_rebuilt_from_its_fields_is_equal_valid_and_round_trips(
+    problem: RotationProblem,
+) -> None:
+    plan = schedule(problem, seed=0)
+    rebuilt = RotationPlan(**_init_fields(plan))
+    assert rebuilt == plan
+    assert rebuilt.violations(problem) == ()
+    assert io.load(RotationPlan, io.dump(rebuilt)) == rebuilt
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"assignments": None}, "assignments must be a collection"),
+        ({"assignments": [("a", "p1")]}, "assignments must hold Assignment records"),
+        ({"unplaced": [1]}, "unplaced must hold Unplaced records"),
+        ({"understaffed": "p1"}, "understaffed must be a collection"),
+        ({"objective": (3, 1.0, 2)}, "objective must be a Objective"),
+        ({"bound": 1}, "bound must be a Bound or None"),
+        ({"calendar": "2025Q1"}, "calendar must be a Calendar or None"),
+        ({"method": None}, "method must be a string"),
+        ({"stopped_because": "a\x00b"}, "stopped_because must be a string without control"),
+        ({"horizon": -1}, "horizon must be an integer from 0"),
+        ({"moved": 1.0}, "moved must be an integer from 0"),
+        ({"work": 10**30}, "work must be an integer from 0"),
+        ({"post_ids": [" p1 "]}, "post_ids must hold ids"),
+        ({"labels": {"a": "u1"}}, "labels must map ids to tuples of text"),
+        ({"labels": [("a", ("u1",))]}, "labels must map ids to tuples of text"),
+    ],
+)
+def test_a_hand_built_plan_names_the_field(change: dict[str, Any], message: str) -> None:
+    fields = _init_fields(HOSTILE_TARGETS[0]) | change
+    with pytest.raises(InvalidInputError, match=f"^RotationPlan: {message}"):
+        RotationPlan(**fields)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"categories": [["host"]]}, r"categories must hold ids .*, got \['host'\]"),
+        ({"categories": {"host": 1}}, "categories must be a collection of post categories"),
+        ({"categories": [" host "]}, "categories must hold ids"),
+        ({"cadres": [{"a"}]}, r"cadres must hold ids .*, got \{'a'\}"),
+        ({"cadres": [1]}, "cadres must hold ids"),
+        ({"cadres": 1}, "cadres must be a collection of cadre ids"),
+    ],
+)
+def test_a_program_names_unhashable_or_malformed_categories_and_cadres(
+    change: dict[str, Any], message: str
+) -> None:
+    base: dict[str, Any] = {"name": "s", "length": 1, "placements": 1, "categories": "host"}
+    with pytest.raises(InvalidInputError, match=f"^Program 's': {message}"):
+        Program(**(base | change))
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: Objective(placed=-1), r"^Objective: placed must be an integer >= 0"),
+        (lambda: Objective(value=float("nan")), r"^Objective: value must be a finite number"),
+        (lambda: Objective(fairness=_any("2")), r"^Objective: fairness must be an integer"),
+        (lambda: Bound(placed=1, value=_any(None), method="lp"), r"^Bound: value must be"),
+        (lambda: Bound(placed=1, value=1.0, method=""), r"^Bound: method must be a non-empty"),
+        (
+            lambda: Unplaced(cadre_id=_any(0), program="s", reason="r"),
+            r"^Unplaced \(0, 's'\): cadre_id must be a non-empty string",
+        ),
+        (
+            lambda: Unplaced(cadre_id="a", program="s", reason=_any(None)),
+            r"^Unplaced \('a', 's'\): reason must be text",
+        ),
+        (
+            lambda: Unplaced(cadre_id="a", program="s", reason="r", missing=0),
+            r"^Unplaced \('a', 's'\): missing must be an integer >= 1",
+        ),
+    ],
+)
+def test_the_records_a_plan_holds_name_their_bad_fields(build: Any, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=message):
+        build()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["objective", "bound", "unplaced"]), st.data())
+def test_a_plan_with_hostile_inner_records_is_a_named_error_or_round_trips(
+    which: str, data: st.DataObject
+) -> None:
+    value = data.draw(hostile)
+    make = {
+        "objective": lambda: Objective(placed=value, value=1.0, fairness=0),
+        "bound": lambda: Bound(placed=0, value=value, method="lp"),
+        "unplaced": lambda: Unplaced(cadre_id="a", program="s", reason=value),
+    }[which]
+    inner = _outcome(make)
+    if isinstance(inner, InvalidInputError):
+        return
+    fields: dict[str, Any] = {which: [inner] if which == "unplaced" else inner}
+    plan = RotationPlan(assignments=(), **fields)
+    assert io.load(RotationPlan, io.dump(plan)) == plan
+
+
+def _any(value: Any) -> Any:
+    """Return *value* typed as ``Any``: a wrong value passed on purpose."""
+    return value

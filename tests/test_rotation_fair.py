@@ -371,3 +371,13 @@ def test_fair_search_is_deterministic_on_a_medium_problem() -> None:
     assert plan.gap == float("inf")
     assert "no bound on it" in plan.explain(plan.assignments[0].cadre_id)
     assert schedule(_medium_problem(order=3), seed=0, objective="fair") == plan
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), "0.5", True])
+def test_bad_share_fields(bad: object) -> None:
+    from cadredev.rotation import Bound  # noqa: PLC0415
+
+    with pytest.raises(InvalidInputError, match="min_share"):
+        RotationPlan(assignments=(), min_share=bad)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="Bound: share"):
+        Bound(placed=0, value=0.0, method="lp", share=bad)  # type: ignore[arg-type]

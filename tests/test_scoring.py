@@ -671,3 +671,127 @@ def test_star_import_exposes_all() -> None:
     namespace: dict[str, Any] = {}
     exec("from cadredev.scoring import *", namespace)  # noqa: S102
     assert sorted(k for k in namespace if not k.startswith("__")) == sorted(scoring_module.__all__)
+
+
+# ------------------------------------------- the array checks the scoring results share
+
+
+def test_array_checks_keep_arrays_of_the_right_dtype_and_name_the_first_bad_entry() -> None:
+    from cadredev._validate import bool_array, check_ids, int_array, real_array  # noqa: PLC0415
+
+    x = np.arange(6.0).reshape(3, 2)
+    assert real_array(x, where="f", name="x", shape=(None, 2)) is x
+    codes = np.arange(3)
+    assert int_array(codes, where="f", name="c", minimum=0) is codes
+    assert real_array([], where="f", name="x").dtype == np.float64
+    assert int_array([], where="f", name="c").dtype == np.int64
+    assert bool_array([], where="f", name="b").dtype == np.bool_
+    assert real_array([1, 2**70], where="f", name="x").tolist() == [1.0, 2.0**70]
+    with pytest.raises(InvalidInputError, match=r"^f: x\[1, 0\] must be finite, got nan"):
+        real_array([[1.0, 2.0], [np.nan, 3.0]], where="f", name="x", shape=(None, 2))
+    with pytest.raises(InvalidInputError, match=r"^f: x\[1\] must be a number \(not NaN\)"):
+        real_array([np.inf, np.nan], where="f", name="x", allow_inf=True)
+    with pytest.raises(InvalidInputError, match=r"^f: x\[0\] must be finite, got -inf"):
+        real_array([-np.inf, np.nan], where="f", name="x", allow_nan=True)
+    with pytest.raises(InvalidInputError, match=r"^f: c\[0, 1\] must be an integer within int64"):
+        int_array([[1, 2**64]], where="f", name="c", shape=(1, 2))
+    with pytest.raises(InvalidInputError, match=r"^f: c must have shape \(2,\), got shape \(3,\)"):
+        int_array([1, 2, 3], where="f", name="c", shape=(2,))
+    with pytest.raises(InvalidInputError, match=r"^f: b must be an array of booleans"):
+        bool_array([0, 1], where="f", name="b")
+    with pytest.raises(InvalidInputError, match=r"^f: x must be an array of real numbers"):
+        real_array((v for v in [1.0]), where="f", name="x")
+    with pytest.raises(InvalidInputError, match=r"^f: ids\[2\] must be a non-empty string"):
+        check_ids(["a", "b", ""], where="f", name="ids")
+    with pytest.raises(InvalidInputError, match=r"^f: names\[1\] must be a string without"):
+        check_ids(["王", "a\x00b"], where="f", name="names", ids=False)
+    assert check_ids(["王\n李"], where="f", name="names", ids=False) == ("王\n李",)
+
+
+def test_is_real_refuses_integers_beyond_the_float_range() -> None:
+    from cadredev._validate import is_real  # noqa: PLC0415
+
+    assert is_real(10**308)
+    assert not is_real(10**400)
+    assert not is_real(-(10**400))
+    assert not is_real(np.float64("inf"))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"indicators": None}, "indicators must be a collection"),
+        ({"indicators": 3}, "indicators must be a collection"),
+        ({"indicators": [None]}, "indicators must hold Indicator items"),
+        ({"indicators": {"investment": None}}, "indicators.*must be a collection"),
+        ({"indicators": {("investment",): []}}, "must map work lines to indicators"),
+        ({"penalties": "p"}, "penalties must be a collection"),
+        ({"vetoes": [1]}, "vetoes must hold Veto items"),
+        ({"grades": [None]}, "grades must hold Grade items"),
+        ({"grades": None}, "grades must be a collection"),
+        ({"name": None}, "name must be a string"),
+        ({"name": "a\ud800"}, "name must be a string without"),
+        ({"secondary_keys": [1]}, "secondary_keys item must be"),
+        ({"min_seats": 10**30}, "min_seats must be an integer in"),
+        ({"pool_below": 2.0}, "pool_below must be an integer in"),
+        ({"quota_rounding": ["floor"]}, "quota_rounding must be one of"),
+        ({"group_by": {"unit": 1}}, "group_by must be one of"),
+        ({"pool_by": ["zone"]}, "pool_by must be one of"),
+    ],
+)
+def test_scheme_refuses_wrong_items_and_options_by_name(
+    options: dict[str, Any], message: str
+) -> None:
+    base: dict[str, Any] = {
+        "name": "s",
+        "indicators": [Indicator(id="visits", normalise=Target(0, 20))],
+    }
+    with pytest.raises(InvalidInputError, match=f"^Scheme.*{message}"):
+        Scheme(**{**base, **options})
+
+
+def test_scheme_still_takes_single_items_and_mappings() -> None:
+    visits = Indicator(id="visits", normalise=Target(0, 20))
+    one = Scheme(name="s", indicators=visits, vetoes=Veto(id="v"), penalties=())
+    assert one.indicator_ids == ("visits",)
+    assert one.vetoes == (Veto(id="v"),)
+    by_line = Scheme(name="s", indicators={"investment": visits, Line.SERVICE: [visits]})
+    assert by_line.for_line(Line.SERVICE) == (visits,)
+
+
+def test_low_level_records_constructor_checks_its_arrays() -> None:
+    good = Records(("c1", "c2"), ("2025-01",), ("x",), np.array([0, 1]), np.array([0, 0]),
+                   np.array([[1.0], [np.nan]]), np.array([1.0, 0.5]))  # fmt: skip
+    assert good.value("c1", "2025-01", "x") == 1.0
+    cases: dict[str, dict[str, Any]] = {
+        "cadre_code\\[1\\] must be <= 1, got 2": {"cadre_code": np.array([0, 2])},
+        "period_code\\[0\\] must be >= 0, got -1": {"period_code": np.array([-1, 0])},
+        "period_code must have one code per row \\(2\\), got 1": {"period_code": np.array([0])},
+        "matrix\\[1, 0\\] must be finite, got inf": {"matrix": np.array([[1.0], [np.inf]])},
+        "matrix must have shape \\(2, 1\\), got shape \\(2, 2\\)": {"matrix": np.ones((2, 2))},
+        "exposure must be at most 1": {"exposure": np.array([1.0, 1.5])},
+        "cadres\\[0\\] must be a non-empty string": {"cadres": (" c1", "c2")},
+        "periods must hold period labels, got 3": {"periods": (3,)},
+        "dense must be True or False": {"dense": 1},
+    }
+    for message, change in cases.items():
+        fields: dict[str, Any] = {
+            "cadres": good.cadres,
+            "periods": good.periods,
+            "indicators": good.indicators,
+            "cadre_code": good.cadre_code,
+            "period_code": good.period_code,
+            "matrix": good.matrix,
+            "exposure": good.exposure,
+        }
+        dense = change.pop("dense", False)
+        fields.update(change)
+        with pytest.raises(InvalidInputError, match=f"Records: {message}"):
+            Records(*fields.values(), dense=dense)
+
+
+def test_records_rows_follow_the_id_rule() -> None:
+    with pytest.raises(InvalidInputError, match="cadre_id must be a non-empty string"):
+        Records.from_rows([(" c1", "2025-01", "x", 1.0)])
+    with pytest.raises(InvalidInputError, match="indicator must be a non-empty string"):
+        Records.from_rows([("c1", "2025-01", "x\x1f", 1.0)])

@@ -6,8 +6,10 @@ import datetime as dt
 import json
 import pickle
 import warnings
+from collections.abc import Callable
 from typing import Any
 
+import attrs
 import jsonschema
 import numpy as np
 import pytest
@@ -35,11 +37,15 @@ from cadredev.scoring import (
     Scheme,
     ScoredCadres,
     ScoreTable,
+    acceptability,
     allocate_pay,
+    compare,
     grade,
     post_fit,
+    quota_report,
     rollup,
     score,
+    sensitivity,
 )
 from cadredev.testing import PropertyReport, check_scheme, exemptions, records, schemes
 
@@ -359,3 +365,219 @@ def test_derived_seats_equal_those_grading_gave(table: ScoreTable) -> None:
     np.testing.assert_array_equal(seats, graded.seats)
     fresh = io.load(ScoreTable, io.dump(table))._ctx().seats()
     np.testing.assert_array_equal(fresh[1], seats)
+
+
+# ------------------------------------------- hostile values in the result constructors
+
+
+def _init_fields(result: Any) -> dict[str, Any]:
+    return {
+        a.name.lstrip("_"): getattr(result, a.name) for a in attrs.fields(type(result)) if a.init
+    }
+
+
+def _results() -> dict[str, Any]:
+    table = demo_score_table()
+    return {
+        "ScoreTable": table,
+        "ScoredCadres": table.cadres,
+        "Grading": grade(
+            [70.0, 90.0, 80.0], ["u", "u", "v"], grades=(Grade("top", quota=0.5), Grade("rest"))
+        ),
+        "PayAllocation": allocate_pay(
+            table, pool=100.01, coefficients={"excellent": 1, "competent": 1}
+        ),
+        "Sensitivity": sensitivity(table),
+        "Acceptability": acceptability(table, bounds=0.1, samples=10, seed=0),
+        "Comparison": compare(table, table),
+        "QuotaReport": quota_report({"a": 7, "b": 3}, 0.2),
+        "Scheme": table.scheme,
+    }
+
+
+RESULTS = _results()
+
+
+def _first(array: np.ndarray[Any, Any], value: object) -> list[Any]:
+    """Return ``array`` as nested lists with its first entry replaced by ``value``."""
+    out = array.astype(object)
+    out.flat[0] = value
+    return out.tolist()  # type: ignore[no-any-return]
+
+
+def _ragged(array: np.ndarray[Any, Any]) -> list[Any]:
+    rows = array.tolist()
+    rows[-1] = [rows[-1], rows[-1]]
+    return rows  # type: ignore[no-any-return]
+
+
+# class of bad input -> how to spoil a column of the right shape
+SPOILERS: dict[str, Callable[[np.ndarray[Any, Any]], Any]] = {
+    "NaN": lambda a: _first(a, float("nan")),
+    "infinity": lambda a: _first(a, float("inf")),
+    "int beyond float": lambda a: _first(a, 10**400),
+    "int beyond int64": lambda a: _first(a, 2**64),
+    "None": lambda a: _first(a, None),
+    "text": lambda a: _first(a, "1"),
+    "bool": lambda a: np.ones(a.shape, dtype=bool),
+    "complex": lambda a: a.astype(complex),
+    "fraction for a count": lambda a: a.astype(np.float64) + 0.5,
+    "negative": lambda a: _first(a, -1),
+    "ragged": _ragged,
+    "one more dimension": lambda a: a[..., None],
+    "scalar": lambda a: 1.0,
+    "unordered": lambda a: set(a.ravel().tolist()),
+}
+REAL = {
+    "NaN",
+    "infinity",
+    "int beyond float",
+    "None",
+    "text",
+    "bool",
+    "complex",
+    "ragged",
+    "one more dimension",
+    "scalar",
+    "unordered",
+}
+COUNT = REAL - {"NaN", "infinity"} | {"int beyond int64", "fraction for a count", "negative"}
+# (result, column) -> the classes of bad input it must refuse
+COLUMNS = {
+    ("ScoreTable", "total"): REAL,
+    ("ScoreTable", "penalties"): REAL,
+    ("ScoreTable", "grade_code"): COUNT,
+    ("ScoreTable", "rank"): COUNT,
+    ("ScoreTable", "vetoed"): REAL - {"bool"} | {"negative"},
+    ("Grading", "codes"): COUNT,
+    ("Grading", "rank"): COUNT,
+    ("PayAllocation", "cents"): COUNT,
+    ("PayAllocation", "points"): REAL | {"negative"},
+    ("Sensitivity", "weights"): REAL | {"negative"},
+    ("Sensitivity", "low"): REAL | {"negative"},
+    ("Sensitivity", "high"): REAL - {"infinity"},
+    ("Acceptability", "probability"): REAL | {"negative"},
+    ("Comparison", "total_a"): REAL,
+    ("QuotaReport", "sizes"): COUNT,
+}
+CASES = [(kind, name, bad) for (kind, name), bads in COLUMNS.items() for bad in sorted(bads)]
+
+
+@pytest.mark.parametrize(("kind", "name", "bad"), CASES)
+def test_result_columns_refuse_every_class_of_bad_input(kind: str, name: str, bad: str) -> None:
+    result = RESULTS[kind]
+    column = np.asarray(getattr(result, name))
+    spoiled = SPOILERS[bad](column)
+    with pytest.raises(InvalidInputError, match=rf"^{kind}: .*{name}"):
+        type(result)(**{**_init_fields(result), name: spoiled})
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "value", "expected"),
+    [
+        ("ScoreTable", "values", {"visits": [1.0, float("inf")]}, "finite or NaN"),
+        ("ScoreTable", "values", {"visits": ["a", "b"]}, "real numbers"),
+        ("ScoreTable", "values", {"nothing": [1.0, 2.0]}, "does not know"),
+        ("ScoreTable", "values", [1.0, 2.0], "map each record id"),
+        ("ScoreTable", "scheme", None, "must be a Scheme"),
+        ("ScoreTable", "cadres", "ab", "must be a ScoredCadres"),
+        ("ScoreTable", "scored_periods", ("2025-13",), "scored_periods"),
+        ("ScoreTable", "scored_periods", None, "collection"),
+        ("ScoreTable", "excluded", [("c", 1)], "excluded"),
+        ("ScoreTable", "overrides", [None], "overrides"),
+        ("ScoredCadres", "ids", None, "collection"),
+        ("ScoredCadres", "ids", [" a", "b"], "ids"),
+        ("ScoredCadres", "names", ["王", 3], "names"),
+        ("ScoredCadres", "units", ["u", "\ud800"], "units"),
+        ("ScoredCadres", "lines", ["investment", "nowhere"], "lines"),
+        ("ScoredCadres", "joined", [None, 2020], "joined"),
+        ("Grading", "grades", None, "collection"),
+        ("Grading", "groups", [[1]], "groups"),
+        ("Grading", "seats_by_grade", {"top": [1]}, "one entry per group"),
+        ("Grading", "seats_by_grade", {"nope": [1, 0]}, "unknown grade"),
+        ("PayAllocation", "pool", 10**400, "pool"),
+        ("PayAllocation", "pool", 5.0, "sum to the pool"),
+        ("PayAllocation", "period", 2025, "period"),
+        ("PayAllocation", "cadre_ids", ["a", "a"], "repeat"),
+        ("Acceptability", "samples", 10**30, "samples"),
+        ("Acceptability", "bounds", [("visits", 2.0, 1.0)], "bounds"),
+        ("Acceptability", "grade_ids", ["excellent", "excellent"], "repeat"),
+        ("Sensitivity", "periods", ["2025-01"], "one entry per row"),
+        ("Comparison", "kendall_tau", 2.0, "kendall_tau"),
+        ("Comparison", "name_a", None, "name_a"),
+        ("Comparison", "grade_a", [1, 2], "grade_a"),
+        ("Comparison", "only_a", [("a",)], "only_a"),
+        ("QuotaReport", "house", 10**30, "house"),
+        ("QuotaReport", "seats", {"floor": [1, 0]}, "each method"),
+        ("QuotaReport", "quota", float("nan"), "quota"),
+        ("QuotaReport", "min_seats", 10**30, "min_seats"),
+        ("QuotaReport", "groups", ["a", "a"], "repeat"),
+        ("Scheme", "indicators", None, "indicators"),
+        ("Scheme", "indicators", {3: []}, "work lines"),
+        ("Scheme", "vetoes", [None], "vetoes"),
+        ("Scheme", "grades", 5, "grades"),
+        ("Scheme", "name", "a\x00", "name"),
+        ("Scheme", "secondary_keys", [None], "secondary_keys"),
+        ("Scheme", "min_seats", 10**30, "min_seats"),
+        ("Scheme", "ties", ["include_all"], "ties"),
+    ],
+)
+def test_result_fields_refuse_wrong_values_by_name(
+    kind: str, name: str, value: object, expected: str
+) -> None:
+    result = RESULTS[kind]
+    with pytest.raises(InvalidInputError, match=rf"^{kind}\b.*{expected}"):
+        type(result)(**{**_init_fields(result), name: value})
+
+
+def test_result_columns_of_the_right_dtype_are_kept_without_a_copy() -> None:
+    table = RESULTS["ScoreTable"]
+    again = ScoreTable(**_init_fields(table))
+    assert again.total is table.total
+    assert again.grade_code is table.grade_code
+    assert all(again.values[k] is table.values[k] for k in table.values)
+    assert again == table
+
+
+hostile_columns = st.one_of(
+    st.lists(st.one_of(st.integers(), st.floats(), st.booleans(), st.none(), st.text(max_size=2))),
+    st.lists(st.lists(st.floats(), max_size=3), max_size=3),
+    st.sampled_from(
+        [
+            np.zeros((2, 2)),
+            np.array([1, 2], dtype=np.uint64) << np.uint64(63),
+            np.array(["a", "b"]),
+            np.array(1.0),
+            np.arange(2),
+            np.arange(2.0),
+            np.array([1e308, 1e308]),
+            -np.arange(2),
+            np.array([True, False]),
+        ]
+    ),
+    st.integers(),
+    st.floats(),
+    st.none(),
+    st.text(max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(RESULTS)), st.data())
+def test_hostile_fields_give_named_errors_or_results_that_round_trip(
+    kind: str, data: st.DataObject
+) -> None:
+    result = RESULTS[kind]
+    fields = _init_fields(result)
+    name = data.draw(st.sampled_from(sorted(fields)), label="field")
+    value = data.draw(hostile_columns, label="value")
+    refused = ""
+    try:
+        changed = type(result)(**{**fields, name: value})
+    except InvalidInputError as exc:
+        refused = str(exc)
+    if refused:  # named by the record, never by a helper it calls
+        assert refused.startswith(kind), refused
+        return
+    assert io.load(type(changed), io.dump(changed)) == changed
+    repr(changed)

@@ -495,3 +495,109 @@ def test_quota_report_is_the_same_whatever_the_input_order(sizes: dict[str, int]
     rnd.shuffle(items)
     assert quota_report(dict(items), 0.2, min_seats=1) == quota_report(sizes, 0.2, min_seats=1)
     assert quota_report(sizes, 0.2).groups == tuple(sorted(sizes))
+
+
+# ------------------------------------------------- hostile values at grade() and quota_seats()
+
+BAD_SCORES = [
+    (None, "scores must be an array"),
+    ("90", "scores must be an array"),
+    ({90.0, 80.0}, "scores must be an array"),
+    ([[90.0], [80.0, 70.0]], "scores must be an array"),
+    ([90.0, float("nan")], r"scores\[1\] must be finite"),
+    ([90.0, float("inf")], r"scores\[1\] must be finite"),
+    ([90.0, 10**400], r"scores\[1\] must be a finite real number"),
+    ([90.0, "80"], "scores must be an array of real numbers"),
+    ([90.0, None], r"scores\[1\] must be a finite real number"),
+    ([True, False], "scores must be an array of real numbers, got dtype bool"),
+    (np.array([1 + 1j]), "scores must be an array of real numbers, got dtype complex"),
+    (np.zeros((2, 2)), "scores must have shape"),
+]
+
+
+@pytest.mark.parametrize(("scores", "message"), BAD_SCORES)
+def test_grade_refuses_scores_that_are_not_finite_reals(scores: object, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"^grade: {message}"):
+        grade(scores)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"groups": [[1], [2]]}, "groups must hold labels"),
+        ({"groups": [None, None]}, "groups must hold labels"),
+        ({"groups": 5}, "groups must be a collection"),
+        ({"groups": ["u"]}, "groups must have one entry per score"),
+        ({"caps": [0, 10**30]}, r"caps\[1\] must be an integer within int64"),
+        ({"caps": [0.0, 1.0]}, "caps must be an array of integers"),
+        ({"caps": [0, 9]}, r"caps\[1\] must be a grade index"),
+        ({"ids": ["a", 1]}, r"ids\[1\] must be a non-empty string"),
+        ({"ids": None, "grades": None}, "grades must be a collection"),
+        ({"grades": [None]}, "grades must be a non-empty sequence of Grade"),
+        ({"ties": "secondary_keys", "secondary": [[1.0], [float("nan")]]}, "secondary"),
+        ({"ties": "secondary_keys", "secondary": ["a", "b"]}, "secondary"),
+        ({"ties": "secondary_keys", "secondary": [[1.0, 2.0]]}, "secondary must have shape"),
+        ({"min_seats": 10**30}, "min_seats must be an integer in"),
+        ({"pool_below": 0.0}, "pool_below must be an integer"),
+        ({"pool_below": 10**30}, "pool_below must be an integer"),
+        ({"pool_below": 5, "pools": [[1], [2]]}, "pools must hold labels"),
+        ({"apportionment": "largest_remainder", "domains": [{}, {}]}, "domains must hold labels"),
+        ({"decimals": 10**30}, "decimals must be an integer"),
+    ],
+)
+def test_grade_refuses_wrong_options_by_name(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"^grade: {message}"):
+        grade([90.0, 80.0], **options)
+
+
+def test_grade_takes_labels_of_any_one_kind_as_before() -> None:
+    by_text = grade([90.0, 80.0, 70.0], ["u", "v", "u"])
+    by_int = grade([90.0, 80.0, 70.0], [3, 10**30, 3])
+    assert by_text.codes.tolist() == by_int.codes.tolist()
+    assert by_int.groups == ("1000000000000000000000000000000", "3")
+    assert grade(np.array([90.0, 80.0]), np.array([7, 7])).groups == (7,)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ([7, 10**18], r"sizes\[1\] must be <= 1000000000"),  # once a MemoryError
+        ([7, 10**400], r"sizes\[1\] must be an integer within int64"),
+        ([7, -1], r"sizes\[1\] must be >= 0"),
+        ([7.0, 3.0], "sizes must be an array of integers"),
+        ([7, "3"], "sizes must be an array of integers"),
+        ([[7], [3, 1]], "sizes must be an array of integers"),
+        ([True], "sizes must be an array of integers"),
+        (None, "sizes must be an array of integers"),
+        (np.array([2**63], dtype=np.uint64), "sizes holds integers beyond the int64 range"),
+    ],
+)
+def test_quota_seats_refuses_counts_that_are_not_small_integers(
+    sizes: object, message: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=f"^quota_seats: {message}"):
+        quota_seats(sizes, 0.2)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("min_seats", [10**30, -1, 1.0, True, "1"])
+def test_quota_seats_refuses_a_floor_that_is_not_a_count(min_seats: object) -> None:
+    with pytest.raises(InvalidInputError, match=r"^quota_seats: min_seats must be an integer in"):
+        quota_seats([7, 3], 0.2, min_seats=min_seats)  # type: ignore[arg-type]
+
+
+def test_quota_report_refuses_sizes_beyond_a_count() -> None:
+    with pytest.raises(InvalidInputError, match=r"^quota_report: size of group 'b'"):
+        quota_report({"a": 7, "b": 10**30}, 0.2)
+    with pytest.raises(InvalidInputError, match=r"^QuotaReport: groups must not repeat"):
+        quota_report({1: 7, "1": 3}, 0.2)  # type: ignore[dict-item]
+
+
+@given(st.lists(st.integers(0, 10**9), max_size=6), st.floats(0, 1), st.integers(0, 10**9))
+def test_quota_seats_at_the_largest_counts_stay_exact(
+    sizes: list[int], quota: float, min_seats: int
+) -> None:
+    per_group = quota_seats(sizes, quota, min_seats=min_seats)
+    shared = quota_seats(sizes, quota, apportionment="largest_remainder", min_seats=min_seats)
+    assert per_group.dtype == shared.dtype == np.int64
+    assert ((per_group >= 0) & (per_group <= np.array(sizes, dtype=np.int64))).all()
+    assert ((shared >= 0) & (shared <= np.array(sizes, dtype=np.int64))).all()

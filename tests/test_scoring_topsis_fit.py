@@ -95,3 +95,53 @@ def test_post_fit_eligibility_and_bad_input() -> None:
     assert "<table>" in result._repr_html_()
     with pytest.raises(InvalidInputError, match="duplicate candidate id 'young'"):
         post_fit(post, [young, young])
+
+
+@pytest.mark.parametrize(
+    ("values", "weights", "message"),
+    [
+        (None, [1], "values must be an array of real numbers"),
+        ("12", [1], "values must be an array of real numbers"),
+        ([[1.0, 2.0], [3.0]], [1, 1], "values must be an array of real numbers"),
+        ([[1.0, "2"]], [1, 1], "values must be an array of real numbers"),
+        ([[1.0, None]], [1, 1], r"values\[0, 1\] must be a finite real number"),
+        ([[1.0, 10**400]], [1, 1], r"values\[0, 1\] must be a finite real number"),
+        ([[1.0, float("inf")]], [1, 1], r"values\[0, 1\] must be finite"),
+        ([[True, False]], [1, 1], "values must be an array of real numbers, got dtype bool"),
+        ([1.0, 2.0], [1, 1], r"values must have shape \(n, k\)"),
+        ([[1.0, 1e200]], [1, 1], "values must lie within"),
+        ([[1.0, 2.0]], [1, "1"], "weights must be an array of real numbers"),
+        ([[1.0, 2.0]], [1, 10**400], r"weights\[1\] must be a finite real number"),
+        ([[1.0, 2.0]], [1, 1e300], r"weights\[1\] must be <= 1e\+100"),
+        ([[1.0, 2.0]], [1], r"weights must have shape \(2,\)"),
+        ([[1.0, 2.0]], {1, 2}, "weights must be an array of real numbers"),
+    ],
+)
+def test_topsis_refuses_matrices_that_are_not_finite_reals(
+    values: object, weights: object, message: str
+) -> None:
+    with pytest.raises(InvalidInputError, match=f"^topsis: {message}"):
+        topsis(values, weights)
+
+
+@pytest.mark.parametrize("directions", [5, "max", [None, "max"], [["max"], "min"], ["max"]])
+def test_topsis_refuses_directions_that_are_not_one_per_criterion(directions: object) -> None:
+    with pytest.raises(InvalidInputError, match=r"^topsis: directions must"):
+        topsis([[1.0, 2.0], [2.0, 1.0]], [1, 1], directions=directions)  # type: ignore[arg-type]
+
+
+@given(
+    arrays(np.float64, (4, 3), elements=st.floats(-1e100, 1e100)),
+    arrays(np.float64, 3, elements=st.floats(0, 1e100)),
+    st.sampled_from(["minmax", "vector", "none"]),
+)
+def test_topsis_at_the_largest_accepted_values_stays_finite(
+    x: np.ndarray, w: np.ndarray, normalisation: str
+) -> None:
+    if not w.sum() > 0:
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow anywhere
+        out = topsis(x, w, normalisation=normalisation)  # type: ignore[arg-type]
+    assert np.isfinite(out).all()
+    assert ((out >= 0) & (out <= 1 + 1e-12)).all()

@@ -16,7 +16,7 @@ import scipy.stats
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadredev import Cadre, InvalidInputError
+from cadredev import Cadre, InvalidInputError, Roster
 from cadredev.datasets import demo_score_table, sample_zone
 from cadredev.scoring import (
     Grade,
@@ -275,3 +275,23 @@ def test_acceptability_is_seeded_and_sums_to_one() -> None:
 def test_acceptability_checks_arguments(kwargs: dict[str, Any], fragment: str) -> None:
     with pytest.raises(InvalidInputError, match=fragment):
         acceptability(demo_score_table(), **kwargs)
+
+
+@pytest.mark.parametrize("cadres", [None, 5, "c1", {"c1": 1}])
+def test_compare_schemes_refuses_cadres_that_are_not_a_collection(cadres: object) -> None:
+    zone = sample_zone()
+    assert zone.scheme is not None
+    with pytest.raises(InvalidInputError, match=r"^compare_schemes: cadres must be a collection"):
+        compare_schemes(zone.scheme, zone.scheme, cadres, zone.records)  # type: ignore[arg-type]
+
+
+def test_compare_schemes_takes_a_columnar_roster() -> None:
+    zone = sample_zone()
+    assert zone.scheme is not None
+    assert zone.records is not None
+    roster = Roster.from_cadres(zone.cadres, drop_nested=True)
+    by_roster = compare_schemes(zone.scheme, zone.scheme, roster, zone.records, period="2025-01")
+    by_records = compare_schemes(
+        zone.scheme, zone.scheme, zone.cadres, zone.records, period="2025-01"
+    )
+    assert by_roster == by_records

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cadredev import InvalidInputError, io
@@ -508,3 +508,161 @@ def test_policy_owners_must_be_named() -> None:
         ServicePolicy(units={"用地": ""})
     with pytest.raises(InvalidInputError, match="default_leader must be non-empty text"):
         ServicePolicy(default_leader="")
+
+
+# ------------------------------------------------------------ hostile input
+
+hostile = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=4),
+        st.binary(max_size=3),
+        st.sampled_from([" k1 ", "\ud800", 10**400, DAY]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.frozensets(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
+        st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    ),
+    max_leaves=5,
+)
+
+
+def _init_fields(record: Any) -> dict[str, Any]:
+    return {a.name: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
+
+
+def _any(value: Any) -> Any:
+    """Return *value* typed as ``Any``: a wrong value passed on purpose."""
+    return value
+
+
+def _outcome(make: Any) -> Any:
+    """Return what ``make()`` returns, or the InvalidInputError it raises."""
+    try:
+        return make()
+    except InvalidInputError as exc:
+        return exc
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(walks(policy=True), st.just(POLICY)), st.data())
+def test_cases_and_policies_from_hostile_fields_are_named_errors_or_round_trip(
+    record: Any, data: st.DataObject
+) -> None:
+    fields = _init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(hostile)
+    cls = type(record)
+    built = _outcome(lambda: cls(**fields))
+    if isinstance(built, InvalidInputError):  # the record first, then the field
+        assert str(built).startswith(cls.__name__)
+        assert name in str(built)
+        return
+    assert io.load(cls, io.dump(built)) == built
+    if isinstance(built, Case):  # whatever is accepted still replays from its events
+        assert cases_from_events(case_events([built])) == (built,)
+
+
+@settings(max_examples=100, deadline=None)
+@given(hostile, st.sampled_from(["case", "policy", "cases", "events", "recorded_by"]))
+def test_service_functions_check_what_they_are_given(value: Any, where: str) -> None:
+    calls = {
+        "case": lambda: advance(value, "collect", at=DAY),
+        "policy": lambda: advance(_open(), "collect", at=DAY, policy=value),
+        "cases": lambda: case_events(value),
+        "events": lambda: cases_from_events(value),
+        "recorded_by": lambda: case_events([_open()], recorded_by=value),
+    }
+    _outcome(calls[where])  # a result or a named error; any other exception fails the test
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: advance(_any(None), "collect", at=DAY), "advance: case must be a Case, got None"),
+        (lambda: advance(_any({"id": "k1"}), "collect", at=DAY), "advance: case must be a Case"),
+        (
+            lambda: advance(_open(), "collect", at=DAY, policy=_any({"sla": {}})),
+            "Case 'k1': policy must be a ServicePolicy or None",
+        ),
+        (
+            lambda: _open(policy=frozenset()),
+            "open_case 'k1': policy must be a ServicePolicy or None",
+        ),
+        (lambda: case_events(_any(None)), "case_events: cases must be a collection, got None"),
+        (lambda: case_events(_any(["k1"])), "case_events: cases must hold Case records, got 'k1'"),
+        (lambda: case_events([_open()], recorded_by=" 网格"), "case_events: recorded_by must be"),
+        (lambda: cases_from_events(_any(1)), "cases_from_events: events must be a collection"),
+        (
+            lambda: Case(id="k1", enterprise_id="e1", grid="g", cadre_id="c", steps=_any(None)),
+            "Case 'k1': steps must be a collection, got None",
+        ),
+        (
+            lambda: Case(id="k1", enterprise_id="e1", grid="g", cadre_id="c", steps=_any(["open"])),
+            "Case 'k1': steps must hold Step records, got 'open'",
+        ),
+        (
+            lambda: ServicePolicy(grids=_any([["g"]])),
+            r"ServicePolicy: grids must be non-empty text",
+        ),
+        (lambda: ServicePolicy(grids="grid-1"), "ServicePolicy: grids must be a collection"),
+        (lambda: ServicePolicy(units=["用地"]), "ServicePolicy: units must map text to text"),
+        (lambda: ServicePolicy(leaders=None), "ServicePolicy: leaders must map text to text"),
+        (lambda: service_metrics(_any(None)), "service_metrics: cases must be a collection"),
+        (
+            lambda: service_metrics([], visits=_any(1)),
+            "service_metrics: visits must be a collection, got 1",
+        ),
+    ],
+)
+def test_bad_service_input_names_the_function_or_record(call: Any, message: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"^{message}"):
+        call()
+
+
+def _service_results() -> list[Any]:
+    case = _open(policy=POLICY)
+    sweep = escalate_overdue([case], POLICY, as_of=DAY + dt.timedelta(days=30))
+    metrics = service_metrics([sweep.cases[0]])
+    assert sweep.escalations
+    assert metrics.rows
+    return [sweep, sweep.escalations[0], metrics, metrics.rows[0]]
+
+
+SERVICE_RESULTS = _service_results()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(SERVICE_RESULTS), st.data())
+def test_sweeps_and_metrics_from_hostile_fields_are_named_errors_or_round_trip(
+    record: Any, data: st.DataObject
+) -> None:
+    fields = _init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(hostile)
+    cls = type(record)
+    built = _outcome(lambda: cls(**fields))
+    if isinstance(built, InvalidInputError):  # the record first, then the field
+        assert str(built).startswith(cls.__name__)
+        assert name in str(built)
+        return
+    assert io.load(cls, io.dump(built)) == built
+
+
+@pytest.mark.parametrize("record", SERVICE_RESULTS, ids=lambda r: type(r).__name__)
+def test_sweeps_and_metrics_rebuilt_from_their_fields_are_equal(record: Any) -> None:
+    assert type(record)(**_init_fields(record)) == record
+
+
+def test_escalate_overdue_checks_its_cases() -> None:
+    with pytest.raises(InvalidInputError, match=r"^escalate_overdue: cases must be a collection"):
+        escalate_overdue(_any(None), POLICY, as_of=DAY)
+    with pytest.raises(InvalidInputError, match=r"^escalate_overdue: cases\[0\] must be a Case"):
+        escalate_overdue(_any(["k1"]), POLICY, as_of=DAY)
+    with pytest.raises(InvalidInputError, match=r"^escalate_overdue: cases repeat the id 'k1'"):
+        escalate_overdue([_open(), _open()], POLICY, as_of=DAY)

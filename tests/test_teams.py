@@ -8,13 +8,15 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import networkx as nx
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cadredev import Cadre, Enterprise, InvalidInputError, MissingDependencyError
+from cadredev import Cadre, Enterprise, InvalidInputError, MissingDependencyError, io
+from cadredev._validate import id_problem
 from cadredev.datasets import sample_zone
 from cadredev.teams import (
     EnterpriseSplit,
@@ -22,6 +24,7 @@ from cadredev.teams import (
     TeamsReport,
     assign_enterprises,
     form_teams,
+    grid_names,
 )
 from cadredev.teams._form import build_teams
 
@@ -727,3 +730,92 @@ def test_to_pandas_without_pandas_says_how_to_install(monkeypatch: pytest.Monkey
     for obj in (teams, teams.report(), split):
         with pytest.raises(MissingDependencyError, match=r"pip install 'cadredev\[pandas\]'"):
             obj.to_pandas()
+
+
+# ------------------------------------------------------------ grid names
+
+
+@pytest.mark.parametrize("teams", [None, [["c001"]], "grid-1", ("c001", "c002")])
+def test_grid_names_need_a_teams_result(teams: Any) -> None:
+    with pytest.raises(InvalidInputError, match=r"^grid_names: teams must be a Teams result"):
+        grid_names(teams)
+
+
+@pytest.mark.parametrize("prefix", [None, 1, "\x00", "网格\ud800", " grid-"])
+def test_grid_names_need_a_prefix_that_can_start_an_id(prefix: Any) -> None:
+    teams = form_teams(sample_zone().cadres[:4], n_teams=2, seed=0, as_of=AS_OF)
+    with pytest.raises(InvalidInputError, match=r"^grid_names: prefix must"):
+        grid_names(teams, prefix=prefix)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(1, 4), st.text(min_size=1, max_size=5))
+def test_grid_names_are_distinct_ids_one_per_team(n_teams: int, prefix: str) -> None:
+    teams = form_teams(sample_zone().cadres[:8], n_teams=n_teams, seed=0, as_of=AS_OF)
+    try:
+        names = grid_names(teams, prefix=prefix)
+    except InvalidInputError:  # a prefix that cannot start an id
+        assert prefix != prefix.lstrip() or any(not c.isprintable() for c in prefix)
+        return
+    assert len(names) == len(set(names)) == n_teams
+    assert all(id_problem(name) is None for name in names)
+
+
+# ------------------------------------------------------------ hostile results
+
+hostile = st.recursive(
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(),
+        st.text(max_size=4),
+        st.binary(max_size=3),
+        st.sampled_from([" c1 ", "\ud800", 10**400]),
+    ),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.tuples(inner, inner),
+        st.frozensets(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
+        st.dictionaries(st.text(max_size=3), inner, max_size=2),
+    ),
+    max_leaves=5,
+)
+
+
+def _team_results() -> list[Any]:
+    zone = sample_zone()
+    teams = form_teams(zone.cadres[:12], n_teams=3, seed=0, as_of=AS_OF, cohesion=["industries"])
+    split = assign_enterprises(teams, zone.enterprises[:20], by="area")
+    return [teams, teams.report(), split]
+
+
+TEAM_RESULTS = _team_results()
+
+
+def _init_fields(record: Any) -> dict[str, Any]:
+    return {a.alias: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(TEAM_RESULTS), st.data())
+def test_team_results_from_hostile_fields_are_named_errors_or_round_trip(
+    record: Any, data: st.DataObject
+) -> None:
+    fields = _init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(hostile)
+    cls = type(record)
+    try:
+        built = cls(**fields)
+    except InvalidInputError as exc:
+        assert str(exc).startswith(f"{cls.__name__}: {name} must")  # noqa: PT017
+        return
+    assert io.load(cls, io.dump(built)) == built
+
+
+@pytest.mark.parametrize("record", TEAM_RESULTS, ids=lambda r: type(r).__name__)
+def test_team_results_rebuilt_from_their_fields_are_equal(record: Any) -> None:
+    rebuilt = type(record)(**_init_fields(record))
+    assert rebuilt == record
+    assert io.load(type(record), io.dump(rebuilt)) == rebuilt

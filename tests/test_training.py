@@ -451,6 +451,15 @@ def test_training_records_and_rollup() -> None:
         training_records([s1], [att[0], att[0]])
     with pytest.raises(InvalidInputError, match="unknown session"):
         training_records([s1], [att[1]])
+    # collections that are not collections, or hold something else: named
+    with pytest.raises(InvalidInputError, match="sessions must be a collection of Session"):
+        training_records(None, att)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="attendance must be a collection, got None"):
+        training_records([s1], None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidInputError, match="sessions repeat the id 's1'"):
+        training_records([s1, s1], [])
+    with pytest.raises(InvalidInputError, match="quizzes must hold QuizResult items, got 7"):
+        training_records([s1], [], quizzes=[7])  # type: ignore[list-item]
 
 
 # ---------------------------------------------------------------- documents

@@ -88,6 +88,7 @@ def _check_optional_id(instance: object, attribute: Any, value: Any) -> None:
 _GETTERS: dict[tuple[str, ...], Any] = {}
 
 
+@named_errors
 @frozen(kw_only=True)
 class Event:
     """The base of every programme event.

@@ -98,7 +98,7 @@ def _check_header(cls: type[Any], data: object, where: str) -> dict[str, Any]:
 
 
 def _structure(cls: type[T], value: Any, path: str) -> T:
-    from cattrs.errors import BaseValidationError  # noqa: PLC0415
+    from cattrs.errors import BaseValidationError, StructureHandlerNotFoundError  # noqa: PLC0415
     from cattrs.v import format_exception, transform_error  # noqa: PLC0415
 
     def fmt(exc: BaseException, typ: type | None) -> str:
@@ -123,6 +123,11 @@ def _structure(cls: type[T], value: Any, path: str) -> T:
         raise InvalidInputError(f"{path}: expected a {cls.__name__} object ({exc})") from None
     except RecursionError:
         raise InvalidInputError(f"{path}: nested too deeply to be a {cls.__name__}") from None
+    except StructureHandlerNotFoundError as exc:  # a registered class with no structure hook
+        raise InvalidInputError(
+            f"{path}: a {cls.__name__} cannot be loaded ({exc}); "
+            "pass structure= to cadredev.io.register"
+        ) from None
     except (ValueError, OverflowError) as exc:
         raise InvalidInputError(f"{path}: not a valid {cls.__name__} ({exc})") from None
 

@@ -51,13 +51,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _column_index(ref: str) -> int:
+def _column_index(letters: str) -> int:
     index = 0
-    for ch in ref:
-        if "A" <= ch <= "Z":
-            index = index * 26 + ord(ch) - 64
-        else:
-            break
+    for ch in letters:
+        if not "A" <= ch <= "Z":
+            raise ValueError(f"cell reference column {letters!r} is not in capital letters")
+        index = index * 26 + ord(ch) - 64
+    if not index:
+        raise ValueError("a cell reference without a column")
     return index - 1
 
 
@@ -283,9 +284,7 @@ class _SheetParser:
             self.phonetic += 1
 
     def end(self, name: str) -> None:
-        local = self.names.get(name)
-        if local is None:
-            local = self._local(name)
+        local = self.names[name]  # start() saw the element first and named it
         if local == "v" or local == "t":  # noqa: PLR1714  (faster than a tuple here)
             self.capture = False
         elif local == "c":
@@ -367,6 +366,17 @@ def _merged_cells(archive: zipfile.ZipFile, path: str) -> list[str]:
     return [ref.decode() for ref in dict.fromkeys(found)]
 
 
+def _read_book(archive: zipfile.ZipFile, where: str) -> tuple[_Book, list[str], list[bool]]:
+    """Return the workbook's parts, its shared strings and which styles show dates."""
+    try:
+        book = _Book(archive, where)
+        return book, book.shared_strings(), book.date_styles()
+    except InvalidInputError:
+        raise
+    except (expat.ExpatError, ValueError) as exc:  # damaged XML, a malformed style number
+        raise InvalidInputError(f"{where}: damaged workbook XML ({exc})") from None
+
+
 def read_xlsx(source: Any, *, sheet: str | int | None, where: str) -> RawTable:
     """Return the header and rows of one sheet of an .xlsx workbook.
 
@@ -377,11 +387,11 @@ def read_xlsx(source: Any, *, sheet: str | int | None, where: str) -> RawTable:
         unknown sheet, an empty sheet or merged cells.
     """
     archive = _open(source, where)
-    book = _Book(archive, where)
+    book, strings, dates = _read_book(archive, where)
     name, path = _pick_sheet(book, sheet, where)
     where = f"{where}, sheet {name!r}"
     merged = _merged_cells(archive, path)
-    state = _SheetParser(book.shared_strings(), book.date_styles(), book.date1904)
+    state = _SheetParser(strings, dates, book.date1904)
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.buffer_size = 1 << 16
@@ -394,7 +404,8 @@ def read_xlsx(source: Any, *, sheet: str | int | None, where: str) -> RawTable:
         chunk = handle.read(_CHUNK_BYTES)
         try:
             parser.Parse(chunk, not chunk)
-        except expat.ExpatError as exc:
+        except (expat.ExpatError, ValueError, IndexError) as exc:
+            # A malformed reference, style, number, date or shared-string index.
             raise InvalidInputError(f"{where}: damaged sheet XML ({exc})") from None
         return bool(chunk)
 

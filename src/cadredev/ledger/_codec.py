@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from cadredev import events as ev
+from cadredev._validate import named_errors
 from cadredev.errors import InvalidInputError
 from cadredev.io import register
 from cadredev.io._convert import to_json_text
@@ -57,7 +58,9 @@ def register_event(cls: type[ev.Event]) -> type[ev.Event]:
     class whose fields cadredev's JSON converter can write (text, numbers,
     dates, records). Its ``subject_fields`` class attribute names the fields
     holding the ids of the people it is about, so :meth:`Ledger.history`
-    finds it.
+    finds it. A bad value in the fields every event has (``at``,
+    ``recorded_by`` ...) is then an :class:`~cadredev.InvalidInputError`
+    naming the class.
 
     Raises
     ------
@@ -94,6 +97,8 @@ def register_event(cls: type[ev.Event]) -> type[ev.Event]:
             f"register_event: an event type named {cls.__name__!r} is registered already"
         )
     event_cls = typing.cast("type[ev.Event]", cls)
+    if not hasattr(event_cls.__init__, "__wrapped__"):  # the base's checks then name the class
+        named_errors(event_cls)
     _TYPES[event_cls.__name__] = event_cls
     register(event_cls)
     return event_cls

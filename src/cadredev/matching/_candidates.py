@@ -13,16 +13,24 @@ mentors that would still take them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 
+from ._bounds import best_pruned
+from ._score import best_cells
+
 if TYPE_CHECKING:
-    from ._graph import Blocks
+    from ._bounds import MentorGroups
+    from ._score import Scorer
 
 __all__ = ["CACHE", "spread_candidates"]
 
+
+Visit: TypeAlias = Callable[[np.ndarray, np.ndarray, np.ndarray], None]
+"""Called with a block's mentee positions, totals and pairs not cut."""
 
 CACHE = 32
 """How many of its best mentors a mentee keeps between rounds of proposals."""
@@ -44,13 +52,24 @@ class _Ranked:
     complete: np.ndarray
 
 
-def spread_candidates(blocks: Blocks, k: int, quota: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def spread_candidates(
+    scorer: Scorer,
+    k: int,
+    quota: np.ndarray,
+    *,
+    visit: Visit | None = None,
+    groups: MentorGroups | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Return the pairs of the greedy b-matching as mentee and mentor positions, sorted by mentee.
 
     ``quota`` is each mentor's most candidates; a mentee has at most ``k``.
     Only pairs not cut (hard filters, ``min_weight``, ``forbid``) take part.
+    The first round scores every mentee: ``visit`` is then called with each
+    block's mentee positions, totals and pairs not cut. With ``groups``, a
+    mentee's best mentors are found by groups of mentors (and ``visit`` is
+    not called).
     """
-    n, m = len(blocks.cadres), len(quota)
+    n, m = scorer.n, len(quota)
     width = max(CACHE, 2 * k)
     ranked = _Ranked(
         mentor=np.full((n, width), -1, dtype=np.int64),
@@ -70,7 +89,11 @@ def spread_candidates(blocks: Blocks, k: int, quota: np.ndarray) -> tuple[np.nda
         want = k - count[active]
         taken = np.sort(held_i.astype(np.int64) * m + held_j)
         fresh = _from_cache(ranked, active, want, bars, taken, m)
-        _rescore(blocks, ranked, active[~fresh], bars, taken)
+        if groups is not None:
+            _rescore_by_groups(groups, ranked, active[~fresh], bars, taken)
+        else:
+            _rescore(scorer, ranked, active[~fresh], bars, taken, visit=visit)
+        visit = None
         props_i, props_j, props_w, done = _pick(ranked, active, want, bars, taken, m)
         exhausted[active[done]] = True
         held_i, held_j, held_w = _merge(held_i, held_j, held_w, props_i, props_j, props_w, quota)
@@ -128,32 +151,73 @@ def _from_cache(  # noqa: PLR0917  (private: the arrays of one round)
 
 
 def _rescore(
-    blocks: Blocks,
+    scorer: Scorer,
+    ranked: _Ranked,
+    rows: np.ndarray,
+    bars: tuple[np.ndarray, np.ndarray],
+    taken: np.ndarray,
+    *,
+    visit: Visit | None,
+) -> None:
+    """Score the mentees ``rows`` again and keep each one's best mentors that would take it."""
+    width = ranked.mentor.shape[1]
+    m = len(bars[0])
+    bar_w, bar_i = bars
+    held_i, held_j = np.divmod(taken, m)
+    for lo in range(0, len(rows), scorer.chunk):
+        part = rows[lo : lo + scorer.chunk]
+        _, total, ok = scorer.score(part)
+        if visit is not None:
+            visit(part, total, ok)
+        # the mentors that would take it: beat the bar (weight, then mentee position) ...
+        ok &= (total > bar_w) | ((total == bar_w) & (part[:, None] < bar_i))
+        # ... and do not hold it already
+        at = np.searchsorted(part, held_i)
+        mine = part[np.minimum(at, len(part) - 1)] == held_i
+        ok[at[mine], held_j[mine]] = False
+        score = np.where(ok, total, -np.inf)
+        r, c, rank = best_cells(score, width)
+        mentors = np.full((len(part), width), -1, dtype=np.int64)
+        weight = np.full((len(part), width), -np.inf)
+        mentors[r, rank] = c
+        weight[r, rank] = score[r, c]
+        ranked.mentor[part] = mentors
+        ranked.weight[part] = weight
+        ranked.known[part] = True
+        ranked.complete[part] = ok.sum(axis=1) <= width
+
+
+def _rescore_by_groups(
+    groups: MentorGroups,
     ranked: _Ranked,
     rows: np.ndarray,
     bars: tuple[np.ndarray, np.ndarray],
     taken: np.ndarray,
 ) -> None:
-    """Score the mentees ``rows`` again and keep each one's best mentors that would take it."""
+    """As :func:`_rescore`, scoring only the groups of mentors that may hold a mentee's best."""
     width = ranked.mentor.shape[1]
     m = len(bars[0])
-    for lo in range(0, len(rows), blocks.chunk):
-        part = rows[lo : lo + blocks.chunk]
-        _, total, mask = blocks.score([blocks.cadres[i] for i in part.tolist()])
-        cols = np.broadcast_to(np.arange(m), total.shape)
-        ok = mask & _eligible(part, cols, total, bars, taken, m)
-        score = np.where(ok, total, -np.inf)
-        # best first, ties by mentor position: a stable sort of the negated scores
-        order = np.argsort(-score, axis=1, kind="stable")[:, :width]
-        got = np.take_along_axis(score, order, axis=1)
-        fill = np.full((len(part), width), -np.inf)
-        fill[:, : got.shape[1]] = got
+    bar_w, bar_i = bars
+
+    def eligible(part: np.ndarray, cols: np.ndarray, total: np.ndarray) -> np.ndarray:
+        beats = (total > bar_w[cols]) | ((total == bar_w[cols]) & (part[:, None] < bar_i[cols]))
+        key = part[:, None] * m + cols[None, :]
+        pos = np.minimum(np.searchsorted(taken, key), max(len(taken) - 1, 0))
+        held = taken[pos] == key if len(taken) else np.zeros(key.shape, dtype=bool)
+        return np.asarray(beats & ~held, dtype=bool)
+
+    for part in groups.blocks(rows):
+        r, c, s = best_pruned(groups, part, width, eligible=eligible)
+        rank = np.arange(len(r)) - np.searchsorted(r, r)
         mentors = np.full((len(part), width), -1, dtype=np.int64)
-        mentors[:, : order.shape[1]] = np.where(np.isfinite(got), order, -1)
+        weight = np.full((len(part), width), -np.inf)
+        mentors[r, rank] = c
+        weight[r, rank] = s
         ranked.mentor[part] = mentors
-        ranked.weight[part] = fill
+        ranked.weight[part] = weight
         ranked.known[part] = True
-        ranked.complete[part] = ok.sum(axis=1) <= width
+        # fewer than asked: the search went through every mentor that would take it
+        ranked.complete[part] = np.bincount(r, minlength=len(part)) < width
 
 
 def _pick(  # noqa: PLR0917  (private: the arrays of one round)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -11,26 +11,61 @@ from attrs import field, frozen
 
 from cadredev._display import html_table
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import id_key, is_int
+from cadredev._validate import FieldError, field_items, id_key, is_int, is_real, named_errors
 from cadredev.errors import InvalidInputError
 
-from ._table import Candidates, check_id, each_first, each_id
+from ._table import Candidates, check_id, each_first, each_id, to_rows
 
 __all__ = ["MatchExplanation", "explain"]
 
 
-def _pairs(value: Any) -> tuple[tuple[Any, ...], ...]:
-    return tuple(tuple(item) for item in value)
+def _mentors(value: Any) -> tuple[Hashable, ...]:
+    return field_items(value, name="mentors")
 
 
-def _ids(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(value)
+def _parts(value: Any) -> tuple[FrozenDict[str, float], ...]:
+    items = field_items(value, name="contributions")
+    for parts in items:
+        if not isinstance(parts, FrozenDict | dict | Mapping) or not all(
+            isinstance(k, str) and is_real(v) for k, v in parts.items()
+        ):
+            raise FieldError(
+                "contributions must hold mappings of criterion (text) to a finite number, "
+                f"got {parts!r}"
+            )
+    return tuple(FrozenDict(parts) for parts in items)
 
 
-def _parts(value: Iterable[Mapping[str, float]]) -> tuple[FrozenDict[str, float], ...]:
-    return tuple(FrozenDict(parts) for parts in value)
+def _alternatives(value: Any) -> tuple[tuple[Hashable, float, str], ...]:
+    rows = to_rows(value, name="alternatives", size=3, what="(mentor, weight, why not) rows")
+    for _, weight, why in rows:
+        if not is_real(weight) or not isinstance(why, str):
+            raise FieldError(
+                "alternatives must hold (mentor, weight, why not) rows with a finite weight "
+                f"and text, got {(_, weight, why)!r}"
+            )
+    return rows
 
 
+def _forbidden(value: Any) -> tuple[tuple[Hashable, str], ...]:
+    rows = to_rows(value, name="forbidden", size=2, what="(mentor, why) rows")
+    for row in rows:
+        if not isinstance(row[1], str):
+            raise FieldError(f"forbidden must hold (mentor, why) rows with text, got {row!r}")
+    return rows
+
+
+def _check_text(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str):
+        raise FieldError(f"{attribute.name} must be text, got {value!r}")
+
+
+def _check_weight(_: object, attribute: Any, value: Any) -> None:
+    if not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
+
+
+@named_errors
 @frozen(kw_only=True)
 class MatchExplanation:
     """Why a mentee got its mentor(s), or none.
@@ -78,16 +113,16 @@ class MatchExplanation:
     """
 
     mentee: Hashable = field(validator=check_id)
-    mentors: tuple[Hashable, ...] = field(converter=_ids, validator=each_id)
-    weight: float
+    mentors: tuple[Hashable, ...] = field(converter=_mentors, validator=each_id)
+    weight: float = field(validator=_check_weight)
     contributions: tuple[FrozenDict[str, float], ...] = field(converter=_parts)
     alternatives: tuple[tuple[Hashable, float, str], ...] = field(
-        converter=_pairs, validator=each_first
+        converter=_alternatives, validator=each_first
     )
     forbidden: tuple[tuple[Hashable, str], ...] = field(
-        default=(), converter=_pairs, validator=each_first
+        default=(), converter=_forbidden, validator=each_first
     )
-    reason: str = ""
+    reason: str = field(default="", validator=_check_text)
 
     def __attrs_post_init__(self) -> None:
         if len(self.contributions) != len(self.mentors):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import repeat
 from typing import Any
 
@@ -19,18 +18,17 @@ import numpy as np
 
 from cadredev._validate import id_key
 from cadredev.errors import InvalidInputError
-from cadredev.model import Cadre, Cohort, Mentor, MentorRole, cohort_of
+from cadredev.model import Cadre, Mentor, MentorRole, cohort_of
 
+from . import _bounds
 from ._candidates import spread_candidates
 from ._contract import EXCLUDED, pair_key
 from ._criteria import Criteria
+from ._score import Scorer, top_k_mask
 
 __all__ = ["compatibility_graph"]
 
 _WHERE = "compatibility_graph"
-_COHORT_ORDER = {Cohort.YOUNG: 0, Cohort.MIDDLE: 1, Cohort.OLD: 2}
-_ROUND = 6
-_BLOCK_CELLS = 2_000_000  # mentee-mentor-competency cells scored at once
 PREVIOUS_MENTOR = "previous mentor"
 """Why a pair is forbidden under ``Criteria(previous_mentor="forbid")``."""
 
@@ -43,6 +41,7 @@ def compatibility_graph(
     forbid: Iterable[tuple[str, str]] | Mapping[str, str] = (),
     require: Iterable[tuple[str, str]] | Mapping[str, str] = (),
     roles: Iterable[MentorRole | str] | None = None,
+    components: bool = True,
 ) -> nx.Graph[Any]:
     """Build the bipartite compatibility graph of mentees and mentors.
 
@@ -66,6 +65,13 @@ def compatibility_graph(
         Role-typed slots (三级导师): each mentee gets at most one mentor per
         role. Every mentor's role must be one of them; ``top_k`` then applies
         per role.
+    components
+        Whether each edge carries its ``components``. ``False`` gives edges
+        with ``weight`` alone: the same edges and weights, built faster and
+        in less memory (a mapping per edge costs about as much as the rest of
+        the edge), for graphs of millions of pairs; :func:`match` finds the
+        same matching, and explanations show each pair's weight without its
+        breakdown.
 
     Returns
     -------
@@ -73,9 +79,10 @@ def compatibility_graph(
         Mentee nodes with ``bipartite=0``, ``capacity=1``, ``unit``, ``grid``,
         ``name`` and (with ``criteria.as_of``) ``cohort``; mentor nodes with
         ``bipartite=1``, ``capacity``, ``role``, ``unit``, ``grid``, ``name``;
-        edges with ``weight`` and ``components`` (criterion -> contribution,
-        summing to the weight); ``graph.graph["previous"]``, the pairs whose
-        mentor is a previous mentor of the mentee; ``graph.graph["without_candidates"]``,
+        edges with ``weight`` and (unless ``components=False``) ``components``
+        (criterion -> contribution, summing to the weight);
+        ``graph.graph["previous"]``, the pairs whose mentor is a previous
+        mentor of the mentee; ``graph.graph["without_candidates"]``,
         the mentees left without any candidate mentor (by the filters,
         ``min_weight``, ``forbid`` or the ``top_k`` cut), in id order.
 
@@ -84,7 +91,8 @@ def compatibility_graph(
     InvalidInputError
         On records of the wrong type, duplicate ids, an id on both sides,
         unknown ids in ``forbid``/``require``, a pair both forbidden and
-        required, or a mentor whose role is not in ``roles``.
+        required, a mentor whose role is not in ``roles``, or ``components``
+        not a bool.
 
     Examples
     --------
@@ -96,13 +104,23 @@ def compatibility_graph(
     {'industries': 0.0, 'gap_cover': 0.0, 'cross_unit': 1.0, 'same_grid': 0.0}
     >>> g.edges["ana", "wang"]["weight"]
     1.0
+    >>> lean = compatibility_graph(
+    ...     [ana], [wang], criteria=Criteria(cohort_gap=0.0), components=False
+    ... )
+    >>> lean.edges["ana", "wang"]
+    {'weight': 1.0}
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       ``components``; scoring reads each record once and sorts only each
+       mentee's best candidates.
     """
     if criteria is None:
         criteria = Criteria()
     if not isinstance(criteria, Criteria):
         raise InvalidInputError(f"{_WHERE}: criteria must be a Criteria, got {criteria!r}")
+    if not isinstance(components, bool):
+        raise InvalidInputError(f"{_WHERE}: components must be True or False, got {components!r}")
     cadres = _check_records(mentees, Cadre, "mentees")
     advisors = _check_records(mentors, Mentor, "mentors")
     mentee_ids = {c.id for c in cadres}
@@ -138,7 +156,16 @@ def compatibility_graph(
     graph.add_nodes_from(_mentor_nodes(advisors))
     if cadres and advisors:
         graph.add_edges_from(
-            _edges(cadres, advisors, criteria, set(reasons), required, role_list, previous)
+            _edges(
+                cadres,
+                advisors,
+                criteria,
+                set(reasons),
+                required,
+                role_list,
+                previous,
+                components=components,
+            )
         )
     graph.graph["without_candidates"] = tuple(c.id for c in cadres if not graph.degree(c.id))
     return graph
@@ -245,6 +272,12 @@ def _check_required_load(
 def _mentee_nodes(
     cadres: Sequence[Cadre], criteria: Criteria
 ) -> Iterator[tuple[str, dict[str, Any]]]:
+    as_of = criteria.as_of if criteria.as_of is not None else 0
+
+    @functools.cache  # a roster has few distinct birth years
+    def cohort(year: int) -> str:
+        return str(cohort_of(year, as_of=as_of).value)
+
     for c in cadres:
         attrs: dict[str, Any] = {
             "bipartite": 0,
@@ -254,7 +287,7 @@ def _mentee_nodes(
             "name": c.name,
         }
         if criteria.as_of is not None:
-            attrs["cohort"] = c.cohort(as_of=criteria.as_of).value
+            attrs["cohort"] = cohort(c.birth_year)
         yield c.id, attrs
 
 
@@ -273,69 +306,14 @@ def _mentor_nodes(advisors: Sequence[Mentor]) -> Iterator[tuple[str, dict[str, A
         )
 
 
-@dataclass(frozen=True)
-class Blocks:
-    """The mentees scored against every mentor, block by block."""
-
-    cadres: Sequence[Cadre]
-    advisors: Sequence[Mentor]
-    criteria: Criteria
-    forbid_by: Mapping[str, list[int]]
-    previous_by: Mapping[str, list[int]]
-
-    @functools.cached_property
-    def _names(self) -> tuple[list[str], list[str], int]:
-        comp_names = sorted(
-            {k for c in self.cadres for k in c.competencies}
-            | {k for x in self.advisors for k in x.competencies}
-        )
-        ind_names = sorted({k for c in self.cadres for k in c.industries})
-        m = len(self.advisors)
-        chunk = max(1, _BLOCK_CELLS // max(1, m * max(1, len(comp_names))))
-        return comp_names, ind_names, chunk
-
-    @property
-    def chunk(self) -> int:
-        """Mentees scored at once."""
-        return self._names[2]
-
-    def score(self, block: Sequence[Cadre]) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-        """Return the contributions, totals and the pairs not cut of ``block`` (mentees)."""
-        comp_names, ind_names, _ = self._names
-        criteria, m = self.criteria, len(self.advisors)
-        was = np.zeros((len(block), m))
-        for i, c in enumerate(block):
-            was[i, self.previous_by.get(c.id, [])] = 1.0
-        comps, mask = _score_block(
-            criteria, block, self.advisors, comp_names, ind_names, previous=was
-        )
-        total = np.zeros((len(block), m))
-        for name in criteria.weights():
-            total += comps[name]
-        if criteria.min_weight is not None:
-            mask &= total >= criteria.min_weight
-        for i, c in enumerate(block):
-            if c.id in self.forbid_by:
-                mask[i, self.forbid_by[c.id]] = False
-        return comps, total, mask
-
-    def __iter__(
-        self,
-    ) -> Iterator[tuple[int, Sequence[Cadre], dict[str, np.ndarray], np.ndarray, np.ndarray]]:
-        """Yield each block: first row, mentees, contributions, totals and the pairs not cut."""
-        for start in range(0, len(self.cadres), self.chunk):
-            block = self.cadres[start : start + self.chunk]
-            yield (start, block, *self.score(block))
-
-
 def _by_mentee(
-    pairs: Iterable[tuple[str, str]], mentor_pos: Mapping[str, int]
-) -> dict[str, list[int]]:
-    """Mentee id -> positions of its mentors among the pairs."""
-    out: dict[str, list[int]] = defaultdict(list)
+    pairs: Iterable[tuple[str, str]], mentee_pos: Mapping[str, int], mentor_pos: Mapping[str, int]
+) -> dict[int, list[int]]:
+    """Mentee position -> positions of its mentors among the pairs (in mentor order)."""
+    out: dict[int, list[int]] = defaultdict(list)
     for a, b in pairs:
-        out[a].append(mentor_pos[b])
-    return out
+        out[mentee_pos[a]].append(mentor_pos[b])
+    return {i: sorted(js) for i, js in out.items()}
 
 
 def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_graph)
@@ -346,262 +324,167 @@ def _edges(  # noqa: PLR0917  (private: the checked arguments of compatibility_g
     required: set[tuple[str, str]],
     role_list: tuple[str, ...] | None,
     previous: set[tuple[str, str]],
+    *,
+    components: bool,
 ) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Yield the kept pairs as ``(mentee, mentor, {"weight", "components"})``.
 
     Mentees are scored in blocks; the weight is the sum of the components
     in criterion order, so it equals ``sum(components.values())``. With
-    ``top_per_slot`` the blocks are scored twice: once for each mentor's
-    best mentees, once for the edges.
+    ``top_per_slot`` every mentee is scored once for the candidates, some
+    again when their kept lists run out, and the kept pairs once more on
+    their own for their data.
     """
-    names = list(criteria.weights())
     role_of = np.array(
         [role_list.index(a.role.value) if role_list else 0 for a in advisors], dtype=np.int64
     )
     n_roles = len(role_list) if role_list else 1
+    mentee_pos = {c.id: i for i, c in enumerate(cadres)}
     mentor_pos = {a.id: j for j, a in enumerate(advisors)}
-    require_by = _by_mentee(required, mentor_pos)
-    blocks = Blocks(
+    require_by = _by_mentee(required, mentee_pos, mentor_pos)
+    scorer = Scorer(
         cadres=cadres,
         advisors=advisors,
         criteria=criteria,
-        forbid_by=_by_mentee(forbidden, mentor_pos),
-        previous_by=_by_mentee(previous, mentor_pos),
+        forbid=_by_mentee(forbidden, mentee_pos, mentor_pos),
+        previous=_by_mentee(previous, mentee_pos, mentor_pos),
     )
+    mentee_ids = [c.id for c in cadres]
     mentor_ids = [a.id for a in advisors]
-    best_rows = best_cols = np.zeros(0, dtype=np.int64)
+    rows = cols = None
     if criteria.top_k is not None and criteria.top_per_slot is not None:
-        slots = [min(a.capacity * criteria.top_per_slot, len(cadres)) for a in advisors]
-        best_rows, best_cols = spread_candidates(
-            blocks, criteria.top_per_slot * n_roles, np.array(slots, dtype=np.int64)
+        rows, cols = _spread_edges(
+            scorer, (criteria.top_k, criteria.top_per_slot), role_of, n_roles, require_by
         )
-    for start, block, comps, total, allowed in blocks:
-        mask = allowed
+    elif criteria.top_k is not None and n_roles == 1 and _prunable(scorer):
+        rows, cols = _pruned_edges(scorer, criteria.top_k, require_by)
+    if rows is not None and cols is not None:
+        step = scorer.pair_chunk
+        for lo in range(0, len(rows), step):
+            r, c = rows[lo : lo + step], cols[lo : lo + step]
+            comps, total = scorer.score_pairs(r, c)
+            yield from _edge_list(mentee_ids, mentor_ids, r, c, comps, total, components=components)
+        return
+    for start in range(0, len(cadres), scorer.chunk):
+        block = np.arange(start, min(start + scorer.chunk, len(cadres)))
+        comps, total, mask = scorer.score(block)
         if criteria.top_k is not None:
-            mask = allowed & _top_k_per_role(total, allowed, criteria.top_k, role_of, n_roles)
-            lo, hi = np.searchsorted(best_rows, [start, start + len(block)])
-            mask[best_rows[lo:hi] - start, best_cols[lo:hi]] = True  # cut pairs never get here
-        for i, c in enumerate(block):
-            if c.id in require_by:
-                mask[i, require_by[c.id]] = True
-        rows, cols = np.nonzero(mask)
-        mentee_ids = [c.id for c in block]
-        yield from zip(
-            map(mentee_ids.__getitem__, rows.tolist()),
-            map(mentor_ids.__getitem__, cols.tolist()),
-            _edge_attrs(names, comps, total, rows, cols),
-            strict=True,
+            mask &= top_k_mask(total, mask, criteria.top_k, role_of, n_roles)
+        for i in range(start, start + len(block)):
+            if i in require_by:
+                mask[i - start, require_by[i]] = True
+        r, c = np.nonzero(mask)
+        comps = {name: part[r, c] for name, part in comps.items()} if components else {}
+        yield from _edge_list(
+            mentee_ids, mentor_ids, r + start, c, comps, total[r, c], components=components
         )
+
+
+def _spread_edges(
+    scorer: Scorer,
+    cut: tuple[int, int],
+    role_of: np.ndarray,
+    n_roles: int,
+    require_by: Mapping[int, list[int]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the kept pairs with ``(top_k, top_per_slot)`` as sorted positions.
+
+    They are each mentee's ``top_k`` best, the pairs of the greedy
+    b-matching and the required pairs; every mentee is scored once by the
+    b-matching's first round, which also finds each one's best.
+    """
+    k, per_slot = cut
+    found: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def visit(part: np.ndarray, total: np.ndarray, mask: np.ndarray) -> None:
+        r, c = np.nonzero(top_k_mask(total, mask, k, role_of, n_roles))
+        found.append((part[r], c))
+
+    slots = np.array([min(a.capacity * per_slot, scorer.n) for a in scorer.advisors])
+    if n_roles == 1 and _prunable(scorer):  # each side's best by groups of mentors
+        groups = _bounds.MentorGroups(scorer)
+        top = _pruned_edges(scorer, k, {}, groups=groups)
+        best = spread_candidates(scorer, per_slot, slots, groups=groups)
+        return _union([top, best], require_by, len(scorer.advisors))
+    best = spread_candidates(scorer, per_slot * n_roles, slots, visit=visit)
+    found.append(best)
+    return _union(found, require_by, len(scorer.advisors))
+
+
+def _prunable(scorer: Scorer) -> bool:
+    """Whether to find each mentee's best by groups of mentors rather than every pair."""
+    return len(scorer.advisors) >= _bounds.PRUNE_FROM and scorer.industry_bits is not None
+
+
+def _pruned_edges(
+    scorer: Scorer,
+    k: int,
+    require_by: Mapping[int, list[int]],
+    *,
+    groups: _bounds.MentorGroups | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return each mentee's ``k`` best pairs and the required pairs as sorted positions.
+
+    Mentees go by blocks of like mentees (grid, industries, unit), whose
+    best mentors lie in the same few groups.
+    """
+    if groups is None:
+        groups = _bounds.MentorGroups(scorer)
+    found = []
+    for part in groups.blocks(np.arange(scorer.n)):
+        r, c, _ = _bounds.best_pruned(groups, part, k)
+        found.append((part[r], c))
+    return _union(found, require_by, len(scorer.advisors))
+
+
+def _union(
+    found: list[tuple[np.ndarray, np.ndarray]], require_by: Mapping[int, list[int]], m: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return the pairs found and the required pairs, once each, sorted (mentee, mentor)."""
+    need = [(np.full(len(js), i), np.array(js)) for i, js in require_by.items()]
+    rows = np.concatenate([r for r, _ in found + need] or [np.zeros(0)]).astype(np.int64)
+    cols = np.concatenate([c for _, c in found + need] or [np.zeros(0)]).astype(np.int64)
+    key = np.sort(rows * m + cols)
+    key = key[np.concatenate(([True], key[1:] != key[:-1]))] if len(key) else key
+    got: tuple[np.ndarray, np.ndarray] = np.divmod(key, m)
+    return got
+
+
+def _edge_list(  # noqa: PLR0917  (private: the columns of the kept pairs)
+    mentee_ids: list[str],
+    mentor_ids: list[str],
+    rows: np.ndarray,
+    cols: np.ndarray,
+    comps: Mapping[str, np.ndarray],
+    total: np.ndarray,
+    *,
+    components: bool,
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Return the edges of the pairs ``(rows[e], cols[e])`` with their data."""
+    return zip(
+        map(mentee_ids.__getitem__, rows.tolist()),
+        map(mentor_ids.__getitem__, cols.tolist()),
+        _edge_attrs(list(comps), comps, total)
+        if components
+        else ({"weight": w} for w in total.tolist()),
+        strict=True,
+    )
 
 
 def _edge_attrs(
-    names: list[str],
-    comps: Mapping[str, np.ndarray],
-    total: np.ndarray,
-    rows: np.ndarray,
-    cols: np.ndarray,
+    names: list[str], comps: Mapping[str, np.ndarray], total: np.ndarray
 ) -> Iterator[dict[str, Any]]:
-    """Return ``{"weight": w, "components": {name: value}}`` for each kept cell.
+    """Return ``{"weight": w, "components": {name: value}}`` for each kept pair.
 
     The dicts are built by ``map`` over the value columns, without a Python
     loop per edge.
     """
     if names:
-        columns = [comps[name][rows, cols].tolist() for name in names]
+        columns = [comps[name].tolist() for name in names]
         parts: Iterator[dict[str, float]] = map(
             dict, map(zip, repeat(names), zip(*columns, strict=True))
         )
     else:
-        parts = map(dict, repeat((), len(rows)))
-    weights = zip(repeat("weight"), total[rows, cols].tolist())
+        parts = map(dict, repeat((), len(total)))
+    weights = zip(repeat("weight"), total.tolist())
     return map(dict, zip(weights, zip(repeat("components"), parts), strict=True))
-
-
-def _top_k_per_role(
-    total: np.ndarray, keep: np.ndarray, k: int, role_of: np.ndarray, n_roles: int
-) -> np.ndarray:
-    """Mask of each row's ``k`` best kept columns within each role."""
-    top = np.zeros_like(keep)
-    for r in range(n_roles):
-        cols = np.nonzero(role_of == r)[0]
-        top[:, cols] = _top_k(np.where(keep[:, cols], total[:, cols], -np.inf), k)
-    return top
-
-
-def _top_k(score: np.ndarray, k: int) -> np.ndarray:
-    """Mask of the ``k`` best columns per row: score desc, then column (id) order.
-
-    Entries at ``-inf`` are never selected.
-    """
-    if score.shape[1] <= k:
-        return np.asarray(np.isfinite(score), dtype=bool)
-    kth = -np.partition(-score, k - 1, axis=1)[:, k - 1 : k]  # the k-th best score per row
-    better = score > kth
-    ties = score == kth
-    need = k - better.sum(axis=1, keepdims=True)
-    chosen = better | (ties & (np.cumsum(ties, axis=1) <= need))
-    return np.asarray(chosen & np.isfinite(score), dtype=bool)
-
-
-# --------------------------------------------------------------------------
-# scoring a block of mentees against every mentor
-
-
-def _score_block(
-    criteria: Criteria,
-    mentees: Sequence[Cadre],
-    mentors: Sequence[Mentor],
-    comp_names: Sequence[str],
-    ind_names: Sequence[str],
-    *,
-    previous: np.ndarray,
-) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """Return the per-criterion contribution matrices (weighted) and the hard-filter mask.
-
-    ``previous`` is 1 where the mentor is a previous mentor of the mentee.
-    """
-    n, m = len(mentees), len(mentors)
-    weights = criteria.weights()
-    same_unit, same_grid = _same_unit_and_grid(mentees, mentors)
-    mask = np.ones((n, m), dtype=bool)
-    if criteria.same_unit_only:
-        mask &= same_unit
-    if criteria.same_grid_only:
-        mask &= same_grid
-    levels_a, present, levels_b = _levels(mentees, mentors, comp_names)
-    weakest_gap, has_weak = _weakest_gap(levels_a, present, levels_b)
-    if criteria.cover_weakest is not None:
-        ok = weakest_gap >= criteria.cover_weakest - 1e-12
-        mask &= ok | ~has_weak[:, None]
-
-    comps: dict[str, np.ndarray] = {}
-    if "industries" in weights:
-        comps["industries"] = _industry_share(mentees, mentors, ind_names)
-    if "gap_cover" in weights:
-        comps["gap_cover"] = _gap_cover(levels_a, present, levels_b)
-    if "weakest" in weights:
-        comps["weakest"] = np.maximum(weakest_gap, 0.0)
-    if "cross_unit" in weights:
-        comps["cross_unit"] = (~same_unit).astype(float)
-    if "cohort_gap" in weights:
-        comps["cohort_gap"] = _cohort_gap(mentees, mentors, criteria.as_of)
-    if "same_grid" in weights:
-        comps["same_grid"] = same_grid.astype(float)
-    if "previous_mentor" in weights:
-        comps["previous_mentor"] = previous
-    for name, weight in weights.items():
-        comps[name] = np.round(comps[name] * weight, _ROUND) + 0.0  # no -0.0
-    return comps, mask
-
-
-def _same_unit_and_grid(
-    mentees: Sequence[Cadre], mentors: Sequence[Mentor]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the pairs in the same unit and in the same (known) grid."""
-    all_units = {c.unit for c in mentees} | {x.unit for x in mentors}
-    unit_code = {u: k for k, u in enumerate(sorted(all_units))}
-    mentee_units = np.array([unit_code[c.unit] for c in mentees], dtype=np.int64)
-    mentor_units = np.array([unit_code[c.unit] for c in mentors], dtype=np.int64)
-    same_unit = mentee_units[:, None] == mentor_units[None, :]
-    mentee_grid = [c.grid for c in mentees]
-    mentor_grid = [c.grid for c in mentors]
-    grids = {g: k + 1 for k, g in enumerate(sorted({g for g in mentee_grid + mentor_grid if g}))}
-    ga = np.array([grids.get(g, 0) if g else 0 for g in mentee_grid], dtype=np.int64)
-    gb = np.array([grids.get(g, -1) if g else -1 for g in mentor_grid], dtype=np.int64)
-    return same_unit, ga[:, None] == gb[None, :]
-
-
-def _levels(
-    mentees: Sequence[Cadre], mentors: Sequence[Mentor], comp_names: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Competency levels of the mentees (and which they have) and of the mentors."""
-    cidx = {c: k for k, c in enumerate(comp_names)}
-    kc = len(comp_names)
-    levels_a = np.zeros((len(mentees), kc))
-    present = np.zeros((len(mentees), kc), dtype=bool)
-    for i, c in enumerate(mentees):
-        for name, level in c.competencies.items():
-            levels_a[i, cidx[name]] = level
-            present[i, cidx[name]] = True
-    levels_b = np.zeros((len(mentors), kc))
-    for j, mentor in enumerate(mentors):
-        for name, level in mentor.competencies.items():
-            if name in cidx:
-                levels_b[j, cidx[name]] = level
-    return levels_a, present, levels_b
-
-
-def _weakest_gap(
-    levels_a: np.ndarray, present: np.ndarray, levels_b: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Mentor level minus mentee level on the mentee's weakest competency (ties by name).
-
-    Also returns which mentees have any competency (0 gap for the others).
-    """
-    n, kc = present.shape
-    has_weak = np.asarray(present.any(axis=1), dtype=bool)
-    if not kc:
-        return np.zeros((n, len(levels_b))), has_weak
-    masked = np.where(present, levels_a, np.inf)
-    weak = np.argmin(masked, axis=1)  # columns are in name order: ties by name
-    gap = levels_b[:, weak].T - levels_a[np.arange(n), weak][:, None]
-    gap[~has_weak] = 0.0
-    return gap, has_weak
-
-
-def _industry_share(
-    mentees: Sequence[Cadre], mentors: Sequence[Mentor], ind_names: Sequence[str]
-) -> np.ndarray:
-    """Share of each mentee's industries that each mentor also knows."""
-    iidx = {c: k for k, c in enumerate(ind_names)}
-    n, m, ki = len(mentees), len(mentors), len(ind_names)
-    ia = np.zeros((n, ki))
-    for i, c in enumerate(mentees):
-        for name in c.industries:
-            ia[i, iidx[name]] = 1.0
-    ib = np.zeros((m, ki))
-    for j, mentor in enumerate(mentors):
-        for name in mentor.industries:
-            if name in iidx:
-                ib[j, iidx[name]] = 1.0
-    count = ia.sum(axis=1)
-    share = np.zeros((n, m))
-    np.divide(ia @ ib.T, count[:, None], out=share, where=count[:, None] > 0)
-    return share
-
-
-def _gap_cover(levels_a: np.ndarray, present: np.ndarray, levels_b: np.ndarray) -> np.ndarray:
-    """Return the mean over each mentee's competencies of how far the mentor's level exceeds it."""
-    n, kc = present.shape
-    m = len(levels_b)
-    # a competency the mentee lacks is left out: at level +inf it adds max(-inf, 0) = 0
-    own = np.where(present, levels_a, np.inf).T.copy()
-    theirs = levels_b.T.copy()
-    total = np.zeros((n, m))
-    gap = np.empty((n, m))
-    for k in range(kc):
-        np.subtract(theirs[k][None, :], own[k][:, None], out=gap)
-        total += np.maximum(gap, 0.0, out=gap)
-    count = present.sum(axis=1)
-    mean = np.zeros((n, m))
-    np.divide(total, count[:, None], out=mean, where=count[:, None] > 0)
-    return mean
-
-
-def _cohort_gap(
-    mentees: Sequence[Cadre], mentors: Sequence[Mentor], as_of: int | None
-) -> np.ndarray:
-    """Return how many generations older each mentor is, halved (0 without ``as_of``)."""
-    if as_of is None:
-        return np.zeros((len(mentees), len(mentors)))
-    ca = np.array([_COHORT_ORDER[c.cohort(as_of=as_of)] for c in mentees], dtype=np.float64)
-    cb = np.array(
-        [
-            _COHORT_ORDER[cohort_of(mentor.birth_year, as_of=as_of)]
-            if mentor.birth_year is not None and mentor.birth_year <= as_of
-            else -9
-            for mentor in mentors
-        ],
-        dtype=np.float64,
-    )
-    return np.maximum(cb[None, :] - ca[:, None], 0.0) / 2.0

@@ -147,10 +147,10 @@ def match(
     for all edges: mentor prices read off the solution by shortest paths
     give a dual solution of equal value (otherwise the missing edges are
     added and it is solved again). When the weights are integers from 0 to
-    255 (points, say), a large problem is solved instead in phases of
-    shortest paths and maximum flows (a primal-dual method with at most
-    ``max(weight) + 1`` phases of linear work), then certified the same
-    way. With
+    255 (points, say), a problem of 10,000 mentees or more is solved in
+    phases of shortest paths and maximum flows instead (a primal-dual
+    method with at most ``max(weight) + 1`` phases of linear work), then
+    certified the same way. With
     larger mentee capacities it solves the b-matching linear program with
     HiGHS (the constraint matrix is totally unimodular, so the vertex
     solution is integral). ``"stable"`` and ``"greedy"`` run deferred

@@ -67,7 +67,7 @@ def shortest_path_phases(
         alive = np.concatenate((np.ones(ne, dtype=bool), free, room > 0))
         tail, head = tail[alive], head[alive]
         reduced = cost[alive] + pi[tail] - pi[head]
-        if bool((reduced < 0).any()):
+        if bool((reduced < 0).any()):  # pragma: no cover - potentials keep these >= 0
             return None
         graph = csr_array((reduced.astype(np.float64), (tail, head)), shape=(size, size))
         dist = dijkstra(graph, indices=[source], return_predecessors=False)[0]

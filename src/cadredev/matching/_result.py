@@ -6,7 +6,7 @@ import contextlib
 import functools
 import math
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import networkx as nx
@@ -15,13 +15,13 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import id_key
+from cadredev._validate import FieldError, field_items, id_key, is_int, is_real, named_errors
 from cadredev.errors import InvalidInputError
 
 from ._contract import Pair, Problem, pair_key, parse
 from ._explain import MatchExplanation, explain
 from ._summary import MatchSummary, summarise
-from ._table import Candidates, build_candidates, each_id, each_pair
+from ._table import Candidates, build_candidates, each_id, each_pair, pairs_field
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -38,18 +38,49 @@ def _figure(value: float) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
-def _pairs(value: Any) -> tuple[Pair, ...]:
-    return tuple((a, b) for a, b in value)
+def _added(value: Any) -> tuple[Pair, ...]:
+    return pairs_field(value, name="added")
 
 
-def _ids(value: Iterable[Hashable]) -> tuple[Hashable, ...]:
-    return tuple(value)
+def _removed(value: Any) -> tuple[Pair, ...]:
+    return pairs_field(value, name="removed")
 
 
-def _roles(value: Mapping[str, Matching]) -> FrozenDict[str, Matching]:
+def _assignments(value: Any) -> tuple[Pair, ...]:
+    return pairs_field(value, name="assignments")
+
+
+def _moved(value: Any) -> tuple[Hashable, ...]:
+    return field_items(value, name="moved")
+
+
+def _roles(value: Any) -> FrozenDict[str, Matching]:
+    if not isinstance(value, Mapping):
+        raise FieldError(f"by_role must map roles to matchings, got {value!r}")
+    for role, sub in value.items():
+        if not isinstance(role, str) or not isinstance(sub, Matching):
+            raise FieldError(
+                f"by_role must map roles (text) to Matching results, got {role!r}: {sub!r}"
+            )
     return FrozenDict(value)
 
 
+def _check_count(_: object, attribute: Any, value: Any) -> None:
+    if not is_int(value) or value < 0:
+        raise FieldError(f"{attribute.name} must be an integer >= 0, got {value!r}")
+
+
+def _check_weight(_: object, attribute: Any, value: Any) -> None:
+    if not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
+
+
+def _check_role(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and not isinstance(value, str):
+        raise FieldError(f"{attribute.name} must be None or text, got {value!r}")
+
+
+@named_errors
 @frozen(kw_only=True)
 class MatchDiff:
     """What changed between two matchings.
@@ -81,10 +112,10 @@ class MatchDiff:
     .. versionadded:: 0.1
     """
 
-    added: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
-    removed: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
-    moved: tuple[Hashable, ...] = field(converter=_ids, validator=each_id)
-    kept: int
+    added: tuple[Pair, ...] = field(converter=_added, validator=each_pair)
+    removed: tuple[Pair, ...] = field(converter=_removed, validator=each_pair)
+    moved: tuple[Hashable, ...] = field(converter=_moved, validator=each_id)
+    kept: int = field(validator=_check_count)
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
@@ -111,6 +142,7 @@ class Source:
     unmatched: Mapping[Hashable, str]
 
 
+@named_errors
 @frozen(kw_only=True, eq=False)
 class Matching:
     """A many-to-one (or many-to-many) matching of mentees to mentors.
@@ -140,7 +172,8 @@ class Matching:
     ------
     InvalidInputError
         If ``assignments`` or ``total_weight`` disagree with ``candidates``,
-        or ``method`` is unknown (for example in a hand-edited document).
+        or ``method`` is unknown (for example in a hand-edited document), or
+        a field has the wrong type or shape; the message names the field.
 
     Notes
     -----
@@ -181,9 +214,9 @@ class Matching:
     """
 
     method: str
-    assignments: tuple[Pair, ...] = field(converter=_pairs, validator=each_pair)
-    total_weight: float
-    role: str | None = None
+    assignments: tuple[Pair, ...] = field(converter=_assignments, validator=each_pair)
+    total_weight: float = field(validator=_check_weight)
+    role: str | None = field(default=None, validator=_check_role)
     by_role: FrozenDict[str, Matching] = field(factory=FrozenDict, converter=_roles)
     candidates: Candidates = field(repr=False)
     _source: Source | None = field(init=False, default=None, repr=False)
@@ -191,7 +224,7 @@ class Matching:
     def __attrs_post_init__(self) -> None:
         # only a matching built from its fields (such as a document) gets here
         where = "Matching"
-        if self.method not in METHODS:
+        if not isinstance(self.method, str) or self.method not in METHODS:
             raise InvalidInputError(
                 f"{where}: method must be one of {list(METHODS)}, got {self.method!r}"
             )

@@ -3,32 +3,67 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import html_table
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import id_key
+from cadredev._validate import FieldError, field_records, id_key, is_int, is_real, named_errors
 
 from ._table import Candidates, check_id
 
 __all__ = ["MatchSummary", "MentorLoad", "summarise"]
 
 
-def _counts(value: Mapping[str, int]) -> FrozenDict[str, int]:
-    return FrozenDict(value)
+def _counts(value: Any, *, name: str) -> FrozenDict[str, int]:
+    if not isinstance(value, dict | FrozenDict | Mapping) or not all(
+        isinstance(k, str) and is_int(v) and v >= 0 for k, v in value.items()
+    ):
+        raise FieldError(f"{name} must map text to integers >= 0, got {value!r}")
+    return FrozenDict({k: int(v) for k, v in value.items()})
 
 
-def _profile(value: Mapping[int, int]) -> FrozenDict[int, int]:
-    return FrozenDict(value)
+def _profile(value: Any) -> FrozenDict[int, int]:
+    if not isinstance(value, Mapping) or not all(
+        is_int(k) and k >= 1 and is_int(v) and v >= 0 for k, v in value.items()
+    ):
+        raise FieldError(
+            f"rank_profile must map ranks (integers >= 1) to counts (integers >= 0), got {value!r}"
+        )
+    return FrozenDict({int(k): int(v) for k, v in value.items()})
 
 
-def _loads(value: Iterable[MentorLoad]) -> tuple[MentorLoad, ...]:
-    return tuple(value)
+def _loads(value: Any) -> tuple[MentorLoad, ...]:
+    return field_records(value, MentorLoad, name="mentor_loads")
 
 
+def _check_count(_: object, attribute: Any, value: Any) -> None:
+    if not is_int(value) or value < 0:
+        raise FieldError(f"{attribute.name} must be an integer >= 0, got {value!r}")
+
+
+def _check_weight(_: object, attribute: Any, value: Any) -> None:
+    if not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
+
+
+def _check_share(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and not (is_real(value) and 0 <= value <= 1):
+        raise FieldError(f"{attribute.name} must be None or a number in [0, 1], got {value!r}")
+
+
+def _units(value: Any) -> FrozenDict[str, int]:
+    return _counts(value, name="units")
+
+
+def _cohorts(value: Any) -> FrozenDict[str, int]:
+    return _counts(value, name="cohorts")
+
+
+@named_errors
 @frozen(kw_only=True)
 class MentorLoad:
     """One mentor's load and the mix of its mentees.
@@ -57,15 +92,16 @@ class MentorLoad:
     """
 
     mentor: Hashable = field(validator=check_id)
-    mentees: int
-    capacity: int
-    units: FrozenDict[str, int] = field(factory=FrozenDict, converter=_counts)
-    cohorts: FrozenDict[str, int] = field(factory=FrozenDict, converter=_counts)
+    mentees: int = field(validator=_check_count)
+    capacity: int = field(validator=_check_count)
+    units: FrozenDict[str, int] = field(factory=FrozenDict, converter=_units)
+    cohorts: FrozenDict[str, int] = field(factory=FrozenDict, converter=_cohorts)
 
     def __repr__(self) -> str:
         return f"MentorLoad({self.mentor}: {self.mentees}/{self.capacity} mentees)"
 
 
+@named_errors
 @frozen(kw_only=True)
 class MatchSummary:
     """Figures that describe a matching.
@@ -106,11 +142,11 @@ class MatchSummary:
        ``units`` and ``cohorts`` are derived from them.
     """
 
-    n_mentees: int
-    n_matched: int
-    n_pairs: int
-    total_weight: float
-    cross_unit_share: float | None
+    n_mentees: int = field(validator=_check_count)
+    n_matched: int = field(validator=_check_count)
+    n_pairs: int = field(validator=_check_count)
+    total_weight: float = field(validator=_check_weight)
+    cross_unit_share: float | None = field(validator=_check_share)
     mentor_loads: tuple[MentorLoad, ...] = field(converter=_loads)
     rank_profile: FrozenDict[int, int] = field(converter=_profile)
     worst_off: Hashable = field(default=None, validator=check_id)

@@ -18,12 +18,21 @@ import numpy.typing as npt
 from attrs import frozen
 
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import id_key
+from cadredev._validate import FieldError, field_items, id_key
 from cadredev.errors import InvalidInputError
 
 from ._contract import Problem, pair_key
 
-__all__ = ["Candidates", "build_candidates", "check_id", "each_first", "each_id", "each_pair"]
+__all__ = [
+    "Candidates",
+    "build_candidates",
+    "check_id",
+    "each_first",
+    "each_id",
+    "each_pair",
+    "pairs_field",
+    "to_rows",
+]
 
 IdArray = npt.NDArray[np.object_]
 IntArray = npt.NDArray[np.int64]
@@ -35,31 +44,70 @@ def _ids(values: Iterable[Hashable], count: int) -> IdArray:
     return np.fromiter(values, dtype=object, count=count)
 
 
-def check_id(instance: Any, attribute: Any, value: Any) -> None:
+_ID = "ids (text or integers)"
+
+
+def _unhashable(values: Iterable[Any]) -> Any:
+    """Return the first of *values* that cannot be hashed (``None`` when all can)."""
+    for value in values:
+        try:
+            hash(value)
+        except TypeError:
+            return value
+    return None  # pragma: no cover - only called once hashing failed
+
+
+def check_id(_: object, attribute: Any, value: Any) -> None:
     """Validate an id: any hashable value (documents hold text or integers, never lists)."""
-    if not isinstance(value, Hashable):
-        raise InvalidInputError(
-            f"{type(instance).__name__}: {attribute.name} must hold ids (text or integers), "
-            f"got {value!r}"
-        )
+    try:
+        hash(value)
+    except TypeError:
+        raise FieldError(f"{attribute.name} must hold {_ID}, got {value!r}") from None
 
 
-def each_id(instance: Any, attribute: Any, value: Any) -> None:
-    """Validate a tuple of ids."""
-    for x in value:
-        check_id(instance, attribute, x)
+def each_id(_: object, attribute: Any, value: tuple[Any, ...]) -> None:
+    """Validate a tuple of ids: hashed at once, so a long tuple costs one pass in C."""
+    try:
+        hash(value)
+    except TypeError:
+        bad = _unhashable(value)
+        raise FieldError(f"{attribute.name} must hold {_ID}, got {bad!r}") from None
 
 
-def each_pair(instance: Any, attribute: Any, value: Any) -> None:
-    """Validate a tuple of (mentee, mentor) pairs."""
-    for pair in value:
-        each_id(instance, attribute, pair)
+def each_pair(_: object, attribute: Any, value: tuple[tuple[Any, Any], ...]) -> None:
+    """Validate a tuple of (mentee, mentor) pairs of ids."""
+    try:
+        hash(value)
+    except TypeError:
+        bad = _unhashable(value)
+        raise FieldError(
+            f"{attribute.name} must hold {_ID} in (mentee, mentor) pairs, got {bad!r}"
+        ) from None
 
 
-def each_first(instance: Any, attribute: Any, value: Any) -> None:
+def each_first(_: object, attribute: Any, value: tuple[tuple[Any, ...], ...]) -> None:
     """Validate a tuple of tuples that start with an id."""
     for item in value:
-        check_id(instance, attribute, item[0])
+        check_id(_, attribute, item[0])
+
+
+def to_rows(value: Any, *, name: str, size: int, what: str) -> tuple[tuple[Any, ...], ...]:
+    """Return *value*, a collection of *size*-item rows, as a tuple of tuples.
+
+    Raises :class:`FieldError` (which :func:`~cadredev._validate.named_errors`
+    names with the record) for anything else, naming the field *name* and
+    what each row should be (*what*); a string is never a row.
+    """
+    items = field_items(value, name=name)
+    for row in items:
+        if not isinstance(row, tuple | list) or len(row) != size:
+            raise FieldError(f"{name} must hold {what}, got {row!r}")
+    return tuple(tuple(row) for row in items)
+
+
+def pairs_field(value: Any, *, name: str) -> tuple[tuple[Any, Any], ...]:
+    """Convert the field *name* of ``(mentee, mentor)`` pairs (a document's lists become tuples)."""
+    return to_rows(value, name=name, size=2, what="(mentee, mentor) pairs")
 
 
 def _text(value: Any) -> str | None:
@@ -70,6 +118,34 @@ def _text(value: Any) -> str | None:
 def _writable(value: object) -> bool:
     """Return whether a JSON document holds *value* as it is: text or an integer."""
     return isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool))
+
+
+_ARRAYS: tuple[tuple[str, type[Any]], ...] = (
+    ("mentees", object),
+    ("mentors", object),
+    ("capacities", np.int64),
+    ("offsets", np.int64),
+    ("pair_mentors", np.int64),
+    ("pair_weights", np.float64),
+    ("chosen", np.int64),
+    ("components", np.float64),
+)
+_TEXT: frozenset[type[Any]] = frozenset({str})
+_TEXT_OR_NONE: frozenset[type[Any]] = frozenset({str, type(None)})
+_KIND_NAMES = {_TEXT: "strings", _TEXT_OR_NONE: "strings or None"}
+# column, its length (n mentees, m mentors), what it has one entry per, the types of its items
+_COLUMNS: tuple[tuple[str, str, str, frozenset[type[Any]]], ...] = (
+    ("mentee_units", "n", "mentee", _TEXT_OR_NONE),
+    ("mentee_cohorts", "n", "mentee", _TEXT_OR_NONE),
+    ("reasons", "n", "mentee", _TEXT),
+    ("mentor_units", "m", "mentor", _TEXT_OR_NONE),
+    ("criteria", "", "", _TEXT),
+)
+
+
+def _need(ok: bool, what: str) -> None:
+    if not ok:
+        raise InvalidInputError(f"Candidates: {what}")
 
 
 @frozen(kw_only=True, eq=False)
@@ -155,59 +231,68 @@ class Candidates:
     forbidden: tuple[tuple[Hashable, Hashable, str], ...] = ()
 
     def __attrs_post_init__(self) -> None:
-        n, m, e = len(self.mentees), len(self.mentors), len(self.pair_mentors)
-
-        def need(ok: bool, what: str) -> None:
-            if not ok:
-                raise InvalidInputError(f"Candidates: {what}")
-
-        for name, dtype in (
-            ("mentees", object),
-            ("mentors", object),
-            ("capacities", np.int64),
-            ("offsets", np.int64),
-            ("pair_mentors", np.int64),
-            ("pair_weights", np.float64),
-            ("chosen", np.int64),
-            ("components", np.float64),
-        ):
+        for name, dtype in _ARRAYS:
             value = getattr(self, name)
-            need(
+            _need(
                 isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == dtype,
                 f"{name} must be a one-dimensional {np.dtype(dtype)} array, got {value!r}",
             )
-        for name, size, what in (
-            ("mentee_units", n, "mentee"),
-            ("mentee_cohorts", n, "mentee"),
-            ("reasons", n, "mentee"),
-            ("mentor_units", m, "mentor"),
-            ("capacities", m, "mentor"),
-            ("pair_weights", e, "candidate pair"),
-        ):
-            need(len(getattr(self, name)) == size, f"{name} must have one entry per {what}")
+        n, m, e = len(self.mentees), len(self.mentors), len(self.pair_mentors)
+        for name, size, what, kinds in _COLUMNS:
+            value = getattr(self, name)
+            _need(
+                type(value) is tuple and set(map(type, value)) <= kinds,
+                f"{name} must be a tuple of {_KIND_NAMES[kinds]}, got {value!r}",
+            )
+            if size:
+                want = n if size == "n" else m
+                _need(len(value) == want, f"{name} must have one entry per {what}")
+        _need(
+            len(self.capacities) == m and len(self.pair_weights) == e,
+            "capacities and pair_weights must have one entry per mentor and per candidate pair",
+        )
         for side in ("mentees", "mentors"):
             ids = getattr(self, side).tolist()
-            need(all(isinstance(x, Hashable) for x in ids), f"{side} must be ids, got {ids!r}")
-            need(len(set(ids)) == len(ids), f"{side} must be unique")
+            try:
+                unique = len(set(ids)) == len(ids)
+            except TypeError:
+                bad = _unhashable(ids)
+                raise InvalidInputError(f"Candidates: {side} must be {_ID}, got {bad!r}") from None
+            _need(unique, f"{side} must be unique")
+        self._check_positions(n, m, e)
+        _need(
+            type(self.forbidden) is tuple
+            and all(
+                type(t) is tuple and len(t) == 3 and isinstance(t[2], str) for t in self.forbidden
+            ),
+            f"forbidden must be a tuple of (mentee, mentor, why) triples, got {self.forbidden!r}",
+        )
+        try:
+            hash(self.forbidden)
+        except TypeError:
+            bad = _unhashable(self.forbidden)
+            raise InvalidInputError(f"Candidates: forbidden must hold {_ID}, got {bad!r}") from None
+
+    def _check_positions(self, n: int, m: int, e: int) -> None:
         offsets, chosen = self.offsets, self.chosen
-        need(
+        _need(
             len(offsets) == n + 1
             and (not n or int(offsets[0]) == 0)
             and int(offsets[-1]) == e
             and bool(np.all(offsets[1:] >= offsets[:-1])),
             f"offsets must rise from 0 to {e} in {n + 1} steps",
         )
-        need(not e or 0 <= int(self.pair_mentors.min()) <= int(self.pair_mentors.max()) < m,
-             "pair_mentors must be positions in mentors")  # fmt: skip
-        need(not m or int(self.capacities.min()) >= 0, "capacities must be >= 0")
-        need(bool(np.isfinite(self.pair_weights).all()), "pair_weights must be finite")
-        need(
+        _need(not e or 0 <= int(self.pair_mentors.min()) <= int(self.pair_mentors.max()) < m,
+              "pair_mentors must be positions in mentors")  # fmt: skip
+        _need(not m or int(self.capacities.min()) >= 0, "capacities must be >= 0")
+        _need(bool(np.isfinite(self.pair_weights).all()), "pair_weights must be finite")
+        _need(
             not len(chosen)
             or (int(chosen[0]) >= 0 and int(chosen[-1]) < e and bool(np.all(np.diff(chosen) > 0))),
             "chosen must be ascending positions of candidate pairs",
         )
-        need(list(self.criteria) == sorted(set(self.criteria)), "criteria must be sorted, unique")
-        need(
+        _need(list(self.criteria) == sorted(set(self.criteria)), "criteria must be sorted, unique")
+        _need(
             len(self.components) == len(chosen) * len(self.criteria),
             "components must hold one value per chosen pair and criterion",
         )

@@ -5,22 +5,40 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections import Counter
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
+from cadredev._validate import (
+    MAX_COUNT,
+    FieldError,
+    field_ids,
+    field_records,
+    is_int,
+    is_real,
+    named_errors,
+    text_problem,
+)
 from cadredev.calendar import Calendar
 from cadredev.errors import InvalidInputError, MissingDependencyError
 
 from ._check import check_assignments
-from ._records import Assignment, Understaffed, Unplaced, Violation
+from ._records import Assignment, Understaffed, Unplaced, Violation, _int_ge, _nonempty_str, _to_int
 
 if TYPE_CHECKING:
     from ._problem import RotationProblem
 
 __all__ = ["Bound", "Objective", "PlanDiff", "RotationPlan", "evaluate", "understaffed"]
+
+
+def _check_levels(where: str, placed: object, value: object) -> None:
+    """Check the first two objective levels: placements (an integer >= 0) and a finite value."""
+    _int_ge(where, "placed", placed, 0)
+    if not is_real(value):
+        raise InvalidInputError(f"{where}: value must be a finite number, got {value!r}")
 
 
 @frozen(kw_only=True, order=True)
@@ -49,9 +67,13 @@ class Objective:
     .. versionadded:: 0.1
     """
 
-    placed: int = 0
+    placed: int = field(default=0, converter=_to_int)
     value: float = 0.0
-    fairness: int = 0
+    fairness: int = field(default=0, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        _check_levels("Objective", self.placed, self.value)
+        _int_ge("Objective", "fairness", self.fairness, 0)
 
 
 @frozen(kw_only=True)
@@ -83,12 +105,33 @@ class Bound:
     .. versionadded:: 0.1
     """
 
-    placed: int
+    placed: int = field(converter=_to_int)
     value: float
     method: str
     share: float | None = None
 
+    def __attrs_post_init__(self) -> None:
+        _check_levels("Bound", self.placed, self.value)
+        _nonempty_str("Bound", "method", self.method)
+        if self.share is not None and not is_real(self.share):
+            raise InvalidInputError(
+                f"Bound: share must be a finite number or None, got {self.share!r}"
+            )
 
+
+def _added(value: Any) -> tuple[Assignment, ...]:
+    return field_records(value, Assignment, name="added")
+
+
+def _removed(value: Any) -> tuple[Assignment, ...]:
+    return field_records(value, Assignment, name="removed")
+
+
+def _kept(value: Any) -> tuple[Assignment, ...]:
+    return field_records(value, Assignment, name="kept")
+
+
+@named_errors
 @frozen(kw_only=True)
 class PlanDiff:
     """What changed between two plans.
@@ -102,9 +145,9 @@ class PlanDiff:
     .. versionadded:: 0.1
     """
 
-    added: tuple[Assignment, ...]
-    removed: tuple[Assignment, ...]
-    kept: tuple[Assignment, ...]
+    added: tuple[Assignment, ...] = field(converter=_added)
+    removed: tuple[Assignment, ...] = field(converter=_removed)
+    kept: tuple[Assignment, ...] = field(converter=_kept)
 
     @property
     def moved(self) -> int:
@@ -112,10 +155,64 @@ class PlanDiff:
         return len({a.cadre_id for a in self.added} | {a.cadre_id for a in self.removed})
 
 
-def _sorted_tuple(value: Any) -> Any:
-    return tuple(sorted(value))
+def _assignments(value: Any) -> tuple[Assignment, ...]:
+    return tuple(sorted(field_records(value, Assignment, name="assignments")))
 
 
+def _unplaced(value: Any) -> tuple[Unplaced, ...]:
+    return tuple(sorted(field_records(value, Unplaced, name="unplaced")))
+
+
+def _understaffed(value: Any) -> tuple[Understaffed, ...]:
+    return tuple(sorted(field_records(value, Understaffed, name="understaffed")))
+
+
+def _post_ids(value: Any) -> tuple[str, ...]:
+    return field_ids(value, name="post_ids")
+
+
+def _labels(value: Any) -> FrozenDict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise FieldError(f"labels must map ids to tuples of text, got {value!r}")
+    out: dict[str, tuple[str, ...]] = {}
+    for key, label in value.items():
+        if (
+            not isinstance(key, str)
+            or not isinstance(label, tuple | list)
+            or not all(isinstance(x, str) for x in label)
+        ):
+            raise FieldError(f"labels must map ids to tuples of text, got {key!r}: {label!r}")
+        out[key] = tuple(label)
+    return FrozenDict(out)
+
+
+def _check_share(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number or None, got {value!r}")
+
+
+def _check_count(_: object, attribute: Any, value: Any) -> None:
+    if not is_int(value) or not 0 <= value <= MAX_COUNT:
+        raise FieldError(
+            f"{attribute.name} must be an integer from 0 to {MAX_COUNT:,}, got {value!r}"
+        )
+
+
+def _check_str(_: object, attribute: Any, value: Any) -> None:
+    if text_problem(value) is not None:
+        raise FieldError(f"{attribute.name} must be {text_problem(value)}, got {value!r}")
+
+
+def _check_type(kind: type[Any], *, optional: bool = False) -> Any:
+    def check(_: object, attribute: Any, value: Any) -> None:
+        if not isinstance(value, kind) and not (optional and value is None):
+            what = f"a {kind.__name__}" + (" or None" if optional else "")
+            raise FieldError(f"{attribute.name} must be {what}, got {value!r}")
+
+    return check
+
+
+@named_errors
 @frozen(kw_only=True)
 class RotationPlan:
     """A rotation plan: who holds which post when, and what could not be placed.
@@ -159,6 +256,13 @@ class RotationPlan:
         cadres (see :meth:`benefit_shares`); ``None`` for plans made for
         total value.
 
+    Raises
+    ------
+    InvalidInputError
+        If a field has the wrong type (``assignments`` not
+        :class:`Assignment` records, a negative count, ...); the message
+        names the field and the value.
+
     Examples
     --------
     >>> from cadredev.rotation import schedule
@@ -176,20 +280,20 @@ class RotationPlan:
        ``understaffed``; ``min_share``.
     """
 
-    assignments: tuple[Assignment, ...] = field(converter=_sorted_tuple)
-    unplaced: tuple[Unplaced, ...] = field(default=(), converter=_sorted_tuple)
-    objective: Objective = field(factory=Objective)
-    bound: Bound | None = None
-    method: str = "heuristic"
-    horizon: int = 0
-    post_ids: tuple[str, ...] = ()
-    labels: FrozenDict[str, tuple[str, ...]] = field(factory=FrozenDict)
-    moved: int = 0
-    calendar: Calendar | None = None
-    work: int = 0
-    stopped_because: str = ""
-    understaffed: tuple[Understaffed, ...] = field(default=(), converter=_sorted_tuple)
-    min_share: float | None = None
+    assignments: tuple[Assignment, ...] = field(converter=_assignments)
+    unplaced: tuple[Unplaced, ...] = field(default=(), converter=_unplaced)
+    objective: Objective = field(factory=Objective, validator=_check_type(Objective))
+    bound: Bound | None = field(default=None, validator=_check_type(Bound, optional=True))
+    method: str = field(default="heuristic", validator=_check_str)
+    horizon: int = field(default=0, validator=_check_count)
+    post_ids: tuple[str, ...] = field(default=(), converter=_post_ids)
+    labels: FrozenDict[str, tuple[str, ...]] = field(factory=FrozenDict, converter=_labels)
+    moved: int = field(default=0, validator=_check_count)
+    calendar: Calendar | None = field(default=None, validator=_check_type(Calendar, optional=True))
+    work: int = field(default=0, validator=_check_count)
+    stopped_because: str = field(default="", validator=_check_str)
+    understaffed: tuple[Understaffed, ...] = field(default=(), converter=_understaffed)
+    min_share: float | None = field(default=None, validator=_check_share)
 
     def dates(self, assignment: Assignment) -> tuple[dt.date, dt.date]:
         """Return the first and the last day of an assignment, through :attr:`calendar`.

@@ -8,6 +8,7 @@ from typing import Any
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
+from cadredev._validate import ID_RULE, id_problem
 from cadredev._validate import is_int as _is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Eligibility
@@ -41,10 +42,31 @@ def _to_pair(value: Any) -> Any:
 
 
 def _to_strset(value: Any) -> Any:
+    """Return a string or a collection as a frozenset; anything else is left for the check."""
     if isinstance(value, str):
         return frozenset((value,))
-    if isinstance(value, Iterable):
-        return frozenset(value)
+    if isinstance(value, Iterable) and not isinstance(value, bytes | Mapping):
+        items = tuple(value)
+        try:
+            return frozenset(items)
+        except TypeError:  # an unhashable item: the check names it
+            return items
+    return value
+
+
+def _check_ids(where: str, name: str, value: Any, what: str) -> None:
+    """Raise unless *value* is a set of valid ids (``cadredev._validate.id_problem``)."""
+    if not isinstance(value, frozenset | tuple):
+        raise InvalidInputError(f"{where}: {name} must be a collection of {what}, got {value!r}")
+    for item in sorted(value, key=repr):
+        if id_problem(item) is not None:
+            raise InvalidInputError(f"{where}: {name} must hold ids ({ID_RULE}), got {item!r}")
+
+
+def _to_tuple(value: Any) -> Any:
+    """Return a collection (not text or a mapping) as a tuple; anything else for the check."""
+    if isinstance(value, Iterable) and not isinstance(value, str | bytes | Mapping):
+        return tuple(_to_int(v) for v in value)
     return value
 
 
@@ -192,23 +214,17 @@ class Program:
             raise InvalidInputError(
                 f"{where}: placements min {lo} is greater than max {hi}; expected min <= max"
             )
-        if not isinstance(self.categories, frozenset) or not self.categories:
+        _check_ids(where, "categories", self.categories, "post categories")
+        if not self.categories:
             raise InvalidInputError(
                 f"{where}: categories must name at least one post category, got {self.categories!r}"
             )
-        for cat in self.categories:
-            _nonempty_str(where, "categories", cat)
         if not isinstance(self.eligibility, Eligibility):
             raise InvalidInputError(
                 f"{where}: eligibility must be an Eligibility, got {self.eligibility!r}"
             )
         if self.cadres is not None:
-            if not isinstance(self.cadres, frozenset):
-                raise InvalidInputError(
-                    f"{where}: cadres must be a collection of ids, got {self.cadres!r}"
-                )
-            for cid in self.cadres:
-                _nonempty_str(where, "cadres", cid)
+            _check_ids(where, "cadres", self.cadres, "cadre ids")
         _check_limits(where, "career_max", self.career_max, self.categories)
         _check_limits(where, "cooldown", self.cooldown, self.categories)
         for name in ("other_unit", "no_repeat", "one_per_category"):
@@ -299,7 +315,15 @@ class Unplaced:
     cadre_id: str
     program: str
     reason: str
-    missing: int = 1
+    missing: int = field(default=1, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        where = f"Unplaced ({self.cadre_id!r}, {self.program!r})"
+        _nonempty_str(where, "cadre_id", self.cadre_id)
+        _nonempty_str(where, "program", self.program)
+        if not isinstance(self.reason, str):
+            raise InvalidInputError(f"{where}: reason must be text, got {self.reason!r}")
+        _int_ge(where, "missing", self.missing, 1)
 
 
 @frozen(kw_only=True, order=True)
@@ -366,7 +390,21 @@ class Violation:
     post_id: str | None = None
     program: str | None = None
     unit: str | None = None
-    period: int | None = None
+    period: int | None = field(default=None, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        _nonempty_str("Violation", "kind", self.kind)
+        where = f"Violation {self.kind!r}"
+        if not isinstance(self.message, str):
+            raise InvalidInputError(f"{where}: message must be text, got {self.message!r}")
+        for name in ("cadre_id", "post_id", "program", "unit"):
+            value = getattr(self, name)
+            if value is not None:
+                _nonempty_str(where, name, value)
+        if self.period is not None and not _is_int(self.period):
+            raise InvalidInputError(
+                f"{where}: period must be None or an integer, got {self.period!r}"
+            )
 
 
 @frozen(kw_only=True)
@@ -408,12 +446,41 @@ class Conflict:
     message: str
     message_zh: str
     program: str | None = None
-    posts: tuple[str, ...] = ()
+    posts: tuple[str, ...] = field(default=(), converter=_to_tuple)
     unit: str | None = None
-    periods: tuple[int, ...] = ()
-    cadres: tuple[str, ...] = ()
-    needed: int = 0
-    available: int = 0
+    periods: tuple[int, ...] = field(default=(), converter=_to_tuple)
+    cadres: tuple[str, ...] = field(default=(), converter=_to_tuple)
+    needed: int = field(default=0, converter=_to_int)
+    available: int = field(default=0, converter=_to_int)
+
+    def __attrs_post_init__(self) -> None:
+        _nonempty_str("Conflict", "kind", self.kind)
+        where = f"Conflict {self.kind!r}"
+        for name in ("message", "message_zh"):
+            if not isinstance(getattr(self, name), str):
+                raise InvalidInputError(
+                    f"{where}: {name} must be text, got {getattr(self, name)!r}"
+                )
+        for name in ("program", "unit"):
+            if getattr(self, name) is not None:
+                _nonempty_str(where, name, getattr(self, name))
+        for name in ("posts", "cadres"):
+            value = getattr(self, name)
+            if not isinstance(value, tuple):
+                raise InvalidInputError(
+                    f"{where}: {name} must be a collection of ids, got {value!r}"
+                )
+            for item in value:
+                _nonempty_str(where, name, item)
+        if not isinstance(self.periods, tuple) or not all(_is_int(t) for t in self.periods):
+            raise InvalidInputError(
+                f"{where}: periods must be a collection of integers, got {self.periods!r}"
+            )
+        for name in ("needed", "available"):
+            if not _is_int(getattr(self, name)):
+                raise InvalidInputError(
+                    f"{where}: {name} must be an integer, got {getattr(self, name)!r}"
+                )
 
     def __str__(self) -> str:
         return f"{self.message} / {self.message_zh}"

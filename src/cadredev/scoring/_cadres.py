@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
-from cadredev._validate import MAX_YEAR, MIN_YEAR, is_int
+from cadredev._validate import MAX_YEAR, MIN_YEAR, check_ids, check_items, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Line, When
 
@@ -28,10 +28,34 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 _NONE = type(None)
 
 
+def _ids(value: Any) -> tuple[str, ...]:
+    return check_ids(value, where="ScoredCadres", name="ids")
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return check_ids(value, where="ScoredCadres", name="names", ids=False)
+
+
+def _units(value: Any) -> tuple[str, ...]:
+    return check_ids(value, where="ScoredCadres", name="units")
+
+
+def _joined(value: Any) -> tuple[dt.date | None, ...]:
+    items = check_items(value, where="ScoredCadres", name="joined")
+    if not set(map(type, items)) <= {dt.date, _NONE}:
+        bad = next(d for d in items if d is not None and type(d) is not dt.date)
+        raise InvalidInputError(f"ScoredCadres: joined must hold dates or None, got {bad!r}")
+    return items
+
+
 def _lines(value: Any) -> tuple[Line | None, ...]:
-    items = tuple(value)
-    if set(map(type, items)) <= {Line, _NONE}:
+    items = check_items(value, where="ScoredCadres", name="lines")
+    kinds = set(map(type, items))
+    if kinds <= {Line, _NONE}:
         return items
+    if not kinds <= {Line, _NONE, str}:
+        bad = next(v for v in items if v is not None and not isinstance(v, Line | str))
+        raise InvalidInputError(f"ScoredCadres: lines must hold work lines or None, got {bad!r}")
     try:
         return tuple(None if v is None else Line.parse(v) for v in items)
     except InvalidInputError as exc:
@@ -125,11 +149,11 @@ class ScoredCadres:
     .. versionadded:: 0.2
     """
 
-    ids: tuple[str, ...]
-    names: tuple[str, ...]
-    units: tuple[str, ...]
+    ids: tuple[str, ...] = field(converter=_ids)
+    names: tuple[str, ...] = field(converter=_names)
+    units: tuple[str, ...] = field(converter=_units)
     lines: tuple[Line | None, ...] = field(converter=_lines)
-    joined: tuple[dt.date | None, ...]
+    joined: tuple[dt.date | None, ...] = field(converter=_joined)
     _cache: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
@@ -143,16 +167,6 @@ class ScoredCadres:
         if len(set(self.ids)) != n:
             dup = sorted(i for i, count in Counter(self.ids).items() if count > 1)
             raise InvalidInputError(f"ScoredCadres: duplicate cadre id(s) {dup}")
-        for name in ("ids", "names", "units"):
-            items = getattr(self, name)
-            if not set(map(type, items)) <= {str}:
-                bad = next(v for v in items if type(v) is not str)
-                raise InvalidInputError(f"ScoredCadres: {name} must be strings, got {bad!r}")
-        if not set(map(type, self.joined)) <= {dt.date, _NONE}:
-            bad_day = next(d for d in self.joined if d is not None and type(d) is not dt.date)
-            raise InvalidInputError(
-                f"ScoredCadres: joined must hold dates or None, got {bad_day!r}"
-            )
 
     @classmethod
     def of(cls, cadres: Iterable[Cadre]) -> ScoredCadres:

@@ -18,9 +18,19 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
+from cadredev._validate import (
+    check_ids,
+    check_instances,
+    check_items,
+    check_text,
+    is_real,
+    real_array,
+)
 from cadredev.errors import InvalidInputError
+from cadredev.roster import Roster
 
 from ._compare import same_fields
+from ._periods import check_periods
 from ._records import Records
 from ._scheme import Scheme
 from ._table import ScoreTable
@@ -125,14 +135,34 @@ class UnitChange:
     flips: int
 
 
-def _floats(value: Any) -> FloatArray:
-    return np.asarray(value, dtype=np.float64)
+_WHERE = "Comparison"
 
 
-def _objects(value: Any) -> ObjArray:
-    out = np.empty(len(value), dtype=object)
-    out[:] = list(value)
+def _grade_ids(value: Any, name: str) -> ObjArray:
+    items = check_ids(value, where=_WHERE, name=name)
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
     return out
+
+
+def _row_keys(value: Any, name: str) -> tuple[tuple[str, str], ...]:
+    items = check_items(value, where=_WHERE, name=name)
+    for item in items:
+        if not (isinstance(item, tuple) and len(item) == 2 and all(type(x) is str for x in item)):
+            raise InvalidInputError(
+                f"{_WHERE}: {name} must hold (cadre id, period) pairs, got {item!r}"
+            )
+    return items
+
+
+def _correlation(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if not is_real(value) or not -1.0 - _TOL <= value <= 1.0 + _TOL:  # rounding
+        raise InvalidInputError(
+            f"{_WHERE}: {name} must be None or a real number in [-1, 1], got {value!r}"
+        )
+    return float(value)
 
 
 @frozen(kw_only=True, eq=False)
@@ -176,16 +206,42 @@ class Comparison:
     cadre_ids: tuple[str, ...]
     periods: tuple[str, ...]
     units: tuple[str, ...]
-    total_a: FloatArray = field(converter=_floats, repr=False)
-    total_b: FloatArray = field(converter=_floats, repr=False)
-    grade_a: ObjArray = field(converter=_objects, repr=False)
-    grade_b: ObjArray = field(converter=_objects, repr=False)
+    total_a: FloatArray = field(repr=False)
+    total_b: FloatArray = field(repr=False)
+    grade_a: ObjArray = field(repr=False)
+    grade_b: ObjArray = field(repr=False)
     flips: tuple[GradeFlip, ...] = ()
     kendall_tau: float | None = None
     spearman: float | None = None
     unit_changes: tuple[UnitChange, ...] = ()
     only_a: tuple[tuple[str, str], ...] = ()
     only_b: tuple[tuple[str, str], ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        """Check every field (a comparison read back from a file is checked like one made here)."""
+        put = object.__setattr__
+        for name in ("name_a", "name_b"):
+            put(self, name, check_text(getattr(self, name), where=_WHERE, name=name))
+        put(self, "cadre_ids", check_ids(self.cadre_ids, where=_WHERE, name="cadre_ids"))
+        put(self, "periods", check_periods(self.periods, where=_WHERE, name="periods"))
+        put(self, "units", check_ids(self.units, where=_WHERE, name="units", ids=False))
+        n = len(self.cadre_ids)
+        for name in ("total_a", "total_b"):
+            put(self, name, real_array(getattr(self, name), where=_WHERE, name=name, shape=(n,)))
+        for name in ("grade_a", "grade_b"):
+            put(self, name, _grade_ids(getattr(self, name), name))
+        for name, kind in (("flips", GradeFlip), ("unit_changes", UnitChange)):
+            put(self, name, check_instances(getattr(self, name), kind, where=_WHERE, name=name))
+        for name in ("kendall_tau", "spearman"):
+            put(self, name, _correlation(getattr(self, name), name))
+        for name in ("only_a", "only_b"):
+            put(self, name, _row_keys(getattr(self, name), name))
+        for name in ("periods", "units", "grade_a", "grade_b"):
+            got = len(getattr(self, name))
+            if got != n:
+                raise InvalidInputError(
+                    f"{_WHERE}: {name} must have one entry per matched row ({n}), got {got}"
+                )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Comparison):
@@ -552,7 +608,7 @@ def _unit_changes(
 def compare_schemes(
     scheme_a: Scheme,
     scheme_b: Scheme,
-    cadres: Iterable[Any],
+    cadres: Iterable[Any] | Roster,
     records: Records,
     **options: Any,
 ) -> Comparison:
@@ -575,7 +631,11 @@ def compare_schemes(
     """
     from ._evaluate import score  # noqa: PLC0415 - the evaluator sits above this module
 
-    people = list(cadres)
+    people: Any = (
+        cadres
+        if isinstance(cadres, Roster)
+        else check_items(cadres, where="compare_schemes", name="cadres")
+    )
     return compare(
         score(scheme_a, people, records, **options), score(scheme_b, people, records, **options)
     )

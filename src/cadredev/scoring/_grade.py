@@ -6,13 +6,21 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 from attrs import field, frozen
 
-from cadredev._validate import is_int, is_real
+from cadredev._validate import (
+    MAX_COUNT,
+    check_ids,
+    check_items,
+    int_array,
+    is_int,
+    is_real,
+    real_array,
+)
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
@@ -61,21 +69,17 @@ def check_quota(where: str, quota: object) -> float:
 def check_min_seats(where: str, min_seats: object) -> int:
     """Return ``min_seats`` if it is an integer >= 0."""
     value = operator.index(min_seats) if is_int(min_seats) else -1  # type: ignore[arg-type]
-    if value < 0:
-        raise InvalidInputError(f"{where}: min_seats must be an integer >= 0, got {min_seats!r}")
+    if not 0 <= value <= MAX_COUNT:
+        raise InvalidInputError(
+            f"{where}: min_seats must be an integer in [0, {MAX_COUNT:,}], got {min_seats!r}"
+        )
     return value
 
 
 def _check_sizes(sizes: Sequence[int] | IntArray) -> IntArray:
-    arr = np.asarray(sizes)
-    if arr.ndim != 1 or (arr.size and arr.dtype.kind not in "iu"):
-        raise InvalidInputError(
-            f"quota_seats: sizes must be a 1-D sequence of integers, got {np.asarray(sizes)!r}"
-        )
-    n = arr.astype(np.int64)
-    if n.size and int(n.min()) < 0:
-        raise InvalidInputError(f"quota_seats: sizes must be >= 0, got {int(n.min())}")
-    return n
+    return int_array(  # type: ignore[no-any-return]
+        sizes, where="quota_seats", name="sizes", minimum=0, maximum=MAX_COUNT
+    )
 
 
 def hamilton(sizes: IntArray, house: int, *, min_seats: int = 0) -> IntArray:
@@ -140,7 +144,7 @@ def quota_seats(
     Parameters
     ----------
     sizes
-        Group sizes, integers >= 0.
+        Group sizes, integers from 0 to 1,000,000,000.
     quota
         A real number in ``[0, 1]``.
     rounding
@@ -154,9 +158,10 @@ def quota_seats(
     Raises
     ------
     InvalidInputError
-        For sizes that are not non-negative integers, a quota outside
-        ``[0, 1]`` (NaN included), an unknown rounding or apportionment, or
-        a negative ``min_seats``.
+        For sizes that are not integers in ``[0, 1e9]`` (text, floats,
+        booleans, ragged lists), a quota outside ``[0, 1]`` (NaN included),
+        an unknown rounding or apportionment, or a ``min_seats`` that is
+        not an integer in ``[0, 1e9]``.
 
     Examples
     --------
@@ -198,7 +203,43 @@ def _seats(n: IntArray, quota: float, rounding: str, apportionment: str, floor: 
 
 
 def _seat_columns(value: Any) -> FrozenDict[str, IntArray]:
-    return FrozenDict({k: np.asarray(v, dtype=np.int64) for k, v in dict(value).items()})
+    if not isinstance(value, Mapping):
+        raise InvalidInputError(
+            f"Grading: seats_by_grade must map grade ids to seats per group, got {value!r}"
+        )
+    return FrozenDict(
+        {
+            k: int_array(v, where="Grading", name=f"seats_by_grade[{k!r}]", minimum=0)
+            for k, v in value.items()
+        }
+    )
+
+
+def _grades(value: Any) -> tuple[Grade, ...]:
+    items = check_items(value, where="Grading", name="grades")
+    if not items or not all(isinstance(g, Grade) for g in items):
+        raise InvalidInputError(
+            f"Grading: grades must be a non-empty sequence of Grade, got {items!r}"
+        )
+    return items
+
+
+def _group_labels(value: Any) -> tuple[Any, ...]:
+    items = check_items(value, where="Grading", name="groups")
+    for label in items:
+        if label is not None and type(label) is not str and not is_int(label):
+            raise InvalidInputError(
+                f"Grading: groups must hold labels (text, integers or None), got {label!r}"
+            )
+    return items
+
+
+def _codes_column(value: Any) -> IntArray:
+    return int_array(value, where="Grading", name="codes", minimum=0)  # type: ignore[no-any-return]
+
+
+def _rank_column(value: Any) -> IntArray:
+    return int_array(value, where="Grading", name="rank", minimum=1)  # type: ignore[no-any-return]
 
 
 @frozen(eq=False)
@@ -238,11 +279,31 @@ class Grading:
        derived from them.
     """
 
-    grades: tuple[Grade, ...]
-    codes: IntArray = field(repr=False)
-    rank: IntArray = field(repr=False)
-    groups: tuple[Any, ...] = field(repr=False)
+    grades: tuple[Grade, ...] = field(converter=_grades)
+    codes: IntArray = field(repr=False, converter=_codes_column)
+    rank: IntArray = field(repr=False, converter=_rank_column)
+    groups: tuple[Any, ...] = field(repr=False, converter=_group_labels)
     seats_by_grade: FrozenDict[str, IntArray] = field(repr=False, converter=_seat_columns)
+
+    def __attrs_post_init__(self) -> None:
+        n, k = self.codes.size, len(self.grades)
+        if self.rank.shape != (n,):
+            raise InvalidInputError(
+                f"Grading: rank must have one entry per row ({n}), got shape {self.rank.shape}"
+            )
+        if n and int(self.codes.max()) >= k:
+            raise InvalidInputError(
+                f"Grading: codes must index the {k} grades, got {int(self.codes.max())}"
+            )
+        ids = {g.id for g in self.grades}
+        for gid, seats in self.seats_by_grade.items():
+            if gid not in ids:
+                raise InvalidInputError(f"Grading: seats_by_grade names unknown grade {gid!r}")
+            if seats.shape != (len(self.groups),):
+                raise InvalidInputError(
+                    f"Grading: seats_by_grade[{gid!r}] must have one entry per group "
+                    f"({len(self.groups)}), got shape {seats.shape}"
+                )
 
     @property
     def grade(self) -> np.ndarray[Any, Any]:
@@ -352,9 +413,12 @@ def grade(
     Raises
     ------
     InvalidInputError
-        For NaN or infinite scores, mismatched lengths, a quota outside
-        ``[0, 1]``, an unknown option, ``decimals`` outside ``[0, 12]`` or
-        caps outside the grades.
+        For scores that are not finite real numbers (NaN, infinities,
+        text, booleans, ragged lists), labels that are not text or
+        integers, mismatched lengths, a quota outside ``[0, 1]``, an
+        unknown option, ``decimals`` outside ``[0, 12]``, counts
+        (``min_seats``, ``pool_below``) outside ``[0, 1e9]`` or caps
+        outside the grades.
 
     Examples
     --------
@@ -386,8 +450,12 @@ def grade(
     )
     floor = check_min_seats("grade", min_seats)
     gcode, glabels = _codes(groups, n, "groups")
+    if not is_int(pool_below) or not 0 <= int(pool_below) <= MAX_COUNT:
+        raise InvalidInputError(
+            f"grade: pool_below must be an integer in [0, {MAX_COUNT:,}], got {pool_below!r}"
+        )
     if pool_below:
-        gcode, glabels = _pooled(gcode, glabels, pool_below, pools, n)
+        gcode, glabels = _pooled(gcode, glabels, int(pool_below), pools, n)
     n_groups = len(glabels)
     cap = _check_caps(caps, n, len(grades))
     if not is_int(decimals) or not 0 <= int(decimals) <= MAX_DECIMALS:
@@ -437,19 +505,13 @@ def grade(
 
 
 def _check_scores(scores: Any) -> FloatArray:
-    score = np.asarray(scores, dtype=np.float64)
-    if score.ndim != 1:
-        raise InvalidInputError(f"grade: scores must be 1-D, got shape {score.shape}")
-    if not np.isfinite(score).all():
-        bad = int(np.nonzero(~np.isfinite(score))[0][0])
-        raise InvalidInputError(f"grade: scores[{bad}] must be finite, got {score[bad]}")
-    return score
+    return real_array(scores, where="grade", name="scores")  # type: ignore[no-any-return]
 
 
 def _check_options(
     grades: Sequence[Grade], *, quota_rounding: str, ties: str, apportionment: str
 ) -> tuple[Grade, ...]:
-    checked = tuple(grades)
+    checked = check_items(grades, where="grade", name="grades")
     if not checked or not all(isinstance(g, Grade) for g in checked):
         raise InvalidInputError(
             f"grade: grades must be a non-empty sequence of Grade, got {checked!r}"
@@ -474,9 +536,12 @@ def _positions(ids: Sequence[str] | None, n: int) -> IntArray:
     """Return each row's place in the final tie break: by id if given, else by row."""
     if ids is None:
         return np.arange(n, dtype=np.int64)
-    if len(ids) != n:
-        raise InvalidInputError(f"grade: ids must have one entry per score, got {len(ids)}")
-    tiebreak = np.argsort(np.asarray(ids, dtype=object), kind="stable")
+    checked = check_ids(ids, where="grade", name="ids")
+    if len(checked) != n:
+        raise InvalidInputError(f"grade: ids must have one entry per score, got {len(checked)}")
+    column = np.empty(n, dtype=object)
+    column[:] = checked
+    tiebreak = np.argsort(column, kind="stable")
     position = np.empty(n, dtype=np.int64)
     position[tiebreak] = np.arange(n)
     return position
@@ -488,18 +553,23 @@ def _order(
     """Return the rows by group, then score (best first), secondary keys and position."""
     sort_keys: list[Any] = [position]
     if secondary is not None:
-        sec = np.asarray(secondary, dtype=np.float64)
-        if sec.ndim == 1:
-            sec = sec[:, None]
-        if sec.shape[0] != key.size:
-            raise InvalidInputError(
-                f"grade: secondary must have one row per score, got {sec.shape}"
-            )
+        sec = _secondary(secondary, key.size)
         sort_keys += [-sec[:, j] for j in range(sec.shape[1] - 1, -1, -1)]
     order = _fast_order(key, gcode, n_groups, position) if len(sort_keys) == 1 else None
     if order is None:
         order = np.lexsort((*sort_keys, -key, gcode))
     return order
+
+
+def _secondary(secondary: Any, n: int) -> FloatArray:
+    """Return the secondary keys as a ``(rows x m)`` array of finite reals."""
+    flat = isinstance(secondary, np.ndarray) and secondary.ndim == 1
+    if not isinstance(secondary, np.ndarray) and not isinstance(secondary, str | bytes):
+        items = check_items(secondary, where="grade", name="secondary")
+        flat = bool(items) and is_real(items[0])
+    if flat:
+        return real_array(secondary, where="grade", name="secondary", shape=(n,))[:, None]  # type: ignore[no-any-return]
+    return real_array(secondary, where="grade", name="secondary", shape=(n, None))  # type: ignore[no-any-return]
 
 
 def _grade_seats(
@@ -527,12 +597,7 @@ def _check_caps(caps: Any, n: int, n_grades: int) -> IntArray:
     """Return the caps as integers, each a grade index (``0`` for none)."""
     if caps is None:
         return np.zeros(n, dtype=np.int64)
-    raw = np.asarray(caps)
-    if raw.shape != (n,):
-        raise InvalidInputError(f"grade: caps must have one entry per score, got {raw.shape}")
-    if n and raw.dtype.kind not in "iu":
-        raise InvalidInputError(f"grade: caps must be grade indices (integers), got {raw.dtype}")
-    cap = raw.astype(np.int64)
+    cap: IntArray = int_array(caps, where="grade", name="caps", shape=(n,))
     bad = np.nonzero((cap < 0) | (cap >= n_grades))[0]
     if bad.size:
         k = int(bad[0])
@@ -545,10 +610,8 @@ def _check_caps(caps: Any, n: int, n_grades: int) -> IntArray:
 def _pooled(
     gcode: IntArray, glabels: tuple[Any, ...], pool_below: Any, pools: Any, n: int
 ) -> tuple[IntArray, tuple[Any, ...]]:
-    if not is_int(pool_below) or int(pool_below) < 0:
-        raise InvalidInputError(f"grade: pool_below must be an integer >= 0, got {pool_below!r}")
-    if pools is not None and np.asarray(pools, dtype=object).shape != (n,):
-        raise InvalidInputError("grade: pools must have one entry per score")
+    if pools is not None:
+        pools = _label_column(pools, n, "pools")
     sizes = np.bincount(gcode, minlength=len(glabels))
     return pool_codes(gcode, glabels, sizes, int(pool_below), pools)
 
@@ -622,12 +685,34 @@ def _fast_order(
     return np.asarray(first[packed], dtype=np.int64)
 
 
+def _label_column(labels: Any, n: int, what: str) -> Any:
+    """Return one label per row (text or integers) as an array, or raise naming ``grade``."""
+    if isinstance(labels, np.ndarray) and labels.dtype.kind in "iuU":
+        arr = labels
+    else:
+        items = check_items(labels, where="grade", name=what)
+        if not set(map(type, items)) <= {str, int}:
+            for x in items:
+                if type(x) is not str and not is_int(x):
+                    raise InvalidInputError(
+                        f"grade: {what} must hold labels (text or integers), got {x!r}"
+                    )
+        arr = np.empty(len(items), dtype=object)
+        arr[:] = items
+        if items and not any(type(x) is str for x in items):
+            small = all(-(2**63) <= x < 2**63 for x in items)
+            arr = arr.astype(np.int64) if small else arr.astype(str)
+        else:
+            arr = arr.astype(str)
+    if arr.shape != (n,):
+        raise InvalidInputError(f"grade: {what} must have one entry per score, got {arr.shape}")
+    return arr
+
+
 def _codes(labels: Any, n: int, what: str) -> tuple[IntArray, tuple[Any, ...]]:
     if labels is None:
         return np.zeros(n, dtype=np.int64), (None,) if n else ()
-    arr = np.asarray(labels)
-    if arr.shape != (n,):
-        raise InvalidInputError(f"grade: {what} must have one entry per score, got {arr.shape}")
+    arr = _label_column(labels, n, what)
     if arr.dtype.kind in "iu" and n and int(arr.min()) >= 0 and int(arr.max()) <= 4 * n + 1024:
         present = np.bincount(arr, minlength=1) > 0
         remap = np.cumsum(present) - 1

@@ -8,12 +8,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Literal
 
+from cadredev._validate import id_problem, text_problem
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict, Line
 
 from ._scheme import Grade
 
-__all__ = ["Labels", "as_labels", "both", "check_labels", "grade_labels", "grade_text", "line_text"]
+__all__ = [
+    "Labels",
+    "as_labels",
+    "both",
+    "check_grade_labels",
+    "check_labels",
+    "grade_labels",
+    "grade_text",
+    "line_text",
+]
 
 Labels = Literal["en", "zh"]
 """``"en"``: grade ids and line values; ``"zh"``: their Chinese labels where there are some."""
@@ -29,6 +39,17 @@ def check_labels(labels: object, *, where: str) -> Labels:
 def as_labels(value: Mapping[str, str]) -> FrozenDict[str, str]:
     """Return grade id -> label as a :class:`FrozenDict` (a converter for result fields)."""
     return value if isinstance(value, FrozenDict) else FrozenDict(value)
+
+
+def check_grade_labels(value: object, *, where: str) -> FrozenDict[str, str]:
+    """Return grade id -> label checked (ids and valid text), else raise naming ``where``."""
+    if not isinstance(value, Mapping) or any(
+        id_problem(k) is not None or text_problem(v) is not None for k, v in value.items()
+    ):
+        raise InvalidInputError(
+            f"{where}: grade_labels must map grade ids to labels (text), got {value!r}"
+        )
+    return as_labels(value)
 
 
 def grade_labels(grades: Iterable[Grade]) -> FrozenDict[str, str]:

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -14,12 +15,13 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import is_int, is_real
+from cadredev._validate import check_ids, int_array, is_int, is_real, real_array
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
 from ._compare import same_fields
-from ._labels import Labels, as_labels, both, check_labels, grade_labels, grade_text
+from ._labels import Labels, both, check_grade_labels, check_labels, grade_labels, grade_text
+from ._periods import check_period
 from ._scheme import Grade
 from ._table import ScoreTable
 
@@ -29,12 +31,25 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 
 
-def _ints(value: Any) -> IntArray:
-    return np.asarray(value, dtype=np.int64)
+def _cents_column(value: Any) -> IntArray:
+    top = int(MAX_POOL) * 100
+    return int_array(value, where="PayAllocation", name="cents", minimum=0, maximum=top)  # type: ignore[no-any-return]
 
 
-def _floats(value: Any) -> FloatArray:
-    return np.asarray(value, dtype=np.float64)
+def _points(value: Any) -> FloatArray:
+    return real_array(value, where="PayAllocation", name="points", minimum=0.0)  # type: ignore[no-any-return]
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    return check_ids(value, where="PayAllocation", name="cadre_ids")
+
+
+def _labels_of(value: Any) -> FrozenDict[str, str]:
+    return check_grade_labels(value, where="PayAllocation")
+
+
+def _grades(value: Any) -> tuple[str, ...]:
+    return check_ids(value, where="PayAllocation", name="grades")
 
 
 @frozen(kw_only=True, eq=False)
@@ -60,12 +75,35 @@ class PayAllocation:
 
     period: str
     pool: float
-    cadre_ids: tuple[str, ...]
-    grades: tuple[str, ...]
-    cents: IntArray = field(repr=False, converter=_ints)
-    points: FloatArray = field(repr=False, converter=_floats)
-    grade_labels: FrozenDict[str, str] = field(factory=FrozenDict, converter=as_labels)
+    cadre_ids: tuple[str, ...] = field(converter=_ids)
+    grades: tuple[str, ...] = field(converter=_grades)
+    cents: IntArray = field(repr=False, converter=_cents_column)
+    points: FloatArray = field(repr=False, converter=_points)
+    grade_labels: FrozenDict[str, str] = field(factory=FrozenDict, converter=_labels_of)
     """Grade id -> Chinese label, from the scheme."""
+
+    def __attrs_post_init__(self) -> None:
+        check_period(self.period, where="PayAllocation: period")
+        pool: Any = self.pool
+        if not is_real(pool) or not 0 <= pool <= MAX_POOL:
+            raise InvalidInputError(
+                f"PayAllocation: pool must be a real number in [0, {MAX_POOL:.0e}], got {pool!r}"
+            )
+        object.__setattr__(self, "pool", float(pool))
+        n = len(self.cadre_ids)
+        if len(set(self.cadre_ids)) != n:
+            raise InvalidInputError("PayAllocation: cadre_ids must not repeat")
+        for name in ("grades", "cents", "points"):
+            if len(getattr(self, name)) != n:
+                raise InvalidInputError(
+                    f"PayAllocation: {name} must have one entry per cadre ({n}), "
+                    f"got {len(getattr(self, name))}"
+                )
+        paid = float(self.cents.sum(dtype=np.float64)) / 100.0
+        if not math.isclose(paid, self.pool, rel_tol=1e-12, abs_tol=0.005):
+            raise InvalidInputError(
+                f"PayAllocation: cents must sum to the pool {self.pool:,.2f}, got {paid:,.2f}"
+            )
 
     @property
     def amounts(self) -> FloatArray:

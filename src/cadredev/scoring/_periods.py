@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from cadredev._validate import check_items
 from cadredev.calendar import PeriodLevel
 from cadredev.calendar import _parse as parse_label
 from cadredev.errors import InvalidInputError
 
-__all__ = ["PeriodLevel", "check_period", "parent_period", "period_level", "period_months"]
+__all__ = [
+    "PeriodLevel",
+    "check_period",
+    "check_periods",
+    "parent_period",
+    "period_level",
+    "period_months",
+]
 
 
 LEVELS: tuple[PeriodLevel, ...] = ("month", "quarter", "year")
@@ -78,3 +86,14 @@ def contains(outer: str, inner: str) -> bool:
     a, b = period_months(outer)
     c, d = period_months(inner)
     return a <= c and d <= b
+
+
+def check_periods(values: object, *, where: str, name: str) -> tuple[str, ...]:
+    """Return *values* as a tuple of period labels (each distinct label checked once)."""
+    items = check_items(values, where=where, name=name)
+    if not set(map(type, items)) <= {str}:
+        bad = next(v for v in items if type(v) is not str)
+        raise InvalidInputError(f"{where}: {name} must hold period labels, got {bad!r}")
+    for label in dict.fromkeys(items):
+        check_period(label, where=f"{where}: {name}")
+    return items

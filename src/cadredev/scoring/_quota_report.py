@@ -13,7 +13,7 @@ from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
 from cadredev._frozendict import id_key
-from cadredev._validate import is_int
+from cadredev._validate import MAX_COUNT, check_ids, check_items, int_array, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
@@ -30,12 +30,33 @@ METHODS = ("floor", "half_up", "ceil", "largest_remainder")
 """The columns of :attr:`QuotaReport.seats`: per-group rounding three ways, then Hamilton."""
 
 
+_WHERE = "QuotaReport"
+
+
 def _seat_table(value: Any) -> FrozenDict[str, IntArray]:
-    return FrozenDict({k: np.asarray(v, dtype=np.int64) for k, v in dict(value).items()})
+    if not isinstance(value, Mapping) or sorted(value, key=str) != sorted(METHODS):
+        raise InvalidInputError(
+            f"{_WHERE}: seats must map each method {METHODS} to seats per group, got {value!r}"
+        )
+    return FrozenDict(
+        {m: int_array(value[m], where=_WHERE, name=f"seats[{m!r}]", minimum=0) for m in METHODS}
+    )
 
 
-def _ints(value: Any) -> IntArray:
-    return np.asarray(value, dtype=np.int64)
+def _sizes(value: Any) -> IntArray:
+    return int_array(value, where=_WHERE, name="sizes", minimum=0, maximum=MAX_COUNT)  # type: ignore[no-any-return]
+
+
+def _groups(value: Any) -> tuple[str, ...]:
+    return check_ids(value, where=_WHERE, name="groups", ids=False)
+
+
+def _paradoxes(value: Any) -> tuple[Paradox, ...]:
+    items = check_items(value, where=_WHERE, name="paradoxes")
+    for item in items:
+        if not isinstance(item, Paradox):
+            raise InvalidInputError(f"{_WHERE}: paradoxes must hold Paradox records, got {item!r}")
+    return items
 
 
 @frozen(kw_only=True)
@@ -120,14 +141,38 @@ class QuotaReport:
     .. versionadded:: 0.3
     """
 
-    groups: tuple[str, ...]
-    sizes: IntArray = field(converter=_ints, repr=False)
+    groups: tuple[str, ...] = field(converter=_groups)
+    sizes: IntArray = field(converter=_sizes, repr=False)
     quota: float
     house: int
     rounding: str
     min_seats: int
     seats: FrozenDict[str, IntArray] = field(converter=_seat_table, repr=False)
-    paradoxes: tuple[Paradox, ...] = ()
+    paradoxes: tuple[Paradox, ...] = field(default=(), converter=_paradoxes)
+
+    def __attrs_post_init__(self) -> None:
+        k = len(self.groups)
+        if len(set(self.groups)) != k:
+            raise InvalidInputError(f"{_WHERE}: groups must not repeat, got {list(self.groups)}")
+        for name, column in (
+            ("sizes", self.sizes),
+            *((f"seats[{m!r}]", self.seats[m]) for m in METHODS),
+        ):
+            if column.shape != (k,):
+                raise InvalidInputError(
+                    f"{_WHERE}: {name} must have one entry per group ({k}), "
+                    f"got shape {column.shape}"
+                )
+        object.__setattr__(self, "quota", check_quota(_WHERE, self.quota))
+        total = int(self.sizes.sum())
+        house: Any = self.house
+        if not is_int(house) or not 0 <= house <= total:
+            raise InvalidInputError(
+                f"{_WHERE}: house must be an integer in [0, {total}], got {house!r}"
+            )
+        object.__setattr__(self, "house", int(house))
+        check_choice(_WHERE, "rounding", self.rounding, ROUNDINGS)
+        object.__setattr__(self, "min_seats", check_min_seats(_WHERE, self.min_seats))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, QuotaReport):
@@ -384,9 +429,10 @@ def quota_report(
         )
     labels = tuple(str(k) for k in given)
     for k, v in given.items():
-        if not is_int(v) or v < 0:
+        if not is_int(v) or not 0 <= v <= MAX_COUNT:
             raise InvalidInputError(
-                f"quota_report: size of group {k!r} must be an integer >= 0, got {v!r}"
+                f"quota_report: size of group {k!r} must be an integer in [0, {MAX_COUNT:,}], "
+                f"got {v!r}"
             )
     n = np.array([int(v) for v in given.values()], dtype=np.int64)
     total = int(n.sum())

@@ -13,10 +13,10 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import is_real
+from cadredev._validate import check_ids, id_problem, int_array, is_real, real_array
 from cadredev.errors import InvalidInputError
 
-from ._periods import check_period, period_months
+from ._periods import check_period, check_periods, period_months
 
 __all__ = ["Records"]
 
@@ -95,6 +95,35 @@ class Records:
     exposure: FloatArray = field(repr=False)
     dense: bool = field(default=False, kw_only=True, repr=False)
 
+    def __attrs_post_init__(self) -> None:
+        # the low-level constructor checks what the builders guarantee: ids,
+        # labels, codes in range and values finite or NaN (not recorded)
+        where = "Records"
+        put = object.__setattr__
+        put(self, "cadres", check_ids(self.cadres, where=where, name="cadres"))
+        put(self, "indicators", check_ids(self.indicators, where=where, name="indicators"))
+        put(self, "periods", check_periods(self.periods, where=where, name="periods"))
+        for name, labels in (("cadre_code", self.cadres), ("period_code", self.periods)):
+            codes = int_array(
+                getattr(self, name), where=where, name=name, minimum=0, maximum=len(labels) - 1
+            )
+            put(self, name, codes)
+        rows = len(self.cadre_code)
+        if len(self.period_code) != rows:
+            raise InvalidInputError(
+                f"{where}: period_code must have one code per row ({rows}), "
+                f"got {len(self.period_code)}"
+            )
+        shape = (rows, len(self.indicators))
+        matrix = real_array(self.matrix, where=where, name="matrix", shape=shape, allow_nan=True)
+        put(self, "matrix", matrix)
+        share = real_array(self.exposure, where=where, name="exposure", shape=(rows,), minimum=0)
+        if len(share) and float(share.max()) > 1:
+            raise InvalidInputError(f"{where}: exposure must be at most 1, got {share.max()!r}")
+        put(self, "exposure", share)
+        if not isinstance(self.dense, bool):
+            raise InvalidInputError(f"{where}: dense must be True or False, got {self.dense!r}")
+
     # ------------------------------------------------------------------ build
 
     @classmethod
@@ -133,8 +162,8 @@ class Records:
                     ) from None
             where = f"Records row {n} ({cadre!r}, {period!r}, {ind!r})"
             for name, text in (("cadre_id", cadre), ("indicator", ind)):
-                if not isinstance(text, str) or not text.strip():
-                    raise InvalidInputError(f"{where}: {name} must be a non-empty string")
+                if (problem := id_problem(text)) is not None:
+                    raise InvalidInputError(f"{where}: {name} must be {problem}, got {text!r}")
             check_period(period, where=where)
             number = _check_value(where, value)
             slot = cells.setdefault((cadre, period), {})

@@ -10,7 +10,15 @@ from typing import Any, Literal
 
 from attrs import field, frozen
 
-from cadredev._validate import is_int, is_real
+from cadredev._validate import (
+    MAX_COUNT,
+    check_id,
+    check_instances,
+    check_items,
+    check_text,
+    is_int,
+    is_real,
+)
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict, Line
 
@@ -283,24 +291,55 @@ DEFAULT_GRADES = (
 """优秀 (at most 20 % per group, at least 85), 称职 (60+), 基本称职 (40+), 不称职."""
 
 
-def _tuple(value: Any) -> Any:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        return value
-    return tuple(value)
+def _items_of(value: Any, name: str, kind: type[Any]) -> tuple[Any, ...]:
+    """Return *value* as a tuple of *kind* items (a single item is a tuple of one)."""
+    if isinstance(value, kind):
+        return (value,)
+    return check_instances(value, kind, where="Scheme", name=name)
+
+
+def _penalties(value: Any) -> tuple[Penalty, ...]:
+    return _items_of(value, "penalties", Penalty)
+
+
+def _vetoes(value: Any) -> tuple[Veto, ...]:
+    return _items_of(value, "vetoes", Veto)
+
+
+def _grades(value: Any) -> tuple[Grade, ...]:
+    return _items_of(value, "grades", Grade)
+
+
+def _name(value: Any) -> str:
+    return check_text(value, where="Scheme", name="name")
+
+
+def _keys(value: Any) -> tuple[str, ...]:
+    items = check_items(value, where="Scheme", name="secondary_keys")
+    for item in items:
+        check_id(item, where="Scheme", name="secondary_keys item")
+    return items
+
+
+def _indicator_list(line: Any, items: Any) -> tuple[Indicator, ...]:
+    if isinstance(items, Indicator):
+        return (items,)
+    where = "indicators" if line is None else f"indicators[{line!r}]"
+    return check_instances(items, Indicator, where="Scheme", name=where)
 
 
 def _as_indicators(value: Any) -> Any:
     if isinstance(value, Mapping):
         out: dict[Line, tuple[Indicator, ...]] = {}
         for key, items in value.items():
+            if not isinstance(key, str | Line):
+                raise InvalidInputError(
+                    f"Scheme: indicators must map work lines to indicators, got key {key!r}"
+                )
             line = Line.parse(key)
-            out[line] = (items,) if isinstance(items, Indicator) else tuple(items)
+            out[line] = _indicator_list(key, items)
         return FrozenDict(out)
-    if isinstance(value, Indicator):
-        return (value,)
-    if isinstance(value, Iterable) and not isinstance(value, str):
-        return tuple(value)
-    return value
+    return _indicator_list(None, value)
 
 
 @frozen(kw_only=True)
@@ -373,18 +412,18 @@ class Scheme:
     .. versionadded:: 0.1
     """
 
-    name: str
+    name: str = field(converter=_name)
     indicators: Mapping[Line, Sequence[Indicator]] | Sequence[Indicator] = field(
         converter=_as_indicators
     )
-    penalties: tuple[Penalty, ...] = field(default=(), converter=_tuple)
-    vetoes: tuple[Veto, ...] = field(default=(), converter=_tuple)
-    grades: tuple[Grade, ...] = field(default=DEFAULT_GRADES, converter=_tuple)
+    penalties: tuple[Penalty, ...] = field(default=(), converter=_penalties)
+    vetoes: tuple[Veto, ...] = field(default=(), converter=_vetoes)
+    grades: tuple[Grade, ...] = field(default=DEFAULT_GRADES, converter=_grades)
     quota_rounding: Rounding = "floor"
     ties: Ties = "exclude_block"
     group_by: GroupBy = "unit"
     apportionment: Apportionment = "per_group"
-    secondary_keys: tuple[str, ...] = field(default=(), converter=_tuple)
+    secondary_keys: tuple[str, ...] = field(default=(), converter=_keys)
     min_seats: int = 0
     pool_below: int = 0
     pool_by: Literal["zone", "line"] = "zone"
@@ -444,7 +483,7 @@ class Scheme:
             ("group_by", self.group_by, ("unit", "line", None)),
             ("apportionment", self.apportionment, ("per_group", "largest_remainder")),
         ):
-            if value not in choices:
+            if not (value is None or isinstance(value, str)) or value not in choices:
                 raise InvalidInputError(f"{owner}: {name} must be one of {choices}, got {value!r}")
         self._check_seats(owner)
         for key in self.secondary_keys:
@@ -454,10 +493,12 @@ class Scheme:
     def _check_seats(self, owner: str) -> None:
         for name in ("min_seats", "pool_below"):
             value: Any = getattr(self, name)
-            if not is_int(value) or value < 0:
-                raise InvalidInputError(f"{owner}: {name} must be an integer >= 0, got {value!r}")
+            if not is_int(value) or not 0 <= value <= MAX_COUNT:
+                raise InvalidInputError(
+                    f"{owner}: {name} must be an integer in [0, {MAX_COUNT:,}], got {value!r}"
+                )
             object.__setattr__(self, name, int(value))
-        if self.pool_by not in ("zone", "line"):
+        if not isinstance(self.pool_by, str) or self.pool_by not in ("zone", "line"):
             raise InvalidInputError(
                 f"{owner}: pool_by must be one of ('zone', 'line'), got {self.pool_by!r}"
             )
@@ -482,9 +523,6 @@ class Scheme:
         ids = [g.id for g in self.grades]
         if len(set(ids)) != len(ids):
             raise InvalidInputError(f"{owner}: grade ids must be unique, got {ids}")
-        for g in self.grades:
-            if not isinstance(g, Grade):
-                raise InvalidInputError(f"{owner}: expected a Grade, got {g!r}")
         last = self.grades[-1]
         if last.quota is not None or last.min_score is not None:
             raise InvalidInputError(

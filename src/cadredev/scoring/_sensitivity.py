@@ -18,11 +18,22 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import Seed, is_int, is_real, rng_from
+from cadredev._validate import (
+    MAX_COUNT,
+    Seed,
+    check_ids,
+    check_items,
+    id_problem,
+    is_int,
+    is_real,
+    real_array,
+    rng_from,
+)
 from cadredev.errors import InvalidInputError
 
 from ._compare import same_fields
 from ._grade import grade
+from ._periods import check_periods
 from ._table import ScoreTable
 
 __all__ = ["Acceptability", "Sensitivity", "acceptability", "sensitivity"]
@@ -31,8 +42,45 @@ FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 IntArray = np.ndarray[Any, np.dtype[np.int64]]
 
 
-def _floats(value: Any) -> FloatArray:
-    return np.asarray(value, dtype=np.float64)
+def _check_rows(result: Any, where: str, columns: str) -> tuple[int, int]:
+    """Check a result's row and column labels; return the numbers of rows and columns."""
+    put = object.__setattr__
+    put(result, "cadre_ids", check_ids(result.cadre_ids, where=where, name="cadre_ids"))
+    put(result, "periods", check_periods(result.periods, where=where, name="periods"))
+    put(result, columns, check_ids(getattr(result, columns), where=where, name=columns))
+    n, k = len(result.cadre_ids), len(getattr(result, columns))
+    if len(result.periods) != n:
+        raise InvalidInputError(
+            f"{where}: periods must have one entry per row ({n}), got {len(result.periods)}"
+        )
+    if len(set(getattr(result, columns))) != k:
+        raise InvalidInputError(f"{where}: {columns} must not repeat")
+    return n, k
+
+
+def _bound_triples(value: Any) -> tuple[tuple[str, float, float], ...]:
+    """Return ``(indicator id, low, high)`` triples with ``0 <= low <= high``, all finite."""
+    out = []
+    for item in check_items(value, where="Acceptability", name="bounds"):
+        ok = (
+            isinstance(item, tuple)
+            and len(item) == 3
+            and id_problem(item[0]) is None
+            and is_real(item[1])
+            and is_real(item[2])
+            and 0 <= item[1] <= item[2]
+        )
+        if not ok:
+            raise InvalidInputError(
+                "Acceptability: bounds must hold (indicator id, low, high) with "
+                f"0 <= low <= high, got {item!r}"
+            )
+        out.append((item[0], float(item[1]), float(item[2])))
+    return tuple(out)
+
+
+def _matrix(where: str, name: str, value: Any, shape: tuple[int, int], **bounds: Any) -> Any:
+    return real_array(value, where=where, name=name, shape=shape, **bounds)
 
 
 def _weights(table: ScoreTable) -> FloatArray:
@@ -139,9 +187,21 @@ class Sensitivity:
     cadre_ids: tuple[str, ...]
     periods: tuple[str, ...]
     indicator_ids: tuple[str, ...]
-    weights: FloatArray = field(converter=_floats, repr=False)
-    low: FloatArray = field(converter=_floats, repr=False)
-    high: FloatArray = field(converter=_floats, repr=False)
+    weights: FloatArray = field(repr=False)
+    low: FloatArray = field(repr=False)
+    high: FloatArray = field(repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        where = "Sensitivity"
+        n, k = _check_rows(self, where, "indicator_ids")
+        weights = real_array(self.weights, where=where, name="weights", shape=(k,), minimum=0.0)
+        low = _matrix(where, "low", self.low, (n, k), minimum=0.0)
+        high = _matrix(where, "high", self.high, (n, k), allow_inf=True)
+        if (high < low).any():
+            raise InvalidInputError(f"{where}: every interval must have low <= high")
+        object.__setattr__(self, "weights", weights)
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sensitivity):
@@ -344,9 +404,23 @@ class Acceptability:
     cadre_ids: tuple[str, ...]
     periods: tuple[str, ...]
     grade_ids: tuple[str, ...]
-    probability: FloatArray = field(converter=_floats, repr=False)
+    probability: FloatArray = field(repr=False)
     samples: int
-    bounds: tuple[tuple[str, float, float], ...]
+    bounds: tuple[tuple[str, float, float], ...] = field(converter=_bound_triples)
+
+    def __attrs_post_init__(self) -> None:
+        where = "Acceptability"
+        n, k = _check_rows(self, where, "grade_ids")
+        probability = _matrix(
+            where, "probability", self.probability, (n, k), minimum=0.0, maximum=1.0
+        )
+        object.__setattr__(self, "probability", probability)
+        samples: Any = self.samples
+        if not is_int(samples) or not 1 <= samples <= MAX_COUNT:
+            raise InvalidInputError(
+                f"{where}: samples must be an integer in [1, {MAX_COUNT:,}], got {samples!r}"
+            )
+        object.__setattr__(self, "samples", int(samples))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Acceptability):

@@ -13,7 +13,15 @@ import numpy as np
 from attrs import field, frozen
 
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import is_int
+from cadredev._validate import (
+    bool_array,
+    check_id,
+    check_instances,
+    check_items,
+    int_array,
+    is_int,
+    real_array,
+)
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
@@ -24,7 +32,7 @@ from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._labels import Labels, both, check_labels, grade_labels, grade_text, line_text
 from ._override import AppliedOverride
-from ._periods import check_period
+from ._periods import check_periods
 from ._pool import pool_of, tenure_day
 from ._records import Records
 from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, ReservePool
@@ -38,8 +46,15 @@ BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 ObjArray = np.ndarray[Any, np.dtype[np.object_]]
 
 
-def _floats(value: Any) -> FloatArray:
-    return np.asarray(value, dtype=np.float64)
+_WHERE = "ScoreTable"
+
+
+def _total(value: Any) -> FloatArray:
+    return real_array(value, where=_WHERE, name="total")  # type: ignore[no-any-return]
+
+
+def _penalties(value: Any) -> FloatArray:
+    return real_array(value, where=_WHERE, name="penalties")  # type: ignore[no-any-return]
 
 
 def _columns(value: Any) -> FrozenDict[str, FloatArray]:
@@ -47,15 +62,81 @@ def _columns(value: Any) -> FrozenDict[str, FloatArray]:
         raise InvalidInputError(
             f"ScoreTable: values must map each record id to a column, got {type(value).__name__}"
         )
-    return FrozenDict({k: _floats(v) for k, v in value.items()})
+    out: dict[str, FloatArray] = {}
+    for key, column in value.items():
+        check_id(key, where=_WHERE, name="values key")
+        out[key] = real_array(
+            column, where=_WHERE, name=f"values[{key!r}]", allow_nan=True, allow_inf=True
+        )
+    _no_infinity(out)
+    return FrozenDict(out)
 
 
-def _ints(value: Any) -> IntArray:
-    return np.asarray(value, dtype=np.int64)
+def _no_infinity(columns: Mapping[str, FloatArray]) -> None:
+    """Raise unless every column is finite or NaN (NaN: nothing was recorded).
+
+    Columns cut from one matrix (as :func:`score` makes them) are checked
+    through that matrix at once, contiguously; any other column, or any
+    column of a matrix holding an infinity somewhere, on its own.
+    """
+    clean: set[int] = set()
+    for base in {id(c.base): c.base for c in columns.values() if c.base is not None}.values():
+        if isinstance(base, np.ndarray) and base.dtype == np.float64 and not np.isinf(base).any():
+            clean.add(id(base))
+    for key, column in columns.items():
+        if id(column.base) not in clean and column.size and np.isinf(column).any():
+            at = int(np.argmax(np.isinf(column)))
+            raise InvalidInputError(
+                f"ScoreTable: values[{key!r}][{at}] must be finite or NaN, got {column[at]}"
+            )
+
+
+def _grade_code(value: Any) -> IntArray:
+    return int_array(value, where=_WHERE, name="grade_code", minimum=0)  # type: ignore[no-any-return]
+
+
+def _rank(value: Any) -> IntArray:
+    return int_array(value, where=_WHERE, name="rank", minimum=1)  # type: ignore[no-any-return]
 
 
 def _bools(value: Any) -> BoolArray:
-    return np.asarray(value, dtype=bool)
+    return bool_array(value, where=_WHERE, name="vetoed")  # type: ignore[no-any-return]
+
+
+def _periods(value: Any) -> tuple[str, ...]:
+    return check_periods(value, where=_WHERE, name="scored_periods")
+
+
+def _pairs(value: Any, name: str, first: type[Any]) -> tuple[tuple[Any, str], ...]:
+    """Return *value* as a tuple of ``(first, text)`` pairs, else raise naming the field."""
+    items = check_items(value, where=_WHERE, name=name)
+    for item in items:
+        if not (
+            isinstance(item, tuple)
+            and len(item) == 2
+            and isinstance(item[0], first)
+            and isinstance(item[1], str)
+        ):
+            raise InvalidInputError(
+                f"ScoreTable: {name} must hold ({first.__name__}, reason) pairs, got {item!r}"
+            )
+    return items
+
+
+def _excluded(value: Any) -> tuple[tuple[str, str], ...]:
+    return _pairs(value, "excluded", str)
+
+
+def _unused(value: Any) -> tuple[tuple[Exemption, str], ...]:
+    return _pairs(value, "exemptions_unused", Exemption)
+
+
+def _applied(value: Any) -> tuple[AppliedExemption, ...]:
+    return check_instances(value, AppliedExemption, where=_WHERE, name="exemptions_applied")
+
+
+def _overrides(value: Any) -> tuple[AppliedOverride, ...]:
+    return check_instances(value, AppliedOverride, where=_WHERE, name="overrides")
 
 
 def _plural(n: int, word: str) -> str:
@@ -124,22 +205,34 @@ class ScoreTable:
 
     scheme: Scheme
     cadres: ScoredCadres
-    scored_periods: tuple[str, ...]
+    scored_periods: tuple[str, ...] = field(converter=_periods)
     values: FrozenDict[str, FloatArray] = field(converter=_columns)
-    total: FloatArray = field(converter=_floats)
-    penalties: FloatArray = field(converter=_floats)
-    grade_code: IntArray = field(converter=_ints)
-    rank: IntArray = field(converter=_ints)
+    total: FloatArray = field(converter=_total)
+    penalties: FloatArray = field(converter=_penalties)
+    grade_code: IntArray = field(converter=_grade_code)
+    rank: IntArray = field(converter=_rank)
     vetoed: BoolArray = field(converter=_bools)
-    excluded: tuple[tuple[str, str], ...] = ()
-    exemptions_applied: tuple[AppliedExemption, ...] = ()
-    exemptions_unused: tuple[tuple[Exemption, str], ...] = ()
-    overrides: tuple[AppliedOverride, ...] = ()
+    excluded: tuple[tuple[str, str], ...] = field(default=(), converter=_excluded)
+    exemptions_applied: tuple[AppliedExemption, ...] = field(default=(), converter=_applied)
+    exemptions_unused: tuple[tuple[Exemption, str], ...] = field(default=(), converter=_unused)
+    overrides: tuple[AppliedOverride, ...] = field(default=(), converter=_overrides)
     _cache: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        for label in self.scored_periods:
-            check_period(label, where="ScoreTable: scored_periods")
+        for name, kind in (("scheme", Scheme), ("cadres", ScoredCadres)):
+            if not isinstance(getattr(self, name), kind):
+                raise InvalidInputError(
+                    f"ScoreTable: {name} must be a {kind.__name__}, got {getattr(self, name)!r}"
+                )
+        if len(set(self.scored_periods)) != len(self.scored_periods):
+            raise InvalidInputError(
+                f"ScoreTable: scored_periods must not repeat, got {list(self.scored_periods)}"
+            )
+        unknown = sorted(set(self.values) - self.scheme.known_ids())
+        if unknown:
+            raise InvalidInputError(
+                f"ScoreTable: values name ids the scheme does not know: {unknown}"
+            )
         n = len(self.cadres) * len(self.scored_periods)
         for key, column in self.values.items():
             if column.shape != (n,):
@@ -153,11 +246,10 @@ class ScoreTable:
                 raise InvalidInputError(
                     f"ScoreTable: {name} must have one entry per row ({n}), got shape {shape}"
                 )
-        if n and not 0 <= int(self.grade_code.min()) <= int(self.grade_code.max()) < len(
-            self.scheme.grades
-        ):
+        if n and int(self.grade_code.max()) >= len(self.scheme.grades):
             raise InvalidInputError(
-                f"ScoreTable: grade_code must index the scheme's {len(self.scheme.grades)} grades"
+                f"ScoreTable: grade_code must index the scheme's {len(self.scheme.grades)} "
+                f"grades, got {int(self.grade_code.max())}"
             )
 
     def __len__(self) -> int:

@@ -10,11 +10,26 @@ from typing import Any, Literal
 
 import numpy as np
 
+from cadredev._validate import check_items, real_array
 from cadredev.errors import InvalidInputError
 
 __all__ = ["topsis"]
 
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
+
+_LARGEST = 1e100
+"""The largest magnitude of a value: squares and sums of squares stay finite."""
+
+
+def _directions(directions: Any, k: int) -> list[str]:
+    if directions is None:
+        return ["max"] * k
+    dirs = list(check_items(directions, where="topsis", name="directions"))
+    if len(dirs) != k or any(not isinstance(d, str) or d not in ("max", "min") for d in dirs):
+        raise InvalidInputError(
+            f"topsis: directions must give 'max' or 'min' per criterion, got {dirs}"
+        )
+    return dirs
 
 
 def topsis(
@@ -57,8 +72,8 @@ def topsis(
     Raises
     ------
     InvalidInputError
-        For NaN or infinite values, negative or all-zero weights, or
-        mismatched shapes.
+        For values or weights that are not finite real numbers (or beyond
+        ``±1e100``), negative or all-zero weights, or mismatched shapes.
 
     Examples
     --------
@@ -73,23 +88,17 @@ def topsis(
     .. versionchanged:: 0.3
        ``normalisation="none"``.
     """
-    x = np.asarray(values, dtype=np.float64)
-    if x.ndim != 2:
-        raise InvalidInputError(f"topsis: values must be 2-D, got shape {x.shape}")
-    if not np.isfinite(x).all():
-        r, c = (int(v[0]) for v in np.nonzero(~np.isfinite(x)))
-        raise InvalidInputError(f"topsis: values[{r}, {c}] must be finite, got {x[r, c]}")
-    w = np.asarray(weights, dtype=np.float64)
-    if w.shape != (x.shape[1],):
-        raise InvalidInputError(f"topsis: need {x.shape[1]} weights, got shape {w.shape}")
-    if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+    x = real_array(values, where="topsis", name="values", shape=(None, None))
+    w = real_array(weights, where="topsis", name="weights", shape=(x.shape[1],), maximum=_LARGEST)
+    if (w < 0).any() or not w.sum() > 0:
         raise InvalidInputError(f"topsis: weights must be >= 0 and not all zero, got {w.tolist()}")
-    w = w / w.sum()
-    dirs = ["max"] * x.shape[1] if directions is None else list(directions)
-    if len(dirs) != x.shape[1] or any(d not in ("max", "min") for d in dirs):
+    # the sums of squares and distances below must stay finite
+    if x.size and float(np.abs(x).max()) > _LARGEST:
         raise InvalidInputError(
-            f"topsis: directions must give 'max' or 'min' per criterion, got {dirs}"
+            f"topsis: values must lie within ±{_LARGEST:g}, got {float(np.abs(x).max()):g}"
         )
+    w = w / w.sum()
+    dirs = _directions(directions, x.shape[1])
     if normalisation not in ("minmax", "vector", "none"):
         raise InvalidInputError(
             f"topsis: normalisation must be 'minmax', 'vector' or 'none', got {normalisation!r}"

@@ -4,33 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
 from typing import Any, Literal
 
 import attrs
 from attrs import field, frozen
 
-from cadredev._validate import FieldError, is_int, named_errors
+from cadredev._validate import FieldError, field_records, is_int, named_errors
 from cadredev._validate import id_field as _check_id
 from cadredev._validate import text_field as _check_text
 from cadredev.errors import InvalidInputError
 
-from ._policy import EVENTS, LEVELS, CaseState, ServicePolicy, check_level
+from ._policy import EVENTS, LEVELS, CaseState, ServicePolicy, check_level, check_policy
 
-__all__ = ["Case", "Step", "advance", "open_case"]
+__all__ = ["Case", "Step", "advance", "check_date", "open_case"]
 
 _Source = Literal["visit", "whistle"]
 _ONE_DAY = dt.timedelta(days=1)
 
 
-def _check_date(_: object, attribute: Any, value: Any) -> None:
+def check_date(_: object, attribute: Any, value: Any) -> None:
+    """Check, as an attrs validator, that a field holds a day (a date, not a datetime)."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
         raise FieldError(f"{attribute.name} must be a datetime.date, got {value!r}")
 
 
 def _check_optional_date(instance: object, attribute: Any, value: Any) -> None:
     if value is not None:
-        _check_date(instance, attribute, value)
+        check_date(instance, attribute, value)
 
 
 def _state(value: Any) -> CaseState:
@@ -75,7 +75,7 @@ class Step:
     """
 
     event: str = field(validator=_check_id)
-    at: dt.date = field(validator=_check_date)
+    at: dt.date = field(validator=check_date)
     state: CaseState = field(converter=_state)
     level: int = field()
     owner: str = field(validator=_check_id)
@@ -94,8 +94,8 @@ class Step:
             raise FieldError(f"due must not be before at ({self.at}), got {value}")
 
 
-def _steps(value: Iterable[Step]) -> tuple[Step, ...]:
-    return tuple(value)
+def _steps(value: Any) -> tuple[Step, ...]:
+    return field_records(value, Step, name="steps")
 
 
 def _first_state(source: str) -> CaseState:
@@ -341,6 +341,7 @@ def open_case(
 
     .. versionadded:: 0.3
     """
+    check_policy(policy, where=f"open_case {case_id!r}")
     if policy is not None and not policy.knows(1, grid):
         raise InvalidInputError(f"Case {case_id!r}: unknown owner {grid!r} at level 1 (网格)")
     state = _first_state(source) if source in ("visit", "whistle") else CaseState.VISITED
@@ -441,6 +442,9 @@ def advance(
 
     .. versionadded:: 0.3
     """
+    if not isinstance(case, Case):
+        raise InvalidInputError(f"advance: case must be a Case, got {case!r}")
+    check_policy(policy, where=f"Case {case.id!r}")
     rule = EVENTS.get(event) if isinstance(event, str) else None
     if rule is None:
         raise InvalidInputError(

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import attrs
 
+from cadredev._validate import check_id, check_items
 from cadredev.errors import InvalidInputError
 from cadredev.events import CaseOpened, CaseStepped, Event
 
@@ -38,10 +39,13 @@ def case_events(cases: Iterable[Case], *, recorded_by: str = "网格") -> tuple[
 
     .. versionadded:: 0.3
     """
-    out: list[Event] = []
-    for case in sorted(cases, key=lambda c: c.id):
+    items = check_items(cases, where="case_events", name="cases")
+    for case in items:
         if not isinstance(case, Case):
-            raise InvalidInputError(f"case_events: expected a Case, got {case!r}")
+            raise InvalidInputError(f"case_events: cases must hold Case records, got {case!r}")
+    check_id(recorded_by, where="case_events", name="recorded_by")
+    out: list[Event] = []
+    for case in sorted(items, key=lambda c: c.id):
         first = case.steps[0]
         out.append(
             CaseOpened(
@@ -105,9 +109,11 @@ def cases_from_events(events: Iterable[Event], *, recorded_by: str = "网格") -
 
     .. versionadded:: 0.3
     """
+    items = check_items(events, where="cases_from_events", name="events")
+    check_id(recorded_by, where="cases_from_events", name="recorded_by")
     steps: dict[str, list[Step]] = {}
     heads: dict[str, CaseOpened] = {}
-    for event in events:
+    for event in items:
         if isinstance(event, CaseOpened):
             if event.case_id in heads:
                 raise InvalidInputError(f"Case {event.case_id!r}: opened twice")

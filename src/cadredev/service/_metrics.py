@@ -7,10 +7,19 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
-from attrs import frozen
+from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
+from cadredev._validate import (
+    FieldError,
+    check_items,
+    field_items,
+    field_records,
+    id_field,
+    is_int,
+    named_errors,
+)
 from cadredev.calendar import PeriodLevel, period_of
 from cadredev.errors import InvalidInputError
 from cadredev.events import EnterpriseVisited
@@ -42,6 +51,29 @@ _LABELS = ("走访", "立件", "解决", "按期解决", "回访", "升级", "�
 _By = Literal["cadre", "grid"]
 
 
+def _values(value: Any) -> tuple[int, ...]:
+    items = field_items(value, name="values")
+    if len(items) != len(INDICATORS) or not all(is_int(v) and v >= 0 for v in items):
+        raise FieldError(
+            f"values must be {len(INDICATORS)} integers >= 0, one per indicator "
+            f"{list(INDICATORS)}, got {value!r}"
+        )
+    return tuple(int(v) for v in items)
+
+
+def _rows(value: Any) -> tuple[MetricRow, ...]:
+    return field_records(value, MetricRow, name="rows")
+
+
+def _check_choice(choices: tuple[str, ...]) -> Any:
+    def check(_: object, attribute: Any, value: Any) -> None:
+        if not isinstance(value, str) or value not in choices:
+            raise FieldError(f"{attribute.name} must be one of {list(choices)}, got {value!r}")
+
+    return check
+
+
+@named_errors
 @frozen(kw_only=True)
 class MetricRow:
     """One key's (a cadre's or a grid's) counts in one period.
@@ -49,15 +81,16 @@ class MetricRow:
     .. versionadded:: 0.3
     """
 
-    key: str
-    period: str
-    values: tuple[int, ...]
+    key: str = field(validator=id_field)
+    period: str = field(validator=id_field)
+    values: tuple[int, ...] = field(converter=_values)
 
     def __getitem__(self, indicator: str) -> int:
         """Return the value of one indicator (an id from :data:`INDICATORS`)."""
         return self.values[INDICATORS.index(indicator)]
 
 
+@named_errors
 @frozen(kw_only=True)
 class ServiceMetrics:
     """The service line's indicators per cadre (or grid) and period.
@@ -76,9 +109,9 @@ class ServiceMetrics:
     .. versionadded:: 0.3
     """
 
-    by: _By
-    level: PeriodLevel
-    rows: tuple[MetricRow, ...]
+    by: _By = field(validator=_check_choice(("cadre", "grid")))
+    level: PeriodLevel = field(validator=_check_choice(("month", "quarter", "year")))
+    rows: tuple[MetricRow, ...] = field(converter=_rows)
 
     @property
     def totals(self) -> FrozenDict[str, int]:
@@ -155,7 +188,7 @@ class ServiceMetrics:
 def _check(
     cases: Iterable[Case], visits: Iterable[EnterpriseVisited]
 ) -> tuple[list[Case], list[EnterpriseVisited]]:
-    case_list = list(cases)
+    case_list = list(check_items(cases, where="service_metrics", name="cases"))
     seen: set[str] = set()
     for n, case in enumerate(case_list):
         if not isinstance(case, Case):
@@ -163,7 +196,7 @@ def _check(
         if case.id in seen:
             raise InvalidInputError(f"service_metrics: duplicate case id {case.id!r}")
         seen.add(case.id)
-    visit_list = list(visits)
+    visit_list = list(check_items(visits, where="service_metrics", name="visits"))
     for n, visit in enumerate(visit_list):
         if not isinstance(visit, EnterpriseVisited):
             raise InvalidInputError(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import FieldError, is_int, named_errors
+from cadredev._validate import FieldError, field_items, is_int, named_errors
 from cadredev._vocab import LabelledEnum
 from cadredev.errors import InvalidInputError
 
-__all__ = ["EVENTS", "LEVELS", "CaseState", "ServicePolicy"]
+__all__ = ["EVENTS", "LEVELS", "CaseState", "ServicePolicy", "check_level", "check_policy"]
 
 
 class CaseState(LabelledEnum):
@@ -93,12 +93,26 @@ def _sla(value: Any) -> FrozenDict[CaseState, int]:
     return FrozenDict(out)
 
 
-def _names(value: Iterable[str]) -> frozenset[str]:
-    return frozenset(value)
+def _names(value: Any) -> frozenset[str]:
+    items = field_items(value, name="grids")
+    for grid in sorted(items, key=repr):
+        if not isinstance(grid, str) or not grid.strip():
+            raise FieldError(f"grids must be non-empty text, got {grid!r}")
+    return frozenset(items)
 
 
-def _text_map(value: Any) -> FrozenDict[str, str]:
+def _text_map(value: Any, *, name: str) -> FrozenDict[str, str]:
+    if not isinstance(value, Mapping):
+        raise FieldError(f"{name} must map text to text, got {value!r}")
     return FrozenDict(dict(value))
+
+
+def _units(value: Any) -> FrozenDict[str, str]:
+    return _text_map(value, name="units")
+
+
+def _leaders(value: Any) -> FrozenDict[str, str]:
+    return _text_map(value, name="leaders")
 
 
 def _check_text_map(_: object, attribute: Any, value: Mapping[str, str]) -> None:
@@ -152,18 +166,12 @@ class ServicePolicy:
     )
     grids: frozenset[str] = field(factory=frozenset, converter=_names)
 
-    @grids.validator
-    def _check_grids(self, _attribute: object, value: frozenset[str]) -> None:
-        for grid in sorted(value, key=repr):
-            if not isinstance(grid, str) or not grid.strip():
-                raise FieldError(f"grids must be non-empty text, got {grid!r}")
-
     units: FrozenDict[str, str] = field(
-        factory=FrozenDict, converter=_text_map, validator=_check_text_map
+        factory=FrozenDict, converter=_units, validator=_check_text_map
     )
     default_unit: str = field(default="企业服务局", validator=_check_name)
     leaders: FrozenDict[str, str] = field(
-        factory=FrozenDict, converter=_text_map, validator=_check_text_map
+        factory=FrozenDict, converter=_leaders, validator=_check_text_map
     )
     default_leader: str = field(default="分管领导", validator=_check_name)
 
@@ -197,3 +205,10 @@ def check_level(level: object, *, where: str) -> int:
         known = ", ".join(f"{k} ({v})" for k, v in LEVELS.items())
         raise InvalidInputError(f"{where}: unknown level {level!r}; expected one of {known}")
     return int(level)  # type: ignore[call-overload, no-any-return]
+
+
+def check_policy(policy: object, *, where: str) -> ServicePolicy | None:
+    """Return ``policy`` checked to be ``None`` or a :class:`ServicePolicy`."""
+    if policy is not None and not isinstance(policy, ServicePolicy):
+        raise InvalidInputError(f"{where}: policy must be a ServicePolicy or None, got {policy!r}")
+    return policy

@@ -7,17 +7,39 @@ import itertools
 from collections.abc import Iterable
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
+from cadredev._validate import (
+    FieldError,
+    check_items,
+    field_ids,
+    field_records,
+    id_field,
+    is_int,
+    named_errors,
+)
 from cadredev.errors import InvalidInputError
 
-from ._case import Case, escalate_until
-from ._policy import LEVELS, ServicePolicy
+from ._case import Case, check_date, escalate_until
+from ._policy import LEVELS, CaseState, ServicePolicy
 
 __all__ = ["Escalation", "Sweep", "escalate_overdue"]
 
 
+def _check_level(_: object, attribute: Any, value: Any) -> None:
+    if not is_int(value) or value not in LEVELS:
+        raise FieldError(f"{attribute.name} must be 1, 2 or 3, got {value!r}")
+
+
+def _check_state(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, str) or value not in {s.value for s in CaseState}:
+        raise FieldError(
+            f"{attribute.name} must be one of {[s.value for s in CaseState]}, got {value!r}"
+        )
+
+
+@named_errors
 @frozen(kw_only=True)
 class Escalation:
     """One automatic escalation: a case moved up a level the day after a deadline.
@@ -25,14 +47,27 @@ class Escalation:
     .. versionadded:: 0.3
     """
 
-    case_id: str
-    at: dt.date
-    state: str
-    from_level: int
-    to_level: int
-    owner: str
+    case_id: str = field(validator=id_field)
+    at: dt.date = field(validator=check_date)
+    state: str = field(validator=_check_state)
+    from_level: int = field(validator=_check_level)
+    to_level: int = field(validator=_check_level)
+    owner: str = field(validator=id_field)
 
 
+def _cases(value: Any) -> tuple[Case, ...]:
+    return field_records(value, Case, name="cases")
+
+
+def _escalations(value: Any) -> tuple[Escalation, ...]:
+    return field_records(value, Escalation, name="escalations")
+
+
+def _overdue(value: Any) -> tuple[str, ...]:
+    return field_ids(value, name="overdue")
+
+
+@named_errors
 @frozen(kw_only=True)
 class Sweep:
     """The cases after :func:`escalate_overdue`, and what it escalated.
@@ -52,10 +87,10 @@ class Sweep:
     .. versionadded:: 0.3
     """
 
-    as_of: dt.date
-    cases: tuple[Case, ...]
-    escalations: tuple[Escalation, ...]
-    overdue: tuple[str, ...]
+    as_of: dt.date = field(validator=check_date)
+    cases: tuple[Case, ...] = field(converter=_cases)
+    escalations: tuple[Escalation, ...] = field(converter=_escalations)
+    overdue: tuple[str, ...] = field(converter=_overdue)
 
     def explain(self) -> str:
         """Return one line per escalation and the overdue cases at the top level."""
@@ -155,12 +190,12 @@ def escalate_overdue(cases: Iterable[Case], policy: ServicePolicy, *, as_of: dt.
 
 
 def _checked(cases: Iterable[Case]) -> list[Case]:
-    out = list(cases)
+    out = list(check_items(cases, where="escalate_overdue", name="cases"))
     seen: set[str] = set()
     for n, case in enumerate(out):
         if not isinstance(case, Case):
-            raise InvalidInputError(f"cases[{n}]: expected a Case, got {case!r}")
+            raise InvalidInputError(f"escalate_overdue: cases[{n}] must be a Case, got {case!r}")
         if case.id in seen:
-            raise InvalidInputError(f"cases: duplicate case id {case.id!r}")
+            raise InvalidInputError(f"escalate_overdue: cases repeat the id {case.id!r}")
         seen.add(case.id)
     return out

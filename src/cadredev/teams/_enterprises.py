@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Literal
 
 from attrs import frozen
@@ -20,6 +20,20 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["EnterpriseSplit", "assign_enterprises"]
+
+
+def _is_assignment(value: object) -> bool:
+    return isinstance(value, Mapping) and all(
+        is_int(k) and type(ids) is tuple and all(isinstance(x, str) for x in ids)
+        for k, ids in value.items()
+    )
+
+
+def _is_split(value: object) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(k, str) and type(ts) is tuple and all(is_int(t) for t in ts)
+        for k, ts in value.items()
+    )
 
 
 @frozen(kw_only=True)
@@ -51,6 +65,17 @@ class EnterpriseSplit:
     assignment: FrozenDict[int, tuple[str, ...]]
     by: str | None
     split_groups: FrozenDict[str, tuple[int, ...]]
+
+    def __attrs_post_init__(self) -> None:
+        checks = (
+            ("assignment", _is_assignment, "a mapping of team indices to tuples of enterprise ids"),
+            ("by", lambda v: v is None or isinstance(v, str), "None or text"),
+            ("split_groups", _is_split, "a mapping of group keys to tuples of team indices"),
+        )
+        for name, ok, what in checks:
+            value = getattr(self, name)
+            if not ok(value):
+                raise InvalidInputError(f"EnterpriseSplit: {name} must be {what}, got {value!r}")
 
     def __repr__(self) -> str:
         counts = [len(v) for v in self.assignment.values()]

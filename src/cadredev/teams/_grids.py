@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 import attrs
 
+from cadredev._validate import check_text
 from cadredev.errors import InvalidInputError
 
 from ._result import Teams
@@ -19,6 +20,12 @@ P = TypeVar("P")
 def grid_names(teams: Teams, *, prefix: str = "grid-") -> tuple[str, ...]:
     """Return the default grid names of ``teams``: ``grid-1``, ``grid-2`` ... in team order.
 
+    Raises
+    ------
+    InvalidInputError
+        If ``teams`` is not a :class:`Teams` result, or ``prefix`` is not
+        text that can start an id.
+
     Examples
     --------
     >>> from cadredev.datasets import sample_zone
@@ -29,6 +36,14 @@ def grid_names(teams: Teams, *, prefix: str = "grid-") -> tuple[str, ...]:
 
     .. versionadded:: 0.3
     """
+    if not isinstance(teams, Teams):
+        raise InvalidInputError(f"grid_names: teams must be a Teams result, got {teams!r}")
+    check_text(prefix, where="grid_names", name="prefix")
+    if prefix != prefix.lstrip():
+        raise InvalidInputError(
+            "grid_names: prefix must not start with whitespace (grid names are ids), "
+            f"got {prefix!r}"
+        )
     return tuple(f"{prefix}{k + 1}" for k in range(len(teams.teams)))
 
 

@@ -10,7 +10,7 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import is_int
+from cadredev._validate import is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre
 
@@ -29,6 +29,77 @@ def _fmt(value: float) -> str:
 
 def _pct(share: float) -> str:
     return f"{100 * share:.1f}%"
+
+
+def _texts(value: object) -> bool:
+    return type(value) is tuple and all(isinstance(x, str) for x in value)
+
+
+def _reals(value: object) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(k, str) and is_real(v) for k, v in value.items()
+    )
+
+
+def _nested(value: object) -> bool:
+    return isinstance(value, Mapping) and all(
+        isinstance(k, str) and _reals(v) for k, v in value.items()
+    )
+
+
+def _count(value: object) -> bool:
+    return is_int(value) and value >= 0  # type: ignore[operator]
+
+
+_REPORT_FIELDS: tuple[tuple[str, Any, str], ...] = (
+    ("attributes", _texts, "a tuple of attribute names"),
+    (
+        "categories",
+        lambda v: (
+            isinstance(v, Mapping) and all(isinstance(k, str) and _texts(c) for k, c in v.items())
+        ),
+        "a mapping of attribute names to tuples of categories",
+    ),
+    ("overall", _nested, "a mapping of attribute names to category shares"),
+    (
+        "shares",
+        lambda v: type(v) is tuple and all(_nested(x) for x in v),
+        "a tuple of per-team shares",
+    ),
+    (
+        "deviation",
+        lambda v: type(v) is tuple and all(_reals(x) for x in v),
+        "a tuple of per-team deviations",
+    ),
+    ("worst_deviation", is_real, "a finite number"),
+    ("worst_by_attribute", _reals, "a mapping of attribute names to numbers"),
+    ("initial_worst_deviation", is_real, "a finite number"),
+    ("sizes", lambda v: type(v) is tuple and all(_count(x) for x in v), "a tuple of integers >= 0"),
+    ("cohesion", _texts, "a tuple of attribute names"),
+    (
+        "shared",
+        lambda v: (
+            type(v) is tuple
+            and all(isinstance(x, frozenset) and all(isinstance(k, str) for k in x) for x in v)
+        ),
+        "a tuple of frozensets of keys",
+    ),
+    ("cohesive_teams", _count, "an integer >= 0"),
+    (
+        "cohesion_share",
+        lambda v: v is None or (is_real(v) and 0 <= v <= 1),
+        "None or a number in [0, 1]",
+    ),
+)
+
+
+def _check_fields(record: object, table: tuple[tuple[str, Any, str], ...]) -> None:
+    for name, ok, what in table:
+        value = getattr(record, name)
+        if not ok(value):
+            raise InvalidInputError(
+                f"{type(record).__name__}: {name} must be {what}, got {value!r}"
+            )
 
 
 @frozen(kw_only=True)
@@ -98,6 +169,9 @@ class TeamsReport:
     shared: tuple[frozenset[str], ...]
     cohesive_teams: int
     cohesion_share: float | None
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self, _REPORT_FIELDS)
 
     def __repr__(self) -> str:
         worst = f"worst deviation {self.worst_deviation:.1f} pts"
@@ -178,6 +252,24 @@ class TeamsReport:
         )
 
 
+_TEAMS_FIELDS: tuple[tuple[str, Any, str], ...] = (
+    (
+        "teams",
+        lambda v: type(v) is tuple and all(_texts(t) for t in v),
+        "a tuple of tuples of cadre ids",
+    ),
+    (
+        "leaders",
+        lambda v: type(v) is tuple and all(x is None or isinstance(x, str) for x in v),
+        "a tuple of cadre ids or None",
+    ),
+    ("balance", _texts, "a tuple of attribute names"),
+    ("cohesion", _texts, "a tuple of attribute names"),
+    ("as_of", lambda v: v is None or is_int(v), "None or an integer year"),
+    ("seed", lambda v: v is None or _count(v), "None or an integer >= 0"),
+)
+
+
 @frozen(kw_only=True)
 class Teams:
     """Teams (or grids) formed by :func:`form_teams`.
@@ -222,6 +314,16 @@ class Teams:
     as_of: int | None
     seed: int | None
     _summary: TeamsReport = field(alias="summary", repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        _check_fields(self, _TEAMS_FIELDS)
+        if len(self.leaders) != len(self.teams):
+            raise InvalidInputError(
+                f"Teams: leaders must have one entry per team ({len(self.teams)}), "
+                f"got {len(self.leaders)}"
+            )
+        if not isinstance(self._summary, TeamsReport):
+            raise InvalidInputError(f"Teams: summary must be a TeamsReport, got {self._summary!r}")
 
     def __repr__(self) -> str:
         people = sum(len(t) for t in self.teams)

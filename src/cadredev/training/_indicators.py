@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from cadredev._validate import id_key
+from cadredev._validate import check_instances, check_items, check_records, id_key
 from cadredev.errors import InvalidInputError
 from cadredev.events import Attended
 from cadredev.scoring import Records
@@ -27,14 +27,7 @@ _WHERE = "training_records"
 
 
 def _session_table(sessions: Iterable[Session]) -> dict[str, Session]:
-    out: dict[str, Session] = {}
-    for s in sessions:
-        if not isinstance(s, Session):
-            raise InvalidInputError(f"{_WHERE}: sessions must hold Session records, got {s!r}")
-        if s.id in out:
-            raise InvalidInputError(f"{_WHERE}: sessions repeat the id {s.id!r}")
-        out[s.id] = s
-    return out
+    return {s.id: s for s in check_records(sessions, Session, where=_WHERE, name="sessions")}
 
 
 def _attendance(item: object) -> Attendance:
@@ -103,7 +96,7 @@ def training_records(
         lambda: defaultdict(float)
     )
     seen: set[tuple[str, str]] = set()
-    for item in attendance:
+    for item in check_items(attendance, where=_WHERE, name="attendance"):
         a = _attendance(item)
         if a.session_id not in table:
             raise InvalidInputError(
@@ -121,9 +114,7 @@ def training_records(
             cell["attendance_rate.num"] += 1
             cell["training_hours"] += s.course.hours if a.hours is None else a.hours
     taken: set[tuple[str, str]] = set()
-    for q in quizzes:
-        if not isinstance(q, QuizResult):
-            raise InvalidInputError(f"{_WHERE}: quizzes must hold QuizResult records, got {q!r}")
+    for q in check_instances(quizzes, QuizResult, where=_WHERE, name="quizzes"):
         if (q.cadre_id, q.quiz) in taken:
             raise InvalidInputError(
                 f"{_WHERE}: quiz {q.quiz!r} of {q.cadre_id!r} is recorded twice"
