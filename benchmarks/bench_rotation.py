@@ -3,6 +3,7 @@ period-by-period min-cost-flow greedy on synthetic problems (see rotation_proble
 
 Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
       [--sizes C ...] [--repeat] [--frontline] [--history] [--tight [--limit S]]
+      [--fair]
 
 ``--repeat`` solves each problem twice and says whether the plans are equal
 (the search ends on a work budget, so they should be unless the time cap hit);
@@ -12,7 +13,9 @@ student filling at least 95 % of the periods; rotation_problems.generate_tight)
 with each search effort, against CP-SAT; ``--history`` also solves each
 problem with a posting history (two past postings per cadre, before the plan)
 and career and cooldown rules, with cadredev only (the peers do not model
-those rules).
+those rules). ``--fair`` compares ``objective="total"`` with ``"fair"``
+(smallest benefit share, then total) on each size: total value and the
+smallest share of both plans, cadredev only.
 
 CP-SAT and the greedy solve the same placement options cadredev enumerates
 (every (cadre, program, post, start) that passes the rules on its own), with the
@@ -272,6 +275,46 @@ def tight(cp_seconds: float, limit: float) -> None:
         sys.stdout.flush()
 
 
+def roomy(problem: RotationProblem) -> RotationProblem:
+    """The same problem with room for every cadre: triple capacity, half the units at home.
+
+    In ``generate``'s problems places are fewer than cadres, so some cadre gets
+    nothing in every plan and the smallest share is 0 whatever the objective.
+    """
+    posts = [attrs.evolve(p, capacity=3 * p.capacity) for p in problem.posts]
+    sizes: dict[str, int] = {}
+    for c in problem.cadres:
+        sizes[c.unit] = sizes.get(c.unit, 0) + 1
+    home = {u: n // 2 for u, n in sorted(sizes.items())}
+    return attrs.evolve(problem, posts=posts, min_home_staffing=home)
+
+
+def fairness(sizes: list[int]) -> None:
+    """``objective="total"`` against ``"fair"``: total value and the smallest share."""
+    print(f"{'C':>5} {'objective':<16} {'time s':>8} {'objective':>18} {'min share':>10} note")
+    for n, kind in [(n, kind) for n in sizes for kind in ("", " roomy")]:
+        problem = generate(n, seed=0)
+        if kind:
+            problem = roomy(problem)
+        limit = 1.0 if n <= 100 else (30.0 if n <= 1000 else 60.0)
+        for objective in ("total", "fair"):
+            t0 = time.perf_counter()
+            plan = schedule(problem, seed=0, time_limit=limit, objective=objective)
+            took = time.perf_counter() - t0
+            shares = plan.benefit_shares(problem)
+            low = min(shares.values(), default=1.0)
+            bound = plan.bound
+            share_bound = "-" if bound is None or bound.share is None else f"{bound.share:.4f}"
+            print(
+                f"{n:>5} {objective + kind:<16} {took:>8.2f} {fmt(plan.objective):>18} "
+                f"{low:>10.4f} "
+                f"{len(plan.violations(problem))} violations, cadres with a share "
+                f"{len(shares)}, below 0.5 {sum(v < 0.5 for v in shares.values())}, "
+                f"share bound {share_bound}, {plan.method}, stopped: {plan.stopped_because}"
+            )
+        sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small smoke run")
@@ -282,7 +325,11 @@ def main() -> None:
     parser.add_argument("--history", action="store_true", help="add a posting-history variant")
     parser.add_argument("--tight", action="store_true", help="the tight family only")
     parser.add_argument("--limit", type=float, default=120.0, help="our time cap, --tight")
+    parser.add_argument("--fair", action="store_true", help="total against fair objective only")
     args = parser.parse_args()
+    if args.fair:
+        fairness(args.sizes or [1000])
+        return
     if args.tight:
         tight(args.cpsat_seconds, args.limit)
         return

@@ -348,7 +348,7 @@ def _schedule(args: argparse.Namespace) -> dict[str, Any]:
         as_of=zone.as_of,
     )
     conflicts = diagnose(problem)
-    plan = schedule(problem, seed=args.seed, time_limit=args.time_limit)
+    plan = schedule(problem, seed=args.seed, time_limit=args.time_limit, objective=args.objective)
     if args.format == "text":
         for conflict in conflicts:
             print(f"conflict: {conflict}")
@@ -369,6 +369,7 @@ def _schedule(args: argparse.Namespace) -> dict[str, Any]:
                 else f"(bound {plan.bound.placed}, {plan.bound.value:.2f}"
             )
             + f"; {plan.method})"
+            + ("" if plan.min_share is None else f"; smallest benefit share {plan.min_share:.3f}")
         )
         for u in plan.unplaced[:10]:
             print(f"  unplaced {u.cadre_id} in {u.program}: {u.reason}")
@@ -382,6 +383,7 @@ def _schedule(args: argparse.Namespace) -> dict[str, Any]:
         "bound": None
         if plan.bound is None
         else {"placed": plan.bound.placed, "value": plan.bound.value},
+        "min_share": plan.min_share,
         "conflicts": [str(c) for c in conflicts],
     }
 
@@ -566,6 +568,12 @@ def _build_parser() -> _Parser:
         "--time-limit", type=_finite, default=None, help="safety cap in seconds (default 60)"
     )
     plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument(
+        "--objective",
+        choices=("total", "fair"),
+        default="total",
+        help="after placements: total value, or fair (max-min benefit share, then total)",
+    )
     plan.add_argument("--top", type=_count, default=20, help="rows to print (default 20)")
 
     schema = command("schema", _schema, "print the JSON Schema of a document kind")

@@ -9,6 +9,7 @@ import numpy as np
 
 from ._compile import Compiled
 from ._construct import Key, State
+from ._fair import cadre_values, solve_fair, state_share
 from ._mip import build_model, solve_model
 
 __all__ = ["REL_TOL", "SUB_NODE_LIMIT", "Search", "improve"]
@@ -65,6 +66,7 @@ def improve(
     rel_tol: float = REL_TOL,
     size: int = 64,
     per_cadre: int | None = 50,
+    ideal: np.ndarray | None = None,
 ) -> Search:
     """Improve ``state`` in place within a work budget.
 
@@ -77,6 +79,10 @@ def improve(
     instant) is only a safety cap; hitting it is reported in ``capped``.
     ``per_cadre`` options per freed cadre, best first, enter a sub-solve
     (``None``: all of them).
+
+    With ``ideal`` (ideal values per cadre, the fair objective) plans compare
+    on (first level, smallest benefit share, value) and each sub-solve is
+    the three-level fair solve.
     """
     n = len(comp.cadre_ids)
     if n == 0 or comp.n_options == 0:
@@ -99,6 +105,7 @@ def improve(
     iterations = 0
     capped = False
     total_value = _part(state, comp, list(range(n)))[1]
+    values = cadre_values(comp, state.chosen) if ideal is not None else None
     staffing = bool(comp.need.any())
     stopped = "work budget"
     for _ in range(max_iters):
@@ -117,10 +124,14 @@ def improve(
         lacking: np.ndarray = np.any(comp.prog_elig & (count < comp.pmin[:, None]), axis=0)
         short = has_opts[lacking[has_opts]]
         wanting = _wanting_understaffed(state, comp, pc, post_first) if staffing else None
+        lowest = _lowest(values, ideal, has_opts)
         if wanting is not None and rng.random() < 0.5:
             seed = int(wanting[int(rng.integers(len(wanting)))])
         elif len(short) and rng.random() < 0.6:
             seed = int(short[int(rng.integers(len(short)))])
+        elif lowest is not None and rng.random() < 0.5:
+            # the fair level: free a cadre among those with the smallest shares
+            seed = int(lowest[int(rng.integers(len(lowest)))])
         else:
             seed = int(has_opts[int(rng.integers(len(has_opts)))])
         chosen_set: list[int] = [seed]
@@ -148,6 +159,7 @@ def improve(
                 chosen_set.append(int(c))
         cadres = sorted(chosen_set)
         before = _part(state, comp, cadres)
+        share_before = _smallest(values, ideal)
         removed = [
             key for c in cadres for key in sorted(state.by_cadre.get(c, ())) if key not in fixed
         ]
@@ -186,7 +198,14 @@ def improve(
         if len(cand):
             model = build_model(comp, state, cand, np.array(cadres, dtype=np.int64))
             remaining = None if deadline is None else deadline - time.perf_counter()
-            result = solve_model(model, time_limit=remaining, node_limit=node_limit)
+            if ideal is None or values is None:
+                result = solve_model(model, time_limit=remaining, node_limit=node_limit)
+            else:
+                held = values.copy()
+                held[cadres] = cadre_values(comp, removed_kept(state, cadres))[cadres]
+                result, _, _ = solve_fair(
+                    model, comp, ideal, held, time_limit=remaining, node_limit=node_limit
+                )
             if result is not None and result.timed_out:
                 capped = True
         new_keys: list[Key] = []
@@ -209,9 +228,18 @@ def improve(
                     break
                 state.add(*key)
             after = _part(state, comp, cadres) if ok else before
-            better = ok and (
-                after[0] > before[0] or (after[0] == before[0] and after[1] > before[1] + 1e-9)
-            )
+            if values is None:
+                better = ok and (
+                    after[0] > before[0] or (after[0] == before[0] and after[1] > before[1] + 1e-9)
+                )
+                trial_values = None
+            else:
+                trial_values = values.copy()
+                trial_values[cadres] = cadre_values(comp, removed_kept(state, cadres))[cadres]
+                better = ok and _fair_better(
+                    (after[0], _smallest(trial_values, ideal), after[1]),
+                    (before[0], share_before, before[1]),
+                )
             if not better:
                 for key in new_keys:
                     if key in state.chosen:
@@ -221,8 +249,14 @@ def improve(
                 stale += 1
             else:
                 accepted += 1
+                if trial_values is not None:
+                    values = trial_values
                 gain = after[1] - before[1]
-                significant = after[0] > before[0] or gain > rel_tol * max(1.0, abs(total_value))
+                significant = (
+                    after[0] > before[0]
+                    or gain > rel_tol * max(1.0, abs(total_value))
+                    or _smallest(values, ideal) > share_before + rel_tol
+                )
                 total_value += gain
                 stale = 0 if significant else stale + 1
         else:
@@ -234,6 +268,53 @@ def improve(
     elif stopped == "work budget" and stale >= patience:
         stopped = "no progress"
     return Search(iterations=iterations, accepted=accepted, capped=capped, stopped=stopped)
+
+
+def removed_kept(state: State, cadres: list[int]) -> list[Key]:
+    """Return the placements ``state`` holds for ``cadres``."""
+    return [key for c in cadres for key in state.by_cadre.get(c, ())]
+
+
+def _smallest(values: np.ndarray | None, ideal: np.ndarray | None) -> float:
+    if values is None or ideal is None:
+        return 0.0
+    return state_share(values, ideal)
+
+
+LOWEST = 8
+"""The fair search seeds neighbourhoods among this many cadres with the smallest shares."""
+
+
+def _lowest(
+    values: np.ndarray | None, ideal: np.ndarray | None, has_opts: np.ndarray
+) -> np.ndarray | None:
+    """Cadres with options and an ideal value, smallest share first (ties by index).
+
+    None when more than :data:`LOWEST` cadres hold the smallest share.
+    """
+    if values is None or ideal is None:
+        return None
+    cand = has_opts[ideal[has_opts] > 0]
+    if len(cand) == 0:
+        return None
+    share = np.round(values[cand], 9) / ideal[cand]
+    if int((share <= share.min() + 1e-9).sum()) > LOWEST:
+        # more cadres share the minimum than a few moves could lift together
+        return None
+    out: np.ndarray = cand[np.argsort(share, kind="stable")[:LOWEST]]
+    return out
+
+
+def _fair_better(a: tuple[int, float, float], b: tuple[int, float, float]) -> bool:
+    """Tell whether ``a`` beats ``b`` on (first level, smallest share, value).
+
+    Shares closer than 1e-9 count as equal.
+    """
+    if a[0] != b[0]:
+        return a[0] > b[0]
+    if abs(a[1] - b[1]) > 1e-9:
+        return a[1] > b[1]
+    return a[2] > b[2] + 1e-9
 
 
 def _wanting_understaffed(

@@ -78,17 +78,23 @@ class Objective:
 
 @frozen(kw_only=True)
 class Bound:
-    """Upper bounds on the first two objective levels.
+    """Upper bounds on the objective levels.
 
     Parameters
     ----------
     placed
         No plan places more toward minimums.
     value
-        No plan has a larger total value.
+        No plan has a larger total value (among plans reaching ``placed``;
+        with ``schedule(objective="fair")`` and ``method="optimal"``, among
+        plans that also reach ``share``).
     method
         ``"optimal"`` (proved by the exact solver), ``"lp"`` (LP relaxation)
         or ``"counting"`` (per-cadre counting).
+    share
+        With ``schedule(objective="fair")``: no plan reaching ``placed`` has a
+        larger smallest benefit share (see :attr:`RotationPlan.min_share`).
+        ``None`` when the solver has no such bound.
 
     Examples
     --------
@@ -102,10 +108,15 @@ class Bound:
     placed: int = field(converter=_to_int)
     value: float
     method: str
+    share: float | None = None
 
     def __attrs_post_init__(self) -> None:
         _check_levels("Bound", self.placed, self.value)
         _nonempty_str("Bound", "method", self.method)
+        if self.share is not None and not is_real(self.share):
+            raise InvalidInputError(
+                f"Bound: share must be a finite number or None, got {self.share!r}"
+            )
 
 
 def _added(value: Any) -> tuple[Assignment, ...]:
@@ -175,6 +186,11 @@ def _labels(value: Any) -> FrozenDict[str, tuple[str, ...]]:
     return FrozenDict(out)
 
 
+def _check_share(_: object, attribute: Any, value: Any) -> None:
+    if value is not None and not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number or None, got {value!r}")
+
+
 def _check_count(_: object, attribute: Any, value: Any) -> None:
     if not is_int(value) or not 0 <= value <= MAX_COUNT:
         raise FieldError(
@@ -235,6 +251,10 @@ class RotationPlan:
     understaffed
         Post-periods the plan leaves below ``RotationProblem.min_staffing``,
         sorted by post and period (empty when every minimum is met).
+    min_share
+        With ``schedule(objective="fair")``: the smallest benefit share over
+        cadres (see :meth:`benefit_shares`); ``None`` for plans made for
+        total value.
 
     Raises
     ------
@@ -257,7 +277,7 @@ class RotationPlan:
     .. versionchanged:: 0.2
        ``calendar`` and :meth:`dates`; ``work`` and ``stopped_because``.
     .. versionchanged:: 0.3
-       ``understaffed``.
+       ``understaffed``; ``min_share``.
     """
 
     assignments: tuple[Assignment, ...] = field(converter=_assignments)
@@ -273,6 +293,7 @@ class RotationPlan:
     work: int = field(default=0, validator=_check_count)
     stopped_because: str = field(default="", validator=_check_str)
     understaffed: tuple[Understaffed, ...] = field(default=(), converter=_understaffed)
+    min_share: float | None = field(default=None, validator=_check_share)
 
     def dates(self, assignment: Assignment) -> tuple[dt.date, dt.date]:
         """Return the first and the last day of an assignment, through :attr:`calendar`.
@@ -305,11 +326,19 @@ class RotationPlan:
         """Relative gap to :attr:`bound`: on placements if short of the bound, else on value.
 
         ``0.0`` when the plan is proved optimal, ``inf`` when there is no bound.
+        A fair plan (:attr:`min_share` set) reaching the bound's placements
+        is measured on its smallest share, and has ``inf`` when the bound
+        does not bound that share: a value gap would say nothing of it.
         """
         if self.bound is None:
             return float("inf")
         if self.bound.placed > self.objective.placed:
             return (self.bound.placed - self.objective.placed) / self.bound.placed
+        if self.min_share is not None:
+            if self.bound.share is None:
+                return float("inf")
+            if self.bound.share > self.min_share + 1e-9:
+                return (self.bound.share - self.min_share) / max(abs(self.bound.share), 1e-12)
         top = abs(self.bound.value)
         if top <= 1e-12:
             return 0.0
@@ -333,6 +362,35 @@ class RotationPlan:
         ['length']
         """
         return check_assignments(problem, self.assignments)
+
+    def benefit_shares(self, problem: RotationProblem) -> dict[str, float]:
+        """Return each cadre's benefit share in this plan, recomputed from ``problem``.
+
+        A cadre's share is the value of their placements divided by their
+        *ideal value*: for each program they may join, the sum of the best
+        values of as many placements as its rules let them make in the
+        horizon (maximum placements, free periods, distinct posts under
+        ``no_repeat``, one per category, career limits), each valued at the
+        post's best window in the horizon, negative values left out; other cadres, capacities and
+        staffing are ignored. Cadres whose ideal value is zero (nothing
+        possible, or nothing of positive value) have no share and are left
+        out. ``schedule(objective="fair")`` maximises the smallest share.
+
+        Examples
+        --------
+        >>> from cadredev.rotation import schedule
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> prob = tiny_rotation_problem()
+        >>> plan = schedule(prob, objective="fair")
+        >>> shares = plan.benefit_shares(prob)
+        >>> min(shares.values()) == plan.min_share
+        True
+
+        .. versionadded:: 0.3
+        """
+        from ._fair import benefit_shares  # noqa: PLC0415
+
+        return benefit_shares(problem, self.assignments)
 
     def breakdown(self) -> dict[str, dict[str, int]]:
         """Count assignments per program, home unit, cohort and post category.
@@ -421,6 +479,12 @@ class RotationPlan:
         ]
         if len(lines) == 1:
             lines.append("  no placements")
+        if self.min_share is not None:
+            bounded = self.bound is not None and self.bound.share is not None
+            lines.append(
+                f"  plan's smallest benefit share: {self.min_share:.3f}"
+                + ("" if bounded else " (the solver has no bound on it)")
+            )
         return "\n".join(lines)
 
     def to_records(self) -> list[dict[str, Any]]:
@@ -479,6 +543,12 @@ class RotationPlan:
             + (
                 f"; {len(self.understaffed)} post-period(s) understaffed"
                 if self.understaffed
+                else ""
+            )
+            + ("" if self.min_share is None else f"; smallest benefit share {self.min_share:.3f}")
+            + (
+                "; no bound on the smallest share"
+                if self.min_share is not None and (self.bound is None or self.bound.share is None)
                 else ""
             )
             + "</p>"

@@ -19,6 +19,7 @@ from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
 from ._diagnose import history_notes
 from ._effort import Effort, effort_of
+from ._fair import at_least, cadre_values, check_objective, ideal_values, solve_fair, state_share
 from ._improve import Search, improve
 from ._mip import aggregate_bound, build_model, solve_model, staffing_supply
 from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
@@ -87,7 +88,8 @@ def _solve(
     min_start: int = 0,
     exclude: Iterable[str] = (),
     closed: dict[str, int] | None = None,
-) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State, Search]:
+    fair: bool = False,
+) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State, Search, float | None]:
     started = time.perf_counter()
     limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
     # leave room for the bound and the plan record after the search
@@ -104,6 +106,7 @@ def _solve(
         )
     state = State(comp)
     cidx, pidx, kidx = comp._cidx, comp._pidx, comp._kidx  # noqa: SLF001
+    ideal = _ideal(problem, comp, exclude, plain=min_start == 0 and not closed) if fair else None
     fixed_keys: set[Key] = set()
     for a in fixed:
         key = (cidx[a.cadre_id], pidx[a.post_id], kidx[a.program], a.start, a.length)
@@ -132,16 +135,24 @@ def _solve(
         dtype=np.int64,
     )
     search = Search()
+    share_bound: float | None = None  # from the whole-problem fair solve
     exact_tried = 0 < comp.n_options <= effort.exact_options and not comp.pruned
     if exact_tried:
         model = build_model(comp, base, feasible_opts, np.arange(len(comp.cadre_ids)))
         # with a search to follow, leave it time should the MIP not finish
         share = 0.6 if effort.polish else 1.0
-        result = solve_model(
-            model,
-            time_limit=max(0.1, share * (deadline - time.perf_counter())),
-            node_limit=effort.exact_nodes,
-        )
+        mip_time = max(0.1, share * (deadline - time.perf_counter()))
+        if ideal is None:
+            result = solve_model(model, time_limit=mip_time, node_limit=effort.exact_nodes)
+        else:
+            result, _, share_bound = solve_fair(
+                model,
+                comp,
+                ideal,
+                cadre_values(comp, fixed_keys),
+                time_limit=mip_time,
+                node_limit=effort.exact_nodes,
+            )
         if result is not None and result.timed_out:
             search = Search(capped=True, stopped="time limit")
         elif result is None or not result.optimal:
@@ -157,7 +168,7 @@ def _solve(
                     ok = False
                     break
                 trial.add(*key)
-            if ok and _score(comp, trial) >= _score(comp, state):
+            if ok and _at_least(comp, trial, state, ideal):
                 state = trial
                 if result.optimal:
                     method = "exact"
@@ -177,13 +188,17 @@ def _solve(
             node_limit=effort.node_limit,
             size=effort.size,
             per_cadre=effort.per_cadre,
+            ideal=ideal,
         )
     if search.capped:
         method += CAPPED
     assignments = tuple(sorted(_to_assignment(comp, key) for key in state.chosen))
     objective = evaluate(problem, assignments)
+    achieved = None if ideal is None else state_share(cadre_values(comp, state.chosen), ideal)
     if method == "exact":
-        bound = Bound(placed=objective.placed, value=objective.value, method="optimal")
+        bound = Bound(
+            placed=objective.placed, value=objective.value, method="optimal", share=achieved
+        )
     elif len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude:
         lp = aggregate_bound(comp, base, reached=objective.placed - base.placed())
         if lp is not None:
@@ -194,7 +209,34 @@ def _solve(
             )
     if bound is None and not exclude:
         bound = _counting_bound(problem, comp)
-    return assignments, bound, method, comp, state, search
+    if bound is not None and share_bound is not None and method != "exact":
+        # the share solve's dual bound, for plans reaching its first level
+        bound = attrs.evolve(bound, share=max(share_bound, achieved or 0.0))
+    return assignments, bound, method, comp, state, search, achieved
+
+
+def _ideal(
+    problem: RotationProblem, comp: Compiled, exclude: tuple[str, ...], *, plain: bool
+) -> np.ndarray:
+    """Ideal values per cadre (see ``_fair``); cadres in ``exclude`` get none."""
+    ideal = ideal_values(problem, comp if plain and not exclude else None)
+    index = comp._cidx  # noqa: SLF001
+    for cid in exclude:
+        if cid in index:
+            ideal[index[cid]] = 0.0
+    return ideal
+
+
+def _at_least(comp: Compiled, a: State, b: State, ideal: np.ndarray | None) -> bool:
+    """Tell whether ``a`` is at least as good as ``b`` on the chosen objective."""
+    if ideal is None:
+        return _score(comp, a) >= _score(comp, b)
+    return at_least(_fair_score(comp, a, ideal), _fair_score(comp, b, ideal))
+
+
+def _fair_score(comp: Compiled, state: State, ideal: np.ndarray) -> tuple[int, float, float]:
+    placed, value = _score(comp, state)
+    return placed, state_share(cadre_values(comp, state.chosen), ideal), value
 
 
 def _stopped(method: str, comp: Compiled, search: Search) -> str:
@@ -352,6 +394,7 @@ def schedule(
     time_limit: float | None = None,
     effort: str | int = "default",
     strict: bool = False,
+    objective: str = "total",
 ) -> RotationPlan:
     """Make a rotation plan that breaks no hard rule.
 
@@ -397,6 +440,21 @@ def schedule(
     strict
         Raise :class:`~cadredev.InfeasibleError` instead of returning a plan
         with unmet minimums.
+    objective
+        ``"total"`` (the default): after the first level, maximise total
+        value. ``"fair"``: after the first level (unchanged), maximise the
+        smallest benefit share over cadres (each cadre's value divided by
+        their ideal value, see :meth:`RotationPlan.benefit_shares`), then
+        total value. Exact on the MIP path: the share level is a continuous
+        ``t <= share`` per cadre maximised with the first level fixed, then
+        value is maximised with ``t`` kept within ``1e-6`` of its optimum
+        (the solver's tolerances); the share solve has a fiftieth of the
+        MIP's node budget and, when it stops there, its dual bound becomes
+        ``plan.bound.share``. The search compares plans by (first level,
+        smallest share, value) and has no bound of its own on the share:
+        without the MIP's, ``plan.bound.share`` is ``None`` and ``plan.gap``
+        is ``inf`` once the bound's placements are reached.
+        ``plan.min_share`` reports the smallest share.
 
     Returns
     -------
@@ -427,12 +485,15 @@ def schedule(
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
        ``effort``; the plan reports ``work`` and ``stopped_because``.
+    .. versionchanged:: 0.3
+       ``objective``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"schedule: problem must be a RotationProblem, got {problem!r}")
     checked, level = _check_options(seed, time_limit, effort, "schedule")
-    assignments, bound, method, comp, state, search = _solve(
-        problem, problem.pinned, seed=checked, time_limit=time_limit, effort=level
+    fair = check_objective(objective, "schedule")
+    assignments, bound, method, comp, state, search, achieved = _solve(
+        problem, problem.pinned, seed=checked, time_limit=time_limit, effort=level, fair=fair
     )
     unplaced = _unplaced(problem, comp, state)
     if strict and unplaced:
@@ -459,6 +520,7 @@ def schedule(
         work=search.iterations,
         stopped_because=_stopped(method, comp, search),
         understaffed=understaffed(problem, assignments),
+        min_share=achieved,
     )
 
 
@@ -472,6 +534,7 @@ def replan(
     seed: Seed = None,
     time_limit: float | None = None,
     effort: str | int = "default",
+    objective: str = "total",
 ) -> RotationPlan:
     """Re-plan after a change, keeping every still-valid assignment not released.
 
@@ -521,8 +584,9 @@ def replan(
     now
         The first period that may still change: a period number, or with a
         calendar a date or a period label (the period holding it).
-    seed, time_limit, effort
-        As for :func:`schedule`.
+    seed, time_limit, effort, objective
+        As for :func:`schedule`. With ``objective="fair"`` cadres who left
+        (a :class:`~cadredev.events.Left` event) have no share.
 
     Returns
     -------
@@ -572,6 +636,8 @@ def replan(
     .. versionchanged:: 0.2
        ``events``; ``now`` as a date or label; unknown ids in ``released`` raise;
        ``effort``.
+    .. versionchanged:: 0.3
+       ``objective``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"replan: problem must be a RotationProblem, got {problem!r}")
@@ -579,6 +645,7 @@ def replan(
         raise InvalidInputError(f"replan: plan must be a RotationPlan, got {plan!r}")
     start = _now(problem, now)
     checked, level = _check_options(seed, time_limit, effort, "replan")
+    fair = check_objective(objective, "replan")
     # ids known to the problem, or to the problem the plan was made for
     cadre_ids = set(problem.cadres_by_id) | {a.cadre_id for a in plan.assignments}
     post_ids = set(problem.posts_by_id) | {a.post_id for a in plan.assignments}
@@ -639,7 +706,7 @@ def replan(
             kept.append(now_held)
     fixed = tuple(sorted(kept))
     # new placements may only start from `now`
-    assignments, _, method, comp, state, search = _solve(
+    assignments, _, method, comp, state, search, achieved = _solve(
         problem,
         fixed,
         seed=checked,
@@ -648,6 +715,7 @@ def replan(
         min_start=start,
         exclude=sorted(c for c in change.left if c in problem.cadres_by_id),
         closed={p: t for p, t in change.closed.items() if p in problem.posts_by_id},
+        fair=fair,
     )
     new = set(assignments)
     moved = sum(1 for a in plan.assignments if a not in new)
@@ -665,6 +733,7 @@ def replan(
         work=search.iterations,
         stopped_because=_stopped(method, comp, search),
         understaffed=understaffed(problem, assignments),
+        min_share=achieved,
     )
 
 
