@@ -626,19 +626,13 @@ def _results() -> list[Any]:
 
 RESULTS = _results()
 
-# Results of contests and selection that still take any value and fail later
+# Results of selection that still take any value and fail later
 # in io (no field validators yet), left for a later pass.
 RESULT_KNOWN = {
-    "ArenaResult",
-    "ArenaRow",
-    "ContestResult",
     "Decision",
     "Decisions",
     "Diversity",
-    "ExamResult",
-    "ExamRow",
     "Funnel",
-    "JudgePart",
     "Nominee",
     "Quota",
     "QuotaConflict",
@@ -647,7 +641,6 @@ RESULT_KNOWN = {
     "Squad",
     "Stage",
     "StageOutcome",
-    "Standing",
 }
 
 

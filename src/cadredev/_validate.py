@@ -47,6 +47,7 @@ __all__ = [
     "field_id_map",
     "field_ids",
     "field_items",
+    "field_pairs",
     "field_records",
     "id_field",
     "id_key",
@@ -796,3 +797,27 @@ def date_field(_: object, attribute: Any, value: Any) -> None:
 
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise FieldError(f"{attribute.name} must be a datetime.date, got {value!r}")
+
+
+def field_pairs(value: object, *, name: str) -> tuple[tuple[str, str], ...]:
+    """Return *value*, a collection of ``(id, text)`` pairs, as a tuple of tuples.
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+
+    Examples
+    --------
+    >>> field_pairs([["c1", "absent"]], name="unscored")
+    (('c1', 'absent'),)
+    """
+    out: list[tuple[str, str]] = []
+    for item in field_items(value, name=name):
+        pair = tuple(item) if isinstance(item, list | tuple) else None
+        if (
+            pair is None
+            or len(pair) != 2
+            or id_problem(pair[0]) is not None
+            or text_problem(pair[1], multiline=True) is not None
+        ):
+            raise FieldError(f"{name} must hold (id, text) pairs, got {item!r}")
+        out.append(pair)
+    return tuple(out)
