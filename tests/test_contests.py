@@ -427,7 +427,7 @@ def test_contest_results_refuse_hostile_fields_by_name() -> None:
         (part, {"status": None}, "JudgePart: status must be a string, got None"),
         (standing, {"position": 0}, "Standing: position must be an integer >= 1, got 0"),
         (standing, {"unit": 3}, "Standing: unit must be a string, got 3"),
-        (standing, {"criteria": {"x": "80"}}, r"Standing: criteria\['x'\] must be a finite real"),
+        (standing, {"criteria": {"x": "80"}}, r"Standing: criteria\['x'\] must be a finite number"),
         (standing, {"parts": [standing]}, "Standing: parts must hold JudgePart records"),
         (result, {"panel": None}, "ContestResult: panel must be a Panel, got None"),
         (result, {"standings": None}, "ContestResult: standings must be a collection"),

@@ -778,7 +778,7 @@ def field_id_map(value: object, *, name: str, real: bool = False) -> Any:
     """
     from ._frozendict import FrozenDict  # noqa: PLC0415
 
-    expected, what = ("a finite real number", "number") if real else ("an integer >= 0", "count")
+    expected, what = ("a finite number", "number") if real else ("an integer >= 0", "count")
     if not isinstance(value, Mapping):
         raise FieldError(f"{name} must be a mapping id -> {what}, got {value!r}")
     out: dict[str, Any] = {}
