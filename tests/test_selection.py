@@ -500,6 +500,7 @@ def test_selection_records_and_results_refuse_hostile_fields_by_name() -> None:
     assert conflict.rules == ("line=service: at least 3",)
     assert type(kept.total) is float
     assert flow.passed == ("n1",)
+    assert attrs.evolve(stage, reject=None).reject == {}
     for obj in (squad, conflict, count, kept, decisions, nominee, stage, outcome, rejection, flow):
         assert io.load(type(obj), json.loads(json.dumps(io.dump(obj)))) == obj
     cases: list[tuple[Any, dict[str, Any], str]] = [
@@ -524,6 +525,7 @@ def test_selection_records_and_results_refuse_hostile_fields_by_name() -> None:
         (stage, {"scores": {None: 1}}, "Stage 's': scores must have ids"),
         (stage, {"reject": b"x"}, "Stage 's': reject must be a mapping nominee id -> reason"),
         (stage, {"reject": {"n2": "\x00"}}, r"Stage 's': reject\['n2'\] must be a reason"),
+        (stage, {"reject": {1: "absent"}}, "Stage 's': reject must have nominee ids"),
         (stage, {"routes": 0}, "Stage 's': routes must be a collection, got 0"),
         (stage, {"routes": [[1]]}, r"Stage 's': routes must be among .*, got \[\[1\]\]"),
         (Quota(by="unit"), {"at_least": None}, "Quota: at_least must be an integer >= 0"),

@@ -695,7 +695,7 @@ def field_records(value: object, kind: type[T], *, name: str) -> tuple[T, ...]:
 # with the record, so results built internally stay cheap at any size.
 
 
-def int_field(minimum: int | None = 0) -> Any:
+def int_field(minimum: int = 0) -> Any:
     """Return an attrs validator: the field holds an integer (not a bool) >= *minimum*.
 
     Examples
@@ -710,11 +710,10 @@ def int_field(minimum: int | None = 0) -> Any:
     ...
     cadredev.errors.InvalidInputError: Count: n must be an integer >= 1, got 0
     """
-    bound = "" if minimum is None else f" >= {minimum}"
 
     def check(_: object, attribute: Any, value: Any) -> None:
-        if not is_int(value) or (minimum is not None and value < minimum):
-            raise FieldError(f"{attribute.name} must be an integer{bound}, got {value!r}")
+        if not is_int(value) or value < minimum:
+            raise FieldError(f"{attribute.name} must be an integer >= {minimum}, got {value!r}")
 
     return check
 
