@@ -5,22 +5,31 @@ from __future__ import annotations
 import importlib
 import inspect
 import itertools
+import json
 import math
 import random
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cadredev import Cadre
+from cadredev import Cadre, io
 from cadredev.contests import (
+    ArenaResult,
+    ArenaRow,
     Contestant,
+    ContestResult,
     Criterion,
+    ExamResult,
+    ExamRow,
     Judge,
+    JudgePart,
     Mark,
     Panel,
+    Standing,
     arena,
     exam,
     judge,
@@ -388,3 +397,54 @@ def test_contest_results_as_data_frames() -> None:
     panel = Panel(judges=[Judge(id="j")], criteria=[Criterion(id="ideas")])
     heard = judge(panel, [{"id": "a"}], [("j", "a", "ideas", 50)])
     assert len(arena(heard, demo_score_table()).to_pandas()) == 1
+
+
+def test_contest_results_refuse_hostile_fields_by_name() -> None:
+    part = JudgePart(judge_id="j0", raw=80, adjusted=80, weight=1, status="counted")
+    standing = Standing(
+        position=1, contestant_id="c0", name="", unit="u0", score=80, judges=1,
+        criteria={"results": 80}, parts=[part],
+    )  # fmt: skip
+    result = ContestResult(
+        panel=_panel(1), standings=[standing], unscored=[("c1", "absent")], recusals=(),
+        severity={"j0": 0},
+    )  # fmt: skip
+    row = ArenaRow(
+        position=1, cadre_id="c0", name="", judged=80, measured=90, judged_weight=0.5,
+        combined=85,
+    )  # fmt: skip
+    board = ArenaResult(period="2025", judged_weight=0.5, rows=[row], unscored=[["c1", "x"]])
+    sat = ExamRow(position=1, cadre_id="a", score=72, passed=True)
+    graded = ExamResult(name="", pass_mark=60, full_marks=100, rows=[sat], absent=["b"])
+    assert type(part.raw) is float
+    assert result.unscored == (("c1", "absent"),)
+    assert board.unscored == (("c1", "x"),)
+    for obj in (part, standing, result, row, board, sat, graded):
+        assert io.load(type(obj), json.loads(json.dumps(io.dump(obj)))) == obj
+    cases: list[tuple[Any, dict[str, Any], str]] = [
+        (part, {"judge_id": ""}, "JudgePart: judge_id must be a non-empty string"),
+        (part, {"weight": math.inf}, "JudgePart: weight must be a finite real number, got inf"),
+        (part, {"status": None}, "JudgePart: status must be a string, got None"),
+        (standing, {"position": 0}, "Standing: position must be an integer >= 1, got 0"),
+        (standing, {"unit": 3}, "Standing: unit must be a string, got 3"),
+        (standing, {"criteria": {"x": "80"}}, r"Standing: criteria\['x'\] must be a finite number"),
+        (standing, {"parts": [standing]}, "Standing: parts must hold JudgePart records"),
+        (result, {"panel": None}, "ContestResult: panel must be a Panel, got None"),
+        (result, {"standings": None}, "ContestResult: standings must be a collection"),
+        (result, {"unscored": ["c1"]}, r"ContestResult: unscored must hold \(id, text\) pairs"),
+        (result, {"recusals": [("j0",)]}, r"ContestResult: recusals must hold \(id, text\)"),
+        (result, {"severity": {None: 1}}, "ContestResult: severity must have ids"),
+        (result, {"ties": "coin"}, "ContestResult: ties must be one of criteria, share"),
+        (row, {"cadre_id": " c0"}, "ArenaRow: cadre_id must be a non-empty string"),
+        (row, {"combined": math.nan}, "ArenaRow: combined must be a finite real number"),
+        (board, {"rows": [sat]}, "ArenaResult: rows must hold ArenaRow records"),
+        (board, {"period": b"2025"}, "ArenaResult: period must be a string"),
+        (sat, {"passed": "yes"}, "ExamRow: passed must be True or False, got 'yes'"),
+        (sat, {"score": True}, "ExamRow: score must be a finite real number, got True"),
+        (graded, {"absent": "b"}, "ExamResult: absent must be a collection, got 'b'"),
+        (graded, {"rows": [row]}, "ExamResult: rows must hold ExamRow records"),
+        (graded, {"pass_mark": "60"}, "ExamResult: pass_mark must be a finite real number"),
+    ]
+    for record, change, message in cases:
+        with pytest.raises(InvalidInputError, match=message):
+            attrs.evolve(record, **change)

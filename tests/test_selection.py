@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import json
+import math
 import random
 from collections.abc import Sequence
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,10 +21,17 @@ from cadredev.events import Demoted, Left, Promoted
 from cadredev.ledger import Ledger
 from cadredev.scoring import Grade, Indicator, Records, Scheme, Target, score
 from cadredev.selection import (
+    Decision,
+    Decisions,
     Diversity,
+    Funnel,
     Nominee,
     Quota,
+    QuotaConflict,
+    Rejection,
+    RuleCount,
     Stage,
+    StageOutcome,
     decide,
     funnel,
     select_squad,
@@ -473,3 +483,59 @@ def test_results_display_as_tables() -> None:
     decisions = decide(table, people, pool=table.reserve_pool(per_line=3))
     assert len(decisions.to_pandas()) == len(people)
     assert "劣者汰" in decisions._repr_html_()
+
+
+def test_selection_records_and_results_refuse_hostile_fields_by_name() -> None:
+    cadres = [_cadre(k, LINES[k % 3], "u1", ("ai",)) for k in range(4)]
+    squad = select_squad(cadres, 2, composition=[Quota(by="unit", at_most=2)])
+    conflict = QuotaConflict(rules=["line=service: at least 3"], short_by=1, size=3, pool=5)
+    count = RuleCount(rule="each unit: at most 2", count=2, at_least=0, at_most=2)
+    kept = Decision(cadre_id="c1", action="keep", grade="competent", total=70, rank=None, reason="")
+    decisions = Decisions(period="2025", rows=[kept])
+    nominee = Nominee(id="n1", route="self")
+    stage = Stage(id="s", scores={"n1": 70}, pass_mark=60, routes=["self"], reject={"n2": "absent"})
+    outcome = StageOutcome(stage="s", label="", entered=2, passed=1)
+    rejection = Rejection(nominee_id="n2", stage="s", reason="absent")
+    flow = Funnel(nominees=[nominee], stages=[outcome], passed=["n1"], rejections=[rejection])
+    assert conflict.rules == ("line=service: at least 3",)
+    assert type(kept.total) is float
+    assert flow.passed == ("n1",)
+    assert attrs.evolve(stage, reject=None).reject == {}
+    for obj in (squad, conflict, count, kept, decisions, nominee, stage, outcome, rejection, flow):
+        assert io.load(type(obj), json.loads(json.dumps(io.dump(obj)))) == obj
+    cases: list[tuple[Any, dict[str, Any], str]] = [
+        (squad, {"members": [None]}, "Squad: members must hold ids"),
+        (squad, {"total_fit": math.nan}, "Squad: total_fit must be a finite real number"),
+        (squad, {"feasible": 1}, "Squad: feasible must be True or False, got 1"),
+        (squad, {"conflicts": [count]}, "Squad: conflicts must hold QuotaConflict records"),
+        (squad, {"counts": None}, "Squad: counts must be a collection, got None"),
+        (squad, {"fit": {"c00": "1"}}, r"Squad: fit\['c00'\] must be a finite number"),
+        (squad, {"problem": None}, "Squad: problem must be the problem select_squad solved"),
+        (conflict, {"rules": [1]}, "QuotaConflict: rules must hold rules in words"),
+        (conflict, {"short_by": -1}, "QuotaConflict: short_by must be an integer >= 0"),
+        (count, {"at_most": 1.5}, "RuleCount: at_most must be an integer >= 0, got 1.5"),
+        (count, {"rule": b"x"}, "RuleCount: rule must be a string"),
+        (kept, {"action": "fire"}, "Decision: action must be one of promote, keep, demote, exit"),
+        (kept, {"rank": " division"}, "Decision: rank must be a non-empty string"),
+        (kept, {"total": "70"}, "Decision: total must be a finite real number"),
+        (decisions, {"rows": [kept, None]}, "Decisions: rows must hold Decision records"),
+        (nominee, {"route": ["self"]}, "Nominee 'n1': route must be one of self, recommended"),
+        (nominee, {"name": "\ud800"}, "Nominee 'n1': name must be a string without control"),
+        (stage, {"scores": [1]}, "Stage 's': scores must be a mapping id -> number"),
+        (stage, {"scores": {None: 1}}, "Stage 's': scores must have ids"),
+        (stage, {"reject": b"x"}, "Stage 's': reject must be a mapping nominee id -> reason"),
+        (stage, {"reject": {"n2": "\x00"}}, r"Stage 's': reject\['n2'\] must be a reason"),
+        (stage, {"reject": {1: "absent"}}, "Stage 's': reject must have nominee ids"),
+        (stage, {"routes": 0}, "Stage 's': routes must be a collection, got 0"),
+        (stage, {"routes": [[1]]}, r"Stage 's': routes must be among .*, got \[\[1\]\]"),
+        (Quota(by="unit"), {"at_least": None}, "Quota: at_least must be an integer >= 0"),
+        (Quota(by="unit"), {"name": 1}, "Quota: name must be a string, got 1"),
+        (Diversity(by="unit", at_least=1), {"name": "\ud800"}, "Diversity: name must be a"),
+        (outcome, {"entered": True}, "StageOutcome: entered must be an integer >= 0"),
+        (rejection, {"reason": None}, "Rejection: reason must be a string, got None"),
+        (flow, {"nominees": [rejection]}, "Funnel: nominees must hold Nominee records"),
+        (flow, {"rejections": "n2"}, "Funnel: rejections must be a collection"),
+    ]
+    for record, change, message in cases:
+        with pytest.raises(InvalidInputError, match=message):
+            attrs.evolve(record, **change)

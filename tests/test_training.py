@@ -7,6 +7,7 @@ import itertools
 import json
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 import pytest
@@ -19,12 +20,16 @@ from cadredev.rotation import Assignment, RotationPlan
 from cadredev.training import (
     Attendance,
     Course,
+    Enrolment,
     LearningPlan,
     Lecturer,
     LecturerRota,
     QuizResult,
+    Seat,
     Session,
+    Shortfall,
     Turn,
+    Unfilled,
     enrol,
     lecturer_rota,
     training_records,
@@ -726,3 +731,47 @@ def test_the_rota_checker_finds_broken_rules() -> None:
     assert "s2 has 2 lecturers for 1 slot(s)" in found
     assert "a gives 2 turns, over the budget of 1" in found
     assert "a gives s1 and s2 at the same time" in found
+
+
+def test_results_refuse_hostile_fields_by_name() -> None:
+    turn = Turn(session_id="s1", lecturer_id="c1", period="2025-01", topic="ai", kind="cadre")
+    gap = Unfilled(session_id="s1", missing=1, reason="nobody qualified")
+    seat = Seat(cadre_id="c1", course_id="k1", session_id="s1", choice=None)
+    short = Shortfall(cadre_id="c2", course_id=None, reason="every chosen course is full")
+    rota = LecturerRota(
+        turns=[turn], unfilled=[gap], load={"c1": 1}, slots=2, max_turns=1,
+        preferred_cadre_turns=0, optimal=True,
+    )  # fmt: skip
+    enrolment = Enrolment(
+        plan_id="p1", period="2025-01", method="stable", seats=[seat], shortfalls=[short],
+        cadres=["c1", "c2"],
+    )  # fmt: skip
+    assert rota.turns == (turn,)  # lists become tuples
+    assert enrolment.cadres == ("c1", "c2")
+    for obj in (turn, gap, seat, short, rota, enrolment):
+        assert io.load(type(obj), json.loads(json.dumps(io.dump(obj)))) == obj
+    cases: list[tuple[Any, dict[str, Any], str]] = [
+        (turn, {"lecturer_id": " c1 "}, "Turn: lecturer_id must be a non-empty string"),
+        (turn, {"kind": "guest"}, "Turn: kind must be one of cadre, expert, got 'guest'"),
+        (turn, {"pinned": 1}, "Turn: pinned must be True or False, got 1"),
+        (gap, {"missing": 0}, "Unfilled: missing must be an integer >= 1, got 0"),
+        (gap, {"reason": b"x"}, "Unfilled: reason must be a string, got b'x'"),
+        (seat, {"choice": 1.5}, "Seat: choice must be an integer >= 1, got 1.5"),
+        (seat, {"session_id": None}, "Seat: session_id must be a non-empty string"),
+        (short, {"course_id": "\ud800"}, "Shortfall: course_id must be a non-empty string"),
+        (rota, {"turns": [gap]}, "LecturerRota: turns must hold Turn records, got Unfilled"),
+        (rota, {"turns": None}, "LecturerRota: turns must be a collection, got None"),
+        (rota, {"load": [1]}, "LecturerRota: load must be a mapping id -> count, got"),
+        (rota, {"load": {"c1": -1}}, r"LecturerRota: load\['c1'\] must be an integer >= 0"),
+        (rota, {"load": {None: 1}}, "LecturerRota: load must have ids"),
+        (rota, {"slots": True}, "LecturerRota: slots must be an integer >= 0, got True"),
+        (rota, {"optimal": "yes"}, "LecturerRota: optimal must be True or False"),
+        (enrolment, {"method": "best"}, "Enrolment: method must be one of stable, optimal"),
+        (enrolment, {"seats": "s1"}, "Enrolment: seats must be a collection, got 's1'"),
+        (enrolment, {"shortfalls": [seat]}, "Enrolment: shortfalls must hold Shortfall"),
+        (enrolment, {"cadres": [1]}, r"Enrolment: cadres must hold ids \(a non-empty string"),
+        (enrolment, {"period": ""}, "Enrolment: period must be a non-empty string"),
+    ]
+    for record, change, message in cases:
+        with pytest.raises(InvalidInputError, match=message):
+            attrs.evolve(record, **change)

@@ -8,14 +8,25 @@ import json
 import math
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from cadredev import InvalidInputError, io
-from cadredev.training import Booking, RoutePlan, Site, Theme, plan_routes
+from cadredev.training import (
+    Booking,
+    Route,
+    RoutePlan,
+    Site,
+    SiteLoad,
+    Theme,
+    Unrouted,
+    plan_routes,
+)
 
 TOPICS = ("a", "b", "c", "d")
 DAYS = (dt.date(2025, 5, 6), dt.date(2025, 5, 7))
@@ -210,3 +221,36 @@ def test_route_plan_display() -> None:
     plan = plan_routes(sites, [Theme(id="t", topics={"x", "y"})], distance=[[0, 2], [2, 0]])
     assert "a → b" in plan._repr_html_()
     assert list(plan.to_pandas()["travel"]) == [2.0]
+
+
+def test_route_results_refuse_hostile_fields_by_name() -> None:
+    route = Route(theme_id="t", sites=["a", "b"], travel=3, covered={"x"}, missing=())
+    load = SiteLoad(site_id="a", day=DAYS[0], people=10, capacity=30)
+    gap = Unrouted(theme_id="u", reason="no site covers z")
+    plan = RoutePlan(routes=[route], unrouted=[gap], load=[load], sites_per_route=2)
+    assert route.sites == ("a", "b")
+    assert type(route.travel) is float
+    assert route.missing == frozenset()
+    assert plan.routes == (route,)
+    for obj in (route, load, gap, plan):
+        assert io.load(type(obj), json.loads(json.dumps(io.dump(obj)))) == obj
+    cases: list[tuple[Any, dict[str, Any], str]] = [
+        (route, {"theme_id": 1}, "Route: theme_id must be a non-empty string"),
+        (route, {"sites": "ab"}, "Route: sites must be a collection, got 'ab'"),
+        (route, {"travel": math.nan}, "Route: travel must be a finite real number, got nan"),
+        (route, {"travel": "3"}, "Route: travel must be a finite real number, got '3'"),
+        (route, {"covered": [None]}, "Route: covered must hold ids"),
+        (route, {"missing": 5}, "Route: missing must be a collection, got 5"),
+        (load, {"day": "2025-05-06"}, "SiteLoad: day must be a datetime.date, got '2025-05-06'"),
+        (load, {"day": dt.datetime(2025, 5, 6, tzinfo=dt.UTC)}, "SiteLoad: day must be a date"),
+        (load, {"people": -1}, "SiteLoad: people must be an integer >= 0, got -1"),
+        (load, {"capacity": 2.5}, "SiteLoad: capacity must be an integer >= 0, got 2.5"),
+        (gap, {"reason": None}, "Unrouted: reason must be a string, got None"),
+        (plan, {"routes": [gap]}, "RoutePlan: routes must hold Route records"),
+        (plan, {"unrouted": None}, "RoutePlan: unrouted must be a collection, got None"),
+        (plan, {"load": [route]}, "RoutePlan: load must hold SiteLoad records"),
+        (plan, {"sites_per_route": 0}, "RoutePlan: sites_per_route must be an integer >= 1"),
+    ]
+    for record, change, message in cases:
+        with pytest.raises(InvalidInputError, match=message):
+            attrs.evolve(record, **change)

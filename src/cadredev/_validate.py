@@ -30,7 +30,9 @@ __all__ = [
     "MIN_YEAR",
     "FieldError",
     "Seed",
+    "as_float",
     "bool_array",
+    "bool_field",
     "check_hashable",
     "check_id",
     "check_ids",
@@ -40,17 +42,24 @@ __all__ = [
     "check_seed",
     "check_text",
     "check_year",
+    "choice_field",
+    "date_field",
+    "field_id_map",
     "field_ids",
     "field_items",
+    "field_pairs",
     "field_records",
     "id_field",
     "id_key",
     "id_problem",
     "int_array",
+    "int_field",
     "is_int",
     "is_real",
     "named_errors",
+    "optional_field",
     "real_array",
+    "real_field",
     "require_as_of",
     "rng_from",
     "text_field",
@@ -678,3 +687,136 @@ def field_records(value: object, kind: type[T], *, name: str) -> tuple[T, ...]:
         if not isinstance(item, kind):
             raise FieldError(f"{name} must hold {kind.__name__} records, got {item!r}")
     return items
+
+
+# ------------------------------------------------------- fields of results
+# attrs validators and converters for the fields of results: each checks one
+# value (or walks one tuple) and raises FieldError, which named_errors names
+# with the record, so results built internally stay cheap at any size.
+
+
+def int_field(minimum: int = 0) -> Any:
+    """Return an attrs validator: the field holds an integer (not a bool) >= *minimum*.
+
+    Examples
+    --------
+    >>> import attrs
+    >>> @named_errors
+    ... @attrs.frozen
+    ... class Count:
+    ...     n: int = attrs.field(validator=int_field(1))
+    >>> Count(0)
+    Traceback (most recent call last):
+    ...
+    cadredev.errors.InvalidInputError: Count: n must be an integer >= 1, got 0
+    """
+
+    def check(_: object, attribute: Any, value: Any) -> None:
+        if not is_int(value) or value < minimum:
+            raise FieldError(f"{attribute.name} must be an integer >= {minimum}, got {value!r}")
+
+    return check
+
+
+def real_field(_: object, attribute: Any, value: Any) -> None:
+    """Check, as an attrs validator, that a field holds a finite real number (not a bool)."""
+    if not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite real number, got {value!r}")
+
+
+def as_float(value: Any) -> Any:
+    """Return *value* as ``float`` when it is a finite real number, else unchanged.
+
+    The converter that goes with :func:`real_field`: ``3`` and ``3.0`` give
+    the same record, and the same document.
+    """
+    return float(value) if type(value) is not float and is_real(value) else value
+
+
+def bool_field(_: object, attribute: Any, value: Any) -> None:
+    """Check, as an attrs validator, that a field holds ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        raise FieldError(f"{attribute.name} must be True or False, got {value!r}")
+
+
+def optional_field(validator: Any) -> Any:
+    """Return an attrs validator: the field holds ``None`` or passes *validator*."""
+
+    def check(instance: object, attribute: Any, value: Any) -> None:
+        if value is not None:
+            validator(instance, attribute, value)
+
+    return check
+
+
+def choice_field(options: Iterable[str]) -> Any:
+    """Return an attrs validator: the field holds one of *options* (strings)."""
+    allowed = tuple(options)
+
+    def check(_: object, attribute: Any, value: Any) -> None:
+        if not isinstance(value, str) or value not in allowed:
+            raise FieldError(f"{attribute.name} must be one of {', '.join(allowed)}, got {value!r}")
+
+    return check
+
+
+def field_id_map(value: object, *, name: str, real: bool = False) -> Any:
+    """Return *value*, a mapping id -> integer >= 0 (or finite real), as a ``FrozenDict``.
+
+    The converter-side twin of :func:`field_ids` for mappings: it raises
+    :class:`FieldError`, which :func:`named_errors` names with the record.
+
+    Examples
+    --------
+    >>> dict(field_id_map({"c1": 2}, name="load"))
+    {'c1': 2}
+    >>> field_id_map({"c1": -1}, name="load")
+    Traceback (most recent call last):
+    ...
+    cadredev._validate.FieldError: load['c1'] must be an integer >= 0, got -1
+    """
+    from ._frozendict import FrozenDict  # noqa: PLC0415
+
+    expected, what = ("a finite number", "number") if real else ("an integer >= 0", "count")
+    if not isinstance(value, Mapping):
+        raise FieldError(f"{name} must be a mapping id -> {what}, got {value!r}")
+    out: dict[str, Any] = {}
+    for key, item in value.items():
+        if id_problem(key) is not None:
+            raise FieldError(f"{name} must have ids ({ID_RULE}) as keys, got {key!r}")
+        if (real and not is_real(item)) or (not real and (not is_int(item) or item < 0)):
+            raise FieldError(f"{name}[{key!r}] must be {expected}, got {item!r}")
+        out[key] = as_float(item) if real else int(item)
+    return FrozenDict(out)
+
+
+def date_field(_: object, attribute: Any, value: Any) -> None:
+    """Check, as an attrs validator, that a field holds a ``datetime.date`` (not a datetime)."""
+    import datetime as dt  # noqa: PLC0415
+
+    if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+        raise FieldError(f"{attribute.name} must be a datetime.date, got {value!r}")
+
+
+def field_pairs(value: object, *, name: str) -> tuple[tuple[str, str], ...]:
+    """Return *value*, a collection of ``(id, text)`` pairs, as a tuple of tuples.
+
+    Raises :class:`FieldError`, which :func:`named_errors` names with the record.
+
+    Examples
+    --------
+    >>> field_pairs([["c1", "absent"]], name="unscored")
+    (('c1', 'absent'),)
+    """
+    out: list[tuple[str, str]] = []
+    for item in field_items(value, name=name):
+        pair = tuple(item) if isinstance(item, list | tuple) else None
+        if (
+            pair is None
+            or len(pair) != 2
+            or id_problem(pair[0]) is not None
+            or text_problem(pair[1], multiline=True) is not None
+        ):
+            raise FieldError(f"{name} must hold (id, text) pairs, got {item!r}")
+        out.append(pair)
+    return tuple(out)

@@ -8,11 +8,21 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import id_key
-from cadredev._validate import is_real
+from cadredev._validate import (
+    as_float,
+    field_pairs,
+    field_records,
+    id_field,
+    int_field,
+    is_real,
+    named_errors,
+    real_field,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 
 from ._judge import DIGITS, ContestResult
@@ -20,6 +30,7 @@ from ._judge import DIGITS, ContestResult
 __all__ = ["ArenaResult", "ArenaRow", "arena"]
 
 
+@named_errors
 @frozen(kw_only=True)
 class ArenaRow:
     """One contestant on an arena board: ``combined = w * judged + (1 - w) * measured``.
@@ -41,13 +52,13 @@ class ArenaRow:
     .. versionadded:: 0.3
     """
 
-    position: int
-    cadre_id: str
-    name: str
-    judged: float
-    measured: float
-    judged_weight: float
-    combined: float
+    position: int = field(validator=int_field(1))
+    cadre_id: str = field(validator=id_field)
+    name: str = field(validator=text_field)
+    judged: float = field(converter=as_float, validator=real_field)
+    measured: float = field(converter=as_float, validator=real_field)
+    judged_weight: float = field(converter=as_float, validator=real_field)
+    combined: float = field(converter=as_float, validator=real_field)
 
     def __str__(self) -> str:
         w = self.judged_weight
@@ -57,6 +68,15 @@ class ArenaRow:
         )
 
 
+def _rows(value: object) -> tuple[ArenaRow, ...]:
+    return field_records(value, ArenaRow, name="rows")
+
+
+def _unscored(value: object) -> tuple[tuple[str, str], ...]:
+    return field_pairs(value, name="unscored")
+
+
+@named_errors
 @frozen(kw_only=True)
 class ArenaResult:
     """The board of :func:`arena`: rows best first, and who could not be placed and why.
@@ -74,10 +94,10 @@ class ArenaResult:
     .. versionadded:: 0.3
     """
 
-    period: str
-    judged_weight: float
-    rows: tuple[ArenaRow, ...]
-    unscored: tuple[tuple[str, str], ...] = ()
+    period: str = field(validator=text_field)
+    judged_weight: float = field(converter=as_float, validator=real_field)
+    rows: tuple[ArenaRow, ...] = field(converter=_rows)
+    unscored: tuple[tuple[str, str], ...] = field(default=(), converter=_unscored)
 
     @property
     def ranking(self) -> tuple[str, ...]:

@@ -8,16 +8,28 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import id_key
-from cadredev._validate import is_real
+from cadredev._validate import (
+    as_float,
+    bool_field,
+    field_ids,
+    field_records,
+    id_field,
+    int_field,
+    is_real,
+    named_errors,
+    real_field,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 
 __all__ = ["ExamResult", "ExamRow", "exam"]
 
 
+@named_errors
 @frozen(kw_only=True)
 class ExamRow:
     """One participant's exam result; ``position`` 1 is the best score (ties share it).
@@ -30,12 +42,21 @@ class ExamRow:
     .. versionadded:: 0.3
     """
 
-    position: int
-    cadre_id: str
-    score: float
-    passed: bool
+    position: int = field(validator=int_field(1))
+    cadre_id: str = field(validator=id_field)
+    score: float = field(converter=as_float, validator=real_field)
+    passed: bool = field(validator=bool_field)
 
 
+def _rows(value: object) -> tuple[ExamRow, ...]:
+    return field_records(value, ExamRow, name="rows")
+
+
+def _absent(value: object) -> tuple[str, ...]:
+    return field_ids(value, name="absent")
+
+
+@named_errors
 @frozen(kw_only=True)
 class ExamResult:
     """The result of :func:`exam`.
@@ -58,11 +79,11 @@ class ExamResult:
     .. versionadded:: 0.3
     """
 
-    name: str
-    pass_mark: float
-    full_marks: float
-    rows: tuple[ExamRow, ...]
-    absent: tuple[str, ...] = ()
+    name: str = field(validator=text_field)
+    pass_mark: float = field(converter=as_float, validator=real_field)
+    full_marks: float = field(converter=as_float, validator=real_field)
+    rows: tuple[ExamRow, ...] = field(converter=_rows)
+    absent: tuple[str, ...] = field(default=(), converter=_absent)
 
     @property
     def participants(self) -> int:

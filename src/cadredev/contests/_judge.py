@@ -13,7 +13,20 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict, id_key
-from cadredev._validate import check_items
+from cadredev._validate import (
+    FieldError,
+    as_float,
+    check_items,
+    choice_field,
+    field_id_map,
+    field_pairs,
+    field_records,
+    id_field,
+    int_field,
+    named_errors,
+    real_field,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 
 from ._aggregate import Part, aggregate, score_of
@@ -26,10 +39,17 @@ DIGITS = 9
 """Scores are compared for ties after rounding to this many decimals."""
 
 
-def _frozen(value: Mapping[str, float]) -> FrozenDict[str, float]:
-    return value if isinstance(value, FrozenDict) else FrozenDict(value)
+def _criteria(value: object) -> FrozenDict[str, float]:
+    out: FrozenDict[str, float] = field_id_map(value, name="criteria", real=True)
+    return out
 
 
+def _severity(value: object) -> FrozenDict[str, float]:
+    out: FrozenDict[str, float] = field_id_map(value, name="severity", real=True)
+    return out
+
+
+@named_errors
 @frozen(kw_only=True)
 class JudgePart:
     """One judge's part in one contestant's score.
@@ -45,11 +65,11 @@ class JudgePart:
     .. versionadded:: 0.3
     """
 
-    judge_id: str
-    raw: float
-    adjusted: float
-    weight: float
-    status: str
+    judge_id: str = field(validator=id_field)
+    raw: float = field(converter=as_float, validator=real_field)
+    adjusted: float = field(converter=as_float, validator=real_field)
+    weight: float = field(converter=as_float, validator=real_field)
+    status: str = field(validator=text_field)
 
     @property
     def contribution(self) -> float:
@@ -63,6 +83,11 @@ class JudgePart:
         )
 
 
+def _parts(value: object) -> tuple[JudgePart, ...]:
+    return field_records(value, JudgePart, name="parts")
+
+
+@named_errors
 @frozen(kw_only=True)
 class Standing:
     """One contestant's place in a contest.
@@ -80,14 +105,14 @@ class Standing:
     .. versionadded:: 0.3
     """
 
-    position: int
-    contestant_id: str
-    name: str
-    unit: str
-    score: float
-    judges: int
-    criteria: FrozenDict[str, float] = field(converter=_frozen)
-    parts: tuple[JudgePart, ...] = field(repr=False)
+    position: int = field(validator=int_field(1))
+    contestant_id: str = field(validator=id_field)
+    name: str = field(validator=text_field)
+    unit: str = field(validator=text_field)
+    score: float = field(converter=as_float, validator=real_field)
+    judges: int = field(validator=int_field())
+    criteria: FrozenDict[str, float] = field(converter=_criteria)
+    parts: tuple[JudgePart, ...] = field(repr=False, converter=_parts)
 
     def __str__(self) -> str:
         head = (
@@ -99,6 +124,24 @@ class Standing:
         return "\n".join(lines)
 
 
+def _standings(value: object) -> tuple[Standing, ...]:
+    return field_records(value, Standing, name="standings")
+
+
+def _unscored(value: object) -> tuple[tuple[str, str], ...]:
+    return field_pairs(value, name="unscored")
+
+
+def _recusals(value: object) -> tuple[tuple[str, str], ...]:
+    return field_pairs(value, name="recusals")
+
+
+def _panel(_: object, attribute: Any, value: Any) -> None:
+    if not isinstance(value, Panel):
+        raise FieldError(f"{attribute.name} must be a Panel, got {value!r}")
+
+
+@named_errors
 @frozen(kw_only=True, eq=False)
 class ContestResult:
     """The result of :func:`judge`: standings, judges' parts, recusals and the unscored.
@@ -129,12 +172,12 @@ class ContestResult:
     .. versionadded:: 0.3
     """
 
-    panel: Panel
-    standings: tuple[Standing, ...]
-    unscored: tuple[tuple[str, str], ...]
-    recusals: tuple[tuple[str, str], ...]
-    severity: FrozenDict[str, float] = field(converter=_frozen)
-    ties: str = "criteria"
+    panel: Panel = field(validator=_panel)
+    standings: tuple[Standing, ...] = field(converter=_standings)
+    unscored: tuple[tuple[str, str], ...] = field(converter=_unscored)
+    recusals: tuple[tuple[str, str], ...] = field(converter=_recusals)
+    severity: FrozenDict[str, float] = field(converter=_severity)
+    ties: str = field(default="criteria", validator=choice_field(("criteria", "share")))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ContestResult):

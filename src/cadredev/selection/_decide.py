@@ -9,11 +9,21 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from attrs import frozen
+from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import id_key
-from cadredev._validate import is_int
+from cadredev._validate import (
+    as_float,
+    choice_field,
+    field_records,
+    id_field,
+    is_int,
+    named_errors,
+    optional_field,
+    real_field,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 from cadredev.events import Demoted, Event, Left, Promoted
 from cadredev.model import Cadre, Rank
@@ -25,6 +35,7 @@ Action = Literal["promote", "keep", "demote", "exit"]
 ACTION_LABELS = {"promote": "能者上", "keep": "留任", "demote": "庸者下", "exit": "劣者汰"}
 
 
+@named_errors
 @frozen(kw_only=True)
 class Decision:
     """One cadre's decision: the action, the new rank (if any) and why.
@@ -44,12 +55,12 @@ class Decision:
     .. versionadded:: 0.3
     """
 
-    cadre_id: str
-    action: Action
-    grade: str
-    total: float
-    rank: str | None
-    reason: str
+    cadre_id: str = field(validator=id_field)
+    action: Action = field(validator=choice_field(ACTION_LABELS))
+    grade: str = field(validator=id_field)
+    total: float = field(converter=as_float, validator=real_field)
+    rank: str | None = field(validator=optional_field(id_field))
+    reason: str = field(validator=text_field)
 
     @property
     def label(self) -> str:
@@ -57,6 +68,11 @@ class Decision:
         return ACTION_LABELS[self.action]
 
 
+def _rows(value: object) -> tuple[Decision, ...]:
+    return field_records(value, Decision, name="rows")
+
+
+@named_errors
 @frozen(kw_only=True)
 class Decisions:
     """The result of :func:`decide`: one decision per cadre scored, best total first.
@@ -80,8 +96,8 @@ class Decisions:
     .. versionadded:: 0.3
     """
 
-    period: str
-    rows: tuple[Decision, ...]
+    period: str = field(validator=text_field)
+    rows: tuple[Decision, ...] = field(converter=_rows)
 
     def of(self, action: Action) -> tuple[str, ...]:
         """Return the ids of the cadres with ``action``, in row order."""

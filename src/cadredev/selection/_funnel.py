@@ -12,7 +12,22 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict, id_key
-from cadredev._validate import FieldError, is_int, is_real, named_errors
+from cadredev._validate import (
+    ID_RULE,
+    FieldError,
+    choice_field,
+    field_id_map,
+    field_ids,
+    field_items,
+    field_records,
+    id_problem,
+    int_field,
+    is_int,
+    is_real,
+    named_errors,
+    optional_field,
+    text_problem,
+)
 from cadredev._validate import id_field as _check_id
 from cadredev._validate import text_field as _check_text
 from cadredev.errors import InvalidInputError
@@ -44,14 +59,12 @@ class Nominee:
     """
 
     id: str = field(validator=_check_id)
-    route: Route = field()
-    recommended_by: str | None = None
+    route: Route = field(validator=choice_field(ROUTES))
+    recommended_by: str | None = field(default=None, validator=optional_field(_check_text))
     name: str = field(default="", validator=_check_text)
     unit: str = field(default="", validator=_check_text)
 
     def __attrs_post_init__(self) -> None:
-        if self.route not in ROUTES:
-            raise FieldError(f"route must be one of {', '.join(ROUTES)}, got {self.route!r}")
         if self.route == "recommended":
             if not isinstance(self.recommended_by, str) or not self.recommended_by.strip():
                 raise FieldError(
@@ -72,24 +85,31 @@ class Nominee:
 def _scores(value: Any) -> FrozenDict[str, float] | None:
     if value is None:
         return None
-    out: dict[str, float] = {}
-    for k, v in dict(value).items():
-        if not is_real(v):
-            raise FieldError(f"scores[{k!r}] must be a finite number, got {v!r}")
-        out[k] = float(v)
-    return FrozenDict(out)
+    out: FrozenDict[str, float] = field_id_map(value, name="scores", real=True)
+    return out
 
 
 def _reasons(value: Any) -> FrozenDict[str, str]:
-    out = dict(value or {})
-    for k, v in out.items():
-        if not isinstance(v, str) or not v.strip():
+    if value is None:
+        return FrozenDict()
+    if not isinstance(value, Mapping):
+        raise FieldError(f"reject must be a mapping nominee id -> reason, got {value!r}")
+    for k, v in value.items():
+        if id_problem(k) is not None:
+            raise FieldError(f"reject must have nominee ids ({ID_RULE}) as keys, got {k!r}")
+        if text_problem(v, multiline=True) is not None or not v.strip():
             raise FieldError(f"reject[{k!r}] must be a reason in words, got {v!r}")
-    return FrozenDict(out)
+    return FrozenDict(value)
 
 
 def _routes(value: Any) -> frozenset[str] | None:
-    return None if value is None else frozenset(value)
+    if value is None:
+        return None
+    items = field_items(value, name="routes")
+    bad = sorted((i for i in items if not isinstance(i, str) or i not in ROUTES), key=repr)
+    if bad:
+        raise FieldError(f"routes must be among {', '.join(ROUTES)}, got {bad}")
+    return frozenset(items)
 
 
 @named_errors
@@ -121,9 +141,6 @@ class Stage:
     top: int | None = field(default=None)
 
     def __attrs_post_init__(self) -> None:
-        if self.routes is not None and not self.routes <= set(ROUTES):
-            bad = sorted(self.routes - set(ROUTES))
-            raise FieldError(f"routes must be among {', '.join(ROUTES)}, got {bad}")
         if self.pass_mark is not None:
             if not is_real(self.pass_mark):
                 raise FieldError(f"pass_mark must be a finite number, got {self.pass_mark!r}")
@@ -134,6 +151,7 @@ class Stage:
             raise FieldError("pass_mark and top need scores")
 
 
+@named_errors
 @frozen(kw_only=True)
 class Rejection:
     """A nominee stopped at a stage, with the reason.
@@ -146,11 +164,12 @@ class Rejection:
     .. versionadded:: 0.3
     """
 
-    nominee_id: str
-    stage: str
-    reason: str
+    nominee_id: str = field(validator=_check_id)
+    stage: str = field(validator=_check_id)
+    reason: str = field(validator=_check_text)
 
 
+@named_errors
 @frozen(kw_only=True)
 class StageOutcome:
     """How many entered a stage and how many went on.
@@ -163,12 +182,29 @@ class StageOutcome:
     .. versionadded:: 0.3
     """
 
-    stage: str
-    label: str
-    entered: int
-    passed: int
+    stage: str = field(validator=_check_id)
+    label: str = field(validator=_check_text)
+    entered: int = field(validator=int_field())
+    passed: int = field(validator=int_field())
 
 
+def _nominees(value: object) -> tuple[Nominee, ...]:
+    return field_records(value, Nominee, name="nominees")
+
+
+def _outcomes(value: object) -> tuple[StageOutcome, ...]:
+    return field_records(value, StageOutcome, name="stages")
+
+
+def _passed(value: object) -> tuple[str, ...]:
+    return field_ids(value, name="passed")
+
+
+def _rejections(value: object) -> tuple[Rejection, ...]:
+    return field_records(value, Rejection, name="rejections")
+
+
+@named_errors
 @frozen(kw_only=True)
 class Funnel:
     """The result of :func:`funnel`: who passed every stage, and every rejection.
@@ -187,10 +223,10 @@ class Funnel:
     .. versionadded:: 0.3
     """
 
-    nominees: tuple[Nominee, ...]
-    stages: tuple[StageOutcome, ...]
-    passed: tuple[str, ...]
-    rejections: tuple[Rejection, ...]
+    nominees: tuple[Nominee, ...] = field(converter=_nominees)
+    stages: tuple[StageOutcome, ...] = field(converter=_outcomes)
+    passed: tuple[str, ...] = field(converter=_passed)
+    rejections: tuple[Rejection, ...] = field(converter=_rejections)
 
     def by_route(self) -> dict[str, tuple[int, int]]:
         """Route -> (nominated, passed)."""

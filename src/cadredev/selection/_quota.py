@@ -11,7 +11,14 @@ from typing import Any
 from attrs import field, frozen
 
 from cadredev._frozendict import id_key
-from cadredev._validate import FieldError, is_int, named_errors, require_as_of
+from cadredev._validate import (
+    FieldError,
+    int_field,
+    is_int,
+    named_errors,
+    require_as_of,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, cohort_of
 
@@ -56,9 +63,9 @@ class Quota:
 
     by: str = field(validator=_check_by)
     value: str | None = None
-    at_least: int = field(default=0, validator=_check_count)
+    at_least: int = field(default=0, validator=int_field())
     at_most: int | None = field(default=None, validator=_check_count)
-    name: str = ""
+    name: str = field(default="", validator=text_field)
 
     def __attrs_post_init__(self) -> None:
         if self.at_most is not None and self.at_most < self.at_least:
@@ -94,8 +101,8 @@ class Diversity:
     """
 
     by: str = field(validator=_check_by)
-    at_least: int = field(validator=_check_count)
-    name: str = ""
+    at_least: int = field(validator=int_field())
+    name: str = field(default="", validator=text_field)
 
     def describe(self) -> str:
         """Say the rule in words."""

@@ -15,7 +15,23 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict, id_key
-from cadredev._validate import is_int, is_real
+from cadredev._validate import (
+    FieldError,
+    as_float,
+    bool_field,
+    field_id_map,
+    field_ids,
+    field_items,
+    field_records,
+    int_field,
+    is_int,
+    is_real,
+    named_errors,
+    optional_field,
+    real_field,
+    text_field,
+    text_problem,
+)
 from cadredev.errors import InfeasibleError, InvalidInputError
 from cadredev.events import Enrolled
 from cadredev.model import Cadre
@@ -29,6 +45,15 @@ MAX_CONFLICTS = 5
 """At most this many separate conflicts are reported."""
 
 
+def _rules(value: object) -> tuple[str, ...]:
+    items = field_items(value, name="rules")
+    for item in items:
+        if text_problem(item) is not None:
+            raise FieldError(f"rules must hold rules in words (strings), got {item!r}")
+    return items
+
+
+@named_errors
 @frozen(kw_only=True)
 class QuotaConflict:
     """Composition rules that cannot all hold together, and by how many people at least.
@@ -46,10 +71,10 @@ class QuotaConflict:
     .. versionadded:: 0.3
     """
 
-    rules: tuple[str, ...]
-    short_by: int
-    size: int
-    pool: int
+    rules: tuple[str, ...] = field(converter=_rules)
+    short_by: int = field(validator=int_field())
+    size: int = field(validator=int_field())
+    pool: int = field(validator=int_field())
 
     def __str__(self) -> str:
         return (
@@ -59,6 +84,7 @@ class QuotaConflict:
         )
 
 
+@named_errors
 @frozen(kw_only=True)
 class RuleCount:
     """How the squad meets one rule: the count of members (or distinct values) and the bounds.
@@ -71,10 +97,10 @@ class RuleCount:
     .. versionadded:: 0.3
     """
 
-    rule: str
-    count: int
-    at_least: int
-    at_most: int | None
+    rule: str = field(validator=text_field)
+    count: int = field(validator=int_field())
+    at_least: int = field(validator=int_field())
+    at_most: int | None = field(validator=optional_field(int_field()))
 
     @property
     def met(self) -> bool:
@@ -90,6 +116,29 @@ class _Problem:
     rows: tuple[Row, ...]
 
 
+def _members(value: object) -> tuple[str, ...]:
+    return field_ids(value, name="members")
+
+
+def _conflict_records(value: object) -> tuple[QuotaConflict, ...]:
+    return field_records(value, QuotaConflict, name="conflicts")
+
+
+def _rule_counts(value: object) -> tuple[RuleCount, ...]:
+    return field_records(value, RuleCount, name="counts")
+
+
+def _fit(value: object) -> FrozenDict[str, float]:
+    out: FrozenDict[str, float] = field_id_map(value, name="fit", real=True)
+    return out
+
+
+def _check_problem(_: object, __: Any, value: Any) -> None:
+    if not isinstance(value, _Problem):
+        raise FieldError(f"problem must be the problem select_squad solved, got {value!r}")
+
+
+@named_errors
 @frozen(kw_only=True, eq=False)
 class Squad:
     """The result of :func:`select_squad`.
@@ -124,14 +173,14 @@ class Squad:
     .. versionadded:: 0.3
     """
 
-    size: int
-    members: tuple[str, ...]
-    total_fit: float
-    feasible: bool
-    conflicts: tuple[QuotaConflict, ...]
-    counts: tuple[RuleCount, ...]
-    fit: FrozenDict[str, float] = field(repr=False)
-    _problem: _Problem = field(repr=False, alias="problem")
+    size: int = field(validator=int_field())
+    members: tuple[str, ...] = field(converter=_members)
+    total_fit: float = field(converter=as_float, validator=real_field)
+    feasible: bool = field(validator=bool_field)
+    conflicts: tuple[QuotaConflict, ...] = field(converter=_conflict_records)
+    counts: tuple[RuleCount, ...] = field(converter=_rule_counts)
+    fit: FrozenDict[str, float] = field(repr=False, converter=_fit)
+    _problem: _Problem = field(repr=False, alias="problem", validator=_check_problem)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Squad):

@@ -7,11 +7,22 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 import networkx as nx
-from attrs import frozen
+from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import id_key, is_real
+from cadredev._validate import (
+    choice_field,
+    field_ids,
+    field_records,
+    id_field,
+    id_key,
+    int_field,
+    is_real,
+    named_errors,
+    optional_field,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 from cadredev.matching import match
 from cadredev.model import Cadre
@@ -27,6 +38,7 @@ _WHERE = "enrol"
 _CADRE, _COURSE = "cadre", "course"
 
 
+@named_errors
 @frozen(kw_only=True)
 class Seat:
     """A seat given: a cadre in a session of a course.
@@ -45,12 +57,13 @@ class Seat:
     .. versionadded:: 0.3
     """
 
-    cadre_id: str
-    course_id: str
-    session_id: str
-    choice: int | None
+    cadre_id: str = field(validator=id_field)
+    course_id: str = field(validator=id_field)
+    session_id: str = field(validator=id_field)
+    choice: int | None = field(validator=optional_field(int_field(1)))
 
 
+@named_errors
 @frozen(kw_only=True)
 class Shortfall:
     """A seat a cadre should have and did not get, and why.
@@ -68,11 +81,24 @@ class Shortfall:
     .. versionadded:: 0.3
     """
 
-    cadre_id: str
-    course_id: str | None
-    reason: str
+    cadre_id: str = field(validator=id_field)
+    course_id: str | None = field(validator=optional_field(id_field))
+    reason: str = field(validator=text_field)
 
 
+def _seats(value: object) -> tuple[Seat, ...]:
+    return field_records(value, Seat, name="seats")
+
+
+def _shortfalls(value: object) -> tuple[Shortfall, ...]:
+    return field_records(value, Shortfall, name="shortfalls")
+
+
+def _cadres(value: object) -> tuple[str, ...]:
+    return field_ids(value, name="cadres")
+
+
+@named_errors
 @frozen(kw_only=True)
 class Enrolment:
     """The result of :func:`enrol`: the seats given and every seat missing, with reasons.
@@ -94,12 +120,12 @@ class Enrolment:
     .. versionadded:: 0.3
     """
 
-    plan_id: str
-    period: str
-    method: str
-    seats: tuple[Seat, ...]
-    shortfalls: tuple[Shortfall, ...]
-    cadres: tuple[str, ...]
+    plan_id: str = field(validator=id_field)
+    period: str = field(validator=id_field)
+    method: str = field(validator=choice_field(("stable", "optimal")))
+    seats: tuple[Seat, ...] = field(converter=_seats)
+    shortfalls: tuple[Shortfall, ...] = field(converter=_shortfalls)
+    cadres: tuple[str, ...] = field(converter=_cadres)
 
     def seats_of(self, cadre_id: str) -> tuple[Seat, ...]:
         """Return a cadre's seats."""

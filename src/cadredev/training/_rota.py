@@ -7,17 +7,29 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from attrs import frozen
+from attrs import field, frozen
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_array
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import check_records, id_key, is_real
+from cadredev._validate import (
+    bool_field,
+    check_records,
+    choice_field,
+    field_id_map,
+    field_records,
+    id_field,
+    id_key,
+    int_field,
+    is_real,
+    named_errors,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 
 from ._check import rota_violations
-from ._records import LearningPlan, Lecturer, Session
+from ._records import LECTURER_KINDS, LearningPlan, Lecturer, Session
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,6 +42,7 @@ __all__ = ["LecturerRota", "Turn", "Unfilled", "lecturer_rota"]
 _WHERE = "lecturer_rota"
 
 
+@named_errors
 @frozen(kw_only=True)
 class Turn:
     """One lecturer turn: a lecturer giving a session.
@@ -44,14 +57,15 @@ class Turn:
     .. versionadded:: 0.3
     """
 
-    session_id: str
-    lecturer_id: str
-    period: str
-    topic: str
-    kind: str
-    pinned: bool = False
+    session_id: str = field(validator=id_field)
+    lecturer_id: str = field(validator=id_field)
+    period: str = field(validator=id_field)
+    topic: str = field(validator=id_field)
+    kind: str = field(validator=choice_field(LECTURER_KINDS))
+    pinned: bool = field(default=False, validator=bool_field)
 
 
+@named_errors
 @frozen(kw_only=True)
 class Unfilled:
     """Lecturer turns a session still lacks, and why.
@@ -66,11 +80,25 @@ class Unfilled:
     .. versionadded:: 0.3
     """
 
-    session_id: str
-    missing: int
-    reason: str
+    session_id: str = field(validator=id_field)
+    missing: int = field(validator=int_field(1))
+    reason: str = field(validator=text_field)
 
 
+def _turns(value: object) -> tuple[Turn, ...]:
+    return field_records(value, Turn, name="turns")
+
+
+def _unfilled(value: object) -> tuple[Unfilled, ...]:
+    return field_records(value, Unfilled, name="unfilled")
+
+
+def _load(value: object) -> FrozenDict[str, int]:
+    out: FrozenDict[str, int] = field_id_map(value, name="load")
+    return out
+
+
+@named_errors
 @frozen(kw_only=True)
 class LecturerRota:
     """The result of :func:`lecturer_rota`.
@@ -108,13 +136,13 @@ class LecturerRota:
     .. versionadded:: 0.3
     """
 
-    turns: tuple[Turn, ...]
-    unfilled: tuple[Unfilled, ...]
-    load: FrozenDict[str, int]
-    slots: int
-    max_turns: int
-    preferred_cadre_turns: int
-    optimal: bool
+    turns: tuple[Turn, ...] = field(converter=_turns)
+    unfilled: tuple[Unfilled, ...] = field(converter=_unfilled)
+    load: FrozenDict[str, int] = field(converter=_load)
+    slots: int = field(validator=int_field())
+    max_turns: int = field(validator=int_field())
+    preferred_cadre_turns: int = field(validator=int_field())
+    optimal: bool = field(validator=bool_field)
 
     @property
     def filled(self) -> int:

@@ -10,12 +10,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from attrs import frozen
+from attrs import field, frozen
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict, id_key
-from cadredev._validate import check_records, is_int, is_real
+from cadredev._validate import (
+    as_float,
+    check_records,
+    date_field,
+    field_ids,
+    field_records,
+    id_field,
+    int_field,
+    is_int,
+    is_real,
+    named_errors,
+    real_field,
+    text_field,
+)
 from cadredev.errors import InvalidInputError
 
 from ._records import Booking, Site, Theme
@@ -30,6 +43,19 @@ MAX_SITES_PER_ROUTE = 7
 """Routes are ordered by trying every order, so they are at most this long."""
 
 
+def _sites(value: object) -> tuple[str, ...]:
+    return field_ids(value, name="sites")
+
+
+def _covered(value: object) -> frozenset[str]:
+    return frozenset(field_ids(value, name="covered"))
+
+
+def _missing(value: object) -> frozenset[str]:
+    return frozenset(field_ids(value, name="missing"))
+
+
+@named_errors
 @frozen(kw_only=True)
 class Route:
     """A theme's route: its sites in visiting order.
@@ -50,13 +76,14 @@ class Route:
     .. versionadded:: 0.3
     """
 
-    theme_id: str
-    sites: tuple[str, ...]
-    travel: float
-    covered: frozenset[str]
-    missing: frozenset[str]
+    theme_id: str = field(validator=id_field)
+    sites: tuple[str, ...] = field(converter=_sites)
+    travel: float = field(converter=as_float, validator=real_field)
+    covered: frozenset[str] = field(converter=_covered)
+    missing: frozenset[str] = field(converter=_missing)
 
 
+@named_errors
 @frozen(kw_only=True)
 class SiteLoad:
     """Visitors at a site on a day, from the cohorts booked onto the routes.
@@ -74,12 +101,13 @@ class SiteLoad:
     .. versionadded:: 0.3
     """
 
-    site_id: str
-    day: dt.date
-    people: int
-    capacity: int
+    site_id: str = field(validator=id_field)
+    day: dt.date = field(validator=date_field)
+    people: int = field(validator=int_field())
+    capacity: int = field(validator=int_field())
 
 
+@named_errors
 @frozen(kw_only=True)
 class Unrouted:
     """A theme that got no route, and why.
@@ -94,10 +122,23 @@ class Unrouted:
     .. versionadded:: 0.3
     """
 
-    theme_id: str
-    reason: str
+    theme_id: str = field(validator=id_field)
+    reason: str = field(validator=text_field)
 
 
+def _routes(value: object) -> tuple[Route, ...]:
+    return field_records(value, Route, name="routes")
+
+
+def _unrouted(value: object) -> tuple[Unrouted, ...]:
+    return field_records(value, Unrouted, name="unrouted")
+
+
+def _site_loads(value: object) -> tuple[SiteLoad, ...]:
+    return field_records(value, SiteLoad, name="load")
+
+
+@named_errors
 @frozen(kw_only=True)
 class RoutePlan:
     """The result of :func:`plan_routes`.
@@ -126,10 +167,10 @@ class RoutePlan:
     .. versionadded:: 0.3
     """
 
-    routes: tuple[Route, ...]
-    unrouted: tuple[Unrouted, ...]
-    load: tuple[SiteLoad, ...]
-    sites_per_route: int
+    routes: tuple[Route, ...] = field(converter=_routes)
+    unrouted: tuple[Unrouted, ...] = field(converter=_unrouted)
+    load: tuple[SiteLoad, ...] = field(converter=_site_loads)
+    sites_per_route: int = field(validator=int_field(1))
 
     @property
     def total_travel(self) -> float:
