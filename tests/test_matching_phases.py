@@ -195,3 +195,44 @@ def test_best_per_group_on_grouped_edges(edges: list[tuple[int, int, int]], k: i
         )
         expected[mine[:k]] = True
     assert got.tolist() == expected.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.data())
+def test_phases_with_groups_equal_the_linear_program(
+    problem: tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray], data: st.DataObject
+) -> None:
+    # a group layer between mentors and the sink: the same optimum as HiGHS on the
+    # totally unimodular program with a row per group
+    a, b, q, n, cap = problem
+    m = len(cap)
+    group_of = np.array(data.draw(st.lists(st.integers(-1, 2), min_size=m, max_size=m)))
+    group_cap = np.array(data.draw(st.lists(st.integers(0, 5), min_size=3, max_size=3)))
+    use = cap[b] > 0
+    a, b, q = a[use], b[use], q[use]
+    got = shortest_path_phases(a, b, q, n, cap, group_of, group_cap)
+    assert got is not None
+    _check_valid(a, b, got, n, cap)
+    load = np.bincount(b[got], minlength=m)
+    for g in range(3):
+        assert load[group_of == g].sum() <= group_cap[g]
+    if not len(a):
+        assert len(got) == 0
+        return
+    ones = np.ones(n, dtype=np.int64)
+    reference = _optimal._flow_lp(a, b, q, ones, cap, group_of=group_of, group_cap=group_cap)
+    assert _value(q, got) == _value(q, reference)
+
+
+def test_groups_at_scale_take_the_phases(monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("small integer weights with groups take the phases")
+
+    monkeypatch.setattr(_optimal, "_flow_lp", never)
+    g = _large_graph(2, "integer")
+    mentors = sorted(v for v, d in g.nodes(data=True) if d["bipartite"] == 1)
+    groups = {f"g{k}": (40, mentors[k::30]) for k in range(30)}
+    result = match(g, groups=groups)
+    check_valid(g, result)
+    for cap, members in groups.values():
+        assert sum(len(result.mentees_of(v)) for v in members) <= cap

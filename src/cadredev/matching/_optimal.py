@@ -92,8 +92,13 @@ def solve_optimal(
         q = _integer_weights(w[idx], n)
 
     def solve(caps: np.ndarray) -> np.ndarray:
-        if group_of is None and bool(np.all(cap_a <= 1)):
-            return _certified_assignment(a, b, q, n, caps)
+        if bool(np.all(cap_a <= 1)):
+            if group_of is None:
+                return _certified_assignment(a, b, q, n, caps)
+            if _small_weights(q):  # a group layer in the flow of the phases
+                got = shortest_path_phases(a, b, q, n, caps, group_of, group_cap)
+                if got is not None:
+                    return got
         return _flow_lp(a, b, q, cap_a, caps, group_of=group_of, group_cap=group_cap)
 
     got = solve(cap_b)
@@ -277,7 +282,7 @@ def _certified_assignment(
         broken = proof.undervalued
         keep |= broken | np.isin(a, a[broken])
         grow += 1
-    if _small_weights(q, n):
+    if n >= PHASE_MIN_MENTEES and _small_weights(q):
         whole = np.arange(len(a))
         got = shortest_path_phases(a, b, q, n, cap_b)
         proof = None if got is None else certify(a, b, gain, whole, got, n, cap)
@@ -286,14 +291,9 @@ def _certified_assignment(
     return assignment(a, b, q, n, cap_b)
 
 
-def _small_weights(q: np.ndarray, n: int) -> bool:
-    """Whether :func:`~._phases.shortest_path_phases` suits the problem (a few phases, large)."""
-    return (
-        n >= PHASE_MIN_MENTEES
-        and len(q) > 0
-        and int(q.min()) >= 0
-        and int(q.max()) <= PHASE_WEIGHT_MAX
-    )
+def _small_weights(q: np.ndarray) -> bool:
+    """Whether the weights suit :func:`~._phases.shortest_path_phases` (a few phases)."""
+    return len(q) > 0 and int(q.min()) >= 0 and int(q.max()) <= PHASE_WEIGHT_MAX
 
 
 def _large(
@@ -310,7 +310,7 @@ def _large(
     Shortest-path phases for small integer weights, else the assignment on
     mentor slots (``everyone`` as there).
     """
-    if _small_weights(q, n):
+    if n >= PHASE_MIN_MENTEES and _small_weights(q):
         got = shortest_path_phases(a, b, q, n, cap_b)
         if got is not None:
             return got
