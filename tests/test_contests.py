@@ -448,3 +448,19 @@ def test_contest_results_refuse_hostile_fields_by_name() -> None:
     for record, change, message in cases:
         with pytest.raises(InvalidInputError, match=message):
             attrs.evolve(record, **change)
+
+
+@pytest.mark.parametrize(
+    ("scores", "enrolled", "fragment"),
+    [
+        (None, None, "scores must be a mapping of id -> score, got None"),
+        (["a"], None, "scores must be a mapping"),
+        ({" a": 70}, None, "participant ids must be a non-empty string without surrounding"),
+        ({1: 70}, None, "participant ids must be a non-empty string .*, got 1"),
+        ({"a": 70}, 5, "enrolled must be a collection, got 5"),
+        ({"a": 70}, ["a", " b"], r"enrolled\[1\] must be a non-empty string"),
+    ],
+)
+def test_exam_refuses_what_is_not_scores_by_id(scores: Any, enrolled: Any, fragment: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"^exam: {fragment}"):
+        exam(scores, pass_mark=60, enrolled=enrolled)

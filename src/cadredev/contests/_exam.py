@@ -15,9 +15,11 @@ from cadredev._frozendict import id_key
 from cadredev._validate import (
     as_float,
     bool_field,
+    check_ids,
     field_ids,
     field_records,
     id_field,
+    id_problem,
     int_field,
     is_real,
     named_errors,
@@ -208,10 +210,12 @@ def exam(
         raise InvalidInputError(
             f"exam: pass_mark must be a number in [0, {full_marks:g}], got {pass_mark!r}"
         )
+    if not isinstance(scores, Mapping):
+        raise InvalidInputError(f"exam: scores must be a mapping of id -> score, got {scores!r}")
     checked: dict[str, float] = {}
     for cid, value in scores.items():
-        if not isinstance(cid, str) or not cid.strip():
-            raise InvalidInputError(f"exam: participant ids must be non-empty strings, got {cid!r}")
+        if (problem := id_problem(cid)) is not None:
+            raise InvalidInputError(f"exam: participant ids must be {problem}, got {cid!r}")
         if not is_real(value) or not 0 <= value <= full_marks:
             raise InvalidInputError(
                 f"exam: score of {cid!r} must be a number in [0, {full_marks:g}], got {value!r}"
@@ -219,7 +223,7 @@ def exam(
         checked[cid] = float(value)
     absent: tuple[str, ...] = ()
     if enrolled is not None:
-        listed = set(enrolled)
+        listed = set(check_ids(enrolled, where="exam", name="enrolled"))
         extra = sorted(set(checked) - listed, key=id_key)
         if extra:
             raise InvalidInputError(f"exam: scores for ids not enrolled: {', '.join(extra)}")
