@@ -236,3 +236,29 @@ def test_groups_at_scale_take_the_phases(monkeypatch: pytest.MonkeyPatch) -> Non
     check_valid(g, result)
     for cap, members in groups.values():
         assert sum(len(result.mentees_of(v)) for v in members) <= cap
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems(), st.data())
+def test_phases_with_mentee_capacities_equal_the_linear_program(
+    problem: tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray], data: st.DataObject
+) -> None:
+    # mentees that take several mentors (and groups on top, sometimes)
+    a, b, q, n, cap = problem
+    m = len(cap)
+    mentee_cap = np.array(data.draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
+    grouped = data.draw(st.booleans())
+    group_of = np.array(data.draw(st.lists(st.integers(-1, 1), min_size=m, max_size=m)))
+    group_cap = np.array(data.draw(st.lists(st.integers(0, 6), min_size=2, max_size=2)))
+    use = (cap[b] > 0) & (mentee_cap[a] > 0)
+    a, b, q = a[use], b[use], q[use]
+    groups = (group_of, group_cap) if grouped else (None, None)
+    got = shortest_path_phases(a, b, q, n, cap, groups[0], groups[1], mentee_cap)
+    assert got is not None
+    assert np.all(np.bincount(a[got], minlength=n) <= mentee_cap)
+    assert np.all(np.bincount(b[got], minlength=m) <= cap)
+    if not len(a):
+        assert len(got) == 0
+        return
+    reference = _optimal._flow_lp(a, b, q, mentee_cap, cap, group_of=groups[0], group_cap=groups[1])
+    assert _value(q, got) == _value(q, reference)

@@ -92,13 +92,12 @@ def solve_optimal(
         q = _integer_weights(w[idx], n)
 
     def solve(caps: np.ndarray) -> np.ndarray:
-        if bool(np.all(cap_a <= 1)):
-            if group_of is None:
-                return _certified_assignment(a, b, q, n, caps)
-            if _small_weights(q):  # a group layer in the flow of the phases
-                got = shortest_path_phases(a, b, q, n, caps, group_of, group_cap)
-                if got is not None:
-                    return got
+        if group_of is None and bool(np.all(cap_a <= 1)):
+            return _certified_assignment(a, b, q, n, caps)
+        if _small_weights(q):  # groups or mentee capacities: the flow of the phases
+            got = shortest_path_phases(a, b, q, n, caps, group_of, group_cap, cap_a)
+            if got is not None:
+                return got
         return _flow_lp(a, b, q, cap_a, caps, group_of=group_of, group_cap=group_cap)
 
     got = solve(cap_b)

@@ -34,11 +34,12 @@ def shortest_path_phases(  # noqa: PLR0917  (private: the arrays of one problem)
     cap: np.ndarray,
     group_of: np.ndarray | None = None,
     group_cap: np.ndarray | None = None,
+    mentee_cap: np.ndarray | None = None,
 ) -> np.ndarray | None:
     """Return the positions of a maximum-weight, then largest, b-matching.
 
-    ``a`` and ``b`` give each edge's mentee (capacity 1) and mentor
-    (capacity ``cap``); ``q`` are integer weights in ``0 ..
+    ``a`` and ``b`` give each edge's mentee (capacity ``mentee_cap``, else
+    1) and mentor (capacity ``cap``); ``q`` are integer weights in ``0 ..
     PHASE_WEIGHT_MAX``. ``group_of`` gives each mentor's group (-1 for none)
     and ``group_cap`` each group's capacity: the flow then passes from a
     grouped mentor through its group to the sink. Returns ``None`` if a
@@ -51,7 +52,7 @@ def shortest_path_phases(  # noqa: PLR0917  (private: the arrays of one problem)
     ne = len(a)
     if ne == 0:
         return np.zeros(0, dtype=np.int64)
-    net = _Network(a, b, q, n, cap, group_of, group_cap)
+    net = _Network(a, b, q, n, cap, group_of, group_cap, mentee_cap)
     matched = np.zeros(ne, dtype=bool)
     pi = np.zeros(net.size, dtype=np.int64)
     best = np.zeros(n, dtype=np.int64)
@@ -104,6 +105,7 @@ class _Network:
         cap: np.ndarray,
         group_of: np.ndarray | None,
         group_cap: np.ndarray | None,
+        mentee_cap: np.ndarray | None,
     ) -> None:
         self.n, self.m = n, len(cap)
         self.b = b.astype(np.int64)
@@ -111,6 +113,7 @@ class _Network:
         self.mentor = n + self.b
         self.q = q.astype(np.int64)
         self.cap = cap.astype(np.int64)
+        self.mentee_cap = np.ones(n, dtype=np.int64) if mentee_cap is None else mentee_cap
         groups = 0 if group_cap is None else len(group_cap)
         self.group_of = np.full(self.m, -1, dtype=np.int64) if group_of is None else group_of
         self.group_cap = np.zeros(0, dtype=np.int64) if group_cap is None else group_cap
@@ -133,8 +136,7 @@ class _Network:
         n, m = self.n, self.m
         load = np.bincount(self.b[matched], minlength=m)
         room = self.cap - load
-        free = np.ones(n, dtype=bool)
-        free[self.mentee[matched]] = False
+        mentee_room = self.mentee_cap - np.bincount(self.mentee[matched], minlength=n)
         mentors = n + np.arange(m)
         group_load = np.bincount(
             self.group_of[self.grouped], weights=load[self.grouped], minlength=len(self.group_cap)
@@ -142,7 +144,7 @@ class _Network:
         group_room = self.group_cap - group_load
         back = self.grouped & (load > 0)  # a grouped mentor's place can go back to its group
         groups = n + m + np.arange(len(self.group_cap))
-        frees = np.flatnonzero(free)
+        frees = np.flatnonzero(mentee_room > 0)
         ahead = np.flatnonzero(room > 0)
         tail = np.concatenate((
             np.where(matched, self.mentor, self.mentee),
@@ -161,7 +163,8 @@ class _Network:
         cost = np.zeros(len(tail), dtype=np.int64)
         cost[: len(matched)] = np.where(matched, self.q, -self.q)
         capacity = np.concatenate((
-            np.ones(len(matched) + len(frees), dtype=np.int64),
+            np.ones(len(matched), dtype=np.int64),
+            mentee_room[frees],
             room[ahead],
             load[back],
             group_room[group_room > 0],
@@ -176,8 +179,8 @@ def _max_flow(
     from scipy.sparse import csr_array  # noqa: PLC0415
     from scipy.sparse.csgraph import maximum_flow  # noqa: PLC0415
 
-    # no arc carries more than every mentee, so capacities fit in int32
-    limit = np.minimum(capacity, min(max(net.n, 1), 2**31 - 1)).astype(np.int32)
+    # no arc carries more than one unit per edge, so capacities fit in int32
+    limit = np.minimum(capacity, min(max(len(net.q), 1), 2**31 - 1)).astype(np.int32)
     # only the nodes on tight arcs take part: number them compactly
     taking = np.zeros(net.size, dtype=bool)
     taking[tail] = taking[head] = taking[net.source] = taking[net.sink] = True
