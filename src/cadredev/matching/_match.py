@@ -150,10 +150,11 @@ def match(
     255 (points, say), a problem of 10,000 mentees or more is solved in
     phases of shortest paths and maximum flows instead (a primal-dual
     method with at most ``max(weight) + 1`` phases of linear work), then
-    certified the same way. With
-    larger mentee capacities it solves the b-matching linear program with
-    HiGHS (the constraint matrix is totally unimodular, so the vertex
-    solution is integral). ``"stable"`` and ``"greedy"`` run deferred
+    certified the same way. With larger mentee capacities or ``groups``
+    it takes the same phases (with a group layer) for such weights, and
+    otherwise solves the b-matching linear program with HiGHS (the
+    constraint matrix is totally unimodular, so the vertex solution is
+    integral). ``"stable"`` and ``"greedy"`` run deferred
     acceptance in vectorised rounds; greedy is the stable matching of the
     common edge order (weight, then ids), which it equals.
 

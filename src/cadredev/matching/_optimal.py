@@ -4,9 +4,9 @@ With mentee capacity 1 the problem is a sparse rectangular assignment on
 mentor slots (scipy's LAPJVsp); a large one is first solved on candidate
 edges and accepted only with the certificate of :mod:`._certify`; with
 weights on a small integer scale that large assignment is replaced by the
-shortest-path phases of :mod:`._phases`. With
-larger mentee capacities it is the b-matching linear program, solved by
-HiGHS. Weights are compared on an integer grid on which double arithmetic
+shortest-path phases of :mod:`._phases`. With larger mentee capacities
+or group capacities the phases solve it for such weights, HiGHS the
+b-matching linear program otherwise. Weights are compared on an integer grid on which double arithmetic
 is exact.
 """
 
