@@ -6,8 +6,8 @@ edges and accepted only with the certificate of :mod:`._certify`; with
 weights on a small integer scale that large assignment is replaced by the
 shortest-path phases of :mod:`._phases`. With larger mentee capacities
 or group capacities the phases solve it for such weights, HiGHS the
-b-matching linear program otherwise. Weights are compared on an integer grid on which double arithmetic
-is exact.
+b-matching linear program otherwise. Weights are compared on an integer
+grid on which double arithmetic is exact.
 """
 
 from __future__ import annotations
