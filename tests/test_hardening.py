@@ -481,3 +481,12 @@ def test_table_of_blank_cells_has_no_header() -> None:
     for raw in (b",", b",,\n,\n", b"\t\n"):
         with pytest.raises(InvalidInputError, match="header row"):
             read_table("Cadre", io.BytesIO(raw), format="tsv" if b"\t" in raw else "csv")
+
+
+def test_a_set_of_mixed_kinds_dumps_in_a_fixed_order() -> None:
+    # a hashable id may be a frozenset of mixed kinds: its dump does not compare 0 with ''
+    from cadredev.io._convert import _jsonable  # noqa: PLC0415
+
+    assert _jsonable(frozenset([0, "", 2.5])) == _jsonable(frozenset([2.5, "", 0]))
+    assert sorted(map(str, _jsonable(frozenset([0, ""])))) == ["", "0"]
+    assert _jsonable(frozenset([3, 1, 2])) == [1, 2, 3]  # one kind: the natural order

@@ -32,6 +32,7 @@ from cadredev.matching import (
     match,
 )
 from cadredev.testing import bipartite_graphs
+from hostile import hostile_values, init_fields, outcome
 
 METHODS: tuple[Method, ...] = ("optimal", "stable", "greedy")
 
@@ -378,23 +379,7 @@ def test_candidates_need_unique_ids() -> None:
 
 # ------------------------------------------------------------ hostile input
 
-hostile = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(),
-        st.floats(),
-        st.text(max_size=4),
-        st.binary(max_size=3),
-        st.sampled_from([" m ", "\ud800", 10**400, float("nan")]),
-    ),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.tuples(inner, inner),
-        st.dictionaries(st.text(max_size=3), inner, max_size=2),
-    ),
-    max_leaves=5,
-)
+hostile = hostile_values(" m ")
 
 
 class _Bad:
@@ -425,42 +410,30 @@ def _results() -> list[Any]:
 RESULTS = _results()
 
 
-def _init_fields(record: Any) -> dict[str, Any]:
-    return {a.name: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(RESULTS), st.data())
 def test_results_built_from_hostile_fields_are_named_errors_or_round_trip(
     record: Any, data: st.DataObject
 ) -> None:
-    fields = _init_fields(record)
+    fields = init_fields(record)
     name = data.draw(st.sampled_from(sorted(fields)))
     fields[name] = data.draw(hostile)
     cls = type(record)
-    built = _outcome(lambda: cls(**fields))
+    built = outcome(lambda: cls(**fields))
     if isinstance(built, InvalidInputError):  # named: the record, then what must hold
         assert str(built).startswith(cls.__name__)
         assert " must " in str(built)
         return
-    back = _outcome(lambda: io.load(cls, io.dump(built)))
+    back = outcome(lambda: io.load(cls, io.dump(built)))
     if isinstance(back, InvalidInputError):  # an id a document cannot hold, such as a tuple
         assert "ids (text or integers)" in str(back)
         return
     assert back == built
 
 
-def _outcome(make: Any) -> Any:
-    """Return what ``make()`` returns, or the InvalidInputError it raises."""
-    try:
-        return make()
-    except InvalidInputError as exc:
-        return exc
-
-
 @pytest.mark.parametrize("record", RESULTS, ids=lambda r: type(r).__name__)
 def test_results_built_by_hand_from_their_fields_are_equal(record: Any) -> None:
-    built = type(record)(**_init_fields(record))
+    built = type(record)(**init_fields(record))
     assert built == record
     assert io.load(type(built), io.dump(built)) == built
 
@@ -595,7 +568,7 @@ def test_hand_built_results_name_the_record_and_the_field(build: Any, message: s
     ],
 )
 def test_a_hand_built_matching_names_the_field(change: dict[str, Any], message: str) -> None:
-    fields = _init_fields(RESULTS[0]) | change
+    fields = init_fields(RESULTS[0]) | change
     with pytest.raises(InvalidInputError, match=f"^Matching: {message}"):
         Matching(**fields)
 
@@ -615,7 +588,7 @@ def test_a_hand_built_matching_names_the_field(change: dict[str, Any], message: 
 def test_a_hand_built_candidates_table_names_the_column(
     change: dict[str, Any], message: str
 ) -> None:
-    fields = _init_fields(RESULTS[1]) | change
+    fields = init_fields(RESULTS[1]) | change
     with pytest.raises(InvalidInputError, match=f"^Candidates: {message}"):
         Candidates(**fields)
 

@@ -167,36 +167,6 @@ def test_an_inconsistent_phase_falls_back(monkeypatch: pytest.MonkeyPatch) -> No
     assert _phases.PHASE_WEIGHT_MAX >= 100  # points on a 0..100 scale take the phases
 
 
-@settings(max_examples=80)
-@given(
-    st.lists(
-        st.tuples(
-            st.sampled_from([0, 1, 5, 70_000]),
-            st.sampled_from([0, 3, 9, 2**40]),
-            st.integers(0, 3),
-        ),
-        min_size=1,
-        max_size=30,
-    ),
-    st.integers(0, 4),
-)
-def test_best_per_group_on_grouped_edges(edges: list[tuple[int, int, int]], k: int) -> None:
-    # edges already grouped (as edges come by mentee) take a one-key sort: same answer
-    edges = sorted(edges, key=lambda e: e[0])
-    group = np.array([g for g, _, _ in edges], dtype=np.int64)
-    q = np.array([x for _, x, _ in edges], dtype=np.int64)
-    tag = np.array([t for _, _, t in edges], dtype=np.int64)
-    limit = np.full(int(group.max()) + 1, k)
-    got = _optimal.best_per_group(group, q, limit, tag)
-    expected = np.zeros(len(edges), dtype=bool)
-    for g in set(group.tolist()):
-        mine = sorted(
-            np.flatnonzero(group == g).tolist(), key=lambda e: (-int(q[e]), int(tag[e]), e)
-        )
-        expected[mine[:k]] = True
-    assert got.tolist() == expected.tolist()
-
-
 @settings(max_examples=150, deadline=None)
 @given(problems(), st.data())
 def test_phases_with_groups_equal_the_linear_program(

@@ -36,6 +36,7 @@ from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
 from cadredev.rotation._effort import effort_of
 from cadredev.rotation._plan import evaluate
+from hostile import hostile_values, init_fields, outcome
 
 UNITS = ("u1", "u2", "u3")
 CATS = ("a", "b")
@@ -839,36 +840,7 @@ def test_max_away_limits_like_home_staffing() -> None:
 
 # ------------------------------------------------------------ hostile input
 
-hostile = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(),
-        st.floats(),
-        st.text(max_size=4),
-        st.binary(max_size=3),
-        st.sampled_from([" a ", "\ud800", 10**400, float("nan")]),
-    ),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.tuples(inner, inner),
-        st.frozensets(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
-        st.dictionaries(st.text(max_size=3), inner, max_size=2),
-    ),
-    max_leaves=5,
-)
-
-
-def _init_fields(record: Any) -> dict[str, Any]:
-    return {a.name: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
-
-
-def _outcome(make: Any) -> Any:
-    """Return what ``make()`` returns, or the InvalidInputError it raises."""
-    try:
-        return make()
-    except InvalidInputError as exc:
-        return exc
+hostile = hostile_values(" a ")
 
 
 def _sample_plan() -> RotationPlan:
@@ -902,11 +874,11 @@ HOSTILE_TARGETS: list[Any] = _sample_records()
 def test_plans_and_programs_from_hostile_fields_are_named_errors_or_round_trip(
     record: Any, data: st.DataObject
 ) -> None:
-    fields = _init_fields(record)
+    fields = init_fields(record)
     name = data.draw(st.sampled_from(sorted(fields)))
     fields[name] = data.draw(hostile)
     cls = type(record)
-    built = _outcome(lambda: cls(**fields))
+    built = outcome(lambda: cls(**fields))
     if isinstance(built, InvalidInputError):  # the record first, then the field
         assert str(built).startswith(cls.__name__)
         assert name in str(built)
@@ -920,7 +892,7 @@ def test_a_plan_rebuilt_from_its_fields_is_equal_valid_and_round_trips(
     problem: RotationProblem,
 ) -> None:
     plan = schedule(problem, seed=0)
-    rebuilt = RotationPlan(**_init_fields(plan))
+    rebuilt = RotationPlan(**init_fields(plan))
     assert rebuilt == plan
     assert rebuilt.violations(problem) == ()
     assert io.load(RotationPlan, io.dump(rebuilt)) == rebuilt
@@ -947,7 +919,7 @@ def test_a_plan_rebuilt_from_its_fields_is_equal_valid_and_round_trips(
     ],
 )
 def test_a_hand_built_plan_names_the_field(change: dict[str, Any], message: str) -> None:
-    fields = _init_fields(HOSTILE_TARGETS[0]) | change
+    fields = init_fields(HOSTILE_TARGETS[0]) | change
     with pytest.raises(InvalidInputError, match=f"^RotationPlan: {message}"):
         RotationPlan(**fields)
 
@@ -1009,7 +981,7 @@ def test_a_plan_with_hostile_inner_records_is_a_named_error_or_round_trips(
         "bound": lambda: Bound(placed=0, value=value, method="lp"),
         "unplaced": lambda: Unplaced(cadre_id="a", program="s", reason=value),
     }[which]
-    inner = _outcome(make)
+    inner = outcome(make)
     if isinstance(inner, InvalidInputError):
         return
     fields: dict[str, Any] = {which: [inner] if which == "unplaced" else inner}

@@ -9,7 +9,6 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
-import attrs
 import jsonschema
 import numpy as np
 import pytest
@@ -48,6 +47,7 @@ from cadredev.scoring import (
     sensitivity,
 )
 from cadredev.testing import PropertyReport, check_scheme, exemptions, records, schemes
+from hostile import init_fields
 
 PERIODS = ("2025-01", "2025-02")
 
@@ -370,12 +370,6 @@ def test_derived_seats_equal_those_grading_gave(table: ScoreTable) -> None:
 # ------------------------------------------- hostile values in the result constructors
 
 
-def _init_fields(result: Any) -> dict[str, Any]:
-    return {
-        a.name.lstrip("_"): getattr(result, a.name) for a in attrs.fields(type(result)) if a.init
-    }
-
-
 def _results() -> dict[str, Any]:
     table = demo_score_table()
     return {
@@ -469,7 +463,7 @@ def test_result_columns_refuse_every_class_of_bad_input(kind: str, name: str, ba
     column = np.asarray(getattr(result, name))
     spoiled = SPOILERS[bad](column)
     with pytest.raises(InvalidInputError, match=rf"^{kind}: .*{name}"):
-        type(result)(**{**_init_fields(result), name: spoiled})
+        type(result)(**{**init_fields(result), name: spoiled})
 
 
 @pytest.mark.parametrize(
@@ -527,12 +521,12 @@ def test_result_fields_refuse_wrong_values_by_name(
 ) -> None:
     result = RESULTS[kind]
     with pytest.raises(InvalidInputError, match=rf"^{kind}\b.*{expected}"):
-        type(result)(**{**_init_fields(result), name: value})
+        type(result)(**{**init_fields(result), name: value})
 
 
 def test_result_columns_of_the_right_dtype_are_kept_without_a_copy() -> None:
     table = RESULTS["ScoreTable"]
-    again = ScoreTable(**_init_fields(table))
+    again = ScoreTable(**init_fields(table))
     assert again.total is table.total
     assert again.grade_code is table.grade_code
     assert all(again.values[k] is table.values[k] for k in table.values)
@@ -568,7 +562,7 @@ def test_hostile_fields_give_named_errors_or_results_that_round_trip(
     kind: str, data: st.DataObject
 ) -> None:
     result = RESULTS[kind]
-    fields = _init_fields(result)
+    fields = init_fields(result)
     name = data.draw(st.sampled_from(sorted(fields)), label="field")
     value = data.draw(hostile_columns, label="value")
     refused = ""

@@ -32,6 +32,7 @@ from cadredev.service import (
     open_case,
     service_metrics,
 )
+from hostile import hostile_values, init_fields, outcome
 
 DAY = dt.date(2025, 1, 6)
 
@@ -512,28 +513,7 @@ def test_policy_owners_must_be_named() -> None:
 
 # ------------------------------------------------------------ hostile input
 
-hostile = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(),
-        st.floats(),
-        st.text(max_size=4),
-        st.binary(max_size=3),
-        st.sampled_from([" k1 ", "\ud800", 10**400, DAY]),
-    ),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.tuples(inner, inner),
-        st.frozensets(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
-        st.dictionaries(st.text(max_size=3), inner, max_size=2),
-    ),
-    max_leaves=5,
-)
-
-
-def _init_fields(record: Any) -> dict[str, Any]:
-    return {a.name: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
+hostile = hostile_values(" k1 ", DAY)
 
 
 def _any(value: Any) -> Any:
@@ -541,24 +521,16 @@ def _any(value: Any) -> Any:
     return value
 
 
-def _outcome(make: Any) -> Any:
-    """Return what ``make()`` returns, or the InvalidInputError it raises."""
-    try:
-        return make()
-    except InvalidInputError as exc:
-        return exc
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(walks(policy=True), st.just(POLICY)), st.data())
 def test_cases_and_policies_from_hostile_fields_are_named_errors_or_round_trip(
     record: Any, data: st.DataObject
 ) -> None:
-    fields = _init_fields(record)
+    fields = init_fields(record)
     name = data.draw(st.sampled_from(sorted(fields)))
     fields[name] = data.draw(hostile)
     cls = type(record)
-    built = _outcome(lambda: cls(**fields))
+    built = outcome(lambda: cls(**fields))
     if isinstance(built, InvalidInputError):  # the record first, then the field
         assert str(built).startswith(cls.__name__)
         assert name in str(built)
@@ -578,7 +550,7 @@ def test_service_functions_check_what_they_are_given(value: Any, where: str) -> 
         "events": lambda: cases_from_events(value),
         "recorded_by": lambda: case_events([_open()], recorded_by=value),
     }
-    _outcome(calls[where])  # a result or a named error; any other exception fails the test
+    outcome(calls[where])  # a result or a named error; any other exception fails the test
 
 
 @pytest.mark.parametrize(
@@ -642,11 +614,11 @@ SERVICE_RESULTS = _service_results()
 def test_sweeps_and_metrics_from_hostile_fields_are_named_errors_or_round_trip(
     record: Any, data: st.DataObject
 ) -> None:
-    fields = _init_fields(record)
+    fields = init_fields(record)
     name = data.draw(st.sampled_from(sorted(fields)))
     fields[name] = data.draw(hostile)
     cls = type(record)
-    built = _outcome(lambda: cls(**fields))
+    built = outcome(lambda: cls(**fields))
     if isinstance(built, InvalidInputError):  # the record first, then the field
         assert str(built).startswith(cls.__name__)
         assert name in str(built)
@@ -656,7 +628,7 @@ def test_sweeps_and_metrics_from_hostile_fields_are_named_errors_or_round_trip(
 
 @pytest.mark.parametrize("record", SERVICE_RESULTS, ids=lambda r: type(r).__name__)
 def test_sweeps_and_metrics_rebuilt_from_their_fields_are_equal(record: Any) -> None:
-    assert type(record)(**_init_fields(record)) == record
+    assert type(record)(**init_fields(record)) == record
 
 
 def test_escalate_overdue_checks_its_cases() -> None:

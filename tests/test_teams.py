@@ -8,7 +8,6 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-import attrs
 import networkx as nx
 import numpy as np
 import pytest
@@ -27,6 +26,7 @@ from cadredev.teams import (
     grid_names,
 )
 from cadredev.teams._form import build_teams
+from hostile import hostile_values, init_fields
 
 AS_OF = 2025
 INDUSTRIES = ("ai", "bio", "stone", "logistics", "textiles")
@@ -763,24 +763,7 @@ def test_grid_names_are_distinct_ids_one_per_team(n_teams: int, prefix: str) -> 
 
 # ------------------------------------------------------------ hostile results
 
-hostile = st.recursive(
-    st.one_of(
-        st.none(),
-        st.booleans(),
-        st.integers(),
-        st.floats(),
-        st.text(max_size=4),
-        st.binary(max_size=3),
-        st.sampled_from([" c1 ", "\ud800", 10**400]),
-    ),
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3),
-        st.tuples(inner, inner),
-        st.frozensets(st.one_of(st.integers(), st.text(max_size=3)), max_size=3),
-        st.dictionaries(st.text(max_size=3), inner, max_size=2),
-    ),
-    max_leaves=5,
-)
+hostile = hostile_values(" c1 ")
 
 
 def _team_results() -> list[Any]:
@@ -793,16 +776,12 @@ def _team_results() -> list[Any]:
 TEAM_RESULTS = _team_results()
 
 
-def _init_fields(record: Any) -> dict[str, Any]:
-    return {a.alias: getattr(record, a.name) for a in attrs.fields(type(record)) if a.init}
-
-
 @settings(max_examples=200, deadline=None)
 @given(st.sampled_from(TEAM_RESULTS), st.data())
 def test_team_results_from_hostile_fields_are_named_errors_or_round_trip(
     record: Any, data: st.DataObject
 ) -> None:
-    fields = _init_fields(record)
+    fields = init_fields(record)
     name = data.draw(st.sampled_from(sorted(fields)))
     fields[name] = data.draw(hostile)
     cls = type(record)
@@ -816,6 +795,6 @@ def test_team_results_from_hostile_fields_are_named_errors_or_round_trip(
 
 @pytest.mark.parametrize("record", TEAM_RESULTS, ids=lambda r: type(r).__name__)
 def test_team_results_rebuilt_from_their_fields_are_equal(record: Any) -> None:
-    rebuilt = type(record)(**_init_fields(record))
+    rebuilt = type(record)(**init_fields(record))
     assert rebuilt == record
     assert io.load(type(record), io.dump(rebuilt)) == rebuilt

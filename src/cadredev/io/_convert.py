@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
-from cadredev._frozendict import FrozenDict
+from cadredev._frozendict import FrozenDict, id_key
 from cadredev._vocab import LabelledEnum
 from cadredev.errors import InvalidInputError
 
@@ -503,7 +503,11 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, frozenset | set):
-        return sorted(_jsonable(v) for v in value)
+        items = [_jsonable(v) for v in value]
+        try:
+            return sorted(items)
+        except TypeError:  # values of several kinds: a total order by their text
+            return sorted(items, key=id_key)
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
