@@ -34,6 +34,7 @@ __all__ = [
     "check_objective",
     "ideal_values",
     "min_share",
+    "pair_chunks",
     "pair_most",
     "solve_fair",
     "state_share",

@@ -19,7 +19,16 @@ from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
 from ._diagnose import history_notes
 from ._effort import Effort, effort_of
-from ._fair import at_least, cadre_values, check_objective, ideal_values, solve_fair, state_share
+from ._fair import (
+    at_least,
+    cadre_values,
+    check_objective,
+    ideal_values,
+    pair_chunks,
+    pair_most,
+    solve_fair,
+    state_share,
+)
 from ._improve import Search, improve
 from ._mip import aggregate_bound, build_model, solve_model, staffing_supply
 from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
@@ -282,35 +291,14 @@ def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
     """
     placed = 0
     value = 0.0
-    nk = max(1, len(comp.prog_names))
-    if len(comp.pair_c):
-        key = comp.pair_c * nk + comp.pair_k
-        order = np.lexsort((-comp.pair_v, key))
-        skey = key[order]
-        cuts = np.flatnonzero(np.diff(skey)) + 1
-        for chunk in np.split(order, cuts):
-            c, k = divmod(int(key[chunk[0]]), nk)
-            prog = problem.programs[k]
-            gap, length = int(comp.pgap[k]), int(comp.plen[k])
-            free = int((~comp.unavail[c]).sum())
-            # gap periods may fall on unavailable ones, placements may not
-            most = min(int(comp.pmax[k]), (comp.horizon + gap) // (length + gap), free // length)
-            if prog.no_repeat:
-                most = min(most, len(chunk))
-            if prog.one_per_category:
-                most = min(most, len(np.unique(comp.pcat[comp.pair_p[chunk]])))
-            if prog.career_max:
-                # per category: at most what the career limit leaves, or the maximum
-                cats = np.unique(comp.pcat[comp.pair_p[chunk]]).tolist()
-                limits = comp.pcareer[k, cats]
-                left = np.where(limits >= 0, limits - comp.hist_count[c, cats], comp.pmax[k])
-                most = min(most, int(left.clip(min=0).sum()))
-            placed += min(most, int(comp.pmin[k]))
-            if prog.no_repeat:
-                tops = comp.pair_v[chunk[:most]]
-            else:
-                tops = np.full(most, comp.pair_v[chunk[0]])
-            value += float(tops.clip(min=0).sum())
+    for c, k, chunk in pair_chunks(comp):
+        most = pair_most(problem, comp, c, k, chunk)
+        placed += min(most, int(comp.pmin[k]))
+        if problem.programs[k].no_repeat:
+            tops = comp.pair_v[chunk[:most]]
+        else:
+            tops = np.full(most, comp.pair_v[chunk[0]])
+        value += float(tops.clip(min=0).sum())
     # every placement takes at least the shortest length of post-periods and
     # of its unit's away-periods
     horizon = comp.horizon
