@@ -1,8 +1,9 @@
 """Exact b-matching for small integer weights: shortest paths in phases (primal-dual).
 
-The matching is a flow source -> mentee -> mentor -> sink (mentee arcs of
-capacity 1, mentor arcs of the mentor's capacity, edge arcs of cost
-``-weight``). Each phase computes shortest distances from the source in
+The matching is a flow source -> mentee -> mentor -> sink (mentee and
+mentor arcs of their capacities, edge arcs of cost ``-weight``; a mentor in
+a group reaches the sink through its group's node, of the group's
+capacity). Each phase computes shortest distances from the source in
 the residual graph under reduced costs (non-negative thanks to node
 potentials), moves the potentials by them, and then augments a maximum flow
 at once along every shortest augmenting path (the arcs of reduced cost 0).
