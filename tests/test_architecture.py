@@ -23,7 +23,7 @@ ROOT = Path(cadredev.__file__).parent
 # Each module belongs to the layer of its top-level name under cadredev.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "_frozendict", "_version", "_strategy_hook"}),
-    frozenset({"_validate", "_display"}),
+    frozenset({"_validate", "_arrays", "_display"}),
     frozenset({"_vocab", "model", "calendar", "events", "roster"}),
     frozenset(
         {"matching", "teams", "rotation", "scoring", "service", "contests", "selection", "training"}

@@ -677,7 +677,8 @@ def test_star_import_exposes_all() -> None:
 
 
 def test_array_checks_keep_arrays_of_the_right_dtype_and_name_the_first_bad_entry() -> None:
-    from cadredev._validate import bool_array, check_ids, int_array, real_array  # noqa: PLC0415
+    from cadredev._arrays import bool_array, int_array, real_array  # noqa: PLC0415
+    from cadredev._validate import check_ids  # noqa: PLC0415
 
     x = np.arange(6.0).reshape(3, 2)
     assert real_array(x, where="f", name="x", shape=(None, 2)) is x

@@ -17,15 +17,9 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._arrays import real_array
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import (
-    check_ids,
-    check_instances,
-    check_items,
-    check_text,
-    is_real,
-    real_array,
-)
+from cadredev._validate import check_ids, check_instances, check_items, check_text, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.roster import Roster
 

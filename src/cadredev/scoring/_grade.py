@@ -12,15 +12,8 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
-from cadredev._validate import (
-    MAX_COUNT,
-    check_ids,
-    check_items,
-    int_array,
-    is_int,
-    is_real,
-    real_array,
-)
+from cadredev._arrays import int_array, real_array
+from cadredev._validate import MAX_COUNT, check_ids, check_items, is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 

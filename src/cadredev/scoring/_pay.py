@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._arrays import int_array, real_array
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import check_ids, int_array, is_int, is_real, real_array
+from cadredev._validate import check_ids, is_int, is_real
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 

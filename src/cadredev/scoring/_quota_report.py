@@ -11,9 +11,10 @@ from typing import Any, Literal
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._arrays import int_array
 from cadredev._display import HTML_ROWS, html_table, need_pandas
 from cadredev._frozendict import id_key
-from cadredev._validate import MAX_COUNT, check_ids, check_items, int_array, is_int
+from cadredev._validate import MAX_COUNT, check_ids, check_items, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 

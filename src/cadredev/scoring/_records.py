@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._arrays import int_array, real_array
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import check_ids, id_problem, int_array, is_real, real_array
+from cadredev._validate import check_ids, id_problem, is_real
 from cadredev.errors import InvalidInputError
 
 from ._periods import check_period, check_periods, period_months

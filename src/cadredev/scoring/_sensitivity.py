@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._arrays import real_array
 from cadredev._display import HTML_ROWS, html_table, need_pandas
 from cadredev._validate import (
     MAX_COUNT,
@@ -26,7 +27,6 @@ from cadredev._validate import (
     id_problem,
     is_int,
     is_real,
-    real_array,
     rng_from,
 )
 from cadredev.errors import InvalidInputError

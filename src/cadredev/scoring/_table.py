@@ -12,16 +12,9 @@ from typing import Any, Literal
 import numpy as np
 from attrs import field, frozen
 
+from cadredev._arrays import bool_array, int_array, real_array
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import (
-    bool_array,
-    check_id,
-    check_instances,
-    check_items,
-    int_array,
-    is_int,
-    real_array,
-)
+from cadredev._validate import check_id, check_instances, check_items, is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 

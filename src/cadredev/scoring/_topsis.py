@@ -10,7 +10,8 @@ from typing import Any, Literal
 
 import numpy as np
 
-from cadredev._validate import check_items, real_array
+from cadredev._arrays import real_array
+from cadredev._validate import check_items
 from cadredev.errors import InvalidInputError
 
 __all__ = ["topsis"]
