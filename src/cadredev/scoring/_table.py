@@ -6,18 +6,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np
 from attrs import field, frozen
 
-from cadredev._arrays import bool_array, int_array, real_array
 from cadredev._display import HTML_ROWS, html_table, need_pandas
-from cadredev._validate import check_id, check_instances, check_items, is_int
+from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
 from cadredev.model import FrozenDict
 
+from . import _table_fields as convert
 from ._audit import AuditEntry, audit_entries
 from ._cadres import ScoredCadres
 from ._compare import same_fields
@@ -25,7 +25,6 @@ from ._context import ScoreContext
 from ._exempt import AppliedExemption, Exemption
 from ._labels import Labels, both, check_labels, grade_labels, grade_text, line_text
 from ._override import AppliedOverride
-from ._periods import check_periods
 from ._pool import pool_of, tenure_day
 from ._records import Records
 from ._results import Contribution, Explanation, Leaderboard, LeaderboardRow, ReservePool
@@ -37,99 +36,6 @@ IntArray = np.ndarray[Any, np.dtype[np.int64]]
 FloatArray = np.ndarray[Any, np.dtype[np.float64]]
 BoolArray = np.ndarray[Any, np.dtype[np.bool_]]
 ObjArray = np.ndarray[Any, np.dtype[np.object_]]
-
-
-_WHERE = "ScoreTable"
-
-
-def _total(value: Any) -> FloatArray:
-    return real_array(value, where=_WHERE, name="total")  # type: ignore[no-any-return]
-
-
-def _penalties(value: Any) -> FloatArray:
-    return real_array(value, where=_WHERE, name="penalties")  # type: ignore[no-any-return]
-
-
-def _columns(value: Any) -> FrozenDict[str, FloatArray]:
-    if not isinstance(value, Mapping):
-        raise InvalidInputError(
-            f"ScoreTable: values must map each record id to a column, got {type(value).__name__}"
-        )
-    out: dict[str, FloatArray] = {}
-    for key, column in value.items():
-        check_id(key, where=_WHERE, name="values key")
-        out[key] = real_array(
-            column, where=_WHERE, name=f"values[{key!r}]", allow_nan=True, allow_inf=True
-        )
-    _no_infinity(out)
-    return FrozenDict(out)
-
-
-def _no_infinity(columns: Mapping[str, FloatArray]) -> None:
-    """Raise unless every column is finite or NaN (NaN: nothing was recorded).
-
-    Columns cut from one matrix (as :func:`score` makes them) are checked
-    through that matrix at once, contiguously; any other column, or any
-    column of a matrix holding an infinity somewhere, on its own.
-    """
-    clean: set[int] = set()
-    for base in {id(c.base): c.base for c in columns.values() if c.base is not None}.values():
-        if isinstance(base, np.ndarray) and base.dtype == np.float64 and not np.isinf(base).any():
-            clean.add(id(base))
-    for key, column in columns.items():
-        if id(column.base) not in clean and column.size and np.isinf(column).any():
-            at = int(np.argmax(np.isinf(column)))
-            raise InvalidInputError(
-                f"ScoreTable: values[{key!r}][{at}] must be finite or NaN, got {column[at]}"
-            )
-
-
-def _grade_code(value: Any) -> IntArray:
-    return int_array(value, where=_WHERE, name="grade_code", minimum=0)  # type: ignore[no-any-return]
-
-
-def _rank(value: Any) -> IntArray:
-    return int_array(value, where=_WHERE, name="rank", minimum=1)  # type: ignore[no-any-return]
-
-
-def _bools(value: Any) -> BoolArray:
-    return bool_array(value, where=_WHERE, name="vetoed")  # type: ignore[no-any-return]
-
-
-def _periods(value: Any) -> tuple[str, ...]:
-    return check_periods(value, where=_WHERE, name="scored_periods")
-
-
-def _pairs(value: Any, name: str, first: type[Any]) -> tuple[tuple[Any, str], ...]:
-    """Return *value* as a tuple of ``(first, text)`` pairs, else raise naming the field."""
-    items = check_items(value, where=_WHERE, name=name)
-    for item in items:
-        if not (
-            isinstance(item, tuple)
-            and len(item) == 2
-            and isinstance(item[0], first)
-            and isinstance(item[1], str)
-        ):
-            raise InvalidInputError(
-                f"ScoreTable: {name} must hold ({first.__name__}, reason) pairs, got {item!r}"
-            )
-    return items
-
-
-def _excluded(value: Any) -> tuple[tuple[str, str], ...]:
-    return _pairs(value, "excluded", str)
-
-
-def _unused(value: Any) -> tuple[tuple[Exemption, str], ...]:
-    return _pairs(value, "exemptions_unused", Exemption)
-
-
-def _applied(value: Any) -> tuple[AppliedExemption, ...]:
-    return check_instances(value, AppliedExemption, where=_WHERE, name="exemptions_applied")
-
-
-def _overrides(value: Any) -> tuple[AppliedOverride, ...]:
-    return check_instances(value, AppliedOverride, where=_WHERE, name="overrides")
 
 
 def _plural(n: int, word: str) -> str:
@@ -198,17 +104,19 @@ class ScoreTable:
 
     scheme: Scheme
     cadres: ScoredCadres
-    scored_periods: tuple[str, ...] = field(converter=_periods)
-    values: FrozenDict[str, FloatArray] = field(converter=_columns)
-    total: FloatArray = field(converter=_total)
-    penalties: FloatArray = field(converter=_penalties)
-    grade_code: IntArray = field(converter=_grade_code)
-    rank: IntArray = field(converter=_rank)
-    vetoed: BoolArray = field(converter=_bools)
-    excluded: tuple[tuple[str, str], ...] = field(default=(), converter=_excluded)
-    exemptions_applied: tuple[AppliedExemption, ...] = field(default=(), converter=_applied)
-    exemptions_unused: tuple[tuple[Exemption, str], ...] = field(default=(), converter=_unused)
-    overrides: tuple[AppliedOverride, ...] = field(default=(), converter=_overrides)
+    scored_periods: tuple[str, ...] = field(converter=convert.periods)
+    values: FrozenDict[str, FloatArray] = field(converter=convert.columns)
+    total: FloatArray = field(converter=convert.total)
+    penalties: FloatArray = field(converter=convert.penalties)
+    grade_code: IntArray = field(converter=convert.grade_code)
+    rank: IntArray = field(converter=convert.rank)
+    vetoed: BoolArray = field(converter=convert.bools)
+    excluded: tuple[tuple[str, str], ...] = field(default=(), converter=convert.excluded)
+    exemptions_applied: tuple[AppliedExemption, ...] = field(default=(), converter=convert.applied)
+    exemptions_unused: tuple[tuple[Exemption, str], ...] = field(
+        default=(), converter=convert.unused
+    )
+    overrides: tuple[AppliedOverride, ...] = field(default=(), converter=convert.overrides)
     _cache: dict[str, Any] = field(init=False, factory=dict, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
