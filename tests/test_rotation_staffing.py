@@ -32,7 +32,7 @@ from cadredev.rotation import (
     schedule,
 )
 from cadredev.rotation._compile import compile_problem
-from cadredev.rotation._solve import _counting_bound
+from cadredev.rotation._counting import counting_bound
 from test_rotation_rules import Oracle, rule_problems
 
 cp_model = pytest.importorskip("ortools.sat.python.cp_model")
@@ -100,7 +100,7 @@ def test_exact_plan_matches_cp_sat(problem: RotationProblem) -> None:
     if plan.method == "exact":
         assert (plan.objective.placed, plan.objective.value) == pytest.approx(best, abs=1e-6)
     comp = compile_problem(problem)
-    assert _counting_bound(problem, comp).placed >= best[0]
+    assert counting_bound(problem, comp).placed >= best[0]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._compile import Compiled, compile_problem
+from ._counting import pair_chunks, pair_most
 from ._mip import Model, Solution, _matrix
 from ._problem import RotationProblem
 from ._records import Assignment
@@ -34,8 +35,6 @@ __all__ = [
     "check_objective",
     "ideal_values",
     "min_share",
-    "pair_chunks",
-    "pair_most",
     "solve_fair",
     "state_share",
 ]
@@ -60,43 +59,6 @@ def check_objective(objective: object, where: str) -> bool:
             f"got {objective!r}"
         )
     return objective == "fair"
-
-
-def pair_most(problem: RotationProblem, comp: Compiled, c: int, k: int, chunk: np.ndarray) -> int:
-    """Most placements of cadre ``c`` in program ``k`` given its pairs ``chunk``.
-
-    ``chunk`` indexes the (cadre, program, post) pairs of ``comp`` for that
-    cadre and program.
-    """
-    prog = problem.programs[k]
-    gap, length = int(comp.pgap[k]), int(comp.plen[k])
-    free = int((~comp.unavail[c]).sum())
-    # gap periods may fall on unavailable ones, placements may not
-    most = min(int(comp.pmax[k]), (comp.horizon + gap) // (length + gap), free // length)
-    if prog.no_repeat:
-        most = min(most, len(chunk))
-    if prog.one_per_category:
-        most = min(most, len(np.unique(comp.pcat[comp.pair_p[chunk]])))
-    if prog.career_max:
-        # per category: at most what the career limit leaves, or the maximum
-        cats = np.unique(comp.pcat[comp.pair_p[chunk]]).tolist()
-        limits = comp.pcareer[k, cats]
-        left = np.where(limits >= 0, limits - comp.hist_count[c, cats], comp.pmax[k])
-        most = min(most, int(left.clip(min=0).sum()))
-    return max(0, most)
-
-
-def pair_chunks(comp: Compiled) -> Iterable[tuple[int, int, np.ndarray]]:
-    """Yield (cadre, program, pairs best value first) for every pair group."""
-    if len(comp.pair_c) == 0:
-        return
-    nk = max(1, len(comp.prog_names))
-    key = comp.pair_c * nk + comp.pair_k
-    order = np.lexsort((-comp.pair_v, key))
-    cuts = np.flatnonzero(np.diff(key[order])) + 1
-    for chunk in np.split(order, cuts):
-        c, k = divmod(int(key[chunk[0]]), nk)
-        yield c, k, chunk
 
 
 def ideal_values(problem: RotationProblem, comp: Compiled | None = None) -> np.ndarray:

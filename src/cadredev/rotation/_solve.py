@@ -17,6 +17,7 @@ from cadredev.model import Cadre
 
 from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
+from ._counting import counting_bound
 from ._diagnose import history_notes
 from ._effort import Effort, effort_of
 from ._fair import (
@@ -24,13 +25,11 @@ from ._fair import (
     cadre_values,
     check_objective,
     ideal_values,
-    pair_chunks,
-    pair_most,
     solve_fair,
     state_share,
 )
 from ._improve import Search, improve
-from ._mip import aggregate_bound, build_model, solve_model, staffing_supply
+from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
 from ._problem import RotationProblem
 from ._records import Assignment, Program, Unplaced
@@ -217,7 +216,8 @@ def _solve(
                 method="lp",
             )
     if bound is None and not exclude:
-        bound = _counting_bound(problem, comp)
+        counted = counting_bound(problem, comp)
+        bound = Bound(placed=counted.placed, value=counted.value, method="counting")
     if bound is not None and share_bound is not None and method != "exact":
         # the share solve's dual bound, for plans reaching its first level
         bound = attrs.evolve(bound, share=max(share_bound, achieved or 0.0))
@@ -278,42 +278,6 @@ def _score(comp: Compiled, state: State) -> tuple[int, float]:
 
 def _fixed_value(problem: RotationProblem, fixed: tuple[Assignment, ...]) -> float:
     return sum(problem.value_of(a) for a in fixed)
-
-
-def _counting_bound(problem: RotationProblem, comp: Compiled) -> Bound:
-    """Per cadre and program: at most ``min`` placements, each at most its best value.
-
-    Staffing minimums add, per post-period, at most the minimum and at most
-    the cadres who could be placed there in that period.
-
-    Counts use every (cadre, program, post) pair with a free window, before any
-    pruning of options, so the bound holds for the whole problem.
-    """
-    placed = 0
-    value = 0.0
-    for c, k, chunk in pair_chunks(comp):
-        most = pair_most(problem, comp, c, k, chunk)
-        placed += min(most, int(comp.pmin[k]))
-        if problem.programs[k].no_repeat:
-            tops = comp.pair_v[chunk[:most]]
-        else:
-            tops = np.full(most, comp.pair_v[chunk[0]])
-        value += float(tops.clip(min=0).sum())
-    # every placement takes at least the shortest length of post-periods and
-    # of its unit's away-periods
-    horizon = comp.horizon
-    shortest = int(comp.plen.min()) if len(comp.plen) else 1
-    post_supply = 0
-    for j, post in enumerate(problem.posts):
-        lengths = [p.length for p in problem.programs if post.category in p.categories]
-        if lengths:
-            post_supply += int(comp.pcap[j]) * horizon // min(lengths)
-    unit_supply = int(sum(int(lim) * horizon // shortest for lim in comp.away_limit))
-    placed = min(placed, post_supply, unit_supply)
-    # staffing: each post-period at most its minimum and the cadres who could be there
-    if comp.need.any():
-        placed += int(np.minimum(comp.need, staffing_supply(comp)).sum())
-    return Bound(placed=placed, value=round(value, 9), method="counting")
 
 
 def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[Unplaced, ...]:
