@@ -90,21 +90,8 @@ def _frozen_allowed(value: Any) -> Any:
     return value
 
 
-def _frozen_capacity(value: Any) -> Any:
-    if value is None:
-        return None
-    if isinstance(value, Mapping):
-        if not value:
-            return None
-        out: dict[Any, Any] = {}
-        for k, v in value.items():
-            key = tuple(_to_int(x) for x in k) if isinstance(k, tuple | list) else k
-            out[key] = _to_int(v)
-        return FrozenDict(out)
-    return value
-
-
-def _frozen_staffing(value: Any) -> Any:
+def _frozen_by_post_period(value: Any) -> Any:
+    """Freeze a mapping keyed by post or (post, period) into integer values; empty is ``None``."""
     if isinstance(value, Mapping):
         if not value:
             return None
@@ -333,13 +320,13 @@ class RotationProblem:
     calendar: Calendar | None = None
     allowed: FrozenDict[str, frozenset[str]] = field(factory=FrozenDict, converter=_frozen_allowed)
     capacity: FrozenDict[tuple[str, int], int] | None = field(
-        default=None, converter=_frozen_capacity
+        default=None, converter=_frozen_by_post_period
     )
 
     precedence: tuple[tuple[str, str], ...] = field(default=(), converter=_sorted_pairs)
 
     min_staffing: FrozenDict[tuple[str, int], int] | None = field(
-        default=None, converter=_frozen_staffing
+        default=None, converter=_frozen_by_post_period
     )
 
     def __attrs_post_init__(self) -> None:
