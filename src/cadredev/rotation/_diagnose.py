@@ -81,7 +81,8 @@ def diagnose(
         Seconds, or ``None`` (the default) for no limit. The clock is read
         between programs, between blocks of cadres and between the checks.
     memory_limit
-        Bytes the compiled problem may take, as for :func:`schedule`.
+        Bytes the compiled problem may take, as for
+        :func:`~cadredev.rotation.schedule`.
 
     Returns
     -------
