@@ -416,7 +416,8 @@ def schedule(
         counted and checked against it before any is made; beyond it each
         cadre keeps only its best posts, and the whole-problem MIP, the LP
         bound and large neighbourhoods are skipped or made smaller where
-        their estimates exceed it. ``plan.stopped_because`` says so.
+        their estimates exceed it. ``plan.stopped_because`` says so. Give
+        it explicitly for plans that do not depend on the machine.
 
     Returns
     -------
