@@ -267,19 +267,18 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
             if need[ck] <= r:
                 continue
             # pack tightly: prefer starts whose neighbouring periods are already
-            # full (or the horizon's edge), then higher value
+            # full in the post and in the cadre's unit (or the horizon's
+            # edge), then higher value
+            away = state.ufull[state.cunit[ck[0]]]
             best, best_fit = -1, -1
             for o in groups[ck].tolist():
                 c, p, k, s, ln = oc[o], op[o], ok[o], os_[o], ol[o]
                 if not state.feasible(c, p, k, s, ln):
                     continue
-                full = state.pfull[p]
-                fit = (s == 0 or (full >> (s - 1)) & 1) + (
-                    s + ln == horizon or (full >> (s + ln)) & 1
-                )
+                fit = _fit(state.pfull[p], s, ln, horizon) + _fit(away, s, ln, horizon)
                 if fit > best_fit:
                     best, best_fit = o, fit
-                    if fit == 2:
+                    if fit == 4:
                         break
             if best >= 0:
                 state.add(oc[best], op[best], ok[best], os_[best], ol[best])
@@ -304,6 +303,13 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
             if state.feasible(oc[o], op[o], ok[o], os_[o], ol[o]):
                 state.add(oc[o], op[o], ok[o], os_[o], ol[o])
                 break
+
+
+def _fit(full: int, s: int, length: int, horizon: int) -> int:
+    """How many ends of the window ``[s, s + length)`` touch a full period or the horizon's edge."""
+    return int(s == 0 or (full >> (s - 1)) & 1) + int(
+        s + length == horizon or (full >> (s + length)) & 1
+    )
 
 
 def _staff(comp: Compiled, state: State) -> None:

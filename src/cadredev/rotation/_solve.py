@@ -111,7 +111,8 @@ def _solve(
         limits=limits,
         fit=True,
     )
-    effort, lp_fits = fit_effort(effort, comp, limits.memory)
+    want_lp = len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude
+    effort, lp_fits = fit_effort(effort, comp, limits.memory, lp=want_lp)
     state = State(comp)
     cidx, pidx, kidx = comp._cidx, comp._pidx, comp._kidx  # noqa: SLF001
     ideal = _ideal(problem, comp, exclude, plain=min_start == 0 and not closed) if fair else None
@@ -207,7 +208,7 @@ def _solve(
         bound = Bound(
             placed=objective.placed, value=objective.value, method="optimal", share=achieved
         )
-    elif len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude and lp_fits:
+    elif lp_fits:
         lp = aggregate_bound(comp, base, reached=objective.placed - base.placed())
         if lp is not None:
             bound = Bound(
@@ -411,8 +412,8 @@ def schedule(
         is ``inf`` once the bound's placements are reached.
         ``plan.min_share`` reports the smallest share.
     memory_limit
-        Bytes the solver may use (default: a quarter of the memory available
-        at the call, 4 GiB where it cannot be read). Placement options are
+        Bytes the solver may use (default: a quarter of the machine's
+        physical memory, 4 GiB where it cannot be read). Placement options are
         counted and checked against it before any is made; beyond it each
         cadre keeps only its best posts, and the whole-problem MIP, the LP
         bound and large neighbourhoods are skipped or made smaller where
