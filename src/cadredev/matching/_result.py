@@ -21,7 +21,14 @@ from cadredev.errors import InvalidInputError
 from ._contract import Pair, Problem, pair_key, parse
 from ._explain import MatchExplanation, explain
 from ._summary import MatchSummary, summarise
-from ._table import Candidates, build_candidates, each_id, each_pair, pairs_field
+from ._table import (
+    Candidates,
+    TableContext,
+    build_candidates,
+    each_id,
+    each_pair,
+    pairs_field,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -133,13 +140,14 @@ class Source:
 
     ``chosen`` masks the chosen edges and ``sub`` the edges of the
     matching's role (all edges without roles); ``unmatched`` maps each
-    unmatched mentee to why.
+    unmatched mentee to why; ``context`` says how ``match`` was called.
     """
 
     problem: Problem
     chosen: np.ndarray
     sub: np.ndarray
     unmatched: Mapping[Hashable, str]
+    context: TableContext = TableContext()
 
 
 @named_errors
@@ -278,7 +286,7 @@ class Matching:
         if source is None:  # pragma: no cover - a matching has one or the other
             raise InvalidInputError("Matching: no candidates table and no graph")
         return build_candidates(
-            source.problem, source.chosen, source.sub, self.role, source.unmatched
+            source.problem, source.chosen, source.sub, self.role, source.unmatched, source.context
         )
 
     # ----------------------------------------------------------- equality
