@@ -130,8 +130,14 @@ class MatchExplanation:
     mentor or a group of mentors at capacity, a pair worse than the
     mentee's own when its slots are all taken, a cost rather than a weight:
 
-    >>> g = nx.Graph([("ana", "wang", {"cost": 1.0}), ("ana", "li", {"cost": 3.0}),
-    ...               ("bo", "wang", {"cost": 2.0}), ("bo", "zhao", {"cost": 5.0})])
+    >>> g = nx.Graph(
+    ...     [
+    ...         ("ana", "wang", {"cost": 1.0}),
+    ...         ("ana", "li", {"cost": 3.0}),
+    ...         ("bo", "wang", {"cost": 2.0}),
+    ...         ("bo", "zhao", {"cost": 5.0}),
+    ...     ]
+    ... )
     >>> nx.set_node_attributes(g, {"ana": 0, "bo": 0, "wang": 1, "li": 1, "zhao": 1}, "bipartite")
     >>> teams = {"east": (1, ["li", "wang"])}
     >>> m = match(g, weight="cost", objective="min_cost", groups=teams)
@@ -186,7 +192,7 @@ class MatchExplanation:
         return self.objective == "min_cost"
 
     def _value(self, weight: float) -> float:
-        """A weight as shown: the cost for ``"min_cost"``."""
+        """Return a weight as shown: the cost for ``"min_cost"``."""
         return (-weight if self._cost else weight) + 0.0
 
     def _shown(self, weight: float) -> str:
@@ -329,9 +335,11 @@ class _WhyNot:
         return f"group {table.groups[g]} full (capacity {int(table.group_capacities[g])})"
 
     def _otherwise(self, we: float) -> str:
-        """The cause when neither the mentor nor its group is full nor the pair worse."""
+        """Return the cause when neither the mentor nor its group is full nor the pair worse."""
         table = self.table
-        if self.full and self.worst is not None and we == self.worst:
+        if self.full and self.worst is None:
+            return "the mentee takes no mentor (capacity 0)"
+        if self.full and we == self.worst:
             if self.method == "stable" and table.mentee_scores:
                 return f"equal {self.noun}; ranked lower by the mentee's own scores or by id"
             how = "balancing the mentors' loads, then by id" if table.balance else "id"
@@ -340,9 +348,7 @@ class _WhyNot:
             return f"negative {self.noun} ({_number(we)})"
         if self.full and self.method == "stable":
             return "ranked lower by the mentee's own scores"
-        if self.full and self.capacity is not None:
-            if self.capacity == 0:
-                return "the mentee takes no mentor (capacity 0)"
+        if self.full:
             return f"the mentee's slots are taken (capacity {self.capacity})"
         return "not chosen by the method"
 
@@ -362,7 +368,8 @@ def rule(table: Candidates, method: str) -> str:
         if table.balance:
             text += ", then the most even mentor loads"
     elif method == "greedy":
-        text = f"greedy: pairs by {noun}, {'lowest' if cost else 'highest'} first, while both have room"
+        first = "lowest" if cost else "highest"
+        text = f"greedy: pairs by {noun}, {first} first, while both have room"
     else:
         text = (
             "stable: no mentee and mentor would both rather be together "

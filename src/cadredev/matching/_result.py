@@ -147,7 +147,7 @@ class Source:
     chosen: np.ndarray
     sub: np.ndarray
     unmatched: Mapping[Hashable, str]
-    context: TableContext = TableContext()
+    context: TableContext = field(factory=TableContext)
 
 
 @named_errors

@@ -162,7 +162,7 @@ def _same(a: npt.NDArray[Any] | None, b: npt.NDArray[Any] | None) -> bool:
     """Return whether two optional columns are equal (``None`` only equals ``None``)."""
     if a is None or b is None:
         return a is None and b is None
-    return a.tolist() == b.tolist()
+    return bool(a.tolist() == b.tolist())
 
 
 @frozen(kw_only=True, eq=False)
@@ -576,7 +576,7 @@ class Candidates:
         )
 
 
-def build_candidates(
+def build_candidates(  # noqa: PLR0917  (private: one matching's parts)
     prob: Problem,
     chosen: np.ndarray,
     sub: np.ndarray,
@@ -642,7 +642,7 @@ def _mentee_capacities(prob: Problem, role: str | None) -> IntArray | None:
 
 
 def _group_columns(context: TableContext, keep: IntArray) -> dict[str, Any]:
-    """The ``groups``, ``group_capacities`` and ``mentor_groups`` columns (empty: no groups)."""
+    """Return the columns ``groups``, ``group_capacities`` and ``mentor_groups`` (if any)."""
     if context.grouping is None:
         return {}
     group_of, group_cap = context.grouping
