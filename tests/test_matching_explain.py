@@ -79,12 +79,19 @@ def cases(draw: st.DrawFn) -> Case:
     dropped = draw(st.lists(st.sampled_from(edges), unique=True, max_size=2)) if edges else []
     g.remove_edges_from(dropped)
     g.graph["forbidden"] = dict.fromkeys(dropped, "previous mentor")
-    label = draw(st.lists(st.sampled_from(["east", 7, None]), min_size=m, max_size=m))
-    groups: dict[Hashable, tuple[int, list[str]]] = {}
-    for group in ("east", 7):
-        members = [f"b{j}" for j in range(m) if label[j] == group]
-        if members:
-            groups[group] = (draw(st.integers(0, 4)), members)
+    kind = draw(st.sampled_from(["groups", "groups", "none", "roles"]))
+    groups: dict[Hashable, tuple[int, list[str]]] | None = None
+    if kind == "groups":  # "east" and 7 (ids of two types); {} when neither has a member
+        label = draw(st.lists(st.sampled_from(["east", 7, None]), min_size=m, max_size=m))
+        groups = {}
+        for group in ("east", 7):
+            members = [f"b{j}" for j in range(m) if label[j] == group]
+            if members:
+                groups[group] = (draw(st.integers(0, 4)), members)
+    elif kind == "roles":  # a role-typed graph: one mentor per role per mentee
+        roles = draw(st.lists(st.sampled_from(["growth", "practice"]), min_size=m, max_size=m))
+        nx.set_node_attributes(g, {f"b{j}": r for j, r in enumerate(roles)}, "role")
+        g.graph["roles"] = ("growth", "practice")
     method = draw(st.sampled_from(["optimal", "stable", "greedy"]))
     options: dict[str, Any] = {
         "method": method,
@@ -93,12 +100,9 @@ def cases(draw: st.DrawFn) -> Case:
     }
     if method == "optimal":
         options["balance"] = draw(st.sampled_from([None, "load"]))
-    chosen_groups: dict[Hashable, tuple[int, list[str]]] | None = groups
-    if not groups and draw(st.booleans()):
-        chosen_groups = None
-    if method == "stable" and chosen_groups is None:
+    if method == "stable" and groups is None:
         options["proposing"] = draw(st.sampled_from(["mentee", "mentor"]))
-    return Case(graph=g, groups=chosen_groups, options=options)
+    return Case(graph=g, groups=groups, options=options)
 
 
 # ------------------------------------------------------------ the facts
@@ -110,6 +114,8 @@ class Facts:
 
     case: Case
     result: Matching
+    role: str | None = None
+    """The role of ``result`` (one of a role-typed matching's parts), else ``None``."""
 
     def weight(self, a: Hashable, b: Hashable) -> float:
         """The pair's weight as the matching holds it: a cost negated for ``"min_cost"``."""
@@ -143,18 +149,31 @@ class Facts:
         cap, members = self.case.groups[group]
         return sum(self.load(b) for b in members) == cap
 
-    def mentee_full(self, mentee: Hashable) -> bool:
-        return len(self.result.mentors_of(mentee)) >= self.capacity(mentee)
+    def own(self, mentee: Hashable, mentor: Hashable) -> tuple[Hashable, ...]:
+        """The mentee's mentors that take a slot ``mentor`` would take (of its role)."""
+        role = self.case.graph.nodes[mentor].get("role")
+        return tuple(
+            b
+            for b in self.result.mentors_of(mentee)
+            if self.case.graph.nodes[b].get("role") == role
+        )
+
+    def mentee_full(self, mentee: Hashable, mentor: Hashable) -> bool:
+        slots = self.capacity(mentee)
+        if "roles" in self.case.graph.graph:
+            slots = min(slots, 1)  # one per role
+        return len(self.own(mentee, mentor)) >= slots
 
     def candidates(self, mentee: Hashable) -> set[Hashable]:
-        return set(self.case.graph[mentee])
+        nodes = self.case.graph.nodes
+        return {b for b in self.case.graph[mentee] if self.role in (None, nodes[b].get("role"))}
 
 
 def check_alternative(facts: Facts, mentee: Hashable, mentor: Hashable, why: str) -> None:
     """Every fact the reason states holds, and each of the three facts is stated iff it holds."""
-    result, objective = facts.result, facts.case.options["objective"]
+    objective = facts.case.options["objective"]
     w = facts.weight(mentee, mentor)
-    own = result.mentors_of(mentee)
+    own = facts.own(mentee, mentor)
     worst = min((facts.weight(mentee, b) for b in own), default=None)
     full = FULL.search(why)
     assert (full is not None) == facts.mentor_full(mentor), why
@@ -167,7 +186,7 @@ def check_alternative(facts: Facts, mentee: Hashable, mentor: Hashable, why: str
         assert group[1] == str(name)
         assert int(group[2]) == facts.case.groups[name][0]
     worse = WORSE.search(why)
-    is_worse = facts.mentee_full(mentee) and worst is not None and w < worst
+    is_worse = facts.mentee_full(mentee, mentor) and worst is not None and w < worst
     assert (worse is not None) == is_worse, why
     if worse is not None and worst is not None:
         if objective == "min_cost":  # costs, positive where the costs are
@@ -186,8 +205,8 @@ def check_other_cause(
     """The one cause given when neither mentor nor group is full nor the pair worse."""
     method, objective = facts.case.options["method"], facts.case.options["objective"]
     w = facts.weight(mentee, mentor)
-    own = facts.result.mentors_of(mentee)
-    full = facts.mentee_full(mentee)
+    own = facts.own(mentee, mentor)
+    full = facts.mentee_full(mentee, mentor)
     if why.startswith("equal "):
         assert full, why
         assert w == worst, why
@@ -231,8 +250,11 @@ def check_unmatched(facts: Facts, mentee: Hashable, reason: str) -> None:
         raise AssertionError(f"{mentee}: {reason}")
 
 
-def check_explanations(case: Case, result: Matching) -> None:
-    facts = Facts(case, result)
+def check_explanations(case: Case, result: Matching, role: str | None = None) -> None:
+    """Check every mentee's explanation, in ``result`` and in each of its roles' parts."""
+    for part_role, part in result.by_role.items():
+        check_explanations(case, part, part_role)
+    facts = Facts(case, result, role)
     graph, options = case.graph, case.options
     mentees = [u for u, d in graph.nodes(data=True) if d["bipartite"] == 0]
     for mentee in mentees:
@@ -423,6 +445,22 @@ def test_balanced_ties_are_said_to_be_balanced() -> None:
     assert "the most even mentor loads" in result.explain("a0").rule
 
 
+def test_a_role_slot_is_compared_with_its_own_role_only() -> None:
+    g: nx.Graph[Any] = nx.Graph(roles=("growth", "practice"))
+    g.add_nodes_from(["ana", "bo"], bipartite=0)
+    g.add_nodes_from([("wang", {"role": "growth"}), ("li", {"role": "practice"})], bipartite=1)
+    g.add_weighted_edges_from([("ana", "wang", 5.0), ("ana", "li", 1.0), ("bo", "li", 4.0)])
+    result = match(g)
+    assert result.mentors_of("ana") == ("wang",)
+    assert result.candidates.mentor_roles == ("practice", "growth")
+    # li is worse than wang, but wang holds the growth slot and ana's practice slot is
+    # free: li is full, nothing else
+    assert result.explain("ana").alternatives == (("li", 1.0, "full (capacity 1)"),)
+    assert result.by_role["practice"].explain("ana").alternatives == (
+        ("li", 1.0, "full (capacity 1)"),
+    )
+
+
 # ------------------------------------------------------------ documents
 
 
@@ -544,6 +582,9 @@ def table_fields() -> dict[str, Any]:
         ({"groups": np.array([["team"]], dtype=object)},
          "groups must be None or a one-dimensional object array"),
         ({"groups": unhashable_ids()}, "groups must be ids"),
+        ({"mentor_roles": ("growth",)},
+         r"mentor_roles must have one entry per mentor \(3\), got 1"),
+        ({"mentor_roles": ["a", "b", "c"]}, "mentor_roles must be None or a tuple of strings"),
     ],
 )  # fmt: skip
 def test_the_new_columns_are_checked(change: dict[str, Any], message: str) -> None:

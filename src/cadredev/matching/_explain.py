@@ -289,36 +289,44 @@ def _number(value: float) -> str:
 class _WhyNot:
     """Why a candidate pair of one mentee was not chosen: every fact of the result that applies.
 
-    The facts, in this order and joined by ``"; "``: the mentee is full and
-    the pair is worse than its worst chosen one; the mentor is full; the
+    The facts, in this order and joined by ``"; "``: the mentee's slots are
+    all taken (those of the mentor's role, in a role-typed table) and the
+    pair is worse than its worst chosen one; the mentor is full; the
     mentor's group is full. Without any of them, the one other cause that
     applies: an equal pair won the tie, the pair is unacceptable, the
     mentee ranked it lower (stable) or its slots are taken.
     """
 
     def __init__(self, table: Candidates, i: int, own: list[int], method: str) -> None:
-        self.table, self.method = table, method
-        weights = table.pair_weights
-        self.worst = min((float(weights[e]) for e in own), default=None)
+        self.table, self.method, self.own = table, method, own
         caps = table.mentee_capacities
         self.capacity = None if caps is None else int(caps[i])
-        self.full = bool(own) if self.capacity is None else len(own) >= self.capacity
         self.cost = table.objective == "min_cost"
         self.noun = "cost" if self.cost else table.weight_name
+
+    def _slots(self, j: int) -> tuple[bool, float | None]:
+        """Return whether the mentee's slots for mentor ``j`` are all taken, and its worst pair."""
+        table, own = self.table, self.own
+        roles = table.mentor_roles
+        if roles is not None:
+            own = [e for e in own if roles[int(table.pair_mentors[e])] == roles[j]]
+        worst = min((float(table.pair_weights[e]) for e in own), default=None)
+        return (bool(own) if self.capacity is None else len(own) >= self.capacity), worst
 
     def __call__(self, e: int) -> str:
         table = self.table
         j = int(table.pair_mentors[e])
         we = float(table.pair_weights[e])
+        full, worst = self._slots(j)
         facts: list[str] = []
-        if self.full and self.worst is not None and we < self.worst:
-            facts.append(self._worse(we, self.worst))
+        if full and worst is not None and we < worst:
+            facts.append(self._worse(we, worst))
         if table.loads[j] >= table.capacities[j]:
             facts.append(f"full (capacity {int(table.capacities[j])})")
         group = self._full_group(j)
         if group:
             facts.append(group)
-        return "; ".join(facts) if facts else self._otherwise(we)
+        return "; ".join(facts) if facts else self._otherwise(we, full=full, worst=worst)
 
     def _worse(self, we: float, worst: float) -> str:
         if self.cost:
@@ -334,21 +342,21 @@ class _WhyNot:
             return ""
         return f"group {table.groups[g]} full (capacity {int(table.group_capacities[g])})"
 
-    def _otherwise(self, we: float) -> str:
+    def _otherwise(self, we: float, *, full: bool, worst: float | None) -> str:
         """Return the cause when neither the mentor nor its group is full nor the pair worse."""
         table = self.table
-        if self.full and self.worst is None:
+        if full and worst is None:
             return "the mentee takes no mentor (capacity 0)"
-        if self.full and we == self.worst:
+        if full and we == worst:
             if self.method == "stable" and table.mentee_scores:
                 return f"equal {self.noun}; ranked lower by the mentee's own scores or by id"
             how = "balancing the mentors' loads, then by id" if table.balance else "id"
             return f"equal {self.noun}; tie broken by {how}"
         if we < 0 and table.objective == "max_weight":
             return f"negative {self.noun} ({_number(we)})"
-        if self.full and self.method == "stable":
+        if full and self.method == "stable":
             return "ranked lower by the mentee's own scores"
-        if self.full:
+        if full:
             return f"the mentee's slots are taken (capacity {self.capacity})"
         return "not chosen by the method"
 

@@ -227,9 +227,13 @@ class Candidates:
     forbidden
         ``(mentee, mentor, why)`` for each pair kept out of the graph.
     mentee_capacities
-        How many mentors each mentee may have (at most one in a role's
-        table); ``None`` where not recorded, and a mentee then counts as
-        full once it has a mentor.
+        How many mentors each mentee may have (at most one, per role, in a
+        role-typed graph); ``None`` where not recorded, and a mentee then
+        counts as full once it has a mentor.
+    mentor_roles
+        Each mentor's role, in the table of a role-typed matching that
+        holds every role (a mentee's capacity then counts per role);
+        ``None`` otherwise.
     groups, group_capacities, mentor_groups
         The groups of mentors with a capacity of their own (``match(...,
         groups=...)``): the group ids, each group's capacity, and each
@@ -280,7 +284,7 @@ class Candidates:
 
     .. versionadded:: 0.2
     .. versionchanged:: 0.3
-       The optional ``mentee_capacities``, ``groups``, ``group_capacities``,
+       The optional ``mentee_capacities``, ``mentor_roles``, ``groups``, ``group_capacities``,
        ``mentor_groups``, ``objective``, ``weight_name``, ``balance`` and
        ``mentee_scores``; a table without them (an older document) reads as
        before.
@@ -301,6 +305,7 @@ class Candidates:
     components: FloatArray
     forbidden: tuple[tuple[Hashable, Hashable, str], ...] = ()
     mentee_capacities: IntArray | None = None
+    mentor_roles: tuple[str, ...] | None = None
     groups: IdArray | None = None
     group_capacities: IntArray | None = None
     mentor_groups: IntArray | None = None
@@ -353,6 +358,15 @@ class Candidates:
             raise InvalidInputError(f"Candidates: forbidden must hold {_ID}, got {bad!r}") from None
         self._check_meaning()
         self._check_mentee_capacities(n)
+        roles = self.mentor_roles
+        _need(
+            roles is None or (type(roles) is tuple and set(map(type, roles)) <= _TEXT),
+            f"mentor_roles must be None or a tuple of strings, got {roles!r}",
+        )
+        _need(
+            roles is None or len(roles) == m,
+            f"mentor_roles must have one entry per mentor ({m}), got {len(roles or ())}",
+        )
         self._check_groups(m)
 
     def _check_meaning(self) -> None:
@@ -548,6 +562,7 @@ class Candidates:
             and self.mentor_units == other.mentor_units
             and self.criteria == other.criteria
             and self.forbidden == other.forbidden
+            and self.mentor_roles == other.mentor_roles
             and (self.objective, self.weight_name, self.balance, self.mentee_scores)
             == (other.objective, other.weight_name, other.balance, other.mentee_scores)
             and all(
@@ -622,7 +637,12 @@ def build_candidates(  # noqa: PLR0917  (private: one matching's parts)
         criteria=criteria,
         components=components,
         forbidden=tuple(sorted(forbidden, key=lambda t: pair_key((t[0], t[1])))),
-        mentee_capacities=_mentee_capacities(prob, role),
+        mentee_capacities=_mentee_capacities(prob),
+        mentor_roles=(
+            tuple(str(prob.mentor_role[j]) for j in keep.tolist())
+            if prob.roles is not None and role is None
+            else None
+        ),
         **_group_columns(context, keep),
         objective=context.objective,
         weight_name=context.weight_name,
@@ -631,14 +651,10 @@ def build_candidates(  # noqa: PLR0917  (private: one matching's parts)
     )
 
 
-def _mentee_capacities(prob: Problem, role: str | None) -> IntArray | None:
-    """Each mentee's capacity: one per role in a role's table, unrecorded for all roles at once."""
+def _mentee_capacities(prob: Problem) -> IntArray:
+    """Return each mentee's capacity (at most one per role in a role-typed graph)."""
     caps = prob.mentee_cap.astype(np.int64)
-    if prob.roles is None:
-        return caps
-    if role is None:  # the slots are per role, which this table does not record
-        return None
-    return np.minimum(caps, 1)
+    return caps if prob.roles is None else np.minimum(caps, 1)
 
 
 def _group_columns(context: TableContext, keep: IntArray) -> dict[str, Any]:
