@@ -32,6 +32,7 @@ from cadredev.matching import (
     NOT_WORTH,
     OBJECTIVES,
     Candidates,
+    GroupLoad,
     MatchExplanation,
     Matching,
     match,
@@ -295,6 +296,22 @@ def explanations(result: Matching, graph: nx.Graph[Any]) -> dict[Hashable, Match
 @given(cases())
 def test_every_reason_holds_of_the_result(case: Case) -> None:
     check_explanations(case, case.run())
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases())
+def test_the_summary_counts_each_group_against_its_capacity(case: Case) -> None:
+    result = case.run()
+    loads = result.summary().group_loads
+    if not case.groups:
+        assert loads == ()
+        return
+    assert [x.group for x in loads] == sorted(case.groups, key=str)
+    for x in loads:
+        capacity, members = case.groups[x.group]
+        assert x.mentors == tuple(sorted(members))
+        assert x.capacity == capacity
+        assert x.mentees == sum(len(result.mentees_of(b)) for b in members) <= capacity
 
 
 @settings(max_examples=40, deadline=None)
@@ -599,6 +616,34 @@ def test_group_ids_that_a_document_cannot_hold_are_refused_on_writing() -> None:
     assert result.explain("bo").alternatives[0][2] == "group ('t', 1) full (capacity 1)"
     with pytest.raises(InvalidInputError, match=r"group id \('t', 1\) \(tuple\) cannot be written"):
         io.dump(result)
+
+
+def test_group_loads_in_the_summary_and_in_documents() -> None:
+    g, groups = grouped_graph()
+    summary = match(g, groups=groups).summary()
+    assert summary.group_loads == (GroupLoad(group="team", mentees=1, capacity=1,
+                                             mentors=("li", "wang")),)  # fmt: skip
+    assert "  group team: 1/1  li, wang" in str(summary).splitlines()
+    assert io.load(type(summary), io.dump(summary)) == summary
+    jsonschema.Draft202012Validator.check_schema(io.schema("GroupLoad"))
+    assert io.kind("GroupLoad") is GroupLoad
+    assert match(g).summary().group_loads == ()
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"group": []}, "group must hold ids"),
+        ({"mentees": -1}, "mentees must be an integer >= 0, got -1"),
+        ({"capacity": 1.5}, "capacity must be an integer >= 0, got 1.5"),
+        ({"mentors": "li"}, "mentors must be a collection"),
+    ],
+)
+def test_a_hand_built_group_load_names_the_field(change: dict[str, Any], message: str) -> None:
+    fields: dict[str, Any] = {"group": "team", "mentees": 1, "capacity": 1, "mentors": ("li",)}
+    fields |= change
+    with pytest.raises(InvalidInputError, match=f"^GroupLoad: {message}"):
+        GroupLoad(**fields)
 
 
 def test_the_objectives_are_one_list() -> None:
