@@ -360,6 +360,13 @@ class Matching:
     def explain(self, mentee: Hashable, *, alternatives: int = 3) -> MatchExplanation:
         """Explain the mentee's pair(s): contributions, best alternatives and why not.
 
+        Each alternative's reason gives every fact of the result that
+        applies: the mentee's slots are all taken by better pairs (lower
+        weight, or higher cost with ``objective="min_cost"``), the mentor is
+        full, the mentor's group is full; else the one other cause (a tie,
+        a negative weight, the mentee's own ranking). ``rule`` says how the
+        method chose (the objective, the weight attribute, balance, groups).
+
         Parameters
         ----------
         mentee
