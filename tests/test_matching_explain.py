@@ -646,5 +646,23 @@ def test_a_hand_built_group_load_names_the_field(change: dict[str, Any], message
         GroupLoad(**fields)
 
 
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"objective": "cheapest"}, r"objective must be one of .*, got 'cheapest'"),
+        ({"weight_name": ""}, "weight_name must be the name of an edge attribute, got ''"),
+        ({"weight_name": 3}, "weight_name must be the name of an edge attribute, got 3"),
+        ({"rule": None}, "rule must be text, got None"),
+    ],
+)
+def test_a_hand_built_explanation_names_the_new_fields(
+    change: dict[str, Any], message: str
+) -> None:
+    fields: dict[str, Any] = {"mentee": "ana", "mentors": (), "weight": 0.0,
+                              "contributions": (), "alternatives": ()}  # fmt: skip
+    with pytest.raises(InvalidInputError, match=f"^MatchExplanation: {message}"):
+        MatchExplanation(**(fields | change))
+
+
 def test_the_objectives_are_one_list() -> None:
     assert TABLE_OBJECTIVES == OBJECTIVES
