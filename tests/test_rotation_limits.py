@@ -416,9 +416,13 @@ def test_cli_long_horizon_ends_promptly_under_a_time_limit(tmp_path: Path) -> No
         check=False,
     )
     took = time.perf_counter() - started
-    assert done.returncode == 2, done.stderr
-    assert "time_limit" in done.stderr
-    assert "ran out while" in done.stderr
+    # either compiling runs out (a named error) or a plan cut short by the clock
+    if done.returncode == 2:
+        assert "time_limit" in done.stderr
+        assert "ran out while" in done.stderr
+    else:
+        assert done.returncode == 0, done.stderr
+        assert "time limit" in done.stdout
     assert took < 30
 
 

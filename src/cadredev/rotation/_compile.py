@@ -477,6 +477,7 @@ def compile_problem(
     )
     oc, op, ok, os_, ol, ov = _enumerate(stages, kept, benefit, pcat, close, limits)
     del stages, kept
+    limits.tick("sorting placement options")
     if pair_parts:
         pair_c, pair_k, pair_p, pair_v = (np.concatenate(x) for x in zip(*pair_parts, strict=True))
     else:
