@@ -39,7 +39,7 @@ from ._records import Assignment, Program, Unplaced
 __all__ = ["replan", "schedule"]
 
 MAX_OPTIONS = 2_500_000
-"""Beyond this many options each cadre keeps only its best posts."""
+"""Beyond this many options they are pruned: some posts per cadre, some cadres per post."""
 AGGREGATE_PAIRS = 250_000
 """Problems with at most this many (cadre, program, post) pairs get an LP bound."""
 DEFAULT_TIME_LIMIT = 60.0
@@ -427,7 +427,7 @@ def schedule(
         Bytes the solver may use (default: a quarter of the machine's
         physical memory, 4 GiB where it cannot be read). Placement options are
         counted and checked against it before any is made; beyond it each
-        cadre keeps only its best posts, and the whole-problem MIP, the LP
+        cadre keeps fewer posts, and the whole-problem MIP, the LP
         bound and large neighbourhoods are skipped or made smaller where
         their estimates exceed it. ``plan.stopped_because`` says so. Give
         it explicitly for plans that do not depend on the machine.
@@ -443,7 +443,7 @@ def schedule(
     Raises
     ------
     InvalidInputError
-        When even each cadre's best posts need more than ``memory_limit``,
+        When even a few posts per cadre need more than ``memory_limit``,
         or compiling outlasts ``time_limit`` (compiling may use 1 s
         whatever the limit): the message gives the figures and what to do.
     InfeasibleError
