@@ -1,7 +1,7 @@
-"""The shortest-path phases of the optimal method (small integer weights at scale).
+"""The shortest-path phases of the optimal method: small integer weights, and cost scaling.
 
 The phases are checked against the assignment on mentor slots (the naive
-reference kept beside them), against OR-Tools' min-cost flow and against
+reference kept beside them), against OR-Tools' min-cost flow, HiGHS and
 the independent optimality certificate, on arrays and through ``match``.
 """
 
@@ -19,6 +19,7 @@ from cadredev.matching import _optimal, _phases, match
 from cadredev.matching._certify import certify
 from cadredev.matching._optimal import assignment
 from cadredev.matching._phases import PHASE_WEIGHT_MAX, shortest_path_phases
+from cadredev.matching._scaling import scaled_phases
 from test_matching import check_valid, make_graph, ortools_weight
 
 
@@ -232,3 +233,117 @@ def test_phases_with_mentee_capacities_equal_the_linear_program(
         return
     reference = _optimal._flow_lp(a, b, q, mentee_cap, cap, group_of=groups[0], group_cap=groups[1])
     assert _value(q, got) == _value(q, reference)
+
+
+# ------------------------------------------------------- cost scaling (any weights)
+
+
+@st.composite
+def fine_problems(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+    """A problem of :func:`problems` with weights on a fine grid (up to 2**40), and capacities."""
+    a, b, _, n, cap = draw(problems())
+    top = draw(st.sampled_from([0, 1, 7, 1000, 10**6, 2**40]))
+    q = np.array(draw(st.lists(st.integers(0, top), min_size=len(a), max_size=len(a))))
+    return a, b, q.astype(np.int64), n, cap
+
+
+@settings(max_examples=150, deadline=None)
+@given(fine_problems(), st.data())
+def test_cost_scaling_equals_the_linear_program(
+    problem: tuple[np.ndarray, ...], data: st.DataObject
+) -> None:
+    # any non-negative integer weights, with mentee capacities and groups
+    # sometimes: the same optimum (weight, then pairs) as HiGHS, whatever the
+    # order of the edges
+    a, b, q, n, cap = problem
+    m = len(cap)
+    mentee_cap = np.array(data.draw(st.lists(st.integers(0, 2), min_size=n, max_size=n)))
+    grouped = data.draw(st.booleans())
+    group_of = np.array(data.draw(st.lists(st.integers(-1, 1), min_size=m, max_size=m)))
+    group_cap = np.array(data.draw(st.lists(st.integers(0, 4), min_size=2, max_size=2)))
+    groups = (group_of, group_cap) if grouped else (None, None)
+    use = (cap[b] > 0) & (mentee_cap[a] > 0)
+    a, b, q = a[use], b[use], q[use]
+    got = scaled_phases(a, b, q, n, cap, groups[0], groups[1], mentee_cap)
+    assert got is not None
+    assert np.all(np.bincount(a[got], minlength=n) <= mentee_cap)
+    assert np.all(np.bincount(b[got], minlength=m) <= cap)
+    if grouped:
+        load = np.bincount(b[got], minlength=m)
+        assert all(load[group_of == g].sum() <= group_cap[g] for g in range(2))
+    perm = np.random.default_rng(len(a)).permutation(len(a))
+    again = scaled_phases(a[perm], b[perm], q[perm], n, cap, groups[0], groups[1], mentee_cap)
+    assert again is not None
+    assert _value(q[perm], again) == _value(q, got)
+    if not len(a):
+        assert len(got) == 0
+        return
+    reference = _optimal._flow_lp(a, b, q, mentee_cap, cap, group_of=groups[0], group_cap=groups[1])
+    assert _value(q, got) == _value(q, reference)
+
+
+@settings(max_examples=100, deadline=None)
+@given(fine_problems())
+def test_cost_scaling_equals_the_slot_assignment(problem: tuple[np.ndarray, ...]) -> None:
+    a, b, q, n, cap = problem
+    use = cap[b] > 0
+    a, b, q = a[use], b[use], q[use]
+    got = scaled_phases(a, b, q, n, cap)
+    assert got is not None
+    _check_valid(a, b, got, n, cap)
+    if len(a):
+        assert _value(q, got) == _value(q, assignment(a, b, q, n, cap))
+    else:
+        assert len(got) == 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_large_float_weights_take_cost_scaling(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the route of 50,000 mentees and more, on a 3,000-mentee graph: candidates
+    # solved by cost scaling, then the certificate; the same weight as OR-Tools
+    calls: list[int] = []
+
+    def spy(*args: Any) -> Any:
+        calls.append(len(args[0]))
+        return scaled_phases(*args)
+
+    monkeypatch.setattr(_optimal, "scaled_phases", spy)
+    monkeypatch.setattr(_optimal, "SCALING_MIN_MENTEES", 1000)
+    g = _large_graph(seed, "float")
+    result = match(g)
+    assert calls
+    check_valid(g, result)
+    monkeypatch.setattr(_optimal, "SCALING_MIN_MENTEES", 10**9)
+    plain = match(g)
+    assert result.total_weight == pytest.approx(plain.total_weight, abs=1e-6)
+    assert len(result) == len(plain)
+
+
+def test_whole_problem_by_cost_scaling_is_certified(monkeypatch: pytest.MonkeyPatch) -> None:
+    # no rounds of candidates: the whole problem, then the certificate
+    monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 0.0)
+    monkeypatch.setattr(_optimal, "SCALING_MIN_MENTEES", 0)
+    rng = np.random.default_rng(77)
+    n, m = 200, 30
+    edges = [
+        (i, j, float(rng.random()))
+        for i in range(n)
+        for j in rng.choice(m, size=5, replace=False).tolist()
+    ]
+    g = make_graph(n, m, edges, rng.integers(0, 9, m).tolist())
+    result = match(g)
+    check_valid(g, result)
+    monkeypatch.setattr(_optimal, "SCALING_MIN_MENTEES", 10**9)
+    plain = match(g)
+    assert result.total_weight == pytest.approx(plain.total_weight, abs=1e-9)
+    assert len(result) == len(plain)
+
+
+def test_a_failing_cost_scaling_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_optimal, "PRUNE_MIN_SLOT_EDGES", 0)
+    monkeypatch.setattr(_optimal, "PRUNE_MAX_SHARE", 0.0)
+    monkeypatch.setattr(_optimal, "SCALING_MIN_MENTEES", 0)
+    monkeypatch.setattr(_optimal, "scaled_phases", lambda *args: None)
+    g = make_graph(3, 2, [(0, 0, 3.5), (1, 0, 2.5), (1, 1, 1.5), (2, 1, 4.5)], [1, 1])
+    assert match(g).total_weight == 8.0  # (0, 0) and (2, 1): the optimum by hand
