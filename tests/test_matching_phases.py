@@ -238,8 +238,11 @@ def test_phases_with_mentee_capacities_equal_the_linear_program(
 # ------------------------------------------------------- cost scaling (any weights)
 
 
+Problem = tuple[np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]
+
+
 @st.composite
-def fine_problems(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
+def fine_problems(draw: st.DrawFn) -> Problem:
     """A problem of :func:`problems` with weights on a fine grid (up to 2**40), and capacities."""
     a, b, _, n, cap = draw(problems())
     top = draw(st.sampled_from([0, 1, 7, 1000, 10**6, 2**40]))
@@ -249,9 +252,7 @@ def fine_problems(draw: st.DrawFn) -> tuple[np.ndarray, ...]:
 
 @settings(max_examples=150, deadline=None)
 @given(fine_problems(), st.data())
-def test_cost_scaling_equals_the_linear_program(
-    problem: tuple[np.ndarray, ...], data: st.DataObject
-) -> None:
+def test_cost_scaling_equals_the_linear_program(problem: Problem, data: st.DataObject) -> None:
     # any non-negative integer weights, with mentee capacities and groups
     # sometimes: the same optimum (weight, then pairs) as HiGHS, whatever the
     # order of the edges
@@ -284,7 +285,7 @@ def test_cost_scaling_equals_the_linear_program(
 
 @settings(max_examples=100, deadline=None)
 @given(fine_problems())
-def test_cost_scaling_equals_the_slot_assignment(problem: tuple[np.ndarray, ...]) -> None:
+def test_cost_scaling_equals_the_slot_assignment(problem: Problem) -> None:
     a, b, q, n, cap = problem
     use = cap[b] > 0
     a, b, q = a[use], b[use], q[use]
