@@ -197,6 +197,7 @@ def _solve(
             size=effort.size,
             per_cadre=effort.per_cadre,
             ideal=ideal,
+            window=effort.window,
         )
     if search.capped:
         method += CAPPED
