@@ -3,7 +3,7 @@ period-by-period min-cost-flow greedy on synthetic problems (see rotation_proble
 
 Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
       [--sizes C ...] [--repeat] [--frontline] [--history] [--tight [--limit S]]
-      [--fair]
+      [--fair] [--limits]
 
 ``--repeat`` solves each problem twice and says whether the plans are equal
 (the search ends on a work budget, so they should be unless the time cap hit);
@@ -15,7 +15,12 @@ problem with a posting history (two past postings per cadre, before the plan)
 and career and cooldown rules, with cadredev only (the peers do not model
 those rules). ``--fair`` compares ``objective="total"`` with ``"fair"``
 (smallest benefit share, then total) on each size: total value and the
-smallest share of both plans, cadredev only.
+smallest share of both plans, cadredev only. ``--limits`` compiles each size
+(default 1k, 5k, 10k, 20k) as ``schedule`` does, each in a fresh process,
+without a memory limit and with each ``--memory-limit`` (bytes; default
+256 MiB and 1 GiB): time, peak resident
+memory (``resource.getrusage``), options kept; a limit too small for the
+tables alone shows how fast the refusal comes.
 
 CP-SAT and the greedy solve the same placement options cadredev enumerates
 (every (cadre, program, post, start) that passes the rules on its own), with the
@@ -315,6 +320,58 @@ def fairness(sizes: list[int]) -> None:
         sys.stdout.flush()
 
 
+def _compile_once(n: int, memory: int) -> None:
+    """Child process: compile ``generate(n)`` as ``schedule`` does; print one line."""
+    import json  # noqa: PLC0415
+    import resource  # noqa: PLC0415
+
+    from cadredev import InvalidInputError  # noqa: PLC0415
+    from cadredev.rotation._limits import Limits  # noqa: PLC0415
+    from cadredev.rotation._solve import MAX_OPTIONS  # noqa: PLC0415
+
+    problem = generate(n, seed=0)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    t0 = time.perf_counter()
+    try:
+        comp = compile_problem(
+            problem, prune_above=MAX_OPTIONS, limits=Limits(memory=memory), fit=True
+        )
+        out = {"options": comp.n_options, "pruned": comp.pruned, "notes": comp.notes}
+    except InvalidInputError as exc:
+        out = {"refused": str(exc)}
+    out["seconds"] = time.perf_counter() - t0
+    out["before"] = before
+    out["peak"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(out))
+
+
+def limits_figure(sizes: list[int], memory: list[int]) -> None:
+    """Compile time and peak memory per size, without and with a memory limit."""
+    import json  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    mib = 2**20
+    print(f"{'C':>6} {'memory_limit':>13} {'compile s':>10} {'peak MiB':>9} {'(before)':>9} result")
+    for n in sizes:
+        for limit in (2**40, *memory, 64 * mib):
+            if limit == 64 * mib and n < max(sizes):
+                continue  # the refusal: shown on the largest size only
+            child = [sys.executable, __file__, "--compile-once", str(n), str(limit)]
+            done = subprocess.run(child, capture_output=True, text=True, check=True)
+            got = json.loads(done.stdout.strip().splitlines()[-1])
+            shown = "none" if limit == 2**40 else f"{limit // mib} MiB"
+            if "refused" in got:
+                result = "refused: " + got["refused"].split(" would need ")[1].split(";")[0]
+            else:
+                result = f"{got['options']:,} options" + (", pruned" if got["pruned"] else "")
+                result += "".join(f"; {note}" for note in got["notes"])
+            print(
+                f"{n:>6} {shown:>13} {got['seconds']:>10.3f} {got['peak'] / mib:>9.0f} "
+                f"{got['before'] / mib:>9.0f} {result}"
+            )
+            sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small smoke run")
@@ -326,7 +383,18 @@ def main() -> None:
     parser.add_argument("--tight", action="store_true", help="the tight family only")
     parser.add_argument("--limit", type=float, default=120.0, help="our time cap, --tight")
     parser.add_argument("--fair", action="store_true", help="total against fair objective only")
+    parser.add_argument("--limits", action="store_true", help="compile time and memory only")
+    parser.add_argument(
+        "--memory-limit", type=int, nargs="*", default=[2**28, 2**30], help="bytes, --limits"
+    )
+    parser.add_argument("--compile-once", type=int, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compile_once:
+        _compile_once(*args.compile_once)
+        return
+    if args.limits:
+        limits_figure(args.sizes or [1000, 5000, 10000, 20000], args.memory_limit)
+        return
     if args.fair:
         fairness(args.sizes or [1000])
         return

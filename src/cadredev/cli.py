@@ -22,6 +22,7 @@ import io
 import json
 import math
 import sys
+import time
 import traceback
 import unicodedata
 import warnings
@@ -99,6 +100,16 @@ def _finite(text: str) -> float:
     if not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a finite number, got {text!r}")
     return value
+
+
+def _size(text: str) -> int:
+    """Return *text* (``2G``, ``512M``, a number of bytes) as bytes (an argparse type)."""
+    from .rotation._limits import parse_bytes  # noqa: PLC0415
+
+    try:
+        return parse_bytes(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _read_stdin_zone() -> Zone:
@@ -347,8 +358,18 @@ def _schedule(args: argparse.Namespace) -> dict[str, Any]:
         min_home_staffing={u: int(args.home_share * n) for u, n in sorted(sizes.items())},
         as_of=zone.as_of,
     )
-    conflicts = diagnose(problem)
-    plan = schedule(problem, seed=args.seed, time_limit=args.time_limit, objective=args.objective)
+    # one time budget for both steps: diagnose first, the plan in what is left
+    budget = 60.0 if args.time_limit is None else args.time_limit
+    started = time.perf_counter()
+    conflicts = diagnose(problem, time_limit=budget, memory_limit=args.memory_limit)
+    left = max(budget - (time.perf_counter() - started), 0.1 * budget)
+    plan = schedule(
+        problem,
+        seed=args.seed,
+        time_limit=left,
+        objective=args.objective,
+        memory_limit=args.memory_limit,
+    )
     if args.format == "text":
         for conflict in conflicts:
             print(f"conflict: {conflict}")
@@ -566,6 +587,12 @@ def _build_parser() -> _Parser:
     )
     plan.add_argument(
         "--time-limit", type=_finite, default=None, help="safety cap in seconds (default 60)"
+    )
+    plan.add_argument(
+        "--memory-limit",
+        type=_size,
+        default=None,
+        help="memory the solver may use, e.g. 2G or 512M (default: a quarter of the free memory)",
     )
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument(

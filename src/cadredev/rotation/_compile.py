@@ -10,27 +10,41 @@ independent of input order.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
-from attrs import define
+from attrs import Factory, define
 
 from cadredev.errors import InvalidInputError
 from cadredev.model import Eligibility
 
+from ._limits import Limits, format_bytes
 from ._problem import RotationProblem
 from ._records import Assignment
 
-__all__ = ["MAX_COMPILE_BYTES", "Compiled", "compile_problem", "memory_estimate"]
+__all__ = ["Compiled", "compile_problem", "memory_estimate"]
 
-MAX_COMPILE_BYTES = 4 * 2**30
-"""The most memory a problem may need to compile (4 GiB); larger ones are refused first."""
 _BYTES_PER_OPTION = 176  # the option arrays and their intermediates (measured: about 165)
 _BYTES_PER_CELL = 25  # per (cadre or post) x period: unavailability, bonuses, their sums
+_BYTES_PER_CADRE_POST = 40  # benefit, eligibility and the pairs' masks
+_BYTES_PER_CADRE_WINDOW = 5  # per program, cadre and start: free windows, their counts
+_BYTES_PER_PAIR = 80  # each allowed (cadre, post) pair of a program: indices, counts, values
+_CHUNK = 1_000_000  # (pair, start) cells enumerated at once, between two looks at the clock
 
 
 def _cells(problem: RotationProblem) -> int:
     return (len(problem.cadres) + len(problem.posts)) * (int(problem.horizon) + 1)
+
+
+def _fixed(problem: RotationProblem) -> int:
+    """Bytes of the tables that do not grow with the options."""
+    n, m = len(problem.cadres), len(problem.posts)
+    per_program = (n * _BYTES_PER_CADRE_WINDOW + m * 8) * (int(problem.horizon) + 1)
+    return (
+        _cells(problem) * _BYTES_PER_CELL
+        + n * m * _BYTES_PER_CADRE_POST
+        + len(problem.programs) * per_program
+    )
 
 
 def _starts(problem: RotationProblem, length: int, min_start: int) -> int:
@@ -43,8 +57,8 @@ def memory_estimate(problem: RotationProblem, *, min_start: int = 0) -> int:
     It is computed from the dimensions alone, before any array exists:
     the program's cadres x posts of its categories x start periods, plus the
     per-period tables. Eligibility is not evaluated, so this is an upper
-    bound; compiling checks a tighter one (eligible pairs only) before it
-    enumerates the options.
+    bound; compiling counts the options exactly (eligible pairs, free
+    windows) and checks that figure before it enumerates them.
     """
     n = len(problem.cadres)
     options = 0
@@ -52,30 +66,17 @@ def memory_estimate(problem: RotationProblem, *, min_start: int = 0) -> int:
         posts = sum(p.category in prog.categories for p in problem.posts)
         who = n if prog.cadres is None else min(n, len(prog.cadres))
         options += who * posts * _starts(problem, prog.length, min_start)
-    return options * _BYTES_PER_OPTION + _cells(problem) * _BYTES_PER_CELL
+    return options * _BYTES_PER_OPTION + _fixed(problem)
 
 
-def _check_memory(problem: RotationProblem, need: int) -> None:
-    if need > MAX_COMPILE_BYTES:
-        raise InvalidInputError(
-            f"RotationProblem: {len(problem.cadres)} cadres, {len(problem.posts)} posts and "
-            f"{len(problem.programs)} program(s) over a horizon of {problem.horizon} periods "
-            f"would need about {need / 2**30:,.1f} GiB of memory, more than the "
-            f"{MAX_COMPILE_BYTES / 2**30:g} GiB limit; plan a shorter horizon or fewer posts"
-        )
-
-
-def _eligible_need(
-    problem: RotationProblem,
-    allowed_pairs: list[int],
-    min_start: int,
-) -> int:
-    """Return the bytes the options need, from each program's count of eligible pairs."""
-    options = sum(
-        pairs * _starts(problem, prog.length, min_start)
-        for pairs, prog in zip(allowed_pairs, problem.programs, strict=True)
+def _refuse(problem: RotationProblem, limits: Limits, need: int, how: str = "") -> NoReturn:
+    raise InvalidInputError(
+        f"{limits.where}: {len(problem.cadres)} cadres, {len(problem.posts)} posts and "
+        f"{len(problem.programs)} program(s) over a horizon of {problem.horizon} periods "
+        f"would need about {format_bytes(need)} of memory{how}, more than the memory_limit of "
+        f"{format_bytes(limits.memory)}; give a larger "
+        "memory_limit, or plan a shorter horizon or fewer posts or cadres"
     )
-    return options * _BYTES_PER_OPTION + _cells(problem) * _BYTES_PER_CELL
 
 
 @define
@@ -126,6 +127,7 @@ class Compiled:
     pair_p: np.ndarray
     pair_v: np.ndarray
     need: np.ndarray  # posts x periods: minimum staffing (0: none)
+    notes: list[str] = Factory(list)  # what the memory limit changed
 
     @property
     def n_options(self) -> int:
@@ -307,6 +309,41 @@ def _allowed(
     return allowed
 
 
+@define
+class _Stage:
+    """One program's allowed pairs, before the options are enumerated."""
+
+    k: int
+    length: int
+    starts: np.ndarray
+    ci: np.ndarray
+    pj: np.ndarray
+    free: np.ndarray  # cadres x starts: no unavailable period in the window
+    cum_free: np.ndarray  # cadres x (starts + 1): free windows so far
+    win_bonus: np.ndarray  # posts x starts
+    ready: np.ndarray | None  # cadres x categories: earliest start after cooldowns
+    score: np.ndarray  # per pair: benefit plus the best window bonus
+    placements: int  # the program's most placements per cadre
+
+    def counts(
+        self, ci: np.ndarray, pj: np.ndarray, *, pcat: np.ndarray, close: np.ndarray | None
+    ) -> np.ndarray:
+        """Return, per pair, its options: free starts after the cooldown, before closing."""
+        n_s = len(self.starts)
+        lo = (
+            np.zeros(len(ci), dtype=np.int64)
+            if self.ready is None
+            else np.clip(self.ready[ci, pcat[pj]] - int(self.starts[0]), 0, n_s)
+        )
+        hi = (
+            np.full(len(ci), n_s, dtype=np.int64)
+            if close is None
+            else np.clip(close[pj] - int(self.starts[0]), 0, n_s)
+        )
+        got = self.cum_free[ci, hi] - self.cum_free[ci, lo]
+        return np.where(hi > lo, got, 0)
+
+
 def compile_problem(
     problem: RotationProblem,
     *,
@@ -314,16 +351,28 @@ def compile_problem(
     max_options: int | None = None,
     exclude_cadres: Iterable[str] = (),
     closed: dict[str, int] | None = None,
+    prune_above: int | None = None,
+    limits: Limits | None = None,
+    fit: bool = False,
 ) -> Compiled:
     """Compile ``problem``; optionally keep only each cadre's best posts.
 
     ``closed`` maps post ids to the first period from which no placement may
-    start in them.
+    start in them. The options are counted exactly before any is made: with
+    more than ``prune_above`` of them, each cadre keeps only its best posts
+    (as with ``max_options=prune_above``). When they would need more than
+    ``limits.memory`` bytes, ``fit=True`` keeps fewer posts per cadre until
+    they fit (``Compiled.notes`` says so); without ``fit``, or when even the
+    fewest do not fit, an :class:`InvalidInputError` names the estimate and
+    the limit. ``limits.time_limit`` is checked between chunks of the work
+    (:class:`OutOfTimeError`).
     """
-    _check_memory(problem, _cells(problem) * _BYTES_PER_CELL)
+    limits = Limits() if limits is None else limits
+    if _fixed(problem) > limits.memory:
+        _refuse(problem, limits, _fixed(problem), " for its tables alone")
     cadres, posts, progs = problem.cadres, problem.posts, problem.programs
     horizon = problem.horizon
-    n, m, nk = len(cadres), len(posts), len(progs)
+    n, m = len(cadres), len(posts)
     units = sorted({c.unit for c in cadres})
     uidx = {u: i for i, u in enumerate(units)}
     categories = sorted({p.category for p in posts})
@@ -346,35 +395,7 @@ def compile_problem(
     prepeat = np.array([k.no_repeat for k in progs], dtype=bool)
     ponecat = np.array([k.one_per_category for k in progs], dtype=bool)
     pcareer, pcool, hist_count = _history_rules(problem, categories)
-    excluded = set(exclude_cadres)
-    prog_elig = np.zeros((nk, n), dtype=bool)
-    for k, prog in enumerate(progs):
-        for i, c in enumerate(cadres):
-            prog_elig[k, i] = c.id not in excluded and not problem.is_eligible(c, prog)
-    # post eligibility, evaluated once per distinct Eligibility
-    post_ok = np.ones((n, m), dtype=bool)
-    by_rule: dict[Eligibility, list[int]] = {}
-    for j, p in enumerate(posts):
-        by_rule.setdefault(p.eligibility, []).append(j)
-    for rule, cols in by_rule.items():
-        admits = np.array([rule.admits(c, as_of=problem.as_of) for c in cadres], dtype=np.bool_)
-        post_ok[:, cols] = admits[:, None]
-    if problem.allowed:
-        pidx_ = {p.id: j for j, p in enumerate(posts)}
-        for i, c in enumerate(cadres):
-            if c.id in problem.allowed:
-                only = np.zeros(m, dtype=bool)
-                only[[pidx_[q] for q in problem.allowed[c.id]]] = True
-                post_ok[i] &= only
-    pairs = [
-        int(
-            _allowed(
-                prog, k, posts, prog_elig=prog_elig, post_ok=post_ok, cunit=cunit, punit=punit
-            ).sum()
-        )
-        for k, prog in enumerate(progs)
-    ]
-    _check_memory(problem, _eligible_need(problem, pairs, min_start))
+    prog_elig, post_ok = _eligibility(problem, set(exclude_cadres), limits)
     unavail = np.zeros((n, horizon), dtype=bool)
     for i, c in enumerate(cadres):
         for t in problem.unavailable.get(c.id, ()):
@@ -387,11 +408,19 @@ def compile_problem(
             if isinstance(t, int) and 0 <= t < horizon:
                 bonus[pidx[pid], t] += float(v)
     cum_bonus = np.concatenate([np.zeros((m, 1)), np.cumsum(bonus, axis=1)], axis=1)
-    cum_un = np.concatenate([np.zeros((n, 1), dtype=np.int64), np.cumsum(unavail, axis=1)], axis=1)
+    cum_un = np.zeros((n, horizon + 1), dtype=np.int32)
+    np.cumsum(unavail, axis=1, out=cum_un[:, 1:])
+    close: np.ndarray | None = None
+    if closed:
+        pidx = {p.id: j for j, p in enumerate(posts)}
+        close = np.full(m, horizon, dtype=np.int64)
+        for pid, t in closed.items():
+            close[pidx[pid]] = min(close[pidx[pid]], t)
 
-    parts: list[tuple[np.ndarray, ...]] = []
+    stages: list[_Stage] = []
     pair_parts: list[tuple[np.ndarray, ...]] = []
     for k, prog in enumerate(progs):
+        limits.tick(f"compiling program {prog.name!r}")
         length = prog.length
         starts = np.arange(min_start, horizon - length + 1)
         if len(starts) == 0:
@@ -403,6 +432,7 @@ def compile_problem(
         free = (cum_un[:, starts + length] - cum_un[:, starts]) == 0  # cadres x starts
         win_bonus = cum_bonus[:, starts + length] - cum_bonus[:, starts]  # posts x starts
         ci, pj = np.nonzero(allowed)
+        del allowed
         if ready is None:
             keep_pair = free.any(axis=1)[ci]
         else:
@@ -411,61 +441,44 @@ def compile_problem(
             first = np.clip(ready[ci, pcat[pj]] - min_start, 0, len(starts))
             later = np.concatenate([later, np.zeros((len(free), 1), dtype=bool)], axis=1)
             keep_pair = later[ci, first]
+        best_bonus = win_bonus.max(axis=1)
         pair_parts.append(
             (
                 ci[keep_pair],
                 np.full(int(keep_pair.sum()), k, dtype=np.int64),
                 pj[keep_pair],
-                benefit[ci[keep_pair], pj[keep_pair]] + win_bonus.max(axis=1)[pj[keep_pair]],
+                benefit[ci[keep_pair], pj[keep_pair]] + best_bonus[pj[keep_pair]],
             )
         )
         if len(ci) == 0:
             continue
-        if max_options is not None:
-            ci, pj = _prune(
-                ci,
-                pj,
-                benefit + win_bonus.max(axis=1)[None, :],
-                n,
-                max_options,
-                len(starts),
-                int(prog.placements[1]),
-            )
-        rep_s = np.tile(starts, len(ci))
-        rep_c = np.repeat(ci, len(starts))
-        rep_p = np.repeat(pj, len(starts))
-        keep = free[rep_c, rep_s - min_start]
-        if ready is not None:
-            keep &= rep_s >= ready[rep_c, pcat[rep_p]]
-        rep_c, rep_p, rep_s = rep_c[keep], rep_p[keep], rep_s[keep]
-        val = benefit[rep_c, rep_p] + win_bonus[rep_p, rep_s - min_start]
-        parts.append(
-            (
-                rep_c,
-                rep_p,
-                np.full(len(rep_c), k, dtype=np.int64),
-                rep_s,
-                np.full(len(rep_c), length, dtype=np.int64),
-                val,
+        cum_free = np.zeros((n, len(starts) + 1), dtype=np.int32)
+        np.cumsum(free, axis=1, out=cum_free[:, 1:])
+        stages.append(
+            _Stage(
+                k=k,
+                length=length,
+                starts=starts,
+                ci=ci,
+                pj=pj,
+                free=free,
+                cum_free=cum_free,
+                win_bonus=win_bonus,
+                ready=ready,
+                score=benefit[ci, pj] + best_bonus[pj],
+                placements=int(prog.placements[1]),
             )
         )
-    if parts:
-        oc, op, ok, os_, ol, ov = (np.concatenate(x) for x in zip(*parts, strict=True))
-    else:
-        oc = op = ok = os_ = ol = np.zeros(0, dtype=np.int64)
-        ov = np.zeros(0)
+    kept, notes, pruned = _choose(
+        problem, stages, n, pcat, close, max_options, prune_above, limits, fit=fit
+    )
+    oc, op, ok, os_, ol, ov = _enumerate(stages, kept, benefit, pcat, close, limits)
+    del stages, kept
     if pair_parts:
         pair_c, pair_k, pair_p, pair_v = (np.concatenate(x) for x in zip(*pair_parts, strict=True))
     else:
         pair_c = pair_k = pair_p = np.zeros(0, dtype=np.int64)
         pair_v = np.zeros(0)
-    if closed:
-        pidx = {p.id: j for j, p in enumerate(posts)}
-        close_at = np.full(m, horizon, dtype=np.int64)
-        for pid, t in closed.items():
-            close_at[pidx[pid]] = min(close_at[pidx[pid]], t)
-        open_ = os_ < close_at[op]
-        oc, op, ok, os_, ol, ov = (x[open_] for x in (oc, op, ok, os_, ol, ov))
     kidx_ = {k.name: i for i, k in enumerate(progs)}
     # ids are sorted, so index order is id order: cadre, program, post, start
     order = np.lexsort((os_, op, ok, oc))
@@ -504,14 +517,150 @@ def compile_problem(
         os=os_[order].astype(np.int64),
         ol=ol[order].astype(np.int64),
         ov=np.round(ov[order].astype(float), 9),
-        pruned=max_options is not None,
+        pruned=pruned,
         horizon=horizon,
         pair_c=pair_c.astype(np.int64),
         pair_k=pair_k.astype(np.int64),
         pair_p=pair_p.astype(np.int64),
         pair_v=np.round(pair_v.astype(float), 9),
         need=_staffing_matrix(problem),
+        notes=notes,
     )
+
+
+def _eligibility(
+    problem: RotationProblem, excluded: set[str], limits: Limits
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return programs x cadres eligibility and cadres x posts eligibility."""
+    cadres, posts, progs = problem.cadres, problem.posts, problem.programs
+    n, m = len(cadres), len(posts)
+    prog_elig = np.zeros((len(progs), n), dtype=bool)
+    for k, prog in enumerate(progs):
+        for i, c in enumerate(cadres):
+            if i % 1024 == 0:
+                limits.tick("checking eligibility")
+            prog_elig[k, i] = c.id not in excluded and not problem.is_eligible(c, prog)
+    # post eligibility, evaluated once per distinct Eligibility
+    post_ok = np.ones((n, m), dtype=bool)
+    by_rule: dict[Eligibility, list[int]] = {}
+    for j, p in enumerate(posts):
+        by_rule.setdefault(p.eligibility, []).append(j)
+    for rule, cols in by_rule.items():
+        limits.tick("checking eligibility")
+        admits = np.array([rule.admits(c, as_of=problem.as_of) for c in cadres], dtype=np.bool_)
+        post_ok[:, cols] = admits[:, None]
+    if problem.allowed:
+        pidx_ = {p.id: j for j, p in enumerate(posts)}
+        for i, c in enumerate(cadres):
+            if c.id in problem.allowed:
+                only = np.zeros(m, dtype=bool)
+                only[[pidx_[q] for q in problem.allowed[c.id]]] = True
+                post_ok[i] &= only
+    return prog_elig, post_ok
+
+
+def _choose(  # noqa: PLR0917
+    problem: RotationProblem,
+    stages: list[_Stage],
+    n: int,
+    pcat: np.ndarray,
+    close: np.ndarray | None,
+    max_options: int | None,
+    prune_above: int | None,
+    limits: Limits,
+    *,
+    fit: bool,
+) -> tuple[list[tuple[np.ndarray, np.ndarray, np.ndarray]], list[str], bool]:
+    """Pick the pairs to enumerate: all, each cadre's best, or fewer to fit the memory.
+
+    Return per stage the kept pairs and their option counts, the notes on
+    what the memory limit changed, and whether pairs were pruned.
+    """
+
+    def keep(limit: int | None) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        out = []
+        for st in stages:
+            ci, pj = st.ci, st.pj
+            if limit is not None:
+                ci, pj = _prune(ci, pj, st.score, n, limit, len(st.starts), st.placements)
+            out.append((ci, pj, st.counts(ci, pj, pcat=pcat, close=close)))
+        return out
+
+    def need(kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[int, int]:
+        options = sum(int(x[2].sum()) for x in kept)
+        pairs = sum(len(st.ci) for st in stages)
+        return options, options * _BYTES_PER_OPTION + pairs * _BYTES_PER_PAIR + _fixed(problem)
+
+    kept = keep(max_options)
+    options, bytes_ = need(kept)
+    if max_options is None and prune_above is not None and options > prune_above:
+        max_options = prune_above
+        kept = keep(max_options)
+        options, bytes_ = need(kept)
+    if bytes_ <= limits.memory:
+        return kept, [], max_options is not None
+    if not fit:
+        _refuse(problem, limits, bytes_)
+    room = max(0, (limits.memory - (bytes_ - options * _BYTES_PER_OPTION)) // _BYTES_PER_OPTION)
+    # each program prunes to the target on its own: halve it until the sum fits
+    target = min(room, options)
+    while True:
+        fewer = keep(target)
+        fewer_options, fewer_bytes = need(fewer)
+        if fewer_bytes <= limits.memory or target == 0:
+            break
+        target //= 2
+    if fewer_bytes > limits.memory:
+        _refuse(problem, limits, fewer_bytes, " even keeping only each cadre's best posts")
+    note = (
+        f"memory limit: each cadre keeps only its best posts ({fewer_options:,} of "
+        f"{options:,} placement options, about {format_bytes(fewer_bytes)} of the "
+        f"{format_bytes(limits.memory)} memory_limit)"
+    )
+    return fewer, [note], True
+
+
+def _enumerate(  # noqa: PLR0917
+    stages: list[_Stage],
+    kept: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+    benefit: np.ndarray,
+    pcat: np.ndarray,
+    close: np.ndarray | None,
+    limits: Limits,
+) -> tuple[np.ndarray, ...]:
+    """Make the options of the kept pairs, a chunk of pairs at a time."""
+    parts: list[tuple[np.ndarray, ...]] = []
+    for st, (ci_all, pj_all, _) in zip(stages, kept, strict=True):
+        starts, length = st.starts, st.length
+        n_s = len(starts)
+        step = max(1, _CHUNK // n_s)
+        for lo in range(0, len(ci_all), step):
+            limits.tick("enumerating placement options")
+            ci, pj = ci_all[lo : lo + step], pj_all[lo : lo + step]
+            rep_s = np.tile(starts, len(ci))
+            rep_c = np.repeat(ci, n_s)
+            rep_p = np.repeat(pj, n_s)
+            keep = st.free[rep_c, rep_s - starts[0]]
+            if st.ready is not None:
+                keep &= rep_s >= st.ready[rep_c, pcat[rep_p]]
+            if close is not None:
+                keep &= rep_s < close[rep_p]
+            rep_c, rep_p, rep_s = rep_c[keep], rep_p[keep], rep_s[keep]
+            val = benefit[rep_c, rep_p] + st.win_bonus[rep_p, rep_s - starts[0]]
+            parts.append(
+                (
+                    rep_c,
+                    rep_p,
+                    np.full(len(rep_c), st.k, dtype=np.int64),
+                    rep_s,
+                    np.full(len(rep_c), length, dtype=np.int64),
+                    val,
+                )
+            )
+    if not parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, empty, np.zeros(0)
+    return tuple(np.concatenate(x) for x in zip(*parts, strict=True))
 
 
 def _prune(  # noqa: PLR0917
@@ -523,12 +672,14 @@ def _prune(  # noqa: PLR0917
     n_starts: int,
     max_placements: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Keep each cadre's best posts so that options stay near ``max_options``."""
+    """Keep each cadre's best posts so that options stay near ``max_options``.
+
+    ``score`` holds each pair's score, in the order of ``ci`` and ``pj``.
+    """
     per_cadre = max(1, max_options // max(1, n * n_starts))
     keep_k = max(per_cadre, 3 * max(1, max_placements), 6)
-    s = score[ci, pj]
     # sort by cadre, then by score descending, then by post index
-    order = np.lexsort((pj, -s, ci))
+    order = np.lexsort((pj, -score, ci))
     ci, pj = ci[order], pj[order]
     first = np.searchsorted(ci, ci, side="left")
     rank = np.arange(len(ci)) - first

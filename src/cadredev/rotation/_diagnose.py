@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre
 
 from ._compile import Compiled, compile_problem
+from ._limits import (
+    Limits,
+    OutOfTimeError,
+    check_time_limit,
+    format_bytes,
+    make_limits,
+)
 from ._problem import PastPostings, RotationProblem
 from ._records import Conflict, Program
 
-__all__ = ["diagnose"]
+__all__ = ["NOTE_KINDS", "diagnose"]
+
+NOTE_KINDS = frozenset({"time_limit", "memory_limit"})
+"""Kinds of the notes that say a diagnosis is incomplete (not conflicts of the problem)."""
 
 
-def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
+def diagnose(
+    problem: RotationProblem,
+    *,
+    time_limit: float | None = None,
+    memory_limit: int | None = None,
+) -> tuple[Conflict, ...]:
     """Return conflicts that keep some program minimums from being met.
 
     Each finding is a necessary condition that fails, so every conflict is
@@ -45,6 +63,39 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
       minimum is soft: the plan reports the shortfall in
       ``RotationPlan.understaffed``.
 
+    Two more kinds are notes, not conflicts of the problem (``NOTE_KINDS``);
+    each comes last and says the diagnosis is incomplete:
+
+    - ``time_limit``: ``time_limit`` ran out; the conflicts before the note
+      were found, the checks it names were not run. Without it the result
+      does not depend on the machine's speed.
+    - ``memory_limit``: the placement options do not fit ``memory_limit``,
+      so each cadre's best posts were compiled and the checks that need
+      every option (``precedence``, ``min_staffing``) were not run.
+
+    Parameters
+    ----------
+    problem
+        The problem.
+    time_limit
+        Seconds, or ``None`` (the default) for no limit. The clock is read
+        between programs, between blocks of cadres and between the checks.
+    memory_limit
+        Bytes the compiled problem may take, as for
+        :func:`~cadredev.rotation.schedule`.
+
+    Returns
+    -------
+    tuple of Conflict
+        The conflicts found, then at most one note.
+
+    Raises
+    ------
+    InvalidInputError
+        When ``time_limit`` or ``memory_limit`` is not a positive number (a
+        bool, NaN, zero, or not an integer number of bytes), or when even
+        each cadre's best posts would need more than ``memory_limit``.
+
     Examples
     --------
     >>> from cadredev.rotation import diagnose
@@ -55,65 +106,136 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
     ['supply']
 
     .. versionadded:: 0.1
+    .. versionchanged:: 0.3
+       ``time_limit`` and ``memory_limit``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"diagnose: problem must be a RotationProblem, got {problem!r}")
-    comp = compile_problem(problem)
+    limits = make_limits("diagnose", memory_limit, check_time_limit(time_limit, "diagnose"))
+    try:
+        comp = compile_problem(problem, limits=limits, fit=True)
+    except OutOfTimeError:
+        return (_cut_short(limits, ["compiling the problem", *_CHECKS]),)
+    stages: list[tuple[str, Callable[[], list[Conflict]]]] = [
+        (f"program {prog.name}", functools.partial(_program_conflicts, problem, comp, k))
+        for k, prog in enumerate(problem.programs)
+    ]
+    stages.append(("cadre_time", functools.partial(_time_conflicts, problem, comp, limits)))
+    if not comp.pruned:
+        stages.append(("precedence", functools.partial(_precedence_conflicts, problem, comp)))
+    stages.append(("home_staffing", functools.partial(_home_conflicts, problem, comp)))
+    out: list[Conflict] = []
+    for i, (_, stage) in enumerate(stages):
+        if limits.out_of_time():
+            return (*out, _cut_short(limits, [name for name, _ in stages[i:]] + _LAST))
+        try:
+            out.extend(stage())
+        except OutOfTimeError:
+            return (*out, _cut_short(limits, [name for name, _ in stages[i:]] + _LAST))
+    if not out:
+        if limits.out_of_time():
+            return (_cut_short(limits, _LAST),)
+        out.extend(_flow_conflict(problem, comp))
+    if comp.pruned:
+        out.append(_pruned_note(limits))
+    elif limits.out_of_time():
+        out.append(_cut_short(limits, _LAST[1:]))
+    else:
+        out.extend(_staffing_conflicts(problem, comp))
+    return tuple(out)
+
+
+_LAST = ["flow", "min_staffing"]
+_CHECKS = ["history", "no_eligible_post", "max_per_unit", "supply", "cadre_time", "precedence"]
+_CHECKS += ["home_staffing", *_LAST]
+
+
+def _cut_short(limits: Limits, skipped: list[str]) -> Conflict:
+    """Return the note that ends a diagnosis the time limit cut short."""
+    names = ", ".join(skipped)
+    return Conflict(
+        kind="time_limit",
+        message=f"diagnose stopped at its time_limit of {limits.time_limit:g} s; not checked: "
+        f"{names}. The conflicts before this note are real; more may exist",
+        message_zh=f"诊断在时限 {limits.time_limit:g} 秒内未完成，未检查：{names}；"
+        "以上冲突均成立，可能还有其他冲突",
+    )
+
+
+def _pruned_note(limits: Limits) -> Conflict:
+    """Return the note that ends a diagnosis made on each cadre's best posts only."""
+    return Conflict(
+        kind="memory_limit",
+        message=f"the memory_limit of {format_bytes(limits.memory)} holds only each cadre's "
+        "best posts, so the precedence and min_staffing checks were not run; give a larger "
+        "memory_limit for them",
+        message_zh=f"内存上限 {format_bytes(limits.memory)} 只能容纳每名干部的部分岗位，"
+        "未检查先后顺序与最低在岗人数",
+    )
+
+
+def _program_conflicts(problem: RotationProblem, comp: Compiled, k: int) -> list[Conflict]:
+    """History, eligible posts, units and supply of program ``k``."""
+    prog = problem.programs[k]
+    lo = prog.placements[0]
+    if lo == 0:
+        return []
+    out: list[Conflict] = []
+    need = np.flatnonzero(comp.prog_elig[k])
+    found = _history_conflicts(problem, comp, k, need)
+    out.extend(found)
+    explained = {cid for conflict in found for cid in conflict.cadres}
+    has_opt = np.zeros(len(problem.cadres), dtype=bool)
+    has_opt[comp.pair_c[comp.pair_k == k]] = True
+    stuck = [
+        problem.cadres[i].id
+        for i in need
+        if not has_opt[i] and problem.cadres[i].id not in explained
+    ]
+    if stuck:
+        out.append(
+            Conflict(
+                kind="no_eligible_post",
+                message=f"program {prog.name} has {len(stuck)} eligible cadre(s) with no "
+                f"post they may hold in {_cats(prog.categories)} in any free window: "
+                f"{', '.join(stuck[:5])}{' ...' if len(stuck) > 5 else ''}",
+                message_zh=f"项目“{prog.name}”有 {len(stuck)} 名符合条件的干部在"
+                f"{_cats_zh(prog.categories)}类岗位中没有可安排的岗位或时段",
+                program=prog.name,
+                cadres=tuple(stuck),
+                needed=len(stuck) * lo,
+                available=0,
+            )
+        )
+    out.extend(_unit_conflicts(problem, comp, k))
+    demand = int(len(need) * lo * prog.length)
+    posts = [j for j, p in enumerate(problem.posts) if p.category in prog.categories]
+    supply = int(comp.pcap_t[posts].sum())
+    if demand > supply:
+        out.append(
+            Conflict(
+                kind="supply",
+                message=f"program {prog.name} needs at least {demand} post-periods in "
+                f"{_cats(prog.categories)} for eligible cadres, only {supply} exist",
+                message_zh=f"项目“{prog.name}”需要{_cats_zh(prog.categories)}类岗位至少 "
+                f"{demand} 个岗位·期，实际只有 {supply} 个",
+                program=prog.name,
+                posts=tuple(problem.posts[j].id for j in posts),
+                periods=tuple(range(problem.horizon)),
+                needed=demand,
+                available=supply,
+            )
+        )
+    return out
+
+
+def _time_conflicts(problem: RotationProblem, comp: Compiled, limits: Limits) -> list[Conflict]:
+    """Cadres whose minimums across programs need more periods than they have free."""
     horizon = problem.horizon
     out: list[Conflict] = []
-    nk = len(problem.programs)
-    has_opt = np.zeros((nk, len(problem.cadres)), dtype=bool)
-    if comp.n_options:
-        has_opt[comp.ok, comp.oc] = True
-    for k, prog in enumerate(problem.programs):
-        lo = prog.placements[0]
-        if lo == 0:
-            continue
-        need = np.flatnonzero(comp.prog_elig[k])
-        found = _history_conflicts(problem, comp, k, need)
-        out.extend(found)
-        explained = {cid for conflict in found for cid in conflict.cadres}
-        stuck = [
-            problem.cadres[i].id
-            for i in need
-            if not has_opt[k, i] and problem.cadres[i].id not in explained
-        ]
-        if stuck:
-            out.append(
-                Conflict(
-                    kind="no_eligible_post",
-                    message=f"program {prog.name} has {len(stuck)} eligible cadre(s) with no "
-                    f"post they may hold in {_cats(prog.categories)} in any free window: "
-                    f"{', '.join(stuck[:5])}{' ...' if len(stuck) > 5 else ''}",
-                    message_zh=f"项目“{prog.name}”有 {len(stuck)} 名符合条件的干部在"
-                    f"{_cats_zh(prog.categories)}类岗位中没有可安排的岗位或时段",
-                    program=prog.name,
-                    cadres=tuple(stuck),
-                    needed=len(stuck) * lo,
-                    available=0,
-                )
-            )
-        out.extend(_unit_conflicts(problem, comp, k))
-        demand = int(len(need) * lo * prog.length)
-        posts = [j for j, p in enumerate(problem.posts) if p.category in prog.categories]
-        supply = int(comp.pcap_t[posts].sum())
-        if demand > supply:
-            out.append(
-                Conflict(
-                    kind="supply",
-                    message=f"program {prog.name} needs at least {demand} post-periods in "
-                    f"{_cats(prog.categories)} for eligible cadres, only {supply} exist",
-                    message_zh=f"项目“{prog.name}”需要{_cats_zh(prog.categories)}类岗位至少 "
-                    f"{demand} 个岗位·期，实际只有 {supply} 个",
-                    program=prog.name,
-                    posts=tuple(problem.posts[j].id for j in posts),
-                    periods=tuple(range(horizon)),
-                    needed=demand,
-                    available=supply,
-                )
-            )
-    # a cadre's own time
     for c, cadre in enumerate(problem.cadres):
+        if c % 1024 == 0:
+            limits.tick("checking each cadre's time")
         need_t = 0
         widest = 0  # gaps only separate placements of one program
         names = []
@@ -141,8 +263,13 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
                     available=free,
                 )
             )
-    out.extend(_precedence_conflicts(problem, comp))
-    # home staffing
+    return out
+
+
+def _home_conflicts(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
+    """Units whose cadres must be away more than the home-staffing rule allows."""
+    horizon = problem.horizon
+    out: list[Conflict] = []
     sizes = problem.unit_sizes()
     for u, unit in enumerate(comp.units):
         limit = int(comp.away_limit[u])
@@ -175,10 +302,7 @@ def diagnose(problem: RotationProblem) -> tuple[Conflict, ...]:
                     available=limit * horizon,
                 )
             )
-    if not out:
-        out.extend(_flow_conflict(problem, comp))
-    out.extend(_staffing_conflicts(problem, comp))
-    return tuple(out)
+    return out
 
 
 def _staffing_conflicts(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
@@ -397,11 +521,11 @@ def _unit_conflicts(problem: RotationProblem, comp: Compiled, k: int) -> list[Co
     lo, most = prog.placements[0], prog.max_per_unit
     if most is None or lo <= most:
         return []
-    mine = comp.ok == k
+    mine = comp.pair_k == k
     short: list[str] = []
     reach = 0
     for c in np.flatnonzero(comp.prog_elig[k]).tolist():
-        units = len(np.unique(comp.pu[comp.op[mine & (comp.oc == c)]]))
+        units = len(np.unique(comp.pu[comp.pair_p[mine & (comp.pair_c == c)]]))
         # cadres without any option are reported as having no eligible post
         if units and lo > most * units:
             short.append(comp.cadre_ids[c])
@@ -440,12 +564,12 @@ def _flow_conflict(problem: RotationProblem, comp: Compiled) -> list[Conflict]:
     from scipy.sparse import csr_matrix  # noqa: PLC0415
     from scipy.sparse.csgraph import maximum_flow  # noqa: PLC0415
 
-    if comp.n_options == 0:
+    if len(comp.pair_c) == 0:
         return []
     nk = max(1, len(comp.prog_names))
     horizon = problem.horizon
-    ck = comp.oc * nk + comp.ok
-    pairs = np.unique(np.stack([ck, comp.op], axis=1), axis=0)
+    ck = comp.pair_c * nk + comp.pair_k
+    pairs = np.unique(np.stack([ck, comp.pair_p], axis=1), axis=0)
     nodes_ck, inv = np.unique(pairs[:, 0], return_inverse=True)
     n_ck, n_p = len(nodes_ck), len(comp.post_ids)
     source, sink = 0, 1 + n_ck + n_p

@@ -416,7 +416,9 @@ class Conflict:
     kind
         ``no_eligible_post``, ``history``, ``supply``, ``home_staffing``,
         ``cadre_time``, ``max_per_unit``, ``precedence``, ``flow`` or
-        ``min_staffing``.
+        ``min_staffing``; or a note that a diagnosis is incomplete,
+        ``time_limit`` or ``memory_limit`` (see
+        :func:`~cadredev.rotation.diagnose`).
     message, message_zh
         English and Chinese text.
     program

@@ -29,6 +29,7 @@ from ._fair import (
     state_share,
 )
 from ._improve import Search, improve
+from ._limits import Limits, fit_effort, solver_limits
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
 from ._problem import RotationProblem
@@ -91,27 +92,26 @@ def _solve(
     fixed: tuple[Assignment, ...],
     *,
     seed: Seed,
-    time_limit: float | None,
     effort: Effort,
     min_start: int = 0,
     exclude: Iterable[str] = (),
     closed: dict[str, int] | None = None,
     fair: bool = False,
+    limits: Limits,
 ) -> tuple[tuple[Assignment, ...], Bound | None, str, Compiled, State, Search, float | None]:
-    started = time.perf_counter()
-    limit = DEFAULT_TIME_LIMIT if time_limit is None else float(time_limit)
     # leave room for the bound and the plan record after the search
-    deadline = started + 0.85 * limit
+    deadline = limits.started + 0.85 * (limits.time_limit or DEFAULT_TIME_LIMIT)
     exclude = tuple(exclude)
-    comp = compile_problem(problem, min_start=min_start, exclude_cadres=exclude, closed=closed)
-    if comp.n_options > MAX_OPTIONS:
-        comp = compile_problem(
-            problem,
-            min_start=min_start,
-            max_options=MAX_OPTIONS,
-            exclude_cadres=exclude,
-            closed=closed,
-        )
+    comp = compile_problem(
+        problem,
+        min_start=min_start,
+        exclude_cadres=exclude,
+        closed=closed,
+        prune_above=MAX_OPTIONS,
+        limits=limits,
+        fit=True,
+    )
+    effort, lp_fits = fit_effort(effort, comp, limits.memory)
     state = State(comp)
     cidx, pidx, kidx = comp._cidx, comp._pidx, comp._kidx  # noqa: SLF001
     ideal = _ideal(problem, comp, exclude, plain=min_start == 0 and not closed) if fair else None
@@ -208,7 +208,7 @@ def _solve(
         bound = Bound(
             placed=objective.placed, value=objective.value, method="optimal", share=achieved
         )
-    elif len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude:
+    elif len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude and lp_fits:
         lp = aggregate_bound(comp, base, reached=objective.placed - base.placed())
         if lp is not None:
             bound = Bound(
@@ -251,8 +251,10 @@ def _fair_score(comp: Compiled, state: State, ideal: np.ndarray) -> tuple[int, f
 
 def _stopped(method: str, comp: Compiled, search: Search) -> str:
     if method.startswith("exact"):
-        return "nothing to place" if comp.n_options == 0 else "proved optimal"
-    return search.stopped or "no progress"
+        why = "nothing to place" if comp.n_options == 0 else "proved optimal"
+    else:
+        why = search.stopped or "no progress"
+    return "; ".join([why, *comp.notes])
 
 
 def _opt_key(comp: Compiled, o: int) -> Key:
@@ -348,6 +350,7 @@ def schedule(
     effort: str | int = "default",
     strict: bool = False,
     objective: str = "total",
+    memory_limit: int | None = None,
 ) -> RotationPlan:
     """Make a rotation plan that breaks no hard rule.
 
@@ -412,6 +415,14 @@ def schedule(
         without the MIP's, ``plan.bound.share`` is ``None`` and ``plan.gap``
         is ``inf`` once the bound's placements are reached.
         ``plan.min_share`` reports the smallest share.
+    memory_limit
+        Bytes the solver may use (default: a quarter of the memory available
+        at the call, 4 GiB where it cannot be read). Placement options are
+        counted and checked against it before any is made; beyond it each
+        cadre keeps only its best posts, and the whole-problem MIP, the LP
+        bound and large neighbourhoods are skipped or made smaller where
+        their estimates exceed it. ``plan.stopped_because`` says so. Give
+        it explicitly for plans that do not depend on the machine.
 
     Returns
     -------
@@ -423,6 +434,10 @@ def schedule(
 
     Raises
     ------
+    InvalidInputError
+        When even each cadre's best posts need more than ``memory_limit``,
+        or compiling outlasts ``time_limit`` (compiling may use 1 s
+        whatever the limit): the message gives the figures and what to do.
     InfeasibleError
         With ``strict=True`` when some minimum is not met; ``conflicts`` holds
         the :func:`diagnose` findings (or the unplaced records).
@@ -443,21 +458,23 @@ def schedule(
     .. versionchanged:: 0.2
        ``effort``; the plan reports ``work`` and ``stopped_because``.
     .. versionchanged:: 0.3
-       ``objective``.
+       ``objective``; ``memory_limit``; ``time_limit`` bounds compiling too.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"schedule: problem must be a RotationProblem, got {problem!r}")
     checked, level = _check_options(seed, time_limit, effort, "schedule")
     fair = check_objective(objective, "schedule")
+    limits = solver_limits("schedule", memory_limit, time_limit or DEFAULT_TIME_LIMIT)
     assignments, bound, method, comp, state, search, achieved = _solve(
-        problem, problem.pinned, seed=checked, time_limit=time_limit, effort=level, fair=fair
+        problem, problem.pinned, seed=checked, effort=level, fair=fair, limits=limits
     )
     unplaced = _unplaced(problem, comp, state)
     if strict and unplaced:
-        from ._diagnose import diagnose  # noqa: PLC0415
+        from ._diagnose import NOTE_KINDS, diagnose  # noqa: PLC0415
 
         # staffing minimums are soft: their conflicts do not explain unmet placements
-        found = tuple(c for c in diagnose(problem) if c.kind != "min_staffing")
+        found = diagnose(problem, time_limit=limits.time_limit, memory_limit=limits.memory)
+        found = tuple(c for c in found if c.kind not in {*NOTE_KINDS, "min_staffing"})
         conflicts = found or unplaced
         raise InfeasibleError(
             f"schedule: {sum(u.missing for u in unplaced)} required placement(s) cannot be "
@@ -492,6 +509,7 @@ def replan(
     time_limit: float | None = None,
     effort: str | int = "default",
     objective: str = "total",
+    memory_limit: int | None = None,
 ) -> RotationPlan:
     """Re-plan after a change, keeping every still-valid assignment not released.
 
@@ -541,7 +559,7 @@ def replan(
     now
         The first period that may still change: a period number, or with a
         calendar a date or a period label (the period holding it).
-    seed, time_limit, effort, objective
+    seed, time_limit, effort, objective, memory_limit
         As for :func:`schedule`. With ``objective="fair"`` cadres who left
         (a :class:`~cadredev.events.Left` event) have no share.
 
@@ -594,7 +612,7 @@ def replan(
        ``events``; ``now`` as a date or label; unknown ids in ``released`` raise;
        ``effort``.
     .. versionchanged:: 0.3
-       ``objective``.
+       ``objective``; ``memory_limit``.
     """
     if not isinstance(problem, RotationProblem):
         raise InvalidInputError(f"replan: problem must be a RotationProblem, got {problem!r}")
@@ -603,6 +621,7 @@ def replan(
     start = _now(problem, now)
     checked, level = _check_options(seed, time_limit, effort, "replan")
     fair = check_objective(objective, "replan")
+    limits = solver_limits("replan", memory_limit, time_limit or DEFAULT_TIME_LIMIT)
     # ids known to the problem, or to the problem the plan was made for
     cadre_ids = set(problem.cadres_by_id) | {a.cadre_id for a in plan.assignments}
     post_ids = set(problem.posts_by_id) | {a.post_id for a in plan.assignments}
@@ -640,7 +659,7 @@ def replan(
     from ._check import check_assignments  # noqa: PLC0415
 
     kept: list[Assignment] = list(problem.pinned)
-    comp = compile_problem(problem, max_options=0)
+    comp = compile_problem(problem, max_options=0, limits=limits, fit=True)
     state = State(comp)
     for a in problem.pinned:
         state.add(*_key(comp, a))
@@ -667,12 +686,12 @@ def replan(
         problem,
         fixed,
         seed=checked,
-        time_limit=time_limit,
         effort=level,
         min_start=start,
         exclude=sorted(c for c in change.left if c in problem.cadres_by_id),
         closed={p: t for p, t in change.closed.items() if p in problem.posts_by_id},
         fair=fair,
+        limits=limits,
     )
     new = set(assignments)
     moved = sum(1 for a in plan.assignments if a not in new)
