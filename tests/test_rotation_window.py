@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from typing import Any
+from unittest import mock
 
 import attrs
 import numpy as np
@@ -22,11 +23,12 @@ from hypothesis import strategies as st
 from _rotation_oracle import heuristic_only
 from cadredev import Cadre, Post
 from cadredev.rotation import Program, RotationProblem, replan, schedule
+from cadredev.rotation import _window as window_module
 from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
 from cadredev.rotation._construct import Key, State, greedy
 from cadredev.rotation._effort import EFFORTS
-from cadredev.rotation._solve import _to_assignment
+from cadredev.rotation._solve import _to_assignment, search_budget
 from cadredev.rotation._window import Windows, score
 from test_rotation import problems
 from test_rotation_rules import cp_sat_optimum, mixed_problems
@@ -125,6 +127,16 @@ def test_window_moves_keep_plans_valid(problem: RotationProblem, target: int, se
     _moves(problem, target, seed, fixed_share=0.3)
 
 
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problems(max_cadres=6, max_posts=4), st.integers(1, 6))
+def test_windows_cut_to_their_option_cap_keep_plans_valid(
+    problem: RotationProblem, target: int
+) -> None:
+    # one option per freed placement: other cadres enter a window only while they fit
+    with mock.patch.object(window_module, "OPTIONS_PER_PLACEMENT", 1):
+        _moves(problem, target, 3, fixed_share=0.2)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mixed_problems(), st.integers(1, 6))
 def test_window_moves_keep_new_rules(problem: RotationProblem, target: int) -> None:
@@ -161,7 +173,7 @@ def test_thorough_is_deterministic_under_permutation(
         assert schedule(problem, seed=seed, effort="thorough") == plan
     assert plan.violations(problem) == ()
     assert plan.stopped_because in {"no progress", "work budget"}
-    assert plan.work > 0
+    assert 0 < plan.work <= search_budget(len(problem.cadres), EFFORTS["thorough"])[0]
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])

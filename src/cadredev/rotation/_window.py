@@ -23,6 +23,8 @@ __all__ = ["Move", "Windows"]
 
 MIN_TARGET = 16
 """A window frees at least this many placements when the plan holds four times as many."""
+OPTIONS_PER_PLACEMENT = 60
+"""A window's sub-MIP holds at most this many options per placement it frees."""
 
 
 class Move(NamedTuple):
@@ -177,6 +179,30 @@ class Windows:
                 out.append(lo_c + int(hit[0]))
         return np.unique(np.array(out, dtype=np.int64))
 
+    def _cap(self, cand: np.ndarray, removed: list[Key], rng: np.random.Generator) -> np.ndarray:
+        """Keep at most :data:`OPTIONS_PER_PLACEMENT` options per freed placement.
+
+        On large problems many cadres with free periods could enter a window.
+        The freed cadres keep all their options; the others come in whole, in
+        a random order, while they fit.
+        """
+        cap = OPTIONS_PER_PLACEMENT * max(len(removed), self.target)
+        if len(cand) <= cap:
+            return cand
+        owner = self.comp.oc[cand]
+        freed = np.isin(owner, [key[0] for key in removed])
+        keep = [cand[freed]]
+        room = cap - int(freed.sum())
+        others = np.unique(owner[~freed])
+        for c in rng.permutation(others).tolist():
+            if room <= 0:
+                break
+            mine = cand[owner == c]
+            if len(mine) <= room:
+                keep.append(mine)
+                room -= len(mine)
+        return np.unique(np.concatenate(keep))
+
     def move(
         self,
         state: State,
@@ -195,6 +221,7 @@ class Windows:
         for key in removed:
             state.remove(*key)
         cand = self._candidates(state, removed, lo, hi, posts)
+        cand = self._cap(cand, removed, rng)
         result = None
         if len(cand):
             cadres = np.unique(np.concatenate([comp.oc[cand], [key[0] for key in removed]]))
