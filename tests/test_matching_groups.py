@@ -268,7 +268,12 @@ def test_loose_groups_change_nothing(case: Any, method: Any) -> None:
         k: (sum(g.nodes[b]["capacity"] for b in members), members)
         for k, (_, members) in groups.items()
     }
-    assert match(g, method=method, groups=loose) == match(g, method=method)
+    grouped_result, plain = match(g, method=method, groups=loose), match(g, method=method)
+    # the same pairs and reasons; the grouped table records its groups too
+    assert grouped_result.assignments == plain.assignments
+    assert grouped_result.unmatched == plain.unmatched
+    assert grouped_result.candidates.groups is not None
+    assert plain.candidates.groups is None
 
 
 @settings(max_examples=40, deadline=None)

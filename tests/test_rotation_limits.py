@@ -35,10 +35,10 @@ from cadredev.rotation._diagnose import NOTE_KINDS
 from cadredev.rotation._limits import (
     FALLBACK_MEMORY,
     Limits,
-    available_memory,
     default_memory_limit,
     format_bytes,
     parse_bytes,
+    physical_memory,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,8 +170,8 @@ def test_format_bytes() -> None:
 
 
 def test_default_memory_limit_reads_the_machine(monkeypatch: pytest.MonkeyPatch) -> None:
-    free = available_memory()
-    assert free is None or free > 0
+    total = physical_memory()
+    assert total is None or total > 0
     assert default_memory_limit() > 0
 
     def no_file(*_: Any, **__: Any) -> Any:
@@ -179,7 +179,7 @@ def test_default_memory_limit_reads_the_machine(monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(Path, "open", no_file)
     monkeypatch.setattr(os, "sysconf", no_file)
-    assert available_memory() is None
+    assert physical_memory() is None
     assert default_memory_limit() == FALLBACK_MEMORY
 
 
@@ -416,9 +416,13 @@ def test_cli_long_horizon_ends_promptly_under_a_time_limit(tmp_path: Path) -> No
         check=False,
     )
     took = time.perf_counter() - started
-    assert done.returncode == 2, done.stderr
-    assert "time_limit" in done.stderr
-    assert "ran out while" in done.stderr
+    # either compiling runs out (a named error) or a plan cut short by the clock
+    if done.returncode == 2:
+        assert "time_limit" in done.stderr
+        assert "ran out while" in done.stderr
+    else:
+        assert done.returncode == 0, done.stderr
+        assert "time limit" in done.stdout
     assert took < 30
 
 

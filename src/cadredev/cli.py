@@ -592,7 +592,7 @@ def _build_parser() -> _Parser:
         "--memory-limit",
         type=_size,
         default=None,
-        help="memory the solver may use, e.g. 2G or 512M (default: a quarter of the free memory)",
+        help="memory the solver may use, e.g. 2G or 512M (default: a quarter of physical memory)",
     )
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument(

@@ -23,6 +23,7 @@ _BUILTIN_KINDS: dict[str, str] = {
     "Posting": "cadredev.model",
     "Candidates": "cadredev.matching",
     "Criteria": "cadredev.matching",
+    "GroupLoad": "cadredev.matching",
     "MatchDiff": "cadredev.matching",
     "MatchExplanation": "cadredev.matching",
     "MatchSummary": "cadredev.matching",

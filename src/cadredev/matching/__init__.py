@@ -59,12 +59,13 @@ from ._match import Proposing as Proposing
 from ._match import match
 from ._prefs import preferences_graph
 from ._result import MatchDiff, Matching
-from ._summary import MatchSummary, MentorLoad
+from ._summary import GroupLoad, MatchSummary, MentorLoad
 from ._table import Candidates
 
 __all__ = [
     "Candidates",
     "Criteria",
+    "GroupLoad",
     "MatchDiff",
     "MatchExplanation",
     "MatchSummary",

@@ -20,6 +20,7 @@ from ._groups import check_groups, solve_grouped_greedy, solve_grouped_stable
 from ._optimal import solve_optimal
 from ._result import METHODS, Matching, Method, Source, derived_matching
 from ._stable import solve_stable
+from ._table import OBJECTIVES, TableContext
 
 __all__ = [
     "ALL_FULL",
@@ -39,7 +40,6 @@ __all__ = [
 
 Objective: TypeAlias = Literal["max_weight", "min_cost", "max_cardinality_then_weight"]
 """What ``match`` optimises (see :func:`match`)."""
-OBJECTIVES: tuple[str, ...] = ("max_weight", "min_cost", "max_cardinality_then_weight")
 Proposing: TypeAlias = Literal["mentee", "mentor"]
 """Which side proposes in the stable method."""
 PROPOSING: tuple[str, ...] = ("mentee", "mentor")
@@ -188,6 +188,13 @@ def match(
     grouping = check_groups(groups, prob)
     if grouping is not None and prob.roles is not None:
         raise bad("groups cannot be combined with a role-typed graph")
+    context = TableContext(
+        objective=objective,
+        weight_name=weight,
+        balance=balance,
+        group_names=() if groups is None else tuple(sorted(groups, key=id_key)),
+        grouping=grouping,
+    )
     pins = _check_pinned(pinned, prob)
     everything = np.ones(len(prob.eu), dtype=bool)
     how = _How(
@@ -200,7 +207,7 @@ def match(
     )
     if prob.roles is None:
         chosen = _solve(how, prob, everything, pins)
-        return _matching(method, prob, chosen, everything, None, grouping)
+        return _matching(method, prob, chosen, everything, None, context)
     edge_role = np.array([prob.mentor_role[j] for j in prob.ev.tolist()], dtype=object)
     parts_by_role: dict[str, Matching] = {}
     chosen = np.zeros(len(prob.eu), dtype=bool)
@@ -208,10 +215,16 @@ def match(
         sub = edge_role == role if len(edge_role) else np.zeros(0, dtype=bool)
         got = _solve(how, prob, sub, pins)
         chosen |= got & sub
-        parts_by_role[role] = _matching(method, prob, got, sub, role)
-    whole = _matching(method, prob, chosen, everything, None)
+        parts_by_role[role] = _matching(method, prob, got, sub, role, context)
+    whole = _matching(method, prob, chosen, everything, None, context)
     return derived_matching(
-        Source(problem=prob, chosen=chosen, sub=everything, unmatched=whole.unmatched),
+        Source(
+            problem=prob,
+            chosen=chosen,
+            sub=everything,
+            unmatched=whole.unmatched,
+            context=context,
+        ),
         method=method,
         assignments=whole.assignments,
         total_weight=whole.total_weight,
@@ -390,9 +403,10 @@ def _matching(  # noqa: PLR0917  (private: one matching's parts)
     chosen: np.ndarray,
     sub: np.ndarray,
     role: str | None,
-    grouping: tuple[np.ndarray, np.ndarray] | None = None,
+    context: TableContext,
 ) -> Matching:
     """Return the :class:`Matching` of the chosen edges among ``sub``, with reasons."""
+    grouping = context.grouping
     mentees, mentors = prob.mentees, prob.mentors
     idx = np.nonzero(chosen & sub)[0]
     pairs = tuple(
@@ -416,6 +430,7 @@ def _matching(  # noqa: PLR0917  (private: one matching's parts)
             chosen=chosen & sub,
             sub=sub,
             unmatched=FrozenDict(dict(sorted(unmatched.items(), key=lambda kv: id_key(kv[0])))),
+            context=context,
         ),
         method=method,
         assignments=pairs,
@@ -463,11 +478,16 @@ def _unmatched(  # noqa: PLR0917  (private: one matching's parts)
                 out[u] = ALL_FULL
             elif group_room is not None and not (room & group_room[prob.ev[mine]]).any():
                 out[u] = GROUP_FULL
-            elif bool(np.all(prob.w[mine][room] < 0)):
+            elif bool(np.all(prob.w[mine][_open(room, group_room, prob.ev[mine])] < 0)):
                 out[u] = NOT_WORTH
             else:
                 out[u] = f"not matched by the {method} method"
     return out
+
+
+def _open(room: np.ndarray, group_room: np.ndarray | None, mentors: np.ndarray) -> np.ndarray:
+    """Mask the candidates whose mentor has room, and whose group (if any) too."""
+    return room if group_room is None else room & group_room[mentors]
 
 
 def _forbidden_reason(whys: set[str]) -> str:

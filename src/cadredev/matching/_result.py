@@ -21,7 +21,14 @@ from cadredev.errors import InvalidInputError
 from ._contract import Pair, Problem, pair_key, parse
 from ._explain import MatchExplanation, explain
 from ._summary import MatchSummary, summarise
-from ._table import Candidates, build_candidates, each_id, each_pair, pairs_field
+from ._table import (
+    Candidates,
+    TableContext,
+    build_candidates,
+    each_id,
+    each_pair,
+    pairs_field,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -133,13 +140,14 @@ class Source:
 
     ``chosen`` masks the chosen edges and ``sub`` the edges of the
     matching's role (all edges without roles); ``unmatched`` maps each
-    unmatched mentee to why.
+    unmatched mentee to why; ``context`` says how ``match`` was called.
     """
 
     problem: Problem
     chosen: np.ndarray
     sub: np.ndarray
     unmatched: Mapping[Hashable, str]
+    context: TableContext = field(factory=TableContext)
 
 
 @named_errors
@@ -278,7 +286,7 @@ class Matching:
         if source is None:  # pragma: no cover - a matching has one or the other
             raise InvalidInputError("Matching: no candidates table and no graph")
         return build_candidates(
-            source.problem, source.chosen, source.sub, self.role, source.unmatched
+            source.problem, source.chosen, source.sub, self.role, source.unmatched, source.context
         )
 
     # ----------------------------------------------------------- equality
@@ -351,6 +359,13 @@ class Matching:
 
     def explain(self, mentee: Hashable, *, alternatives: int = 3) -> MatchExplanation:
         """Explain the mentee's pair(s): contributions, best alternatives and why not.
+
+        Each alternative's reason gives every fact of the result that
+        applies: the mentee's slots are all taken by better pairs (lower
+        weight, or higher cost with ``objective="min_cost"``), the mentor is
+        full, the mentor's group is full; else the one other cause (a tie,
+        a negative weight, the mentee's own ranking). ``rule`` says how the
+        method chose (the objective, the weight attribute, balance, groups).
 
         Parameters
         ----------

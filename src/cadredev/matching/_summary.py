@@ -11,11 +11,19 @@ from attrs import field, frozen
 
 from cadredev._display import html_table
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import FieldError, field_records, id_key, is_int, is_real, named_errors
+from cadredev._validate import (
+    FieldError,
+    field_items,
+    field_records,
+    id_key,
+    is_int,
+    is_real,
+    named_errors,
+)
 
-from ._table import Candidates, check_id
+from ._table import Candidates, check_id, each_id
 
-__all__ = ["MatchSummary", "MentorLoad", "summarise"]
+__all__ = ["GroupLoad", "MatchSummary", "MentorLoad", "summarise"]
 
 
 def _counts(value: Any, *, name: str) -> FrozenDict[str, int]:
@@ -38,6 +46,14 @@ def _profile(value: Any) -> FrozenDict[int, int]:
 
 def _loads(value: Any) -> tuple[MentorLoad, ...]:
     return field_records(value, MentorLoad, name="mentor_loads")
+
+
+def _group_loads(value: Any) -> tuple[GroupLoad, ...]:
+    return field_records(value, GroupLoad, name="group_loads")
+
+
+def _members(value: Any) -> tuple[Hashable, ...]:
+    return field_items(value, name="mentors")
 
 
 def _check_count(_: object, attribute: Any, value: Any) -> None:
@@ -103,6 +119,46 @@ class MentorLoad:
 
 @named_errors
 @frozen(kw_only=True)
+class GroupLoad:
+    """One group of mentors (a team, a unit) and its load against its own capacity.
+
+    Parameters
+    ----------
+    group
+        The group id.
+    mentees
+        How many mentees its mentors have together.
+    capacity
+        How many they may have together (``match(..., groups=...)``).
+    mentors
+        Its mentors' ids, by id.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from cadredev import match
+    >>> g = nx.Graph([("ana", "wang"), ("bo", "li")])
+    >>> nx.set_node_attributes(g, {"ana": 0, "bo": 0, "wang": 1, "li": 1}, "bipartite")
+    >>> match(g, groups={"east": (1, ["wang", "li"])}).summary().group_loads
+    (GroupLoad(east: 1/1 mentees, 2 mentors),)
+
+    .. versionadded:: 0.3
+    """
+
+    group: Hashable = field(validator=check_id)
+    mentees: int = field(validator=_check_count)
+    capacity: int = field(validator=_check_count)
+    mentors: tuple[Hashable, ...] = field(default=(), converter=_members, validator=each_id)
+
+    def __repr__(self) -> str:
+        return (
+            f"GroupLoad({self.group}: {self.mentees}/{self.capacity} mentees, "
+            f"{len(self.mentors)} mentors)"
+        )
+
+
+@named_errors
+@frozen(kw_only=True)
 class MatchSummary:
     """Figures that describe a matching.
 
@@ -123,6 +179,9 @@ class MatchSummary:
         (1 = best) -> number of pairs.
     worst_off
         The matched mentee with the lowest pair weight (ties by id), or ``None``.
+    group_loads
+        One ``GroupLoad`` per group of mentors with a capacity of its own,
+        by group id (empty without groups).
 
     Examples
     --------
@@ -140,6 +199,8 @@ class MatchSummary:
     .. versionchanged:: 0.2
        Per-mentor figures are stored as ``mentor_loads``; ``loads``,
        ``units`` and ``cohorts`` are derived from them.
+    .. versionchanged:: 0.3
+       ``group_loads``.
     """
 
     n_mentees: int = field(validator=_check_count)
@@ -150,6 +211,7 @@ class MatchSummary:
     mentor_loads: tuple[MentorLoad, ...] = field(converter=_loads)
     rank_profile: FrozenDict[int, int] = field(converter=_profile)
     worst_off: Hashable = field(default=None, validator=check_id)
+    group_loads: tuple[GroupLoad, ...] = field(default=(), converter=_group_loads)
 
     @property
     def loads(self) -> FrozenDict[Hashable, tuple[int, int]]:
@@ -189,6 +251,10 @@ class MatchSummary:
         lines += [
             f"  {x.mentor}: {x.mentees}/{x.capacity}  {self._mix(x.units)}"
             for x in self.mentor_loads
+        ]
+        lines += [
+            f"  group {x.group}: {x.mentees}/{x.capacity}  {', '.join(map(str, x.mentors))}"
+            for x in self.group_loads
         ]
         return "\n".join(lines)
 
@@ -250,6 +316,24 @@ def summarise(table: Candidates, *, total_weight: float) -> MatchSummary:
         ),
         rank_profile=dict(Counter(ranks)),
         worst_off=mentees[worst[2]] if worst is not None else None,
+        group_loads=_groups(table),
+    )
+
+
+def _groups(table: Candidates) -> tuple[GroupLoad, ...]:
+    """Return each group's load, capacity and mentors (none without groups)."""
+    if table.groups is None or table.group_capacities is None or table.mentor_groups is None:
+        return ()
+    mentors, of = table.mentors.tolist(), table.mentor_groups.tolist()
+    loads = table.group_loads.tolist()
+    return tuple(
+        GroupLoad(
+            group=group,
+            mentees=loads[k],
+            capacity=int(table.group_capacities[k]),
+            mentors=tuple(v for v, g in zip(mentors, of, strict=True) if g == k),
+        )
+        for k, group in enumerate(table.groups.tolist())
     )
 
 

@@ -24,7 +24,9 @@ from cadredev.errors import InvalidInputError
 from ._contract import Problem, pair_key
 
 __all__ = [
+    "OBJECTIVES",
     "Candidates",
+    "TableContext",
     "build_candidates",
     "check_id",
     "each_first",
@@ -143,9 +145,39 @@ _COLUMNS: tuple[tuple[str, str, str, frozenset[type[Any]]], ...] = (
 )
 
 
+OBJECTIVES: tuple[str, ...] = ("max_weight", "min_cost", "max_cardinality_then_weight")
+"""What :func:`~cadredev.matching.match` may optimise (its ``objective``)."""
+
+
 def _need(ok: bool, what: str) -> None:
     if not ok:
         raise InvalidInputError(f"Candidates: {what}")
+
+
+def _is_array(value: Any, dtype: type[Any]) -> bool:
+    return isinstance(value, np.ndarray) and value.ndim == 1 and value.dtype == dtype
+
+
+def _same(a: npt.NDArray[Any] | None, b: npt.NDArray[Any] | None) -> bool:
+    """Return whether two optional columns are equal (``None`` only equals ``None``)."""
+    if a is None or b is None:
+        return a is None and b is None
+    return bool(a.tolist() == b.tolist())
+
+
+@frozen(kw_only=True, eq=False)
+class TableContext:
+    """How :func:`~cadredev.matching.match` was called, as the candidates table records it.
+
+    ``grouping`` is each mentor's group position (-1 for none) and each
+    group's capacity, ``group_names`` the group ids in that order.
+    """
+
+    objective: str = "max_weight"
+    weight_name: str = "weight"
+    balance: str | None = None
+    group_names: tuple[Hashable, ...] = ()
+    grouping: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @frozen(kw_only=True, eq=False)
@@ -194,11 +226,38 @@ class Candidates:
         ``components`` shows its weight as ``"weight"``.
     forbidden
         ``(mentee, mentor, why)`` for each pair kept out of the graph.
+    mentee_capacities
+        How many mentors each mentee may have (at most one, per role, in a
+        role-typed graph); ``None`` where not recorded, and a mentee then
+        counts as full once it has a mentor.
+    mentor_roles
+        Each mentor's role, in the table of a role-typed matching that
+        holds every role (a mentee's capacity then counts per role);
+        ``None`` otherwise.
+    groups, group_capacities, mentor_groups
+        The groups of mentors with a capacity of their own (``match(...,
+        groups=...)``): the group ids, each group's capacity, and each
+        mentor's group as a position in ``groups`` (``-1`` for none). All
+        three ``None`` for a matching without groups.
+    objective
+        What the weights mean: ``"max_weight"`` (higher is better),
+        ``"min_cost"`` (each weight is a negated cost, so the cost is
+        ``-weight``) or ``"max_cardinality_then_weight"`` (the most pairs
+        first).
+    weight_name
+        The edge attribute the weights (or costs) were read from.
+    balance
+        ``"load"`` when the mentors' loads were balanced among the optimal
+        solutions, else ``None``.
+    mentee_scores
+        Whether the edges carry ``mentee_score``, by which the stable
+        method ranks each mentee's candidates instead of by weight.
 
     Raises
     ------
     InvalidInputError
-        If the columns do not fit together (lengths, positions, order).
+        If the columns do not fit together (lengths, positions, order), or
+        one of the optional ones has the wrong type or value.
 
     Examples
     --------
@@ -212,7 +271,23 @@ class Candidates:
     >>> table.mentors.tolist(), table.pair_weights.tolist(), table.chosen.tolist()
     (['li', 'wang'], [1.0, 2.0], [1])
 
+    Groups of mentors and what the weights mean are recorded too:
+
+    >>> g.add_edge("bo", "li", cost=4.0)
+    >>> g.nodes["bo"]["bipartite"] = 0
+    >>> g.edges["ana", "wang"]["cost"], g.edges["ana", "li"]["cost"] = 1.0, 3.0
+    >>> table = match(g, weight="cost", objective="min_cost", groups={"u1": (1, ["li"])}).candidates
+    >>> table.groups.tolist(), table.group_capacities.tolist(), table.mentor_groups.tolist()
+    (['u1'], [1], [0, -1])
+    >>> table.objective, table.weight_name, table.group_loads.tolist()
+    ('min_cost', 'cost', [1])
+
     .. versionadded:: 0.2
+    .. versionchanged:: 0.3
+       The optional ``mentee_capacities``, ``mentor_roles``, ``groups``, ``group_capacities``,
+       ``mentor_groups``, ``objective``, ``weight_name``, ``balance`` and
+       ``mentee_scores``; a table without them (an older document) reads as
+       before.
     """
 
     mentees: IdArray
@@ -229,6 +304,15 @@ class Candidates:
     criteria: tuple[str, ...]
     components: FloatArray
     forbidden: tuple[tuple[Hashable, Hashable, str], ...] = ()
+    mentee_capacities: IntArray | None = None
+    mentor_roles: tuple[str, ...] | None = None
+    groups: IdArray | None = None
+    group_capacities: IntArray | None = None
+    mentor_groups: IntArray | None = None
+    objective: str = "max_weight"
+    weight_name: str = "weight"
+    balance: str | None = None
+    mentee_scores: bool = False
 
     def __attrs_post_init__(self) -> None:
         for name, dtype in _ARRAYS:
@@ -272,6 +356,88 @@ class Candidates:
         except TypeError:
             bad = _unhashable(self.forbidden)
             raise InvalidInputError(f"Candidates: forbidden must hold {_ID}, got {bad!r}") from None
+        self._check_meaning()
+        self._check_mentee_capacities(n)
+        roles = self.mentor_roles
+        _need(
+            roles is None or (type(roles) is tuple and set(map(type, roles)) <= _TEXT),
+            f"mentor_roles must be None or a tuple of strings, got {roles!r}",
+        )
+        _need(
+            roles is None or len(roles) == m,
+            f"mentor_roles must have one entry per mentor ({m}), got {len(roles or ())}",
+        )
+        self._check_groups(m)
+
+    def _check_meaning(self) -> None:
+        _need(
+            isinstance(self.objective, str) and self.objective in OBJECTIVES,
+            f"objective must be one of {list(OBJECTIVES)}, got {self.objective!r}",
+        )
+        _need(
+            isinstance(self.weight_name, str) and bool(self.weight_name),
+            f"weight_name must be the name of an edge attribute (text), got {self.weight_name!r}",
+        )
+        _need(
+            self.balance is None or self.balance == "load",
+            f"balance must be None or 'load', got {self.balance!r}",
+        )
+        _need(
+            isinstance(self.mentee_scores, bool),
+            f"mentee_scores must be True or False, got {self.mentee_scores!r}",
+        )
+
+    def _check_mentee_capacities(self, n: int) -> None:
+        caps = self.mentee_capacities
+        if caps is None:
+            return
+        _need(
+            _is_array(caps, np.int64),
+            f"mentee_capacities must be None or a one-dimensional int64 array, got {caps!r}",
+        )
+        _need(
+            len(caps) == n,
+            f"mentee_capacities must have one entry per mentee ({n}), got {len(caps)}",
+        )
+        _need(not n or int(caps.min()) >= 0, f"mentee_capacities must be >= 0, got {caps!r}")
+
+    def _check_groups(self, m: int) -> None:
+        groups, caps, of = self.groups, self.group_capacities, self.mentor_groups
+        given = [x is not None for x in (groups, caps, of)]
+        _need(
+            all(given) or not any(given),
+            "groups, group_capacities and mentor_groups must be given together or not at all, "
+            f"got {groups!r}, {caps!r}, {of!r}",
+        )
+        if groups is None or caps is None or of is None:
+            return
+        for name, value, dtype in (
+            ("groups", groups, object),
+            ("group_capacities", caps, np.int64),
+            ("mentor_groups", of, np.int64),
+        ):
+            _need(
+                _is_array(value, dtype),
+                f"{name} must be None or a one-dimensional {np.dtype(dtype)} array, got {value!r}",
+            )
+        k = len(groups)
+        ids = groups.tolist()
+        try:
+            unique = len(set(ids)) == k
+        except TypeError:
+            bad = _unhashable(ids)
+            raise InvalidInputError(f"Candidates: groups must be {_ID}, got {bad!r}") from None
+        _need(unique, f"groups must be unique, got {ids!r}")
+        _need(
+            len(caps) == k,
+            f"group_capacities must have one entry per group ({k}), got {len(caps)}",
+        )
+        _need(not k or int(caps.min()) >= 0, f"group_capacities must be >= 0, got {caps!r}")
+        _need(len(of) == m, f"mentor_groups must have one entry per mentor ({m}), got {len(of)}")
+        _need(
+            not m or -1 <= int(of.min()) <= int(of.max()) < k,
+            f"mentor_groups must be positions in groups (-1 for none), got {of!r}",
+        )
 
     def _check_positions(self, n: int, m: int, e: int) -> None:
         offsets, chosen = self.offsets, self.chosen
@@ -310,6 +476,20 @@ class Candidates:
         """How many chosen pairs each mentor holds."""
         chosen_mentors = self.pair_mentors[self.chosen]
         return np.bincount(chosen_mentors, minlength=len(self.mentors)).astype(np.int64)
+
+    @functools.cached_property
+    def mentee_loads(self) -> IntArray:
+        """How many chosen pairs each mentee holds."""
+        chosen_mentees = self.pair_mentees[self.chosen]
+        return np.bincount(chosen_mentees, minlength=len(self.mentees)).astype(np.int64)
+
+    @functools.cached_property
+    def group_loads(self) -> IntArray:
+        """How many chosen pairs each group's mentors hold together (empty without groups)."""
+        if self.groups is None or self.mentor_groups is None:
+            return np.zeros(0, dtype=np.int64)
+        of = self.mentor_groups[self.pair_mentors[self.chosen]]
+        return np.bincount(of[of >= 0], minlength=len(self.groups)).astype(np.int64)
 
     @functools.cached_property
     def _mentee_position(self) -> dict[Hashable, int]:
@@ -361,6 +541,7 @@ class Candidates:
             *(("mentor", v) for v in self.mentors.tolist()),
             *(("mentee", a) for a, _, _ in self.forbidden),
             *(("mentor", b) for _, b, _ in self.forbidden),
+            *(("group", g) for g in (() if self.groups is None else self.groups.tolist())),
         )
         for side, value in ids:
             if not _writable(value):
@@ -381,6 +562,13 @@ class Candidates:
             and self.mentor_units == other.mentor_units
             and self.criteria == other.criteria
             and self.forbidden == other.forbidden
+            and self.mentor_roles == other.mentor_roles
+            and (self.objective, self.weight_name, self.balance, self.mentee_scores)
+            == (other.objective, other.weight_name, other.balance, other.mentee_scores)
+            and all(
+                _same(getattr(self, name), getattr(other, name))
+                for name in ("mentee_capacities", "groups", "group_capacities", "mentor_groups")
+            )
             and all(
                 np.array_equal(getattr(self, name), getattr(other, name), equal_nan=True)
                 for name in (
@@ -403,18 +591,20 @@ class Candidates:
         )
 
 
-def build_candidates(
+def build_candidates(  # noqa: PLR0917  (private: one matching's parts)
     prob: Problem,
     chosen: np.ndarray,
     sub: np.ndarray,
     role: str | None,
     reasons: Mapping[Hashable, str],
+    context: TableContext | None = None,
 ) -> Candidates:
     """Return the table of the edges in the mask ``sub`` (one role's, or all).
 
     ``chosen`` masks the chosen edges (of all edges); ``reasons`` maps each
-    unmatched mentee to why.
+    unmatched mentee to why; ``context`` says how ``match`` was called.
     """
+    context = TableContext() if context is None else context
     n = len(prob.mentees)
     if role is None:
         keep = np.arange(len(prob.mentors), dtype=np.int64)
@@ -447,7 +637,36 @@ def build_candidates(
         criteria=criteria,
         components=components,
         forbidden=tuple(sorted(forbidden, key=lambda t: pair_key((t[0], t[1])))),
+        mentee_capacities=_mentee_capacities(prob),
+        mentor_roles=(
+            tuple(str(prob.mentor_role[j]) for j in keep.tolist())
+            if prob.roles is not None and role is None
+            else None
+        ),
+        **_group_columns(context, keep),
+        objective=context.objective,
+        weight_name=context.weight_name,
+        balance=context.balance,
+        mentee_scores=prob.s_mentee is not prob.w,
     )
+
+
+def _mentee_capacities(prob: Problem) -> IntArray:
+    """Return each mentee's capacity (at most one per role in a role-typed graph)."""
+    caps = prob.mentee_cap.astype(np.int64)
+    return caps if prob.roles is None else np.minimum(caps, 1)
+
+
+def _group_columns(context: TableContext, keep: IntArray) -> dict[str, Any]:
+    """Return the columns ``groups``, ``group_capacities`` and ``mentor_groups`` (if any)."""
+    if context.grouping is None:
+        return {}
+    group_of, group_cap = context.grouping
+    return {
+        "groups": _ids(context.group_names, len(context.group_names)),
+        "group_capacities": group_cap.astype(np.int64),
+        "mentor_groups": group_of[keep].astype(np.int64),
+    }
 
 
 def _components(prob: Problem, edges: np.ndarray) -> tuple[tuple[str, ...], FloatArray]:

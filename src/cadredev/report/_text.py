@@ -115,6 +115,7 @@ METHODS: dict[str, str] = {
     "replan": "调整重排",
     "lp": "线性松弛",
     "counting": "计数上界",
+    "lagrangian": "拉格朗日上界",
 }
 """Chinese names of the matching and planning methods."""
 

@@ -324,6 +324,7 @@ class _Stage:
     ready: np.ndarray | None  # cadres x categories: earliest start after cooldowns
     score: np.ndarray  # per pair: benefit plus the best window bonus
     placements: int  # the program's most placements per cadre
+    places: np.ndarray  # per post: the placements it can hold over the horizon
 
     def counts(
         self, ci: np.ndarray, pj: np.ndarray, *, pcat: np.ndarray, close: np.ndarray | None
@@ -450,6 +451,7 @@ def compile_problem(
                 benefit[ci[keep_pair], pj[keep_pair]] + best_bonus[pj[keep_pair]],
             )
         )
+        ci, pj = ci[keep_pair], pj[keep_pair]
         if len(ci) == 0:
             continue
         cum_free = np.zeros((n, len(starts) + 1), dtype=np.int32)
@@ -467,6 +469,7 @@ def compile_problem(
                 ready=ready,
                 score=benefit[ci, pj] + best_bonus[pj],
                 placements=int(prog.placements[1]),
+                places=pcap * ((horizon - min_start) // length),
             )
         )
     kept, notes, pruned = _choose(
@@ -474,6 +477,7 @@ def compile_problem(
     )
     oc, op, ok, os_, ol, ov = _enumerate(stages, kept, benefit, pcat, close, limits)
     del stages, kept
+    limits.tick("sorting placement options")
     if pair_parts:
         pair_c, pair_k, pair_p, pair_v = (np.concatenate(x) for x in zip(*pair_parts, strict=True))
     else:
@@ -582,7 +586,9 @@ def _choose(  # noqa: PLR0917
         for st in stages:
             ci, pj = st.ci, st.pj
             if limit is not None:
-                ci, pj = _prune(ci, pj, st.score, n, limit, len(st.starts), st.placements)
+                ci, pj = _prune(
+                    ci, pj, st.score, n, limit, len(st.starts), st.placements, st.places
+                )
             out.append((ci, pj, st.counts(ci, pj, pcat=pcat, close=close)))
         return out
 
@@ -671,19 +677,46 @@ def _prune(  # noqa: PLR0917
     max_options: int,
     n_starts: int,
     max_placements: int,
+    post_places: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Keep each cadre's best posts so that options stay near ``max_options``.
+    """Keep some posts per cadre and some cadres per post, near ``max_options``.
 
     ``score`` holds each pair's score, in the order of ``ci`` and ``pj``.
+    The budget is shared in thirds: each cadre's best posts (at least three
+    per placement it may make, and six); each post's best cadres, in
+    proportion to the placements the post can hold over the horizon
+    (``post_places``), so that a post everybody ranks low keeps
+    candidates; and posts spread evenly over each cadre's eligible ones (a
+    fixed scrambled order of the pairs). Without the spread every cadre
+    keeps the same favourites, those fill, and the first level
+    (placements toward minimums) is lost although other posts have room.
     """
-    per_cadre = max(1, max_options // max(1, n * n_starts))
-    keep_k = max(per_cadre, 3 * max(1, max_placements), 6)
-    # sort by cadre, then by score descending, then by post index
-    order = np.lexsort((pj, -score, ci))
-    ci, pj = ci[order], pj[order]
-    first = np.searchsorted(ci, ci, side="left")
-    rank = np.arange(len(ci)) - first
-    keep = rank < keep_k
+    pairs = max_options // max(1, n_starts)
+    third = max(1, pairs // 3)
+    best = max(third // max(1, n), 3 * max(1, max_placements), 6)
+    spread = max(1, third // max(1, n))
+    places = post_places.astype(np.float64)
+    per_post = np.maximum(1, (third * places / max(1.0, float(places.sum()))).astype(np.int64))
+    keep = _best_of(ci, score, pj, np.full(len(ci), best))
+    keep |= _best_of(pj, score, ci, per_post[pj])
+    mix = ci.astype(np.uint64) * np.uint64(0x9E3779B1) + pj.astype(np.uint64) * np.uint64(
+        0x85EBCA77
+    )
+    tag = ((mix >> np.uint64(7)) & np.uint64(0xFFFFFF)).astype(np.float64)
+    keep |= _best_of(ci, tag, pj, np.full(len(ci), spread))
     ci, pj = ci[keep], pj[keep]
     order = np.lexsort((pj, ci))
     return ci[order], pj[order]
+
+
+def _best_of(group: np.ndarray, s: np.ndarray, other: np.ndarray, k: np.ndarray) -> np.ndarray:
+    """Mask of the best pairs of each group: highest ``s``, then lowest ``other``.
+
+    ``k`` gives, per pair, how many its group keeps.
+    """
+    order = np.lexsort((other, -s, group))
+    in_order = group[order]
+    rank = np.arange(len(order)) - np.searchsorted(in_order, in_order, side="left")
+    keep = np.zeros(len(group), dtype=bool)
+    keep[order[rank < k[order]]] = True
+    return keep

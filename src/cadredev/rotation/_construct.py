@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 
 import numpy as np
@@ -247,9 +248,16 @@ def option_groups(comp: Compiled) -> dict[tuple[int, int], np.ndarray]:
     return out
 
 
-def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> None:
-    """Fill ``state`` greedily: minimums first (scarcest first), then value."""
-    del protect
+def greedy(comp: Compiled, state: State, *, deadline: float | None = None) -> bool:
+    """Fill ``state`` greedily: minimums first (scarcest first), then value.
+
+    Returns False when ``deadline`` (a :func:`time.perf_counter` instant)
+    passed first: ``state`` then holds what was placed by then.
+    """
+
+    def late(i: int) -> bool:
+        return deadline is not None and i % 64 == 0 and time.perf_counter() > deadline
+
     groups = option_groups(comp)
     oc, op, ok, os_, ol = (a.tolist() for a in (comp.oc, comp.op, comp.ok, comp.os, comp.ol))
     ov = comp.ov.tolist()
@@ -263,7 +271,9 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
     order = sorted(need, key=lambda ck: (len(groups[ck]), ck))
     horizon = state.horizon
     for r in range(rounds):
-        for ck in order:
+        for i, ck in enumerate(order):
+            if late(i):
+                return False
             if need[ck] <= r:
                 continue
             # pack tightly: prefer starts whose neighbouring periods are already
@@ -288,14 +298,18 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
     # phase 2: every option with positive value, best first
     pos = np.flatnonzero(comp.ov > 0)
     by_value = pos[np.lexsort((pos, -comp.ov[pos]))].tolist()
-    for o in by_value:
+    for i, o in enumerate(by_value):
+        if late(i):
+            return False
         c, k = oc[o], ok[o]
         if state.count[c, k] >= state.pmax[k]:
             continue
         if state.feasible(c, op[o], k, os_[o], ol[o]):
             state.add(c, op[o], k, os_[o], ol[o])
     # phase 3: a first turn for cadres still without any (fairness)
-    for ck in sorted(groups):
+    for i, ck in enumerate(sorted(groups)):
+        if late(i):
+            return False
         if state.count[ck] > 0:
             continue
         for o in groups[ck].tolist():
@@ -304,6 +318,7 @@ def greedy(comp: Compiled, state: State, *, protect: set[Key] | None = None) -> 
             if state.feasible(oc[o], op[o], ok[o], os_[o], ol[o]):
                 state.add(oc[o], op[o], ok[o], os_[o], ol[o])
                 break
+    return True
 
 
 def _staff(comp: Compiled, state: State) -> None:

@@ -5,9 +5,11 @@ estimate against it before allocating the placement options; the later
 stages compare their own estimates with it and take a smaller path (fewer
 options per cadre, no whole-problem MIP, no LP bound, smaller
 neighbourhoods) instead of running out of memory. The default is a quarter
-of the memory available when the call starts, read from ``/proc/meminfo``
-(``MemAvailable``) or, where that file does not exist, from
-``os.sysconf`` (free physical pages); 4 GiB where neither can be read.
+of the machine's physical memory, read from ``/proc/meminfo``
+(``MemTotal``) or, where that file does not exist, from ``os.sysconf``
+(physical pages); 4 GiB where neither can be read. Physical memory, not
+the memory free at the moment, so that the same call on the same machine
+always prunes the same way and gives the same plan.
 
 ``time_limit`` becomes a deadline (a :func:`time.perf_counter` instant)
 that compilation and ``diagnose`` check between chunks of their work.
@@ -41,7 +43,6 @@ __all__ = [
     "MIP_BYTES_PER_OPTION",
     "Limits",
     "OutOfTimeError",
-    "available_memory",
     "check_memory_limit",
     "check_time_limit",
     "default_memory_limit",
@@ -50,11 +51,12 @@ __all__ = [
     "lp_fits",
     "make_limits",
     "parse_bytes",
+    "physical_memory",
     "solver_limits",
 ]
 
 DEFAULT_MEMORY_SHARE = 0.25
-"""Share of the available memory that ``memory_limit`` defaults to."""
+"""Share of the physical memory that ``memory_limit`` defaults to."""
 FALLBACK_MEMORY = 4 * 2**30
 """The default ``memory_limit`` where the available memory cannot be read (4 GiB)."""
 MIP_BYTES_PER_OPTION = 4_000
@@ -72,26 +74,26 @@ class OutOfTimeError(InvalidInputError):
     """The time limit ran out before a stage that cannot stop halfway had finished."""
 
 
-def available_memory() -> int | None:
-    """Return the bytes of memory available now, or ``None`` when it cannot be read."""
+def physical_memory() -> int | None:
+    """Return the bytes of the machine's physical memory, or ``None`` when it cannot be read."""
     try:
         with Path("/proc/meminfo").open(encoding="ascii") as lines:
             for line in lines:
-                if line.startswith("MemAvailable:"):
+                if line.startswith("MemTotal:"):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError, IndexError):
         pass
     try:
-        pages, size = os.sysconf("SC_AVPHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
+        pages, size = os.sysconf("SC_PHYS_PAGES"), os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, OSError, ValueError):
         return None
     return pages * size if pages > 0 and size > 0 else None
 
 
 def default_memory_limit() -> int:
-    """Return the default ``memory_limit``: a quarter of the available memory."""
-    free = available_memory()
-    return FALLBACK_MEMORY if free is None else max(1, int(free * DEFAULT_MEMORY_SHARE))
+    """Return the default ``memory_limit``: a quarter of the physical memory."""
+    total = physical_memory()
+    return FALLBACK_MEMORY if total is None else max(1, int(total * DEFAULT_MEMORY_SHARE))
 
 
 def check_memory_limit(value: object, where: str) -> int:
@@ -187,12 +189,13 @@ def solver_limits(where: str, memory_limit: object, time_limit: float) -> Limits
     return make_limits(where, memory_limit, time_limit, grace=COMPILE_GRACE)
 
 
-def fit_effort(effort: Effort, comp: Compiled, memory: int) -> tuple[Effort, bool]:
+def fit_effort(effort: Effort, comp: Compiled, memory: int, *, lp: bool) -> tuple[Effort, bool]:
     """Return ``effort`` made to fit ``memory`` bytes, and whether the LP bound fits.
 
     The whole-problem MIP is skipped when its estimate exceeds the limit, and
     neighbourhoods free fewer cadres (or keep fewer options per cadre) so that
-    a sub-MIP fits. Each change is noted in ``comp.notes``.
+    a sub-MIP fits. ``lp`` tells whether the LP bound is wanted at all. Each
+    change is noted in ``comp.notes``.
     """
     notes = comp.notes
     if 0 < comp.n_options <= effort.exact_options and not comp.pruned:
@@ -202,7 +205,7 @@ def fit_effort(effort: Effort, comp: Compiled, memory: int) -> tuple[Effort, boo
             notes.append(f"memory limit: no whole-problem MIP (about {format_bytes(need)} needed)")
     exact = 0 < comp.n_options <= effort.exact_options and not comp.pruned
     if exact and not effort.polish:
-        return effort, lp_fits(comp, memory)  # no neighbourhood search follows
+        return effort, lp and lp_fits(comp, memory)  # no neighbourhood search follows
     widest = int(np.bincount(comp.oc).max()) if comp.n_options else 0
     per = widest if effort.per_cadre is None else min(effort.per_cadre, widest)
     per_bytes = max(1, per) * MIP_BYTES_PER_OPTION
@@ -214,7 +217,7 @@ def fit_effort(effort: Effort, comp: Compiled, memory: int) -> tuple[Effort, boo
         fewer = "" if per_cadre == effort.per_cadre else f", {per_cadre} option(s) each"
         effort = attrs.evolve(effort, size=size, per_cadre=per_cadre)
         notes.append(f"memory limit: neighbourhoods of {size} cadre(s){fewer}")
-    return effort, lp_fits(comp, memory)
+    return effort, lp and lp_fits(comp, memory)
 
 
 def lp_fits(comp: Compiled, memory: int) -> bool:

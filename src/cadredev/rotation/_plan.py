@@ -89,8 +89,10 @@ class Bound:
         with ``schedule(objective="fair")`` and ``method="optimal"``, among
         plans that also reach ``share``).
     method
-        ``"optimal"`` (proved by the exact solver), ``"lp"`` (LP relaxation)
-        or ``"counting"`` (per-cadre counting).
+        ``"optimal"`` (proved by the exact solver), ``"lp"`` (LP relaxation),
+        ``"counting"`` (per-cadre counting) or ``"lagrangian"`` (placements
+        by counting, value by prices on post capacities and unit away limits,
+        where that is below the counted value).
     share
         With ``schedule(objective="fair")``: no plan reaching ``placed`` has a
         larger smallest benefit share (see :attr:`RotationPlan.min_share`).

@@ -29,6 +29,7 @@ from ._fair import (
     state_share,
 )
 from ._improve import Search, improve
+from ._lagrange import lagrange_seconds, lagrangian_bound
 from ._limits import Limits, fit_effort, solver_limits
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
@@ -111,7 +112,10 @@ def _solve(
         limits=limits,
         fit=True,
     )
-    effort, lp_fits = fit_effort(effort, comp, limits.memory)
+    want_lp = len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude
+    effort, lp_fits = fit_effort(effort, comp, limits.memory, lp=want_lp)
+    if not lp_fits and not exclude:
+        deadline -= lagrange_seconds(len(comp.pair_c))  # leave the bound its time
     state = State(comp)
     cidx, pidx, kidx = comp._cidx, comp._pidx, comp._kidx  # noqa: SLF001
     ideal = _ideal(problem, comp, exclude, plain=min_start == 0 and not closed) if fair else None
@@ -121,7 +125,7 @@ def _solve(
         if key not in state.chosen:
             state.add(*key)
         fixed_keys.add(key)
-    greedy(comp, state)
+    built = greedy(comp, state, deadline=deadline)
     method = "heuristic"
     bound: Bound | None = None
     base = State(comp)
@@ -142,9 +146,9 @@ def _solve(
         ],
         dtype=np.int64,
     )
-    search = Search()
+    search = Search() if built else Search(capped=True, stopped="time limit")
     share_bound: float | None = None  # from the whole-problem fair solve
-    exact_tried = 0 < comp.n_options <= effort.exact_options and not comp.pruned
+    exact_tried = built and 0 < comp.n_options <= effort.exact_options and not comp.pruned
     if exact_tried:
         model = build_model(comp, base, feasible_opts, np.arange(len(comp.cadre_ids)))
         # with a search to follow, leave it time should the MIP not finish
@@ -182,7 +186,13 @@ def _solve(
                     method = "exact"
     if comp.n_options == 0:
         method = "exact"
-    elif not exact_tried or (effort.polish and method != "exact" and not search.capped):
+    elif not built or not (
+        not exact_tried or (effort.polish and method != "exact" and not search.capped)
+    ):
+        pass  # the construction ran out of time, or the exact solve settled it
+    elif time.perf_counter() > deadline:
+        search = Search(capped=True, stopped="time limit")
+    else:
         rng = np.random.default_rng(seed)
         max_iters, patience = search_budget(len(comp.cadre_ids), effort)
         search = improve(
@@ -208,7 +218,7 @@ def _solve(
         bound = Bound(
             placed=objective.placed, value=objective.value, method="optimal", share=achieved
         )
-    elif len(comp.pair_c) <= AGGREGATE_PAIRS and not exclude and lp_fits:
+    elif lp_fits:
         lp = aggregate_bound(comp, base, reached=objective.placed - base.placed())
         if lp is not None:
             bound = Bound(
@@ -219,6 +229,9 @@ def _solve(
     if bound is None and not exclude:
         counted = counting_bound(problem, comp)
         bound = Bound(placed=counted.placed, value=counted.value, method="counting")
+        priced = lagrangian_bound(problem, comp, reached=objective.value)
+        if priced < counted.value:
+            bound = attrs.evolve(bound, value=priced, method="lagrangian")
     if bound is not None and share_bound is not None and method != "exact":
         # the share solve's dual bound, for plans reaching its first level
         bound = attrs.evolve(bound, share=max(share_bound, achieved or 0.0))
@@ -416,8 +429,8 @@ def schedule(
         is ``inf`` once the bound's placements are reached.
         ``plan.min_share`` reports the smallest share.
     memory_limit
-        Bytes the solver may use (default: a quarter of the memory available
-        at the call, 4 GiB where it cannot be read). Placement options are
+        Bytes the solver may use (default: a quarter of the machine's
+        physical memory, 4 GiB where it cannot be read). Placement options are
         counted and checked against it before any is made; beyond it each
         cadre keeps only its best posts, and the whole-problem MIP, the LP
         bound and large neighbourhoods are skipped or made smaller where
