@@ -3,7 +3,7 @@ period-by-period min-cost-flow greedy on synthetic problems (see rotation_proble
 
 Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
       [--sizes C ...] [--repeat] [--frontline] [--history] [--tight [--limit S]]
-      [--fair] [--limits]
+      [--fair] [--limits] [--scale]
 
 ``--repeat`` solves each problem twice and says whether the plans are equal
 (the search ends on a work budget, so they should be unless the time cap hit);
@@ -20,7 +20,11 @@ smallest share of both plans, cadredev only. ``--limits`` compiles each size
 without a memory limit and with each ``--memory-limit`` (bytes; default
 256 MiB and 1 GiB): time, peak resident
 memory (``resource.getrusage``), options kept; a limit too small for the
-tables alone shows how fast the refusal comes.
+tables alone shows how fast the refusal comes. ``--scale`` solves each size
+(default 1k, 5k, 10k, 20k) with ``time_limit=120`` in a fresh process:
+time, objective against the bound, violations and peak resident memory; the
+min-cost-flow greedy runs in its own process where the whole problem's
+options fit in memory (up to 10k).
 
 CP-SAT and the greedy solve the same placement options cadredev enumerates
 (every (cadre, program, post, start) that passes the rules on its own), with the
@@ -132,8 +136,10 @@ def flow_greedy(problem: RotationProblem):
 
     from cadredev.rotation._construct import State  # noqa: PLC0415
 
+    from cadredev.rotation._limits import Limits  # noqa: PLC0415
+
     t0 = time.perf_counter()
-    comp = compile_problem(problem)
+    comp = compile_problem(problem, limits=Limits(memory=2**40))  # every option, no pruning
     state = State(comp)
     horizon = comp.horizon
     big = 1000.0
@@ -372,6 +378,70 @@ def limits_figure(sizes: list[int], memory: list[int]) -> None:
             sys.stdout.flush()
 
 
+def _schedule_once(n: int, peer: str) -> None:
+    """Child process: solve ``generate(n)`` (or the flow greedy); print one JSON line."""
+    import json  # noqa: PLC0415
+    import resource  # noqa: PLC0415
+
+    problem = generate(n, seed=0)
+    t0 = time.perf_counter()
+    if peer == "greedy":
+        chosen, _ = flow_greedy(problem)
+        plan = RotationPlan(assignments=chosen)
+        objective, bound, method, stopped = evaluate(problem, chosen), None, "flow greedy", ""
+    else:
+        plan = schedule(problem, seed=0, time_limit=120.0)
+        objective, bound, method, stopped = (
+            plan.objective,
+            plan.bound,
+            plan.method,
+            plan.stopped_because,
+        )
+    seconds = time.perf_counter() - t0
+    out = {
+        "seconds": seconds,
+        "placed": objective.placed,
+        "value": objective.value,
+        "bound": None if bound is None else [bound.placed, bound.value, bound.method],
+        "method": method,
+        "stopped": stopped,
+        "violations": len(plan.violations(problem)),
+        "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+    print(json.dumps(out))
+
+
+def scale_figure(sizes: list[int]) -> None:
+    """Solve each size in a fresh process: time, objective, bound, peak memory."""
+    import json  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    gib = 2**30
+    print(
+        f"{'C':>6} {'solver':<12} {'time s':>8} {'objective':>20} {'bound':>30} {'placed %':>9} "
+        f"{'viol':>5} {'peak GiB':>9}"
+    )
+    for n in sizes:
+        peers = ("ours", "greedy") if n <= 10_000 else ("ours",)
+        for peer in peers:
+            child = [sys.executable, __file__, "--schedule-once", str(n), peer]
+            done = subprocess.run(child, capture_output=True, text=True, check=True)
+            got = json.loads(done.stdout.strip().splitlines()[-1])
+            objective = f"({got['placed']}, {got['value']:.2f})"
+            bound, share = "", ""
+            if got["bound"]:
+                bp, bv, bm = got["bound"]
+                bound = f"({bp}, {bv:.2f}) {bm}"
+                share = f"{100 * got['placed'] / max(bp, 1):.2f}"
+            name = "cadredev" if peer == "ours" else "flow greedy"
+            print(
+                f"{n:>6} {name:<12} {got['seconds']:>8.1f} {objective:>20} {bound:>30} {share:>9} "
+                f"{got['violations']:>5} {got['peak'] / gib:>9.2f}  "
+                f"{got['method']}; {got['stopped']}"
+            )
+            sys.stdout.flush()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="small smoke run")
@@ -387,10 +457,18 @@ def main() -> None:
     parser.add_argument(
         "--memory-limit", type=int, nargs="*", default=[2**28, 2**30], help="bytes, --limits"
     )
+    parser.add_argument("--scale", action="store_true", help="1k to 20k, fresh processes")
     parser.add_argument("--compile-once", type=int, nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument("--schedule-once", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.compile_once:
         _compile_once(*args.compile_once)
+        return
+    if args.schedule_once:
+        _schedule_once(int(args.schedule_once[0]), args.schedule_once[1])
+        return
+    if args.scale:
+        scale_figure(args.sizes or [1000, 5000, 10000, 20000])
         return
     if args.limits:
         limits_figure(args.sizes or [1000, 5000, 10000, 20000], args.memory_limit)

@@ -215,14 +215,14 @@ def test_too_small_a_memory_limit_is_refused_before_allocating(where: str) -> No
 
 
 def test_options_too_many_for_the_limit_are_refused_before_enumeration() -> None:
-    # the tables fit, the options (even each cadre's best posts) do not
+    # the tables fit, the options (even a few posts per cadre) do not
     prob = _long_horizon(10_000)
     limit = 96 * 2**20
     assert compile_module._fixed(prob) < limit
     assert compile_module.memory_estimate(prob) > 4 * limit
 
     def run() -> None:
-        with pytest.raises(InvalidInputError, match="even keeping only each cadre's best posts"):
+        with pytest.raises(InvalidInputError, match="even keeping only a few posts per cadre"):
             schedule(prob, memory_limit=limit)
 
     assert _peak(run) < limit
@@ -265,7 +265,7 @@ def test_options_that_do_not_fit_are_pruned_to_fit() -> None:
     limit = compile_module._fixed(prob) + 2 * 120 * 30 * 80 + comp.n_options * 176 // 2
     plan = schedule(prob, seed=0, memory_limit=limit)
     assert plan.violations(prob) == ()
-    assert "memory limit: each cadre keeps only its best posts" in plan.stopped_because
+    assert "memory limit: each cadre keeps fewer posts" in plan.stopped_because
     assert plan == schedule(prob, seed=0, memory_limit=limit)
     small = compile_problem(prob, limits=Limits(memory=limit), fit=True)
     assert small.pruned

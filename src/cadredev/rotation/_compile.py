@@ -356,16 +356,17 @@ def compile_problem(
     limits: Limits | None = None,
     fit: bool = False,
 ) -> Compiled:
-    """Compile ``problem``; optionally keep only each cadre's best posts.
+    """Compile ``problem``; optionally prune its options (see :func:`_prune`).
 
     ``closed`` maps post ids to the first period from which no placement may
     start in them. The options are counted exactly before any is made: with
-    more than ``prune_above`` of them, each cadre keeps only its best posts
-    (as with ``max_options=prune_above``). When they would need more than
-    ``limits.memory`` bytes, ``fit=True`` keeps fewer posts per cadre until
-    they fit (``Compiled.notes`` says so); without ``fit``, or when even the
-    fewest do not fit, an :class:`InvalidInputError` names the estimate and
-    the limit. ``limits.time_limit`` is checked between chunks of the work
+    more than ``prune_above`` of them, they are pruned (as with
+    ``max_options=prune_above``): some posts per cadre, some cadres per
+    post. When they would need more than ``limits.memory`` bytes,
+    ``fit=True`` keeps fewer posts per cadre until they fit
+    (``Compiled.notes`` says so); without ``fit``, or when even the fewest
+    do not fit, an :class:`InvalidInputError` names the estimate and the
+    limit. ``limits.time_limit`` is checked between chunks of the work
     (:class:`OutOfTimeError`).
     """
     limits = Limits() if limits is None else limits
@@ -617,9 +618,9 @@ def _choose(  # noqa: PLR0917
             break
         target //= 2
     if fewer_bytes > limits.memory:
-        _refuse(problem, limits, fewer_bytes, " even keeping only each cadre's best posts")
+        _refuse(problem, limits, fewer_bytes, " even keeping only a few posts per cadre")
     note = (
-        f"memory limit: each cadre keeps only its best posts ({fewer_options:,} of "
+        f"memory limit: each cadre keeps fewer posts ({fewer_options:,} of "
         f"{options:,} placement options, about {format_bytes(fewer_bytes)} of the "
         f"{format_bytes(limits.memory)} memory_limit)"
     )

@@ -70,7 +70,7 @@ def diagnose(
       were found, the checks it names were not run. Without it the result
       does not depend on the machine's speed.
     - ``memory_limit``: the placement options do not fit ``memory_limit``,
-      so each cadre's best posts were compiled and the checks that need
+      so only some posts per cadre were compiled and the checks that need
       every option (``precedence``, ``min_staffing``) were not run.
 
     Parameters
@@ -94,7 +94,7 @@ def diagnose(
     InvalidInputError
         When ``time_limit`` or ``memory_limit`` is not a positive number (a
         bool, NaN, zero, or not an integer number of bytes), or when even
-        each cadre's best posts would need more than ``memory_limit``.
+        even a few posts per cadre would need more than ``memory_limit``.
 
     Examples
     --------
@@ -163,11 +163,11 @@ def _cut_short(limits: Limits, skipped: list[str]) -> Conflict:
 
 
 def _pruned_note(limits: Limits) -> Conflict:
-    """Return the note that ends a diagnosis made on each cadre's best posts only."""
+    """Return the note that ends a diagnosis made on pruned options."""
     return Conflict(
         kind="memory_limit",
-        message=f"the memory_limit of {format_bytes(limits.memory)} holds only each cadre's "
-        "best posts, so the precedence and min_staffing checks were not run; give a larger "
+        message=f"the memory_limit of {format_bytes(limits.memory)} holds only some posts "
+        "per cadre, so the precedence and min_staffing checks were not run; give a larger "
         "memory_limit for them",
         message_zh=f"内存上限 {format_bytes(limits.memory)} 只能容纳每名干部的部分岗位，"
         "未检查先后顺序与最低在岗人数",

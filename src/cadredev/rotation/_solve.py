@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections import Counter
 from collections.abc import Iterable
 
 import attrs
@@ -13,12 +12,10 @@ import numpy as np
 from cadredev._validate import Seed, check_seed
 from cadredev.errors import InfeasibleError, InvalidInputError
 from cadredev.events import Event, Left, PlacementEnded, PostClosed
-from cadredev.model import Cadre
 
 from ._compile import Compiled, compile_problem
 from ._construct import Key, State, greedy
 from ._counting import counting_bound
-from ._diagnose import history_notes
 from ._effort import Effort, effort_of
 from ._fair import (
     at_least,
@@ -34,12 +31,13 @@ from ._limits import Limits, fit_effort, solver_limits
 from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
 from ._problem import RotationProblem
-from ._records import Assignment, Program, Unplaced
+from ._records import Assignment
+from ._unplaced import unplaced_reasons
 
 __all__ = ["replan", "schedule"]
 
 MAX_OPTIONS = 2_500_000
-"""Beyond this many options each cadre keeps only its best posts."""
+"""Beyond this many options they are pruned: some posts per cadre, some cadres per post."""
 AGGREGATE_PAIRS = 250_000
 """Problems with at most this many (cadre, program, post) pairs get an LP bound."""
 DEFAULT_TIME_LIMIT = 60.0
@@ -184,15 +182,15 @@ def _solve(
                 state = trial
                 if result.optimal:
                     method = "exact"
+    # search unless the construction ran out of time or the exact solve settled it
+    searching = built and (
+        not exact_tried or (effort.polish and method != "exact" and not search.capped)
+    )
     if comp.n_options == 0:
         method = "exact"
-    elif not built or not (
-        not exact_tried or (effort.polish and method != "exact" and not search.capped)
-    ):
-        pass  # the construction ran out of time, or the exact solve settled it
-    elif time.perf_counter() > deadline:
+    elif searching and time.perf_counter() > deadline:
         search = Search(capped=True, stopped="time limit")
-    else:
+    elif searching:
         rng = np.random.default_rng(seed)
         max_iters, patience = search_budget(len(comp.cadre_ids), effort)
         search = improve(
@@ -296,65 +294,6 @@ def _fixed_value(problem: RotationProblem, fixed: tuple[Assignment, ...]) -> flo
     return sum(problem.value_of(a) for a in fixed)
 
 
-def _unplaced(problem: RotationProblem, comp: Compiled, state: State) -> tuple[Unplaced, ...]:
-    out: list[Unplaced] = []
-    first = np.searchsorted(comp.oc, np.arange(len(comp.cadre_ids) + 1))
-    for k, prog in enumerate(problem.programs):
-        if prog.placements[0] == 0:
-            continue
-        for c, cadre in enumerate(problem.cadres):
-            if not comp.prog_elig[k, c]:
-                continue
-            missing = prog.placements[0] - state.count[c, k]
-            if missing <= 0:
-                continue
-            lo, hi = int(first[c]), int(first[c + 1])
-            opts = [o for o in range(lo, hi) if int(comp.ok[o]) == k]
-            notes = history_notes(problem, cadre, prog)
-            if not opts:
-                reason = _static_reason(problem, cadre, prog, notes)
-            else:
-                blockers: Counter[str] = Counter(
-                    state.blocker(c, int(comp.op[o]), k, int(comp.os[o]), int(comp.ol[o]))
-                    for o in opts
-                )
-                parts = ", ".join(f"{why} ({n})" for why, n in blockers.most_common() if why)
-                reason = (
-                    f"all {len(opts)} eligible post-start options are taken or blocked: {parts}"
-                )
-                if notes:
-                    reason += f"; posting history: {'; '.join(notes)}"
-            out.append(
-                Unplaced(cadre_id=cadre.id, program=prog.name, reason=reason, missing=missing)
-            )
-    return tuple(sorted(out))
-
-
-def _static_reason(problem: RotationProblem, cadre: Cadre, prog: Program, notes: list[str]) -> str:
-    posts = [p for p in problem.posts if p.category in prog.categories]
-    usable = [p for p in posts if not problem.post_reasons(cadre, prog, p)]
-    if not usable:
-        why = problem.post_reasons(cadre, prog, posts[0]) if posts else ("no post",)
-        return (
-            f"no eligible post in categories {sorted(prog.categories)} "
-            f"(e.g. {posts[0].id if posts else '-'}: {'; '.join(why)})"
-        )
-    past = problem._past.get(cadre.id)  # noqa: SLF001
-    if past is not None or prog.career_max:
-        count = {} if past is None else past.counts
-        held = past.posts if past is not None and prog.no_repeat else frozenset()
-
-        def within_career(cat: str) -> bool:
-            return cat not in prog.career_max or count.get(cat, 0) < prog.career_max[cat]
-
-        if not [p for p in usable if p.id not in held and within_career(p.category)]:
-            return f"the posting history leaves no post: {'; '.join(notes)}"
-    history = f"; posting history: {'; '.join(notes)}" if notes else ""
-    if problem.unavailable.get(cadre.id):
-        return f"unavailable in every {prog.length}-period window of the horizon{history}"
-    return f"no {prog.length}-period window left in the horizon{history}"
-
-
 def schedule(
     problem: RotationProblem,
     *,
@@ -432,7 +371,7 @@ def schedule(
         Bytes the solver may use (default: a quarter of the machine's
         physical memory, 4 GiB where it cannot be read). Placement options are
         counted and checked against it before any is made; beyond it each
-        cadre keeps only its best posts, and the whole-problem MIP, the LP
+        cadre keeps fewer posts, and the whole-problem MIP, the LP
         bound and large neighbourhoods are skipped or made smaller where
         their estimates exceed it. ``plan.stopped_because`` says so. Give
         it explicitly for plans that do not depend on the machine.
@@ -448,7 +387,7 @@ def schedule(
     Raises
     ------
     InvalidInputError
-        When even each cadre's best posts need more than ``memory_limit``,
+        When even a few posts per cadre need more than ``memory_limit``,
         or compiling outlasts ``time_limit`` (compiling may use 1 s
         whatever the limit): the message gives the figures and what to do.
     InfeasibleError
@@ -481,7 +420,7 @@ def schedule(
     assignments, bound, method, comp, state, search, achieved = _solve(
         problem, problem.pinned, seed=checked, effort=level, fair=fair, limits=limits
     )
-    unplaced = _unplaced(problem, comp, state)
+    unplaced = unplaced_reasons(problem, comp, state)
     if strict and unplaced:
         from ._diagnose import NOTE_KINDS, diagnose  # noqa: PLC0415
 
@@ -710,7 +649,7 @@ def replan(
     moved = sum(1 for a in plan.assignments if a not in new)
     return RotationPlan(
         assignments=assignments,
-        unplaced=_unplaced(problem, comp, state),
+        unplaced=unplaced_reasons(problem, comp, state),
         objective=evaluate(problem, assignments),
         bound=None,
         method="replan" + (CAPPED if method.endswith(CAPPED) else ""),
