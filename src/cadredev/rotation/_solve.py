@@ -343,10 +343,10 @@ def schedule(
         and patience). Higher levels search longer and send larger problems
         (up to 12,000 placement options) to one exact MIP. ``"thorough"``
         (with ``objective="total"``) also alternates its neighbourhoods of a
-        few cadres with windows:
-        every placement touching a run of periods (on all posts, or on some
-        categories of posts) is freed and the window re-solved exactly, which
-        tight problems (each cadre's periods nearly full) need.
+        few cadres with windows: every placement touching a run of periods
+        (on all posts, or on some categories of posts) is freed and the
+        window re-solved exactly, which tight problems (each cadre's periods
+        nearly full) need.
         Every level is a count of work, so the plan stays deterministic.
         ``plan.work`` and ``plan.stopped_because`` say what was done.
     strict
