@@ -34,6 +34,8 @@ class Effort:
     """Branch-and-bound nodes for that whole-problem MIP."""
     polish: bool
     """Run the neighbourhood search after a whole-problem MIP that proved nothing."""
+    window: int = 0
+    """Placements a window neighbourhood frees (every other move; 0: no window moves)."""
 
 
 EFFORTS: dict[str, Effort] = {
@@ -59,13 +61,14 @@ EFFORTS: dict[str, Effort] = {
     ),
     "thorough": Effort(
         moves=4.0,
-        patience=4.0,
-        size=64,
-        per_cadre=None,
+        patience=1.0,
+        size=32,
+        per_cadre=50,
         node_limit=1_000,
         exact_options=12_000,
         exact_nodes=500_000,
         polish=True,
+        window=150,
     ),
 }
 """The named levels; an integer ``n`` is ``"default"`` with ``n`` times its moves."""

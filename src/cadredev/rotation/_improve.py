@@ -11,6 +11,7 @@ from ._compile import Compiled
 from ._construct import Key, State
 from ._fair import cadre_values, solve_fair, state_share
 from ._mip import build_model, solve_model
+from ._window import Windows
 
 __all__ = ["REL_TOL", "SUB_NODE_LIMIT", "Search", "improve"]
 
@@ -67,6 +68,7 @@ def improve(
     size: int = 64,
     per_cadre: int | None = 50,
     ideal: np.ndarray | None = None,
+    window: int = 0,
 ) -> Search:
     """Improve ``state`` in place within a work budget.
 
@@ -108,6 +110,11 @@ def improve(
     values = cadre_values(comp, state.chosen) if ideal is not None else None
     staffing = bool(comp.need.any())
     stopped = "work budget"
+    windows = (
+        Windows(comp, state, fixed, target=window, node_limit=node_limit, rel_tol=rel_tol)
+        if window > 0 and ideal is None
+        else None
+    )
     for _ in range(max_iters):
         if stale >= patience:
             stopped = "no progress"
@@ -123,6 +130,13 @@ def improve(
             count[k, c] = m
         lacking: np.ndarray = np.any(comp.prog_elig & (count < comp.pmin[:, None]), axis=0)
         short = has_opts[lacking[has_opts]]
+        if windows is not None and iterations % 2 == 1:
+            move = windows.move(state, short, rng, total_value=total_value, deadline=deadline)
+            capped = capped or move.capped
+            accepted += move.accepted
+            total_value += move.gain
+            stale = 0 if move.significant else stale + 1
+            continue
         wanting = _wanting_understaffed(state, comp, pc, post_first) if staffing else None
         lowest = _lowest(values, ideal, has_opts)
         if wanting is not None and rng.random() < 0.5:

@@ -205,6 +205,7 @@ def _solve(
             size=effort.size,
             per_cadre=effort.per_cadre,
             ideal=ideal,
+            window=effort.window,
         )
     if search.capped:
         method += CAPPED
@@ -339,9 +340,13 @@ def schedule(
     effort
         How much work the search may do: ``"fast"``, ``"default"`` or
         ``"thorough"``, or an integer ``n`` (``n`` times the default's moves
-        and patience). Higher levels free more cadres' options per
-        neighbourhood (``"thorough"``: all of them), search longer, and send
-        larger problems (up to 12,000 placement options) to one exact MIP.
+        and patience). Higher levels search longer and send larger problems
+        (up to 12,000 placement options) to one exact MIP. ``"thorough"``
+        (with ``objective="total"``) also alternates its neighbourhoods of a
+        few cadres with windows: every placement touching a run of periods
+        (on all posts, or on some categories of posts) is freed and the
+        window re-solved exactly, which tight problems (each cadre's periods
+        nearly full) need.
         Every level is a count of work, so the plan stays deterministic.
         ``plan.work`` and ``plan.stopped_because`` say what was done.
     strict
