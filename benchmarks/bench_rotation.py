@@ -135,7 +135,6 @@ def flow_greedy(problem: RotationProblem):
     from scipy.optimize import linear_sum_assignment  # noqa: PLC0415
 
     from cadredev.rotation._construct import State  # noqa: PLC0415
-
     from cadredev.rotation._limits import Limits  # noqa: PLC0415
 
     t0 = time.perf_counter()

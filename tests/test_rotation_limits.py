@@ -440,3 +440,13 @@ def test_cli_memory_limit_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[
         with pytest.raises(SystemExit):
             main(["schedule", zone, "--memory-limit", bad])
         assert "--memory-limit" in capsys.readouterr().err
+
+
+def test_windows_shrink_under_a_tight_limit() -> None:
+    # "thorough" frees windows of 150 placements, about 36 MB of sub-MIP
+    prob = _wide()
+    plan = schedule(prob, seed=0, effort="thorough", memory_limit=20 * 2**20)
+    assert "memory limit: windows of 87 placement(s)" in plan.stopped_because
+    assert plan.violations(prob) == ()
+    roomy = schedule(prob, seed=0, effort="thorough", memory_limit=2**40)
+    assert "windows of" not in roomy.stopped_because

@@ -7,7 +7,10 @@ import attrs
 from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
 
-__all__ = ["EFFORTS", "Effort", "effort_of"]
+__all__ = ["EFFORTS", "OPTIONS_PER_PLACEMENT", "Effort", "effort_of"]
+
+OPTIONS_PER_PLACEMENT = 60
+"""A window's sub-MIP holds at most this many options per placement it frees."""
 
 
 @attrs.frozen

@@ -31,6 +31,8 @@ import numpy as np
 from cadredev._validate import is_int
 from cadredev.errors import InvalidInputError
 
+from ._effort import OPTIONS_PER_PLACEMENT
+
 if TYPE_CHECKING:
     from ._compile import Compiled
     from ._effort import Effort
@@ -217,6 +219,11 @@ def fit_effort(effort: Effort, comp: Compiled, memory: int, *, lp: bool) -> tupl
         fewer = "" if per_cadre == effort.per_cadre else f", {per_cadre} option(s) each"
         effort = attrs.evolve(effort, size=size, per_cadre=per_cadre)
         notes.append(f"memory limit: neighbourhoods of {size} cadre(s){fewer}")
+    window_bytes = OPTIONS_PER_PLACEMENT * MIP_BYTES_PER_OPTION  # per placement a window frees
+    if effort.window and effort.window * window_bytes > memory:
+        window = max(1, memory // window_bytes)
+        effort = attrs.evolve(effort, window=window)
+        notes.append(f"memory limit: windows of {window} placement(s)")
     return effort, lp and lp_fits(comp, memory)
 
 

@@ -17,14 +17,13 @@ import numpy as np
 
 from ._compile import Compiled
 from ._construct import Key, State
+from ._effort import OPTIONS_PER_PLACEMENT
 from ._mip import build_model, solve_model
 
 __all__ = ["Move", "Windows"]
 
 MIN_TARGET = 16
 """A window frees at least this many placements when the plan holds four times as many."""
-OPTIONS_PER_PLACEMENT = 60
-"""A window's sub-MIP holds at most this many options per placement it frees."""
 
 
 class Move(NamedTuple):
