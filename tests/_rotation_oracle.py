@@ -25,25 +25,33 @@ def heuristic_only() -> Iterator[None]:
         yield
 
 
-def best_over(problem: RotationProblem, options: Sequence[Assignment]) -> tuple[int, float]:
-    """Return the best (placed, value) over every set of ``options`` the checker accepts.
+def accepted_sets(
+    problem: RotationProblem, options: Sequence[Assignment]
+) -> Iterator[tuple[Assignment, ...]]:
+    """Yield every set of ``options`` the independent checker accepts.
 
-    A depth-first search that adds an option only while the independent
-    checker finds no breach, so it shares nothing with the solvers.
+    A depth-first search that adds an option only while the checker finds
+    no breach, so it shares nothing with the solvers.
     """
-    best = (0, 0.0)
+    chosen: list[Assignment] = []
 
-    def walk(i: int, chosen: list[Assignment]) -> None:
-        nonlocal best
+    def walk(i: int) -> Iterator[tuple[Assignment, ...]]:
         if i == len(options):
-            obj = evaluate(problem, tuple(chosen))
-            best = max(best, (obj.placed, round(obj.value, 6)))
+            yield tuple(chosen)
             return
-        walk(i + 1, chosen)
+        yield from walk(i + 1)
         chosen.append(options[i])
         if not check_assignments(problem, chosen, pinned_check=False):
-            walk(i + 1, chosen)
+            yield from walk(i + 1)
         chosen.pop()
 
-    walk(0, [])
+    yield from walk(0)
+
+
+def best_over(problem: RotationProblem, options: Sequence[Assignment]) -> tuple[int, float]:
+    """Return the best (placed, value) over every set of ``options`` the checker accepts."""
+    best = (0, 0.0)
+    for plan in accepted_sets(problem, options):
+        obj = evaluate(problem, plan)
+        best = max(best, (obj.placed, round(obj.value, 6)))
     return best

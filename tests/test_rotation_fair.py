@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from _rotation_oracle import heuristic_only
+from _rotation_oracle import accepted_sets, heuristic_only
 from cadredev import Cadre, InvalidInputError, Post, io
 from cadredev.datasets import tiny_rotation_problem
 from cadredev.rotation import (
@@ -22,7 +22,6 @@ from cadredev.rotation import (
     replan,
     schedule,
 )
-from cadredev.rotation._check import check_assignments
 from cadredev.rotation._fair import ideal_values
 from cadredev.rotation._plan import evaluate
 from test_rotation import all_options, problems
@@ -114,21 +113,7 @@ def naive_ideal(problem: RotationProblem) -> dict[str, float]:
 
 def every_plan(problem: RotationProblem) -> list[tuple[Assignment, ...]]:
     """Every set of individually valid placements the independent checker accepts."""
-    options = all_options(problem)
-    plans: list[tuple[Assignment, ...]] = []
-
-    def walk(i: int, chosen: list[Assignment]) -> None:
-        if i == len(options):
-            plans.append(tuple(chosen))
-            return
-        walk(i + 1, chosen)
-        chosen.append(options[i])
-        if not check_assignments(problem, chosen, pinned_check=False):
-            walk(i + 1, chosen)
-        chosen.pop()
-
-    walk(0, [])
-    return plans
+    return list(accepted_sets(problem, all_options(problem)))
 
 
 def fair_key(
