@@ -118,4 +118,5 @@ def test_existing_file_as_demo_out_is_refused_first(tmp_path: Path) -> None:
 
 def test_negative_top_and_huge_horizon(zone: Path) -> None:
     assert_one_line_exit_2(cadredev("schedule", str(zone), "--top", "-1"), "--top")
-    assert_one_line_exit_2(cadredev("schedule", str(zone), "--horizon", "10000000"), "GiB of memory")
+    huge = cadredev("schedule", str(zone), "--horizon", "10000000")
+    assert_one_line_exit_2(huge, "GiB of memory")
