@@ -43,3 +43,33 @@ def outcome(make: Any) -> Any:
         return make()
     except InvalidInputError as exc:
         return exc
+
+
+def rebuilt_with_hostile_field(
+    record: Any, data: st.DataObject, values: st.SearchStrategy[Any]
+) -> tuple[type[Any], str, Any]:
+    """Build ``record`` again with one field (drawn) set to a value drawn from ``values``.
+
+    Return the class, the field's name, and the new record or the
+    InvalidInputError its constructor raised.
+    """
+    fields = init_fields(record)
+    name = data.draw(st.sampled_from(sorted(fields)))
+    fields[name] = data.draw(values)
+    cls = type(record)
+    return cls, name, outcome(lambda: cls(**fields))
+
+
+def named_or_round_trips(cls: type[Any], name: str, built: Any) -> bool:
+    """Check that a refusal names the record, then the field; else the record round-trips.
+
+    Return whether the record was built (and round-tripped).
+    """
+    from cadredev import io  # noqa: PLC0415
+
+    if isinstance(built, InvalidInputError):  # the record first, then the field
+        assert str(built).startswith(cls.__name__)
+        assert name in str(built)
+        return False
+    assert io.load(cls, io.dump(built)) == built
+    return True

@@ -36,7 +36,13 @@ from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
 from cadredev.rotation._effort import effort_of
 from cadredev.rotation._plan import evaluate
-from hostile import hostile_values, init_fields, outcome
+from hostile import (
+    hostile_values,
+    init_fields,
+    named_or_round_trips,
+    outcome,
+    rebuilt_with_hostile_field,
+)
 
 UNITS = ("u1", "u2", "u3")
 CATS = ("a", "b")
@@ -132,6 +138,24 @@ def all_options(problem: RotationProblem) -> list[Assignment]:
     return sorted(out)
 
 
+def shuffled(problem: RotationProblem, rnd: random.Random) -> RotationProblem:
+    """The same problem with cadres, posts, programs and home staffing in another order."""
+    cadres, posts, progs = list(problem.cadres), list(problem.posts), list(problem.programs)
+    rnd.shuffle(cadres)
+    rnd.shuffle(posts)
+    rnd.shuffle(progs)
+    return RotationProblem(
+        cadres=cadres,
+        posts=posts,
+        horizon=problem.horizon,
+        programs=progs,
+        min_home_staffing=dict(reversed(list(problem.min_home_staffing.items()))),
+        unavailable=problem.unavailable,
+        benefit=problem.benefit,
+        period_bonus=problem.period_bonus,
+    )
+
+
 def brute_force(problem: RotationProblem) -> tuple[int, float]:
     """Best (placed, value) over every valid set of options, by depth-first search."""
     return best_over(problem, all_options(problem))
@@ -203,22 +227,7 @@ def test_heuristic_never_beats_brute_force(problem: RotationProblem) -> None:
 @settings(max_examples=30)
 @given(problems(), st.randoms(use_true_random=False))
 def test_deterministic_under_permutation(problem: RotationProblem, rnd: random.Random) -> None:
-    cadres = list(problem.cadres)
-    posts = list(problem.posts)
-    progs = list(problem.programs)
-    rnd.shuffle(cadres)
-    rnd.shuffle(posts)
-    rnd.shuffle(progs)
-    other = RotationProblem(
-        cadres=cadres,
-        posts=posts,
-        horizon=problem.horizon,
-        programs=progs,
-        min_home_staffing=dict(reversed(list(problem.min_home_staffing.items()))),
-        unavailable=problem.unavailable,
-        benefit=problem.benefit,
-        period_bonus=problem.period_bonus,
-    )
+    other = shuffled(problem, rnd)
     assert other == problem
     with heuristic_only():
         assert schedule(problem, seed=7) == schedule(other, seed=7)
@@ -874,16 +883,7 @@ HOSTILE_TARGETS: list[Any] = _sample_records()
 def test_plans_and_programs_from_hostile_fields_are_named_errors_or_round_trip(
     record: Any, data: st.DataObject
 ) -> None:
-    fields = init_fields(record)
-    name = data.draw(st.sampled_from(sorted(fields)))
-    fields[name] = data.draw(hostile)
-    cls = type(record)
-    built = outcome(lambda: cls(**fields))
-    if isinstance(built, InvalidInputError):  # the record first, then the field
-        assert str(built).startswith(cls.__name__)
-        assert name in str(built)
-        return
-    assert io.load(cls, io.dump(built)) == built
+    named_or_round_trips(*rebuilt_with_hostile_field(record, data, hostile))
 
 
 @settings(max_examples=20, deadline=None)

@@ -24,7 +24,7 @@ from cadredev.rotation import (
 )
 from cadredev.rotation._fair import ideal_values
 from cadredev.rotation._plan import evaluate
-from test_rotation import all_options, problems
+from test_rotation import all_options, problems, shuffled
 
 TINY = problems(max_cadres=3, max_posts=2)
 
@@ -209,20 +209,7 @@ def test_fair_is_valid_and_keeps_the_first_level(problem: RotationProblem) -> No
 @settings(max_examples=30, deadline=None)
 @given(problems(), st.randoms(use_true_random=False))
 def test_fair_deterministic_under_permutation(problem: RotationProblem, rnd: random.Random) -> None:
-    cadres, posts, progs = list(problem.cadres), list(problem.posts), list(problem.programs)
-    rnd.shuffle(cadres)
-    rnd.shuffle(posts)
-    rnd.shuffle(progs)
-    other = RotationProblem(
-        cadres=cadres,
-        posts=posts,
-        horizon=problem.horizon,
-        programs=progs,
-        min_home_staffing=dict(reversed(list(problem.min_home_staffing.items()))),
-        unavailable=problem.unavailable,
-        benefit=problem.benefit,
-        period_bonus=problem.period_bonus,
-    )
+    other = shuffled(problem, rnd)
     assert other == problem
     with heuristic_only():
         assert schedule(problem, seed=7, objective="fair") == schedule(

@@ -14,7 +14,7 @@ from cadredev._frozendict import FrozenDict
 from cadredev._validate import FieldError, field_items, id_key, is_int, is_real, named_errors
 from cadredev.errors import InvalidInputError
 
-from ._table import OBJECTIVES, Candidates, check_id, each_first, each_id, to_rows
+from ._table import OBJECTIVES, Candidates, check_id, check_weight, each_first, each_id, to_rows
 
 __all__ = ["MatchExplanation", "explain", "rule"]
 
@@ -58,11 +58,6 @@ def _forbidden(value: Any) -> tuple[tuple[Hashable, str], ...]:
 def _check_text(_: object, attribute: Any, value: Any) -> None:
     if not isinstance(value, str):
         raise FieldError(f"{attribute.name} must be text, got {value!r}")
-
-
-def _check_weight(_: object, attribute: Any, value: Any) -> None:
-    if not is_real(value):
-        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
 
 
 def _check_objective(_: object, attribute: Any, value: Any) -> None:
@@ -162,7 +157,7 @@ class MatchExplanation:
 
     mentee: Hashable = field(validator=check_id)
     mentors: tuple[Hashable, ...] = field(converter=_mentors, validator=each_id)
-    weight: float = field(validator=_check_weight)
+    weight: float = field(validator=check_weight)
     contributions: tuple[FrozenDict[str, float], ...] = field(converter=_parts)
     alternatives: tuple[tuple[Hashable, float, str], ...] = field(
         converter=_alternatives, validator=each_first

@@ -15,7 +15,13 @@ from attrs import field, frozen
 
 from cadredev._display import html_table, need_pandas
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import FieldError, field_items, id_key, is_int, is_real, named_errors
+from cadredev._validate import (
+    FieldError,
+    field_items,
+    id_key,
+    int_field,
+    named_errors,
+)
 from cadredev.errors import InvalidInputError
 
 from ._contract import Pair, Problem, pair_key, parse
@@ -25,6 +31,7 @@ from ._table import (
     Candidates,
     TableContext,
     build_candidates,
+    check_weight,
     each_id,
     each_pair,
     pairs_field,
@@ -72,16 +79,6 @@ def _roles(value: Any) -> FrozenDict[str, Matching]:
     return FrozenDict(value)
 
 
-def _check_count(_: object, attribute: Any, value: Any) -> None:
-    if not is_int(value) or value < 0:
-        raise FieldError(f"{attribute.name} must be an integer >= 0, got {value!r}")
-
-
-def _check_weight(_: object, attribute: Any, value: Any) -> None:
-    if not is_real(value):
-        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
-
-
 def _check_role(_: object, attribute: Any, value: Any) -> None:
     if value is not None and not isinstance(value, str):
         raise FieldError(f"{attribute.name} must be None or text, got {value!r}")
@@ -122,7 +119,7 @@ class MatchDiff:
     added: tuple[Pair, ...] = field(converter=_added, validator=each_pair)
     removed: tuple[Pair, ...] = field(converter=_removed, validator=each_pair)
     moved: tuple[Hashable, ...] = field(converter=_moved, validator=each_id)
-    kept: int = field(validator=_check_count)
+    kept: int = field(validator=int_field())
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
@@ -223,7 +220,7 @@ class Matching:
 
     method: str
     assignments: tuple[Pair, ...] = field(converter=_assignments, validator=each_pair)
-    total_weight: float = field(validator=_check_weight)
+    total_weight: float = field(validator=check_weight)
     role: str | None = field(default=None, validator=_check_role)
     by_role: FrozenDict[str, Matching] = field(factory=FrozenDict, converter=_roles)
     candidates: Candidates = field(repr=False)

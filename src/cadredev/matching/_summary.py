@@ -16,12 +16,13 @@ from cadredev._validate import (
     field_items,
     field_records,
     id_key,
+    int_field,
     is_int,
     is_real,
     named_errors,
 )
 
-from ._table import Candidates, check_id, each_id
+from ._table import Candidates, check_id, check_weight, each_id
 
 __all__ = ["GroupLoad", "MatchSummary", "MentorLoad", "summarise"]
 
@@ -54,16 +55,6 @@ def _group_loads(value: Any) -> tuple[GroupLoad, ...]:
 
 def _members(value: Any) -> tuple[Hashable, ...]:
     return field_items(value, name="mentors")
-
-
-def _check_count(_: object, attribute: Any, value: Any) -> None:
-    if not is_int(value) or value < 0:
-        raise FieldError(f"{attribute.name} must be an integer >= 0, got {value!r}")
-
-
-def _check_weight(_: object, attribute: Any, value: Any) -> None:
-    if not is_real(value):
-        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
 
 
 def _check_share(_: object, attribute: Any, value: Any) -> None:
@@ -108,8 +99,8 @@ class MentorLoad:
     """
 
     mentor: Hashable = field(validator=check_id)
-    mentees: int = field(validator=_check_count)
-    capacity: int = field(validator=_check_count)
+    mentees: int = field(validator=int_field())
+    capacity: int = field(validator=int_field())
     units: FrozenDict[str, int] = field(factory=FrozenDict, converter=_units)
     cohorts: FrozenDict[str, int] = field(factory=FrozenDict, converter=_cohorts)
 
@@ -146,8 +137,8 @@ class GroupLoad:
     """
 
     group: Hashable = field(validator=check_id)
-    mentees: int = field(validator=_check_count)
-    capacity: int = field(validator=_check_count)
+    mentees: int = field(validator=int_field())
+    capacity: int = field(validator=int_field())
     mentors: tuple[Hashable, ...] = field(default=(), converter=_members, validator=each_id)
 
     def __repr__(self) -> str:
@@ -203,10 +194,10 @@ class MatchSummary:
        ``group_loads``.
     """
 
-    n_mentees: int = field(validator=_check_count)
-    n_matched: int = field(validator=_check_count)
-    n_pairs: int = field(validator=_check_count)
-    total_weight: float = field(validator=_check_weight)
+    n_mentees: int = field(validator=int_field())
+    n_matched: int = field(validator=int_field())
+    n_pairs: int = field(validator=int_field())
+    total_weight: float = field(validator=check_weight)
     cross_unit_share: float | None = field(validator=_check_share)
     mentor_loads: tuple[MentorLoad, ...] = field(converter=_loads)
     rank_profile: FrozenDict[int, int] = field(converter=_profile)

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from attrs import frozen
 
 from cadredev._frozendict import FrozenDict
-from cadredev._validate import FieldError, field_items, id_key
+from cadredev._validate import FieldError, field_items, id_key, is_real
 from cadredev.errors import InvalidInputError
 
 from ._contract import Problem, pair_key
@@ -29,6 +29,7 @@ __all__ = [
     "TableContext",
     "build_candidates",
     "check_id",
+    "check_weight",
     "each_first",
     "each_id",
     "each_pair",
@@ -65,6 +66,12 @@ def check_id(_: object, attribute: Any, value: Any) -> None:
         hash(value)
     except TypeError:
         raise FieldError(f"{attribute.name} must hold {_ID}, got {value!r}") from None
+
+
+def check_weight(_: object, attribute: Any, value: Any) -> None:
+    """Validate a weight: a finite number."""
+    if not is_real(value):
+        raise FieldError(f"{attribute.name} must be a finite number, got {value!r}")
 
 
 def each_id(_: object, attribute: Any, value: tuple[Any, ...]) -> None:
