@@ -3,7 +3,7 @@ period-by-period min-cost-flow greedy on synthetic problems (see rotation_proble
 
 Run:  PYTHONPATH=src python benchmarks/bench_rotation.py [--quick] [--cpsat-seconds S]
       [--sizes C ...] [--repeat] [--frontline] [--history] [--tight [--limit S]]
-      [--fair] [--limits] [--scale]
+      [--fair] [--limits] [--scale] [--sequence]
 
 ``--repeat`` solves each problem twice and says whether the plans are equal
 (the search ends on a work budget, so they should be unless the time cap hit);
@@ -24,7 +24,10 @@ tables alone shows how fast the refusal comes. ``--scale`` solves each size
 (default 1k, 5k, 10k, 20k) with ``time_limit=120`` in a fresh process:
 time, objective against the bound, violations and peak resident memory; the
 min-cost-flow greedy runs in its own process where the whole problem's
-options fit in memory (up to 10k).
+options fit in memory (up to 10k). ``--sequence`` weighs unit changes (the
+median benefit each) and waiting periods (half that) on each size (default
+100 and 1k) and on a tight 40 x 12 instance: plans made without and with the
+terms, both priced with them, and CP-SAT with them (up to 100 cadres).
 
 CP-SAT and the greedy solve the same placement options cadredev enumerates
 (every (cadre, program, post, start) that passes the rules on its own), with the
@@ -115,7 +118,14 @@ def cpsat(problem: RotationProblem, seconds: float, workers: int = 2):
     values = np.round(comp.ov * SCALE).astype(int).tolist()
     weight = int(sum(abs(v) for v in values) // max(1, len(values)) * 4 * len(comp.cadre_ids)) + 1
     weight = max(weight, int(np.abs(values).sum()) + 1) if n_o < 50_000 else weight
-    model.maximize(weight * sum(zs) + sum(v * xv for v, xv in zip(values, x, strict=True)))
+    terms = (
+        _cpsat_sequence(model, comp, x) if problem.unit_change_cost or problem.waiting_cost else 0
+    )
+    if not isinstance(terms, int):
+        weight += SCALE * int(
+            (problem.unit_change_cost + problem.waiting_cost) * horizon * len(comp.cadre_ids)
+        )
+    model.maximize(weight * sum(zs) + sum(v * xv for v, xv in zip(values, x, strict=True)) - terms)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = seconds
     solver.parameters.num_workers = workers
@@ -260,6 +270,94 @@ def with_history(problem: RotationProblem, *, seed: int = 0) -> RotationProblem:
 
 
 TIGHT = ((40, 12, 0), (60, 18, 1), (80, 24, 2))
+
+
+def _cpsat_sequence(model, comp, x):
+    """The sequence terms in CP-SAT, per cadre (values in thousandths).
+
+    Waiting: the last end less the first start less the periods placed.
+    Changes: ``unit[t]``, the unit of the latest placement started by ``t``
+    (an element of the cadre's units), and a change where a placement starts
+    in another unit than ``unit[t - 1]``.
+    """
+    problem = comp.problem
+    horizon = comp.horizon
+    change = round(problem.unit_change_cost * SCALE)
+    wait = round(problem.waiting_cost * SCALE)
+    cost = 0
+    for c in range(len(comp.cadre_ids)):
+        opts = np.flatnonzero(comp.oc == c).tolist()
+        if len(opts) < 2:
+            continue
+        start = {o: int(comp.os[o]) for o in opts}
+        end = {o: int(comp.os[o] + comp.ol[o]) for o in opts}
+        if wait:
+            last = model.new_int_var(0, horizon, f"e{c}")
+            first = model.new_int_var(0, horizon, f"s{c}")
+            for o in opts:
+                model.add(last >= end[o]).only_enforce_if(x[o])
+                model.add(first <= start[o]).only_enforce_if(x[o])
+            g = model.new_int_var(0, horizon, f"g{c}")
+            model.add(g >= last - first - sum(int(comp.ol[o]) * x[o] for o in opts))
+            cost += wait * g
+        units = sorted({int(comp.pu[comp.op[o]]) for o in opts})
+        if change and len(units) > 1:
+            at = {u: i + 1 for i, u in enumerate(units)}  # 0: nothing started yet
+            unit = [model.new_int_var(0, len(units), f"u{c}_{t}") for t in range(horizon)]
+            for t in range(horizon):
+                here = [o for o in opts if start[o] == t]
+                began = model.new_bool_var(f"b{c}_{t}")
+                model.add(sum(x[o] for o in here) == began)
+                prev = unit[t - 1] if t else 0
+                model.add(unit[t] == prev).only_enforce_if(began.Not())
+                for o in here:
+                    model.add(unit[t] == at[int(comp.pu[comp.op[o]])]).only_enforce_if(x[o])
+                    if t:
+                        moved = model.new_bool_var(f"m{o}")
+                        same = model.new_bool_var(f"same{o}")
+                        model.add(prev == at[int(comp.pu[comp.op[o]])]).only_enforce_if(same)
+                        model.add(prev != at[int(comp.pu[comp.op[o]])]).only_enforce_if(same.Not())
+                        fresh = model.new_bool_var(f"f{o}")
+                        model.add(prev == 0).only_enforce_if(fresh)
+                        model.add(prev != 0).only_enforce_if(fresh.Not())
+                        model.add_bool_or([x[o].Not(), same, fresh, moved])
+                        cost += change * moved
+    return cost
+
+
+def sequence(cp_seconds: float, sizes: list[int]) -> None:
+    """The soft sequence terms: plans with and without them, and CP-SAT with them."""
+    print(
+        f"{'problem':>9} {'solver':<24} {'time s':>8} {'objective':>18} {'changes':>8} "
+        f"{'waiting':>8} note"
+    )
+    cases = [(f"C={n}", generate(n, seed=0)) for n in sizes]
+    cases.append(("tight 40", generate_tight(40, 12, seed=0)))
+    for name, problem in cases:
+        values = [v for v in (problem.benefit or {}).values() if v > 0]
+        unit = float(np.median(values)) if values else 1.0
+        weighted = attrs.evolve(problem, unit_change_cost=unit, waiting_cost=unit / 2)
+        limit = 60.0
+        for label, prob in (("cadredev, no terms", problem), ("cadredev", weighted)):
+            t0 = time.perf_counter()
+            plan = schedule(prob, seed=0, time_limit=limit)
+            took = time.perf_counter() - t0
+            _sequence_line(name, label, took, weighted, plan.assignments, plan.method)
+        if len(problem.cadres) <= 100:
+            cp, cp_t, status = cpsat(weighted, cp_seconds)
+            _sequence_line(name, f"CP-SAT {int(cp_seconds)}s", cp_t, weighted, cp, status)
+        sys.stdout.flush()
+
+
+def _sequence_line(name, label, took, problem, assignments, note) -> None:  # noqa: PLR0917
+    terms = problem.sequence_terms(assignments).values()
+    obj = evaluate(problem, tuple(assignments))
+    broken = len(RotationPlan(assignments=assignments).violations(problem))
+    print(
+        f"{name:>9} {label:<24} {took:>8.2f} {fmt(obj):>18} "
+        f"{sum(ch for ch, _w in terms):>8} {sum(w for _ch, w in terms):>8} {note}, "
+        f"{broken} violations"
+    )
 
 
 def tight(cp_seconds: float, limit: float) -> None:
@@ -457,6 +555,7 @@ def main() -> None:
         "--memory-limit", type=int, nargs="*", default=[2**28, 2**30], help="bytes, --limits"
     )
     parser.add_argument("--scale", action="store_true", help="1k to 20k, fresh processes")
+    parser.add_argument("--sequence", action="store_true", help="soft sequence terms only")
     parser.add_argument("--compile-once", type=int, nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--schedule-once", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -477,6 +576,9 @@ def main() -> None:
         return
     if args.tight:
         tight(args.cpsat_seconds, args.limit)
+        return
+    if args.sequence:
+        sequence(args.cpsat_seconds, args.sizes or [100, 1000])
         return
     if args.frontline:
         frontline(repeat=args.repeat)

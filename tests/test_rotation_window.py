@@ -28,8 +28,9 @@ from cadredev.rotation._check import check_assignments
 from cadredev.rotation._compile import compile_problem
 from cadredev.rotation._construct import Key, State, greedy
 from cadredev.rotation._effort import EFFORTS
+from cadredev.rotation._sequence import score
 from cadredev.rotation._solve import _to_assignment, search_budget
-from cadredev.rotation._window import Windows, score
+from cadredev.rotation._window import Windows
 from test_rotation import problems
 from test_rotation_rules import cp_sat_optimum, mixed_problems
 

@@ -22,7 +22,7 @@ import numpy as np
 
 from ._compile import Compiled, compile_problem
 from ._counting import pair_chunks, pair_most
-from ._mip import Model, Solution, _matrix
+from ._mip import Model, Solution, _matrix, run_milp
 from ._problem import RotationProblem
 from ._records import Assignment
 
@@ -159,30 +159,22 @@ def solve_fair(
     when the share solve failed) and an upper bound on ``t`` over plans
     reaching the first solve's first level (None when unknown).
     """
-    from scipy.optimize import Bounds, LinearConstraint  # noqa: PLC0415
-    from scipy.optimize import milp as _milp  # noqa: PLC0415
-
-    milp: Any = _milp
     from scipy.sparse import coo_matrix, hstack, vstack  # noqa: PLC0415
 
     n_x, n_v = len(model.cand), model.n_vars
-    options: dict[str, Any] = {"mip_rel_gap": 1e-9, "presolve": True}
 
     def run(cost: np.ndarray, a: Any, rhs: np.ndarray, nodes: int | None = node_limit) -> Any:
-        opts = dict(options)
-        if nodes is not None:
-            opts["node_limit"] = int(nodes)
-        if time_limit is not None:
-            opts["time_limit"] = max(0.05, float(time_limit))
-        upper = np.concatenate([np.ones(n_x), model.zub, model.wub, [cap]])
-        lower = np.concatenate([np.zeros(n_v), [-np.inf]])
-        cons = [LinearConstraint(a, -np.inf, rhs)] if a.shape[0] else []
-        return milp(
+        lhs = np.full(a.shape[0], -np.inf)
+        lhs[: len(model.lhs)] = model.lhs
+        return run_milp(
             cost,
-            integrality=np.concatenate([np.ones(n_v, np.int64), [0]]),
-            bounds=Bounds(lower, upper),
-            constraints=cons,
-            options=opts,
+            a,
+            (lhs, rhs),
+            np.concatenate([model.lower(), [-np.inf]]),
+            np.concatenate([model.upper(), [cap]]),
+            np.concatenate([model.integrality(), [0]]),
+            time_limit=time_limit,
+            node_limit=nodes,
         )
 
     base = _matrix(model) if len(model.rhs) else coo_matrix((0, n_v))
@@ -210,12 +202,12 @@ def solve_fair(
     a1: Any = vstack([a0, share_rows]).tocsr()
     rhs1 = np.concatenate([model.rhs, held[mine]])
     # level 1: the model's own objective (counters weigh more than any value)
-    first = -np.concatenate([model.values, np.full(model.n_counters, model.weight), [0.0]])
+    first = np.concatenate([model.costs(), [0.0]])
     res = run(first, a1, rhs1)
     if res.x is None:
         return None, None, None
     x = np.asarray(res.x)
-    reached = float(np.round(x[n_x:n_v].sum()))
+    reached = float(np.round(x[n_x : n_x + model.n_counters].sum()))
     best = _solution(res, n_x)
     if len(mine) == 0:
         return best, None, None
@@ -227,7 +219,11 @@ def solve_fair(
         # of the first level has more value, so it is optimal on every level
         return best, cap, cap
     # level 2: the smallest share, the first level kept
-    keep_first = coo_matrix(np.concatenate([np.zeros(n_x), -np.ones(model.n_counters), [0.0]]))
+    keep_first = coo_matrix(
+        np.concatenate(
+            [np.zeros(n_x), -np.ones(model.n_counters), np.zeros(n_v - n_x - model.n_counters + 1)]
+        )
+    )
     a2: Any = vstack([a1, keep_first]).tocsr()
     rhs2 = np.concatenate([rhs1, [-(reached - 0.5)]])
     t_cost = np.zeros(n_v + 1)
@@ -241,7 +237,7 @@ def solve_fair(
     keep_t = coo_matrix(np.concatenate([np.zeros(n_v), [-1.0]])[None, :])
     a3: Any = vstack([a2, keep_t]).tocsr()
     rhs3 = np.concatenate([rhs2, [-(t_star - SHARE_TOL)]])
-    value_cost = -np.concatenate([model.values, np.zeros(model.n_counters), [0.0]])
+    value_cost = np.concatenate([model.costs(first=False), [0.0]])
     res3 = run(value_cost, a3, rhs3)
     if res3.x is None:
         return _solution(res2, n_x), t_star, t_bound

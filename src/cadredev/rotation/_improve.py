@@ -11,6 +11,7 @@ from ._compile import Compiled
 from ._construct import Key, State
 from ._fair import cadre_values, solve_fair, state_share
 from ._mip import build_model, solve_model
+from ._sequence import cadre_cost, has_sequence_terms
 from ._window import Windows
 
 __all__ = ["REL_TOL", "SUB_NODE_LIMIT", "Search", "improve"]
@@ -22,7 +23,7 @@ REL_TOL = 1e-4
 
 
 def _part(state: State, comp: Compiled, cadres: list[int]) -> tuple[int, float]:
-    """First level and value of ``cadres``' placements, plus the whole plan's staffing.
+    """First level and value (less sequence terms) of ``cadres``' placements, plus staffing.
 
     Only ``cadres`` change between two calls compared, so the staffing of the
     whole plan changes exactly as much as theirs does.
@@ -30,11 +31,15 @@ def _part(state: State, comp: Compiled, cadres: list[int]) -> tuple[int, float]:
     placed = state.staffed()
     value = 0.0
     elig = comp.prog_elig
+    sequence = has_sequence_terms(comp)
     for c in cadres:
         per: dict[int, int] = {}
-        for _, p, k, s, length in state.by_cadre.get(c, ()):
+        keys = state.by_cadre.get(c, ())
+        for _, p, k, s, length in keys:
             per[k] = per.get(k, 0) + 1
             value += comp.value(c, p, s, length)
+        if sequence:
+            value -= cadre_cost(comp, keys)
         for k, n in per.items():
             if elig[k, c]:
                 placed += min(n, int(comp.pmin[k]))

@@ -5,25 +5,29 @@ neighbourhoods during improvement (exact sub-solves), and relaxed (LP) for a
 bound. Variables are one binary per option plus, per (cadre, program) still
 short of its minimum, a counter ``z`` of placements toward that minimum, and
 per (post, period) short of its staffing minimum a counter ``w`` of the
-cadres placed there toward it. The
+cadres placed there toward it, and continuous variables for the sequence
+terms (``_sequence.sequence_block``) when the problem weighs them. The
 objective is lexicographic through a weight ``M`` larger than any change in
 total value, so the first level (placements toward minimums) always wins.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any, NamedTuple
 
 import numpy as np
 
 from ._compile import Compiled
 from ._construct import State
+from ._sequence import SequenceBlock, has_sequence_terms, sequence_block
 
 __all__ = [
     "Model",
     "Solution",
     "aggregate_bound",
     "build_model",
+    "run_milp",
     "solve_model",
     "staffing_supply",
 ]
@@ -44,6 +48,8 @@ class Model:
         values: np.ndarray,
         weight: float,
         wub: np.ndarray | None = None,
+        sequence: SequenceBlock | None = None,
+        first_rows: int | None = None,
     ) -> None:
         self.cand = cand
         self.rows = rows
@@ -55,6 +61,16 @@ class Model:
         self.values = values
         self.weight = weight
         self.wub = np.zeros(0) if wub is None else wub
+        empty = np.zeros(0)
+        self.seq_cost = empty if sequence is None else sequence.cost
+        self.seq_lower = empty if sequence is None else sequence.lower
+        self.seq_upper = empty if sequence is None else sequence.upper
+        self.first_rows = len(rhs) if first_rows is None else first_rows
+        self.lhs = np.full(len(rhs), -np.inf)
+        """Row lower bounds: ``-inf`` but for the sequence terms' equalities."""
+        if sequence is not None:
+            self.lhs[self.first_rows :] = sequence.lhs
+        """Rows before the sequence terms' (which come last)."""
 
     @property
     def n_counters(self) -> int:
@@ -63,7 +79,36 @@ class Model:
 
     @property
     def n_vars(self) -> int:
-        return len(self.cand) + self.n_counters
+        """Options, then counters, then the sequence terms' continuous variables."""
+        return len(self.cand) + self.n_counters + len(self.seq_cost)
+
+    def costs(self, *, first: bool = True) -> np.ndarray:
+        """Return the costs to minimise for one level of the objective.
+
+        ``first``: the counters, weighted above any change in value, then
+        the value of the options (the sequence terms do not count: they are
+        a second solve's, with the first level fixed). Otherwise the value
+        less the sequence terms.
+        """
+        n_seq = len(self.seq_cost)
+        if first:
+            return np.concatenate(
+                [-self.values, np.full(self.n_counters, -self.weight), np.zeros(n_seq)]
+            )
+        return np.concatenate([-self.values, np.zeros(self.n_counters), self.seq_cost])
+
+    def lower(self) -> np.ndarray:
+        """Return every variable's lower bound."""
+        return np.concatenate([np.zeros(len(self.cand) + self.n_counters), self.seq_lower])
+
+    def upper(self) -> np.ndarray:
+        """Return every variable's upper bound."""
+        return np.concatenate([np.ones(len(self.cand)), self.zub, self.wub, self.seq_upper])
+
+    def integrality(self) -> np.ndarray:
+        """Return 1 for the integer variables (options, counters), 0 for the others."""
+        n_int = len(self.cand) + self.n_counters
+        return np.concatenate([np.ones(n_int, np.int64), np.zeros(len(self.seq_cost), np.int64)])
 
 
 def _family(
@@ -242,6 +287,14 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         top = np.zeros(len(uniq_ck))
         np.maximum.at(top, inv, np.abs(values))
         weight = 1.0 + float(np.sum(top * comp.pmax[uniq_ck % nk]))
+    sequence = None
+    first_rows = base
+    if has_sequence_terms(comp) and n_x:
+        sequence = sequence_block(comp, state, cand, n_x + len(zkeys) + len(wub), base)
+        rows.append(sequence.rows)
+        cols.append(sequence.cols)
+        data.append(sequence.data)
+        rhs.append(sequence.rhs)
     return Model(
         cand=cand,
         rows=np.concatenate(rows) if rows else np.zeros(0, np.int64),
@@ -253,6 +306,8 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         values=values,
         weight=weight,
         wub=wub,
+        sequence=sequence,
+        first_rows=first_rows,
     )
 
 
@@ -356,37 +411,100 @@ def solve_model(
 
     ``node_limit`` bounds the branch-and-bound work, so a solve that stops
     there gives the same answer on any machine; ``time_limit`` is a safety cap.
+    A model with sequence terms is solved lexicographically. First without
+    them: the first level, then the options' value. That plan is priced with
+    the terms, and a second solve maximises the value less the terms with
+    the first level kept and the value at least the first plan's. Each solve
+    has the node budget; the time cap is shared.
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+    from scipy.sparse import coo_matrix, vstack  # noqa: PLC0415
 
     n_x = len(model.cand)
     if model.n_vars == 0:
         return Solution(np.zeros(0, dtype=np.int64), 0.0, optimal=True, timed_out=False)
-    cost = -np.concatenate([model.values, np.full(model.n_counters, model.weight)])
-    upper = np.concatenate([np.ones(n_x), model.zub, model.wub])
-    integrality = np.zeros(model.n_vars, np.int64) if relax else np.ones(model.n_vars, np.int64)
-    constraints = []
-    if len(model.rhs):
-        constraints.append(LinearConstraint(_matrix(model), -np.inf, model.rhs))
+    started = time.perf_counter()
+    integrality = np.zeros(model.n_vars, np.int64) if relax else model.integrality()
+    matrix: Any = _matrix(model)
+    n_int = n_x + model.n_counters
+    lower, upper = model.lower(), model.upper()
+
+    def run(cost: Any, a: Any, rhs: Any, box: tuple[Any, Any, Any]) -> Any:
+        """Solve over the bounds and integrality in ``box``, in the time left."""
+        left = None if time_limit is None else time_limit - (time.perf_counter() - started)
+        lhs = np.full(a.shape[0], -np.inf)
+        lhs[: len(model.lhs)] = model.lhs[: a.shape[0]]
+        return run_milp(cost, a, (lhs, rhs), *box, time_limit=left, node_limit=node_limit)
+
+    # the first level and the options' value, without the sequence terms' rows and columns
+    res = run(
+        model.costs()[:n_int],
+        matrix[: model.first_rows, :n_int],
+        model.rhs[: model.first_rows],
+        (lower[:n_int], upper[:n_int], integrality[:n_int]),
+    )
+    if res.x is None:
+        return None
+    x = np.asarray(res.x)
+    optimal = bool(res.status == 0)
+    timed_out = _timed_out(res)
+    if len(model.seq_cost) and not relax:
+        value_cost = model.costs(first=False)
+        # the first plan priced with the terms: its options and counters fixed
+        fixed_lo, fixed_hi = lower.copy(), upper.copy()
+        fixed_lo[:n_int] = fixed_hi[:n_int] = np.round(x[:n_int])
+        priced = run(value_cost, matrix, model.rhs, (fixed_lo, fixed_hi, integrality))
+        if priced.x is None:  # out of time: the first plan stands
+            return Solution(np.flatnonzero(x[:n_x] > 0.5), 0.0, optimal=False, timed_out=True)
+        if priced.fun <= -float(model.values @ np.round(x[:n_x])) + 1e-9:
+            # the terms take nothing from the first plan: it is best on both levels
+            return Solution(np.flatnonzero(x[:n_x] > 0.5), 0.0, optimal, timed_out)
+        keep = np.zeros(model.n_vars)
+        keep[n_x:n_int] = -1.0
+        second = run(
+            value_cost,
+            vstack([matrix, coo_matrix(keep), coo_matrix(value_cost)]).tocsr(),
+            np.concatenate([model.rhs, [0.5 - np.round(x[n_x:n_int].sum()), priced.fun + 1e-9]]),
+            (lower, upper, integrality),
+        )
+        timed_out = timed_out or _timed_out(second)
+        if second.x is not None and second.fun < priced.fun - 1e-9:
+            x = np.asarray(second.x)
+        optimal = optimal and bool(second.status == 0)
+    chosen = np.flatnonzero(x[:n_x] > 0.5)
+    return Solution(chosen, float(-res.fun), optimal=optimal, timed_out=timed_out)
+
+
+def run_milp(  # noqa: PLR0917
+    cost: np.ndarray,
+    a: Any,
+    sides: tuple[np.ndarray, np.ndarray],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    integrality: np.ndarray,
+    *,
+    time_limit: float | None,
+    node_limit: int | None,
+) -> Any:
+    """Run scipy's HiGHS MIP on ``sides[0] <= a @ x <= sides[1]``; return its result."""
+    from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
+
     options: dict[str, Any] = {"mip_rel_gap": 1e-9, "presolve": True}
     if time_limit is not None:
         options["time_limit"] = max(0.05, float(time_limit))
     if node_limit is not None:
         options["node_limit"] = int(node_limit)
     solver: Any = milp
-    res = solver(
+    return solver(
         cost,
         integrality=integrality,
-        bounds=Bounds(np.zeros(model.n_vars), upper),
-        constraints=constraints,
+        bounds=Bounds(lower, upper),
+        constraints=[LinearConstraint(a, *sides)] if a.shape[0] else [],
         options=options,
     )
-    timed_out = "time limit" in str(res.message).lower()
-    if res.x is None:
-        return None
-    x = np.asarray(res.x)
-    chosen = np.flatnonzero(x[:n_x] > 0.5)
-    return Solution(chosen, float(-res.fun), optimal=bool(res.status == 0), timed_out=timed_out)
+
+
+def _timed_out(res: Any) -> bool:
+    return "time limit" in str(res.message).lower()
 
 
 def aggregate_bound(

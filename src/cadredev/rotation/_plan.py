@@ -53,7 +53,9 @@ class Objective:
         ``RotationProblem.min_staffing``, each post-period capped at its
         minimum (first level).
     value
-        Total benefit plus period bonuses of all placements (second level).
+        Total benefit plus period bonuses of all placements, less the soft
+        sequence terms (``RotationProblem.unit_change_cost`` and
+        ``waiting_cost``) (second level).
     fairness
         Cadre-program pairs with at least one placement (third level: more
         cadres get a turn).
@@ -584,7 +586,7 @@ def evaluate(problem: RotationProblem, assignments: tuple[Assignment, ...]) -> O
     if problem.min_staffing:
         load = _load(assignments)
         placed += sum(min(load[key], n) for key, n in problem.min_staffing.items())
-    value = sum(problem.value_of(a) for a in assignments)
+    value = sum(problem.value_of(a) for a in assignments) - problem.sequence_cost(assignments)
     return Objective(placed=placed, value=round(value, 9), fairness=len(counts))
 
 

@@ -12,12 +12,14 @@ from typing import Any, NamedTuple, TypeVar, cast
 from attrs import field, frozen
 
 from cadredev._frozendict import FrozenDict
+from cadredev._validate import as_float
 from cadredev._validate import is_int as _is_int
 from cadredev.calendar import Calendar
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Post, Posting
 
 from ._records import Assignment, Program, _to_int
+from ._sequence import sequence_counts
 from ._validate_problem import expand_staffing, validate
 
 __all__ = ["RotationProblem"]
@@ -195,6 +197,15 @@ class RotationProblem:
         starts (a frontline posting before a stationed one). Each pair binds
         on its own: with ``(a, b)`` and ``(b, c)``, a cadre with no placement
         in ``b`` may take ``a`` and ``c`` in any order.
+    unit_change_cost
+        Soft sequence term: value lost for every placement of a cadre in
+        another unit than the cadre's previous placement in the plan (the
+        first placement never counts). Default 0.
+    waiting_cost
+        Soft sequence term: value lost for every period a cadre waits
+        between two placements, that is every period between the start of
+        their first placement and the end of their last on which they hold
+        none (periods they are unavailable count too). Default 0.
     calendar
         A :class:`~cadredev.calendar.Calendar` whose period 0 is the plan's
         first period, or ``None``. It dates the plan's periods
@@ -292,12 +303,36 @@ class RotationProblem:
     >>> dict(staffed.min_staffing)
     {('p', 0): 1, ('p', 1): 1, ('p', 2): 0}
 
+    Soft sequence terms take value from plans that move a cadre between
+    units or leave them waiting between placements
+    (see :meth:`sequence_terms`):
+
+    >>> from cadredev.rotation import Assignment
+    >>> steady = RotationProblem(
+    ...     cadres=cadres,
+    ...     posts=[
+    ...         Post(id="p", unit="u2", category="host"),
+    ...         Post(id="q", unit="u3", category="host"),
+    ...     ],
+    ...     horizon=4,
+    ...     programs=[Program(name="s", length=1, placements=2, categories="host")],
+    ...     unit_change_cost=2.0,
+    ...     waiting_cost=0.5,
+    ... )
+    >>> plan = [
+    ...     Assignment(cadre_id="a", post_id="p", program="s", start=0, length=1),
+    ...     Assignment(cadre_id="a", post_id="q", program="s", start=2, length=1),
+    ... ]
+    >>> steady.sequence_terms(plan), steady.sequence_cost(plan)
+    ({'a': (1, 1)}, 2.5)
+
     .. versionadded:: 0.1
     .. versionchanged:: 0.2
        ``calendar``; a horizon given by its last period; posting history in the rules.
     .. versionchanged:: 0.3
        ``allowed`` posts per cadre; ``capacity`` per post and period;
-       ``precedence`` between programmes; ``min_staffing`` per post and period.
+       ``precedence`` between programmes; ``min_staffing`` per post and period;
+       soft sequence terms ``unit_change_cost`` and ``waiting_cost``.
     """
 
     cadres: tuple[Cadre, ...] = field(converter=_sorted_records)
@@ -328,6 +363,8 @@ class RotationProblem:
     min_staffing: FrozenDict[tuple[str, int], int] | None = field(
         default=None, converter=_frozen_by_post_period
     )
+    unit_change_cost: float = field(default=0.0, converter=as_float)
+    waiting_cost: float = field(default=0.0, converter=as_float)
 
     def __attrs_post_init__(self) -> None:
         if _is_when(self.horizon):
@@ -515,6 +552,39 @@ class RotationProblem:
             max(0.0, level - cadre.competencies.get(name, 0.0))
             for name, level in post.requirements.items()
         )
+
+    def sequence_terms(self, assignments: Iterable[Assignment]) -> dict[str, tuple[int, int]]:
+        """Return cadre id -> (unit changes, waiting periods) of their placements.
+
+        A unit change is a placement in another unit than the cadre's
+        previous placement; waiting periods lie between the start of the
+        cadre's first placement and the end of their last, on no placement.
+        The plan's value loses ``unit_change_cost`` per change and
+        ``waiting_cost`` per waiting period. Cadres without placements are
+        left out.
+
+        Raises
+        ------
+        InvalidInputError
+            If an assignment names an unknown post.
+
+        .. versionadded:: 0.3
+        """
+        by_cadre: dict[str, list[tuple[int, int, str]]] = {}
+        for a in assignments:
+            unit = self.post(a.post_id).unit
+            by_cadre.setdefault(a.cadre_id, []).append((a.start, a.length, unit))
+        return {cid: sequence_counts(items) for cid, items in sorted(by_cadre.items())}
+
+    def sequence_cost(self, assignments: Iterable[Assignment]) -> float:
+        """Return the value the soft sequence terms take from ``assignments``.
+
+        .. versionadded:: 0.3
+        """
+        if not (self.unit_change_cost or self.waiting_cost):
+            return 0.0
+        terms = self.sequence_terms(assignments).values()
+        return sum(self.unit_change_cost * ch + self.waiting_cost * w for ch, w in terms)
 
     def value_of(self, assignment: Assignment) -> float:
         """Return the value of an assignment: benefit plus period bonuses."""

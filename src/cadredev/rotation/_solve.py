@@ -32,6 +32,7 @@ from ._mip import aggregate_bound, build_model, solve_model
 from ._plan import Bound, RotationPlan, evaluate, plan_labels, understaffed
 from ._problem import RotationProblem
 from ._records import Assignment
+from ._sequence import score
 from ._unplaced import unplaced_reasons
 
 __all__ = ["replan", "schedule"]
@@ -286,8 +287,8 @@ def _to_assignment(comp: Compiled, key: Key) -> Assignment:
 
 
 def _score(comp: Compiled, state: State) -> tuple[int, float]:
-    value = sum(comp.value(c, p, s, length) for c, p, _k, s, length in state.chosen)
-    return state.placed(), round(value, 9)
+    placed, value = score(comp, state)
+    return placed, round(value, 9)
 
 
 def _fixed_value(problem: RotationProblem, fixed: tuple[Assignment, ...]) -> float:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cadredev._frozendict import FrozenDict
 from cadredev._validate import is_int as _is_int
+from cadredev._validate import is_real
 from cadredev.calendar import Calendar
 from cadredev.errors import InvalidInputError
 from cadredev.model import Cadre, Post
@@ -75,7 +76,7 @@ def _validate_records(problem: RotationProblem) -> None:
 
 
 def _validate_scalars(problem: RotationProblem) -> None:
-    """Check the horizon, the reference year and the calendar."""
+    """Check the horizon, the reference year, the calendar and the sequence weights."""
     horizon = problem.horizon
     if not _is_int(horizon) or horizon < 1:
         raise InvalidInputError(f"{_WHERE}: horizon must be an integer >= 1, got {horizon!r}")
@@ -85,6 +86,12 @@ def _validate_scalars(problem: RotationProblem) -> None:
         raise InvalidInputError(
             f"{_WHERE}: calendar must be a Calendar or None, got {problem.calendar!r}"
         )
+    for name in ("unit_change_cost", "waiting_cost"):
+        weight = getattr(problem, name)
+        if not is_real(weight) or weight < 0:
+            raise InvalidInputError(
+                f"{_WHERE}: {name} must be a finite number >= 0, got {weight!r}"
+            )
 
 
 def _validate_programs(problem: RotationProblem) -> None:

@@ -19,6 +19,7 @@ from ._compile import Compiled
 from ._construct import Key, State
 from ._effort import OPTIONS_PER_PLACEMENT
 from ._mip import build_model, solve_model
+from ._sequence import score
 
 __all__ = ["Move", "Windows"]
 
@@ -36,13 +37,6 @@ class Move(NamedTuple):
     """Change in total value (0 unless accepted)."""
     capped: bool
     """The time cap stopped the sub-solve."""
-
-
-def score(comp: Compiled, state: State) -> tuple[int, float]:
-    """Return the whole plan's first level (placements toward minimums, staffing) and value."""
-    placed = state.placed()
-    value = sum(comp.value(c, p, s, length) for c, p, _k, s, length in state.chosen)
-    return placed, value
 
 
 class Windows:
