@@ -568,6 +568,16 @@ class RotationProblem:
         InvalidInputError
             If an assignment names an unknown post.
 
+        Examples
+        --------
+        >>> from cadredev.rotation import Assignment
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> problem = tiny_rotation_problem()
+        >>> problem.sequence_terms(
+        ...     [Assignment(cadre_id="a", post_id="p1", program="s", start=2, length=2)]
+        ... )
+        {'a': (0, 0)}
+
         .. versionadded:: 0.3
         """
         by_cadre: dict[str, list[tuple[int, int, str]]] = {}
@@ -579,12 +589,26 @@ class RotationProblem:
     def sequence_cost(self, assignments: Iterable[Assignment]) -> float:
         """Return the value the soft sequence terms take from ``assignments``.
 
+        Examples
+        --------
+        >>> import attrs
+        >>> from cadredev.rotation import Assignment
+        >>> from cadredev.datasets import tiny_rotation_problem
+        >>> problem = attrs.evolve(tiny_rotation_problem(), waiting_cost=0.5)
+        >>> problem.sequence_cost(
+        ...     [
+        ...         Assignment(cadre_id="a", post_id="p1", program="s", start=0, length=1),
+        ...         Assignment(cadre_id="a", post_id="p2", program="s", start=3, length=1),
+        ...     ]
+        ... )
+        1.0
+
         .. versionadded:: 0.3
         """
         if not (self.unit_change_cost or self.waiting_cost):
             return 0.0
         terms = self.sequence_terms(assignments).values()
-        return sum(self.unit_change_cost * ch + self.waiting_cost * w for ch, w in terms)
+        return float(sum(self.unit_change_cost * ch + self.waiting_cost * w for ch, w in terms))
 
     def value_of(self, assignment: Assignment) -> float:
         """Return the value of an assignment: benefit plus period bonuses."""
