@@ -185,23 +185,11 @@ def test_solver_score_equals_the_problem_count(problem: RotationProblem, rnd: An
     comp = compile_problem(problem)
     state = State(comp)
     for o in rnd.sample(range(comp.n_options), min(comp.n_options, 6)):
-        key = (
-            int(comp.oc[o]),
-            int(comp.op[o]),
-            int(comp.ok[o]),
-            int(comp.os[o]),
-            int(comp.ol[o]),
-        )
+        key = comp.key(o)
         if state.feasible(*key):
             state.add(*key)
-    chosen = tuple(
-        comp.assignment(o) for o in range(comp.n_options) if _key(comp, o) in state.chosen
-    )
+    chosen = tuple(comp.assignment(o) for o in range(comp.n_options) if comp.key(o) in state.chosen)
     assert score(comp, state)[1] == pytest.approx(evaluate(problem, chosen).value, abs=1e-9)
-
-
-def _key(comp: Any, o: int) -> tuple[int, int, int, int, int]:
-    return (int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), int(comp.os[o]), int(comp.ol[o]))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -316,15 +304,15 @@ def test_linear_form_prices_any_plan_exactly(problem: RotationProblem, rnd: Any)
     state = State(comp)
     picked: list[int] = []
     for o in rnd.sample(range(comp.n_options), comp.n_options):
-        if len(picked) < 5 and state.feasible(*_key(comp, o)):
-            state.add(*_key(comp, o))
+        if len(picked) < 5 and state.feasible(*comp.key(o)):
+            state.add(*comp.key(o))
             picked.append(o)
     constant = picked[: rnd.randint(min(1, len(picked)), len(picked))]
     for o in picked:
         if o not in constant:
-            state.remove(*_key(comp, o))
+            state.remove(*comp.key(o))
     cand = np.array(
-        sorted(o for o in range(comp.n_options) if state.feasible(*_key(comp, o))), dtype=np.int64
+        sorted(o for o in range(comp.n_options) if state.feasible(*comp.key(o))), dtype=np.int64
     )
     if len(cand) == 0:
         return

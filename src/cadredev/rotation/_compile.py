@@ -154,6 +154,10 @@ class Compiled:
     def _kidx(self) -> dict[str, int]:
         return {k: i for i, k in enumerate(self.prog_names)}
 
+    def key(self, o: int) -> tuple[int, int, int, int, int]:
+        """Return option ``o`` as (cadre, post, program, start, length) indices."""
+        return (int(self.oc[o]), int(self.op[o]), int(self.ok[o]), int(self.os[o]), int(self.ol[o]))
+
     def assignment(self, o: int) -> Assignment:
         """Return option ``o`` as an :class:`Assignment`."""
         return Assignment(

@@ -199,17 +199,7 @@ def improve(
                     # options on posts still short of staff enter whatever their value
                     best = np.union1d(best, idx[lacking_staff[comp.op[idx]]])
                 idx = best
-            cand_list.extend(
-                o
-                for o in sorted(idx.tolist())
-                if state.feasible(
-                    int(comp.oc[o]),
-                    int(comp.op[o]),
-                    int(comp.ok[o]),
-                    int(comp.os[o]),
-                    int(comp.ol[o]),
-                )
-            )
+            cand_list.extend(o for o in sorted(idx.tolist()) if state.feasible(*comp.key(o)))
         # the removed assignments must stay available so the sub-solve cannot lose
         old_opts = _find_options(comp, removed, first)
         cand = np.unique(np.array(cand_list + old_opts, dtype=np.int64))
@@ -218,7 +208,12 @@ def improve(
             model = build_model(comp, state, cand, np.array(cadres, dtype=np.int64))
             remaining = None if deadline is None else deadline - time.perf_counter()
             if ideal is None or values is None:
-                result = solve_model(model, time_limit=remaining, node_limit=node_limit)
+                result = solve_model(
+                    model,
+                    time_limit=remaining,
+                    node_limit=node_limit,
+                    incumbent=np.searchsorted(cand, old_opts),
+                )
             else:
                 held = values.copy()
                 held[cadres] = cadre_values(comp, removed_kept(state, cadres))[cadres]
@@ -229,17 +224,7 @@ def improve(
                 capped = True
         new_keys: list[Key] = []
         if result is not None:
-            for pos in result.chosen.tolist():
-                o = int(cand[pos])
-                new_keys.append(
-                    (
-                        int(comp.oc[o]),
-                        int(comp.op[o]),
-                        int(comp.ok[o]),
-                        int(comp.os[o]),
-                        int(comp.ol[o]),
-                    )
-                )
+            new_keys = [comp.key(o) for o in cand[result.chosen].tolist()]
             ok = True
             for key in new_keys:
                 if not state.feasible(*key):

@@ -406,11 +406,16 @@ def solve_model(
     time_limit: float | None = None,
     node_limit: int | None = None,
     relax: bool = False,
+    incumbent: np.ndarray | None = None,
 ) -> Solution | None:
     """Solve; return the solution or None when no solution was found.
 
     ``node_limit`` bounds the branch-and-bound work, so a solve that stops
     there gives the same answer on any machine; ``time_limit`` is a safety cap.
+    ``incumbent`` (positions in ``cand`` of a feasible plan, such as the
+    placements a neighbourhood freed) is returned, without branching, when
+    the linear relaxation proves nothing is better by more than a relative
+    ``1e-9``.
     A model with sequence terms is solved lexicographically. First without
     them: the first level, then the options' value. That plan is priced with
     the terms, and a second solve maximises the value less the terms with
@@ -428,12 +433,14 @@ def solve_model(
     n_int = n_x + model.n_counters
     lower, upper = model.lower(), model.upper()
 
-    def run(cost: Any, a: Any, rhs: Any, box: tuple[Any, Any, Any]) -> Any:
+    def run(cost: Any, a: Any, rhs: Any, box: tuple[Any, Any, Any], known: Any = None) -> Any:
         """Solve over the bounds and integrality in ``box``, in the time left."""
         left = None if time_limit is None else time_limit - (time.perf_counter() - started)
         lhs = np.full(a.shape[0], -np.inf)
         lhs[: len(model.lhs)] = model.lhs[: a.shape[0]]
-        return run_milp(cost, a, (lhs, rhs), *box, time_limit=left, node_limit=node_limit)
+        return run_milp(
+            cost, a, (lhs, rhs), *box, time_limit=left, node_limit=node_limit, incumbent=known
+        )
 
     # the first level and the options' value, without the sequence terms' rows and columns
     res = run(
@@ -441,6 +448,7 @@ def solve_model(
         matrix[: model.first_rows, :n_int],
         model.rhs[: model.first_rows],
         (lower[:n_int], upper[:n_int], integrality[:n_int]),
+        None if incumbent is None else np.isin(np.arange(n_x), incumbent).astype(float),
     )
     if res.x is None:
         return None
@@ -484,10 +492,54 @@ def run_milp(  # noqa: PLR0917
     *,
     time_limit: float | None,
     node_limit: int | None,
+    incumbent: np.ndarray | None = None,
 ) -> Any:
-    """Run scipy's HiGHS MIP on ``sides[0] <= a @ x <= sides[1]``; return its result."""
+    """Run scipy's HiGHS on ``sides[0] <= a @ x <= sides[1]``; return its result.
+
+    The linear relaxation goes first: when its optimum is integral it is the
+    integer optimum, found without branching, cuts or heuristics. With
+    ``incumbent`` (values of the first variables, integral), that plan is
+    priced by a second relaxation with those variables fixed, and returned
+    when the first relaxation's bound is no better by a relative
+    :data:`INTEGRAL_TOL`: nothing is better. Otherwise the MIP runs in the
+    time left.
+    """
+    started = time.perf_counter()
+    ints = integrality.astype(bool)
+    if ints.any():
+        relax = np.zeros_like(integrality)
+        relaxed = _highs(cost, a, sides, (lower, upper, relax), time_limit, None)
+        if relaxed.status == 0 and relaxed.x is not None:
+            x = np.asarray(relaxed.x)
+            if np.all(np.abs(x[ints] - np.round(x[ints])) <= INTEGRAL_TOL):
+                return relaxed
+            if incumbent is not None:
+                lo, hi = lower.copy(), upper.copy()
+                lo[: len(incumbent)] = hi[: len(incumbent)] = incumbent
+                known = _highs(cost, a, sides, (lo, hi, relax), time_limit, None)
+                tol = INTEGRAL_TOL * max(1.0, abs(relaxed.fun))
+                if known.status == 0 and relaxed.fun >= known.fun - tol:
+                    return known
+        if time_limit is not None:
+            time_limit -= time.perf_counter() - started
+    return _highs(cost, a, sides, (lower, upper, integrality), time_limit, node_limit)
+
+
+INTEGRAL_TOL = 1e-9
+"""A relaxation's integer variables within this of integers make its optimum an integer one."""
+
+
+def _highs(  # noqa: PLR0917
+    cost: np.ndarray,
+    a: Any,
+    sides: tuple[np.ndarray, np.ndarray],
+    box: tuple[np.ndarray, np.ndarray, np.ndarray],
+    time_limit: float | None,
+    node_limit: int | None,
+) -> Any:
     from scipy.optimize import Bounds, LinearConstraint, milp  # noqa: PLC0415
 
+    lower, upper, integrality = box
     options: dict[str, Any] = {"mip_rel_gap": 1e-9, "presolve": True}
     if time_limit is not None:
         options["time_limit"] = max(0.05, float(time_limit))

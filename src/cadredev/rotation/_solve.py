@@ -132,17 +132,7 @@ def _solve(
         base.add(*key)
     small = comp.n_options <= effort.exact_options
     feasible_opts = np.array(
-        [
-            o
-            for o in range(comp.n_options if small else 0)
-            if base.feasible(
-                int(comp.oc[o]),
-                int(comp.op[o]),
-                int(comp.ok[o]),
-                int(comp.os[o]),
-                int(comp.ol[o]),
-            )
-        ],
+        [o for o in range(comp.n_options if small else 0) if base.feasible(*comp.key(o))],
         dtype=np.int64,
     )
     search = Search() if built else Search(capped=True, stopped="time limit")
@@ -169,7 +159,7 @@ def _solve(
         elif result is None or not result.optimal:
             search = Search(stopped="work budget")  # the MIP's node budget
         if result is not None:
-            keys = [_opt_key(comp, int(feasible_opts[pos])) for pos in result.chosen.tolist()]
+            keys = [comp.key(int(feasible_opts[pos])) for pos in result.chosen.tolist()]
             trial = State(comp)
             for key in fixed_keys:
                 trial.add(*key)
@@ -267,10 +257,6 @@ def _stopped(method: str, comp: Compiled, search: Search) -> str:
     else:
         why = search.stopped or "no progress"
     return "; ".join([why, *comp.notes])
-
-
-def _opt_key(comp: Compiled, o: int) -> Key:
-    return (int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), int(comp.os[o]), int(comp.ol[o]))
 
 
 def _to_assignment(comp: Compiled, key: Key) -> Assignment:

@@ -155,13 +155,7 @@ class Windows:
         near = (comp.os < b) & (self.oend > a)
         if posts is not None:
             near &= posts[comp.op]
-        out = [
-            o
-            for o in np.flatnonzero(near).tolist()
-            if state.feasible(
-                int(comp.oc[o]), int(comp.op[o]), int(comp.ok[o]), int(comp.os[o]), int(comp.ol[o])
-            )
-        ]
+        out = [o for o in np.flatnonzero(near).tolist() if state.feasible(*comp.key(o))]
         # the freed placements themselves, so the sub-solve cannot lose
         for c, p, k, s, _length in removed:
             lo_c, hi_c = int(self.first[c]), int(self.first[c + 1])
@@ -220,7 +214,14 @@ class Windows:
             cadres = np.unique(np.concatenate([comp.oc[cand], [key[0] for key in removed]]))
             model = build_model(comp, state, cand, cadres.astype(np.int64))
             remaining = None if deadline is None else deadline - time.perf_counter()
-            result = solve_model(model, time_limit=remaining, node_limit=self.node_limit)
+            freed = set(removed)
+            held = [i for i, o in enumerate(cand.tolist()) if comp.key(o) in freed]
+            result = solve_model(
+                model,
+                time_limit=remaining,
+                node_limit=self.node_limit,
+                incumbent=np.array(held, dtype=np.int64),
+            )
         capped = result is not None and result.timed_out
         if result is not None and not capped:
             # adapt the window to the node budget (a count of work, not of time)
@@ -231,13 +232,7 @@ class Windows:
         added: list[Key] = []
         if result is not None:
             for o in cand[result.chosen].tolist():
-                key = (
-                    int(comp.oc[o]),
-                    int(comp.op[o]),
-                    int(comp.ok[o]),
-                    int(comp.os[o]),
-                    int(comp.ol[o]),
-                )
+                key = comp.key(o)
                 if not state.feasible(*key):
                     break
                 state.add(*key)
