@@ -9,7 +9,7 @@ import numpy as np
 
 from ._compile import Compiled
 
-__all__ = ["State", "greedy"]
+__all__ = ["State", "fitting", "greedy"]
 
 Key = tuple[int, int, int, int, int]  # cadre, post, program, start, length
 
@@ -230,6 +230,20 @@ class State:
         if not need.any():
             return 0
         return int(np.minimum(self.pload, need).sum())
+
+
+def fitting(comp: Compiled, state: State, opts: np.ndarray) -> list[int]:
+    """Return the options among ``opts`` that fit ``state``, in their order."""
+    keys = zip(
+        comp.oc[opts].tolist(),
+        comp.op[opts].tolist(),
+        comp.ok[opts].tolist(),
+        comp.os[opts].tolist(),
+        comp.ol[opts].tolist(),
+        strict=True,
+    )
+    feasible = state.feasible
+    return [o for o, key in zip(opts.tolist(), keys, strict=True) if feasible(*key)]
 
 
 def option_groups(comp: Compiled) -> dict[tuple[int, int], np.ndarray]:

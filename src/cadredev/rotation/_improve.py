@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 
 from ._compile import Compiled
-from ._construct import Key, State
+from ._construct import Key, State, fitting
 from ._fair import cadre_values, solve_fair, state_share
 from ._mip import build_model, solve_model
 from ._sequence import cadre_cost, has_sequence_terms
@@ -199,7 +199,7 @@ def improve(
                     # options on posts still short of staff enter whatever their value
                     best = np.union1d(best, idx[lacking_staff[comp.op[idx]]])
                 idx = best
-            cand_list.extend(o for o in sorted(idx.tolist()) if state.feasible(*comp.key(o)))
+            cand_list.extend(fitting(comp, state, np.sort(idx)))
         # the removed assignments must stay available so the sub-solve cannot lose
         old_opts = _find_options(comp, removed, first)
         cand = np.unique(np.array(cand_list + old_opts, dtype=np.int64))

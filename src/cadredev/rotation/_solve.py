@@ -14,7 +14,7 @@ from cadredev.errors import InfeasibleError, InvalidInputError
 from cadredev.events import Event, Left, PlacementEnded, PostClosed
 
 from ._compile import Compiled, compile_problem
-from ._construct import Key, State, greedy
+from ._construct import Key, State, fitting, greedy
 from ._counting import counting_bound
 from ._effort import Effort, effort_of
 from ._fair import (
@@ -132,8 +132,7 @@ def _solve(
         base.add(*key)
     small = comp.n_options <= effort.exact_options
     feasible_opts = np.array(
-        [o for o in range(comp.n_options if small else 0) if base.feasible(*comp.key(o))],
-        dtype=np.int64,
+        fitting(comp, base, np.arange(comp.n_options if small else 0)), dtype=np.int64
     )
     search = Search() if built else Search(capped=True, stopped="time limit")
     share_bound: float | None = None  # from the whole-problem fair solve

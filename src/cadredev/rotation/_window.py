@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._compile import Compiled
-from ._construct import Key, State
+from ._construct import Key, State, fitting
 from ._effort import OPTIONS_PER_PLACEMENT
 from ._mip import build_model, solve_model
 from ._sequence import score
@@ -155,7 +155,7 @@ class Windows:
         near = (comp.os < b) & (self.oend > a)
         if posts is not None:
             near &= posts[comp.op]
-        out = [o for o in np.flatnonzero(near).tolist() if state.feasible(*comp.key(o))]
+        out = fitting(comp, state, np.flatnonzero(near))
         # the freed placements themselves, so the sub-solve cannot lose
         for c, p, k, s, _length in removed:
             lo_c, hi_c = int(self.first[c]), int(self.first[c + 1])
