@@ -20,7 +20,7 @@ import numpy as np
 
 from ._compile import Compiled
 from ._construct import State
-from ._sequence import SequenceBlock, has_sequence_terms, sequence_block
+from ._sequence import SequenceBlock, Terms, has_sequence_terms
 
 __all__ = [
     "Model",
@@ -34,7 +34,12 @@ __all__ = [
 
 
 class Model:
-    """Sparse constraint data of an option model (internal)."""
+    """Sparse constraint data of an option model (internal).
+
+    ``rows``, ``cols``, ``data`` and ``rhs`` are the first level's rows (the
+    rules and the counters); with ``terms`` the sequence terms' rows and
+    continuous variables follow them, built when first used.
+    """
 
     def __init__(  # noqa: PLR0917
         self,
@@ -48,29 +53,38 @@ class Model:
         values: np.ndarray,
         weight: float,
         wub: np.ndarray | None = None,
-        sequence: SequenceBlock | None = None,
-        first_rows: int | None = None,
+        terms: Terms | None = None,
     ) -> None:
         self.cand = cand
-        self.rows = rows
-        self.cols = cols
-        self.rhs = rhs
-        self.data = data
+        self.first = (rows, cols, data, rhs)
         self.zkeys = zkeys
         self.zub = zub
         self.values = values
         self.weight = weight
         self.wub = np.zeros(0) if wub is None else wub
-        empty = np.zeros(0)
-        self.seq_cost = empty if sequence is None else sequence.cost
-        self.seq_lower = empty if sequence is None else sequence.lower
-        self.seq_upper = empty if sequence is None else sequence.upper
-        self.first_rows = len(rhs) if first_rows is None else first_rows
-        self.lhs = np.full(len(rhs), -np.inf)
-        """Row lower bounds: ``-inf`` but for the sequence terms' equalities."""
-        if sequence is not None:
-            self.lhs[self.first_rows :] = sequence.lhs
+        self.terms = terms
+        self.first_rows = len(rhs)
         """Rows before the sequence terms' (which come last)."""
+
+    def _block(self) -> SequenceBlock | None:
+        return None if self.terms is None else self.terms.block
+
+    @property
+    def seq_cost(self) -> np.ndarray:
+        block = self._block()
+        return np.zeros(0) if block is None else block.cost
+
+    @property
+    def rhs(self) -> np.ndarray:
+        block = self._block()
+        return self.first[3] if block is None else np.concatenate([self.first[3], block.rhs])
+
+    @property
+    def lhs(self) -> np.ndarray:
+        """Row lower bounds: ``-inf`` but for the sequence terms' equalities."""
+        block = self._block()
+        lhs = np.full(self.first_rows, -np.inf)
+        return lhs if block is None else np.concatenate([lhs, block.lhs])
 
     @property
     def n_counters(self) -> int:
@@ -99,11 +113,15 @@ class Model:
 
     def lower(self) -> np.ndarray:
         """Return every variable's lower bound."""
-        return np.concatenate([np.zeros(len(self.cand) + self.n_counters), self.seq_lower])
+        block = self._block()
+        first = np.zeros(len(self.cand) + self.n_counters)
+        return first if block is None else np.concatenate([first, block.lower])
 
     def upper(self) -> np.ndarray:
         """Return every variable's upper bound."""
-        return np.concatenate([np.ones(len(self.cand)), self.zub, self.wub, self.seq_upper])
+        block = self._block()
+        first = np.concatenate([np.ones(len(self.cand)), self.zub, self.wub])
+        return first if block is None else np.concatenate([first, block.upper])
 
     def integrality(self) -> np.ndarray:
         """Return 1 for the integer variables (options, counters), 0 for the others."""
@@ -287,14 +305,9 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         top = np.zeros(len(uniq_ck))
         np.maximum.at(top, inv, np.abs(values))
         weight = 1.0 + float(np.sum(top * comp.pmax[uniq_ck % nk]))
-    sequence = None
-    first_rows = base
+    terms = None
     if has_sequence_terms(comp) and n_x:
-        sequence = sequence_block(comp, state, cand, n_x + len(zkeys) + len(wub), base)
-        rows.append(sequence.rows)
-        cols.append(sequence.cols)
-        data.append(sequence.data)
-        rhs.append(sequence.rhs)
+        terms = Terms(comp, state, cand, n_x + len(zkeys) + len(wub), base)
     return Model(
         cand=cand,
         rows=np.concatenate(rows) if rows else np.zeros(0, np.int64),
@@ -306,8 +319,7 @@ def build_model(comp: Compiled, state: State, cand: np.ndarray, cadres: np.ndarr
         values=values,
         weight=weight,
         wub=wub,
-        sequence=sequence,
-        first_rows=first_rows,
+        terms=terms,
     )
 
 
@@ -382,11 +394,23 @@ def _precedence_rows(  # noqa: PLR0917
     return n
 
 
-def _matrix(model: Model) -> Any:
+def _matrix(model: Model, *, first: bool = False) -> Any:
+    """Return the model's rows as a sparse matrix (``first``: the first level's alone)."""
     from scipy.sparse import coo_matrix  # noqa: PLC0415
 
-    n_rows = len(model.rhs)
-    return coo_matrix((model.data, (model.rows, model.cols)), shape=(n_rows, model.n_vars)).tocsr()
+    rows, cols, data, _ = model.first
+    n_int = len(model.cand) + model.n_counters
+    if first or model.terms is None:
+        shape = (model.first_rows, n_int)
+        return coo_matrix((data, (rows, cols)), shape=shape).tocsr()
+    block = model.terms.block
+    return coo_matrix(
+        (
+            np.concatenate([data, block.data]),
+            (np.concatenate([rows, block.rows]), np.concatenate([cols, block.cols])),
+        ),
+        shape=(model.first_rows + len(block.rhs), model.n_vars),
+    ).tocsr()
 
 
 class Solution(NamedTuple):
@@ -425,29 +449,26 @@ def solve_model(
     from scipy.sparse import coo_matrix, vstack  # noqa: PLC0415
 
     n_x = len(model.cand)
-    if model.n_vars == 0:
+    n_int = n_x + model.n_counters
+    if n_int == 0:
         return Solution(np.zeros(0, dtype=np.int64), 0.0, optimal=True, timed_out=False)
     started = time.perf_counter()
-    integrality = np.zeros(model.n_vars, np.int64) if relax else model.integrality()
-    matrix: Any = _matrix(model)
-    n_int = n_x + model.n_counters
-    lower, upper = model.lower(), model.upper()
 
-    def run(cost: Any, a: Any, rhs: Any, box: tuple[Any, Any, Any], known: Any = None) -> Any:
+    def run(cost: Any, a: Any, sides: Any, box: tuple[Any, Any, Any], known: Any = None) -> Any:
         """Solve over the bounds and integrality in ``box``, in the time left."""
         left = None if time_limit is None else time_limit - (time.perf_counter() - started)
-        lhs = np.full(a.shape[0], -np.inf)
-        lhs[: len(model.lhs)] = model.lhs[: a.shape[0]]
         return run_milp(
-            cost, a, (lhs, rhs), *box, time_limit=left, node_limit=node_limit, incumbent=known
+            cost, a, sides, *box, time_limit=left, node_limit=node_limit, incumbent=known
         )
 
     # the first level and the options' value, without the sequence terms' rows and columns
+    first_rhs = model.first[3]
+    ints = np.zeros(n_int, np.int64) if relax else np.ones(n_int, np.int64)
     res = run(
         model.costs()[:n_int],
-        matrix[: model.first_rows, :n_int],
-        model.rhs[: model.first_rows],
-        (lower[:n_int], upper[:n_int], integrality[:n_int]),
+        _matrix(model, first=True),
+        (np.full(len(first_rhs), -np.inf), first_rhs),
+        (np.zeros(n_int), model.upper()[:n_int], ints),
         None if incumbent is None else np.isin(np.arange(n_x), incumbent).astype(float),
     )
     if res.x is None:
@@ -455,31 +476,34 @@ def solve_model(
     x = np.asarray(res.x)
     optimal = bool(res.status == 0)
     timed_out = _timed_out(res)
-    if len(model.seq_cost) and not relax:
+    chosen = np.flatnonzero(x[:n_x] > 0.5)
+    terms = 0.0 if model.terms is None or relax else model.terms.price(chosen)
+    if terms > 0:
+        # the terms take value from the first plan: look for a better one on both levels
+        priced = -float(model.values[chosen].sum()) + terms
         value_cost = model.costs(first=False)
-        # the first plan priced with the terms: its options and counters fixed
-        fixed_lo, fixed_hi = lower.copy(), upper.copy()
-        fixed_lo[:n_int] = fixed_hi[:n_int] = np.round(x[:n_int])
-        priced = run(value_cost, matrix, model.rhs, (fixed_lo, fixed_hi, integrality))
-        if priced.x is None:  # out of time: the first plan stands
-            return Solution(np.flatnonzero(x[:n_x] > 0.5), 0.0, optimal=False, timed_out=True)
-        if priced.fun <= -float(model.values @ np.round(x[:n_x])) + 1e-9:
-            # the terms take nothing from the first plan: it is best on both levels
-            return Solution(np.flatnonzero(x[:n_x] > 0.5), 0.0, optimal, timed_out)
         keep = np.zeros(model.n_vars)
         keep[n_x:n_int] = -1.0
         second = run(
             value_cost,
-            vstack([matrix, coo_matrix(keep), coo_matrix(value_cost)]).tocsr(),
-            np.concatenate([model.rhs, [0.5 - np.round(x[n_x:n_int].sum()), priced.fun + 1e-9]]),
-            (lower, upper, integrality),
+            vstack([_matrix(model), coo_matrix(keep), coo_matrix(value_cost)]).tocsr(),
+            (
+                np.concatenate([model.lhs, [-np.inf, -np.inf]]),
+                np.concatenate(
+                    [model.rhs, [0.5 - np.round(x[n_x:n_int].sum()), priced + PRICE_TOL]]
+                ),
+            ),
+            (model.lower(), model.upper(), model.integrality()),
         )
         timed_out = timed_out or _timed_out(second)
-        if second.x is not None and second.fun < priced.fun - 1e-9:
-            x = np.asarray(second.x)
+        if second.x is not None and second.fun < priced - PRICE_TOL:
+            chosen = np.flatnonzero(np.asarray(second.x)[:n_x] > 0.5)
         optimal = optimal and bool(second.status == 0)
-    chosen = np.flatnonzero(x[:n_x] > 0.5)
     return Solution(chosen, float(-res.fun), optimal=optimal, timed_out=timed_out)
+
+
+PRICE_TOL = 1e-9
+"""A second solve's plan replaces the first only when worth more by this."""
 
 
 def run_milp(  # noqa: PLR0917

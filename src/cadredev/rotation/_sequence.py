@@ -4,7 +4,8 @@ The terms depend on the order of one cadre's placements, so they are counted
 per cadre: :func:`sequence_counts` from plain (start, length, unit) triples
 (the problem's own count, used to evaluate plans), :func:`cadre_cost` and
 :func:`score` on the solver's compiled keys. The MIP's linear form of the
-same terms is :func:`sequence_block`.
+same terms is :func:`sequence_block`, built by :class:`Terms` when a
+solve needs it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SequenceBlock",
+    "Terms",
     "cadre_cost",
     "has_sequence_terms",
     "score",
@@ -137,36 +139,66 @@ class _Rows:
         )
 
 
-def sequence_block(
-    comp: Compiled, state: State, cand: np.ndarray, first_col: int, first_row: int
-) -> SequenceBlock:
-    """Return the linear form of the sequence terms over options ``cand``.
+class Terms:
+    """The sequence terms of one option model, built when first needed (internal).
 
-    Placements in ``state`` are constants. Each cadre with options in
-    ``cand`` who may hold two placements or more gets the path of
-    :func:`_path`. Every variable is continuous; with binary options each
-    settles on an integer. Variables are numbered from ``first_col``, rows
-    from ``first_row``.
+    The placements ``state`` holds for the cadres with options in ``cand``
+    are kept as constants when the model is made, so the state may change
+    afterwards. :meth:`price` counts the terms of a choice of options
+    directly, without the linear form.
     """
-    out = _Rows(first_col, first_row)
+
+    def __init__(
+        self, comp: Compiled, state: State, cand: np.ndarray, first_col: int, first_row: int
+    ) -> None:
+        self.comp, self.cand = comp, cand
+        self.first_col, self.first_row = first_col, first_row
+        cadres = np.unique(comp.oc[cand]).tolist()
+        self.held = {c: tuple(state.by_cadre.get(c, ())) for c in cadres}
+        self.count = {(c, k): n for (c, k), n in state.count.items() if c in self.held}
+        self._block: SequenceBlock | None = None
+
+    @property
+    def block(self) -> SequenceBlock:
+        """The linear form (:func:`sequence_block`)."""
+        if self._block is None:
+            self._block = sequence_block(self)
+        return self._block
+
+    def price(self, chosen: np.ndarray) -> float:
+        """Return the terms of the model's cadres with options ``cand[chosen]`` taken."""
+        keys = {c: list(held) for c, held in self.held.items()}
+        for o in self.cand[chosen].tolist():
+            key = self.comp.key(o)
+            keys[key[0]].append(key)
+        return sum(cadre_cost(self.comp, mine) for mine in keys.values())
+
+
+def sequence_block(terms: Terms) -> SequenceBlock:
+    """Return the linear form of the sequence terms over options ``terms.cand``.
+
+    The placements held are constants. Each cadre with options who may hold
+    two placements or more gets the path of :func:`_path`. Every variable is
+    continuous; with binary options each settles on an integer. Variables
+    are numbered from ``first_col``, rows from ``first_row``.
+    """
+    comp, cand = terms.comp, terms.cand
+    out = _Rows(terms.first_col, terms.first_row)
     oc = comp.oc[cand]
     order = np.argsort(oc, kind="stable")
     bounds = [*np.searchsorted(oc[order], np.unique(oc)).tolist(), len(order)]
     for lo, hi in itertools.pairwise(bounds):
         js = order[lo:hi].tolist()
-        held = state.by_cadre.get(int(oc[js[0]]), ())
-        fixed = sorted((s, length, int(comp.pu[p])) for _c, p, _k, s, length in held)
-        if len(fixed) + _most_new(comp, state, cand[js]) >= 2:
+        c = int(oc[js[0]])
+        fixed = sorted((s, length, int(comp.pu[p])) for _c, p, _k, s, length in terms.held[c])
+        if len(fixed) + _most_new(comp, terms.count, c, cand[js]) >= 2:
             _path(comp, cand, js, fixed, out)
     return out.block()
 
 
-def _most_new(comp: Compiled, state: State, opts: np.ndarray) -> int:
-    """Return the most placements one cadre may add among options ``opts``."""
-    c = int(comp.oc[opts[0]])
-    room = sum(
-        int(comp.pmax[k]) - state.count[c, int(k)] for k in np.unique(comp.ok[opts]).tolist()
-    )
+def _most_new(comp: Compiled, count: dict[tuple[int, int], int], c: int, opts: np.ndarray) -> int:
+    """Return the most placements cadre ``c`` may add among options ``opts``."""
+    room = sum(int(comp.pmax[k]) - count.get((c, k), 0) for k in np.unique(comp.ok[opts]).tolist())
     return min(room, len(np.unique(comp.os[opts])))
 
 
