@@ -36,9 +36,9 @@ __all__ = [
 class Model:
     """Sparse constraint data of an option model (internal).
 
-    ``rows``, ``cols``, ``data`` and ``rhs`` are the first level's rows (the
-    rules and the counters); with ``terms`` the sequence terms' rows and
-    continuous variables follow them, built when first used.
+    The rows given (the rules and the counters) are kept in ``first``; with
+    ``terms`` the sequence terms' rows and continuous variables follow them,
+    built when first used (``rhs``, ``lhs`` and the bounds cover both).
     """
 
     def __init__(  # noqa: PLR0917

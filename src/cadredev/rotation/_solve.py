@@ -311,6 +311,11 @@ def schedule(
     weighs one against the other, never against benefit. What stays short is
     in ``plan.understaffed``; ``strict`` does not look at it.
 
+    Sequence terms (``RotationProblem.unit_change_cost`` and
+    ``waiting_cost``) lower the value only: each exact solve first finds the
+    best first level and benefit, then the best value less the terms with
+    that first level kept. Bounds ignore them, so they stay valid.
+
     Parameters
     ----------
     problem
