@@ -33,7 +33,13 @@ cp_model = pytest.importorskip("ortools.sat.python.cp_model")
 
 
 class SequenceOracle(Oracle):
-    """The rules' CP-SAT model with the two sequence terms and pinned placements."""
+    """The rules' CP-SAT model with the two sequence terms, period bonuses and pinned placements."""
+
+    def __init__(self, problem: RotationProblem) -> None:
+        super().__init__(problem)
+        bonus: Any = problem.period_bonus or {}
+        for key in self.value:
+            self.value[key] += int(sum(bonus.get((key[2], t), 0) for t in self.periods(key)))
 
     def sequence_terms(self) -> Any:
         """Return the sequence terms' total cost as a linear expression."""
@@ -335,3 +341,48 @@ def test_linear_form_prices_any_plan_exactly(problem: RotationProblem, rnd: Any)
     chosen = [comp.assignment(o) for o in picked]
     expected = problem.sequence_cost(a for a in chosen if a.cadre_id in cadres)
     assert res.fun == pytest.approx(expected, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ANY_PROBLEM)
+def test_fair_objective_keeps_its_share_with_the_terms(problem: RotationProblem) -> None:
+    """The terms enter the fair objective's last level only: the share stays, value is exact."""
+    plan = schedule(problem, seed=0, objective="fair")
+    assert plan.violations(problem) == ()
+    assert plan.objective == evaluate(problem, plan.assignments)
+    plain = schedule(
+        attrs.evolve(problem, unit_change_cost=0, waiting_cost=0), seed=0, objective="fair"
+    )
+    if plan.method == "exact" and plain.method == "exact":
+        assert plan.objective.placed == plain.objective.placed
+        assert plan.min_share == pytest.approx(plain.min_share, abs=1e-6)
+        # the plain plan keeps the share, so the terms' plan is worth at least as much
+        priced = evaluate(problem, plain.assignments)
+        assert plan.objective.value >= priced.value - 1e-6
+
+
+def test_fair_objective_solves_the_terms_when_others_hold_the_smallest_share() -> None:
+    """Cadres outside the model hold the smallest share: the value level still weighs the terms.
+
+    Cadre ``b`` is pinned in full, so only ``a`` is solved; ``a`` reaches
+    ``b``'s share with any order of posts; a bonus draws ``q`` between ``p``
+    and ``r`` (two changes of unit), which the terms make the worse plan.
+    """
+    base = _two_units(unit_change_cost=2.0)
+    other = Cadre(id="b", name="乙", birth_year=1990, rank="section", unit="h")
+    problem = attrs.evolve(
+        base,
+        cadres=[*base.cadres, other],
+        horizon=6,
+        posts=[attrs.evolve(p, capacity=2) for p in base.posts],
+        benefit={**dict(base.benefit or {}), ("b", "p"): 1, ("b", "q"): 9, ("b", "r"): 1},
+        period_bonus={("q", 1): 1},
+        pinned=[
+            Assignment(cadre_id="b", post_id=p, program="g", start=t, length=1)
+            for p, t in (("p", 0), ("q", 1), ("r", 2))
+        ],
+    )
+    plan = schedule(problem, seed=0, objective="fair")
+    assert plan.violations(problem) == ()
+    placed, value = _unavailable_oracle(problem).solve()
+    assert (plan.objective.placed, plan.objective.value) == (placed, pytest.approx(value))

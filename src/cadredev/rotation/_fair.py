@@ -213,10 +213,12 @@ def solve_fair(
         return best, None, None
     got = held[mine].copy()
     np.add.at(got, rows[on], model.values[on] * np.round(x[:n_x][on]))
-    if np.isfinite(cap) and float((np.round(got, 9) / ideal[mine]).min()) >= cap:
+    kept = np.isfinite(cap) and float((np.round(got, 9) / ideal[mine]).min()) >= cap
+    if kept and model.terms is None:
         # the cadres outside the model hold the smallest share and this
         # solution keeps everyone in it at least there: t* = cap, and no plan
         # of the first level has more value, so it is optimal on every level
+        # (with sequence terms the value level is still to solve)
         return best, cap, cap
     # level 2: the smallest share, the first level kept
     keep_first = coo_matrix(
