@@ -387,3 +387,22 @@ def test_fair_objective_solves_the_terms_when_others_hold_the_smallest_share() -
     placed, value = _unavailable_oracle(problem).solve()
     assert plan.objective.placed == placed
     assert plan.objective.value == pytest.approx(value)
+
+
+def test_explain_tells_changes_and_waiting() -> None:
+    problem = _two_units(period_bonus={("q", 2): 1.0})
+    plan = schedule(problem, seed=0)
+    assert problem.sequence_terms(plan.assignments) == {"a": (2, 2)}
+    assert "  sequence: 2 change(s) of unit, 2 waiting period(s)" in plan.explain("a").splitlines()
+    assert io.load(type(plan), io.dump(plan)) == plan
+    # a plan stored before posts carried their unit says nothing of the sequence
+    old = attrs.evolve(
+        plan,
+        labels={k: v[:1] if k.startswith("post:") else v for k, v in plan.labels.items()},
+    )
+    assert "sequence" not in old.explain("a")
+    # one placement: nothing to tell
+    single = schedule(
+        _two_units(programs=[Program(name="g", length=1, placements=1, categories="x")])
+    )
+    assert "sequence" not in single.explain("a")

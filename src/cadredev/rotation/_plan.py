@@ -27,6 +27,7 @@ from cadredev.errors import InvalidInputError, MissingDependencyError
 
 from ._check import check_assignments
 from ._records import Assignment, Understaffed, Unplaced, Violation, _int_ge, _nonempty_str, _to_int
+from ._sequence import sequence_counts
 
 if TYPE_CHECKING:
     from ._problem import RotationProblem
@@ -238,8 +239,8 @@ class RotationPlan:
     post_ids
         The posts, in the row order of :meth:`occupancy`.
     labels
-        Cadre id -> ``(unit, cohort)`` and post id -> category, for
-        :meth:`breakdown`.
+        Cadre id -> ``(unit, cohort)`` and ``"post:" + post id`` ->
+        ``(category, unit)``, for :meth:`breakdown` and :meth:`explain`.
     moved
         For re-plans: how many earlier assignments were dropped or changed.
     calendar
@@ -476,6 +477,7 @@ class RotationPlan:
             if a.ended_early:
                 line += ", ended early"
             lines.append(line)
+        lines += self._sequence_line(cadre_id)
         lines += [
             f"  {u.program}: {u.missing} placement(s) short: {u.reason}"
             for u in self.unplaced
@@ -490,6 +492,20 @@ class RotationPlan:
                 + ("" if bounded else " (the solver has no bound on it)")
             )
         return "\n".join(lines)
+
+    def _sequence_line(self, cadre_id: str) -> list[str]:
+        """Return the cadre's unit changes and waiting periods, if any, as a line."""
+        mine = [
+            (a.start, a.length, self.labels.get("post:" + a.post_id, ())[1:])
+            for a in self.assignments
+            if a.cadre_id == cadre_id
+        ]
+        if not all(unit for _s, _n, unit in mine):  # a plan stored without post units
+            return []
+        changes, waiting = sequence_counts(mine)
+        if not (changes or waiting):
+            return []
+        return [f"  sequence: {changes} change(s) of unit, {waiting} waiting period(s)"]
 
     def to_records(self) -> list[dict[str, Any]]:
         """Return one plain dict per assignment (for JSON or a data frame).
@@ -619,5 +635,5 @@ def plan_labels(problem: RotationProblem) -> FrozenDict[str, tuple[str, ...]]:
         cohort = c.cohort(as_of=problem.as_of).value if problem.as_of is not None else ""
         labels[c.id] = (c.unit, cohort)
     for p in problem.posts:
-        labels["post:" + p.id] = (p.category,)
+        labels["post:" + p.id] = (p.category, p.unit)
     return FrozenDict(labels)
