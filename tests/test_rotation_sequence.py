@@ -33,13 +33,20 @@ cp_model = pytest.importorskip("ortools.sat.python.cp_model")
 
 
 class SequenceOracle(Oracle):
-    """The rules' CP-SAT model with the two sequence terms, period bonuses and pinned placements."""
+    """The rules' CP-SAT model with the sequence terms and more of the problem.
+
+    Period bonuses, unavailable periods and pinned placements are added to
+    the rules' model.
+    """
 
     def __init__(self, problem: RotationProblem) -> None:
         super().__init__(problem)
         bonus: Any = problem.period_bonus or {}
         for key in self.value:
             self.value[key] += int(sum(bonus.get((key[2], t), 0) for t in self.periods(key)))
+        for cid, periods in problem.unavailable.items():
+            for t in periods:
+                self.model.Add(self.where(cadre=cid, period=t) == 0)
 
     def sequence_terms(self) -> Any:
         """Return the sequence terms' total cost as a linear expression."""
@@ -151,14 +158,6 @@ def pinned_problems(draw: st.DrawFn) -> RotationProblem:
 ANY_PROBLEM = st.one_of(long_problems(), weighted_rule_problems(), pinned_problems())
 
 
-def _unavailable_oracle(problem: RotationProblem) -> SequenceOracle:
-    oracle = SequenceOracle(problem)
-    for cid, periods in problem.unavailable.items():
-        for t in periods:
-            oracle.model.Add(oracle.where(cadre=cid, period=t) == 0)
-    return oracle
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ANY_PROBLEM)
 def test_exact_plan_matches_the_oracle(problem: RotationProblem) -> None:
@@ -166,7 +165,7 @@ def test_exact_plan_matches_the_oracle(problem: RotationProblem) -> None:
     assert plan.violations(problem) == ()
     assert plan.objective == evaluate(problem, plan.assignments)
     if plan.method == "exact":
-        placed, value = _unavailable_oracle(problem).solve()
+        placed, value = oracle_optimum(problem)
         assert plan.objective.placed == placed
         assert plan.objective.value == pytest.approx(value, abs=1e-6)
 
@@ -178,7 +177,7 @@ def test_heuristic_plans_count_the_terms(problem: RotationProblem, effort: str) 
         plan = schedule(problem, seed=3, effort=effort)
     assert plan.violations(problem) == ()
     assert plan.objective == evaluate(problem, plan.assignments)
-    placed, value = _unavailable_oracle(problem).solve()
+    placed, value = oracle_optimum(problem)
     assert (plan.objective.placed, plan.objective.value) <= (placed, value + 1e-6)
     assert plan.bound is not None
     assert plan.objective.value <= plan.bound.value + 1e-6
@@ -384,7 +383,7 @@ def test_fair_objective_solves_the_terms_when_others_hold_the_smallest_share() -
     )
     plan = schedule(problem, seed=0, objective="fair")
     assert plan.violations(problem) == ()
-    placed, value = _unavailable_oracle(problem).solve()
+    placed, value = oracle_optimum(problem)
     assert plan.objective.placed == placed
     assert plan.objective.value == pytest.approx(value)
 
