@@ -23,29 +23,16 @@ from test_rotation import problems
 from test_rotation_rules import rule_problems
 
 
-def _direct(model: Any) -> float:
-    """The model's first-level optimum by HiGHS's MIP, with no shortcut."""
-    n_int = len(model.cand) + model.n_counters
-    a = _matrix(model)[: model.first_rows, :n_int]
-    res = milp(
-        model.costs()[:n_int],
-        integrality=model.integrality()[:n_int],
-        bounds=Bounds(model.lower()[:n_int], model.upper()[:n_int]),
-        constraints=[LinearConstraint(a, -np.inf, model.rhs[: model.first_rows])]
-        if a.shape[0]
-        else [],
-        options={"mip_rel_gap": 1e-9},
-    )
-    assert res.status == 0
-    return float(res.fun)
+def _first_level(model: Any, chosen: np.ndarray | None = None) -> float:
+    """The model's first-level optimum by HiGHS's MIP, with no shortcut.
 
-
-def _value(model: Any, chosen: np.ndarray) -> float:
-    """The first-level objective of the options ``chosen``, counters at their best."""
+    With ``chosen``, the options are fixed to those (the counters still at
+    their best): the objective of that plan.
+    """
     n_x, n_int = len(model.cand), len(model.cand) + model.n_counters
     lower, upper = model.lower()[:n_int], model.upper()[:n_int]
-    on = np.isin(np.arange(n_x), chosen).astype(float)
-    lower[:n_x] = upper[:n_x] = on
+    if chosen is not None:
+        lower[:n_x] = upper[:n_x] = np.isin(np.arange(n_x), chosen)
     a = _matrix(model)[: model.first_rows, :n_int]
     res = milp(
         model.costs()[:n_int],
@@ -54,6 +41,7 @@ def _value(model: Any, chosen: np.ndarray) -> float:
         constraints=[LinearConstraint(a, -np.inf, model.rhs[: model.first_rows])]
         if a.shape[0]
         else [],
+        options={"mip_rel_gap": 1e-9},
     )
     assert res.status == 0
     return float(res.fun)
@@ -78,5 +66,5 @@ def test_shortcuts_keep_the_optimum(problem: RotationProblem, with_incumbent: bo
     got = solve_model(model, incumbent=incumbent)
     assert got is not None
     assert got.optimal
-    best = _direct(model)
-    assert _value(model, got.chosen) == pytest.approx(best, abs=1e-6 * max(1.0, abs(best)))
+    best = _first_level(model)
+    assert _first_level(model, got.chosen) == pytest.approx(best, abs=1e-6 * max(1.0, abs(best)))
